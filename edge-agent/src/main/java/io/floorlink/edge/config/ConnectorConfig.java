@@ -1,0 +1,14 @@
+package io.floorlink.edge.config;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
+
+/** One entry of {@code connectors:}; {@code type} selects the protocol. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = OpcUaConnectorConfig.class, name = "opcua")})
+public sealed interface ConnectorConfig permits OpcUaConnectorConfig {
+
+    /** Connector name, unique within the agent. */
+    String name();
+}

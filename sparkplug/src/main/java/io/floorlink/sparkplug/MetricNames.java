@@ -1,0 +1,40 @@
+package io.floorlink.sparkplug;
+
+/** Metric and property names of the edge-agent/gateway contract (ARCHITECTURE.md, Sparkplug conventions). */
+public final class MetricNames {
+    /** NBIRTH/NDEATH birth-death sequence number, UInt64 (specification section 6.4.19). */
+    public static final String BD_SEQ = "bdSeq";
+    /** NBIRTH Boolean metric and NCMD command asking the edge node to rebirth (section 6.4.21). */
+    public static final String REBIRTH = "Node Control/Rebirth";
+
+    /** Device health: Boolean, true while the edge agent reaches the device. */
+    public static final String HEALTH_CONNECTED = "_health/connected";
+    /** Device health: UInt64 count of successful point reads since the DBIRTH. */
+    public static final String HEALTH_READS_OK = "_health/reads_ok";
+    /** Device health: UInt64 count of failed point reads since the DBIRTH. */
+    public static final String HEALTH_READS_FAILED = "_health/reads_failed";
+    /** Prefix shared by all health metrics; points never start with it. */
+    public static final String HEALTH_PREFIX = "_health/";
+
+    /** Point property: category (state, counter, process, quality, energy, alarm, safety). String. */
+    public static final String PROP_CATEGORY = "category";
+    /** Point property: engineering unit. String. */
+    public static final String PROP_UNIT = "unit";
+    /** Point property: configured read interval in milliseconds. UInt64. */
+    public static final String PROP_INTERVAL_MS = "interval_ms";
+    /** Point property: low end of the valid range. Double. */
+    public static final String PROP_ENG_LOW = "eng_low";
+    /** Point property: high end of the valid range. Double. */
+    public static final String PROP_ENG_HIGH = "eng_high";
+    /**
+     * Sample property: quality code as in OPC Classic (Int32; 192 good, 64 uncertain, 0 bad). Absent means
+     * good; the property follows the convention of common Sparkplug hosts.
+     */
+    public static final String PROP_QUALITY = "Quality";
+
+    private MetricNames() {}
+
+    public static boolean isHealthMetric(String name) {
+        return name != null && name.startsWith(HEALTH_PREFIX);
+    }
+}

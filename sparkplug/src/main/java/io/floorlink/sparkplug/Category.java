@@ -31,7 +31,7 @@ public enum Category {
                 return c;
             }
         }
-        throw new SparkplugException("unknown category '" + name
-                + "' (allowed: state, counter, process, quality, energy, alarm, safety)");
+        throw new SparkplugException(
+                "unknown category '" + name + "' (allowed: state, counter, process, quality, energy, alarm, safety)");
     }
 }

@@ -1,0 +1,296 @@
+package io.floorlink.sparkplug.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.floorlink.sparkplug.Category;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Loads FloorLink YAML configuration into records: snake_case keys, unknown keys rejected, durations with
+ * units ({@link Durations}), sizes ({@link DataSize}), categories, and {@code ${ENV}} / {@code
+ * ${ENV:-default}} references replaced from the environment before parsing. Every failure is a {@link
+ * ConfigException} whose message starts with {@code file:line:column: field.path:}.
+ *
+ * <p>Records validate themselves in their compact constructors by throwing {@link IllegalArgumentException};
+ * the message is reported at the place of the object being built.
+ */
+public final class YamlConfig {
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final ObjectMapper MAPPER = createMapper();
+
+    private YamlConfig() {}
+
+    /** The shared, thread-safe mapper; also usable for JSON-shaped config from other sources. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Reads and parses a file. Blocks on file I/O.
+     *
+     * @throws ConfigException naming the file (and line, column and field where the content is wrong)
+     */
+    public static <T> T load(Path file, Class<T> type) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": file not found");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return parse(file.toString(), text, System::getenv, type);
+    }
+
+    /**
+     * Parses configuration text.
+     *
+     * @param source name used in error messages (a file name)
+     * @param env environment lookup for {@code ${NAME}} references; returns null for unset variables
+     * @throws ConfigException naming source, line, column and field
+     */
+    public static <T> T parse(String source, String text, Function<String, String> env, Class<T> type) {
+        String resolved = substituteEnv(source, text, env);
+        if (resolved.isBlank()) {
+            throw new ConfigException(source + ": file is empty");
+        }
+        try {
+            T value = MAPPER.readValue(resolved, type);
+            if (value == null) {
+                throw new ConfigException(source + ": file is empty");
+            }
+            return value;
+        } catch (JsonMappingException e) {
+            throw new ConfigException(describe(source, e), e);
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            throw new ConfigException(source + place(loc) + " not valid YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Replaces {@code ${NAME}} and {@code ${NAME:-default}}, line by line so line numbers stay right. */
+    static String substituteEnv(String source, String text, Function<String, String> env) {
+        String[] lines = text.split("\n", -1);
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            int comment = commentStart(line);
+            String body = comment < 0 ? line : line.substring(0, comment);
+            Matcher m = ENV_REF.matcher(body);
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                String value = env.apply(m.group(1));
+                if (value == null) {
+                    value = m.group(2);
+                }
+                if (value == null) {
+                    throw new ConfigException(source + ":" + (i + 1) + ":" + (m.start() + 1) + ": environment variable "
+                            + m.group(1) + " is not set");
+                }
+                m.appendReplacement(sb, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(sb);
+            out.append(sb);
+            if (comment >= 0) {
+                out.append(line, comment, line.length());
+            }
+            if (i < lines.length - 1) {
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static int commentStart(String line) {
+        boolean single = false;
+        boolean dbl = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\'' && !dbl) {
+                single = !single;
+            } else if (c == '"' && !single) {
+                dbl = !dbl;
+            } else if (c == '#' && !single && !dbl && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String describe(String source, JsonMappingException e) {
+        String path = path(e);
+        String where = source + place(e.getLocation()) + (path.isEmpty() ? "" : " " + path + ":");
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof MarkedYAMLException y) {
+                return source + place(e.getLocation()) + " not valid YAML: " + firstLine(y.getProblem());
+            }
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null
+                    ? ""
+                    : u.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", ", " (known keys: ", ")"));
+            return where + " unknown key '" + u.getPropertyName() + "'" + known;
+        }
+        if (e instanceof InvalidTypeIdException t) {
+            return where + " unknown type '" + t.getTypeId() + "'";
+        }
+        if (e instanceof ValueInstantiationException v) {
+            Throwable cause = v.getCause();
+            while (cause != null && cause.getCause() != null && cause.getMessage() == null) {
+                cause = cause.getCause();
+            }
+            String msg = cause != null && cause.getMessage() != null ? cause.getMessage() : v.getOriginalMessage();
+            return where + " " + msg;
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+                return where + " " + cause.getMessage();
+            }
+            return where + " expected " + describeType(m.getTargetType()) + " (" + firstLine(e.getOriginalMessage())
+                    + ")";
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+            return where + " " + cause.getMessage();
+        }
+        return where + " " + firstLine(e.getOriginalMessage());
+    }
+
+    private static String describeType(Class<?> type) {
+        if (type == Duration.class) {
+            return "a duration such as 500ms or 10s";
+        }
+        if (type == DataSize.class) {
+            return "a size such as 512MB or 2GB";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (java.util.List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type == String.class) {
+            return "a text value";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String place(JsonLocation loc) {
+        if (loc == null || loc.getLineNr() < 1) {
+            return ":";
+        }
+        return ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ":";
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static ObjectMapper createMapper() {
+        SimpleModule module = new SimpleModule("floorlink-config");
+        module.addDeserializer(Duration.class, new TextDeserializer<>(Duration.class, Durations::parse));
+        module.addDeserializer(DataSize.class, new TextDeserializer<>(DataSize.class, DataSize::parse));
+        module.addDeserializer(Category.class, new TextDeserializer<>(Category.class, Category::parse));
+        module.addDeserializer(URI.class, new TextDeserializer<>(URI.class, URI::create));
+        YAMLMapper yaml = YAMLMapper.builder(new YAMLFactory())
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .addModule(module)
+                .build();
+        return yaml;
+    }
+
+    private static final class TextDeserializer<T> extends JsonDeserializer<T> {
+        private final Function<String, T> parse;
+        private final Class<T> type;
+
+        TextDeserializer(Class<T> type, Function<String, T> parse) {
+            this.type = type;
+            this.parse = parse;
+        }
+
+        @Override
+        public Class<?> handledType() {
+            return type;
+        }
+
+        @Override
+        public T deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (!p.currentToken().isScalarValue()) {
+                throw MismatchedInputException.from(p, handledType(), "expected a text value");
+            }
+            String text = p.getValueAsString();
+            try {
+                return parse.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw JsonMappingException.from(p, e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Unmodifiable view helper for records holding maps. */
+    public static <K, V> Map<K, V> copyOf(Map<K, V> map) {
+        return map == null ? Map.of() : Map.copyOf(map);
+    }
+}

@@ -1,0 +1,131 @@
+package io.floorlink.sparkplug.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floorlink.sparkplug.Category;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class YamlConfigTest {
+
+    record Point(String id, Category category, Duration interval, Double engHigh) {
+        Point {
+            if (id == null) {
+                throw new IllegalArgumentException("id is required");
+            }
+        }
+    }
+
+    record Device(String id, List<Point> points) {}
+
+    record Root(String name, String password, DataSize maxSize, List<Device> devices) {}
+
+    private static final Map<String, String> ENV = Map.of("PW", "s3cret");
+
+    private static Root parse(String yaml) {
+        return YamlConfig.parse("edge.yaml", yaml, ENV::get, Root.class);
+    }
+
+    @Test
+    void readsSnakeCaseDurationsSizesCategoriesAndEnv() {
+        Root r = parse("""
+                name: line-1   # comment with ${NOT_SUBSTITUTED}
+                password: "${PW}"
+                max_size: 2GB
+                devices:
+                  - id: SEW-01
+                    points:
+                      - { id: speed, category: PROCESS, interval: 500ms, eng_high: 6000 }
+                      - { id: state, category: state, interval: 1.5s }
+                """);
+        assertThat(r.password()).isEqualTo("s3cret");
+        assertThat(r.maxSize().bytes()).isEqualTo(2L << 30);
+        Point speed = r.devices().get(0).points().get(0);
+        assertThat(speed.category()).isEqualTo(Category.PROCESS);
+        assertThat(speed.interval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(speed.engHigh()).isEqualTo(6000.0);
+        assertThat(r.devices().get(0).points().get(1).interval()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void unknownKeyNamesFileLineAndPath() {
+        assertThatThrownBy(() -> parse("""
+                        name: a
+                        devices:
+                          - id: SEW-01
+                            points:
+                              - { id: speed, categroy: process, interval: 1s }
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:5:")
+                .hasMessageContaining("devices[0].points[0]")
+                .hasMessageContaining("unknown key 'categroy'")
+                .hasMessageContaining("category");
+    }
+
+    @Test
+    void durationWithoutUnitIsRejectedWithTheField() {
+        assertThatThrownBy(() -> parse("""
+                        devices:
+                          - id: SEW-01
+                            points:
+                              - id: speed
+                                interval: 500
+                        """))
+                .hasMessageStartingWith("edge.yaml:5:")
+                .hasMessageContaining("devices[0].points[0].interval")
+                .hasMessageContaining("500ms");
+    }
+
+    @Test
+    void wrongTypeAndBadCategoryAndConstructorValidation() {
+        assertThatThrownBy(() -> parse("devices: 3\n"))
+                .hasMessageContaining("devices")
+                .hasMessageContaining("list");
+        assertThatThrownBy(() -> parse("devices:\n  - id: A\n    points:\n      - { id: p, category: colour }\n"))
+                .hasMessageStartingWith("edge.yaml:4:")
+                .hasMessageContaining("unknown category 'colour'");
+        assertThatThrownBy(() -> parse("devices:\n  - id: A\n    points:\n      - { category: state }\n"))
+                .hasMessageStartingWith("edge.yaml:4:")
+                .hasMessageContaining("devices[0].points[0]")
+                .hasMessageContaining("id is required");
+    }
+
+    @Test
+    void missingEnvironmentVariableNamesLineWithoutLeakingOtherValues() {
+        assertThatThrownBy(() -> parse("name: a\npassword: ${MISSING_PASSWORD}\n"))
+                .hasMessage("edge.yaml:2:11: environment variable MISSING_PASSWORD is not set");
+        assertThat(parse("password: ${MISSING_PASSWORD:-fallback}\n").password())
+                .isEqualTo("fallback");
+    }
+
+    @Test
+    void missingFileAndSyntaxErrors(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> YamlConfig.load(dir.resolve("nope.yaml"), Root.class))
+                .hasMessageEndingWith("nope.yaml: file not found");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "name: a\ndevices: [\n");
+        assertThatThrownBy(() -> YamlConfig.load(bad, Root.class))
+                .hasMessageContaining("bad.yaml:")
+                .hasMessageContaining("not valid YAML");
+        Path dup = dir.resolve("dup.yaml");
+        Files.writeString(dup, "name: a\nname: b\n");
+        assertThatThrownBy(() -> YamlConfig.load(dup, Root.class)).hasMessageContaining("dup.yaml:2");
+    }
+
+    @Test
+    void durationsAndSizes() {
+        assertThat(Durations.parse("10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(Durations.parse("PT2S")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(Durations.format(Duration.ofMinutes(2))).isEqualTo("2m");
+        assertThat(DataSize.parse("512MB").bytes()).isEqualTo(512L << 20);
+        assertThatThrownBy(() -> DataSize.parse("2 gigs")).hasMessageContaining("2GB");
+    }
+}

@@ -7,7 +7,7 @@ import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 /** One entry of {@code connectors:}; {@code type} selects the protocol. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = OpcUaConnectorConfig.class, name = "opcua")})
-public sealed interface ConnectorConfig permits OpcUaConnectorConfig {
+public interface ConnectorConfig {
 
     /** Connector name, unique within the agent. */
     String name();

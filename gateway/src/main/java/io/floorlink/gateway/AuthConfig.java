@@ -1,0 +1,69 @@
+package io.floorlink.gateway;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Edge authentication and authorisation for the embedded broker: only the listed credentials may connect,
+ * and each may only publish and subscribe under {@code spBv1.0/<one of its groups>/...} (and read host STATE).
+ *
+ * @param edges the edge credentials, at least one, user names unique
+ */
+public record AuthConfig(@JsonProperty("edges") List<EdgeCredential> edges) {
+
+    public AuthConfig {
+        if (edges == null || edges.isEmpty()) {
+            throw new IllegalArgumentException("auth.edges must list at least one edge credential");
+        }
+        edges = List.copyOf(edges);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < edges.size(); i++) {
+            EdgeCredential e = edges.get(i);
+            if (e == null) {
+                throw new IllegalArgumentException("auth.edges[" + i + "] is empty");
+            }
+            if (!seen.add(e.username())) {
+                throw new IllegalArgumentException("auth.edges[" + i + "]: duplicate username '" + e.username() + "'");
+            }
+        }
+    }
+
+    /**
+     * One edge credential.
+     *
+     * @param username MQTT user name, never null
+     * @param password a PBKDF2 hash produced by {@code PasswordHash.hash} (preferred), or the clear password
+     *     taken from an environment variable ({@code ${ENV}} in YAML); never logged
+     * @param groups Sparkplug group_ids (enterprise codes) this edge may publish under, at least one
+     */
+    public record EdgeCredential(
+            @JsonProperty("username") String username,
+            @JsonProperty("password") String password,
+            @JsonProperty("groups") List<String> groups) {
+        public EdgeCredential {
+            if (username == null || username.isBlank()) {
+                throw new IllegalArgumentException("auth.edges: username is required");
+            }
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("auth.edges[" + username + "]: password is required");
+            }
+            if (groups == null || groups.isEmpty()) {
+                throw new IllegalArgumentException("auth.edges[" + username + "]: groups must list at least one group");
+            }
+            groups = List.copyOf(groups);
+            for (String g : groups) {
+                io.floorlink.sparkplug.Topic.requireId("auth.edges[" + username + "].groups", g);
+                if ("STATE".equals(g)) {
+                    throw new IllegalArgumentException("auth.edges[" + username + "]: 'STATE' is not a group");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "EdgeCredential[username=" + username + ", groups=" + groups + "]";
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.floorlink.gateway;
+
+import io.floorlink.gateway.broker.EmbeddedBroker;
+import io.floorlink.gateway.facts.FactsStore;
+import io.floorlink.gateway.facts.FactsWriter;
+import io.floorlink.gateway.host.HostProcessor;
+import io.floorlink.gateway.host.PrimaryHost;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Broker (embedded or external) + Sparkplug primary host + facts writer, running in-process. Thread-safe;
+ * created by {@link #start}, released by {@link #close}.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    /** Messages waiting for the processing thread before new ones are dropped (and counted). */
+    static final int QUEUE_CAPACITY = 200_000;
+
+    private final GatewayConfig config;
+    private final FactsStore store;
+    private final FactsWriter writer;
+    private final EmbeddedBroker broker;
+    private final HostProcessor processor;
+    private final PrimaryHost host;
+    private final URI mqttUrl;
+    private volatile boolean closed;
+
+    private Gateway(
+            GatewayConfig config,
+            FactsStore store,
+            FactsWriter writer,
+            EmbeddedBroker broker,
+            HostProcessor processor,
+            PrimaryHost host,
+            URI mqttUrl) {
+        this.config = config;
+        this.store = store;
+        this.writer = writer;
+        this.broker = broker;
+        this.processor = processor;
+        this.host = host;
+        this.mqttUrl = mqttUrl;
+    }
+
+    /**
+     * Opens and migrates the facts store (closing sessions a previous run left open, end_reason {@code
+     * platform_restart}), starts the embedded broker (or targets the external one), connects the primary host
+     * and publishes its STATE birth. Blocks until all of that is done; an external broker that is not reachable
+     * yet is retried with exponential backoff and jitter, so this keeps blocking until it is.
+     *
+     * @param registry where the gateway's meters are registered, never null
+     * @throws IllegalArgumentException for configuration that cannot work (message names the setting)
+     * @throws Exception when the store or the embedded broker cannot be started
+     */
+    public static Gateway start(GatewayConfig config, MeterRegistry registry) throws Exception {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            StoreConfig sc = config.store();
+            FactsStore store =
+                    FactsStore.open(sc.url(), sc.username(), Secrets.resolve(sc.password(), "gateway.store.password"));
+            started.add(store);
+            int closed = store.closeLeftOpenSessions(config.hostId(), Instant.now());
+            if (closed > 0) {
+                log.info("closed {} sessions left open by the previous run (platform_restart)", closed);
+            }
+            FactsWriter writer = new FactsWriter(store, config.hostId());
+            writer.bindTo(registry);
+            started.add(writer);
+
+            BrokerConfig bc = config.broker();
+            EmbeddedBroker broker = null;
+            URI url;
+            String user;
+            String password;
+            if (bc.isEmbedded()) {
+                broker = EmbeddedBroker.start(bc, config.auth());
+                started.add(broker);
+                broker.bindTo(registry);
+                url = broker.url();
+                user = broker.hostUser();
+                password = broker.hostPassword();
+            } else {
+                url = bc.url();
+                user = bc.username();
+                password = Secrets.resolve(bc.password(), "gateway.broker.password");
+            }
+
+            HostProcessor processor = new HostProcessor(
+                    config.hostId(), QUEUE_CAPACITY, config.flushInterval().toMillis(), writer::submit);
+            processor.meterBinder().bindTo(registry);
+            processor.start();
+            started.add(() -> processor.stop(10_000));
+            PrimaryHost host = new PrimaryHost(
+                    config.hostId(),
+                    url.getHost(),
+                    url.getPort() < 0 ? 1883 : url.getPort(),
+                    user,
+                    password,
+                    processor);
+            started.add(host);
+            host.start().get();
+            return new Gateway(config, store, writer, broker, processor, host, url);
+        } catch (Exception | Error e) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            if (e instanceof ExecutionException ee && ee.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** The facts store (migrated, pooled), for the collector's queries. Valid until {@link #close}. */
+    public DataSource dataSource() {
+        return store.dataSource();
+    }
+
+    /** The broker URL edge agents connect to, e.g. {@code tcp://127.0.0.1:<bound port>}. */
+    public URI mqttUrl() {
+        return mqttUrl;
+    }
+
+    /** The Sparkplug primary host id (last level of the STATE topic). */
+    public String hostId() {
+        return config.hostId();
+    }
+
+    /**
+     * Writes everything received so far (rollups, declarations, session changes) now. Blocks until committed,
+     * at most 60 s.
+     *
+     * @throws IllegalStateException when the write failed or timed out, or the gateway is closed
+     */
+    public void flush() {
+        if (closed) {
+            throw new IllegalStateException("gateway is closed");
+        }
+        try {
+            processor.requestFlush().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while flushing facts", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("flushing facts failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Publishes STATE offline, writes what is pending, stops the embedded broker and closes the store. Blocks;
+     * idempotent. Open sessions stay open in the store and are closed as platform_restart at the next start.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        host.stop(Duration.ofSeconds(5));
+        try {
+            processor.stop(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.close();
+        if (broker != null) {
+            broker.close();
+        }
+        store.close();
+        log.info("gateway {} stopped", config.hostId());
+    }
+}

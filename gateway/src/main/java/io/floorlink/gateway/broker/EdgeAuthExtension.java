@@ -1,0 +1,147 @@
+package io.floorlink.gateway.broker;
+
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+import io.floorlink.gateway.AuthConfig;
+import io.floorlink.sparkplug.Topic;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HiveMQ embedded extension enforcing edge credentials: an unknown user or a wrong password gets CONNACK "not
+ * authorized"; an edge may publish and subscribe only under {@code spBv1.0/<its groups>/#} and subscribe to
+ * host STATE; the gateway's own host client (an internal random credential) may do anything. Password checks
+ * run on the extension executor, never on a broker network thread.
+ */
+final class EdgeAuthExtension implements ExtensionMain {
+    private static final Logger log = LoggerFactory.getLogger(EdgeAuthExtension.class);
+
+    private final Map<String, AuthConfig.EdgeCredential> edges = new HashMap<>();
+    private final String hostUser;
+    private final String hostPassword;
+
+    EdgeAuthExtension(AuthConfig auth, String hostUser, String hostPassword) {
+        if (auth != null) {
+            auth.edges().forEach(e -> edges.put(e.username(), e));
+        }
+        this.hostUser = hostUser;
+        this.hostPassword = hostPassword;
+    }
+
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        SimpleAuthenticator authenticator = this::onConnect;
+        Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {}
+
+    private void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
+        Optional<String> user = input.getConnectPacket().getUserName();
+        String password = input.getConnectPacket()
+                .getPassword()
+                .map(EdgeAuthExtension::text)
+                .orElse("");
+        String clientId = input.getClientInformation().getClientId();
+        if (user.isEmpty()) {
+            deny(output, clientId, "no user name");
+            return;
+        }
+        String name = user.get();
+        if (name.equals(hostUser)) {
+            if (PasswordHash.equalsClear(password, hostPassword)) {
+                output.getDefaultPermissions().add(permission("#", TopicPermission.MqttActivity.ALL));
+                output.authenticateSuccessfully();
+            } else {
+                deny(output, clientId, "bad password for the host user");
+            }
+            return;
+        }
+        AuthConfig.EdgeCredential edge = edges.get(name);
+        if (edge == null) {
+            deny(output, clientId, "unknown user '" + name + "'");
+            return;
+        }
+        Async<SimpleAuthOutput> async = output.async(Duration.ofSeconds(10), TimeoutFallback.FAILURE);
+        Services.extensionExecutorService().submit(() -> {
+            try {
+                boolean ok = PasswordHash.isHash(edge.password())
+                        ? PasswordHash.verify(password, edge.password())
+                        : PasswordHash.equalsClear(password, edge.password());
+                if (ok) {
+                    output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+                    for (String group : edge.groups()) {
+                        output.getDefaultPermissions()
+                                .add(permission(
+                                        Topic.NAMESPACE + "/" + group + "/#", TopicPermission.MqttActivity.ALL));
+                    }
+                    output.getDefaultPermissions()
+                            .add(permission(Topic.NAMESPACE + "/STATE/+", TopicPermission.MqttActivity.SUBSCRIBE));
+                    output.authenticateSuccessfully();
+                } else {
+                    deny(output, clientId, "bad password for user '" + name + "'");
+                }
+            } catch (RuntimeException e) {
+                deny(output, clientId, "credential check failed for user '" + name + "': " + e.getMessage());
+            } finally {
+                async.resume();
+            }
+        });
+    }
+
+    private static TopicPermission permission(String filter, TopicPermission.MqttActivity activity) {
+        return Builders.topicPermission()
+                .topicFilter(filter)
+                .type(TopicPermission.PermissionType.ALLOW)
+                .activity(activity)
+                .qos(TopicPermission.Qos.ALL)
+                .retain(TopicPermission.Retain.ALL)
+                .build();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong suppressed =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    private static void deny(SimpleAuthOutput output, String clientId, String why) {
+        long now = System.currentTimeMillis();
+        long last = lastWarn.get();
+        if (now - last >= 10_000 && lastWarn.compareAndSet(last, now)) {
+            log.warn(
+                    "refused MQTT client '{}': {} ({} more refusals since last warning)",
+                    clientId,
+                    why,
+                    suppressed.getAndSet(0));
+        } else {
+            suppressed.incrementAndGet();
+        }
+        output.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, "not authorized");
+    }
+
+    private static String text(ByteBuffer b) {
+        ByteBuffer copy = b.asReadOnlyBuffer();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

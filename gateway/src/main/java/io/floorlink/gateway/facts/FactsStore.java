@@ -1,0 +1,476 @@
+package io.floorlink.gateway.facts;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongUnaryOperator;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The facts store: a pooled DataSource over H2 (PostgreSQL mode) or PostgreSQL, migrated with Flyway, and the
+ * batched writes of sessions and rollups. {@link #write} is meant for one writer thread; the DataSource may be
+ * shared with readers.
+ */
+public final class FactsStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FactsStore.class);
+
+    private static final String[] POINT_COLUMNS = pointColumns();
+    private static final String[] POINT_KEY = {"device_id", "point_id", "bucket"};
+    private static final String[] DEVICE_COLUMNS = {"device_id", "bucket", "reads_ok", "reads_failed"};
+    private static final String[] DEVICE_KEY = {"device_id", "bucket"};
+
+    private final HikariDataSource dataSource;
+
+    private FactsStore(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Opens the pool and applies the migrations. Blocks; retries are the caller's business.
+     *
+     * @param password already resolved (no {@code ${ENV}})
+     * @throws IllegalStateException naming the URL (without credentials) when the store cannot be opened
+     */
+    public static FactsStore open(String url, String username, String password) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (username != null) {
+            hc.setUsername(username);
+        }
+        if (password != null) {
+            hc.setPassword(password);
+        }
+        hc.setPoolName("floorlink-facts");
+        hc.setMaximumPoolSize(4);
+        hc.setMinimumIdle(1);
+        hc.setInitializationFailTimeout(-1);
+        HikariDataSource ds = new HikariDataSource(hc);
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new IllegalStateException(
+                    "facts store " + url.split(";")[0] + ": migration failed: " + e.getMessage(), e);
+        }
+        return new FactsStore(ds);
+    }
+
+    /** The pooled, migrated DataSource. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Closes the sessions a previous run left open with end_reason {@code platform_restart}, at the time that
+     * host last wrote to the store (never before a session's start), else at {@code now}.
+     *
+     * @return number of sessions closed
+     */
+    public int closeLeftOpenSessions(String hostId, Instant now) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            Instant at = now;
+            try (PreparedStatement ps = c.prepareStatement("SELECT seen_at FROM gateway_heartbeat WHERE host_id = ?")) {
+                ps.setString(1, hostId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        at = rs.getObject(1, OffsetDateTime.class).toInstant();
+                    }
+                }
+            }
+            int closed = 0;
+            for (String table : new String[] {"edge_session", "device_session"}) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
+                        + " SET disconnected_at = CASE WHEN connected_at > ? THEN connected_at ELSE ? END,"
+                        + " end_reason = 'platform_restart' WHERE disconnected_at IS NULL")) {
+                    ps.setObject(1, odt(at.toEpochMilli()));
+                    ps.setObject(2, odt(at.toEpochMilli()));
+                    closed += ps.executeUpdate();
+                }
+            }
+            c.commit();
+            return closed;
+        }
+    }
+
+    /**
+     * Writes one batch in a single transaction: session changes in order, declarations, then one additive
+     * MERGE per touched minute/hour/day row, and the host's heartbeat. Blocks.
+     *
+     * @return number of rollup rows merged
+     * @throws SQLException after rolling back; the batch is untouched and may be written again
+     */
+    public int write(FactsBatch batch, String hostId, long now) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                writeSessions(c, batch.sessions());
+                writeDeclarations(c, batch.declarations());
+                int rows = 0;
+                rows += writePoints(c, "point_minute", batch.points());
+                rows += writePoints(c, "point_hour", rollUp(batch.points(), Keys::hour));
+                rows += writePoints(c, "point_day", rollUp(batch.points(), Keys::day));
+                rows += writeDevices(c, "device_minute", batch.devices());
+                rows += writeDevices(c, "device_hour", rollUpDevices(batch.devices(), Keys::hour));
+                rows += writeDevices(c, "device_day", rollUpDevices(batch.devices(), Keys::day));
+                try (PreparedStatement ps = c.prepareStatement(merge(
+                        "gateway_heartbeat",
+                        new String[] {"host_id", "seen_at"},
+                        new String[] {"host_id"},
+                        "seen_at = s.seen_at"))) {
+                    ps.setString(1, hostId);
+                    ps.setObject(2, odt(now));
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return rows;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static Map<Keys.PointKey, PointAgg> rollUp(Map<Keys.PointKey, PointAgg> minutes, LongUnaryOperator trunc) {
+        Map<Keys.PointKey, PointAgg> out = new HashMap<>();
+        minutes.forEach((k, v) -> out.computeIfAbsent(
+                        new Keys.PointKey(k.deviceId(), k.pointId(), trunc.applyAsLong(k.bucket())),
+                        x -> new PointAgg())
+                .merge(v));
+        return out;
+    }
+
+    private static Map<Keys.DeviceKey, DeviceAgg> rollUpDevices(
+            Map<Keys.DeviceKey, DeviceAgg> minutes, LongUnaryOperator trunc) {
+        Map<Keys.DeviceKey, DeviceAgg> out = new HashMap<>();
+        minutes.forEach((k, v) -> out.computeIfAbsent(
+                        new Keys.DeviceKey(k.deviceId(), trunc.applyAsLong(k.bucket())), x -> new DeviceAgg())
+                .merge(v));
+        return out;
+    }
+
+    private static final String OPEN_EDGE =
+            "INSERT INTO edge_session (group_id, edge_node_id, bd_seq, connected_at) VALUES (?, ?, ?, ?)";
+    private static final String CLOSE_EDGE = "UPDATE edge_session SET disconnected_at = CASE WHEN connected_at > ?"
+            + " THEN connected_at ELSE ? END, end_reason = ? WHERE group_id = ? AND edge_node_id = ?"
+            + " AND disconnected_at IS NULL";
+    private static final String OPEN_DEVICE = "INSERT INTO device_session (group_id, edge_node_id, device_id,"
+            + " connected_at, historical) VALUES (?, ?, ?, ?, ?)";
+    private static final String CLOSE_DEVICE = "UPDATE device_session SET disconnected_at = CASE WHEN connected_at"
+            + " > ? THEN connected_at ELSE ? END, end_reason = ? WHERE group_id = ? AND edge_node_id = ?"
+            + " AND device_id = ? AND disconnected_at IS NULL";
+    private static final String CLOSE_NODE_DEVICES = "UPDATE device_session SET disconnected_at = CASE WHEN"
+            + " connected_at > ? THEN connected_at ELSE ? END, end_reason = ? WHERE group_id = ? AND edge_node_id = ?"
+            + " AND disconnected_at IS NULL";
+
+    private static String sqlOf(SessionOp op) {
+        if (op instanceof SessionOp.OpenEdge) {
+            return OPEN_EDGE;
+        } else if (op instanceof SessionOp.CloseEdge) {
+            return CLOSE_EDGE;
+        } else if (op instanceof SessionOp.OpenDevice) {
+            return OPEN_DEVICE;
+        } else if (op instanceof SessionOp.CloseDevice) {
+            return CLOSE_DEVICE;
+        }
+        return CLOSE_NODE_DEVICES;
+    }
+
+    /** Runs of consecutive operations of one kind go out as one JDBC batch; order is kept across runs. */
+    private static void writeSessions(Connection c, List<SessionOp> ops) throws SQLException {
+        int i = 0;
+        while (i < ops.size()) {
+            String sql = sqlOf(ops.get(i));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                while (i < ops.size() && sqlOf(ops.get(i)).equals(sql)) {
+                    bindSession(ps, ops.get(i));
+                    ps.addBatch();
+                    i++;
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static void bindSession(PreparedStatement ps, SessionOp op) throws SQLException {
+        if (op instanceof SessionOp.OpenEdge o) {
+            ps.setString(1, o.groupId());
+            ps.setString(2, o.edgeNodeId());
+            setLong(ps, 3, o.bdSeq());
+            ps.setObject(4, odt(o.at()));
+        } else if (op instanceof SessionOp.CloseEdge o) {
+            bindClose(ps, o.at(), o.reason(), o.groupId(), o.edgeNodeId());
+        } else if (op instanceof SessionOp.OpenDevice o) {
+            ps.setString(1, o.groupId());
+            ps.setString(2, o.edgeNodeId());
+            ps.setString(3, o.deviceId());
+            ps.setObject(4, odt(o.at()));
+            ps.setBoolean(5, o.historical());
+        } else if (op instanceof SessionOp.CloseDevice o) {
+            bindClose(ps, o.at(), o.reason(), o.groupId(), o.edgeNodeId());
+            ps.setString(6, o.deviceId());
+        } else if (op instanceof SessionOp.CloseNodeDevices o) {
+            bindClose(ps, o.at(), o.reason(), o.groupId(), o.edgeNodeId());
+        }
+    }
+
+    private static void bindClose(PreparedStatement ps, long at, String reason, String group, String node)
+            throws SQLException {
+        ps.setObject(1, odt(at));
+        ps.setObject(2, odt(at));
+        ps.setString(3, reason);
+        ps.setString(4, group);
+        ps.setString(5, node);
+    }
+
+    private static final String[] DECL_COLUMNS = {
+        "group_id",
+        "edge_node_id",
+        "device_id",
+        "point_id",
+        "datatype",
+        "category",
+        "unit",
+        "interval_ms",
+        "eng_low",
+        "eng_high",
+        "first_seen",
+        "last_birth"
+    };
+
+    private static void writeDeclarations(Connection c, List<PointDeclaration> decls) throws SQLException {
+        if (decls.isEmpty()) {
+            return;
+        }
+        String sql = merge(
+                "point_declaration",
+                DECL_COLUMNS,
+                new String[] {"device_id", "point_id"},
+                "group_id = s.group_id, edge_node_id = s.edge_node_id, datatype = s.datatype, category = s.category,"
+                        + " unit = s.unit, interval_ms = s.interval_ms, eng_low = s.eng_low, eng_high = s.eng_high,"
+                        + " last_birth = s.last_birth");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (PointDeclaration d : decls) {
+                ps.setString(1, d.groupId());
+                ps.setString(2, d.edgeNodeId());
+                ps.setString(3, d.deviceId());
+                ps.setString(4, d.pointId());
+                ps.setInt(5, d.datatype());
+                setString(ps, 6, d.category());
+                setString(ps, 7, d.unit());
+                setLong(ps, 8, d.intervalMs());
+                setDouble(ps, 9, d.engLow());
+                setDouble(ps, 10, d.engHigh());
+                ps.setObject(11, odt(d.birthAt()));
+                ps.setObject(12, odt(d.birthAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static int writePoints(Connection c, String table, Map<Keys.PointKey, PointAgg> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        StringBuilder set = new StringBuilder();
+        for (String col : new String[] {
+            "samples", "good", "bad", "uncertain", "historical", "value_count", "latency_count", "latency_sum_ms"
+        }) {
+            set.append(col)
+                    .append(" = t.")
+                    .append(col)
+                    .append(" + s.")
+                    .append(col)
+                    .append(", ");
+        }
+        for (int i = 0; i < PointAgg.LATENCY_BUCKETS; i++) {
+            String col = latColumn(i);
+            set.append(col)
+                    .append(" = t.")
+                    .append(col)
+                    .append(" + s.")
+                    .append(col)
+                    .append(", ");
+        }
+        set.append("value_sum = COALESCE(t.value_sum + s.value_sum, t.value_sum, s.value_sum), ");
+        set.append(combine("value_min", "LEAST")).append(", ");
+        set.append(combine("value_max", "GREATEST")).append(", ");
+        set.append(combine("latency_min_ms", "LEAST")).append(", ");
+        set.append(combine("latency_max_ms", "GREATEST")).append(", ");
+        set.append("value_last = CASE WHEN t.last_ts IS NULL OR s.last_ts >= t.last_ts THEN s.value_last")
+                .append(" ELSE t.value_last END, ");
+        set.append(combine("last_ts", "GREATEST"));
+        String sql = merge(table, POINT_COLUMNS, POINT_KEY, set.toString());
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Map.Entry<Keys.PointKey, PointAgg> e : rows.entrySet()) {
+                Keys.PointKey k = e.getKey();
+                PointAgg a = e.getValue();
+                int p = 1;
+                ps.setString(p++, k.deviceId());
+                ps.setString(p++, k.pointId());
+                ps.setObject(p++, odt(k.bucket()));
+                ps.setLong(p++, a.samples);
+                ps.setLong(p++, a.good);
+                ps.setLong(p++, a.bad);
+                ps.setLong(p++, a.uncertain);
+                ps.setLong(p++, a.historical);
+                boolean values = a.valueCount > 0;
+                setDouble(ps, p++, values ? a.min : null);
+                setDouble(ps, p++, values ? a.max : null);
+                setDouble(ps, p++, values ? a.sum : null);
+                ps.setLong(p++, a.valueCount);
+                setDouble(ps, p++, values ? a.last : null);
+                if (values) {
+                    ps.setObject(p++, odt(a.lastTs));
+                } else {
+                    ps.setNull(p++, Types.TIMESTAMP_WITH_TIMEZONE);
+                }
+                ps.setLong(p++, a.latencyCount);
+                ps.setLong(p++, a.latencySum);
+                setLong(ps, p++, a.latencyCount > 0 ? a.latencyMin : null);
+                setLong(ps, p++, a.latencyCount > 0 ? a.latencyMax : null);
+                for (int i = 0; i < PointAgg.LATENCY_BUCKETS; i++) {
+                    ps.setLong(p++, a.lat[i]);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return rows.size();
+    }
+
+    private static int writeDevices(Connection c, String table, Map<Keys.DeviceKey, DeviceAgg> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        String sql = merge(
+                table,
+                DEVICE_COLUMNS,
+                DEVICE_KEY,
+                "reads_ok = t.reads_ok + s.reads_ok, reads_failed = t.reads_failed + s.reads_failed");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Map.Entry<Keys.DeviceKey, DeviceAgg> e : rows.entrySet()) {
+                ps.setString(1, e.getKey().deviceId());
+                ps.setObject(2, odt(e.getKey().bucket()));
+                ps.setLong(3, e.getValue().readsOk);
+                ps.setLong(4, e.getValue().readsFailed);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return rows.size();
+    }
+
+    /** Null-safe min/max: LEAST/GREATEST return NULL on a NULL argument in some databases, so fall back. */
+    private static String combine(String col, String fn) {
+        return col + " = COALESCE(" + fn + "(t." + col + ", s." + col + "), t." + col + ", s." + col + ")";
+    }
+
+    /** Standard MERGE (H2 2.x and PostgreSQL 15+) of one VALUES row per statement. */
+    static String merge(String table, String[] columns, String[] key, String updateSet) {
+        String cols = String.join(", ", columns);
+        StringBuilder sql = new StringBuilder("MERGE INTO ").append(table).append(" t USING (VALUES (");
+        for (int i = 0; i < columns.length; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(")) AS s(").append(cols).append(") ON (");
+        for (int i = 0; i < key.length; i++) {
+            sql.append(i == 0 ? "" : " AND ")
+                    .append("t.")
+                    .append(key[i])
+                    .append(" = s.")
+                    .append(key[i]);
+        }
+        sql.append(") WHEN MATCHED THEN UPDATE SET ").append(updateSet);
+        sql.append(" WHEN NOT MATCHED THEN INSERT (").append(cols).append(") VALUES (");
+        for (int i = 0; i < columns.length; i++) {
+            sql.append(i == 0 ? "" : ", ").append("s.").append(columns[i]);
+        }
+        return sql.append(")").toString();
+    }
+
+    private static String[] pointColumns() {
+        List<String> cols = new ArrayList<>(List.of(
+                "device_id",
+                "point_id",
+                "bucket",
+                "samples",
+                "good",
+                "bad",
+                "uncertain",
+                "historical",
+                "value_min",
+                "value_max",
+                "value_sum",
+                "value_count",
+                "value_last",
+                "last_ts",
+                "latency_count",
+                "latency_sum_ms",
+                "latency_min_ms",
+                "latency_max_ms"));
+        for (int i = 0; i < PointAgg.LATENCY_BUCKETS; i++) {
+            cols.add(latColumn(i));
+        }
+        return cols.toArray(String[]::new);
+    }
+
+    private static String latColumn(int i) {
+        return i < 10 ? "lat_b0" + i : "lat_b" + i;
+    }
+
+    static OffsetDateTime odt(long epochMs) {
+        return Instant.ofEpochMilli(epochMs).atOffset(ZoneOffset.UTC);
+    }
+
+    private static void setString(PreparedStatement ps, int i, String v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.VARCHAR);
+        } else {
+            ps.setString(i, v);
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, v);
+        }
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.DOUBLE);
+        } else {
+            ps.setDouble(i, v);
+        }
+    }
+
+    /** Closes the pool. */
+    @Override
+    public void close() {
+        dataSource.close();
+        log.debug("facts store closed");
+    }
+}

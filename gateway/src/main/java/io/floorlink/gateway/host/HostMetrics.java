@@ -1,0 +1,93 @@
+package io.floorlink.gateway.host;
+
+import io.floorlink.sparkplug.MessageType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Meters of the primary host application (message intake and Sparkplug state tracking). */
+final class HostMetrics implements MeterBinder {
+    private final Map<MessageType, Counter> received = new EnumMap<>(MessageType.class);
+    private final Supplier<Number> queueDepth;
+    private final Supplier<Number> openEdgeSessions;
+    private final Supplier<Number> openDeviceSessions;
+    Counter decodeErrors;
+    Counter seqGaps;
+    Counter queueDropped;
+    Counter staleNdeath;
+    Counter ignoredUnborn;
+    Counter ignoredUnknownMetric;
+    Counter rebirthRequests;
+
+    HostMetrics(Supplier<Number> queueDepth, Supplier<Number> openEdgeSessions, Supplier<Number> openDeviceSessions) {
+        this.queueDepth = queueDepth;
+        this.openEdgeSessions = openEdgeSessions;
+        this.openDeviceSessions = openDeviceSessions;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (MessageType t : MessageType.values()) {
+            received.put(
+                    t,
+                    Counter.builder("floorlink.gateway.messages.received")
+                            .description("Sparkplug messages received by the primary host, by message type")
+                            .baseUnit("messages")
+                            .tag("type", t.name().toLowerCase(Locale.ROOT))
+                            .register(registry));
+        }
+        decodeErrors = Counter.builder("floorlink.gateway.decode.errors")
+                .description("Messages whose topic or payload is not valid Sparkplug B")
+                .baseUnit("messages")
+                .register(registry);
+        seqGaps = Counter.builder("floorlink.gateway.seq.gaps")
+                .description("Payload seq numbers that did not follow the previous one of the edge node")
+                .baseUnit("events")
+                .register(registry);
+        queueDropped = Counter.builder("floorlink.gateway.queue.dropped")
+                .description("Messages dropped because the host's processing queue was full")
+                .baseUnit("messages")
+                .register(registry);
+        staleNdeath = Counter.builder("floorlink.gateway.ndeath.stale")
+                .description("NDEATH messages ignored because their bdSeq did not match the current NBIRTH")
+                .baseUnit("messages")
+                .register(registry);
+        ignoredUnborn = Counter.builder("floorlink.gateway.messages.ignored")
+                .description("Messages ignored by the host, by reason")
+                .baseUnit("messages")
+                .tag("reason", "not_born")
+                .register(registry);
+        ignoredUnknownMetric = Counter.builder("floorlink.gateway.messages.ignored")
+                .description("Messages ignored by the host, by reason")
+                .baseUnit("messages")
+                .tag("reason", "unknown_metric")
+                .register(registry);
+        rebirthRequests = Counter.builder("floorlink.gateway.rebirth.requests")
+                .description("NCMD Node Control/Rebirth requests sent to edge nodes")
+                .baseUnit("requests")
+                .register(registry);
+        Gauge.builder("floorlink.gateway.queue.depth", queueDepth)
+                .description("Messages waiting in the host's processing queue")
+                .baseUnit("messages")
+                .register(registry);
+        Gauge.builder("floorlink.gateway.sessions.open", openEdgeSessions)
+                .description("Sessions currently open, by kind")
+                .baseUnit("sessions")
+                .tag("kind", "edge")
+                .register(registry);
+        Gauge.builder("floorlink.gateway.sessions.open", openDeviceSessions)
+                .description("Sessions currently open, by kind")
+                .baseUnit("sessions")
+                .tag("kind", "device")
+                .register(registry);
+    }
+
+    Counter received(MessageType type) {
+        return received.get(type);
+    }
+}

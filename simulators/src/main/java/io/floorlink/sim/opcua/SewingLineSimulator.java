@@ -1,0 +1,497 @@
+package io.floorlink.sim.opcua;
+
+import io.floorlink.sim.scenario.Scenario;
+import io.floorlink.sim.scenario.ScenarioRunner;
+import io.floorlink.sim.scenario.ScenarioTarget;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
+import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OPC UA server (Eclipse Milo) that plays a sewing line of N stations the way a line controller exposes them:
+ * folder {@code Objects/<line>/<station>} with the variables {@link #VARIABLES}, node ids
+ * {@code ns=<index>;s=<line>.<station>.<variable>}. Security policy None and anonymous access only: it is a test and
+ * demo tool, not a production server.
+ *
+ * <p>The line state advances every {@link SewingLineOptions#tick()} on the simulator's own thread, also while the
+ * server is stopped. All methods are thread-safe.
+ */
+public final class SewingLineSimulator implements AutoCloseable {
+
+    /** The namespace URI of the line's nodes. */
+    public static final String NAMESPACE_URI = SewingLineNamespace.NAMESPACE_URI;
+
+    /** The endpoint path. */
+    public static final String PATH = "/floorlink";
+
+    /** The variables of every station, in browse order. */
+    public static final List<String> VARIABLES = Arrays.stream(SewingLineNamespace.Variable.values())
+            .map(v -> v.browseName)
+            .toList();
+
+    private static final Logger log = LoggerFactory.getLogger(SewingLineSimulator.class);
+    private static final int BIND_ATTEMPTS = 5;
+    private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Object lock = new Object();
+    private final SewingLineOptions options;
+    private final Clock clock;
+    private final Map<String, SewingStation> stations;
+    private final ScheduledExecutorService ticker;
+    private final InetAddress bindAddress;
+    private final boolean wildcard;
+
+    // guarded by lock
+    private int port;
+    private int namespaceIndex = -1;
+    private OpcUaServer server;
+    private SewingLineNamespace namespace;
+    private Instant lastTick;
+    private ScenarioRunner scenarioRunner;
+    private boolean closed;
+    private long tickFailures;
+
+    private SewingLineSimulator(SewingLineOptions options) throws UnknownHostException {
+        this.options = options;
+        this.bindAddress = InetAddress.getByName(options.host());
+        this.wildcard = bindAddress.isAnyLocalAddress();
+        this.clock = Clock.systemUTC();
+        this.lastTick = clock.instant();
+        this.stations = new LinkedHashMap<>();
+        SplittableRandom root = new SplittableRandom(options.seed());
+        for (int i = 1; i <= options.stations(); i++) {
+            String id = String.format("SEW-%02d", i);
+            stations.put(id, new SewingStation(id, root.split(), lastTick));
+        }
+        this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "floorlink-sim-" + options.line());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Starts the server and returns once it listens. Blocks while binding. With port 0 a free port is chosen
+     * (retried if another process takes it first). If the options carry a scenario, it starts playing now.
+     *
+     * @param options how to run; see {@link SewingLineOptions#defaults()}
+     * @return the running simulator; close it when done
+     * @throws IllegalArgumentException if the scenario names a station the line does not have
+     * @throws Exception if the server cannot bind (e.g. the port is taken)
+     */
+    public static SewingLineSimulator start(SewingLineOptions options) throws Exception {
+        Scenario scenario = options.scenario();
+        if (scenario != null) {
+            scenario.requireKnownStations(stationIdsFor(options.stations()));
+        }
+        SewingLineSimulator simulator = new SewingLineSimulator(options);
+        try {
+            simulator.bindFirstTime();
+        } catch (Exception e) {
+            simulator.close();
+            throw e;
+        }
+        long tickMillis = options.tick().toMillis();
+        simulator.ticker.scheduleAtFixedRate(simulator::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        if (scenario != null) {
+            synchronized (simulator.lock) {
+                simulator.scenarioRunner = ScenarioRunner.start(scenario, simulator.new Target());
+            }
+        }
+        log.info(
+                "OPC UA sewing line simulator {} with {} stations listening on {}",
+                options.line(),
+                options.stations(),
+                simulator.endpointUrl());
+        return simulator;
+    }
+
+    static Set<String> stationIdsFor(int count) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 1; i <= count; i++) {
+            ids.add(String.format("SEW-%02d", i));
+        }
+        return ids;
+    }
+
+    /** The endpoint URL clients connect to, e.g. {@code opc.tcp://127.0.0.1:4840/floorlink}, with the bound port. */
+    public String endpointUrl() {
+        return "opc.tcp://" + advertisedHost() + ":" + port() + PATH;
+    }
+
+    /** The bound TCP port (also while the server is stopped: it restarts on the same port). */
+    public int port() {
+        synchronized (lock) {
+            return port;
+        }
+    }
+
+    /** {@value SewingLineNamespace#NAMESPACE_URI}. */
+    public String namespaceUri() {
+        return NAMESPACE_URI;
+    }
+
+    /** The namespace index of the line's nodes on this server (2 with Milo). */
+    public int namespaceIndex() {
+        synchronized (lock) {
+            return namespaceIndex;
+        }
+    }
+
+    /** The station ids, "SEW-01" .. "SEW-nn" (two digits, 1-based). */
+    public List<String> stationIds() {
+        return List.copyOf(stations.keySet());
+    }
+
+    /**
+     * The node id of a station variable in OPC UA text form, e.g. {@code ns=2;s=Line1.SEW-01.RunState}.
+     *
+     * @param stationId one of {@link #stationIds()}
+     * @param variable one of {@link #VARIABLES}
+     * @throws IllegalArgumentException for an unknown station or variable
+     */
+    public String nodeId(String stationId, String variable) {
+        station(stationId);
+        if (!VARIABLES.contains(variable)) {
+            throw new IllegalArgumentException("unknown variable '" + variable + "'; expected one of " + VARIABLES);
+        }
+        return "ns=" + namespaceIndex() + ";s=" + SewingLineNamespace.nodeIdText(options.line(), stationId, variable);
+    }
+
+    /**
+     * Powers a station on or off. Off: its values stop changing and every node of the station reports
+     * Bad_NoCommunication to reads and subscriptions. On: Good, evolving values again (the station restarts idle,
+     * counters kept). Takes effect for reads before this method returns.
+     *
+     * @throws IllegalArgumentException for an unknown station
+     */
+    public void setStationPower(String stationId, boolean on) {
+        SewingStation station = station(stationId);
+        synchronized (lock) {
+            station.setPowered(on, clock.instant());
+            if (namespace != null) {
+                namespace.publish(station.snapshot());
+            }
+        }
+        log.info("Station {} powered {}", stationId, on ? "on" : "off");
+    }
+
+    /** Whether the station has power. */
+    public boolean isStationPowered(String stationId) {
+        SewingStation station = station(stationId);
+        synchronized (lock) {
+            return station.powered();
+        }
+    }
+
+    /**
+     * Shuts the OPC UA server down: connections close and sessions and subscriptions are gone. The line keeps
+     * running and the port is kept for {@link #startServer()}. Blocks until the port is released; does nothing when
+     * already stopped.
+     */
+    public void stopServer() {
+        synchronized (lock) {
+            if (server == null) {
+                return;
+            }
+            shutdownServer();
+        }
+        log.info("OPC UA server on port {} stopped", port());
+    }
+
+    /**
+     * Starts the OPC UA server again on the same port, with the line's current state. Blocks until it listens; does
+     * nothing when already running.
+     *
+     * @throws IllegalStateException if the simulator is closed or the port cannot be bound again
+     */
+    public void startServer() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("simulator is closed");
+            }
+            if (server != null) {
+                return;
+            }
+            Exception last = null;
+            for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+                try {
+                    bind(port);
+                    log.info("OPC UA server started again on {}", endpointUrl());
+                    return;
+                } catch (Exception e) {
+                    last = e;
+                    sleep(Duration.ofMillis(100L * attempt));
+                }
+            }
+            throw new IllegalStateException("cannot listen on " + options.host() + ":" + port + " again", last);
+        }
+    }
+
+    /** Whether the OPC UA server is running. */
+    public boolean isServerRunning() {
+        synchronized (lock) {
+            return server != null;
+        }
+    }
+
+    /**
+     * The station's current true state (not what its nodes report: a powered-off station is off here).
+     *
+     * @throws IllegalArgumentException for an unknown station
+     */
+    public StationSnapshot snapshot(String stationId) {
+        SewingStation station = station(stationId);
+        synchronized (lock) {
+            return station.snapshot();
+        }
+    }
+
+    /** Stops the scenario, the line and the server. Blocks until the port is released. Idempotent. */
+    @Override
+    public void close() {
+        ScenarioRunner runner;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            runner = scenarioRunner;
+            scenarioRunner = null;
+        }
+        if (runner != null) {
+            runner.close();
+        }
+        ticker.shutdownNow();
+        synchronized (lock) {
+            if (server != null) {
+                shutdownServer();
+            }
+        }
+    }
+
+    private SewingStation station(String stationId) {
+        SewingStation station = stations.get(stationId);
+        if (station == null) {
+            throw new IllegalArgumentException("unknown station '" + stationId + "'; line " + options.line() + " has "
+                    + stationIds().get(0) + " .. " + stationIds().get(stations.size() - 1));
+        }
+        return station;
+    }
+
+    private void tick() {
+        try {
+            synchronized (lock) {
+                Instant now = clock.instant();
+                Duration elapsed = Duration.between(lastTick, now);
+                lastTick = now;
+                for (SewingStation station : stations.values()) {
+                    station.tick(elapsed, now);
+                    if (namespace != null && station.powered()) {
+                        namespace.publish(station.snapshot());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // an exception would cancel the periodic task; keep ticking and say so now and then
+            long failures = ++tickFailures;
+            if (failures == 1 || failures % 1000 == 0) {
+                log.warn("Simulation tick failed ({} times so far)", failures, e);
+            }
+        }
+    }
+
+    private void bindFirstTime() throws Exception {
+        synchronized (lock) {
+            if (options.port() != 0) {
+                bind(options.port());
+                return;
+            }
+            Exception last = null;
+            for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+                int candidate = freePort();
+                try {
+                    bind(candidate);
+                    return;
+                } catch (Exception e) {
+                    // someone else took the port between probe and bind: probe again
+                    last = e;
+                }
+            }
+            throw last;
+        }
+    }
+
+    private int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(bindAddress, 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Builds a fresh Milo server (a stopped one cannot start again) and binds it. Caller holds the lock. */
+    private void bind(int bindPort) throws Exception {
+        OpcUaServer candidate = new OpcUaServer(
+                serverConfig(bindPort),
+                profile -> new OpcTcpServerTransport(
+                        OpcTcpServerTransportConfig.newBuilder().build()));
+        List<StationSnapshot> snapshots = new ArrayList<>();
+        for (SewingStation station : stations.values()) {
+            snapshots.add(station.snapshot());
+        }
+        SewingLineNamespace candidateNamespace = new SewingLineNamespace(candidate, options.line(), snapshots);
+        candidateNamespace.startup();
+        try {
+            candidate.startup().get(SERVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            candidateNamespace.shutdown();
+            candidate.shutdown();
+            throw new IOException(
+                    "cannot listen on " + options.host() + ":" + bindPort + ": " + bindProblem(bindPort, e), e);
+        }
+        server = candidate;
+        namespace = candidateNamespace;
+        port = bindPort;
+        namespaceIndex = candidateNamespace.getNamespaceIndex().intValue();
+    }
+
+    private void shutdownServer() {
+        try {
+            server.shutdown().get(SERVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("OPC UA server shutdown on port {} did not complete cleanly: {}", port, rootMessage(e));
+        } finally {
+            namespace.shutdown();
+            server = null;
+            namespace = null;
+        }
+    }
+
+    private OpcUaServerConfig serverConfig(int bindPort) {
+        Set<EndpointConfig> endpoints = new LinkedHashSet<>();
+        for (String hostname : advertisedHostnames()) {
+            endpoints.add(EndpointConfig.newBuilder()
+                    .setBindAddress(options.host())
+                    .setBindPort(bindPort)
+                    .setHostname(hostname)
+                    .setPath(PATH)
+                    .setSecurityPolicy(SecurityPolicy.None)
+                    .setSecurityMode(MessageSecurityMode.None)
+                    .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
+                    .build());
+        }
+        String version = SewingLineSimulator.class.getPackage().getImplementationVersion();
+        String productUri = "urn:floorlink:sim:sewing-line";
+        return OpcUaServerConfig.builder()
+                .setApplicationUri(productUri + ":" + options.line())
+                .setApplicationName(LocalizedText.english("FloorLink sewing line simulator " + options.line()))
+                .setProductUri(productUri)
+                .setBuildInfo(new BuildInfo(
+                        productUri,
+                        "FloorLink",
+                        "FloorLink sewing line simulator",
+                        version == null ? "dev" : version,
+                        version == null ? "dev" : version,
+                        DateTime.now()))
+                // security policy None only: no application certificate is needed
+                .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine()))
+                .setEndpoints(endpoints)
+                .build();
+    }
+
+    private String advertisedHost() {
+        return wildcard ? HostnameUtil.getHostname() : options.host();
+    }
+
+    private List<String> advertisedHostnames() {
+        if (!wildcard) {
+            return List.of(options.host());
+        }
+        Set<String> names = new LinkedHashSet<>();
+        names.add(HostnameUtil.getHostname());
+        names.add("127.0.0.1");
+        names.add("localhost");
+        return List.copyOf(names);
+    }
+
+    /** Milo only says "No endpoints bound"; a plain socket on the same address tells why. */
+    private String bindProblem(int bindPort, Exception miloError) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(bindAddress, bindPort));
+            return rootMessage(miloError);
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Lets a scenario act on this simulator. */
+    private final class Target implements ScenarioTarget {
+        @Override
+        public void setStationPower(String stationId, boolean on) {
+            SewingLineSimulator.this.setStationPower(stationId, on);
+        }
+
+        @Override
+        public void stopServer() {
+            SewingLineSimulator.this.stopServer();
+        }
+
+        @Override
+        public void startServer() {
+            SewingLineSimulator.this.startServer();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.floorlink.collector.inventory;
+
+import java.util.List;
+
+/**
+ * A site (plant) of the enterprise.
+ *
+ * @param id site id, unique among sites, never null
+ * @param name display name, never null (defaults to the id)
+ * @param workshops its workshops, never null (may be empty)
+ */
+public record Site(String id, String name, List<Workshop> workshops) {
+    public Site {
+        Ids.require("id", id);
+        name = name == null || name.isBlank() ? id : name;
+        workshops = workshops == null ? List.of() : List.copyOf(workshops);
+    }
+}

@@ -1,0 +1,137 @@
+package io.floorlink.edge;
+
+import io.floorlink.edge.config.ConnectorConfig;
+import io.floorlink.edge.config.EdgeConfig;
+import io.floorlink.edge.connector.Connector;
+import io.floorlink.edge.connector.Connectors;
+import io.floorlink.edge.http.HealthServer;
+import io.floorlink.edge.node.EdgeNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running edge agent: the connectors of the configuration, the Sparkplug edge node they feed, and the
+ * health/metrics HTTP endpoint.
+ */
+public final class EdgeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
+
+    private final EdgeNode node;
+    private final List<Connector> connectors;
+    private final HealthServer http;
+
+    private EdgeAgent(EdgeNode node, List<Connector> connectors, HealthServer http) {
+        this.node = node;
+        this.connectors = connectors;
+        this.http = http;
+    }
+
+    /**
+     * Builds and starts everything and returns without waiting for any peer: an unreachable MQTT server or
+     * device is retried in the background with exponential backoff, never fatal.
+     *
+     * @param config validated configuration
+     * @param registry where meters are registered; {@code GET /metrics} serves it when it is (or contains) a
+     *     {@link PrometheusMeterRegistry}, otherwise a Prometheus registry is added beside it
+     * @throws java.io.UncheckedIOException when the HTTP address cannot be bound
+     * @throws IllegalArgumentException when a connector cannot be built from its configuration
+     */
+    public static EdgeAgent start(EdgeConfig config, MeterRegistry registry) {
+        return start(config, registry, Connectors::create);
+    }
+
+    /** As {@link #start(EdgeConfig, MeterRegistry)}, with connectors built by {@code connectorFactory}. */
+    static EdgeAgent start(
+            EdgeConfig config,
+            MeterRegistry registry,
+            BiFunction<ConnectorConfig, MeterRegistry, Connector> connectorFactory) {
+        PrometheusMeterRegistry prometheus = findPrometheus(registry);
+        MeterRegistry meters = registry;
+        if (prometheus == null) {
+            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            CompositeMeterRegistry composite = new CompositeMeterRegistry();
+            composite.add(registry);
+            composite.add(prometheus);
+            meters = composite;
+        }
+        EdgeNode node = new EdgeNode(config.edge(), config.uplink(), config.healthInterval(), meters);
+        HealthServer http = new HealthServer(config.http().host(), config.http().port(), node::health, prometheus);
+        List<Connector> connectors = new ArrayList<>();
+        try {
+            for (ConnectorConfig c : config.connectors()) {
+                connectors.add(connectorFactory.apply(c, meters));
+            }
+        } catch (RuntimeException e) {
+            connectors.forEach(Connector::close);
+            http.close();
+            throw e;
+        }
+        node.declareDevices(config.devices().stream()
+                .map(EdgeConfig.DeviceOutline::deviceId)
+                .toList());
+        node.start();
+        for (Connector c : connectors) {
+            c.start(node);
+        }
+        LOG.info(
+                "Edge agent {}/{} started: {} connectors, {} devices, uplink {}, http://{}:{}/health",
+                config.edge().group(),
+                config.edge().node(),
+                connectors.size(),
+                config.devices().size(),
+                config.uplink().url(),
+                config.http().host(),
+                http.port());
+        return new EdgeAgent(node, connectors, http);
+    }
+
+    private static PrometheusMeterRegistry findPrometheus(MeterRegistry registry) {
+        if (registry instanceof PrometheusMeterRegistry p) {
+            return p;
+        }
+        if (registry instanceof CompositeMeterRegistry c) {
+            for (MeterRegistry r : c.getRegistries()) {
+                PrometheusMeterRegistry p = findPrometheus(r);
+                if (p != null) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The bound port of the health/metrics endpoint (useful with {@code http.port: 0}). */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The latest health snapshot (refreshed at least every 0.5 s); never blocks. */
+    public EdgeHealth health() {
+        return node.health();
+    }
+
+    /**
+     * Stops the connectors, then the edge node (NDEATH published when born, then disconnect), then
+     * the HTTP endpoint. Blocks up to a few seconds per connector plus about 3 s.
+     */
+    @Override
+    public void close() {
+        for (Connector c : connectors) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Connector {} did not close cleanly: {}", c.name(), e.toString());
+            }
+        }
+        node.close();
+        http.close();
+        LOG.info("Edge agent stopped");
+    }
+}

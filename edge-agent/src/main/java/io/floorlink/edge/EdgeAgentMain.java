@@ -1,0 +1,133 @@
+package io.floorlink.edge;
+
+import io.floorlink.edge.cli.BrowseOpcUaCommand;
+import io.floorlink.edge.config.EdgeConfig;
+import io.floorlink.sparkplug.config.ConfigException;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Command line of {@code floorlink-edge-agent.jar}: {@code run}, {@code check}, {@code browse}. */
+@Command(
+        name = "floorlink-edge-agent",
+        description = "FloorLink edge agent: reads equipment and publishes Sparkplug B to the platform.",
+        mixinStandardHelpOptions = true,
+        subcommands = {EdgeAgentMain.Run.class, EdgeAgentMain.Check.class, BrowseOpcUaCommand.class})
+public final class EdgeAgentMain {
+    /** Exit code of a configuration that cannot be used. */
+    public static final int EXIT_CONFIG = 2;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code; {@code run} returns only after shutdown. */
+    public static int execute(String... args) {
+        return new CommandLine(new EdgeAgentMain()).execute(args);
+    }
+
+    /** {@code run --config edge.yaml}: runs until the process is stopped (Ctrl-C, SIGTERM). */
+    @Command(name = "run", description = "Run the edge agent until stopped.", mixinStandardHelpOptions = true)
+    static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", required = true, description = "Edge configuration file (YAML).")
+        Path config;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            EdgeConfig cfg;
+            try {
+                cfg = EdgeConfig.load(config);
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return EXIT_CONFIG;
+            }
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmGcMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            EdgeAgent agent = EdgeAgent.start(cfg, registry);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                agent.close();
+                                stopped.countDown();
+                            },
+                            "floorlink-edge-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    /** {@code check --config edge.yaml}: validates and prints a summary. */
+    @Command(
+            name = "check",
+            description = "Validate a configuration file and print its connectors, devices and points.",
+            mixinStandardHelpOptions = true)
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", required = true, description = "Edge configuration file (YAML).")
+        Path config;
+
+        @Override
+        public Integer call() {
+            EdgeConfig cfg;
+            try {
+                cfg = EdgeConfig.load(config);
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return EXIT_CONFIG;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            var devices = cfg.devices();
+            int points =
+                    devices.stream().mapToInt(EdgeConfig.DeviceOutline::points).sum();
+            out.printf(
+                    "%s: OK. edge node %s/%s, uplink %s%s, %d connectors, %d devices, %d points%n",
+                    config,
+                    cfg.edge().group(),
+                    cfg.edge().node(),
+                    cfg.uplink().url(),
+                    cfg.uplink().primaryHost() == null
+                            ? ""
+                            : " (primary host " + cfg.uplink().primaryHost() + ")",
+                    cfg.connectors().size(),
+                    devices.size(),
+                    points);
+            Map<String, java.util.List<EdgeConfig.DeviceOutline>> byConnector = devices.stream()
+                    .collect(Collectors.groupingBy(
+                            EdgeConfig.DeviceOutline::connector, java.util.LinkedHashMap::new, Collectors.toList()));
+            byConnector.forEach((name, list) -> {
+                out.printf(
+                        "  connector %s (%s): %d devices%n", name, list.get(0).type(), list.size());
+                for (EdgeConfig.DeviceOutline d : list) {
+                    out.printf("    device %s: %d points%n", d.deviceId(), d.points());
+                }
+            });
+            out.flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,376 @@
+package io.floorlink.edge.config;
+
+import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
+import io.floorlink.sparkplug.SparkplugException;
+import io.floorlink.sparkplug.Topic;
+import io.floorlink.sparkplug.config.ConfigException;
+import io.floorlink.sparkplug.config.DataSize;
+import io.floorlink.sparkplug.config.YamlConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The edge agent's configuration file ({@code edge.yaml}); see edge-agent/README.md for every key. Records
+ * validate themselves when built and throw {@link IllegalArgumentException} naming the field.
+ *
+ * @param edge Sparkplug identity of this edge node, never null
+ * @param uplink the MQTT server the edge node publishes to, never null
+ * @param buffer durable store-and-forward buffer settings (accepted and validated; the buffer itself comes
+ *     with a later release), never null after construction
+ * @param http health and metrics endpoint, never null after construction
+ * @param healthInterval how often every born device publishes its {@code _health/*} metrics; default 5 s,
+ *     at most 10 s
+ * @param connectors the connections to equipment, at least one; connector names and device ids unique
+ */
+public record EdgeConfig(
+        Edge edge, Uplink uplink, Buffer buffer, Http http, Duration healthInterval, List<ConnectorConfig> connectors) {
+
+    /** Default {@link #healthInterval}. */
+    public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(5);
+    /** Upper bound of {@link #healthInterval}: the gateway treats a device silent for longer as unknown. */
+    public static final Duration MAX_HEALTH_INTERVAL = Duration.ofSeconds(10);
+
+    public EdgeConfig {
+        if (edge == null) {
+            throw new ConfigPlaceException("", "edge: required ({ group: <enterprise code>, node: <edge box id> })");
+        }
+        if (uplink == null) {
+            throw new ConfigPlaceException("", "uplink: required ({ url: tcp://host:1883, ... })");
+        }
+        buffer = buffer == null ? Buffer.DEFAULT : buffer;
+        http = http == null ? Http.DEFAULT : http;
+        healthInterval = healthInterval == null ? DEFAULT_HEALTH_INTERVAL : healthInterval;
+        if (healthInterval.isNegative() || healthInterval.isZero()) {
+            throw new ConfigPlaceException("/health_interval", "health_interval: must be positive");
+        }
+        if (healthInterval.compareTo(MAX_HEALTH_INTERVAL) > 0) {
+            throw new ConfigPlaceException(
+                    "/health_interval", "health_interval: must be at most 10s (health is the device's heartbeat)");
+        }
+        if (connectors == null || connectors.isEmpty()) {
+            throw new ConfigPlaceException("", "connectors: at least one connector is required");
+        }
+        Set<String> names = new HashSet<>();
+        Map<String, String> deviceOwner = new HashMap<>();
+        for (int i = 0; i < connectors.size(); i++) {
+            ConnectorConfig c = connectors.get(i);
+            if (c == null) {
+                throw new ConfigPlaceException("/connectors/" + i, "connectors[" + i + "]: empty entry");
+            }
+            if (!names.add(c.name())) {
+                throw new ConfigPlaceException(
+                        "/connectors/" + i + "/name",
+                        "connectors[" + i + "].name: duplicate connector name '" + c.name() + "'");
+            }
+            List<DeviceOutline> devices = devicesOf(c);
+            for (int d = 0; d < devices.size(); d++) {
+                String id = devices.get(d).deviceId();
+                String pointer = "/connectors/" + i + "/devices/" + d + "/id";
+                String field = "connectors[" + i + "].devices[" + d + "].id";
+                try {
+                    Topic.requireId("device id", id);
+                } catch (SparkplugException e) {
+                    throw new ConfigPlaceException(pointer, field + ": " + e.getMessage());
+                }
+                String owner = deviceOwner.putIfAbsent(id, c.name());
+                if (owner != null) {
+                    throw new ConfigPlaceException(
+                            pointer,
+                            field + ": duplicate device id '" + id + "' (already used in connector '" + owner
+                                    + "'); device ids are unique across the agent");
+                }
+            }
+        }
+        connectors = List.copyOf(connectors);
+    }
+
+    /**
+     * Reads and validates a configuration file. Blocks on file I/O.
+     *
+     * @throws ConfigException whose message starts with {@code file:line:column: field:}
+     */
+    public static EdgeConfig load(Path file) {
+        try {
+            return YamlConfig.load(file, EdgeConfig.class);
+        } catch (ConfigException e) {
+            throw relocate(file, e);
+        }
+    }
+
+    /**
+     * Parses configuration text, with {@code ${NAME}} resolved by {@code env}.
+     *
+     * @param source name used in error messages
+     * @throws ConfigException whose message starts with {@code source:line:column: field:}
+     */
+    public static EdgeConfig parse(String source, String text, java.util.function.Function<String, String> env) {
+        try {
+            return YamlConfig.parse(source, text, env, EdgeConfig.class);
+        } catch (ConfigException e) {
+            throw relocate(source, text, e);
+        }
+    }
+
+    /** Every device of every connector, in configuration order. */
+    public List<DeviceOutline> devices() {
+        List<DeviceOutline> out = new ArrayList<>();
+        for (ConnectorConfig c : connectors) {
+            out.addAll(devicesOf(c));
+        }
+        return out;
+    }
+
+    /** Devices of one connector, in configuration order. */
+    public static List<DeviceOutline> devicesOf(ConnectorConfig c) {
+        if (c instanceof OpcUaConnectorConfig opc) {
+            return opc.devices().stream()
+                    .map(d -> new DeviceOutline(
+                            c.name(), "opcua", d.id(), d.points().size()))
+                    .toList();
+        }
+        throw new IllegalStateException("unknown connector type " + c.getClass().getName());
+    }
+
+    private static ConfigException relocate(Path file, ConfigException e) {
+        ConfigPlaceException place = placeOf(e);
+        if (place == null) {
+            return e;
+        }
+        try {
+            return relocate(file.toString(), Files.readString(file), e);
+        } catch (IOException io) {
+            return e;
+        }
+    }
+
+    /** Cross-field errors are thrown once the whole document is read; point them at the field's own line. */
+    private static ConfigException relocate(String source, String text, ConfigException e) {
+        ConfigPlaceException place = placeOf(e);
+        if (place == null) {
+            return e;
+        }
+        Optional<int[]> at = YamlLocator.find(text, place.pointer());
+        String where = at.map(lc -> source + ":" + lc[0] + ":" + lc[1] + ": ").orElse(source + ": ");
+        return new ConfigException(where + place.getMessage(), e);
+    }
+
+    private static ConfigPlaceException placeOf(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ConfigPlaceException p) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One device as configured, protocol-neutral.
+     *
+     * @param connector name of its connector
+     * @param type connector type ({@code opcua}, ...)
+     * @param deviceId equipment id (Sparkplug device_id)
+     * @param points number of configured points
+     */
+    public record DeviceOutline(String connector, String type, String deviceId, int points) {}
+
+    /**
+     * {@code edge:} Sparkplug identity.
+     *
+     * @param group Sparkplug group_id, the enterprise code; a valid Sparkplug id
+     * @param node Sparkplug edge_node_id, the edge box id; a valid Sparkplug id
+     */
+    public record Edge(String group, String node) {
+        public Edge {
+            check("edge.group", group);
+            check("edge.node", node);
+        }
+
+        private static void check(String field, String value) {
+            if (value == null) {
+                throw new IllegalArgumentException(field + ": required");
+            }
+            try {
+                Topic.requireId(field, value);
+            } catch (SparkplugException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * {@code uplink:} the MQTT server (MQTT 3.1.1, clean session) the edge node publishes Sparkplug to.
+     *
+     * @param url {@code tcp://host[:1883]} or {@code ssl://host[:8883]}, never null
+     * @param username MQTT user name, nullable (anonymous)
+     * @param password MQTT password, nullable; write it as {@code ${ENV}}; never logged
+     * @param primaryHost host_id of the Sparkplug primary host application; when set, the edge node births only
+     *     while that host's STATE is online; nullable
+     * @param clientId MQTT client identifier; defaults to {@code floorlink-<group>-<node>} (set by the agent)
+     * @param keepAlive MQTT keep alive; default 30 s, whole seconds from 1 s to 18 h
+     * @param reconnect backoff between connection attempts; default 1 s initial, 30 s max
+     * @param tls trust and key stores for {@code ssl://}; nullable (JVM default trust)
+     */
+    public record Uplink(
+            URI url,
+            String username,
+            String password,
+            String primaryHost,
+            String clientId,
+            Duration keepAlive,
+            Reconnect reconnect,
+            Tls tls) {
+        public Uplink {
+            if (url == null) {
+                throw new IllegalArgumentException("uplink.url: required, e.g. tcp://127.0.0.1:1883");
+            }
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
+                throw new IllegalArgumentException(
+                        "uplink.url: '" + url + "' must be tcp://host:port or ssl://host:port");
+            }
+            if (url.getHost() == null) {
+                throw new IllegalArgumentException("uplink.url: '" + url + "' has no host");
+            }
+            if (username != null && username.isBlank()) {
+                throw new IllegalArgumentException("uplink.username: must not be blank");
+            }
+            if (password != null && username == null) {
+                throw new IllegalArgumentException("uplink.username: required with password");
+            }
+            if (primaryHost != null) {
+                try {
+                    Topic.requireId("uplink.primary_host", primaryHost);
+                } catch (SparkplugException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
+            }
+            if (clientId != null && clientId.isBlank()) {
+                throw new IllegalArgumentException("uplink.client_id: must not be blank");
+            }
+            keepAlive = keepAlive == null ? Duration.ofSeconds(30) : keepAlive;
+            if (keepAlive.toMillis() % 1000 != 0 || keepAlive.getSeconds() < 1 || keepAlive.getSeconds() > 65535) {
+                throw new IllegalArgumentException("uplink.keep_alive: must be whole seconds between 1s and 65535s");
+            }
+            reconnect = reconnect == null ? Reconnect.DEFAULT : reconnect;
+            if (tls != null && !scheme.equals("ssl")) {
+                throw new IllegalArgumentException("uplink.tls: only with an ssl:// url");
+            }
+        }
+
+        /** True for {@code ssl://}. */
+        public boolean secure() {
+            return "ssl".equalsIgnoreCase(url.getScheme());
+        }
+
+        /** The port of the url, or the MQTT default of its scheme (1883, 8883). */
+        public int port() {
+            if (url.getPort() > 0) {
+                return url.getPort();
+            }
+            return secure() ? 8883 : 1883;
+        }
+
+        @Override
+        public String toString() {
+            return "Uplink[url=" + url + ", username=" + username + ", password="
+                    + (password == null ? "null" : "***") + ", primaryHost=" + primaryHost + ", clientId=" + clientId
+                    + ", keepAlive=" + keepAlive + ", reconnect=" + reconnect + ", tls=" + tls + "]";
+        }
+    }
+
+    /**
+     * {@code uplink.reconnect:} exponential backoff (with jitter) between connection attempts.
+     *
+     * @param initialDelay first delay; default 1 s
+     * @param maxDelay upper bound; default 30 s
+     */
+    public record Reconnect(Duration initialDelay, Duration maxDelay) {
+        static final Reconnect DEFAULT = new Reconnect(null, null);
+
+        public Reconnect {
+            initialDelay = initialDelay == null ? Duration.ofSeconds(1) : initialDelay;
+            maxDelay = maxDelay == null ? Duration.ofSeconds(30) : maxDelay;
+            if (initialDelay.isNegative() || initialDelay.isZero()) {
+                throw new IllegalArgumentException("reconnect.initial_delay: must be positive");
+            }
+            if (maxDelay.compareTo(initialDelay) < 0) {
+                throw new IllegalArgumentException("reconnect.max_delay: must not be below initial_delay");
+            }
+        }
+    }
+
+    /**
+     * {@code uplink.tls:} key material for {@code ssl://} (PKCS12 or JKS files).
+     *
+     * @param trustStore trust store with the CA of the MQTT server; nullable (JVM default trust)
+     * @param trustStorePassword its password, nullable; never logged
+     * @param keyStore key store with the client certificate for mutual TLS; nullable
+     * @param keyStorePassword its password, nullable; never logged
+     */
+    public record Tls(Path trustStore, String trustStorePassword, Path keyStore, String keyStorePassword) {
+        public Tls {
+            if (trustStore == null && trustStorePassword != null) {
+                throw new IllegalArgumentException("tls.trust_store: required with trust_store_password");
+            }
+            if (keyStore == null && keyStorePassword != null) {
+                throw new IllegalArgumentException("tls.key_store: required with key_store_password");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[trustStore=" + trustStore + ", keyStore=" + keyStore + "]";
+        }
+    }
+
+    /**
+     * {@code buffer:} durable store-and-forward buffer (SQLite file). Accepted and validated; the buffer
+     * itself is not implemented yet.
+     *
+     * @param path database file; default {@code ./data/buffer.db}
+     * @param maxSize upper bound of the file; default 2 GB, at least 1 MB
+     */
+    public record Buffer(Path path, DataSize maxSize) {
+        static final Buffer DEFAULT = new Buffer(null, null);
+
+        public Buffer {
+            path = path == null ? Path.of("data", "buffer.db") : path;
+            maxSize = maxSize == null ? new DataSize(2L << 30) : maxSize;
+            if (maxSize.bytes() < (1L << 20)) {
+                throw new IllegalArgumentException("buffer.max_size: must be at least 1MB");
+            }
+        }
+    }
+
+    /**
+     * {@code http:} health and metrics endpoint.
+     *
+     * @param host address to bind; default 127.0.0.1
+     * @param port TCP port; default 9108, 0 for any free port
+     */
+    public record Http(String host, Integer port) {
+        static final Http DEFAULT = new Http(null, null);
+
+        public Http {
+            host = host == null ? "127.0.0.1" : host;
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("http.host: must not be blank");
+            }
+            port = port == null ? 9108 : port;
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("http.port: must be 0..65535 (0 = any free port)");
+            }
+        }
+    }
+}

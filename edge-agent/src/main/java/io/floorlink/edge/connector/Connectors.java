@@ -1,0 +1,24 @@
+package io.floorlink.edge.connector;
+
+import io.floorlink.edge.config.ConnectorConfig;
+import io.floorlink.edge.connector.opcua.OpcUaConnector;
+import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Builds the connector of each configured protocol. */
+public final class Connectors {
+    private Connectors() {}
+
+    /**
+     * A new, not yet started connector for {@code config}. Does not connect.
+     *
+     * @throws IllegalArgumentException for a connector type this agent does not support
+     */
+    public static Connector create(ConnectorConfig config, MeterRegistry registry) {
+        if (config instanceof OpcUaConnectorConfig opc) {
+            return new OpcUaConnector(opc, registry);
+        }
+        throw new IllegalArgumentException("connector '" + config.name() + "': unsupported type "
+                + config.getClass().getSimpleName());
+    }
+}

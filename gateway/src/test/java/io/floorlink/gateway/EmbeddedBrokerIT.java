@@ -1,0 +1,104 @@
+package io.floorlink.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.floorlink.gateway.broker.EmbeddedBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedBrokerIT {
+
+    @Test
+    void bindsLoopbackOnAFreePortWithUsageStatisticsOff(@TempDir Path dir) throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, dir), null)) {
+            assertThat(broker.port()).isPositive();
+            assertThat(broker.url().toString()).isEqualTo("tcp://127.0.0.1:" + broker.port());
+
+            Mqtt5BlockingClient client = MqttClient.builder()
+                    .useMqttVersion5()
+                    .serverHost("127.0.0.1")
+                    .serverPort(broker.port())
+                    .buildBlocking();
+            client.connect();
+            assertThat(client.getState().isConnected()).isTrue();
+            client.disconnect();
+
+            String xml = Files.readString(dir.resolve("conf/config.xml"));
+            assertThat(xml.replaceAll("\\s+", ""))
+                    .contains("<anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>")
+                    .contains("<bind-address>127.0.0.1</bind-address>")
+                    .contains("<port>" + broker.port() + "</port>");
+
+            Optional<InetAddress> external = nonLoopbackAddress();
+            if (external.isPresent()) {
+                assertThat(canConnect(external.get(), broker.port()))
+                        .as("listener must not be reachable on %s", external.get())
+                        .isFalse();
+            }
+
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            broker.bindTo(registry);
+            assertThat(registry.get("floorlink.gateway.broker.dropped.messages")
+                            .functionCounter()
+                            .count())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void refusesANonLoopbackBindWithoutAuth(@TempDir Path dir) {
+        assertThatThrownBy(() -> EmbeddedBroker.start(BrokerConfig.embedded("0.0.0.0", 0, dir), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gateway.broker.host")
+                .hasMessageContaining("0.0.0.0")
+                .hasMessageContaining("gateway.auth");
+        assertThat(dir.resolve("conf/config.xml")).doesNotExist();
+    }
+
+    @Test
+    void gatewayRefusesANonLoopbackBindWithoutAuth(@TempDir Path dir) {
+        GatewayConfig cfg = GatewayConfig.defaults(dir).withBroker(BrokerConfig.embedded("0.0.0.0", 0, dir));
+        assertThatThrownBy(() -> Gateway.start(cfg, new SimpleMeterRegistry()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gateway.auth");
+    }
+
+    private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!ni.isUp() || ni.isLoopback()) {
+                continue;
+            }
+            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
+                    return Optional.of(a);
+                }
+            }
+        }
+        assumeThat(true).isTrue();
+        return Optional.empty();
+    }
+
+    private static boolean canConnect(InetAddress address, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.floorlink.gateway;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import io.floorlink.sparkplug.DataType;
+import io.floorlink.sparkplug.MessageType;
+import io.floorlink.sparkplug.MetricNames;
+import io.floorlink.sparkplug.Metrics;
+import io.floorlink.sparkplug.Topic;
+import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
+import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A real Sparkplug B edge node for tests: an MQTT 5 client with an NDEATH will, publishing payloads built with
+ * io.floorlink.sparkplug. Seq numbers follow the specification unless a test sets them.
+ */
+final class TestEdge implements AutoCloseable {
+    final String group;
+    final String node;
+    final long bdSeq;
+    final Mqtt5BlockingClient client;
+    private int seq;
+
+    TestEdge(URI url, String group, String node, long bdSeq) {
+        this(url, group, node, bdSeq, null, null);
+    }
+
+    TestEdge(URI url, String group, String node, long bdSeq, String user, String password) {
+        this.group = group;
+        this.node = node;
+        this.bdSeq = bdSeq;
+        Mqtt5ClientBuilder b = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("edge-" + node + "-" + UUID.randomUUID())
+                .serverHost(url.getHost())
+                .serverPort(url.getPort());
+        if (user != null) {
+            b = b.simpleAuth()
+                    .username(user)
+                    .password(password.getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
+        this.client = b.buildBlocking();
+    }
+
+    void connect() {
+        client.connectWith()
+                .cleanStart(true)
+                .willPublish(Mqtt5Publish.builder()
+                        .topic(Topic.node(group, MessageType.NDEATH, node).toString())
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(Payload.newBuilder()
+                                .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, bdSeq))
+                                .build()
+                                .toByteArray())
+                        .build())
+                .send();
+    }
+
+    Mqtt5PublishResult nbirth(long ts) {
+        seq = 0;
+        return publish(
+                Topic.node(group, MessageType.NBIRTH, node),
+                Payload.newBuilder()
+                        .setTimestamp(ts)
+                        .setSeq(0)
+                        .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, bdSeq))
+                        .addMetrics(Metrics.metric(MetricNames.REBIRTH, DataType.BOOLEAN, false))
+                        .build());
+    }
+
+    Mqtt5PublishResult ndeath(long bdSeqValue) {
+        return publish(
+                Topic.node(group, MessageType.NDEATH, node),
+                Payload.newBuilder()
+                        .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, bdSeqValue))
+                        .build());
+    }
+
+    Mqtt5PublishResult device(MessageType type, String device, long ts, List<Metric.Builder> metrics) {
+        Payload.Builder p = Payload.newBuilder().setTimestamp(ts).setSeq(nextSeq());
+        metrics.forEach(p::addMetrics);
+        return publish(Topic.device(group, type, node, device), p.build());
+    }
+
+    /** Publishes with an explicit seq, e.g. to make a gap. */
+    Mqtt5PublishResult deviceWithSeq(MessageType type, String device, long ts, int seqValue, List<Metric.Builder> m) {
+        seq = seqValue;
+        Payload.Builder p = Payload.newBuilder().setTimestamp(ts).setSeq(seqValue);
+        m.forEach(p::addMetrics);
+        return publish(Topic.device(group, type, node, device), p.build());
+    }
+
+    private int nextSeq() {
+        seq = (seq + 1) % 256;
+        return seq;
+    }
+
+    Mqtt5PublishResult publish(Topic topic, Payload payload) {
+        return client.publishWith()
+                .topic(topic.toString())
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(payload.toByteArray())
+                .send();
+    }
+
+    /** A point metric as DBIRTH declares it. */
+    static Metric.Builder point(
+            String name, DataType type, Object value, String category, Double engLow, Double engHigh) {
+        Map<String, Object> props = new java.util.LinkedHashMap<>();
+        props.put(MetricNames.PROP_CATEGORY, category);
+        props.put(MetricNames.PROP_UNIT, "degC");
+        props.put(MetricNames.PROP_INTERVAL_MS, 1000L);
+        props.put(MetricNames.PROP_ENG_LOW, engLow);
+        props.put(MetricNames.PROP_ENG_HIGH, engHigh);
+        return Metrics.metric(name, type, value).setProperties(Metrics.properties(props));
+    }
+
+    /** A DATA sample with its own timestamp, datatype omitted as DATA messages may do. */
+    static Metric.Builder sample(String name, DataType type, Object value, long ts) {
+        return Metrics.metric(name, type, value).clearDatatype().setTimestamp(ts);
+    }
+
+    static Metric.Builder withQuality(Metric.Builder m, int code) {
+        return m.setProperties(Metrics.properties(Map.of(MetricNames.PROP_QUALITY, code)));
+    }
+
+    static Metric.Builder health(String name, DataType type, Object value, long ts) {
+        return Metrics.metric(name, type, value).setTimestamp(ts);
+    }
+
+    @Override
+    public void close() {
+        if (client.getState().isConnected()) {
+            client.disconnect();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.floorlink.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class SimulatorsMainTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = new CommandLine(new SimulatorsMain());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void withoutASimulatorListsTheChoices() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing simulator").contains("opcua");
+    }
+
+    @Test
+    void rejectsStationCountOutOfRange() {
+        assertThat(run("opcua", "--stations", "0", "--port", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--stations: must be 1..99, was 0");
+    }
+
+    @Test
+    void rejectsTickWithoutUnit() {
+        assertThat(run("opcua", "--tick", "200", "--port", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--tick: invalid duration '200'");
+    }
+
+    @Test
+    void rejectsScenarioNamingAStationTheLineDoesNotHave() throws URISyntaxException {
+        Path scenario = Path.of(SimulatorsMainTest.class
+                .getResource("/testcases/scenario-good/scenario.yaml")
+                .toURI());
+
+        assertThat(run("opcua", "--stations", "2", "--port", "0", "--scenario", scenario.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .contains("scenario.yaml line 3, field station: unknown station 'SEW-03'")
+                .contains("SEW-01, SEW-02");
+    }
+
+    @Test
+    void reportsAMissingScenarioFile() {
+        assertThat(run("opcua", "--port", "0", "--scenario", "does-not-exist.yaml"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("cannot read scenario does-not-exist.yaml");
+    }
+}

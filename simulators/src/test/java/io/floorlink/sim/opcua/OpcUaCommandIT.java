@@ -1,0 +1,57 @@
+package io.floorlink.sim.opcua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.floorlink.sim.SimulatorsMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class OpcUaCommandIT {
+
+    private static final Pattern ENDPOINT = Pattern.compile("opc\\.tcp://127\\.0\\.0\\.1:(\\d+)/floorlink");
+
+    @Test
+    void opcuaCommandServesTheLineUntilStopped() throws Exception {
+        CommandLine commandLine = new CommandLine(new SimulatorsMain());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        OpcUaCommand command = commandLine.getSubcommands().get("opcua").getCommand();
+
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> commandLine.execute(
+                "opcua", "--port", "0", "--stations", "3", "--seed", "7", "--line", "LineB", "--tick", "50ms"));
+        try {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ENDPOINT.matcher(out.toString()).find() || exit.isDone());
+            assertThat(err.toString()).isEmpty();
+            Matcher matcher = ENDPOINT.matcher(out.toString());
+            assertThat(matcher.find()).as("printed endpoint in: %s", out).isTrue();
+            assertThat(Integer.parseInt(matcher.group(1))).isPositive();
+            assertThat(out.toString()).contains("3 stations").contains("Security policy None");
+
+            try (OpcUaTestClient client = OpcUaTestClient.connect(matcher.group())) {
+                DataValue runState = client.read("ns=2;s=LineB.SEW-03.RunState");
+                assertThat(runState.getStatusCode().isGood()).isTrue();
+                assertThat((Integer) runState.getValue().getValue()).isBetween(1, 3);
+                assertThat(client.read("ns=2;s=LineB.SEW-04.RunState")
+                                .getStatusCode()
+                                .getValue())
+                        .isEqualTo(StatusCodes.Bad_NodeIdUnknown);
+            }
+        } finally {
+            command.requestStop();
+        }
+        assertThat(exit.get()).isZero();
+        assertThat(out.toString()).contains("Stopped.");
+    }
+}

@@ -1,27 +1,236 @@
 package io.floorlink.edge.connector.opcua;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.floorlink.edge.config.ConnectorConfig;
 import io.floorlink.sparkplug.Category;
+import io.floorlink.sparkplug.DataType;
+import io.floorlink.sparkplug.MetricNames;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 
 /**
  * {@code type: opcua} connector: one OPC UA server and the devices whose nodes it serves. See this package's
- * README.md for every key.
+ * README.md for every key. Every record validates itself when built and throws {@link IllegalArgumentException}
+ * naming the field and the device/point it belongs to.
+ *
+ * @param name connector name, unique within the agent, never blank
+ * @param endpoint server endpoint URL, {@code opc.tcp://host:port[/path]}, never null
+ * @param security security settings; defaults to mode {@code none}, anonymous
+ * @param requestTimeout timeout of every OPC UA service call; defaults to 10 s
+ * @param reconnect backoff between connection attempts; defaults to 1 s initial, 30 s max
+ * @param devices the devices behind this server, at least one
  */
-public record OpcUaConnectorConfig(String name, URI endpoint, Security security, List<Device> devices)
+public record OpcUaConnectorConfig(
+        String name,
+        URI endpoint,
+        Security security,
+        Duration requestTimeout,
+        Reconnect reconnect,
+        List<Device> devices)
         implements ConnectorConfig {
 
-    /** {@code security:} mode none | sign | sign_and_encrypt; username/password optional (secrets via ${ENV}). */
-    public record Security(String mode, String policy, String username, String password) {}
+    static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-    /** One device (equipment) served by this OPC UA server. */
-    public record Device(String id, List<Point> points) {}
+    public OpcUaConnectorConfig {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name: required (the connector name)");
+        }
+        String where = "connector '" + name + "': ";
+        if (endpoint == null) {
+            throw new IllegalArgumentException(where + "endpoint: required, e.g. opc.tcp://10.0.0.5:4840");
+        }
+        if (!"opc.tcp".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+            throw new IllegalArgumentException(
+                    where + "endpoint: '" + endpoint + "' is not an opc.tcp://host:port URL");
+        }
+        security = security == null ? Security.NONE : security;
+        requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException(where + "request_timeout: must be positive");
+        }
+        reconnect = reconnect == null ? Reconnect.DEFAULT : reconnect;
+        if (devices == null || devices.isEmpty()) {
+            throw new IllegalArgumentException(where + "devices: at least one device is required");
+        }
+        Set<String> ids = new HashSet<>();
+        for (Device d : devices) {
+            if (d == null) {
+                throw new IllegalArgumentException(where + "devices: empty entry");
+            }
+            if (!ids.add(d.id())) {
+                throw new IllegalArgumentException(where + "devices: duplicate device id '" + d.id() + "'");
+            }
+        }
+        devices = List.copyOf(devices);
+    }
+
+    /** How messages are protected; OPC UA MessageSecurityMode. */
+    public enum SecurityMode {
+        NONE,
+        SIGN,
+        SIGN_AND_ENCRYPT;
+
+        @JsonCreator
+        public static SecurityMode parse(String text) {
+            for (SecurityMode m : values()) {
+                if (m.wireName().equalsIgnoreCase(text.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException(
+                    "unknown security mode '" + text + "' (allowed: none, sign, sign_and_encrypt)");
+        }
+
+        /** The lowercase configuration name. */
+        @JsonValue
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /**
-     * One point: a node id string ({@code ns=2;s=...}), category, sampling interval; optional unit, eng range,
-     * datatype (resolved from the server when absent) and queue size.
+     * {@code security:}.
+     *
+     * @param mode none | sign | sign_and_encrypt; defaults to none
+     * @param policy security policy URI fragment (None, Basic256Sha256, Aes128_Sha256_RsaOaep,
+     *     Aes256_Sha256_RsaPss); defaults to None for mode none and Basic256Sha256 otherwise
+     * @param username user name for a UserName identity token; null for anonymous
+     * @param password password; required with username; write it as {@code ${ENV}}, never logged
+     * @param pkiDir folder of the client certificate and the trusted server certificates (mode sign and
+     *     sign_and_encrypt only); defaults to {@code ./pki/opcua}
+     */
+    public record Security(SecurityMode mode, String policy, String username, String password, Path pkiDir) {
+        static final List<String> POLICIES =
+                List.of("None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss");
+        static final Security NONE = new Security(SecurityMode.NONE, null, null, null, null);
+
+        public Security {
+            mode = mode == null ? SecurityMode.NONE : mode;
+            if (policy == null) {
+                policy = mode == SecurityMode.NONE ? "None" : "Basic256Sha256";
+            }
+            String p = policy;
+            policy = POLICIES.stream()
+                    .filter(x -> x.equalsIgnoreCase(p))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("security.policy: unknown policy '" + p
+                            + "' (allowed: " + String.join(", ", POLICIES) + ")"));
+            if ((mode == SecurityMode.NONE) != policy.equals("None")) {
+                throw new IllegalArgumentException("security: mode " + mode.wireName() + " cannot use policy " + policy
+                        + " (mode none goes with policy None, sign and sign_and_encrypt need a real policy)");
+            }
+            if (username != null && username.isBlank()) {
+                throw new IllegalArgumentException("security.username: must not be blank");
+            }
+            if (username != null && password == null) {
+                throw new IllegalArgumentException("security.password: required with username (write it as ${ENV})");
+            }
+            if (username == null && password != null) {
+                throw new IllegalArgumentException("security.username: required with password");
+            }
+            pkiDir = pkiDir == null ? Path.of("pki", "opcua") : pkiDir;
+        }
+
+        @Override
+        public String toString() {
+            return "Security[mode=" + mode.wireName() + ", policy=" + policy + ", username=" + username + ", password="
+                    + (password == null ? "null" : "***") + ", pkiDir=" + pkiDir + "]";
+        }
+    }
+
+    /**
+     * {@code reconnect:} exponential backoff with jitter between connection attempts.
+     *
+     * @param initialDelay first delay after a failed attempt or a lost session; defaults to 1 s
+     * @param maxDelay upper bound of the delay; defaults to 30 s
+     */
+    public record Reconnect(Duration initialDelay, Duration maxDelay) {
+        static final Reconnect DEFAULT = new Reconnect(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+        public Reconnect {
+            initialDelay = initialDelay == null ? Duration.ofSeconds(1) : initialDelay;
+            maxDelay = maxDelay == null ? Duration.ofSeconds(30) : maxDelay;
+            if (initialDelay.isNegative() || initialDelay.isZero()) {
+                throw new IllegalArgumentException("reconnect.initial_delay: must be positive");
+            }
+            if (maxDelay.compareTo(initialDelay) < 0) {
+                throw new IllegalArgumentException("reconnect.max_delay: must not be below initial_delay");
+            }
+        }
+    }
+
+    /**
+     * One device (equipment) served by this OPC UA server.
+     *
+     * @param id equipment id in the inventory (Sparkplug device_id), never blank
+     * @param points its points, at least one, ids unique within the device
+     */
+    public record Device(String id, List<Point> points) {
+        public Device {
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("devices[].id: required (the equipment id)");
+            }
+            if (points == null || points.isEmpty()) {
+                throw new IllegalArgumentException("device '" + id + "': points: at least one point is required");
+            }
+            Set<String> ids = new HashSet<>();
+            for (Point p : points) {
+                if (p == null) {
+                    throw new IllegalArgumentException("device '" + id + "': points: empty entry");
+                }
+                if (!ids.add(p.id())) {
+                    throw new IllegalArgumentException("device '" + id + "': duplicate point id '" + p.id() + "'");
+                }
+            }
+            points = List.copyOf(points);
+        }
+    }
+
+    /** How a point is read. */
+    public enum PointMode {
+        /** A monitored item in the connector's subscription (falls back to poll when the server refuses it). */
+        SUBSCRIBE,
+        /** Periodic Read service calls at the point's interval. */
+        POLL;
+
+        @JsonCreator
+        public static PointMode parse(String text) {
+            for (PointMode m : values()) {
+                if (m.name().equalsIgnoreCase(text.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown point mode '" + text + "' (allowed: subscribe, poll)");
+        }
+
+        @JsonValue
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One point.
+     *
+     * @param id point id, unique within its device (Sparkplug metric name); must not start with {@code _health/}
+     * @param node node id, {@code ns=2;s=Line1.SEW-01.RunState}, {@code ns=3;i=1001}, or with a namespace URI
+     *     {@code nsu=urn:example;s=Speed} (stable across server restarts that renumber namespaces)
+     * @param category what the point measures, never null
+     * @param interval sampling interval (subscribe) or polling interval (poll), positive
+     * @param unit engineering unit, nullable
+     * @param engLow low end of the valid range, nullable
+     * @param engHigh high end of the valid range, nullable, not below engLow
+     * @param type Sparkplug datatype of the values; null to resolve it from the node's DataType attribute
+     * @param queueSize monitored item queue size, at least 1; null for 1 (latest value only)
+     * @param mode subscribe (default) or poll
      */
     public record Point(
             String id,
@@ -31,6 +240,61 @@ public record OpcUaConnectorConfig(String name, URI endpoint, Security security,
             String unit,
             Double engLow,
             Double engHigh,
-            String type,
-            Integer queueSize) {}
+            DataType type,
+            Integer queueSize,
+            PointMode mode) {
+        public Point {
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("points[].id: required");
+            }
+            String where = "point '" + id + "': ";
+            if (MetricNames.isHealthMetric(id)) {
+                throw new IllegalArgumentException(where + "id: must not start with " + MetricNames.HEALTH_PREFIX);
+            }
+            if (node == null || node.isBlank()) {
+                throw new IllegalArgumentException(where + "node: required, e.g. \"ns=2;s=Line1.Station.Value\"");
+            }
+            checkNodeSyntax(where, node);
+            if (category == null) {
+                throw new IllegalArgumentException(
+                        where + "category: required (state, counter, process, quality, energy, alarm, safety)");
+            }
+            if (interval == null) {
+                throw new IllegalArgumentException(where + "interval: required, e.g. 1s");
+            }
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException(where + "interval: must be positive");
+            }
+            if (engLow != null && engHigh != null && engLow > engHigh) {
+                throw new IllegalArgumentException(where + "eng_low: must not be above eng_high");
+            }
+            if (type == DataType.TEXT) {
+                type = DataType.STRING;
+            }
+            if (queueSize != null && queueSize < 1) {
+                throw new IllegalArgumentException(where + "queue_size: must be at least 1");
+            }
+            mode = mode == null ? PointMode.SUBSCRIBE : mode;
+        }
+
+        /** The monitored item queue size, 1 when not configured. */
+        public int effectiveQueueSize() {
+            return queueSize == null ? 1 : queueSize;
+        }
+
+        private static void checkNodeSyntax(String where, String node) {
+            String n = node.trim();
+            try {
+                if (n.startsWith("nsu=")) {
+                    ExpandedNodeId.parse(n);
+                } else {
+                    NodeId.parse(n);
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        where + "node: '" + node
+                                + "' is not a node id; write ns=<index>;s=<name>, ns=<index>;i=<number>, or nsu=<uri>;s=<name>");
+            }
+        }
+    }
 }

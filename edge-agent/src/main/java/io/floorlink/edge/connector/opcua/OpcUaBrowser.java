@@ -47,11 +47,12 @@ public final class OpcUaBrowser {
      * @param username user name, null for anonymous
      * @param password password, required with username, never printed
      * @param depth how many levels below Objects to walk, at least 1
-     * @param includeServer whether to walk the standard Server object (large, rarely useful)
+     * @param includeStandard whether to walk the standard objects of namespace 0 below Objects (Server,
+     *     Aliases, ...), large and rarely useful
      * @param timeout timeout of each service call, positive
      */
     public record Options(
-            URI endpoint, String username, String password, int depth, boolean includeServer, Duration timeout) {
+            URI endpoint, String username, String password, int depth, boolean includeStandard, Duration timeout) {
         public Options {
             Objects.requireNonNull(endpoint, "endpoint");
             if (!"opc.tcp".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
@@ -192,7 +193,11 @@ public final class OpcUaBrowser {
                     continue;
                 }
                 NodeId id = r.getNodeId().toNodeId(client.getNamespaceTable()).orElse(null);
-                if (id == null || (!options.includeServer() && id.equals(NodeIds.Server))) {
+                // The standard objects of namespace 0 (Server, Aliases, ...) are large and hold no equipment data.
+                if (id == null
+                        || (!options.includeStandard()
+                                && level == 1
+                                && id.getNamespaceIndex().intValue() == 0)) {
                     continue;
                 }
                 children.add(r);

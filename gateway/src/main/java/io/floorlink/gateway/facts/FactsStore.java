@@ -391,7 +391,11 @@ public final class FactsStore implements AutoCloseable {
         String cols = String.join(", ", columns);
         StringBuilder sql = new StringBuilder("MERGE INTO ").append(table).append(" t USING (VALUES (");
         for (int i = 0; i < columns.length; i++) {
-            sql.append(i == 0 ? "?" : ", ?");
+            // PostgreSQL types NULL parameters in VALUES as text; the casts keep every column typed.
+            sql.append(i == 0 ? "" : ", ")
+                    .append("CAST(? AS ")
+                    .append(sqlType(columns[i]))
+                    .append(')');
         }
         sql.append(")) AS s(").append(cols).append(") ON (");
         for (int i = 0; i < key.length; i++) {
@@ -407,6 +411,17 @@ public final class FactsStore implements AutoCloseable {
             sql.append(i == 0 ? "" : ", ").append("s.").append(columns[i]);
         }
         return sql.append(")").toString();
+    }
+
+    private static String sqlType(String column) {
+        return switch (column) {
+            case "device_id", "point_id", "group_id", "edge_node_id", "host_id" -> "VARCHAR(256)";
+            case "category", "unit" -> "VARCHAR(32)";
+            case "bucket", "last_ts", "first_seen", "last_birth", "seen_at" -> "TIMESTAMP WITH TIME ZONE";
+            case "value_min", "value_max", "value_sum", "value_last", "eng_low", "eng_high" -> "DOUBLE PRECISION";
+            case "datatype" -> "INTEGER";
+            default -> "BIGINT";
+        };
     }
 
     private static String[] pointColumns() {

@@ -1,0 +1,174 @@
+package io.floorlink.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import io.floorlink.gateway.broker.PasswordHash;
+import io.floorlink.sparkplug.StateMessage;
+import io.floorlink.sparkplug.Topic;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Edge authentication and authorisation of the embedded broker, seen from real MQTT clients. */
+class AuthIT {
+    @TempDir
+    static Path dir;
+
+    static Gateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        AuthConfig auth = new AuthConfig(List.of(
+                new AuthConfig.EdgeCredential("edge-a", PasswordHash.hash("s3cret-a"), List.of("ENT001")),
+                new AuthConfig.EdgeCredential("edge-b", "clear-b-from-env", List.of("ENT002", "ENT003"))));
+        gateway = Gateway.start(
+                GatewayConfig.defaults(dir).withBrokerPort(0).withAuth(auth).withFlushInterval(Duration.ofHours(1)),
+                new SimpleMeterRegistry());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    private static Mqtt5BlockingClient client(String user, String password) {
+        var b = MqttClient.builder()
+                .useMqttVersion5()
+                .serverHost(gateway.mqttUrl().getHost())
+                .serverPort(gateway.mqttUrl().getPort());
+        if (user != null) {
+            return b.simpleAuth()
+                    .username(user)
+                    .password(password.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .applySimpleAuth()
+                    .buildBlocking();
+        }
+        return b.buildBlocking();
+    }
+
+    @Test
+    void unknownUserWrongPasswordAndAnonymousAreNotAuthorized() {
+        for (Mqtt5BlockingClient c : List.of(
+                client("nobody", "x"), client("edge-a", "wrong"), client("edge-b", "s3cret-a"), client(null, null))) {
+            assertThatThrownBy(c::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
+                            e.getMqttMessage().getReasonCode())
+                    .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+        }
+    }
+
+    @Test
+    void edgePublishesInsideItsGroupAndTheHostStoresIt() {
+        try (TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT001", "edge-auth", 0, "edge-a", "s3cret-a")) {
+            edge.connect();
+            Mqtt5PublishResult r = edge.nbirth(System.currentTimeMillis());
+            assertThat(r.getError()).isEmpty();
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                gateway.flush();
+                assertThat(Db.count(
+                                gateway.dataSource(),
+                                "SELECT COUNT(*) FROM edge_session WHERE group_id = 'ENT001' AND edge_node_id ="
+                                        + " 'edge-auth'"))
+                        .isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void edgeCannotPublishOrSubscribeOutsideItsGroups() {
+        try (TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT002", "edge-intruder", 0, "edge-a", "s3cret-a")) {
+            // its NDEATH will is outside its groups, so the broker refuses the connection itself
+            assertThatThrownBy(edge::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
+                            e.getMqttMessage().getReasonCode())
+                    .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+        }
+        Mqtt5BlockingClient c = client("edge-a", "s3cret-a");
+        c.connect();
+        try {
+            Mqtt5PubAckReasonCode code;
+            try {
+                Mqtt5PublishResult r = c.publishWith()
+                        .topic("spBv1.0/ENT002/NBIRTH/edge-intruder")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(io.floorlink.sparkplug.proto.SparkplugBProto.Payload.newBuilder()
+                                .setSeq(0)
+                                .build()
+                                .toByteArray())
+                        .send();
+                code = ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode();
+            } catch (com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException e) {
+                code = e.getMqttMessage().getReasonCode();
+            }
+            assertThat(code).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+
+        } finally {
+            quietlyDisconnect(c);
+        }
+        // the broker may drop a client after a refused publish, so subscribe with a fresh connection
+        c = client("edge-a", "s3cret-a");
+        c.connect();
+        try {
+            Mqtt5SubAck ack;
+            try {
+                ack = c.subscribeWith().topicFilter("spBv1.0/ENT002/#").send();
+            } catch (Mqtt5SubAckException e) {
+                ack = e.getMqttMessage();
+            }
+            assertThat(ack.getReasonCodes()).containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+        } finally {
+            quietlyDisconnect(c);
+        }
+        gateway.flush();
+        assertThat(Db.count(
+                        gateway.dataSource(), "SELECT COUNT(*) FROM edge_session WHERE edge_node_id = 'edge-intruder'"))
+                .isZero();
+    }
+
+    @Test
+    void edgeWithAClearPasswordFromTheEnvironmentMayReadHostState() throws InterruptedException {
+        Mqtt5BlockingClient c = client("edge-b", "clear-b-from-env");
+        c.connect();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
+            c.subscribeWith()
+                    .topicFilter(Topic.state(gateway.hostId()).toString())
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            var state = publishes.receive(5, TimeUnit.SECONDS);
+            assertThat(state).isPresent();
+            assertThat(StateMessage.parse(state.get().getPayloadAsBytes()).online())
+                    .isTrue();
+            assertThatThrownBy(() -> c.subscribeWith().topicFilter("spBv1.0/#").send())
+                    .isInstanceOf(Mqtt5SubAckException.class);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static void quietlyDisconnect(Mqtt5BlockingClient c) {
+        try {
+            c.disconnect();
+        } catch (com.hivemq.client.mqtt.exceptions.MqttClientStateException alreadyGone) {
+            // the broker closed the connection first
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.floorlink.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.floorlink.gateway.broker.PasswordHash;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+    @Test
+    void defaultsAreLoopbackH2AndFiveSeconds() {
+        GatewayConfig c = GatewayConfig.defaults(Path.of("/var/lib/floorlink"));
+        assertThat(c.broker().mode()).isEqualTo("embedded");
+        assertThat(c.broker().host()).isEqualTo("127.0.0.1");
+        assertThat(c.broker().port()).isEqualTo(1883);
+        assertThat(c.hostId()).isEqualTo("floorlink");
+        assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.auth()).isNull();
+        assertThat(c.store().url())
+                .startsWith("jdbc:h2:file:/var/lib/floorlink/facts;")
+                .contains("MODE=PostgreSQL");
+        assertThat(c.withBrokerPort(0).broker().port()).isZero();
+    }
+
+    @Test
+    void snakeCaseYamlBindsToTheRecords() throws Exception {
+        String yaml = """
+                broker: { mode: external, url: "tcp://10.0.0.9:1883", username: gw, password: pw }
+                host_id: plant-a
+                store: { url: "jdbc:postgresql://db/floorlink", username: fl }
+                flush_interval: PT2S
+                auth:
+                  edges:
+                    - { username: edge-01, password: "pbkdf2-sha256$1$AA$AA", groups: [ENT001] }
+                """;
+        GatewayConfig c = mapper().readValue(yaml, GatewayConfig.class);
+        assertThat(c.broker().isEmbedded()).isFalse();
+        assertThat(c.broker().url()).isEqualTo(URI.create("tcp://10.0.0.9:1883"));
+        assertThat(c.hostId()).isEqualTo("plant-a");
+        assertThat(c.store().isPostgres()).isTrue();
+        assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.auth().edges().get(0).groups()).containsExactly("ENT001");
+        assertThat(c.toString()).doesNotContain("pw,").doesNotContain("pbkdf2");
+    }
+
+    @Test
+    void badValuesNameTheSetting() {
+        assertThatThrownBy(() -> mapper().readValue(
+                                "broker: { mode: cloud }\nstore: { url: jdbc:h2:mem:x }", GatewayConfig.class))
+                .isInstanceOf(ValueInstantiationException.class)
+                .hasMessageContaining("broker.mode must be 'embedded' or 'external' but was 'cloud'");
+        assertThatThrownBy(() -> BrokerConfig.external(null, null, null))
+                .hasMessageContaining("broker.url is required");
+        assertThatThrownBy(() -> new StoreConfig("jdbc:mysql://x/y", null, null))
+                .hasMessageContaining("store.url must start with jdbc:h2: or jdbc:postgresql:");
+        assertThatThrownBy(() -> GatewayConfig.defaults(Path.of("x")).withHostId("a/b"))
+                .hasMessageContaining("gateway.host_id");
+        assertThatThrownBy(() -> GatewayConfig.defaults(Path.of("x")).withFlushInterval(Duration.ofMillis(1)))
+                .hasMessageContaining("gateway.flush_interval");
+        assertThatThrownBy(() -> new AuthConfig(List.of(
+                        new AuthConfig.EdgeCredential("e", "p", List.of("G")),
+                        new AuthConfig.EdgeCredential("e", "q", List.of("G")))))
+                .hasMessageContaining("auth.edges[1]: duplicate username 'e'");
+        assertThatThrownBy(() -> new AuthConfig.EdgeCredential("e", "p", List.of()))
+                .hasMessageContaining("auth.edges[e]: groups");
+    }
+
+    @Test
+    void secretReferencesResolveFromTheEnvironmentOrFailNamingTheField() {
+        Map<String, String> env = Map.of("DB_PW", "hunter2");
+        assertThat(Secrets.resolve("${DB_PW}", "gateway.store.password", env::get))
+                .isEqualTo("hunter2");
+        assertThat(Secrets.resolve("plain", "gateway.store.password", env::get)).isEqualTo("plain");
+        assertThatThrownBy(() -> Secrets.resolve("${NOPE}", "gateway.store.password", env::get))
+                .hasMessage("gateway.store.password: environment variable NOPE is not set");
+    }
+
+    @Test
+    void passwordHashesVerifyOnlyTheirPassword() {
+        String h = PasswordHash.hash("correct horse");
+        assertThat(h).startsWith("pbkdf2-sha256$");
+        assertThat(PasswordHash.verify("correct horse", h)).isTrue();
+        assertThat(PasswordHash.verify("correct horsE", h)).isFalse();
+        assertThat(PasswordHash.hash("correct horse")).as("salted").isNotEqualTo(h);
+    }
+
+    private static ObjectMapper mapper() {
+        return new ObjectMapper(new YAMLFactory())
+                .registerModule(new JavaTimeModule())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+}

@@ -41,6 +41,11 @@ public final class EdgeAgentMain {
         return new CommandLine(new EdgeAgentMain()).execute(args);
     }
 
+    /** As {@link #execute(String...)}, writing to the given streams instead of stdout/stderr. */
+    static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new EdgeAgentMain()).setOut(out).setErr(err).execute(args);
+    }
+
     /** {@code run --config edge.yaml}: runs until the process is stopped (Ctrl-C, SIGTERM). */
     @Command(name = "run", description = "Run the edge agent until stopped.", mixinStandardHelpOptions = true)
     static final class Run implements Callable<Integer> {

@@ -380,7 +380,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private void connectAsync() {
         client.connect(connectMessage(willBdSeq.get())).whenComplete((ack, err) -> {
             if (err != null) {
-                warnings.warn("connect", "Uplink {} not reachable yet ({}); retrying with backoff", uplink.url(), err);
+                warnings.warn(
+                        "connect",
+                        "Uplink {} not reachable yet ({}); retrying with backoff",
+                        uplink.url(),
+                        err.toString());
             }
         });
     }
@@ -407,7 +411,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         }
         ctx.getReconnector().connect(connectMessage(willBdSeq.get()));
         if (ctx.getSource() != MqttDisconnectSource.USER) {
-            warnings.warn("disconnected", "Uplink {} lost ({}); reconnecting", uplink.url(), ctx.getCause());
+            warnings.warn(
+                    "disconnected", "Uplink {} lost ({}); reconnecting", uplink.url(), String.valueOf(ctx.getCause()));
         }
         queue.add(new Disconnected());
     }

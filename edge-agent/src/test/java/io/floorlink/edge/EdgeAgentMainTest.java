@@ -1,0 +1,173 @@
+package io.floorlink.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.floorlink.edge.config.EdgeConfig;
+import io.floorlink.edge.point.PointSpec;
+import io.floorlink.edge.testing.TestConnector;
+import io.floorlink.sparkplug.Category;
+import io.floorlink.sparkplug.DataType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EdgeAgentMainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return EdgeAgentMain.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private static String config(int uplinkPort) {
+        return """
+                edge: { group: ENT001, node: edge-01 }
+                uplink: { url: "tcp://127.0.0.1:%d", primary_host: floorlink }
+                http: { port: 0 }
+                health_interval: 1s
+                connectors:
+                  - type: opcua
+                    name: sewing-line-1
+                    endpoint: opc.tcp://127.0.0.1:4840
+                    devices:
+                      - id: SEW-01
+                        points:
+                          - { id: run_state, node: "ns=2;s=A", category: state, interval: 1s }
+                          - { id: speed, node: "ns=2;s=B", category: process, interval: 500ms }
+                      - id: SEW-02
+                        points:
+                          - { id: run_state, node: "ns=2;s=C", category: state, interval: 1s }
+                """.formatted(uplinkPort);
+    }
+
+    @Test
+    void checkPrintsSummaryAndExitsZero(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge.yaml");
+        Files.writeString(file, config(1883));
+
+        int code = run("check", "--config", file.toString());
+
+        assertThat(code).isZero();
+        assertThat(out.toString())
+                .contains(file + ": OK. edge node ENT001/edge-01")
+                .contains("primary host floorlink")
+                .contains("1 connectors, 2 devices, 3 points")
+                .contains("connector sewing-line-1 (opcua): 2 devices")
+                .contains("device SEW-01: 2 points")
+                .contains("device SEW-02: 1 points");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void checkOfABadFileExitsTwoWithFileLineAndField(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge.yaml");
+        Files.writeString(file, config(1883).replace("interval: 500ms", "interval: 500"));
+
+        int code = run("check", "--config", file.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString())
+                .startsWith(file + ":13:")
+                .contains("connectors[0].devices[0].points[1].interval")
+                .contains("500ms or 10s");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void checkOfAMissingFileExitsTwo(@TempDir Path dir) {
+        Path file = dir.resolve("missing.yaml");
+
+        assertThat(run("check", "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(file + ": file not found");
+    }
+
+    @Test
+    void healthAndMetricsAreServedOnLoopbackWhileTheUplinkIsUnreachable() throws Exception {
+        EdgeConfig cfg = EdgeConfig.parse("edge.yaml", config(unusedPort()), k -> null);
+        AtomicReference<TestConnector> connector = new AtomicReference<>();
+        try (EdgeAgent agent = EdgeAgent.start(cfg, new SimpleMeterRegistry(), (c, r) -> {
+            TestConnector t = new TestConnector(c.name(), List.of("SEW-01", "SEW-02"));
+            connector.set(t);
+            return t;
+        })) {
+            assertThat(connector.get().started()).isTrue();
+            connector
+                    .get()
+                    .up(
+                            "SEW-01",
+                            List.of(new PointSpec(
+                                    "run_state",
+                                    DataType.INT32,
+                                    Category.STATE,
+                                    null,
+                                    Duration.ofSeconds(1),
+                                    null,
+                                    null)));
+            connector.get().reads("SEW-01", 5, 1);
+            HttpClient http = HttpClient.newHttpClient();
+            URI base = URI.create("http://127.0.0.1:" + agent.httpPort());
+
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> agent.health().device("SEW-01").readsOk() == 5);
+            HttpResponse<String> health = http.send(
+                    HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.headers().firstValue("Content-Type")).contains("application/json");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> json =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readValue(health.body(), Map.class);
+            assertThat(json)
+                    .containsEntry("status", "DOWN")
+                    .containsEntry("uplink_connected", false)
+                    .containsEntry("primary_host", "floorlink")
+                    .containsEntry("node_born", false);
+            assertThat(health.body())
+                    .contains("\"id\":\"SEW-01\",\"up\":true")
+                    .contains("\"reads_ok\":5")
+                    .contains("\"reads_failed\":1")
+                    .contains("\"id\":\"SEW-02\",\"up\":false");
+
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body())
+                    .contains("floorlink_edge_uplink_connected")
+                    .contains("floorlink_edge_devices_up")
+                    .contains("floorlink_edge_samples_dropped");
+
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(base.resolve("/health"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), agent.httpPort()), 1000);
+                assertThat(s.isConnected()).isTrue();
+            }
+        }
+        assertThat(connector.get().closed()).isTrue();
+    }
+
+    private static int unusedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

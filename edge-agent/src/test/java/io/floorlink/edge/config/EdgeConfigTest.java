@@ -1,0 +1,181 @@
+package io.floorlink.edge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floorlink.sparkplug.config.ConfigException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EdgeConfigTest {
+    private static final String HEAD = """
+            edge: { group: ENT001, node: edge-01 }
+            uplink: { url: "tcp://127.0.0.1:1883" }
+            """;
+
+    private static EdgeConfig parse(String yaml) {
+        return EdgeConfig.parse("edge.yaml", yaml, Map.of("PW", "s3cret")::get);
+    }
+
+    private static String connector(String name, String deviceId) {
+        return """
+                  - type: opcua
+                    name: %s
+                    endpoint: opc.tcp://127.0.0.1:4840
+                    devices:
+                      - id: %s
+                        points:
+                          - { id: run_state, node: "ns=2;s=A", category: state, interval: 1s }
+                """.formatted(name, deviceId);
+    }
+
+    @Test
+    void sampleConfigurationLoads() {
+        EdgeConfig c = EdgeConfig.load(Path.of("src/test/resources/testcases/edge-config/edge.yaml"));
+
+        assertThat(c.edge().group()).isEqualTo("ENT001");
+        assertThat(c.edge().node()).isEqualTo("edge-01");
+        assertThat(c.uplink().url()).isEqualTo(URI.create("tcp://127.0.0.1:1883"));
+        assertThat(c.uplink().primaryHost()).isEqualTo("floorlink");
+        assertThat(c.uplink().keepAlive()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.uplink().reconnect().initialDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.uplink().toString()).doesNotContain(c.uplink().password());
+        assertThat(c.buffer().maxSize().bytes()).isEqualTo(2L << 30);
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
+        assertThat(c.http().port()).isEqualTo(9108);
+        assertThat(c.healthInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.connectors()).extracting(ConnectorConfig::name).containsExactly("sewing-line-1", "paint-shop");
+        assertThat(c.devices())
+                .extracting(EdgeConfig.DeviceOutline::deviceId, EdgeConfig.DeviceOutline::points)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("SEW-01", 3),
+                        org.assertj.core.groups.Tuple.tuple("SEW-02", 1),
+                        org.assertj.core.groups.Tuple.tuple("PNT-01", 1));
+    }
+
+    @Test
+    void defaultsApplyToOptionalSections() {
+        EdgeConfig c = parse(HEAD + "connectors:\n" + connector("a", "SEW-01"));
+
+        assertThat(c.healthInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
+        assertThat(c.http().port()).isEqualTo(9108);
+        assertThat(c.uplink().port()).isEqualTo(1883);
+        assertThat(c.uplink().primaryHost()).isNull();
+    }
+
+    @Test
+    void unknownKeyNamesFileLineAndField() {
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT001, node: edge-01 }
+                        uplink: { url: "tcp://127.0.0.1:1883", primary_hots: floorlink }
+                        connectors: []
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:2:")
+                .hasMessageContaining("uplink")
+                .hasMessageContaining("unknown key 'primary_hots'");
+    }
+
+    @Test
+    void missingFieldNamesFileLineAndField() {
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT001 }
+                        uplink: { url: "tcp://127.0.0.1:1883" }
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:1:")
+                .hasMessageContaining("edge.node: required");
+    }
+
+    @Test
+    void wrongTypeNamesFileLineAndField() {
+        assertThatThrownBy(() -> parse(HEAD + "http: { port: [1, 2] }\nconnectors:\n" + connector("a", "SEW-01")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:3:")
+                .hasMessageContaining("http.port")
+                .hasMessageContaining("whole number");
+    }
+
+    @Test
+    void duplicateDeviceIdAcrossConnectorsPointsAtTheSecondDevice() {
+        String yaml = HEAD + "connectors:\n" + connector("line-1", "SEW-01") + connector("line-2", "SEW-01");
+
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:15:")
+                .hasMessageContaining("connectors[1].devices[0].id")
+                .hasMessageContaining("duplicate device id 'SEW-01'")
+                .hasMessageContaining("line-1");
+    }
+
+    @Test
+    void duplicateConnectorNameIsRejected() {
+        String yaml = HEAD + "connectors:\n" + connector("line-1", "SEW-01") + connector("line-1", "SEW-02");
+
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:12:")
+                .hasMessageContaining("connectors[1].name: duplicate connector name 'line-1'");
+    }
+
+    @Test
+    void durationWithoutUnitNamesFileLineAndField() {
+        assertThatThrownBy(() -> parse(HEAD + "health_interval: 5\nconnectors:\n" + connector("a", "SEW-01")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:3:")
+                .hasMessageContaining("health_interval")
+                .hasMessageContaining("500ms or 10s");
+    }
+
+    @Test
+    void healthIntervalAboveTenSecondsIsRejectedAtItsLine() {
+        assertThatThrownBy(() -> parse(HEAD + "health_interval: 30s\nconnectors:\n" + connector("a", "SEW-01")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:3:")
+                .hasMessageContaining("health_interval: must be at most 10s");
+    }
+
+    @Test
+    void invalidSparkplugIdsAreRejected() {
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT/001, node: edge-01 }
+                        uplink: { url: "tcp://127.0.0.1:1883" }
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:1:")
+                .hasMessageContaining("edge.group 'ENT/001' must not contain '/'");
+        assertThatThrownBy(() -> parse(HEAD + "connectors:\n" + connector("a", "SEW+01")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:8:")
+                .hasMessageContaining("connectors[0].devices[0].id");
+    }
+
+    @Test
+    void uplinkNeedsMqttSchemeAndNoPasswordWithoutUser() {
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT001, node: edge-01 }
+                        uplink: { url: "http://127.0.0.1:1883" }
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:2:")
+                .hasMessageContaining("uplink.url");
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT001, node: edge-01 }
+                        uplink: { url: "tcp://127.0.0.1:1883", password: "${PW}" }
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("uplink.username: required with password")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThatThrownBy(() -> EdgeConfig.load(Path.of("does-not-exist.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("does-not-exist.yaml: file not found");
+    }
+}

@@ -6,7 +6,6 @@ import io.floorlink.edge.connector.Connector;
 import io.floorlink.edge.connector.DeviceSink;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig.Point;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig.PointMode;
-import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig.SecurityMode;
 import io.floorlink.edge.point.PointSample;
 import io.floorlink.edge.point.PointSpec;
 import io.floorlink.sparkplug.DataType;
@@ -97,16 +96,10 @@ public final class OpcUaConnector implements Connector {
      *
      * @param config validated connector configuration, not null
      * @param registry registry for the {@code floorlink.edge.opcua.*} meters, not null
-     * @throws IllegalArgumentException when the configuration asks for something this connector cannot do
      */
     public OpcUaConnector(OpcUaConnectorConfig config, MeterRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
-        if (config.security().mode() != SecurityMode.NONE) {
-            throw new IllegalArgumentException("connector '" + config.name() + "': security.mode "
-                    + config.security().mode().wireName()
-                    + " is not supported yet; use mode none on a trusted plant network");
-        }
         for (OpcUaConnectorConfig.Device d : config.devices()) {
             DeviceState ds = new DeviceState(d.id());
             for (Point p : d.points()) {

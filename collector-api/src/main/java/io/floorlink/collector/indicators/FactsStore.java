@@ -71,7 +71,8 @@ final class FactsStore {
                                 end == null ? null : end.toInstant(),
                                 rs.getString(5),
                                 rs.getBoolean(6));
-                        out.computeIfAbsent(s.deviceId(), k -> new ArrayList<>()).add(s);
+                        out.computeIfAbsent(s.deviceId(), k -> new ArrayList<>())
+                                .add(s);
                     }
                 }
             }
@@ -110,8 +111,9 @@ final class FactsStore {
         Instant fullTo = to.truncatedTo(ChronoUnit.MINUTES);
         forChunks(devices, (c, ids) -> {
             if (fullFrom.isBefore(fullTo)) {
-                String sql = "SELECT device_id, SUM(reads_ok), SUM(reads_failed) FROM device_minute WHERE device_id IN ("
-                        + marks(ids.size()) + ") AND bucket >= ? AND bucket < ? GROUP BY device_id";
+                String sql =
+                        "SELECT device_id, SUM(reads_ok), SUM(reads_failed) FROM device_minute WHERE device_id IN ("
+                                + marks(ids.size()) + ") AND bucket >= ? AND bucket < ? GROUP BY device_id";
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = bindIds(ps, ids);
                     ps.setObject(i++, utc(fullFrom));
@@ -143,8 +145,7 @@ final class FactsStore {
         }
     }
 
-    private static void partial(
-            Connection c, List<String> ids, Instant bucket, double fraction, Map<String, Reads> out)
+    private static void partial(Connection c, List<String> ids, Instant bucket, double fraction, Map<String, Reads> out)
             throws SQLException {
         String sql = "SELECT device_id, reads_ok, reads_failed FROM device_minute WHERE device_id IN ("
                 + marks(ids.size()) + ") AND bucket = ?";
@@ -158,8 +159,7 @@ final class FactsStore {
     private static void collect(PreparedStatement ps, double weight, Map<String, Reads> out) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.merge(
-                        rs.getString(1), new Reads(rs.getLong(2) * weight, rs.getLong(3) * weight), Reads::plus);
+                out.merge(rs.getString(1), new Reads(rs.getLong(2) * weight, rs.getLong(3) * weight), Reads::plus);
             }
         }
     }

@@ -136,12 +136,7 @@ final class IndicatorEngine {
         Networked networked = networked(onlineRatio, coverage, completeness, basis);
         EquipmentIndicators.Evidence evidence = withEvidence
                 ? new EquipmentIndicators.Evidence(
-                        s.intervals(),
-                        sessionEvidence,
-                        pointEvidence,
-                        ok,
-                        reads == null ? 0 : reads.failed(),
-                        expected)
+                        s.intervals(), sessionEvidence, pointEvidence, ok, reads == null ? 0 : reads.failed(), expected)
                 : null;
         return new EquipmentIndicators(
                 e.id(),

@@ -39,7 +39,8 @@ public record Interval(Instant start, Instant end) {
             if (i.isEmpty()) {
                 continue;
             }
-            if (!merged.isEmpty() && !i.start().isAfter(merged.get(merged.size() - 1).end())) {
+            if (!merged.isEmpty()
+                    && !i.start().isAfter(merged.get(merged.size() - 1).end())) {
                 Interval last = merged.remove(merged.size() - 1);
                 merged.add(new Interval(last.start(), max(last.end(), i.end())));
             } else {

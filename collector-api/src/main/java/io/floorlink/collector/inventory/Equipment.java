@@ -39,8 +39,7 @@ public record Equipment(
             throw new IllegalArgumentException("production is required (true or false: is it production equipment)");
         }
         if (digital == null) {
-            throw new IllegalArgumentException(
-                    "digital is required (true or false: does it have a digital interface)");
+            throw new IllegalArgumentException("digital is required (true or false: does it have a digital interface)");
         }
         key = key != null && key;
         if (idealCycleTime != null && (idealCycleTime.isNegative() || idealCycleTime.isZero())) {
@@ -53,7 +52,8 @@ public record Equipment(
                 throw new IllegalArgumentException("points[" + i + "] is empty");
             }
             if (!seen.add(points.get(i).id())) {
-                throw new IllegalArgumentException("points[" + i + "]: duplicate point id '" + points.get(i).id() + "'");
+                throw new IllegalArgumentException("points[" + i + "]: duplicate point id '"
+                        + points.get(i).id() + "'");
             }
         }
     }

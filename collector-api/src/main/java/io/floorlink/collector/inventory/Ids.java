@@ -13,8 +13,9 @@ final class Ids {
             throw new IllegalArgumentException(field + " is required");
         }
         if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException(field + " '" + id
-                    + "' must be 1-128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new IllegalArgumentException(
+                    field + " '" + id
+                            + "' must be 1-128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         return id;
     }

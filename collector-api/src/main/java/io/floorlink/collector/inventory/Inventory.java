@@ -159,8 +159,7 @@ public final class Inventory {
                     select(e -> text.equals(workshopOfLine.get(e.line())))));
         }
         if ((only == null || only == Scope.Kind.LINE) && lineById.containsKey(text)) {
-            found.add(new Scope(
-                    Scope.Kind.LINE, text, lineById.get(text).name(), select(e -> text.equals(e.line()))));
+            found.add(new Scope(Scope.Kind.LINE, text, lineById.get(text).name(), select(e -> text.equals(e.line()))));
         }
         if ((only == null || only == Scope.Kind.EQUIPMENT) && equipmentById.containsKey(text)) {
             Equipment e = equipmentById.get(text);

@@ -1,5 +1,6 @@
 package io.floorlink.collector.inventory;
 
+import io.floorlink.collector.config.YamlLocations;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.YamlConfig;
 import java.io.IOException;
@@ -8,8 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the inventory YAML ({@code enterprise}, {@code sites}, {@code equipment}; see the module README). Every
@@ -26,29 +25,7 @@ public final class InventoryLoader {
         }
     }
 
-    private static final Pattern PLACED = Pattern.compile("(\\d+):(\\d+): ([A-Za-z0-9_.\\[\\]]+):(.*)", Pattern.DOTALL);
-
     private InventoryLoader() {}
-
-    /**
-     * A record that rejects itself is reported by the parser where the record ends (often the next item or the
-     * end of the file); point at the record's first line instead, which is where the user has to look.
-     */
-    private static ConfigException atObjectStart(String source, String text, ConfigException e) {
-        String msg = e.getMessage();
-        if (msg == null || !msg.startsWith(source + ":")) {
-            return e;
-        }
-        Matcher m = PLACED.matcher(msg.substring(source.length() + 1));
-        if (!m.matches()) {
-            return e;
-        }
-        String start = YamlLocations.of(text).exact(m.group(3));
-        if (start == null || start.equals(m.group(1) + ":" + m.group(2))) {
-            return e;
-        }
-        return new ConfigException(source + ":" + start + ": " + m.group(3) + ":" + m.group(4), e);
-    }
 
     /**
      * Reads and validates an inventory file. Blocks on file I/O.
@@ -79,7 +56,7 @@ public final class InventoryLoader {
         try {
             doc = YamlConfig.parse(source, text, env, Document.class);
         } catch (ConfigException e) {
-            throw atObjectStart(source, text, e);
+            throw YamlLocations.relocate(source, text, e);
         }
         try {
             return Inventory.of(doc.enterprise(), doc.sites(), doc.equipment());

@@ -16,7 +16,8 @@ public record PointRequirement(String id, Category category, Duration interval) 
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("id is required");
         }
-        Objects.requireNonNull(category, "category is required (state, counter, process, quality, energy, alarm, safety)");
+        Objects.requireNonNull(
+                category, "category is required (state, counter, process, quality, energy, alarm, safety)");
         if (interval == null) {
             throw new IllegalArgumentException("interval is required, e.g. 1s");
         }

@@ -46,7 +46,10 @@ class IndicatorEngineTest {
 
     private IndicatorService service(Inventory inventory) {
         return new IndicatorService(
-                facts.dataSource(), inventory, Thresholds.defaults(), Clock.fixed(T1.plusSeconds(3600), ZoneOffset.UTC));
+                facts.dataSource(),
+                inventory,
+                Thresholds.defaults(),
+                Clock.fixed(T1.plusSeconds(3600), ZoneOffset.UTC));
     }
 
     /** Good samples for every point and the expected reads (120 per minute for two 1 s points) for 60 minutes. */
@@ -250,9 +253,8 @@ class IndicatorEngineTest {
         IndicatorReport r = service(inventory(undeclared)).compute("ENT001", T0, T1);
 
         assertThat(r.scope().kind()).isEqualTo("enterprise");
-        assertThat(r.inventoryFindings())
-                .singleElement()
-                .satisfies(f -> assertThat(f.equipment()).isEqualTo("IMM-01"));
+        assertThat(r.inventoryFindings()).singleElement().satisfies(f -> assertThat(f.equipment())
+                .isEqualTo("IMM-01"));
     }
 
     @Test

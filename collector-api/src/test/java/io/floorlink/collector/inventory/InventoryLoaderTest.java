@@ -38,7 +38,8 @@ class InventoryLoaderTest {
         assertThat(imm.digital()).isTrue();
         assertThat(imm.key()).isFalse();
         assertThat(imm.idealCycleTime()).isEqualTo(Duration.ofSeconds(12));
-        assertThat(imm.points()).extracting(PointRequirement::category)
+        assertThat(imm.points())
+                .extracting(PointRequirement::category)
                 .containsExactly(Category.STATE, Category.COUNTER, Category.ENERGY);
         assertThat(imm.points().get(2).interval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(inv.equipment("SEW-02").orElseThrow().points()).isEmpty();
@@ -85,10 +86,7 @@ class InventoryLoaderTest {
     static Stream<Path> badInventories() throws IOException {
         Path dir = resource("testcases");
         try (Stream<Path> cases = Files.list(dir)) {
-            return cases.filter(p -> p.getFileName().toString().startsWith("inventory-"))
-                    .sorted()
-                    .toList()
-                    .stream();
+            return cases.filter(p -> p.getFileName().toString().startsWith("inventory-")).sorted().toList().stream();
         }
     }
 
@@ -96,7 +94,8 @@ class InventoryLoaderTest {
     @MethodSource("badInventories")
     void badInventoryNamesFileLineAndField(Path testcase) throws IOException {
         String text = Files.readString(testcase.resolve("inventory.yaml"));
-        String expected = Files.readString(testcase.resolve("expected-error.txt")).strip();
+        String expected =
+                Files.readString(testcase.resolve("expected-error.txt")).strip();
 
         assertThatThrownBy(() -> InventoryLoader.parse("inventory.yaml", text, name -> null))
                 .isInstanceOf(ConfigException.class)

@@ -1,10 +1,11 @@
-package io.floorlink.collector.inventory;
+package io.floorlink.collector.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.floorlink.sparkplug.config.ConfigException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,7 +16,7 @@ import java.util.Map;
  * Where each field of a YAML document starts ({@code equipment[3].line -> 12:11}), so that errors found after
  * parsing (duplicate ids, unknown references) can still name the line.
  */
-final class YamlLocations {
+public final class YamlLocations {
     private static final YAMLFactory FACTORY = new YAMLFactory();
 
     private final Map<String, String> places;
@@ -25,7 +26,7 @@ final class YamlLocations {
     }
 
     /** Indexes a document; a document that does not parse yields an empty index (the parser reports it). */
-    static YamlLocations of(String text) {
+    public static YamlLocations of(String text) {
         Map<String, String> places = new HashMap<>();
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken t;
@@ -42,13 +43,37 @@ final class YamlLocations {
         return new YamlLocations(places);
     }
 
+    private static final java.util.regex.Pattern PLACED = java.util.regex.Pattern.compile(
+            "(\\d+):(\\d+): ([A-Za-z0-9_.\\[\\]]+):(.*)", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * The parser reports a record that rejects itself (or holds an unknown key) where the record ends, often
+     * the next item or the end of the file; returns the same error placed where the named field starts, which
+     * is where the user has to look. Other errors are returned unchanged.
+     */
+    public static ConfigException relocate(String source, String text, ConfigException e) {
+        String msg = e.getMessage();
+        if (msg == null || !msg.startsWith(source + ":")) {
+            return e;
+        }
+        java.util.regex.Matcher m = PLACED.matcher(msg.substring(source.length() + 1));
+        if (!m.matches()) {
+            return e;
+        }
+        String start = of(text).exact(m.group(3));
+        if (start == null || start.equals(m.group(1) + ":" + m.group(2))) {
+            return e;
+        }
+        return new ConfigException(source + ":" + start + ": " + m.group(3) + ":" + m.group(4), e);
+    }
+
     /** {@code line:column} where exactly this path starts, or null. */
-    String exact(String path) {
+    public String exact(String path) {
         return places.get(path);
     }
 
     /** {@code line:column} of the path or of its nearest enclosing element, or null if unknown. */
-    String place(String path) {
+    public String place(String path) {
         String p = path;
         while (true) {
             String found = places.get(p);

@@ -1,0 +1,129 @@
+package io.floorlink.collector;
+
+import io.floorlink.collector.api.ApiServer;
+import io.floorlink.collector.indicators.IndicatorService;
+import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.inventory.InventoryLoader;
+import io.floorlink.gateway.Gateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector application: the in-process gateway (broker, Sparkplug primary host, facts store), the
+ * inventory, the indicator service and the HTTP API. Close it to stop all of them.
+ */
+public final class Collector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+    /** Enterprise code shown when no inventory is configured. */
+    static final String NO_INVENTORY_CODE = "NONE";
+
+    private final Gateway gateway;
+    private final Inventory inventory;
+    private final IndicatorService indicators;
+    private final ApiServer api;
+
+    private Collector(Gateway gateway, Inventory inventory, IndicatorService indicators, ApiServer api) {
+        this.gateway = gateway;
+        this.inventory = inventory;
+        this.indicators = indicators;
+        this.api = api;
+    }
+
+    /**
+     * Loads the inventory named by the config, starts the gateway and then the HTTP server. Blocks until both
+     * listen.
+     *
+     * @param config the configuration, never null
+     * @param registry where meters go; if it is not a Prometheus registry, a Prometheus registry is added beside
+     *     it (through a composite) for {@code /metrics}
+     * @throws io.floorlink.sparkplug.config.ConfigException if the inventory file is missing or invalid
+     * @throws Exception if the gateway or the HTTP server cannot start (everything started is closed again)
+     */
+    public static Collector start(CollectorConfig config, MeterRegistry registry) throws Exception {
+        Inventory inventory;
+        if (config.inventory() == null) {
+            LOG.warn("No inventory configured: indicators list no equipment until one is given"
+                    + " (collector.yaml 'inventory:' or --inventory)");
+            inventory = Inventory.empty(NO_INVENTORY_CODE);
+        } else {
+            inventory = InventoryLoader.load(config.inventory());
+        }
+        return start(config, inventory, registry);
+    }
+
+    /**
+     * Like {@link #start(CollectorConfig, MeterRegistry)} with an inventory built in code; {@code
+     * config.inventory()} is ignored.
+     */
+    public static Collector start(CollectorConfig config, Inventory inventory, MeterRegistry registry)
+            throws Exception {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(inventory, "inventory");
+        Objects.requireNonNull(registry, "registry");
+        PrometheusMeterRegistry prometheus;
+        MeterRegistry meters;
+        if (registry instanceof PrometheusMeterRegistry p) {
+            prometheus = p;
+            meters = p;
+        } else {
+            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            CompositeMeterRegistry composite = new CompositeMeterRegistry();
+            composite.add(registry);
+            composite.add(prometheus);
+            meters = composite;
+        }
+        Gateway gateway = Gateway.start(config.effectiveGateway(), meters);
+        try {
+            IndicatorService indicators =
+                    new IndicatorService(gateway.dataSource(), inventory, config.thresholds(), Clock.systemUTC());
+            indicators.metrics().bindTo(meters);
+            ApiServer api = ApiServer.start(config.http(), indicators, prometheus, meters);
+            LOG.info(
+                    "Collector up: http://{}:{}/ ({} equipment of {}), MQTT {}",
+                    config.http().host(),
+                    api.port(),
+                    inventory.equipment().size(),
+                    inventory.enterprise().code(),
+                    gateway.mqttUrl());
+            return new Collector(gateway, inventory, indicators, api);
+        } catch (Exception | Error e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    /** The bound HTTP port. */
+    public int httpPort() {
+        return api.port();
+    }
+
+    /** The in-process gateway (its MQTT URL, facts data source, flush). */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    /** The indicator service, callable in-process; its methods block on the facts store. */
+    public IndicatorService indicators() {
+        return indicators;
+    }
+
+    /** Stops the HTTP server, then the gateway (which flushes its facts). Blocks until both have stopped. */
+    @Override
+    public void close() {
+        try {
+            api.close();
+        } finally {
+            gateway.close();
+        }
+    }
+}

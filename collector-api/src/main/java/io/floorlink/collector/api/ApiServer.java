@@ -1,0 +1,215 @@
+package io.floorlink.collector.api;
+
+import io.floorlink.collector.HttpConfig;
+import io.floorlink.collector.indicators.FactsUnavailableException;
+import io.floorlink.collector.indicators.IndicatorService;
+import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.inventory.UnknownScopeException;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's HTTP server (Javalin 7): the REST API under {@code /api/v1}, {@code /health}, {@code /metrics}
+ * (Prometheus text) and the static web page at {@code /}. Handlers run on Jetty's request threads and block on
+ * the facts store there.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** Default window when a request gives no {@code from}. */
+    static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
+    /** Longest window a request may ask for; longer ones are refused rather than left to scan for minutes. */
+    static final Duration MAX_WINDOW = Duration.ofDays(400);
+
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
+
+    private final Javalin app;
+    private final IndicatorService service;
+    private final PrometheusMeterRegistry prometheus;
+    private final ApiMetrics metrics = new ApiMetrics();
+
+    private ApiServer(IndicatorService service, PrometheusMeterRegistry prometheus, HttpConfig http) {
+        this.service = service;
+        this.prometheus = prometheus;
+        this.app = Javalin.create(cfg -> configure(cfg, http));
+    }
+
+    /**
+     * Starts the server; returns once it listens.
+     *
+     * @param http bind address and port (0 = any free port)
+     * @param service the indicator service the API answers from
+     * @param prometheus the registry {@code /metrics} scrapes
+     * @param registry where the HTTP meters are registered (usually the same registry or a composite holding it)
+     * @throws IllegalStateException if the port cannot be bound
+     */
+    public static ApiServer start(
+            HttpConfig http, IndicatorService service, PrometheusMeterRegistry prometheus, MeterRegistry registry) {
+        ApiServer server = new ApiServer(service, prometheus, http);
+        server.metrics.bindTo(registry);
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            server.app.stop();
+            throw new IllegalStateException(
+                    "cannot serve HTTP on " + http.host() + ":" + http.port() + ": " + e.getMessage(), e);
+        }
+        return server;
+    }
+
+    /** The bound TCP port. */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops the server; blocks until in-flight requests end. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private void configure(JavalinConfig cfg, HttpConfig http) {
+        cfg.jetty.host = http.host();
+        cfg.jetty.port = http.port();
+        QueuedThreadPool pool = new QueuedThreadPool(32, 2);
+        pool.setName("collector-http");
+        cfg.jetty.threadPool = pool;
+        cfg.startup.showJavalinBanner = false;
+        cfg.startup.showOldJavalinVersionWarning = false;
+        cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+        cfg.staticFiles.add(sf -> {
+            sf.hostedPath = "/";
+            sf.directory = "/web";
+            sf.location = Location.CLASSPATH;
+        });
+        cfg.requestLogger.http((ctx, ms) -> metrics.record(method(ctx), route(ctx), ctx.statusCode(), ms));
+
+        cfg.routes.get("/health", this::health);
+        cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(prometheus.scrape()));
+        cfg.routes.get("/api/v1/equipment", this::equipment);
+        cfg.routes.get("/api/v1/indicators", this::indicators);
+        cfg.routes.get("/api/v1/equipment/{id}/indicators", this::equipmentIndicators);
+
+        cfg.routes.exception(BadParameterException.class, (e, ctx) -> ctx.status(400)
+                .json(new ApiError("bad_parameter", e.parameter(), e.getMessage())));
+        cfg.routes.exception(UnknownScopeException.class, (e, ctx) -> ctx.status(400)
+                .json(new ApiError("bad_parameter", "scope", e.getMessage())));
+        cfg.routes.exception(NoSuchElementException.class, (e, ctx) -> ctx.status(404)
+                .json(new ApiError("not_found", "id", e.getMessage())));
+        cfg.routes.exception(FactsUnavailableException.class, (e, ctx) -> {
+            LOG.warn("Facts store unavailable: {}", e.getMessage());
+            ctx.status(503).json(new ApiError("facts_unavailable", null, "the facts store cannot be read"));
+        });
+        cfg.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Request {} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(new ApiError("internal", null, "internal error; see the collector log"));
+        });
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        boolean up = true;
+        try {
+            service.checkStore();
+            body.put("facts_store", "UP");
+        } catch (FactsUnavailableException e) {
+            body.put("facts_store", "DOWN");
+            up = false;
+        }
+        Inventory inv = service.inventory();
+        body.put("enterprise", inv.enterprise().code());
+        body.put("equipment", inv.equipment().size());
+        body.put("status", up ? "UP" : "DOWN");
+        ctx.status(up ? 200 : 503).json(body);
+    }
+
+    private void equipment(Context ctx) {
+        Inventory inv = service.inventory();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("enterprise", inv.enterprise());
+        body.put("sites", inv.sites());
+        List<EquipmentView> list =
+                inv.equipment().stream().map(e -> EquipmentView.of(inv, e)).toList();
+        body.put("count", list.size());
+        body.put("equipment", list);
+        ctx.json(body);
+    }
+
+    private void indicators(Context ctx) {
+        Instant[] w = window(ctx);
+        ctx.json(service.compute(ctx.queryParam("scope"), w[0], w[1]));
+    }
+
+    private void equipmentIndicators(Context ctx) {
+        Instant[] w = window(ctx);
+        ctx.json(service.equipment(ctx.pathParam("id"), w[0], w[1]));
+    }
+
+    /** from/to with defaults to = now, from = to - 1 h; validated. */
+    private Instant[] window(Context ctx) {
+        Instant to = instant(ctx, "to");
+        Instant from = instant(ctx, "from");
+        if (to == null) {
+            to = service.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+        }
+        if (from == null) {
+            from = to.minus(DEFAULT_WINDOW);
+        }
+        if (from.isAfter(to)) {
+            throw new BadParameterException("from", "from " + from + " is after to " + to);
+        }
+        if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
+            throw new BadParameterException(
+                    "from",
+                    "the window from " + from + " to " + to + " is longer than " + MAX_WINDOW.toDays() + " days");
+        }
+        return new Instant[] {from, to};
+    }
+
+    private static Instant instant(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new BadParameterException(
+                    name,
+                    "'" + text + "' is not an ISO-8601 instant; write e.g. 2026-03-02T08:00:00Z or"
+                            + " 2026-03-02T16:00:00+08:00");
+        }
+    }
+
+    private static String method(Context ctx) {
+        String m = ctx.method().name();
+        return METHODS.contains(m) ? m : "OTHER";
+    }
+
+    private static String route(Context ctx) {
+        Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        if (endpoint != null) {
+            return endpoint.path;
+        }
+        return ctx.statusCode() == 404 ? "unmatched" : "static";
+    }
+}

@@ -1,0 +1,70 @@
+package io.floorlink.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floorlink.sparkplug.config.ConfigException;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CollectorConfigTest {
+
+    @Test
+    void exampleConfigLoadsWithPathsNextToTheFile() throws URISyntaxException {
+        Path file =
+                Path.of(CollectorConfigTest.class.getResource("/collector.yaml").toURI());
+
+        CollectorConfig c = CollectorConfig.load(file);
+
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.inventory()).isEqualTo(file.getParent().resolve("inventory.yaml"));
+        assertThat(Files.exists(c.inventory())).isTrue();
+        assertThat(c.thresholds().thetaOnline()).isEqualTo(0.90);
+        assertThat(c.thresholds().thetaComplete()).isEqualTo(0.95);
+        assertThat(c.gateway().flushInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.gateway().broker().port()).isEqualTo(1883);
+        assertThat(c.gateway().store().url()).startsWith("jdbc:h2:file:");
+    }
+
+    @Test
+    void absentSectionsTakeDefaults(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("collector.yaml"), "http: { port: 9090 }\n");
+
+        CollectorConfig c = CollectorConfig.load(file);
+
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
+        assertThat(c.http().port()).isEqualTo(9090);
+        assertThat(c.inventory()).isNull();
+        assertThat(c.dataDir()).isEqualTo(dir.toAbsolutePath().resolve("data"));
+        assertThat(c.effectiveGateway().broker().port()).isEqualTo(1883);
+        assertThat(c.effectiveGateway().broker().host()).isEqualTo("127.0.0.1");
+        assertThat(c.withHttpPort(0).http().port()).isZero();
+    }
+
+    @Test
+    void badThresholdNamesFileLineAndField(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("collector.yaml"), "thresholds:\n  theta_online: 1.5\n");
+
+        assertThatThrownBy(() -> CollectorConfig.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file + ":")
+                .hasMessageMatching(
+                        "(?s).*collector\\.yaml:\\d+:\\d+: thresholds: theta_online must be between 0 and 1.*");
+    }
+
+    @Test
+    void badHttpPortIsRejected(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("collector.yaml"), "http:\n  port: 70000\n");
+
+        assertThatThrownBy(() -> CollectorConfig.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http")
+                .hasMessageContaining("port must be 0..65535");
+    }
+}

@@ -1,0 +1,97 @@
+package io.floorlink.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code floorlink-collector serve} as a user runs it. */
+class CollectorMainIT {
+    private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/");
+
+    @Test
+    void serveStartsPrintsTheUrlAndStopsCleanly(@TempDir Path dir) throws Exception {
+        try (InputStream in = CollectorMainIT.class.getResourceAsStream("/inventory.yaml")) {
+            Files.copy(in, dir.resolve("inventory.yaml"));
+        }
+        Path config = Files.writeString(
+                dir.resolve("collector.yaml"), """
+                http: { port: 0 }
+                inventory: inventory.yaml
+                gateway:
+                  broker: { mode: embedded, port: 0, data_dir: %s }
+                  store: { url: "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", username: sa }
+                """.formatted(dir.resolve("broker"), dir.resolve("facts")));
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new CollectorMain()).setOut(new PrintWriter(out, true));
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serve = new Thread(() -> exit.set(cli.execute("serve", "--config", config.toString())), "serve");
+        serve.start();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> URL.matcher(out.toString()).find());
+        Matcher m = URL.matcher(out.toString());
+        assertThat(m.find()).isTrue();
+        int port = Integer.parseInt(m.group(1));
+        assertThat(port).isPositive();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"equipment\":4");
+
+        serve.interrupt();
+        serve.join(Duration.ofSeconds(30).toMillis());
+        assertThat(serve.isAlive()).isFalse();
+        assertThat(exit.get()).isZero();
+        assertThatThrownBy(() -> http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void badConfigExitsWith2AndNamesFileLineAndField(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("collector.yaml"), "http:\n  prot: 8080\n");
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new CollectorMain()).setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("serve", "--config", config.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(config + ":2:").contains("http").contains("unknown key 'prot'");
+    }
+
+    @Test
+    void missingInventoryFileExitsWith2(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(
+                dir.resolve("collector.yaml"),
+                "inventory: nowhere.yaml\ngateway:\n  broker: { port: 0, data_dir: b }\n  store: { url: \"jdbc:h2:mem:x\" }\n");
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new CollectorMain()).setErr(new PrintWriter(err, true));
+
+        assertThat(cli.execute("serve", "--config", config.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("nowhere.yaml: inventory file not found");
+    }
+}

@@ -33,6 +33,7 @@ import java.util.random.RandomGenerator;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
 import org.eclipse.milo.opcua.sdk.client.UaSession;
+import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -42,12 +43,14 @@ import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
+import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -267,11 +270,10 @@ public final class OpcUaConnector implements Connector {
                         .filter(e -> e.getSecurityPolicyUri().endsWith("#" + security.policy()))
                         .findFirst()
                         // Servers often advertise a host name the edge box cannot resolve; keep the configured one.
-                        .map(e -> org.eclipse.milo.opcua.stack.core.util.EndpointUtil.updateUrl(e, host, port)),
+                        .map(e -> EndpointUtil.updateUrl(e, host, port)),
                 transport -> transport.setConnectTimeout(uint(Math.min(timeoutMs, 10_000))),
                 client -> {
-                    client.setApplicationName(org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText.english(
-                                    "FloorLink edge agent"))
+                    client.setApplicationName(LocalizedText.english("FloorLink edge agent"))
                             .setApplicationUri(APPLICATION_URI_PREFIX + config.name())
                             .setProductUri("urn:floorlink:edge-agent")
                             .setRequestTimeout(uint(timeoutMs))
@@ -279,8 +281,7 @@ public final class OpcUaConnector implements Connector {
                             .setKeepAliveInterval(uint(2_000))
                             .setKeepAliveTimeout(uint(Math.min(timeoutMs, 5_000)));
                     if (security.username() != null) {
-                        client.setIdentityProvider(new org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider(
-                                security.username(), security.password()));
+                        client.setIdentityProvider(new UsernameProvider(security.username(), security.password()));
                     }
                 });
     }

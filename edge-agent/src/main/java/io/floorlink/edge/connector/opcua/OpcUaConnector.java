@@ -221,6 +221,10 @@ public final class OpcUaConnector implements Connector {
                 d.resetForSession();
             }
             startPolls(s);
+            if (s.subscribedCount > 0) {
+                s.polls.add(worker.scheduleAtFixedRate(
+                        () -> settleSubscribed(s.gen, Instant.now()), 1, 1, TimeUnit.SECONDS));
+            }
             metrics.sessionActive.set(1);
             metrics.connectSucceeded.increment();
             metrics.pointsPolled.set(s.polledCount);
@@ -401,6 +405,13 @@ public final class OpcUaConnector implements Connector {
             StatusCode op = r.operationResult().orElse(r.serviceResult());
             if (r.serviceResult().isGood() && op.isGood()) {
                 s.subscribedCount++;
+                long configured = p.config.interval().toMillis();
+                long revised = r.monitoredItem()
+                        .getRevisedSamplingInterval()
+                        .map(Double::longValue)
+                        .orElse(configured);
+                // A server may sample faster than asked; it never confirms more reads than were configured.
+                p.samplingMillis = Math.max(configured, revised);
             } else {
                 p.polled = true;
                 subscription.removeMonitoredItem(r.monitoredItem());
@@ -439,6 +450,7 @@ public final class OpcUaConnector implements Connector {
         if (s == null || s.gen != gen || closed) {
             return;
         }
+        settleSubscribed(gen, Instant.now());
         session = null;
         s.cancelPolls();
         metrics.sessionActive.set(0);
@@ -483,9 +495,17 @@ public final class OpcUaConnector implements Connector {
                     quality = Quality.BAD;
                 }
             }
-            p.lastStatus = status;
             long[] count = reads.computeIfAbsent(p.device, k -> new long[2]);
-            count[quality == Quality.BAD ? 1 : 0]++;
+            if (p.polled || p.accountedTo == null) {
+                // A poll is one read; so is the first value of a monitored item in a session.
+                count[quality == Quality.BAD ? 1 : 0]++;
+                if (!p.polled) {
+                    p.accountedTo = received;
+                }
+            } else {
+                settle(p, received, count);
+            }
+            p.lastStatus = status;
             byDevice.computeIfAbsent(p.device, k -> new ArrayList<>())
                     .add(new PointSample(
                             p.device.id,
@@ -521,16 +541,58 @@ public final class OpcUaConnector implements Connector {
         if (!samples.isEmpty()) {
             sink.samples(samples);
         }
-        for (Map.Entry<DeviceState, long[]> e : reads.entrySet()) {
-            long[] c = e.getValue();
-            metrics.readsOk.add(c[0]);
-            metrics.readsFailed.add(c[1]);
-            sink.reads(e.getKey().id, c[0], c[1]);
-        }
+        reportReads(reads);
         for (DeviceState d : downs) {
             sink.deviceDown(d.id, "no_communication");
             metrics.devicesUp.decrementAndGet();
             log.info("OPC UA connector {}: device {} down (no communication)", config.name(), d.id);
+        }
+    }
+
+    /**
+     * Report-by-exception hides "sampled, unchanged" behind "no notification". While the subscription is alive
+     * (keep-alives arrive, else the watchdog ends the session) the server samples every monitored item at its
+     * revised interval, so each elapsed interval is one read, good or failed by the item's latest status
+     * (OPC UA Part 4, 5.12.1.2). Counting only notifications would make a steady, healthy machine look
+     * incomplete.
+     */
+    private void settleSubscribed(long gen, Instant now) {
+        Session s = session;
+        if (s == null || s.gen != gen) {
+            return;
+        }
+        Map<DeviceState, long[]> reads = new LinkedHashMap<>();
+        for (DeviceState d : devices) {
+            for (PointState p : d.points) {
+                if (!p.polled && p.accountedTo != null) {
+                    settle(p, now, reads.computeIfAbsent(d, k -> new long[2]));
+                }
+            }
+        }
+        reportReads(reads);
+    }
+
+    /** Adds the whole sampling intervals since {@code p.accountedTo} to {@code count} under the latest status. */
+    private static void settle(PointState p, Instant until, long[] count) {
+        long interval = Math.max(1, p.samplingMillis);
+        long elapsed = Duration.between(p.accountedTo, until).toMillis();
+        if (elapsed < interval) {
+            return;
+        }
+        long n = elapsed / interval;
+        count[p.lastStatus != null && p.lastStatus.isBad() ? 1 : 0] += n;
+        p.accountedTo = p.accountedTo.plusMillis(n * interval);
+    }
+
+    private void reportReads(Map<DeviceState, long[]> reads) {
+        for (Map.Entry<DeviceState, long[]> e : reads.entrySet()) {
+            long[] c = e.getValue();
+            if (c[0] == 0 && c[1] == 0) {
+                continue;
+            }
+            metrics.readsOk.add(c[0]);
+            metrics.readsFailed.add(c[1]);
+            sink.reads(e.getKey().id, c[0], c[1]);
         }
     }
 
@@ -598,6 +660,7 @@ public final class OpcUaConnector implements Connector {
             health = Health.UNKNOWN;
             for (PointState p : points) {
                 p.lastStatus = null;
+                p.accountedTo = null;
             }
         }
 
@@ -641,6 +704,9 @@ public final class OpcUaConnector implements Connector {
         DataType type;
         boolean polled;
         StatusCode lastStatus;
+        // Subscribed points: the server's sampling interval and how far reads are accounted.
+        long samplingMillis;
+        Instant accountedTo;
 
         PointState(DeviceState device, Point config) {
             this.device = device;

@@ -148,6 +148,40 @@ class OpcUaConnectorIT {
     }
 
     @Test
+    void everySamplingIntervalOfALiveSubscriptionCountsAsOneRead() throws Exception {
+        // FaultCode stays 0 while a station is healthy: no data change, yet the server samples it every interval.
+        List<Device> devices = new ArrayList<>();
+        for (String station : sim.stationIds()) {
+            devices.add(new Device(
+                    station,
+                    List.of(
+                            point("fault_code", sim.nodeId(station, "FaultCode"), Category.ALARM, ms(250), null),
+                            point("pieces", sim.nodeId(station, "Pieces"), Category.COUNTER, ms(500), null))));
+        }
+        start(devices);
+        await().atMost(WAIT).until(() -> sink.upCount() == 3);
+        Thread.sleep(1_500);
+        long okBefore = sink.readsOk("SEW-03");
+        Instant t0 = Instant.now();
+        Thread.sleep(4_000);
+        long ok = sink.readsOk("SEW-03") - okBefore;
+        double seconds = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+        // 4 reads/s of fault_code + 2 reads/s of pieces; the ledger settles once a second, so allow one settle of
+        // slack.
+        double expected = seconds * (4 + 2);
+        assertThat((double) ok).isCloseTo(expected, org.assertj.core.data.Offset.offset(7.0));
+        assertThat(sink.readsFailed("SEW-03")).isZero();
+
+        sim.setStationPower("SEW-03", false);
+        await().atMost(WAIT).until(() -> sink.downs.stream().anyMatch(d -> d.startsWith("SEW-03")));
+        long failedBefore = sink.readsFailed("SEW-03");
+        Thread.sleep(3_000);
+        assertThat(sink.readsFailed("SEW-03") - failedBefore)
+                .as("a dead station's sampling intervals are failed reads")
+                .isBetween(11L, 25L);
+    }
+
+    @Test
     void poweredOffStationGoesDownAndComesBackUp() {
         start(stations());
         await().atMost(WAIT).until(() -> sink.upCount() == 3);

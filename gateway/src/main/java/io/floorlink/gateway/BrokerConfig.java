@@ -1,5 +1,6 @@
 package io.floorlink.gateway;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ public record BrokerConfig(
 
     public static final String EMBEDDED = "embedded";
     public static final String EXTERNAL = "external";
+    /** The MQTT port used when configuration leaves {@code port} out. */
+    public static final int DEFAULT_PORT = 1883;
 
     public BrokerConfig {
         mode = mode == null ? EMBEDDED : mode.trim().toLowerCase(Locale.ROOT);
@@ -54,6 +57,19 @@ public record BrokerConfig(
         } else {
             throw new IllegalArgumentException("broker.mode must be 'embedded' or 'external' but was '" + mode + "'");
         }
+    }
+
+    /** Configuration binding: a missing {@code port} means {@link #DEFAULT_PORT}, not "any free port". */
+    @JsonCreator
+    public static BrokerConfig fromConfig(
+            @JsonProperty("mode") String mode,
+            @JsonProperty("host") String host,
+            @JsonProperty("port") Integer port,
+            @JsonProperty("data_dir") Path dataDir,
+            @JsonProperty("url") URI url,
+            @JsonProperty("username") String username,
+            @JsonProperty("password") String password) {
+        return new BrokerConfig(mode, host, port == null ? DEFAULT_PORT : port, dataDir, url, username, password);
     }
 
     /** An embedded broker on {@code host}:{@code port} keeping its files in {@code dataDir}. */

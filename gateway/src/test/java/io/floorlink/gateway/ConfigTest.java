@@ -3,12 +3,9 @@ package io.floorlink.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.floorlink.gateway.broker.PasswordHash;
+import io.floorlink.sparkplug.config.ConfigException;
+import io.floorlink.sparkplug.config.YamlConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,30 +33,43 @@ class ConfigTest {
     @Test
     void snakeCaseYamlBindsToTheRecords() throws Exception {
         String yaml = """
-                broker: { mode: external, url: "tcp://10.0.0.9:1883", username: gw, password: pw }
+                broker: { mode: external, url: "tcp://10.0.0.9:1883", username: gw, password: "${GW_PW}" }
                 host_id: plant-a
                 store: { url: "jdbc:postgresql://db/floorlink", username: fl }
-                flush_interval: PT2S
+                flush_interval: 2s
                 auth:
                   edges:
                     - { username: edge-01, password: "pbkdf2-sha256$1$AA$AA", groups: [ENT001] }
                 """;
-        GatewayConfig c = mapper().readValue(yaml, GatewayConfig.class);
+        GatewayConfig c = parse(yaml);
         assertThat(c.broker().isEmbedded()).isFalse();
         assertThat(c.broker().url()).isEqualTo(URI.create("tcp://10.0.0.9:1883"));
         assertThat(c.hostId()).isEqualTo("plant-a");
         assertThat(c.store().isPostgres()).isTrue();
         assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.auth().edges().get(0).groups()).containsExactly("ENT001");
-        assertThat(c.toString()).doesNotContain("pw,").doesNotContain("pbkdf2");
+        assertThat(c.broker().password()).isEqualTo("from-env");
+        assertThat(c.toString()).doesNotContain("from-env").doesNotContain("pbkdf2");
+    }
+
+    @Test
+    void anEmbeddedBrokerWithoutPortUsesTheMqttDefault() throws Exception {
+        GatewayConfig c = parse("broker: { data_dir: /tmp/b }\nstore: { url: 'jdbc:h2:mem:x' }");
+        assertThat(c.broker().isEmbedded()).isTrue();
+        assertThat(c.broker().host()).isEqualTo("127.0.0.1");
+        assertThat(c.broker().port()).isEqualTo(1883);
+        assertThat(c.hostId()).isEqualTo("floorlink");
+        assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
     void badValuesNameTheSetting() {
-        assertThatThrownBy(() -> mapper().readValue(
-                                "broker: { mode: cloud }\nstore: { url: jdbc:h2:mem:x }", GatewayConfig.class))
-                .isInstanceOf(ValueInstantiationException.class)
+        assertThatThrownBy(() -> parse("store: { url: 'jdbc:h2:mem:x' }\nbroker: { mode: cloud }"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("gateway.yaml:2:")
                 .hasMessageContaining("broker.mode must be 'embedded' or 'external' but was 'cloud'");
+        assertThatThrownBy(() -> parse("broker: { data_dir: x }\nstore: { url: 'jdbc:h2:mem:x' }\nflush: 5s"))
+                .hasMessageContaining("unknown key 'flush'");
         assertThatThrownBy(() -> BrokerConfig.external(null, null, null))
                 .hasMessageContaining("broker.url is required");
         assertThatThrownBy(() -> new StoreConfig("jdbc:mysql://x/y", null, null))
@@ -95,9 +105,7 @@ class ConfigTest {
         assertThat(PasswordHash.hash("correct horse")).as("salted").isNotEqualTo(h);
     }
 
-    private static ObjectMapper mapper() {
-        return new ObjectMapper(new YAMLFactory())
-                .registerModule(new JavaTimeModule())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static GatewayConfig parse(String yaml) {
+        return YamlConfig.parse("gateway.yaml", yaml, Map.of("GW_PW", "from-env")::get, GatewayConfig.class);
     }
 }

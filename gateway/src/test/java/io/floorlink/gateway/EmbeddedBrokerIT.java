@@ -61,6 +61,16 @@ class EmbeddedBrokerIT {
     }
 
     @Test
+    void aTakenPortFailsTheStartNamingAddressAndPort(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", port, dir), null))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("127.0.0.1:" + port);
+        }
+    }
+
+    @Test
     void refusesANonLoopbackBindWithoutAuth(@TempDir Path dir) {
         assertThatThrownBy(() -> EmbeddedBroker.start(BrokerConfig.embedded("0.0.0.0", 0, dir), null))
                 .isInstanceOf(IllegalArgumentException.class)

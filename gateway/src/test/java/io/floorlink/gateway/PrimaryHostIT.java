@@ -464,6 +464,33 @@ class PrimaryHostIT {
     }
 
     @Test
+    void anExternalBrokerThatIsNotUpYetIsRetriedUntilTheStateBirth(@TempDir Path other) throws Exception {
+        int port;
+        try (java.net.ServerSocket probe =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        GatewayConfig cfg = GatewayConfig.defaults(other)
+                .withBroker(BrokerConfig.external(java.net.URI.create("tcp://127.0.0.1:" + port), null, null))
+                .withHostId("late");
+        java.util.concurrent.CompletableFuture<Gateway> starting =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return Gateway.start(cfg, new SimpleMeterRegistry());
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+        Thread.sleep(1500);
+        assertThat(starting).as("start blocks while the broker is unreachable").isNotDone();
+        try (io.floorlink.gateway.broker.EmbeddedBroker broker = io.floorlink.gateway.broker.EmbeddedBroker.start(
+                        BrokerConfig.embedded("127.0.0.1", port, other.resolve("late-broker")), null);
+                Gateway late = starting.get(30, TimeUnit.SECONDS)) {
+            assertThat(late.mqttUrl().getPort()).isEqualTo(broker.port());
+        }
+    }
+
+    @Test
     void restartOnTheSameStoreClosesSessionsLeftOpenAsPlatformRestart(@TempDir Path store) throws Exception {
         GatewayConfig cfg = GatewayConfig.defaults(store).withBrokerPort(0).withFlushInterval(Duration.ofHours(1));
         Instant before;

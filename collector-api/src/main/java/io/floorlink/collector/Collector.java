@@ -120,10 +120,12 @@ public final class Collector implements AutoCloseable {
     /** Stops the HTTP server, then the gateway (which flushes its facts). Blocks until both have stopped. */
     @Override
     public void close() {
+        LOG.info("Collector stopping");
         try {
             api.close();
         } finally {
             gateway.close();
+            LOG.info("Collector stopped");
         }
     }
 }

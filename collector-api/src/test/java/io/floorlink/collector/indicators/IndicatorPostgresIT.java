@@ -1,0 +1,111 @@
+package io.floorlink.collector.indicators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.floorlink.collector.inventory.Enterprise;
+import io.floorlink.collector.inventory.Equipment;
+import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.inventory.Line;
+import io.floorlink.collector.inventory.PointRequirement;
+import io.floorlink.collector.inventory.Site;
+import io.floorlink.collector.inventory.Workshop;
+import io.floorlink.sparkplug.Category;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The facts queries on a real PostgreSQL (the production store), in a throw-away schema migrated with the
+ * gateway's Flyway scripts. Runs when {@code FLOORLINK_IT_POSTGRES_URL} is set
+ * ({@code jdbc:postgresql://host:port/db?user=..&password=..}); skipped otherwise.
+ */
+class IndicatorPostgresIT {
+    private static final String URL = System.getenv("FLOORLINK_IT_POSTGRES_URL");
+    private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
+    private static final Instant T1 = T0.plus(Duration.ofHours(1));
+
+    private PGSimpleDataSource ds;
+    private String schema;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        assumeTrue(URL != null && !URL.isBlank(), "FLOORLINK_IT_POSTGRES_URL is not set: no PostgreSQL to test on");
+        schema = "collector_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        PGSimpleDataSource admin = new PGSimpleDataSource();
+        admin.setURL(URL);
+        try (Connection c = admin.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        ds = new PGSimpleDataSource();
+        ds.setURL(URL);
+        ds.setCurrentSchema(schema);
+    }
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        if (ds != null) {
+            try (Connection c = ds.getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    @Test
+    void indicatorsOnPostgresMatchTheKnownFacts() {
+        FactsFixture facts = FactsFixture.migrated(ds);
+        facts.session("SEW-01", T0.plus(Duration.ofMinutes(3)), T0.plus(Duration.ofMinutes(30)))
+                .session("SEW-01", T0.plus(Duration.ofMinutes(20)), T0.plus(Duration.ofMinutes(57)))
+                .session("SEW-02", T0.plus(Duration.ofMinutes(30)), null);
+        for (int m = 0; m < 60; m++) {
+            Instant bucket = T0.plus(Duration.ofMinutes(m));
+            facts.pointMinute("SEW-01", "run_state", bucket, 60).deviceMinute("SEW-01", bucket, 60, 1);
+        }
+        Inventory inventory = Inventory.of(
+                new Enterprise("ENT001", null, null),
+                List.of(new Site("S1", null, List.of(new Workshop("W1", null, List.of(new Line("L1", null)))))),
+                List.of(
+                        new Equipment(
+                                "SEW-01",
+                                "L1",
+                                true,
+                                true,
+                                false,
+                                List.of(new PointRequirement("run_state", Category.STATE, Duration.ofSeconds(1)))),
+                        new Equipment(
+                                "SEW-02",
+                                "L1",
+                                true,
+                                true,
+                                false,
+                                List.of(new PointRequirement("run_state", Category.STATE, Duration.ofSeconds(1))))));
+        IndicatorService service = new IndicatorService(
+                ds, inventory, Thresholds.defaults(), Clock.fixed(T1.plusSeconds(60), ZoneOffset.UTC));
+
+        IndicatorReport r = service.compute("pilot", T0, T1);
+
+        EquipmentIndicators sew1 = r.equipment().get(0);
+        assertThat(sew1.onlineRatio().value()).isCloseTo(0.9, within(1e-6));
+        assertThat(sew1.pointCoverage().value()).isEqualTo(1.0);
+        assertThat(sew1.completeness().value()).isCloseTo(1.0, within(1e-9));
+        assertThat(sew1.networked().value()).isTrue();
+        assertThat(r.equipment().get(1).onlineRatio().value()).isCloseTo(0.5, within(1e-9));
+        assertThat(r.indicators().get("networking_rate").value()).isCloseTo(0.5, within(1e-9));
+
+        EquipmentIndicators edge = service.equipment("SEW-01", T0.plusSeconds(30), T0.plusSeconds(90));
+        assertThat(edge.evidence().readsOk()).isCloseTo(60, within(1e-9));
+    }
+}

@@ -172,6 +172,7 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         host.stop(Duration.ofSeconds(5));
+        writer.stopRetrying();
         try {
             processor.stop(30_000);
         } catch (InterruptedException e) {

@@ -491,6 +491,29 @@ class PrimaryHostIT {
     }
 
     @Test
+    void aStaleStateOfflineForTheHostIsAnsweredWithOnline() {
+        Mqtt5BlockingClient other = MqttClient.builder()
+                .useMqttVersion5()
+                .serverHost(gateway.mqttUrl().getHost())
+                .serverPort(gateway.mqttUrl().getPort())
+                .buildBlocking();
+        other.connect();
+        try {
+            other.publishWith()
+                    .topic(Topic.state(gateway.hostId()).toString())
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .retain(true)
+                    .payload(new StateMessage(false, 1L).toJson())
+                    .send();
+        } finally {
+            other.disconnect();
+        }
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(retainedState(gateway.hostId()).online()).isTrue());
+    }
+
+    @Test
     void restartOnTheSameStoreClosesSessionsLeftOpenAsPlatformRestart(@TempDir Path store) throws Exception {
         GatewayConfig cfg = GatewayConfig.defaults(store).withBrokerPort(0).withFlushInterval(Duration.ofHours(1));
         Instant before;

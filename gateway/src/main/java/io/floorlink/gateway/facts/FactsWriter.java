@@ -80,7 +80,7 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                 return;
             } catch (Exception e) {
                 flushErrors.increment();
-                if (closing || attempt == 1 && Thread.currentThread().isInterrupted()) {
+                if (closing) {
                     log.error(
                             "writing facts failed while closing; {} session changes and {} rollup rows lost",
                             batch.sessions().size(),
@@ -106,6 +106,11 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
+    }
+
+    /** From now on each batch gets one attempt, so shutting down with an unreachable store does not hang. */
+    public void stopRetrying() {
+        closing = true;
     }
 
     /** Lets queued batches finish (one attempt each from now on) and stops the thread; blocks up to 30 s. */

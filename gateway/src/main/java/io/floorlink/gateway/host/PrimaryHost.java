@@ -144,7 +144,27 @@ public final class PrimaryHost implements AutoCloseable {
     }
 
     private void onPublish(Mqtt5Publish publish) {
-        processor.offer(publish.getTopic().toString(), publish.getPayloadAsBytes(), System.currentTimeMillis());
+        String topic = publish.getTopic().toString();
+        if (topic.equals(stateTopic)) {
+            reassertState(publish.getPayloadAsBytes());
+            return;
+        }
+        processor.offer(topic, publish.getPayloadAsBytes(), System.currentTimeMillis());
+    }
+
+    /** A STATE offline for this host while it is online (e.g. a late will of an old connection) is answered. */
+    private void reassertState(byte[] payload) {
+        if (closing || !firstBirth.isDone()) {
+            return;
+        }
+        try {
+            if (!StateMessage.parse(payload).online()) {
+                log.info("primary host {}: saw STATE offline for itself while online, publishing online again", hostId);
+                client.publish(state(true, stateTimestamp.get()));
+            }
+        } catch (RuntimeException e) {
+            log.debug("unreadable STATE on {}: {}", stateTopic, e.toString());
+        }
     }
 
     private void sendRebirth(String group, String edgeNode) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +40,15 @@ public final class ApiServer implements AutoCloseable {
     /** Longest window a request may ask for; longer ones are refused rather than left to scan for minutes. */
     static final Duration MAX_WINDOW = Duration.ofDays(400);
 
+    private static final Duration STORE_WARNING_EVERY = Duration.ofMinutes(1);
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
 
     private final Javalin app;
     private final IndicatorService service;
     private final PrometheusMeterRegistry prometheus;
     private final ApiMetrics metrics = new ApiMetrics();
+    private final AtomicLong lastStoreWarning = new AtomicLong();
+    private final AtomicLong suppressedStoreWarnings = new AtomicLong();
 
     private ApiServer(IndicatorService service, PrometheusMeterRegistry prometheus, HttpConfig http) {
         this.service = service;
@@ -116,13 +120,28 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.exception(NoSuchElementException.class, (e, ctx) -> ctx.status(404)
                 .json(new ApiError("not_found", "id", e.getMessage())));
         cfg.routes.exception(FactsUnavailableException.class, (e, ctx) -> {
-            LOG.warn("Facts store unavailable: {}", e.getMessage());
+            warnStoreDown(e);
             ctx.status(503).json(new ApiError("facts_unavailable", null, "the facts store cannot be read"));
         });
         cfg.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("Request {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError("internal", null, "internal error; see the collector log"));
         });
+    }
+
+    /** At most one warning a minute while the store is down; the web page polls and would flood the log. */
+    private void warnStoreDown(FactsUnavailableException e) {
+        long now = System.nanoTime();
+        long last = lastStoreWarning.get();
+        if ((last == 0 || now - last >= STORE_WARNING_EVERY.toNanos()) && lastStoreWarning.compareAndSet(last, now)) {
+            long more = suppressedStoreWarnings.getAndSet(0);
+            LOG.warn(
+                    "Facts store unavailable: {}{}",
+                    e.getMessage(),
+                    more > 0 ? " (" + more + " more since last warning)" : "");
+        } else {
+            suppressedStoreWarnings.incrementAndGet();
+        }
     }
 
     private void health(Context ctx) {

@@ -1,5 +1,6 @@
 package io.floorlink.collector.indicators;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public record Interval(Instant start, Instant end) {
         return Duration.between(start, end);
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return start.equals(end);
     }

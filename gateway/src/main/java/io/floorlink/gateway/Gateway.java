@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
@@ -67,8 +68,7 @@ public final class Gateway implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             StoreConfig sc = config.store();
-            FactsStore store =
-                    FactsStore.open(sc.url(), sc.username(), Secrets.resolve(sc.password(), "gateway.store.password"));
+            FactsStore store = openStore(sc);
             started.add(store);
             int closed = store.closeLeftOpenSessions(config.hostId(), Instant.now());
             if (closed > 0) {
@@ -123,6 +123,35 @@ public final class Gateway implements AutoCloseable {
                 throw cause;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Opens the store, waiting for a database that is not reachable yet (exponential backoff 1 s .. 30 s with
+     * jitter); other failures (bad credentials, failing migration) end the start.
+     */
+    private static FactsStore openStore(StoreConfig sc) throws InterruptedException {
+        String password = Secrets.resolve(sc.password(), "gateway.store.password");
+        long backoff = 1_000;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return FactsStore.open(sc.url(), sc.username(), password);
+            } catch (IllegalStateException e) {
+                if (!FactsStore.isUnreachable(e)) {
+                    throw e;
+                }
+                long wait = backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+                if (attempt == 1 || attempt % 10 == 0) {
+                    log.warn(
+                            "facts store {} not reachable yet (attempt {}), retrying in {} ms: {}",
+                            StoreConfig.safeUrl(sc.url()),
+                            attempt,
+                            wait,
+                            FactsStore.rootMessage(e));
+                }
+                Thread.sleep(wait);
+                backoff = Math.min(backoff * 2, 30_000);
+            }
         }
     }
 

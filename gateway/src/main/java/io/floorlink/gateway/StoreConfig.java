@@ -21,7 +21,7 @@ public record StoreConfig(
         }
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException(
-                    "store.url must start with jdbc:h2: or jdbc:postgresql: but was " + url.split(";")[0]);
+                    "store.url must start with jdbc:h2: or jdbc:postgresql: but was " + safeUrl(url));
         }
     }
 
@@ -34,13 +34,18 @@ public record StoreConfig(
                 null);
     }
 
+    /** The URL without parameters ({@code ;...} or {@code ?...}), which may carry credentials: safe to log. */
+    public static String safeUrl(String url) {
+        return io.floorlink.gateway.facts.FactsStore.safeUrl(url);
+    }
+
     public boolean isPostgres() {
         return url.startsWith("jdbc:postgresql:");
     }
 
     @Override
     public String toString() {
-        return "StoreConfig[url=" + url + ", username=" + username + ", password=" + (password == null ? "null" : "***")
-                + "]";
+        return "StoreConfig[url=" + safeUrl(url) + ", username=" + username + ", password="
+                + (password == null ? "null" : "***") + "]";
     }
 }

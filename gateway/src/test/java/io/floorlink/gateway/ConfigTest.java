@@ -87,6 +87,14 @@ class ConfigTest {
     }
 
     @Test
+    void storeUrlsAreLoggedWithoutTheirParameters() {
+        StoreConfig pg = new StoreConfig("jdbc:postgresql://db:5432/floorlink?user=fl&password=hunter2", null, "x");
+        assertThat(pg.toString())
+                .contains("jdbc:postgresql://db:5432/floorlink")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
     void secretReferencesResolveFromTheEnvironmentOrFailNamingTheField() {
         Map<String, String> env = Map.of("DB_PW", "hunter2");
         assertThat(Secrets.resolve("${DB_PW}", "gateway.store.password", env::get))

@@ -57,8 +57,16 @@ public final class FactsStore implements AutoCloseable {
         hc.setPoolName("floorlink-facts");
         hc.setMaximumPoolSize(4);
         hc.setMinimumIdle(1);
-        hc.setInitializationFailTimeout(-1);
-        HikariDataSource ds = new HikariDataSource(hc);
+        // Fail fast on the first connection so the caller decides: retry an unreachable store, stop on a refusal.
+        hc.setInitializationFailTimeout(1);
+        hc.setConnectionTimeout(10_000);
+        String where = safeUrl(url);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("facts store " + where + ": cannot connect: " + rootMessage(e), e);
+        }
         try {
             Flyway.configure()
                     .dataSource(ds)
@@ -67,10 +75,43 @@ public final class FactsStore implements AutoCloseable {
                     .migrate();
         } catch (RuntimeException e) {
             ds.close();
-            throw new IllegalStateException(
-                    "facts store " + url.split(";")[0] + ": migration failed: " + e.getMessage(), e);
+            throw new IllegalStateException("facts store " + where + ": migration failed: " + e.getMessage(), e);
         }
         return new FactsStore(ds);
+    }
+
+    /** The JDBC URL without parameters ({@code ;...} or {@code ?...}), which may carry credentials. */
+    public static String safeUrl(String url) {
+        return url.split(";")[0].split("\\?")[0];
+    }
+
+    /** True when {@code e} says the database could not be reached (worth retrying), not that it refused us. */
+    public static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException
+                    || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost message of a failure, for one-line logs. */
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
     }
 
     /** The pooled, migrated DataSource. */

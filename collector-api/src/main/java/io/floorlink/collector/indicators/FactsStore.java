@@ -101,8 +101,22 @@ final class FactsStore {
         return out;
     }
 
-    /** reads_ok / reads_failed per device over {@code [from, to)}; partial edge minutes pro-rated. */
-    Map<String, Reads> reads(Collection<String> devices, Instant from, Instant to) {
+    /**
+     * Which share of an edge minute's reads fall inside the span, for a device.
+     *
+     * @param bucket start of the minute
+     * @param from start of the part of the minute inside the span
+     * @param to end of that part
+     */
+    interface EdgeWeight {
+        double weight(String deviceId, Instant bucket, Instant from, Instant to);
+
+        /** Reads spread evenly over the minute. */
+        EdgeWeight UNIFORM = (device, bucket, from, to) -> fraction(from, to);
+    }
+
+    /** reads_ok / reads_failed per device over {@code [from, to)}; partial edge minutes weighted by {@code weight}. */
+    Map<String, Reads> reads(Collection<String> devices, Instant from, Instant to, EdgeWeight weight) {
         Map<String, Reads> out = new HashMap<>();
         if (!from.isBefore(to)) {
             return out;
@@ -118,17 +132,17 @@ final class FactsStore {
                     int i = bindIds(ps, ids);
                     ps.setObject(i++, utc(fullFrom));
                     ps.setObject(i, utc(fullTo));
-                    collect(ps, 1.0, out);
+                    collect(ps, null, null, null, out);
                 }
             }
             Instant firstBucket = from.truncatedTo(ChronoUnit.MINUTES);
             boolean startPartial = !firstBucket.equals(from);
             if (startPartial) {
                 Instant end = Interval.min(to, firstBucket.plus(MINUTE));
-                partial(c, ids, firstBucket, fraction(from, end), out);
+                partial(c, ids, firstBucket, from, end, weight, out);
             }
             if (!fullTo.equals(to) && !(startPartial && fullTo.equals(firstBucket))) {
-                partial(c, ids, fullTo, fraction(fullTo, to), out);
+                partial(c, ids, fullTo, fullTo, to, weight, out);
             }
         });
         return out;
@@ -145,21 +159,33 @@ final class FactsStore {
         }
     }
 
-    private static void partial(Connection c, List<String> ids, Instant bucket, double fraction, Map<String, Reads> out)
+    private static void partial(
+            Connection c,
+            List<String> ids,
+            Instant bucket,
+            Instant from,
+            Instant to,
+            EdgeWeight weight,
+            Map<String, Reads> out)
             throws SQLException {
         String sql = "SELECT device_id, reads_ok, reads_failed FROM device_minute WHERE device_id IN ("
                 + marks(ids.size()) + ") AND bucket = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindIds(ps, ids);
             ps.setObject(i, utc(bucket));
-            collect(ps, fraction, out);
+            collect(ps, bucket, new Interval(from, to), weight, out);
         }
     }
 
-    private static void collect(PreparedStatement ps, double weight, Map<String, Reads> out) throws SQLException {
+    /** Adds the rows' reads to {@code out}, whole, or weighted when {@code weight} is given for an edge minute. */
+    private static void collect(
+            PreparedStatement ps, Instant bucket, Interval part, EdgeWeight weight, Map<String, Reads> out)
+            throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.merge(rs.getString(1), new Reads(rs.getLong(2) * weight, rs.getLong(3) * weight), Reads::plus);
+                String device = rs.getString(1);
+                double w = weight == null ? 1.0 : weight.weight(device, bucket, part.start(), part.end());
+                out.merge(device, new Reads(rs.getLong(2) * w, rs.getLong(3) * w), Reads::plus);
             }
         }
     }

@@ -7,8 +7,10 @@ import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.Scope;
 import io.floorlink.collector.inventory.UnknownScopeException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -147,24 +149,57 @@ public final class IndicatorService {
     private List<EquipmentIndicators> evaluate(
             List<Equipment> equipment, Instant from, Instant to, Instant now, boolean withEvidence) {
         List<String> ids = equipment.stream().map(Equipment::id).toList();
-        Map<String, List<SessionFact>> sessions = facts.sessions(ids, from, to);
+        // Sessions over the whole edge minutes too: they tell how the reads of a partly covered minute spread.
+        Instant minuteFrom = from.truncatedTo(ChronoUnit.MINUTES);
+        Instant minuteTo = to.truncatedTo(ChronoUnit.MINUTES).equals(to)
+                ? to
+                : to.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        Map<String, List<SessionFact>> sessions = facts.sessions(ids, minuteFrom, minuteTo);
         List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
         // Without a calendar every equipment has S = W, so the rollups are read once for all of them.
         ScheduledTime s = scheduledTime(from, to);
         Map<String, Map<String, Long>> good = facts.goodSamples(ids, from, to);
-        Map<String, Reads> reads = facts.reads(ids, from, to);
+        Map<String, Reads> reads = facts.reads(ids, from, to, connectedWeight(sessions, now));
         for (Equipment e : equipment) {
             out.add(engine.evaluate(
                     inventory,
                     e,
                     s,
-                    sessions.getOrDefault(e.id(), List.of()),
+                    sessions.getOrDefault(e.id(), List.of()).stream()
+                            .filter(f -> f.connectedAt().isBefore(to)
+                                    && (f.disconnectedAt() == null
+                                            || f.disconnectedAt().isAfter(from)))
+                            .toList(),
                     good.getOrDefault(e.id(), Map.of()),
                     reads.get(e.id()),
                     now,
                     withEvidence));
         }
         return out;
+    }
+
+    /**
+     * A device reads only while connected, so the reads of a partly covered minute belong to the part of the
+     * minute inside the span in proportion to connected time, not wall time; e.g. a device that came up 15 s
+     * before the end of the minute did all of that minute's reads in those 15 s. A minute without any connected
+     * time falls back to wall time.
+     */
+    private static FactsStore.EdgeWeight connectedWeight(Map<String, List<SessionFact>> sessions, Instant now) {
+        return (device, bucket, partFrom, partTo) -> {
+            List<Interval> connected = new ArrayList<>();
+            for (SessionFact f : sessions.getOrDefault(device, List.of())) {
+                Instant end = f.disconnectedAt() != null ? f.disconnectedAt() : Interval.max(f.connectedAt(), now);
+                connected.add(new Interval(f.connectedAt(), end));
+            }
+            connected = Interval.union(connected);
+            Duration inMinute =
+                    Interval.overlap(connected, List.of(new Interval(bucket, bucket.plus(Duration.ofMinutes(1)))));
+            if (inMinute.isZero()) {
+                return FactsStore.EdgeWeight.UNIFORM.weight(device, bucket, partFrom, partTo);
+            }
+            Duration inPart = Interval.overlap(connected, List.of(new Interval(partFrom, partTo)));
+            return (double) inPart.toNanos() / inMinute.toNanos();
+        };
     }
 
     /** S(e, W); a calendar will narrow it per equipment. */

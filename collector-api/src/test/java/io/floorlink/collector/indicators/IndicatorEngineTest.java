@@ -155,6 +155,21 @@ class IndicatorEngineTest {
     }
 
     @Test
+    void edgeMinuteReadsBelongToTheConnectedPartOfTheMinute() {
+        // Up at 08:00:45: the first minute holds 15 s of reads (2 points x 1 s = 30), all of them after 08:00:45.
+        facts.session("SEW-01", T0.plusSeconds(45), null)
+                .deviceMinute("SEW-01", T0, 30, 0)
+                .deviceMinute("SEW-01", T0.plus(Duration.ofMinutes(1)), 120, 0);
+        IndicatorService service = service(inventory(sewing("SEW-01")));
+
+        // W = [08:00:47, 08:01:47): 13 s of the first minute are inside W, i.e. 13/15 of its reads (26), plus
+        // 47/60 of the second minute's (94): 120 reads of 2 x 60 expected.
+        EquipmentIndicators e = service.equipment("SEW-01", T0.plusSeconds(47), T0.plusSeconds(107));
+        assertThat(e.completeness().value()).isCloseTo(1.0, within(1e-9));
+        assertThat(e.onlineRatio().value()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
     void completenessProRatesMinutesAtTheWindowEdgesAndIsCappedAtOne() {
         facts.deviceMinute("SEW-01", T0, 60, 0).deviceMinute("SEW-01", T0.plus(Duration.ofMinutes(1)), 60, 0);
         IndicatorService service = service(inventory(sewing("SEW-01")));

@@ -51,6 +51,9 @@ class StoreRetryIT {
             String url =
                     "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/mem:creds;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
             try (java.sql.Connection owner = java.sql.DriverManager.getConnection(url, "owner", "right")) {
+                assertThat(owner.isValid(1))
+                        .as("the database exists with its owner")
+                        .isTrue();
                 GatewayConfig cfg =
                         GatewayConfig.defaults(dir).withBrokerPort(0).withStore(new StoreConfig(url, "owner", "wrong"));
                 assertThatThrownBy(() -> Gateway.start(cfg, new SimpleMeterRegistry()))

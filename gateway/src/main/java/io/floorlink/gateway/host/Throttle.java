@@ -1,13 +1,11 @@
 package io.floorlink.gateway.host;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Rate limit for repeated warnings: at most one per key and interval, reporting how many were suppressed. */
 final class Throttle {
     private final long intervalMs;
     private final ConcurrentHashMap<String, long[]> state = new ConcurrentHashMap<>();
-    private final AtomicLong keys = new AtomicLong();
 
     Throttle(long intervalMs) {
         this.intervalMs = intervalMs;
@@ -18,7 +16,8 @@ final class Throttle {
      * last one allowed.
      */
     long allow(String key, long now) {
-        if (state.size() > 10_000 && keys.incrementAndGet() % 10_000 == 0) {
+        if (state.size() > 10_000) {
+            // keys carry node names; forgetting them all now and then bounds memory at worst one extra warning each
             state.clear();
         }
         long[] s = state.computeIfAbsent(key, k -> new long[] {Long.MIN_VALUE / 2, 0});

@@ -1,0 +1,250 @@
+package io.floorlink.demo;
+
+import io.floorlink.collector.Collector;
+import io.floorlink.collector.CollectorConfig;
+import io.floorlink.edge.EdgeAgent;
+import io.floorlink.edge.config.EdgeConfig;
+import io.floorlink.gateway.GatewayConfig;
+import io.floorlink.sim.opcua.SewingLineOptions;
+import io.floorlink.sim.opcua.SewingLineSimulator;
+import io.floorlink.sparkplug.config.Durations;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A whole FloorLink plant in one JVM: the OPC UA sewing-line simulator, an edge agent configured for it, and the
+ * collector with its in-process gateway (embedded broker on a free loopback port, H2 facts store). The edge and
+ * inventory configuration it generates are written to the data folder, so a user can read what the demo runs.
+ */
+public final class Demo implements AutoCloseable {
+    /** Enterprise code of the demo inventory, used as Sparkplug group_id. */
+    public static final String ENTERPRISE = "ENT001";
+    /** Edge node id of the demo edge agent. */
+    public static final String EDGE_NODE = "edge-01";
+    /** The production equipment without a digital interface that the demo inventory declares. */
+    public static final String MANUAL_EQUIPMENT = "CUT-01";
+
+    /** Station variable, point id, category, unit, eng range of each simulated station point. */
+    private record PointMap(String variable, String id, String category, String unit, Double engLow, Double engHigh) {}
+
+    private static final List<PointMap> POINTS = List.of(
+            new PointMap("RunState", "run_state", "state", null, 0.0, 3.0),
+            new PointMap("StitchCount", "stitch_count", "counter", null, null, null),
+            new PointMap("TrimCount", "trim_count", "counter", null, null, null),
+            new PointMap("Pieces", "pieces", "counter", "pcs", null, null),
+            new PointMap("MotorSpeed", "motor_speed", "process", "rpm", 0.0, 6000.0),
+            new PointMap("FaultCode", "fault_code", "alarm", null, null, null));
+
+    private final SewingLineSimulator simulator;
+    private final Collector collector;
+    private final EdgeAgent edgeAgent;
+    private final Path dataDir;
+
+    private Demo(SewingLineSimulator simulator, Collector collector, EdgeAgent edgeAgent, Path dataDir) {
+        this.simulator = simulator;
+        this.collector = collector;
+        this.edgeAgent = edgeAgent;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts simulator, collector (with gateway) and edge agent, in that order, and returns once all listen; the
+     * stations come online in the background within seconds. Blocks.
+     *
+     * @throws Exception when a part cannot start (e.g. the HTTP port is taken); what started is stopped again
+     */
+    public static Demo start(DemoOptions options, MeterRegistry registry) throws Exception {
+        Objects.requireNonNull(options, "options");
+        Files.createDirectories(options.dataDir());
+        SewingLineSimulator sim = null;
+        Collector collector = null;
+        try {
+            sim = SewingLineSimulator.start(SewingLineOptions.defaults()
+                    .withStations(options.stations())
+                    .withSeed(options.seed()));
+            Path inventory =
+                    write(options.dataDir().resolve("inventory.yaml"), inventoryYaml(sim.stationIds(), options));
+            GatewayConfig gateway = GatewayConfig.defaults(options.dataDir())
+                    .withBrokerPort(0)
+                    .withFlushInterval(options.flushInterval());
+            collector = Collector.start(
+                    CollectorConfig.defaults(options.dataDir())
+                            .withHttpPort(options.httpPort())
+                            .withInventory(inventory)
+                            .withGateway(gateway),
+                    registry);
+            String edgeYaml = edgeYaml(sim, collector, options);
+            Path edgeFile = write(options.dataDir().resolve("edge.yaml"), edgeYaml);
+            EdgeAgent edge = EdgeAgent.start(EdgeConfig.load(edgeFile), registry);
+            return new Demo(sim, collector, edge, options.dataDir());
+        } catch (Exception | Error e) {
+            if (collector != null) {
+                collector.close();
+            }
+            if (sim != null) {
+                sim.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Base URL of the web UI and API, e.g. {@code http://127.0.0.1:8080}. */
+    public String url() {
+        return "http://127.0.0.1:" + collector.httpPort();
+    }
+
+    public SewingLineSimulator simulator() {
+        return simulator;
+    }
+
+    public Collector collector() {
+        return collector;
+    }
+
+    public EdgeAgent edgeAgent() {
+        return edgeAgent;
+    }
+
+    /** Folder holding the generated edge.yaml and inventory.yaml, the H2 facts and the broker's files. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Stops edge agent, collector and simulator, in that order, so the last data is flushed. Blocks. */
+    @Override
+    public void close() {
+        edgeAgent.close();
+        collector.close();
+        simulator.close();
+    }
+
+    static String edgeYaml(SewingLineSimulator sim, Collector collector, DemoOptions options) {
+        StringBuilder y = new StringBuilder();
+        y.append("# Generated by the FloorLink demo for its simulated sewing line.\n");
+        y.append("edge: { group: ")
+                .append(ENTERPRISE)
+                .append(", node: ")
+                .append(EDGE_NODE)
+                .append(" }\n");
+        y.append("uplink:\n");
+        y.append("  url: ").append(collector.gateway().mqttUrl()).append('\n');
+        y.append("  primary_host: ").append(collector.gateway().hostId()).append('\n');
+        y.append("buffer: { path: ")
+                .append(options.dataDir().resolve("buffer.db"))
+                .append(", max_size: 256MB }\n");
+        y.append("http: { host: 127.0.0.1, port: 0 }\n");
+        y.append("health_interval: ")
+                .append(Durations.format(options.healthInterval()))
+                .append('\n');
+        y.append("connectors:\n");
+        y.append("  - type: opcua\n");
+        y.append("    name: sewing-line-1\n");
+        y.append("    endpoint: ").append(sim.endpointUrl()).append('\n');
+        y.append("    security: { mode: none }\n");
+        y.append("    devices:\n");
+        String interval = Durations.format(options.pointInterval());
+        for (String station : sim.stationIds()) {
+            y.append("      - id: ").append(station).append('\n');
+            y.append("        points:\n");
+            for (PointMap p : POINTS) {
+                y.append("          - { id: ").append(p.id());
+                y.append(", node: \"").append(sim.nodeId(station, p.variable())).append('"');
+                y.append(", category: ").append(p.category());
+                y.append(", interval: ").append(interval);
+                if (p.unit() != null) {
+                    y.append(", unit: ").append(p.unit());
+                }
+                if (p.engLow() != null) {
+                    y.append(", eng_low: ")
+                            .append(p.engLow())
+                            .append(", eng_high: ")
+                            .append(p.engHigh());
+                }
+                y.append(" }\n");
+            }
+        }
+        return y.toString();
+    }
+
+    static String inventoryYaml(List<String> stations, DemoOptions options) {
+        String interval = Durations.format(options.pointInterval());
+        StringBuilder y = new StringBuilder();
+        y.append("# Generated by the FloorLink demo: the inventory (台账) of its simulated sewing line.\n");
+        y.append("enterprise: { code: ")
+                .append(ENTERPRISE)
+                .append(", name: Demo Sportswear Co., timezone: Asia/Shanghai }\n");
+        y.append("sites:\n");
+        y.append("  - id: S1\n    name: Plant 1\n    workshops:\n");
+        y.append("      - id: W-SEW\n        name: Sewing workshop\n        lines:\n");
+        y.append("          - { id: L-SEW1, name: Sewing line 1 }\n");
+        y.append("equipment:\n");
+        for (int i = 0; i < stations.size(); i++) {
+            String station = stations.get(i);
+            y.append("  - id: ").append(station).append('\n');
+            y.append("    name: Sewing station ").append(i + 1).append('\n');
+            y.append("    type: sewing_machine\n    line: L-SEW1\n    production: true\n    digital: true\n");
+            y.append("    key: ").append(i < 3).append('\n');
+            y.append("    points:\n");
+            for (PointMap p : POINTS) {
+                y.append("      - { id: ").append(p.id()).append(", category: ").append(p.category());
+                y.append(", interval: ").append(interval).append(" }\n");
+            }
+        }
+        y.append("  - id: ").append(MANUAL_EQUIPMENT).append('\n');
+        y.append("    name: Manual cutting table\n    type: cutting_table\n    line: L-SEW1\n");
+        y.append("    production: true\n    digital: false\n    key: false\n");
+        return y.toString();
+    }
+
+    private static Path write(Path file, String text) {
+        try {
+            return Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Options of a demo run; see {@link DemoMain} for the command line. */
+    public record DemoOptions(
+            int httpPort,
+            int stations,
+            long seed,
+            Path dataDir,
+            Duration pointInterval,
+            Duration healthInterval,
+            Duration flushInterval) {
+        public DemoOptions {
+            if (httpPort < 0 || httpPort > 65_535) {
+                throw new IllegalArgumentException("http port must be 0..65535 but was " + httpPort);
+            }
+            if (stations < 1 || stations > 99) {
+                throw new IllegalArgumentException("stations must be 1..99 but was " + stations);
+            }
+            Objects.requireNonNull(dataDir, "dataDir");
+        }
+
+        /** 127.0.0.1:8080, 12 stations, 1 s points, 5 s health, 5 s flush, data in {@code dataDir}. */
+        public static DemoOptions defaults(Path dataDir) {
+            return new DemoOptions(
+                    8080, 12, 1, dataDir, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        }
+
+        public DemoOptions withHttpPort(int port) {
+            return new DemoOptions(port, stations, seed, dataDir, pointInterval, healthInterval, flushInterval);
+        }
+
+        public DemoOptions withStations(int n) {
+            return new DemoOptions(httpPort, n, seed, dataDir, pointInterval, healthInterval, flushInterval);
+        }
+
+        public DemoOptions withIntervals(Duration point, Duration health, Duration flush) {
+            return new DemoOptions(httpPort, stations, seed, dataDir, point, health, flush);
+        }
+    }
+}

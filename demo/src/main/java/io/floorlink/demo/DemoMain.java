@@ -1,0 +1,96 @@
+package io.floorlink.demo;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar floorlink-demo.jar [--http-port P] [--stations N] [--data-dir DIR]}. */
+@Command(
+        name = "floorlink-demo",
+        mixinStandardHelpOptions = true,
+        versionProvider = DemoMain.Version.class,
+        description = "Runs a simulated sewing line, an edge agent, the gateway and the collector in one JVM.")
+public final class DemoMain implements Callable<Integer> {
+
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            description = "HTTP port of the web UI and API on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(
+            names = "--stations",
+            defaultValue = "12",
+            description = "Sewing stations to simulate (default ${DEFAULT-VALUE}).")
+    int stations;
+
+    @Option(
+            names = "--data-dir",
+            description = "Folder for the facts database and generated configs (default: a new temporary folder).")
+    Path dataDir;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DemoMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = dataDir != null ? dataDir : Files.createTempDirectory("floorlink-demo-");
+        Demo.DemoOptions options =
+                Demo.DemoOptions.defaults(dir).withHttpPort(httpPort).withStations(stations);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Demo demo = Demo.start(options, registry);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.countDown();
+                            try {
+                                stopped.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "floorlink-demo-shutdown"));
+        PrintWriter out = new PrintWriter(System.out, true);
+        out.printf("FloorLink demo is running: %s%n", demo.url());
+        out.printf(
+                "  simulated sewing line: %s (%d stations)%n", demo.simulator().endpointUrl(), stations);
+        out.printf(
+                "  MQTT broker (Sparkplug B): %s%n", demo.collector().gateway().mqttUrl());
+        out.printf("  indicators: %s/api/v1/indicators%n", demo.url());
+        out.printf("  generated configs and facts: %s%n", dir.toAbsolutePath());
+        out.println("Press Ctrl-C to stop.");
+        try {
+            stop.await();
+        } finally {
+            demo.close();
+            registry.close();
+            out.println("Stopped.");
+            stopped.countDown();
+        }
+        return 0;
+    }
+
+    /** Stops a running {@link #call()} (used by tests instead of a signal). */
+    void requestStop() {
+        stop.countDown();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = DemoMain.class.getPackage().getImplementationVersion();
+            return new String[] {"floorlink-demo " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.floorlink.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.floorlink.edge.EdgeHealth;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole data path, for real: Milo sewing-line simulator -> OPC UA connector -> Sparkplug B edge node -> embedded
+ * HiveMQ CE -> primary host -> H2 facts -> indicator engine -> HTTP API. The truth is scripted: one station is
+ * powered off for a known share of a measurement window; later the OPC UA server restarts.
+ */
+class EndToEndIT {
+    private static final int STATIONS = 4;
+    private static final String OFF_STATION = "SEW-02";
+    private static final Duration WINDOW = Duration.ofSeconds(60);
+    private static final Duration OUTAGE = Duration.ofSeconds(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dataDir;
+
+    static Demo demo;
+    static HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startPlant() throws Exception {
+        demo = Demo.start(
+                Demo.DemoOptions.defaults(dataDir)
+                        .withHttpPort(0)
+                        .withStations(STATIONS)
+                        .withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1)),
+                new SimpleMeterRegistry());
+    }
+
+    @AfterAll
+    static void stopPlant() {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    @Test
+    void stationOutageIsMeasuredAndServerRestartIsSurvived() throws Exception {
+        await("all stations up")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> allUp(demo.edgeAgent().health()));
+
+        // Measurement window W = [from, from + 60 s): SEW-02 is powered off for 15 s of it.
+        Instant from = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
+        Instant to = from.plus(WINDOW);
+        sleepUntil(from.plusSeconds(20));
+        Instant offAt = Instant.now();
+        demo.simulator().setStationPower(OFF_STATION, false);
+        await("station down at the edge")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> !demo.edgeAgent().health().device(OFF_STATION).up());
+        sleepUntil(offAt.plus(OUTAGE));
+        Instant onAt = Instant.now();
+        demo.simulator().setStationPower(OFF_STATION, true);
+        sleepUntil(to.plusSeconds(3));
+        demo.collector().gateway().flush();
+
+        double trueOffline = Duration.between(offAt, onAt).toMillis() / (double) WINDOW.toMillis();
+        JsonNode report = get("/api/v1/indicators?scope=pilot&from=" + from + "&to=" + to);
+
+        for (JsonNode e : report.path("equipment")) {
+            String id = e.path("id").asText();
+            if (id.equals(Demo.MANUAL_EQUIPMENT)) {
+                assertThat(e.path("online_ratio").path("value").asDouble()).isZero();
+                assertThat(e.path("networked").path("value").asBoolean()).isFalse();
+                continue;
+            }
+            double expected = id.equals(OFF_STATION) ? 1.0 - trueOffline : 1.0;
+            assertThat(e.path("online_ratio").path("value").asDouble())
+                    .as("online_ratio of %s", id)
+                    .isCloseTo(expected, within(0.03));
+            assertThat(e.path("online_ratio").path("formula").asText()).isNotBlank();
+            assertThat(e.path("online_ratio").path("denominator").asDouble())
+                    .as("|S| in seconds")
+                    .isCloseTo(60.0, within(0.001));
+            assertThat(e.path("point_coverage").path("value").asDouble())
+                    .as("coverage of %s", id)
+                    .isEqualTo(1.0);
+            assertThat(e.path("networked").path("value").asBoolean())
+                    .as("networked of %s: %s", id, e.path("networked"))
+                    .isEqualTo(!id.equals(OFF_STATION));
+        }
+        // Official denominator: all production equipment (4 stations + the manual cutting table).
+        JsonNode rate = report.path("indicators").path("networking_rate");
+        assertThat(rate.path("value").asDouble()).isCloseTo((STATIONS - 1) / (double) (STATIONS + 1), within(1e-9));
+        assertThat(rate.path("denominator").asInt()).isEqualTo(STATIONS + 1);
+        assertThat(rate.path("formula").asText()).isNotBlank();
+        JsonNode variant = report.path("indicators").path("networking_rate_digital");
+        assertThat(variant.path("value").asDouble()).isCloseTo((STATIONS - 1) / (double) STATIONS, within(1e-9));
+
+        everyStationHasItsPointsAndValues(from, to);
+
+        // The OPC UA server restarts: every station comes back and keeps delivering data.
+        demo.simulator().stopServer();
+        await("stations down after server stop")
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> demo.edgeAgent().health().devices().stream().noneMatch(EdgeHealth.DeviceHealth::up));
+        Thread.sleep(3_000);
+        demo.simulator().startServer();
+        await("stations up after restart")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> allUp(demo.edgeAgent().health()));
+        Instant afterRestart = Instant.now();
+        demo.collector().gateway().flush();
+        long before = goodSamples(afterRestart.minusSeconds(3600), afterRestart);
+        Thread.sleep(8_000);
+        demo.collector().gateway().flush();
+        for (String station : demo.simulator().stationIds()) {
+            JsonNode drill = get("/api/v1/equipment/" + station + "/indicators?from=" + afterRestart + "&to="
+                    + Instant.now().truncatedTo(ChronoUnit.SECONDS));
+            assertThat(drill.path("online_ratio").path("value").asDouble())
+                    .as("online after restart, %s", station)
+                    .isGreaterThan(0.9);
+        }
+        assertThat(goodSamples(afterRestart.minusSeconds(3600), Instant.now()))
+                .as("good samples keep arriving after the restart")
+                .isGreaterThan(before);
+    }
+
+    private void everyStationHasItsPointsAndValues(Instant from, Instant to) throws Exception {
+        JsonNode equipment = get("/api/v1/equipment");
+        List<String> ids = new ArrayList<>();
+        equipment.path("equipment").forEach(e -> ids.add(e.path("id").asText()));
+        assertThat(ids).containsAll(demo.simulator().stationIds()).contains(Demo.MANUAL_EQUIPMENT);
+        try (Connection c = demo.collector().gateway().dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT point_id, SUM(good), MIN(value_min), MAX(value_max) FROM point_minute"
+                                + " WHERE device_id = ? AND bucket >= ? AND bucket < ? GROUP BY point_id")) {
+            for (String station : demo.simulator().stationIds()) {
+                ps.setString(1, station);
+                ps.setObject(2, java.time.OffsetDateTime.ofInstant(from.minusSeconds(60), java.time.ZoneOffset.UTC));
+                ps.setObject(3, java.time.OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+                List<String> points = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        points.add(rs.getString(1));
+                        assertThat(rs.getLong(2))
+                                .as("good samples of %s.%s", station, rs.getString(1))
+                                .isPositive();
+                        if (rs.getString(1).equals("run_state")) {
+                            assertThat(rs.getDouble(3)).isBetween(0.0, 3.0);
+                            assertThat(rs.getDouble(4)).isBetween(0.0, 3.0);
+                        }
+                        if (rs.getString(1).equals("motor_speed")) {
+                            assertThat(rs.getDouble(4)).isBetween(0.0, 6000.0);
+                        }
+                    }
+                }
+                assertThat(points)
+                        .as("points of %s", station)
+                        .containsExactlyInAnyOrder(
+                                "run_state", "stitch_count", "trim_count", "pieces", "motor_speed", "fault_code");
+            }
+        }
+    }
+
+    private long goodSamples(Instant from, Instant to) throws Exception {
+        try (Connection c = demo.collector().gateway().dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(good), 0) FROM point_minute"
+                        + " WHERE device_id LIKE 'SEW-%' AND bucket >= ? AND bucket < ?")) {
+            ps.setObject(1, java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
+            ps.setObject(2, java.time.OffsetDateTime.ofInstant(to.plusSeconds(60), java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static boolean allUp(EdgeHealth h) {
+        return h.devices().size() == STATIONS && h.devices().stream().allMatch(d -> d.up() && d.born());
+    }
+
+    private static JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(demo.url() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET %s -> %s", path, r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static void sleepUntil(Instant t) throws InterruptedException {
+        long ms = Duration.between(Instant.now(), t).toMillis();
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+    }
+}

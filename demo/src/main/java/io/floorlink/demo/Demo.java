@@ -60,7 +60,19 @@ public final class Demo implements AutoCloseable {
      * @throws Exception when a part cannot start (e.g. the HTTP port is taken); what started is stopped again
      */
     public static Demo start(DemoOptions options, MeterRegistry registry) throws Exception {
+        return start(
+                options,
+                GatewayConfig.defaults(options.dataDir()).withBrokerPort(0).withFlushInterval(options.flushInterval()),
+                registry);
+    }
+
+    /**
+     * Like {@link #start(DemoOptions, MeterRegistry)} with a given gateway, e.g. an external broker and a
+     * PostgreSQL facts store instead of the embedded ones.
+     */
+    public static Demo start(DemoOptions options, GatewayConfig gateway, MeterRegistry registry) throws Exception {
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(gateway, "gateway");
         Files.createDirectories(options.dataDir());
         SewingLineSimulator sim = null;
         Collector collector = null;
@@ -70,9 +82,6 @@ public final class Demo implements AutoCloseable {
                     .withSeed(options.seed()));
             Path inventory =
                     write(options.dataDir().resolve("inventory.yaml"), inventoryYaml(sim.stationIds(), options));
-            GatewayConfig gateway = GatewayConfig.defaults(options.dataDir())
-                    .withBrokerPort(0)
-                    .withFlushInterval(options.flushInterval());
             collector = Collector.start(
                     CollectorConfig.defaults(options.dataDir())
                             .withHttpPort(options.httpPort())

@@ -38,7 +38,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * ConfigException} whose message starts with {@code file:line:column: field.path:}.
  *
  * <p>Records validate themselves in their compact constructors by throwing {@link IllegalArgumentException};
- * the message is reported at the place of the object being built.
+ * the message is reported where the object being built starts in the file (its key, or its first character as
+ * a list item). A {@link ConfigFieldException} is reported where the field it names (a path from the document
+ * root) starts instead, so the root record can check across the document (duplicate ids across lists, unknown
+ * references) and still point at the offending field. Loaders that validate after parsing use {@link #at}.
  */
 public final class YamlConfig {
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
@@ -87,11 +90,31 @@ public final class YamlConfig {
             }
             return value;
         } catch (JsonMappingException e) {
-            throw new ConfigException(describe(source, e), e);
+            throw new ConfigException(describe(source, resolved, e), e);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             throw new ConfigException(source + place(loc) + " not valid YAML: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * An error found after parsing, placed where {@code path} starts in {@code text} (or where its nearest
+     * enclosing element starts, when the document does not write that field).
+     *
+     * @param source name used in the message (a file name)
+     * @param text the configuration text that was parsed; {@code ${NAME}} references may be resolved or not,
+     *     the lines are the same
+     * @param path the field in dotted form relative to the document root, e.g. {@code equipment[3].line}; empty
+     *     for the document as a whole
+     * @param problem what is wrong
+     * @return an exception (not thrown) whose message is {@code source:line:column: path: problem}
+     */
+    public static ConfigException at(String source, String text, String path, String problem) {
+        return new ConfigException(placed(source, YamlPlaces.of(text).nearest(path), path, problem));
+    }
+
+    private static String placed(String source, JsonLocation loc, String path, String problem) {
+        return source + place(loc) + " " + (path.isEmpty() ? "" : path + ": ") + problem;
     }
 
     /** Replaces {@code ${NAME}} and {@code ${NAME:-default}}, line by line so line numbers stay right. */
@@ -143,14 +166,24 @@ public final class YamlConfig {
         return -1;
     }
 
-    private static String describe(String source, JsonMappingException e) {
-        String path = path(e);
-        String where = source + place(e.getLocation()) + (path.isEmpty() ? "" : " " + path + ":");
+    private static String describe(String source, String text, JsonMappingException e) {
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
             if (c instanceof MarkedYAMLException y) {
                 return source + place(e.getLocation()) + " not valid YAML: " + firstLine(y.getProblem());
             }
         }
+        YamlPlaces places = YamlPlaces.of(text);
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof ConfigFieldException f) {
+                return placed(source, places.nearest(f.path()), f.path(), f.problem());
+            }
+        }
+        String path = path(e);
+        // The parser's own location is where it stopped: for a record that rejects itself that is the end of
+        // the record (the next item or the end of the file); the start of the element is where users look.
+        JsonLocation start = path.isEmpty() && !(e instanceof ValueInstantiationException) ? null : places.exact(path);
+        String where =
+                source + place(start != null ? start : e.getLocation()) + (path.isEmpty() ? "" : " " + path + ":");
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null
                     ? ""

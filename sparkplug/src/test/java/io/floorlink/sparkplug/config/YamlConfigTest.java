@@ -26,6 +26,26 @@ class YamlConfigTest {
 
     record Root(String name, String password, DataSize maxSize, List<Device> devices) {}
 
+    /** A root record that checks across the document, the way the edge and inventory configurations do. */
+    record Plant(List<Device> devices) {
+        Plant {
+            if (devices == null) {
+                throw new IllegalArgumentException("devices: required");
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (int i = 0; i < devices.size(); i++) {
+                if (devices.get(i).points() == null) {
+                    throw new ConfigFieldException("devices[" + i + "].points", "at least one point is required");
+                }
+                if (!ids.add(devices.get(i).id())) {
+                    throw new ConfigFieldException(
+                            "devices[" + i + "].id",
+                            "duplicate device id '" + devices.get(i).id() + "'");
+                }
+            }
+        }
+    }
+
     private static final Map<String, String> ENV = Map.of("PW", "s3cret");
 
     private static Root parse(String yaml) {
@@ -95,6 +115,78 @@ class YamlConfigTest {
                 .hasMessageStartingWith("edge.yaml:4:")
                 .hasMessageContaining("devices[0].points[0]")
                 .hasMessageContaining("id is required");
+    }
+
+    @Test
+    void recordRejectingItselfIsPlacedWhereItStartsNotWhereItEnds() {
+        assertThatThrownBy(() -> parse("""
+                        devices:
+                          - id: SEW-01
+                            points:
+                              - category: state
+                                interval: 1s
+                              - id: speed
+                                category: process
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("edge.yaml:4:9: devices[0].points[0]: id is required");
+    }
+
+    @Test
+    void rootRecordRejectingItselfIsPlacedAtTheFirstNodeOfTheDocument() {
+        assertThatThrownBy(() -> YamlConfig.parse("plant.yaml", "# plant\n\ndevices:\n", ENV::get, Plant.class))
+                .hasMessage("plant.yaml:3:1: devices: required");
+    }
+
+    @Test
+    void fieldExceptionFromTheRootRecordIsPlacedAtTheFieldItNames() {
+        String yaml = """
+                devices:
+                  - id: SEW-01
+                    points: []
+                  - points: []
+                    id: SEW-01
+                  - id: SEW-03
+                """;
+
+        assertThatThrownBy(() -> YamlConfig.parse("plant.yaml", yaml, ENV::get, Plant.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("plant.yaml:5:5: devices[1].id: duplicate device id 'SEW-01'");
+    }
+
+    @Test
+    void fieldExceptionForAFieldNotWrittenIsPlacedAtItsNearestEnclosingElement() {
+        String yaml = """
+                devices:
+                  - id: SEW-01
+                    points: []
+                  - { id: SEW-02 }
+                """;
+
+        assertThatThrownBy(() -> YamlConfig.parse("plant.yaml", yaml, ENV::get, Plant.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("plant.yaml:4:5: devices[1].points: at least one point is required");
+    }
+
+    @Test
+    void postParseErrorIsPlacedAtTheNamedField() {
+        String yaml = """
+                # inventory
+                equipment:
+                  - { id: SEW-01, line: L1 }
+                  - id: SEW-02
+                    line: L9
+                """;
+
+        assertThat(YamlConfig.at("inv.yaml", yaml, "equipment[1].line", "unknown line 'L9'"))
+                .hasMessage("inv.yaml:5:5: equipment[1].line: unknown line 'L9'");
+        assertThat(YamlConfig.at("inv.yaml", yaml, "equipment[0].line", "unknown line 'L1'"))
+                .hasMessage("inv.yaml:3:19: equipment[0].line: unknown line 'L1'");
+        assertThat(YamlConfig.at("inv.yaml", yaml, "equipment[1].digital", "required"))
+                .hasMessage("inv.yaml:4:5: equipment[1].digital: required");
+        assertThat(YamlConfig.at("inv.yaml", yaml, "sites", "at least one site is required"))
+                .hasMessage("inv.yaml:2:1: sites: at least one site is required");
+        assertThat(YamlConfig.at("inv.yaml", "", "sites", "required")).hasMessage("inv.yaml: sites: required");
     }
 
     @Test

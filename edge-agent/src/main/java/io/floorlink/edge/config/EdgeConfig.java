@@ -4,11 +4,10 @@ import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.Topic;
 import io.floorlink.sparkplug.config.ConfigException;
+import io.floorlink.sparkplug.config.ConfigFieldException;
 import io.floorlink.sparkplug.config.DataSize;
 import io.floorlink.sparkplug.config.YamlConfig;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The edge agent's configuration file ({@code edge.yaml}); see edge-agent/README.md for every key. Records
@@ -43,51 +42,48 @@ public record EdgeConfig(
 
     public EdgeConfig {
         if (edge == null) {
-            throw new ConfigPlaceException("", "edge: required ({ group: <enterprise code>, node: <edge box id> })");
+            throw new ConfigFieldException("edge", "required ({ group: <enterprise code>, node: <edge box id> })");
         }
         if (uplink == null) {
-            throw new ConfigPlaceException("", "uplink: required ({ url: tcp://host:1883, ... })");
+            throw new ConfigFieldException("uplink", "required ({ url: tcp://host:1883, ... })");
         }
         buffer = buffer == null ? Buffer.DEFAULT : buffer;
         http = http == null ? Http.DEFAULT : http;
         healthInterval = healthInterval == null ? DEFAULT_HEALTH_INTERVAL : healthInterval;
         if (healthInterval.isNegative() || healthInterval.isZero()) {
-            throw new ConfigPlaceException("/health_interval", "health_interval: must be positive");
+            throw new ConfigFieldException("health_interval", "must be positive");
         }
         if (healthInterval.compareTo(MAX_HEALTH_INTERVAL) > 0) {
-            throw new ConfigPlaceException(
-                    "/health_interval", "health_interval: must be at most 10s (health is the device's heartbeat)");
+            throw new ConfigFieldException("health_interval", "must be at most 10s (health is the device's heartbeat)");
         }
         if (connectors == null || connectors.isEmpty()) {
-            throw new ConfigPlaceException("", "connectors: at least one connector is required");
+            throw new ConfigFieldException("connectors", "at least one connector is required");
         }
         Set<String> names = new HashSet<>();
         Map<String, String> deviceOwner = new HashMap<>();
         for (int i = 0; i < connectors.size(); i++) {
             ConnectorConfig c = connectors.get(i);
             if (c == null) {
-                throw new ConfigPlaceException("/connectors/" + i, "connectors[" + i + "]: empty entry");
+                throw new ConfigFieldException("connectors[" + i + "]", "empty entry");
             }
             if (!names.add(c.name())) {
-                throw new ConfigPlaceException(
-                        "/connectors/" + i + "/name",
-                        "connectors[" + i + "].name: duplicate connector name '" + c.name() + "'");
+                throw new ConfigFieldException(
+                        "connectors[" + i + "].name", "duplicate connector name '" + c.name() + "'");
             }
             List<DeviceOutline> devices = devicesOf(c);
             for (int d = 0; d < devices.size(); d++) {
                 String id = devices.get(d).deviceId();
-                String pointer = "/connectors/" + i + "/devices/" + d + "/id";
                 String field = "connectors[" + i + "].devices[" + d + "].id";
                 try {
                     Topic.requireId("device id", id);
                 } catch (SparkplugException e) {
-                    throw new ConfigPlaceException(pointer, field + ": " + e.getMessage());
+                    throw new ConfigFieldException(field, e.getMessage());
                 }
                 String owner = deviceOwner.putIfAbsent(id, c.name());
                 if (owner != null) {
-                    throw new ConfigPlaceException(
-                            pointer,
-                            field + ": duplicate device id '" + id + "' (already used in connector '" + owner
+                    throw new ConfigFieldException(
+                            field,
+                            "duplicate device id '" + id + "' (already used in connector '" + owner
                                     + "'); device ids are unique across the agent");
                 }
             }
@@ -101,11 +97,7 @@ public record EdgeConfig(
      * @throws ConfigException whose message starts with {@code file:line:column: field:}
      */
     public static EdgeConfig load(Path file) {
-        try {
-            return YamlConfig.load(file, EdgeConfig.class);
-        } catch (ConfigException e) {
-            throw relocate(file, e);
-        }
+        return YamlConfig.load(file, EdgeConfig.class);
     }
 
     /**
@@ -114,12 +106,8 @@ public record EdgeConfig(
      * @param source name used in error messages
      * @throws ConfigException whose message starts with {@code source:line:column: field:}
      */
-    public static EdgeConfig parse(String source, String text, java.util.function.Function<String, String> env) {
-        try {
-            return YamlConfig.parse(source, text, env, EdgeConfig.class);
-        } catch (ConfigException e) {
-            throw relocate(source, text, e);
-        }
+    public static EdgeConfig parse(String source, String text, Function<String, String> env) {
+        return YamlConfig.parse(source, text, env, EdgeConfig.class);
     }
 
     /** Every device of every connector, in configuration order. */
@@ -140,38 +128,6 @@ public record EdgeConfig(
                     .toList();
         }
         throw new IllegalStateException("unknown connector type " + c.getClass().getName());
-    }
-
-    private static ConfigException relocate(Path file, ConfigException e) {
-        ConfigPlaceException place = placeOf(e);
-        if (place == null) {
-            return e;
-        }
-        try {
-            return relocate(file.toString(), Files.readString(file), e);
-        } catch (IOException io) {
-            return e;
-        }
-    }
-
-    /** Cross-field errors are thrown once the whole document is read; point them at the field's own line. */
-    private static ConfigException relocate(String source, String text, ConfigException e) {
-        ConfigPlaceException place = placeOf(e);
-        if (place == null) {
-            return e;
-        }
-        Optional<int[]> at = YamlLocator.find(text, place.pointer());
-        String where = at.map(lc -> source + ":" + lc[0] + ":" + lc[1] + ": ").orElse(source + ": ");
-        return new ConfigException(where + place.getMessage(), e);
-    }
-
-    private static ConfigPlaceException placeOf(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ConfigPlaceException p) {
-                return p;
-            }
-        }
-        return null;
     }
 
     /**
@@ -286,27 +242,6 @@ public record EdgeConfig(
             return "Uplink[url=" + url + ", username=" + username + ", password="
                     + (password == null ? "null" : "***") + ", primaryHost=" + primaryHost + ", clientId=" + clientId
                     + ", keepAlive=" + keepAlive + ", reconnect=" + reconnect + ", tls=" + tls + "]";
-        }
-    }
-
-    /**
-     * {@code uplink.reconnect:} exponential backoff (with jitter) between connection attempts.
-     *
-     * @param initialDelay first delay; default 1 s
-     * @param maxDelay upper bound; default 30 s
-     */
-    public record Reconnect(Duration initialDelay, Duration maxDelay) {
-        static final Reconnect DEFAULT = new Reconnect(null, null);
-
-        public Reconnect {
-            initialDelay = initialDelay == null ? Duration.ofSeconds(1) : initialDelay;
-            maxDelay = maxDelay == null ? Duration.ofSeconds(30) : maxDelay;
-            if (initialDelay.isNegative() || initialDelay.isZero()) {
-                throw new IllegalArgumentException("reconnect.initial_delay: must be positive");
-            }
-            if (maxDelay.compareTo(initialDelay) < 0) {
-                throw new IllegalArgumentException("reconnect.max_delay: must not be below initial_delay");
-            }
         }
     }
 

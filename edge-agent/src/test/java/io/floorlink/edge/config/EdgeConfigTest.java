@@ -106,10 +106,8 @@ class EdgeConfigTest {
 
         assertThatThrownBy(() -> parse(yaml))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("edge.yaml:15:")
-                .hasMessageContaining("connectors[1].devices[0].id")
-                .hasMessageContaining("duplicate device id 'SEW-01'")
-                .hasMessageContaining("line-1");
+                .hasMessage("edge.yaml:15:9: connectors[1].devices[0].id: duplicate device id 'SEW-01' (already used"
+                        + " in connector 'line-1'); device ids are unique across the agent");
     }
 
     @Test
@@ -118,8 +116,7 @@ class EdgeConfigTest {
 
         assertThatThrownBy(() -> parse(yaml))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("edge.yaml:12:")
-                .hasMessageContaining("connectors[1].name: duplicate connector name 'line-1'");
+                .hasMessage("edge.yaml:12:5: connectors[1].name: duplicate connector name 'line-1'");
     }
 
     @Test
@@ -135,8 +132,7 @@ class EdgeConfigTest {
     void healthIntervalAboveTenSecondsIsRejectedAtItsLine() {
         assertThatThrownBy(() -> parse(HEAD + "health_interval: 30s\nconnectors:\n" + connector("a", "SEW-01")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("edge.yaml:3:")
-                .hasMessageContaining("health_interval: must be at most 10s");
+                .hasMessageStartingWith("edge.yaml:3:1: health_interval: must be at most 10s");
     }
 
     @Test
@@ -150,8 +146,44 @@ class EdgeConfigTest {
                 .hasMessageContaining("edge.group 'ENT/001' must not contain '/'");
         assertThatThrownBy(() -> parse(HEAD + "connectors:\n" + connector("a", "SEW+01")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("edge.yaml:8:")
-                .hasMessageContaining("connectors[0].devices[0].id");
+                .hasMessageStartingWith("edge.yaml:8:9: connectors[0].devices[0].id: ")
+                .hasMessageContaining("SEW+01");
+    }
+
+    @Test
+    void missingSectionIsPlacedAtTheStartOfTheDocument() {
+        assertThatThrownBy(() -> parse("# edge box 1\n" + HEAD))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("edge.yaml:2:1: connectors: at least one connector is required");
+        assertThatThrownBy(() -> parse("uplink: { url: \"tcp://127.0.0.1:1883\" }\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:1:1: edge: required");
+    }
+
+    @Test
+    void reconnectIsValidatedTheSameForUplinkAndConnectorsAtTheirLines() {
+        String uplink = """
+                edge: { group: ENT001, node: edge-01 }
+                uplink:
+                  url: "tcp://127.0.0.1:1883"
+                  reconnect: { initial_delay: 10s, max_delay: 1s }
+                connectors:
+                """ + connector("a", "SEW-01");
+        assertThatThrownBy(() -> parse(uplink))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("edge.yaml:4:3: uplink.reconnect: reconnect.max_delay: must not be below initial_delay");
+
+        String opcua = HEAD + "connectors:\n"
+                + connector("a", "SEW-01")
+                        .replace("    devices:", "    reconnect: { initial_delay: 0s }\n    devices:");
+        assertThatThrownBy(() -> parse(opcua))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("edge.yaml:7:5: connectors[0].reconnect: reconnect.initial_delay: must be positive");
+
+        EdgeConfig defaults = parse(HEAD + "connectors:\n" + connector("a", "SEW-01"));
+        assertThat(defaults.uplink().reconnect()).isEqualTo(Reconnect.DEFAULT);
+        assertThat(Reconnect.DEFAULT.initialDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(Reconnect.DEFAULT.maxDelay()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

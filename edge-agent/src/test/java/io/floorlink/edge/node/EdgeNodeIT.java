@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.floorlink.edge.EdgeHealth;
 import io.floorlink.edge.config.EdgeConfig;
+import io.floorlink.edge.config.Reconnect;
 import io.floorlink.edge.point.PointSample;
 import io.floorlink.edge.point.PointSpec;
 import io.floorlink.edge.testing.SparkplugRecorder;
@@ -88,7 +89,7 @@ class EdgeNodeIT {
                 primaryHost,
                 null,
                 null,
-                new EdgeConfig.Reconnect(Duration.ofMillis(100), Duration.ofMillis(500)),
+                new Reconnect(Duration.ofMillis(100), Duration.ofMillis(500)),
                 null);
         EdgeNode n = new EdgeNode(
                 new EdgeConfig.Edge(GROUP, nodeId),

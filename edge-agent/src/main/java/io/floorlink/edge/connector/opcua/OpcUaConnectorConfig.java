@@ -3,6 +3,7 @@ package io.floorlink.edge.connector.opcua;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.floorlink.edge.config.ConnectorConfig;
+import io.floorlink.edge.config.Reconnect;
 import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MetricNames;
@@ -147,27 +148,6 @@ public record OpcUaConnectorConfig(
         public String toString() {
             return "Security[mode=" + mode.wireName() + ", policy=" + policy + ", username=" + username + ", password="
                     + (password == null ? "null" : "***") + "]";
-        }
-    }
-
-    /**
-     * {@code reconnect:} exponential backoff with jitter between connection attempts.
-     *
-     * @param initialDelay first delay after a failed attempt or a lost session; defaults to 1 s
-     * @param maxDelay upper bound of the delay; defaults to 30 s
-     */
-    public record Reconnect(Duration initialDelay, Duration maxDelay) {
-        static final Reconnect DEFAULT = new Reconnect(Duration.ofSeconds(1), Duration.ofSeconds(30));
-
-        public Reconnect {
-            initialDelay = initialDelay == null ? Duration.ofSeconds(1) : initialDelay;
-            maxDelay = maxDelay == null ? Duration.ofSeconds(30) : maxDelay;
-            if (initialDelay.isNegative() || initialDelay.isZero()) {
-                throw new IllegalArgumentException("reconnect.initial_delay: must be positive");
-            }
-            if (maxDelay.compareTo(initialDelay) < 0) {
-                throw new IllegalArgumentException("reconnect.max_delay: must not be below initial_delay");
-            }
         }
     }
 

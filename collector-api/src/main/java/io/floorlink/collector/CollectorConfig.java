@@ -1,13 +1,9 @@
 package io.floorlink.collector;
 
-import io.floorlink.collector.config.YamlLocations;
 import io.floorlink.collector.indicators.Thresholds;
 import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.YamlConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -44,20 +40,7 @@ public record CollectorConfig(
      * @throws ConfigException naming file, line, column and field
      */
     public static CollectorConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": file not found");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
-        }
-        CollectorConfig c;
-        try {
-            c = YamlConfig.parse(file.toString(), text, System::getenv, CollectorConfig.class);
-        } catch (ConfigException e) {
-            throw YamlLocations.relocate(file.toString(), text, e);
-        }
+        CollectorConfig c = YamlConfig.load(file, CollectorConfig.class);
         Path base = file.toAbsolutePath().getParent();
         return new CollectorConfig(
                 c.http,

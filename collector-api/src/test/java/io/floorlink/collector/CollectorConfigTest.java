@@ -53,18 +53,16 @@ class CollectorConfigTest {
 
         assertThatThrownBy(() -> CollectorConfig.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(file + ":")
-                .hasMessageMatching(
-                        "(?s).*collector\\.yaml:\\d+:\\d+: thresholds: theta_online must be between 0 and 1.*");
+                .hasMessageStartingWith(file + ":1:1: thresholds: theta_online must be between 0 and 1");
     }
 
     @Test
     void badHttpPortIsRejected(@TempDir Path dir) throws IOException {
-        Path file = Files.writeString(dir.resolve("collector.yaml"), "http:\n  port: 70000\n");
+        Path file = Files.writeString(dir.resolve("collector.yaml"), "# listener\nhttp:\n  port: 70000\ndata_dir: x\n");
 
         assertThatThrownBy(() -> CollectorConfig.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("http")
+                .hasMessageStartingWith(file + ":2:1: http: ")
                 .hasMessageContaining("port must be 0..65535");
     }
 }

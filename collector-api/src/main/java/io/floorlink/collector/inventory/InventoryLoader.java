@@ -1,11 +1,11 @@
 package io.floorlink.collector.inventory;
 
-import io.floorlink.collector.config.YamlLocations;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.floorlink.sparkplug.config.ConfigException;
+import io.floorlink.sparkplug.config.ConfigFieldException;
 import io.floorlink.sparkplug.config.YamlConfig;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -16,12 +16,20 @@ import java.util.function.Function;
  */
 public final class InventoryLoader {
 
-    /** The file's shape, validated per record by the parser and as a whole by {@link Inventory#of}. */
-    record Document(Enterprise enterprise, List<Site> sites, List<Equipment> equipment) {
-        Document {
+    /**
+     * The file: each record validates itself, {@link Inventory#of} checks the whole (duplicate ids, unknown
+     * lines) while the document is being read, so the parser places its {@link InventoryException} at the field.
+     */
+    record Document(Inventory inventory) {
+        @JsonCreator
+        static Document read(
+                @JsonProperty("enterprise") Enterprise enterprise,
+                @JsonProperty("sites") List<Site> sites,
+                @JsonProperty("equipment") List<Equipment> equipment) {
             if (enterprise == null) {
-                throw new IllegalArgumentException("enterprise is required ({code, name, timezone})");
+                throw new ConfigFieldException("enterprise", "required ({code, name, timezone})");
             }
+            return new Document(Inventory.of(enterprise, sites, equipment));
         }
     }
 
@@ -33,15 +41,11 @@ public final class InventoryLoader {
      * @throws ConfigException naming file, line, column and field
      */
     public static Inventory load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
+        if (Files.notExists(file)) {
+            // Said apart from a missing collector.yaml: the path comes from the collector's own configuration.
             throw new ConfigException(file + ": inventory file not found");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return parse(file.toString(), text, System::getenv);
+        return YamlConfig.load(file, Document.class).inventory();
     }
 
     /**
@@ -52,18 +56,6 @@ public final class InventoryLoader {
      * @throws ConfigException naming source, line, column and field
      */
     public static Inventory parse(String source, String text, Function<String, String> env) {
-        Document doc;
-        try {
-            doc = YamlConfig.parse(source, text, env, Document.class);
-        } catch (ConfigException e) {
-            throw YamlLocations.relocate(source, text, e);
-        }
-        try {
-            return Inventory.of(doc.enterprise(), doc.sites(), doc.equipment());
-        } catch (InventoryException e) {
-            String place = YamlLocations.of(text).place(e.path());
-            throw new ConfigException(
-                    source + ":" + (place == null ? "" : place + ":") + " " + e.path() + ": " + e.problem(), e);
-        }
+        return YamlConfig.parse(source, text, env, Document.class).inventory();
     }
 }

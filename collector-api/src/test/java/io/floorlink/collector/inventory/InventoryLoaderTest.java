@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -100,6 +101,15 @@ class InventoryLoaderTest {
         assertThatThrownBy(() -> InventoryLoader.parse("inventory.yaml", text, name -> null))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(expected);
+    }
+
+    @Test
+    void fileWithoutEnterpriseIsPlacedAtTheStartOfTheDocument(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("inventory.yaml"), "# plant\nsites: []\nequipment: []\n");
+
+        assertThatThrownBy(() -> InventoryLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":2:1: enterprise: required ({code, name, timezone})");
     }
 
     @Test

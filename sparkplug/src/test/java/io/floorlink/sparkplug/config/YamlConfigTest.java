@@ -211,6 +211,19 @@ class YamlConfigTest {
         assertThatThrownBy(() -> YamlConfig.load(dup, Root.class)).hasMessageContaining("dup.yaml:2");
     }
 
+    record Single(List<String> items) {}
+
+    @Test
+    void singleComponentRecordsRejectUnknownKeysToo() {
+        assertThat(YamlConfig.parse("one.yaml", "items: [a, b]\n", ENV::get, Single.class)
+                        .items())
+                .containsExactly("a", "b");
+        assertThatThrownBy(() -> YamlConfig.parse("one.yaml", "items: [a]\nfoo: 1\n", ENV::get, Single.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("one.yaml:2:")
+                .hasMessageContaining("unknown key 'foo'");
+    }
+
     @Test
     void durationsAndSizes() {
         assertThat(Durations.parse("10m")).isEqualTo(Duration.ofMinutes(10));

@@ -1,5 +1,6 @@
 package io.floorlink.sim;
 
+import io.floorlink.sim.modbus.ModbusCommand;
 import io.floorlink.sim.opcua.OpcUaCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = SimulatorsMain.Version.class,
         description = "Virtual shop floor for FloorLink tests and demos.",
-        subcommands = {OpcUaCommand.class})
+        subcommands = {OpcUaCommand.class, ModbusCommand.class})
 public final class SimulatorsMain implements Callable<Integer> {
 
     @Spec

@@ -64,6 +64,9 @@ public final class DemoMain implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true);
         out.printf("FloorLink demo is running: %s%n", demo.url());
         out.printf(
+                "  open %s/?window=5m to watch the stations come online (the last hour includes time before the start)%n",
+                demo.url());
+        out.printf(
                 "  simulated sewing line: %s (%d stations)%n", demo.simulator().endpointUrl(), stations);
         out.printf(
                 "  MQTT broker (Sparkplug B): %s%n", demo.collector().gateway().mqttUrl());

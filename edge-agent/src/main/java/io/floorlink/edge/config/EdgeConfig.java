@@ -1,5 +1,6 @@
 package io.floorlink.edge.config;
 
+import io.floorlink.edge.connector.mqtt.MqttConnectorConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.Topic;
@@ -125,6 +126,13 @@ public record EdgeConfig(
             return opc.devices().stream()
                     .map(d -> new DeviceOutline(
                             c.name(), "opcua", d.id(), d.points().size()))
+                    .toList();
+        }
+        if (c instanceof MqttConnectorConfig mqtt) {
+            return mqtt.devices().stream()
+                    .flatMap(d -> d.deviceIds().stream()
+                            .map(id -> new DeviceOutline(
+                                    c.name(), "mqtt", id, d.points().size())))
                     .toList();
         }
         throw new IllegalStateException("unknown connector type " + c.getClass().getName());

@@ -1,6 +1,8 @@
 package io.floorlink.edge.connector;
 
 import io.floorlink.edge.config.ConnectorConfig;
+import io.floorlink.edge.connector.mqtt.MqttConnector;
+import io.floorlink.edge.connector.mqtt.MqttConnectorConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnector;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +19,9 @@ public final class Connectors {
     public static Connector create(ConnectorConfig config, MeterRegistry registry) {
         if (config instanceof OpcUaConnectorConfig opc) {
             return new OpcUaConnector(opc, registry);
+        }
+        if (config instanceof MqttConnectorConfig mqtt) {
+            return new MqttConnector(mqtt, registry);
         }
         throw new IllegalArgumentException("connector '" + config.name() + "': unsupported type "
                 + config.getClass().getSimpleName());

@@ -1,0 +1,446 @@
+package io.floorlink.edge.connector.mqtt;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
+import io.floorlink.edge.config.EdgeConfig;
+import io.floorlink.edge.connector.Connector;
+import io.floorlink.edge.connector.DeviceSink;
+import io.floorlink.edge.connector.mqtt.MqttConnectorConfig.Device;
+import io.floorlink.edge.point.PointSpec;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Subscribes to a plant broker and turns device messages into samples (see README.md beside this class).
+ *
+ * <p>Threading: the MQTT client delivers messages and connection events on its Netty threads; every one of them
+ * is handed to this connector's single worker thread, which owns all device state, so the sink is called from
+ * that thread only and nothing blocks the client.
+ */
+public final class MqttConnector implements Connector {
+    private static final Logger log = LoggerFactory.getLogger(MqttConnector.class);
+    private static final Duration WARN_PERIOD = Duration.ofMinutes(1);
+
+    private final MqttConnectorConfig config;
+    private final MeterRegistry registry;
+    private final MqttMetrics metrics;
+    private final List<Route> routes = new ArrayList<>();
+    private final Map<String, DeviceState> devices = new LinkedHashMap<>();
+    private final ScheduledExecutorService worker;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final Map<String, Long> lastWarn = new HashMap<>();
+    private volatile DeviceSink sink;
+    private volatile Mqtt5AsyncClient client5;
+    private volatile Mqtt3AsyncClient client3;
+    private volatile boolean closed;
+
+    /** A connector for {@code config}; does not connect until {@link #start}. */
+    public MqttConnector(MqttConnectorConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.metrics = new MqttMetrics(config.name());
+        for (Device d : config.devices()) {
+            List<PointSpec> specs = d.points().stream()
+                    .map(p -> new PointSpec(
+                            p.id(), p.type(), p.category(), p.unit(), p.interval(), p.engLow(), p.engHigh()))
+                    .toList();
+            for (String id : d.deviceIds()) {
+                devices.put(id, new DeviceState(id, d, specs));
+            }
+            routes.add(new Route(d.topic(), d, false));
+            if (d.status() != null) {
+                routes.add(new Route(d.status().topic(), d, true));
+            }
+        }
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "floorlink-mqtt-" + config.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public List<String> deviceIds() {
+        return config.deviceIds();
+    }
+
+    /**
+     * Connects in the background and returns at once; an unreachable broker is retried with exponential backoff
+     * and jitter (the configured {@code reconnect}), never fatal.
+     *
+     * @throws IllegalArgumentException when a TLS store named in the configuration cannot be read
+     */
+    @Override
+    public void start(DeviceSink sink) {
+        this.sink = sink;
+        metrics.bindTo(registry);
+        MqttClientBuilder b = MqttClient.builder()
+                .identifier(config.clientId())
+                .serverHost(config.url().getHost())
+                .serverPort(config.port())
+                .automaticReconnect()
+                .initialDelay(config.reconnect().initialDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .maxDelay(config.reconnect().maxDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect()
+                .addConnectedListener(this::onConnected)
+                .addDisconnectedListener(this::onDisconnected);
+        if (config.secure()) {
+            b = tls(b, config.tls());
+        }
+        long silenceCheck = silenceCheckMillis();
+        if (silenceCheck > 0) {
+            worker.scheduleWithFixedDelay(this::checkSilence, silenceCheck, silenceCheck, TimeUnit.MILLISECONDS);
+        }
+        if (config.mqttVersion() == 5) {
+            Mqtt5ClientBuilder b5 = b.useMqttVersion5();
+            if (config.username() != null) {
+                b5 = b5.simpleAuth()
+                        .username(config.username())
+                        .password(bytes(config.password()))
+                        .applySimpleAuth();
+            }
+            Mqtt5AsyncClient c = b5.buildAsync();
+            client5 = c;
+            c.publishes(
+                    MqttGlobalPublishFilter.ALL,
+                    p -> onMessage(p.getTopic().toString(), p.getPayloadAsBytes()),
+                    worker);
+            c.connectWith()
+                    .cleanStart(config.cleanStart())
+                    .sessionExpiryInterval(config.sessionExpiry().toSeconds())
+                    .keepAlive((int) config.keepAlive().toSeconds())
+                    .send()
+                    .whenComplete((ack, e) -> logFirstConnect(e));
+        } else {
+            Mqtt3ClientBuilder b3 = b.useMqttVersion3();
+            if (config.username() != null) {
+                b3 = b3.simpleAuth()
+                        .username(config.username())
+                        .password(bytes(config.password()))
+                        .applySimpleAuth();
+            }
+            Mqtt3AsyncClient c = b3.buildAsync();
+            client3 = c;
+            c.publishes(
+                    MqttGlobalPublishFilter.ALL,
+                    p -> onMessage(p.getTopic().toString(), p.getPayloadAsBytes()),
+                    worker);
+            c.connectWith()
+                    .cleanSession(config.cleanStart())
+                    .keepAlive((int) config.keepAlive().toSeconds())
+                    .send()
+                    .whenComplete((ack, e) -> logFirstConnect(e));
+        }
+    }
+
+    /** Disconnects from the broker (keeping a persistent session) and stops the worker; blocks up to 5 s. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (client5 != null) {
+                client5.disconnect().get(3, TimeUnit.SECONDS);
+            } else if (client3 != null) {
+                client3.disconnect().get(3, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            log.debug("mqtt connector '{}': disconnect: {}", config.name(), e.toString());
+        }
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        metrics.unbind();
+    }
+
+    private void logFirstConnect(Throwable e) {
+        if (e != null && !closed) {
+            log.warn(
+                    "mqtt connector '{}': broker {} not reachable yet ({}); retrying with backoff",
+                    config.name(),
+                    config.url(),
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private void onConnected(MqttClientConnectedContext ctx) {
+        metrics.connected.set(1);
+        log.info("mqtt connector '{}': connected to {}", config.name(), config.url());
+        if (subscribed.compareAndSet(false, true)) {
+            // Later reconnects resubscribe through the client when the broker lost the session.
+            subscribe();
+        }
+    }
+
+    private void onDisconnected(MqttClientDisconnectedContext ctx) {
+        if (metrics.connected.getAndSet(0) == 1) {
+            metrics.connectionsLost.increment();
+            if (!closed) {
+                log.warn(
+                        "mqtt connector '{}': lost the broker {} ({}); reconnecting",
+                        config.name(),
+                        config.url(),
+                        ctx.getCause().getClass().getSimpleName());
+            }
+        }
+        if (!closed) {
+            worker.execute(this::brokerLost);
+        }
+    }
+
+    private void subscribe() {
+        Map<String, Integer> filters = new LinkedHashMap<>();
+        for (Route r : routes) {
+            filters.merge(r.filter(), r.device().qos(), Math::max);
+        }
+        if (client5 != null) {
+            List<Mqtt5Subscription> subs = new ArrayList<>();
+            filters.forEach((f, q) -> subs.add(Mqtt5Subscription.builder()
+                    .topicFilter(f)
+                    .qos(MqttQos.fromCode(q))
+                    .build()));
+            client5.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subs).build())
+                    .whenComplete((ack, e) -> subscribed(e, filters.size()));
+        } else {
+            List<Mqtt3Subscription> subs = new ArrayList<>();
+            filters.forEach((f, q) -> subs.add(Mqtt3Subscription.builder()
+                    .topicFilter(f)
+                    .qos(MqttQos.fromCode(q))
+                    .build()));
+            client3.subscribe(Mqtt3Subscribe.builder().addSubscriptions(subs).build())
+                    .whenComplete((ack, e) -> subscribed(e, filters.size()));
+        }
+    }
+
+    private void subscribed(Throwable e, int filters) {
+        if (e == null) {
+            log.info("mqtt connector '{}': subscribed to {} topic filters", config.name(), filters);
+        } else {
+            // Retried at the next connect.
+            subscribed.set(false);
+            log.warn(
+                    "mqtt connector '{}': subscribe failed ({}); retrying after the next reconnect",
+                    config.name(),
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    /** On the worker thread. */
+    private void onMessage(String topic, byte[] payload) {
+        Instant now = Instant.now();
+        boolean matched = false;
+        for (Route r : routes) {
+            if (!TopicFilters.matches(r.filter(), topic)) {
+                continue;
+            }
+            String id = r.device().id() != null
+                    ? r.device().id()
+                    : TopicFilters.segment(topic, r.device().deviceSegment());
+            DeviceState d = id == null ? null : devices.get(id);
+            if (d == null || d.entry != r.device()) {
+                continue;
+            }
+            matched = true;
+            if (r.status()) {
+                onStatus(d, payload);
+            } else {
+                onData(d, payload, now);
+            }
+        }
+        if (!matched) {
+            metrics.unknownDevice.increment();
+        }
+    }
+
+    private void onData(DeviceState d, byte[] payload, Instant now) {
+        metrics.dataMessages.increment();
+        d.lastMessageNanos = System.nanoTime();
+        PayloadDecoder.Decoded r =
+                PayloadDecoder.decode(d.id, payload, d.entry.points(), d.entry.timestamp(), config.zone(), now);
+        up(d);
+        sink.reads(d.id, r.ok(), r.failed());
+        metrics.readsOk.add(r.ok());
+        metrics.readsFailed.add(r.failed());
+        if (!r.samples().isEmpty()) {
+            sink.samples(r.samples());
+        }
+        if (r.problem() != null) {
+            warnRateLimited(d.id, r.problem(), payload.length);
+        }
+    }
+
+    private void onStatus(DeviceState d, byte[] payload) {
+        metrics.statusMessages.increment();
+        Boolean online = PayloadDecoder.status(payload, d.entry.status());
+        if (online == null) {
+            warnRateLimited(
+                    d.id,
+                    "status payload is neither '" + d.entry.status().online() + "' nor '"
+                            + d.entry.status().offline() + "'",
+                    payload.length);
+        } else if (online) {
+            d.lastMessageNanos = System.nanoTime();
+            up(d);
+        } else {
+            down(d, "offline");
+            metrics.downOffline.increment();
+        }
+    }
+
+    private void up(DeviceState d) {
+        if (!d.up) {
+            d.up = true;
+            metrics.devicesUp.incrementAndGet();
+            sink.deviceUp(d.id, d.specs);
+        }
+    }
+
+    private boolean down(DeviceState d, String reason) {
+        if (!d.up) {
+            return false;
+        }
+        d.up = false;
+        metrics.devicesUp.decrementAndGet();
+        sink.deviceDown(d.id, reason);
+        return true;
+    }
+
+    private void brokerLost() {
+        for (DeviceState d : devices.values()) {
+            if (down(d, "broker_lost")) {
+                metrics.downBroker.increment();
+            }
+        }
+    }
+
+    private void checkSilence() {
+        long now = System.nanoTime();
+        for (DeviceState d : devices.values()) {
+            Duration timeout = d.entry.silenceTimeout();
+            if (d.up && timeout != null && now - d.lastMessageNanos > timeout.toNanos()) {
+                down(d, "silence");
+                metrics.downSilence.increment();
+            }
+        }
+    }
+
+    /** A quarter of the shortest silence timeout, between 50 ms and 1 s; 0 when no device has one. */
+    private long silenceCheckMillis() {
+        return config.devices().stream()
+                .map(Device::silenceTimeout)
+                .filter(t -> t != null)
+                .mapToLong(t -> Math.max(50, Math.min(1000, t.toMillis() / 4)))
+                .min()
+                .orElse(0);
+    }
+
+    private void warnRateLimited(String deviceId, String problem, int bytes) {
+        long now = System.nanoTime();
+        Long last = lastWarn.get(deviceId);
+        if (last == null || now - last >= WARN_PERIOD.toNanos()) {
+            lastWarn.put(deviceId, now);
+            log.warn(
+                    "mqtt connector '{}': device '{}': unusable message ({} bytes): {} (counted as failed reads;"
+                            + " at most one such warning per device and minute)",
+                    config.name(),
+                    deviceId,
+                    bytes,
+                    problem);
+        }
+    }
+
+    private static byte[] bytes(String password) {
+        return password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static MqttClientBuilder tls(MqttClientBuilder b, EdgeConfig.Tls tls) {
+        if (tls == null) {
+            return b.sslWithDefaultConfig();
+        }
+        var ssl = b.sslConfig();
+        try {
+            if (tls.trustStore() != null) {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(loadStore(tls.trustStore(), tls.trustStorePassword(), "trust_store"));
+                ssl = ssl.trustManagerFactory(tmf);
+            }
+            if (tls.keyStore() != null) {
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                String pw = tls.keyStorePassword();
+                kmf.init(loadStore(tls.keyStore(), pw, "key_store"), pw == null ? new char[0] : pw.toCharArray());
+                ssl = ssl.keyManagerFactory(kmf);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("tls: " + e.getMessage());
+        }
+        return ssl.applySslConfig();
+    }
+
+    private static KeyStore loadStore(Path file, String password, String field) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore ks = KeyStore.getInstance(file.toString().endsWith(".jks") ? "JKS" : "PKCS12");
+            ks.load(in, password == null ? null : password.toCharArray());
+            return ks;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("tls." + field + ": cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A subscription filter and what its messages are: data or status of a device entry. */
+    private record Route(String filter, Device device, boolean status) {}
+
+    /** Liveness of one device; touched on the worker thread only. */
+    private static final class DeviceState {
+        final String id;
+        final Device entry;
+        final List<PointSpec> specs;
+        boolean up;
+        long lastMessageNanos;
+
+        DeviceState(String id, Device entry, List<PointSpec> specs) {
+            this.id = id;
+            this.entry = entry;
+            this.specs = specs;
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package io.floorlink.edge;
 
 import io.floorlink.edge.cli.BrowseOpcUaCommand;
+import io.floorlink.edge.cli.ScanModbusCommand;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -22,12 +23,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Command line of {@code floorlink-edge-agent.jar}: {@code run}, {@code check}, {@code browse}. */
+/** Command line of {@code floorlink-edge-agent.jar}: {@code run}, {@code check}, {@code browse}, {@code scan}. */
 @Command(
         name = "floorlink-edge-agent",
         description = "FloorLink edge agent: reads equipment and publishes Sparkplug B to the platform.",
         mixinStandardHelpOptions = true,
-        subcommands = {EdgeAgentMain.Run.class, EdgeAgentMain.Check.class, BrowseOpcUaCommand.class})
+        subcommands = {
+            EdgeAgentMain.Run.class,
+            EdgeAgentMain.Check.class,
+            BrowseOpcUaCommand.class,
+            ScanModbusCommand.class
+        })
 public final class EdgeAgentMain {
     /** Exit code of a configuration that cannot be used. */
     public static final int EXIT_CONFIG = 2;

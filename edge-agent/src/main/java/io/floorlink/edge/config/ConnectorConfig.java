@@ -2,6 +2,7 @@ package io.floorlink.edge.config;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.floorlink.edge.connector.modbus.ModbusConnectorConfig;
 import io.floorlink.edge.connector.mqtt.MqttConnectorConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 
@@ -9,6 +10,7 @@ import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = OpcUaConnectorConfig.class, name = "opcua"),
+    @JsonSubTypes.Type(value = ModbusConnectorConfig.class, name = "modbus"),
     @JsonSubTypes.Type(value = MqttConnectorConfig.class, name = "mqtt")
 })
 public interface ConnectorConfig {

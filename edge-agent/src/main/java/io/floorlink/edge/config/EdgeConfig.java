@@ -1,5 +1,6 @@
 package io.floorlink.edge.config;
 
+import io.floorlink.edge.connector.modbus.ModbusConnectorConfig;
 import io.floorlink.edge.connector.mqtt.MqttConnectorConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 import io.floorlink.sparkplug.SparkplugException;
@@ -126,6 +127,12 @@ public record EdgeConfig(
             return opc.devices().stream()
                     .map(d -> new DeviceOutline(
                             c.name(), "opcua", d.id(), d.points().size()))
+                    .toList();
+        }
+        if (c instanceof ModbusConnectorConfig modbus) {
+            return modbus.devices().stream()
+                    .map(d -> new DeviceOutline(
+                            c.name(), "modbus", d.id(), d.points().size()))
                     .toList();
         }
         if (c instanceof MqttConnectorConfig mqtt) {

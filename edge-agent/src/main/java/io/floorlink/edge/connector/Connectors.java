@@ -1,6 +1,8 @@
 package io.floorlink.edge.connector;
 
 import io.floorlink.edge.config.ConnectorConfig;
+import io.floorlink.edge.connector.modbus.ModbusConnector;
+import io.floorlink.edge.connector.modbus.ModbusConnectorConfig;
 import io.floorlink.edge.connector.mqtt.MqttConnector;
 import io.floorlink.edge.connector.mqtt.MqttConnectorConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnector;
@@ -19,6 +21,9 @@ public final class Connectors {
     public static Connector create(ConnectorConfig config, MeterRegistry registry) {
         if (config instanceof OpcUaConnectorConfig opc) {
             return new OpcUaConnector(opc, registry);
+        }
+        if (config instanceof ModbusConnectorConfig modbus) {
+            return new ModbusConnector(modbus, registry);
         }
         if (config instanceof MqttConnectorConfig mqtt) {
             return new MqttConnector(mqtt, registry);

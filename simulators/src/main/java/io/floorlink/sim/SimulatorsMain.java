@@ -1,6 +1,7 @@
 package io.floorlink.sim;
 
 import io.floorlink.sim.modbus.ModbusCommand;
+import io.floorlink.sim.mqtt.MqttCommand;
 import io.floorlink.sim.opcua.OpcUaCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = SimulatorsMain.Version.class,
         description = "Virtual shop floor for FloorLink tests and demos.",
-        subcommands = {OpcUaCommand.class, ModbusCommand.class})
+        subcommands = {OpcUaCommand.class, MqttCommand.class, ModbusCommand.class})
 public final class SimulatorsMain implements Callable<Integer> {
 
     @Spec

@@ -56,6 +56,12 @@ final class RecordingSink implements DeviceSink {
                 .toList();
     }
 
+    /** The last up/down event of the device, or "" when none. */
+    String lastEvent(String deviceId) {
+        List<String> e = eventsOf(deviceId);
+        return e.isEmpty() ? "" : e.get(e.size() - 1);
+    }
+
     Optional<PointSample> last(String deviceId, String pointId) {
         PointSample found = null;
         for (PointSample s : samples) {

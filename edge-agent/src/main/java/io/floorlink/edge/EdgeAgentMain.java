@@ -1,6 +1,7 @@
 package io.floorlink.edge;
 
 import io.floorlink.edge.cli.BrowseOpcUaCommand;
+import io.floorlink.edge.cli.DiscoverMqttCommand;
 import io.floorlink.edge.cli.ScanModbusCommand;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.sparkplug.config.ConfigException;
@@ -23,7 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Command line of {@code floorlink-edge-agent.jar}: {@code run}, {@code check}, {@code browse}, {@code scan}. */
+/**
+ * Command line of {@code floorlink-edge-agent.jar}: {@code run}, {@code check}, {@code browse}, {@code scan},
+ * {@code discover}.
+ */
 @Command(
         name = "floorlink-edge-agent",
         description = "FloorLink edge agent: reads equipment and publishes Sparkplug B to the platform.",
@@ -32,7 +36,8 @@ import picocli.CommandLine.Spec;
             EdgeAgentMain.Run.class,
             EdgeAgentMain.Check.class,
             BrowseOpcUaCommand.class,
-            ScanModbusCommand.class
+            ScanModbusCommand.class,
+            DiscoverMqttCommand.class
         })
 public final class EdgeAgentMain {
     /** Exit code of a configuration that cannot be used. */

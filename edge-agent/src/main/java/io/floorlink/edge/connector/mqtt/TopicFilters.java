@@ -1,5 +1,8 @@
 package io.floorlink.edge.connector.mqtt;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** MQTT topic filter syntax and matching (MQTT 3.1.1 section 4.7). */
 final class TopicFilters {
     private TopicFilters() {}
@@ -29,8 +32,15 @@ final class TopicFilters {
     static void checkSegment(String field, String filter, int segment) {
         String[] levels = filter.split("/", -1);
         if (segment < 1 || segment > levels.length || !levels[segment - 1].equals("+")) {
-            throw new IllegalArgumentException(
-                    field + ": level " + segment + " of '" + filter + "' must be a + wildcard (levels count from 1)");
+            List<String> plus = new ArrayList<>();
+            for (int i = 0; i < levels.length; i++) {
+                if (levels[i].equals("+")) {
+                    plus.add(String.valueOf(i + 1));
+                }
+            }
+            throw new IllegalArgumentException(field + ": level " + segment + " of '" + filter
+                    + "' must be a + wildcard (levels count from 1; + is at level "
+                    + (plus.isEmpty() ? "none" : String.join(", ", plus)) + ")");
         }
     }
 

@@ -116,7 +116,8 @@ class MqttConnectorConfigTest {
                         """)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("edge.yaml:")
-                .hasMessageContaining("device 'A,B': device_segment: level 3 of 'plant/+/x/data' must be a + wildcard");
+                .hasMessageContaining(
+                        "device 'A,B': device_segment: level 3 of 'plant/+/x/data' must be a + wildcard (levels count from 1; + is at level 2)");
     }
 
     @Test

@@ -165,7 +165,6 @@ public final class ModbusConnector implements Connector {
         metrics.connectSucceeded.increment();
         metrics.connected.set(1);
         connected = true;
-        connectFailures = 0;
         log.info("Modbus connector {}: connected to {}:{}", config.name(), config.host(), config.port());
         for (DeviceState d : devices) {
             d.failures = 0;
@@ -182,7 +181,8 @@ public final class ModbusConnector implements Connector {
         metrics.connectionsLost.increment();
         warn("lost", "Modbus connector {}: connection to {}:{} lost", config.name(), config.host(), config.port());
         teardown("connection_lost");
-        Duration delay = backoff.delay(0);
+        // connectFailures is reset only by an answer, so an endpoint that accepts and drops at once backs off too
+        Duration delay = backoff.delay(connectFailures++);
         executor.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -195,6 +195,10 @@ public final class ModbusConnector implements Connector {
             if (d.task != null) {
                 d.task.cancel(false);
                 d.task = null;
+            }
+            if (d.inFlight && reason != null) {
+                // the cycle waiting when the connection went away gets no answer any more
+                countReads(d, 0, d.device.points().size());
             }
             d.inFlight = false;
             if (d.up) {
@@ -284,6 +288,7 @@ public final class ModbusConnector implements Connector {
                     delay.toMillis());
             return;
         }
+        connectFailures = 0;
         if (!d.up) {
             d.up = true;
             d.failures = 0;

@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RecordingSink implements DeviceSink {
     final Map<String, List<PointSpec>> births = new ConcurrentHashMap<>();
     final List<String> events = new CopyOnWriteArrayList<>();
+    /** Up/down transitions with their time (System.nanoTime()), in arrival order. */
+    final List<Map.Entry<String, Long>> timeline = new CopyOnWriteArrayList<>();
+
     final Map<String, PointSample> latest = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> ok = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> failed = new ConcurrentHashMap<>();
@@ -21,11 +24,13 @@ final class RecordingSink implements DeviceSink {
     public void deviceUp(String deviceId, List<PointSpec> points) {
         births.put(deviceId, points);
         events.add("up " + deviceId);
+        timeline.add(Map.entry("up " + deviceId, System.nanoTime()));
     }
 
     @Override
     public void deviceDown(String deviceId, String reason) {
         events.add("down " + deviceId + " " + reason);
+        timeline.add(Map.entry("down " + deviceId, System.nanoTime()));
     }
 
     @Override

@@ -248,4 +248,33 @@ class ModbusConnectorIT {
             }
         }
     }
+
+    @Test
+    void aSlowDeviceGoesDownIsProbedAtTheBackoffPaceAndComesBack() throws Exception {
+        try (var sim = simulator(WordOrder.ABCD)) {
+            MachineEndpoint e = sim.endpoints().get(0);
+            RecordingSink sink = new RecordingSink();
+            var registry = new SimpleMeterRegistry();
+            String points = "- { id: status, address: \"holding:1\", type: uint16, category: state }\n";
+            try (var c = new ModbusConnector(config("IMM-01", e.port(), "ABCD", "100ms", points), registry)) {
+                c.start(sink);
+                await().atMost(Duration.ofSeconds(10)).until(() -> sink.events.contains("up IMM-01"));
+
+                e.setResponseDelay(Duration.ofMillis(800));
+                await().atMost(Duration.ofSeconds(5)).until(() -> sink.events.size() >= 2);
+                assertThat(sink.events).containsExactly("up IMM-01", "down IMM-01 no_response");
+                long failedBefore = sink.failed("IMM-01");
+                Thread.sleep(3000);
+                long probes = sink.failed("IMM-01") - failedBefore;
+                // polled at 100 ms it would be 30 cycles; probes back off 200 ms, 400 ms, 800 ms, 1 s (+500 ms timeout)
+                assertThat(probes).isBetween(1L, 8L);
+                assertThat(sink.ok("IMM-01")).isPositive();
+
+                e.setResponseDelay(Duration.ZERO);
+                await().atMost(Duration.ofSeconds(5)).until(() -> sink.events.size() >= 3);
+                assertThat(sink.events.get(2)).isEqualTo("up IMM-01");
+                assertThat(sink.sample("IMM-01", "status").quality()).isEqualTo(Quality.GOOD);
+            }
+        }
+    }
 }

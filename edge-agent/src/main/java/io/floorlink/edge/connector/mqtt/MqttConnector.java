@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,7 @@ public final class MqttConnector implements Connector {
     private final Map<String, DeviceState> devices = new LinkedHashMap<>();
     private final ScheduledExecutorService worker;
     private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final CompletableFuture<Void> firstSubscription = new CompletableFuture<>();
     private final Map<String, Long> lastWarn = new HashMap<>();
     private volatile DeviceSink sink;
     private volatile Mqtt5AsyncClient client5;
@@ -171,6 +173,15 @@ public final class MqttConnector implements Connector {
         }
     }
 
+    /**
+     * Completes (normally, on an MQTT client thread) when the broker first acknowledges this connector's
+     * subscriptions; messages published before that are not seen unless retained. Never completes exceptionally:
+     * a refused subscription is retried at the next connect.
+     */
+    public CompletableFuture<Void> firstSubscription() {
+        return firstSubscription.copy();
+    }
+
     /** Disconnects from the broker (keeping a persistent session) and stops the worker; blocks up to 5 s. */
     @Override
     public void close() {
@@ -255,13 +266,25 @@ public final class MqttConnector implements Connector {
     private void subscribed(Throwable e, int filters) {
         if (e == null) {
             log.info("mqtt connector '{}': subscribed to {} topic filters", config.name(), filters);
+            firstSubscription.complete(null);
         } else {
-            // Retried at the next connect.
             subscribed.set(false);
             log.warn(
-                    "mqtt connector '{}': subscribe failed ({}); retrying after the next reconnect",
+                    "mqtt connector '{}': subscribe failed ({}); retrying in {}",
                     config.name(),
-                    e.getClass().getSimpleName());
+                    e.getClass().getSimpleName(),
+                    config.reconnect().maxDelay());
+            if (!closed) {
+                // The next connect retries as well; this covers a refusal while the connection stays up.
+                worker.schedule(
+                        () -> {
+                            if (metrics.connected.get() == 1 && subscribed.compareAndSet(false, true)) {
+                                subscribe();
+                            }
+                        },
+                        config.reconnect().maxDelay().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
         }
     }
 

@@ -90,7 +90,8 @@ class MqttConnectorIT {
                 devices);
         connector = new MqttConnector(config, registry);
         connector.start(sink);
-        await().atMost(WAIT).until(() -> meter("floorlink.edge.mqtt.connected") == 1.0);
+        await().atMost(WAIT).until(() -> connector.firstSubscription().isDone());
+        assertThat(meter("floorlink.edge.mqtt.connected")).isEqualTo(1.0);
         return connector;
     }
 
@@ -354,5 +355,41 @@ class MqttConnectorIT {
         });
         assertThat(sink.eventsOf("ST-01")).startsWith("up:ST-01", "down:ST-01:broker_lost", "up:ST-01");
         assertThat(meter("floorlink.edge.mqtt.connections.lost")).isEqualTo(1.0);
+    }
+
+    @Test
+    void brokerDownAtStartIsRetriedUntilItComesUp() throws Exception {
+        broker.stop();
+        try {
+            MqttConnectorConfig config = new MqttConnectorConfig(
+                    "asm-" + prefix,
+                    broker.url(),
+                    3,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    new Reconnect(Duration.ofMillis(200), Duration.ofMillis(500)),
+                    null,
+                    List.of(stations(null, null)));
+            connector = new MqttConnector(config, registry);
+            connector.start(sink);
+            Thread.sleep(1000);
+            assertThat(meter("floorlink.edge.mqtt.connected")).isZero();
+        } finally {
+            broker.start();
+        }
+        await().atMost(WAIT).until(() -> meter("floorlink.edge.mqtt.connected") == 1.0);
+        publisher();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+            publish(
+                    "asm1/ST-01/data",
+                    "{\"ts\":1772323200,\"state\":\"IDLE\",\"cycle_time_s\":1,\"counts\":{\"ok\":1}}");
+            return sink.last("ST-01", "ok_count").isPresent();
+        });
+        assertThat(sink.eventsOf("ST-01")).containsExactly("up:ST-01");
     }
 }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -242,6 +241,11 @@ public record MqttConnectorConfig(
                                     + "': pointer: required when a device has several points (a plain payload holds one value)");
                 }
             }
+            if (timestamp != null && points.size() == 1 && points.get(0).pointer() == null) {
+                throw new IllegalArgumentException(
+                        where
+                                + "timestamp: a plain payload has no timestamp field; remove timestamp (the receive time is used)");
+            }
             points = List.copyOf(points);
         }
 
@@ -360,7 +364,11 @@ public record MqttConnectorConfig(
                 if (!isNumeric(type)) {
                     throw new IllegalArgumentException(where + "type: a map gives numbers; use a numeric type");
                 }
-                map = new LinkedHashMap<>(map);
+                for (Map.Entry<String, Double> e : map.entrySet()) {
+                    if (e.getKey() == null || e.getValue() == null) {
+                        throw new IllegalArgumentException(where + "map: every entry needs a text and a number");
+                    }
+                }
                 map = Map.copyOf(map);
             }
             if (type == null) {

@@ -185,4 +185,16 @@ class MqttConnectorConfigTest {
                 .hasMessageContaining("edge.yaml:5")
                 .hasMessageContaining("unknown time zone 'Mars/Olympus'");
     }
+
+    @Test
+    void plainPayloadCannotHaveATimestampField() {
+        assertThatThrownBy(() -> parse("edge.yaml", device("""
+                        - id: TEMP-01
+                          topic: plant/t
+                          timestamp: { pointer: /ts }
+                          points: [{ id: t, type: double, category: process, interval: 1s }]
+                        """)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("device 'TEMP-01': timestamp: a plain payload has no timestamp field");
+    }
 }

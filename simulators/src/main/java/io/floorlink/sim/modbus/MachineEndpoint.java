@@ -41,6 +41,7 @@ public final class MachineEndpoint implements AutoCloseable {
 
     private volatile boolean refuse;
     private volatile long delayMs;
+    private final java.util.Map<Integer, Long> silentUnitsMs = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile int exceptionFrom = -1;
     private volatile int exceptionTo = -1;
     private volatile int exceptionCode;
@@ -138,6 +139,20 @@ public final class MachineEndpoint implements AutoCloseable {
     }
 
     /**
+     * Makes one unit id behave like a device gone silent behind a Modbus TCP gateway: its requests wait {@code
+     * gatewayTimeout} (the gateway waiting for its serial line) and are answered with exception 11 (gateway target
+     * device failed to respond). {@link Duration#ZERO} makes the unit answer again. Like real gateways, the endpoint
+     * answers requests one at a time, so the wait also holds up requests to other units.
+     */
+    public void setUnitSilent(int unit, Duration gatewayTimeout) {
+        if (gatewayTimeout.isZero()) {
+            silentUnitsMs.remove(unit);
+        } else {
+            silentUnitsMs.put(unit, gatewayTimeout.toMillis());
+        }
+    }
+
+    /**
      * Answers every read touching registers (or bits) {@code from..to} (0-based, inclusive) with Modbus exception
      * {@code code} (e.g. 2 illegal data address, 4 server device failure); {@code code} 0 clears it.
      */
@@ -160,14 +175,19 @@ public final class MachineEndpoint implements AutoCloseable {
         }
     }
 
-    private void check(FunctionCode function, int address, int quantity, int limit) throws ModbusResponseException {
-        long d = delayMs;
+    private void check(int unit, FunctionCode function, int address, int quantity, int limit)
+            throws ModbusResponseException {
+        Long silent = silentUnitsMs.get(unit);
+        long d = delayMs + (silent == null ? 0 : silent);
         if (d > 0) {
             try {
                 Thread.sleep(d);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (silent != null) {
+            throw new ModbusResponseException(function, ExceptionCode.GATEWAY_TARGET_DEVICE_FAILED_TO_RESPONSE);
         }
         if (quantity < 1 || address < 0 || address + quantity > limit) {
             throw new ModbusResponseException(function, ExceptionCode.ILLEGAL_DATA_ADDRESS);
@@ -194,7 +214,12 @@ public final class MachineEndpoint implements AutoCloseable {
         public ReadHoldingRegistersResponse readHoldingRegisters(
                 ModbusRequestContext context, int unitId, ReadHoldingRegistersRequest request)
                 throws ModbusResponseException {
-            check(FunctionCode.READ_HOLDING_REGISTERS, request.address(), request.quantity(), MoldingMachine.REGISTERS);
+            check(
+                    unitId,
+                    FunctionCode.READ_HOLDING_REGISTERS,
+                    request.address(),
+                    request.quantity(),
+                    MoldingMachine.REGISTERS);
             return new ReadHoldingRegistersResponse(machine.readRegisters(request.address(), request.quantity()));
         }
 
@@ -202,14 +227,19 @@ public final class MachineEndpoint implements AutoCloseable {
         public ReadInputRegistersResponse readInputRegisters(
                 ModbusRequestContext context, int unitId, ReadInputRegistersRequest request)
                 throws ModbusResponseException {
-            check(FunctionCode.READ_INPUT_REGISTERS, request.address(), request.quantity(), MoldingMachine.REGISTERS);
+            check(
+                    unitId,
+                    FunctionCode.READ_INPUT_REGISTERS,
+                    request.address(),
+                    request.quantity(),
+                    MoldingMachine.REGISTERS);
             return new ReadInputRegistersResponse(machine.readRegisters(request.address(), request.quantity()));
         }
 
         @Override
         public ReadCoilsResponse readCoils(ModbusRequestContext context, int unitId, ReadCoilsRequest request)
                 throws ModbusResponseException {
-            check(FunctionCode.READ_COILS, request.address(), request.quantity(), MoldingMachine.bitCount());
+            check(unitId, FunctionCode.READ_COILS, request.address(), request.quantity(), MoldingMachine.bitCount());
             return new ReadCoilsResponse(pack(machine.readBits(false, request.address(), request.quantity())));
         }
 
@@ -217,7 +247,12 @@ public final class MachineEndpoint implements AutoCloseable {
         public ReadDiscreteInputsResponse readDiscreteInputs(
                 ModbusRequestContext context, int unitId, ReadDiscreteInputsRequest request)
                 throws ModbusResponseException {
-            check(FunctionCode.READ_DISCRETE_INPUTS, request.address(), request.quantity(), MoldingMachine.bitCount());
+            check(
+                    unitId,
+                    FunctionCode.READ_DISCRETE_INPUTS,
+                    request.address(),
+                    request.quantity(),
+                    MoldingMachine.bitCount());
             return new ReadDiscreteInputsResponse(pack(machine.readBits(true, request.address(), request.quantity())));
         }
     }

@@ -266,9 +266,14 @@ public final class ModbusConnector implements Connector {
         int points = d.device.points().size();
         boolean answered = results.stream()
                 .map(CompletableFuture::join)
-                .anyMatch(r -> r instanceof byte[] || r instanceof ModbusResponseException);
+                .anyMatch(r -> r instanceof byte[] || (r instanceof ModbusResponseException mre && !gatewayMiss(mre)));
         if (!answered) {
             metrics.requestsFailed.add(results.size());
+            for (CompletableFuture<Object> r : results) {
+                if (r.join() instanceof ModbusResponseException mre) {
+                    metrics.exception(mre.getExceptionCode());
+                }
+            }
             Duration delay = backoff.delay(d.failures++);
             d.nextProbe = System.nanoTime() + delay.toNanos();
             countReads(d, 0, points);
@@ -339,6 +344,14 @@ public final class ModbusConnector implements Connector {
         sink.samples(samples);
         countReads(d, ok, failed);
         metrics.cycle(System.nanoTime() - started);
+    }
+
+    /**
+     * Exceptions 10 (gateway path unavailable) and 11 (gateway target device failed to respond) come from a gateway
+     * on behalf of a device that did not answer: the device counts as silent, not as answering.
+     */
+    private static boolean gatewayMiss(ModbusResponseException e) {
+        return e.getExceptionCode() == 10 || e.getExceptionCode() == 11;
     }
 
     /** The value of one point from its request's response, in the Java type of its Sparkplug datatype. */

@@ -277,4 +277,71 @@ class ModbusConnectorIT {
             }
         }
     }
+
+    /**
+     * A gateway with three units on one connection; unit 3 is gone (the gateway waits 300 ms for it, then answers
+     * exception 11). Unit 3 is taken down and probed at the backoff pace, so the units answering keep almost all
+     * their cycles even though the gateway answers one request at a time.
+     */
+    @Test
+    void aUnitGoneBehindAGatewayIsTakenDownAndDoesNotStarveTheOthers() throws Exception {
+        try (var sim = simulator(WordOrder.ABCD)) {
+            MachineEndpoint e = sim.endpoints().get(0);
+            e.setUnitSilent(3, Duration.ofMillis(300));
+            RecordingSink sink = new RecordingSink();
+            var registry = new SimpleMeterRegistry();
+            try (var c = new ModbusConnector(gateway("hall", e.port(), 1, 2, 3), registry)) {
+                c.start(sink);
+                await().atMost(Duration.ofSeconds(10)).until(() -> sink.ok("U1") > 2 && sink.ok("U2") > 2);
+                await().atMost(Duration.ofSeconds(5)).until(() -> sink.failed("U3") >= 2);
+                long u1 = sink.ok("U1");
+                long u2 = sink.ok("U2");
+                long t0 = System.nanoTime();
+                Thread.sleep(4000);
+                double cycles = (System.nanoTime() - t0) / 2e8;
+                long got1 = sink.ok("U1") - u1;
+                long got2 = sink.ok("U2") - u2;
+                System.out.printf("gateway with a gone unit: U1 %d, U2 %d of %.1f cycles in 4 s%n", got1, got2, cycles);
+                assertThat((double) got1).isGreaterThanOrEqualTo(0.75 * cycles);
+                assertThat((double) got2).isGreaterThanOrEqualTo(0.75 * cycles);
+                assertThat(sink.failed("U1") + sink.failed("U2")).isZero();
+                assertThat(sink.ok("U3")).isZero();
+                assertThat(sink.events).doesNotContain("up U3", "down U1 no_response", "down U2 no_response");
+                assertThat(registry.get("floorlink.edge.modbus.exceptions")
+                                .tag("code", "11")
+                                .counter()
+                                .count())
+                        .isPositive();
+
+                e.setUnitSilent(3, Duration.ZERO);
+                await().atMost(Duration.ofSeconds(5)).until(() -> sink.events.contains("up U3"));
+            }
+        }
+    }
+
+    private static ModbusConnectorConfig gateway(String name, int port, int... units) {
+        StringBuilder devices = new StringBuilder();
+        for (int u : units) {
+            devices.append("      - { id: U")
+                    .append(u)
+                    .append(", unit: ")
+                    .append(u)
+                    .append(", interval: 200ms, points: [ { id: s, address: \"holding:1\", type: uint16,"
+                            + " category: state } ] }\n");
+        }
+        String yaml = """
+                connectors:
+                  - type: modbus
+                    name: %s
+                    host: 127.0.0.1
+                    port: %d
+                    addressing: zero_based
+                    request_timeout: 2s
+                    reconnect: { initial_delay: 200ms, max_delay: 1s }
+                    devices:
+                """.formatted(name, port) + devices;
+        return (ModbusConnectorConfig) YamlConfig.parse("it.yaml", yaml, k -> null, Snippet.class)
+                .connectors()
+                .get(0);
+    }
 }

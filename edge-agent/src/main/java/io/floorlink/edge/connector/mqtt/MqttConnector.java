@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -144,7 +145,7 @@ public final class MqttConnector implements Connector {
             c.publishes(
                     MqttGlobalPublishFilter.ALL,
                     p -> onMessage(p.getTopic().toString(), p.getPayloadAsBytes()),
-                    worker);
+                    this::onWorker);
             c.connectWith()
                     .cleanStart(config.cleanStart())
                     .sessionExpiryInterval(config.sessionExpiry().toSeconds())
@@ -164,7 +165,7 @@ public final class MqttConnector implements Connector {
             c.publishes(
                     MqttGlobalPublishFilter.ALL,
                     p -> onMessage(p.getTopic().toString(), p.getPayloadAsBytes()),
-                    worker);
+                    this::onWorker);
             c.connectWith()
                     .cleanSession(config.cleanStart())
                     .keepAlive((int) config.keepAlive().toSeconds())
@@ -204,6 +205,18 @@ public final class MqttConnector implements Connector {
         metrics.unbind();
     }
 
+    /**
+     * Runs client callbacks on the worker; after {@link #close} the client may still signal the end of its session,
+     * which is dropped here instead of surfacing as an undeliverable error on a Netty thread.
+     */
+    private void onWorker(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException closing) {
+            log.debug("mqtt connector '{}': callback after close dropped", config.name());
+        }
+    }
+
     private void logFirstConnect(Throwable e) {
         if (e != null && !closed) {
             log.warn(
@@ -235,7 +248,7 @@ public final class MqttConnector implements Connector {
             }
         }
         if (!closed) {
-            worker.execute(this::brokerLost);
+            onWorker(this::brokerLost);
         }
     }
 
@@ -274,7 +287,7 @@ public final class MqttConnector implements Connector {
                     config.name(),
                     e.getClass().getSimpleName(),
                     config.reconnect().maxDelay());
-            if (!closed) {
+            if (!closed && !worker.isShutdown()) {
                 // The next connect retries as well; this covers a refusal while the connection stays up.
                 worker.schedule(
                         () -> {

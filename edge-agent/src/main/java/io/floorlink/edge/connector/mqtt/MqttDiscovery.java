@@ -24,9 +24,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 /**
  * Commissioning: listens to a topic filter for a while and reports every topic seen, its message rate and the
@@ -124,7 +124,13 @@ public final class MqttDiscovery {
                 MqttGlobalPublishFilter.ALL,
                 p -> topics.computeIfAbsent(p.getTopic().toString(), Collector::new)
                         .add(p.getPayloadAsBytes()),
-                worker);
+                task -> {
+                    try {
+                        worker.execute(task);
+                    } catch (RejectedExecutionException done) {
+                        // the session ends after the worker stopped; nothing left to collect
+                    }
+                });
         try {
             client.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
             client.subscribeWith()
@@ -187,6 +193,11 @@ public final class MqttDiscovery {
         List<TopicReport> left = new ArrayList<>(topics.stream()
                 .filter(t -> !t.kind().equals("empty") && !t.kind().equals("invalid"))
                 .toList());
+        List<TopicReport> statuses =
+                new ArrayList<>(left.stream().filter(MqttDiscovery::isStatus).toList());
+        left.removeAll(statuses);
+        Set<String> usedIds = new LinkedHashSet<>();
+        List<String> skipped = new ArrayList<>();
         while (!left.isEmpty()) {
             TopicReport first = left.get(0);
             List<TopicReport> group = List.of(first);
@@ -203,22 +214,39 @@ public final class MqttDiscovery {
                 }
             }
             left.removeAll(group);
+            final int seg = segment;
+            List<String> ids = group.size() > 1
+                    ? group.stream().map(t -> t.topic().split("/", -1)[seg - 1]).toList()
+                    : List.of(deviceId(first.topic()));
+            if (ids.stream().anyMatch(usedIds::contains) || !ids.stream().allMatch(i -> i.matches("[A-Za-z0-9_-]+"))) {
+                group.forEach(t -> skipped.add(t.topic()));
+                continue;
+            }
+            usedIds.addAll(ids);
+            String filter;
             if (group.size() > 1) {
-                String[] filter = first.topic().split("/", -1);
-                filter[segment - 1] = "+";
-                final int seg = segment;
-                sb.append("      - ids: [")
-                        .append(group.stream()
-                                .map(t -> t.topic().split("/", -1)[seg - 1])
-                                .collect(Collectors.joining(", ")))
-                        .append("]\n");
-                sb.append("        topic: ").append(String.join("/", filter)).append('\n');
+                String[] f = first.topic().split("/", -1);
+                f[segment - 1] = "+";
+                filter = String.join("/", f);
+                sb.append("      - ids: [").append(String.join(", ", ids)).append("]\n");
+                sb.append("        topic: ").append(filter).append('\n');
                 sb.append("        device_segment: ").append(segment).append('\n');
             } else {
-                sb.append("      - id: ").append(deviceId(first.topic())).append('\n');
-                sb.append("        topic: ").append(first.topic()).append('\n');
+                filter = first.topic();
+                sb.append("      - id: ").append(ids.get(0)).append('\n');
+                sb.append("        topic: ").append(filter).append('\n');
+            }
+            String status = statusFor(group, statuses, segment);
+            if (status != null) {
+                sb.append("        status: { topic: ").append(status).append(" }\n");
             }
             appendPoints(sb, first, group);
+        }
+        statuses.forEach(t -> skipped.add(t.topic()));
+        for (String t : skipped) {
+            sb.append("# not suggested (a status topic without its data topic, or a device id already used): ")
+                    .append(t)
+                    .append('\n');
         }
         return sb.toString();
     }
@@ -276,6 +304,48 @@ public final class MqttDiscovery {
                     .append(interval)
                     .append(" }\n");
         }
+    }
+
+    private static boolean isStatus(TopicReport t) {
+        return t.kind().equals("text")
+                && !t.fields().isEmpty()
+                && t.fields().get(0).samples().stream()
+                        .allMatch(v -> v.equalsIgnoreCase("online") || v.equalsIgnoreCase("offline"));
+    }
+
+    /**
+     * The status topic (filter) of a data entry: every device of the group has a status topic that differs from
+     * its data topic in the last level only, the same last level for all; those topics leave {@code statuses}.
+     */
+    private static String statusFor(List<TopicReport> group, List<TopicReport> statuses, int segment) {
+        String last = null;
+        List<TopicReport> used = new ArrayList<>();
+        for (TopicReport d : group) {
+            String[] dl = d.topic().split("/", -1);
+            TopicReport match = null;
+            for (TopicReport st : statuses) {
+                String[] sl = st.topic().split("/", -1);
+                if (sl.length == dl.length
+                        && String.join("/", List.of(sl).subList(0, sl.length - 1))
+                                .equals(String.join("/", List.of(dl).subList(0, dl.length - 1)))
+                        && (last == null || last.equals(sl[sl.length - 1]))) {
+                    match = st;
+                    last = sl[sl.length - 1];
+                    break;
+                }
+            }
+            if (match == null) {
+                return null;
+            }
+            used.add(match);
+        }
+        statuses.removeAll(used);
+        String[] f = group.get(0).topic().split("/", -1);
+        if (group.size() > 1) {
+            f[segment - 1] = "+";
+        }
+        f[f.length - 1] = last;
+        return String.join("/", f);
     }
 
     private static boolean sameExceptLevel(TopicReport a, TopicReport b, int level) {
@@ -357,6 +427,7 @@ public final class MqttDiscovery {
         String kind = "empty";
         final Map<String, String> types = new LinkedHashMap<>();
         final Map<String, Set<String>> samples = new LinkedHashMap<>();
+        final Set<String> plainSamples = new LinkedHashSet<>();
 
         Collector(String topic) {
             this.topic = topic;
@@ -380,6 +451,9 @@ public final class MqttDiscovery {
                     }
                 }
                 return;
+            }
+            if (plainSamples.size() < MAX_SAMPLES) {
+                plainSamples.add(text.length() > 40 ? text.substring(0, 40) : text);
             }
             if (text.matches("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?")) {
                 kind = "number";
@@ -424,6 +498,9 @@ public final class MqttDiscovery {
         TopicReport report(double seconds) {
             List<Field> fields = new ArrayList<>();
             types.forEach((p, t) -> fields.add(new Field(p, t, List.copyOf(samples.get(p)))));
+            if (!kind.equals("json") && !plainSamples.isEmpty()) {
+                fields.add(new Field("", kind, List.copyOf(plainSamples)));
+            }
             return new TopicReport(topic, messages, messages / seconds, kind, malformed, fields);
         }
     }

@@ -38,8 +38,8 @@ class DiscoverMqttCommandIT {
             cli.setOut(new PrintWriter(out));
             cli.setErr(new PrintWriter(err));
 
-            int code = cli.execute(
-                    "mqtt", "--url", broker.url().toString(), "--topic", "plant/asm1/+/data", "--seconds", "2");
+            int code =
+                    cli.execute("mqtt", "--url", broker.url().toString(), "--topic", "plant/asm1/#", "--seconds", "2");
 
             assertThat(code).as(err.toString()).isZero();
             String text = out.toString();
@@ -62,6 +62,10 @@ class DiscoverMqttCommandIT {
             assertThat(line.topic()).isEqualTo("plant/asm1/+/data");
             assertThat(line.deviceSegment()).isEqualTo(3);
             assertThat(line.timestamp().pointer()).isEqualTo("/ts");
+            // The stations' last-will topics are recognised and attached, not suggested as more devices.
+            assertThat(line.status().topic()).isEqualTo("plant/asm1/+/status");
+            assertThat(c.devices().get(1).status().topic()).isEqualTo("plant/asm1/ST-03/status");
+            assertThat(text).contains("plant/asm1/ST-01/status  1 msgs");
             assertThat(line.points())
                     .anySatisfy(p -> {
                         assertThat(p.pointer()).isEqualTo("/counts/ok");

@@ -105,6 +105,13 @@ public final class MoldingMachine {
             put(MACHINE_NAME, order.text(name, MACHINE_NAME_REGISTERS));
             registers[MACHINE_MODE] = 3;
             registers[PRODUCTION_STATUS] = 4;
+            // plausible process values from the first read on, before the first simulation step
+            putFloat(LAST_CYCLE_TIME, cycleTime.toMillis() / 1000f);
+            for (int zone = 0; zone < 4; zone++) {
+                putFloat(MOLD_TEMP_1 + 2 * zone, 200f + 10 * zone);
+            }
+            putFloat(INJECTION_PRESSURE, 820f);
+            putFloat(POWER, 15f);
             write();
         }
     }

@@ -14,6 +14,19 @@ class MoldingMachineTest {
     }
 
     @Test
+    void processValuesArePlausibleBeforeTheFirstStep() {
+        MoldingMachine m = new MoldingMachine("IMM-01", WordOrder.ABCD, Duration.ofSeconds(6), new Random(1));
+        assertThat(ByteBuffer.wrap(m.readRegisters(MoldingMachine.MOLD_TEMP_1, 2))
+                        .getFloat())
+                .isEqualTo(200f);
+        assertThat(ByteBuffer.wrap(m.readRegisters(MoldingMachine.LAST_CYCLE_TIME, 2))
+                        .getFloat())
+                .isEqualTo(6f);
+        assertThat(ByteBuffer.wrap(m.readRegisters(MoldingMachine.POWER, 2)).getFloat())
+                .isPositive();
+    }
+
+    @Test
     void cyclesCountPartsAndEnergyAndFrozenValuesStayPut() {
         MoldingMachine m = new MoldingMachine("IMM-07", WordOrder.ABCD, Duration.ofSeconds(5), new Random(1));
         for (int i = 0; i < 100; i++) {

@@ -11,6 +11,7 @@ import com.digitalpetri.modbus.pdu.ReadHoldingRegistersResponse;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
 import com.digitalpetri.modbus.tcp.client.NettyTcpClientTransport;
+import io.floorlink.edge.connector.Backoff;
 import io.floorlink.edge.connector.Connector;
 import io.floorlink.edge.connector.DeviceSink;
 import io.floorlink.edge.connector.modbus.ModbusConnectorConfig.Device;

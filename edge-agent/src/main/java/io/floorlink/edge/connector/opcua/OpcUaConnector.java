@@ -2,6 +2,7 @@ package io.floorlink.edge.connector.opcua;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import io.floorlink.edge.connector.Backoff;
 import io.floorlink.edge.connector.Connector;
 import io.floorlink.edge.connector.DeviceSink;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig.Point;

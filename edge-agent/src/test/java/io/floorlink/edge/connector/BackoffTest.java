@@ -1,4 +1,4 @@
-package io.floorlink.edge.connector.opcua;
+package io.floorlink.edge.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

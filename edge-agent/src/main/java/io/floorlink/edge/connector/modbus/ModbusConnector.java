@@ -62,6 +62,8 @@ public final class ModbusConnector implements Connector {
     private ModbusTcpClient client;
     private long generation;
     private boolean connected;
+    // A connection the peer closed before its connect completion was handled (the events race).
+    private long lostBeforeConnect = -1;
     private int connectFailures;
     private volatile boolean closed;
 
@@ -144,6 +146,10 @@ public final class ModbusConnector implements Connector {
             c.disconnectAsync();
             return;
         }
+        if (failure == null && lostBeforeConnect == gen) {
+            // Accepted and closed at once (a machine refusing clients does this): a failed attempt, not a session.
+            failure = new java.nio.channels.ClosedChannelException();
+        }
         if (failure != null) {
             metrics.connectFailed.increment();
             for (DeviceState d : devices) {
@@ -176,7 +182,11 @@ public final class ModbusConnector implements Connector {
     }
 
     private void onLost(long gen) {
-        if (closed || gen != generation || !connected) {
+        if (closed || gen != generation) {
+            return;
+        }
+        if (!connected) {
+            lostBeforeConnect = gen;
             return;
         }
         metrics.connectionsLost.increment();
@@ -268,6 +278,14 @@ public final class ModbusConnector implements Connector {
         boolean answered = results.stream()
                 .map(CompletableFuture::join)
                 .anyMatch(r -> r instanceof byte[] || (r instanceof ModbusResponseException mre && !gatewayMiss(mre)));
+        boolean channelClosed = results.stream()
+                .map(CompletableFuture::join)
+                .anyMatch(r -> r instanceof java.nio.channels.ClosedChannelException);
+        if (channelClosed && connected) {
+            countReads(d, 0, points);
+            onLost(gen);
+            return;
+        }
         if (!answered) {
             metrics.requestsFailed.add(results.size());
             for (CompletableFuture<Object> r : results) {

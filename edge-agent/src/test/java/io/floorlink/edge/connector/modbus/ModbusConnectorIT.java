@@ -224,6 +224,34 @@ class ModbusConnectorIT {
     }
 
     @Test
+    void aMachineThatAcceptsAndClosesEveryConnectionIsDownUntilItAnswersAgain() throws Exception {
+        // A switched-off machine behind a serial server, or one at its client limit, accepts TCP and closes at once;
+        // the close can overtake the connect completion.
+        try (var sim = simulator(WordOrder.ABCD)) {
+            MachineEndpoint e = sim.endpoints().get(0);
+            RecordingSink sink = new RecordingSink();
+            String points = "- { id: cycles, address: \"holding:2\", type: uint32, category: counter }\n";
+            try (var c = new ModbusConnector(
+                    config("IMM-01", e.port(), "ABCD", "200ms", points), new SimpleMeterRegistry())) {
+                c.start(sink);
+                await().atMost(Duration.ofSeconds(10)).until(() -> sink.events.contains("up IMM-01"));
+
+                e.setRefuseConnections(true);
+                await().atMost(Duration.ofSeconds(10)).until(() -> sink.events.size() >= 2);
+                long failedBefore = sink.failed("IMM-01");
+                Thread.sleep(3_000);
+                assertThat(sink.failed("IMM-01")).as("reads while refused").isGreaterThan(failedBefore);
+
+                e.setRefuseConnections(false);
+                await().atMost(Duration.ofSeconds(10)).until(() -> sink.events.size() >= 3);
+                assertThat(sink.events.get(2)).isEqualTo("up IMM-01");
+                long after = sink.ok("IMM-01");
+                await().atMost(Duration.ofSeconds(5)).until(() -> sink.ok("IMM-01") > after + 2);
+            }
+        }
+    }
+
+    @Test
     void aHealthyDeviceCountsOneReadPerPointPerInterval() throws Exception {
         try (var sim = simulator(WordOrder.ABCD)) {
             MachineEndpoint e = sim.endpoints().get(0);

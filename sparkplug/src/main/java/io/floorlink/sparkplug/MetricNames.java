@@ -9,9 +9,12 @@ public final class MetricNames {
 
     /** Device health: Boolean, true while the edge agent reaches the device. */
     public static final String HEALTH_CONNECTED = "_health/connected";
-    /** Device health: UInt64 count of successful point reads since the DBIRTH. */
+    /**
+     * Device health: UInt64 count of successful point reads since the DBIRTH; the DBIRTH value carries the reads
+     * made while the device was dead and not yet reported, so a host counts it as an increment from zero.
+     */
     public static final String HEALTH_READS_OK = "_health/reads_ok";
-    /** Device health: UInt64 count of failed point reads since the DBIRTH. */
+    /** Device health: UInt64 count of failed point reads since the DBIRTH, carried the same way as reads_ok. */
     public static final String HEALTH_READS_FAILED = "_health/reads_failed";
     /** Prefix shared by all health metrics; points never start with it. */
     public static final String HEALTH_PREFIX = "_health/";

@@ -643,8 +643,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private void deviceBirth(DeviceState d, BirthReason reason) {
         long now = System.currentTimeMillis();
         d.pending.clear();
-        d.readsOkSinceBirth = 0;
-        d.readsFailedSinceBirth = 0;
+        // Reads made while the device was dead (failed ones above all) were never published: the DBIRTH carries
+        // them, and the host counts a DBIRTH's values as increments from zero.
+        d.readsOkSinceBirth -= d.readsOkReported;
+        d.readsFailedSinceBirth -= d.readsFailedReported;
+        d.readsOkReported = 0;
+        d.readsFailedReported = 0;
         Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(nextSeq());
         for (PointState ps : d.points.values()) {
             Metric.Builder m;
@@ -828,6 +832,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 .setTimestamp(now));
         p.addMetrics(Metrics.metric(MetricNames.HEALTH_READS_FAILED, DataType.UINT64, d.readsFailedSinceBirth)
                 .setTimestamp(now));
+        d.readsOkReported = d.readsOkSinceBirth;
+        d.readsFailedReported = d.readsFailedSinceBirth;
     }
 
     private CompletableFuture<Mqtt3Publish> publishNdeath() {
@@ -939,6 +945,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         Instant since;
         long readsOkSinceBirth;
         long readsFailedSinceBirth;
+        // The values of the last published _health/reads_* metrics.
+        long readsOkReported;
+        long readsFailedReported;
         long readsOkTotal;
         long readsFailedTotal;
 

@@ -265,15 +265,20 @@ class EdgeNodeIT {
         assertThat(n.health().status()).isEqualTo(EdgeHealth.Status.DEGRADED);
         assertThat(n.health().device(DEV).reason()).isEqualTo("session_lost");
 
-        // a dead device publishes nothing
+        // a dead device publishes nothing, but the reads failed meanwhile are kept for its next birth
         recorder.clear();
         c.sample(sample("motor_speed", 10.0, Quality.GOOD, Instant.now()));
+        c.reads(DEV, 0, 5);
         await().until(() -> dropped("device_down") == 1.0);
         assertThat(recorder.of(MessageType.DDATA, DEV)).isEmpty();
 
         c.up(DEV, List.of(SPEED, STATE));
         Received dbirth = recorder.await(r -> r.type() == MessageType.DBIRTH);
         assertThat(health(dbirth, MetricNames.HEALTH_CONNECTED)).isEqualTo(true);
+        assertThat(health(dbirth, MetricNames.HEALTH_READS_FAILED))
+                .as("failed reads made while the device was dead")
+                .isEqualTo(5L);
+        assertThat(health(dbirth, MetricNames.HEALTH_READS_OK)).isEqualTo(0L);
         assertThat(dbirth.metric("motor_speed")).isPresent();
         assertThat(dbirth.metric("run_state")).isPresent();
         assertThat(recorder.of(MessageType.NBIRTH)).isEmpty();

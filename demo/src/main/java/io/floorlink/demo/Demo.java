@@ -5,6 +5,8 @@ import io.floorlink.collector.CollectorConfig;
 import io.floorlink.edge.EdgeAgent;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.gateway.GatewayConfig;
+import io.floorlink.sim.modbus.MachineEndpoint;
+import io.floorlink.sim.modbus.MoldingMachineSimulator;
 import io.floorlink.sim.opcua.SewingLineOptions;
 import io.floorlink.sim.opcua.SewingLineSimulator;
 import io.floorlink.sparkplug.config.Durations;
@@ -18,8 +20,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A whole FloorLink plant in one JVM: the OPC UA sewing-line simulator, an edge agent configured for it, and the
- * collector with its in-process gateway (embedded broker on a free loopback port, H2 facts store). The edge and
+ * A whole FloorLink plant in one JVM: an OPC UA sewing line and a hall of Modbus TCP injection-molding machines
+ * (simulated), an edge agent configured for them, and the collector with its in-process gateway (embedded broker on a free loopback port, H2 facts store). The edge and
  * inventory configuration it generates are written to the data folder, so a user can read what the demo runs.
  */
 public final class Demo implements AutoCloseable {
@@ -41,13 +43,34 @@ public final class Demo implements AutoCloseable {
             new PointMap("MotorSpeed", "motor_speed", "process", "rpm", 0.0, 6000.0),
             new PointMap("FaultCode", "fault_code", "alarm", null, null, null));
 
+    /** Modbus register map of the simulated molding machines (0-based holding registers, coils). */
+    private record RegisterMap(
+            String address, String id, String type, String category, String unit, Double engLow, Double engHigh) {}
+
+    private static final List<RegisterMap> MOLDING_POINTS = List.of(
+            new RegisterMap("holding:1", "production_status", "uint16", "state", null, null, null),
+            new RegisterMap("holding:2", "cycle_counter", "uint32", "counter", null, null, null),
+            new RegisterMap("holding:4", "good_parts", "uint32", "quality", null, null, null),
+            new RegisterMap("holding:6", "bad_parts", "uint32", "quality", null, null, null),
+            new RegisterMap("holding:8", "last_cycle_time", "float32", "process", "s", null, null),
+            new RegisterMap("holding:10", "mold_temp_1", "float32", "process", "degC", 0.0, 400.0),
+            new RegisterMap("holding:22", "energy", "float64", "energy", "kWh", null, null),
+            new RegisterMap("coil:1", "alarm", "bool", "alarm", null, null, null));
+
     private final SewingLineSimulator simulator;
+    private final MoldingMachineSimulator molding;
     private final Collector collector;
     private final EdgeAgent edgeAgent;
     private final Path dataDir;
 
-    private Demo(SewingLineSimulator simulator, Collector collector, EdgeAgent edgeAgent, Path dataDir) {
+    private Demo(
+            SewingLineSimulator simulator,
+            MoldingMachineSimulator molding,
+            Collector collector,
+            EdgeAgent edgeAgent,
+            Path dataDir) {
         this.simulator = simulator;
+        this.molding = molding;
         this.collector = collector;
         this.edgeAgent = edgeAgent;
         this.dataDir = dataDir;
@@ -75,26 +98,32 @@ public final class Demo implements AutoCloseable {
         Objects.requireNonNull(gateway, "gateway");
         Files.createDirectories(options.dataDir());
         SewingLineSimulator sim = null;
+        MoldingMachineSimulator molding = null;
         Collector collector = null;
         try {
             sim = SewingLineSimulator.start(SewingLineOptions.defaults()
                     .withStations(options.stations())
                     .withSeed(options.seed()));
-            Path inventory =
-                    write(options.dataDir().resolve("inventory.yaml"), inventoryYaml(sim.stationIds(), options));
+            molding = MoldingMachineSimulator.start(MoldingMachineSimulator.Options.local(options.moldingMachines()));
+            Path inventory = write(
+                    options.dataDir().resolve("inventory.yaml"),
+                    inventoryYaml(sim.stationIds(), molding.machineIds(), options));
             collector = Collector.start(
                     CollectorConfig.defaults(options.dataDir())
                             .withHttpPort(options.httpPort())
                             .withInventory(inventory)
                             .withGateway(gateway),
                     registry);
-            String edgeYaml = edgeYaml(sim, collector, options);
+            String edgeYaml = edgeYaml(sim, molding, collector, options);
             Path edgeFile = write(options.dataDir().resolve("edge.yaml"), edgeYaml);
             EdgeAgent edge = EdgeAgent.start(EdgeConfig.load(edgeFile), registry);
-            return new Demo(sim, collector, edge, options.dataDir());
+            return new Demo(sim, molding, collector, edge, options.dataDir());
         } catch (Exception | Error e) {
             if (collector != null) {
                 collector.close();
+            }
+            if (molding != null) {
+                molding.close();
             }
             if (sim != null) {
                 sim.close();
@@ -110,6 +139,11 @@ public final class Demo implements AutoCloseable {
 
     public SewingLineSimulator simulator() {
         return simulator;
+    }
+
+    /** The Modbus TCP molding machines ({@code IMM-01}, ...). */
+    public MoldingMachineSimulator molding() {
+        return molding;
     }
 
     public Collector collector() {
@@ -130,10 +164,12 @@ public final class Demo implements AutoCloseable {
     public void close() {
         edgeAgent.close();
         collector.close();
+        molding.close();
         simulator.close();
     }
 
-    static String edgeYaml(SewingLineSimulator sim, Collector collector, DemoOptions options) {
+    static String edgeYaml(
+            SewingLineSimulator sim, MoldingMachineSimulator molding, Collector collector, DemoOptions options) {
         StringBuilder y = new StringBuilder();
         y.append("# Generated by the FloorLink demo for its simulated sewing line.\n");
         y.append("edge: { group: ")
@@ -178,10 +214,42 @@ public final class Demo implements AutoCloseable {
                 y.append(" }\n");
             }
         }
+        for (String machine : molding.machineIds()) {
+            MachineEndpoint endpoint = molding.endpoint(machine);
+            y.append("  - type: modbus\n");
+            y.append("    name: molding-").append(machine).append('\n');
+            y.append("    host: ").append(endpoint.host()).append('\n');
+            y.append("    port: ").append(endpoint.port()).append('\n');
+            y.append("    addressing: zero_based\n");
+            // Local simulated machines: a switched-off machine is re-probed within a second of coming back.
+            y.append("    reconnect: { initial_delay: 500ms, max_delay: 1s }\n");
+            y.append("    devices:\n");
+            y.append("      - id: ").append(machine).append('\n');
+            y.append("        unit: 1\n");
+            y.append("        interval: ").append(interval).append('\n');
+            y.append("        byte_order: ABCD\n");
+            y.append("        points:\n");
+            for (RegisterMap r : MOLDING_POINTS) {
+                y.append("          - { id: ").append(r.id());
+                y.append(", address: \"").append(r.address()).append('"');
+                y.append(", type: ").append(r.type());
+                y.append(", category: ").append(r.category());
+                if (r.unit() != null) {
+                    y.append(", unit: ").append(r.unit());
+                }
+                if (r.engLow() != null) {
+                    y.append(", eng_low: ")
+                            .append(r.engLow())
+                            .append(", eng_high: ")
+                            .append(r.engHigh());
+                }
+                y.append(" }\n");
+            }
+        }
         return y.toString();
     }
 
-    static String inventoryYaml(List<String> stations, DemoOptions options) {
+    static String inventoryYaml(List<String> stations, List<String> machines, DemoOptions options) {
         String interval = Durations.format(options.pointInterval());
         StringBuilder y = new StringBuilder();
         y.append("# Generated by the FloorLink demo: the inventory (台账) of its simulated sewing line.\n");
@@ -192,6 +260,8 @@ public final class Demo implements AutoCloseable {
         y.append("  - id: S1\n    name: Plant 1\n    workshops:\n");
         y.append("      - id: W-SEW\n        name: Sewing workshop\n        lines:\n");
         y.append("          - { id: L-SEW1, name: Sewing line 1 }\n");
+        y.append("      - id: W-MOLD\n        name: Molding hall\n        lines:\n");
+        y.append("          - { id: L-MOLD, name: Injection molding }\n");
         y.append("equipment:\n");
         for (int i = 0; i < stations.size(); i++) {
             String station = stations.get(i);
@@ -202,6 +272,17 @@ public final class Demo implements AutoCloseable {
             y.append("    points:\n");
             for (PointMap p : POINTS) {
                 y.append("      - { id: ").append(p.id()).append(", category: ").append(p.category());
+                y.append(", interval: ").append(interval).append(" }\n");
+            }
+        }
+        for (int i = 0; i < machines.size(); i++) {
+            y.append("  - id: ").append(machines.get(i)).append('\n');
+            y.append("    name: Injection molding machine ").append(i + 1).append('\n');
+            y.append("    type: injection_molding\n    line: L-MOLD\n    production: true\n    digital: true\n");
+            y.append("    key: ").append(i == 0).append('\n');
+            y.append("    points:\n");
+            for (RegisterMap r : MOLDING_POINTS) {
+                y.append("      - { id: ").append(r.id()).append(", category: ").append(r.category());
                 y.append(", interval: ").append(interval).append(" }\n");
             }
         }
@@ -223,6 +304,7 @@ public final class Demo implements AutoCloseable {
     public record DemoOptions(
             int httpPort,
             int stations,
+            int moldingMachines,
             long seed,
             Path dataDir,
             Duration pointInterval,
@@ -235,25 +317,37 @@ public final class Demo implements AutoCloseable {
             if (stations < 1 || stations > 99) {
                 throw new IllegalArgumentException("stations must be 1..99 but was " + stations);
             }
+            if (moldingMachines < 1 || moldingMachines > 99) {
+                throw new IllegalArgumentException("molding machines must be 1..99 but was " + moldingMachines);
+            }
             Objects.requireNonNull(dataDir, "dataDir");
         }
 
-        /** 127.0.0.1:8080, 12 stations, 1 s points, 5 s health, 5 s flush, data in {@code dataDir}. */
+        /**
+         * 127.0.0.1:8080, 12 sewing stations, 4 molding machines, 1 s points, 5 s health, 5 s flush, data in
+         * {@code dataDir}.
+         */
         public static DemoOptions defaults(Path dataDir) {
             return new DemoOptions(
-                    8080, 12, 1, dataDir, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+                    8080, 12, 4, 1, dataDir, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
         }
 
         public DemoOptions withHttpPort(int port) {
-            return new DemoOptions(port, stations, seed, dataDir, pointInterval, healthInterval, flushInterval);
+            return new DemoOptions(
+                    port, stations, moldingMachines, seed, dataDir, pointInterval, healthInterval, flushInterval);
         }
 
         public DemoOptions withStations(int n) {
-            return new DemoOptions(httpPort, n, seed, dataDir, pointInterval, healthInterval, flushInterval);
+            return new DemoOptions(
+                    httpPort, n, moldingMachines, seed, dataDir, pointInterval, healthInterval, flushInterval);
+        }
+
+        public DemoOptions withMoldingMachines(int n) {
+            return new DemoOptions(httpPort, stations, n, seed, dataDir, pointInterval, healthInterval, flushInterval);
         }
 
         public DemoOptions withIntervals(Duration point, Duration health, Duration flush) {
-            return new DemoOptions(httpPort, stations, seed, dataDir, point, health, flush);
+            return new DemoOptions(httpPort, stations, moldingMachines, seed, dataDir, point, health, flush);
         }
     }
 }

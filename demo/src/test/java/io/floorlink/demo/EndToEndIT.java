@@ -27,13 +27,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole data path, for real: Milo sewing-line simulator -> OPC UA connector -> Sparkplug B edge node -> embedded
- * HiveMQ CE -> primary host -> H2 facts -> indicator engine -> HTTP API. The truth is scripted: one station is
- * powered off for a known share of a measurement window; later the OPC UA server restarts.
+ * The whole data path, for real: Milo sewing-line simulator and Modbus TCP molding machines -> OPC UA and Modbus
+ * connectors -> Sparkplug B edge node -> embedded HiveMQ CE -> primary host -> H2 facts -> indicator engine -> HTTP
+ * API. The truth is scripted: one sewing station and one molding machine are switched off for known shares of a
+ * measurement window; later the OPC UA server restarts.
  */
 class EndToEndIT {
     private static final int STATIONS = 4;
     private static final String OFF_STATION = "SEW-02";
+    private static final int MACHINES = 2;
+    private static final String OFF_MACHINE = "IMM-02";
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration OUTAGE = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +53,7 @@ class EndToEndIT {
                 Demo.DemoOptions.defaults(dataDir)
                         .withHttpPort(0)
                         .withStations(STATIONS)
+                        .withMoldingMachines(MACHINES)
                         .withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1)),
                 new SimpleMeterRegistry());
     }
@@ -67,9 +71,15 @@ class EndToEndIT {
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> allUp(demo.edgeAgent().health()));
 
-        // Measurement window W = [from, from + 60 s): SEW-02 is powered off for 15 s of it.
+        // Measurement window W = [from, from + 60 s): IMM-02 is off for 10 s of it, SEW-02 for 15 s.
         Instant from = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
         Instant to = from.plus(WINDOW);
+        sleepUntil(from.plusSeconds(5));
+        Instant machineOffAt = Instant.now();
+        demo.molding().setStationPower(OFF_MACHINE, false);
+        sleepUntil(machineOffAt.plusSeconds(10));
+        Instant machineOnAt = Instant.now();
+        demo.molding().setStationPower(OFF_MACHINE, true);
         sleepUntil(from.plusSeconds(20));
         Instant offAt = Instant.now();
         demo.simulator().setStationPower(OFF_STATION, false);
@@ -83,6 +93,7 @@ class EndToEndIT {
         demo.collector().gateway().flush();
 
         double trueOffline = Duration.between(offAt, onAt).toMillis() / (double) WINDOW.toMillis();
+        double machineOffline = Duration.between(machineOffAt, machineOnAt).toMillis() / (double) WINDOW.toMillis();
         JsonNode report = get("/api/v1/indicators?scope=pilot&from=" + from + "&to=" + to);
 
         for (JsonNode e : report.path("equipment")) {
@@ -92,7 +103,8 @@ class EndToEndIT {
                 assertThat(e.path("networked").path("value").asBoolean()).isFalse();
                 continue;
             }
-            double expected = id.equals(OFF_STATION) ? 1.0 - trueOffline : 1.0;
+            double expected =
+                    id.equals(OFF_STATION) ? 1.0 - trueOffline : id.equals(OFF_MACHINE) ? 1.0 - machineOffline : 1.0;
             assertThat(e.path("online_ratio").path("value").asDouble())
                     .as("online_ratio of %s", id)
                     .isCloseTo(expected, within(0.03));
@@ -105,15 +117,32 @@ class EndToEndIT {
                     .isEqualTo(1.0);
             assertThat(e.path("networked").path("value").asBoolean())
                     .as("networked of %s: %s", id, e.path("networked"))
-                    .isEqualTo(!id.equals(OFF_STATION));
+                    .isEqualTo(!id.equals(OFF_STATION) && !id.equals(OFF_MACHINE));
+            System.out.printf(
+                    "%s online_ratio %.4f (truth %.4f) completeness %.4f networked %s%n",
+                    id,
+                    e.path("online_ratio").path("value").asDouble(),
+                    expected,
+                    e.path("completeness").path("value").asDouble(),
+                    e.path("networked").path("value").asBoolean());
         }
-        // Official denominator: all production equipment (4 stations + the manual cutting table).
+        // The switched-off machine refused connections: its failed reads reach the collector, the others' do not.
+        JsonNode machine = get("/api/v1/equipment/" + OFF_MACHINE + "/indicators?from=" + from + "&to=" + to);
+        assertThat(machine.path("evidence").path("reads_failed").asDouble())
+                .as("reads_failed of %s: %s", OFF_MACHINE, machine.path("evidence"))
+                .isPositive();
+        JsonNode healthy = get("/api/v1/equipment/IMM-01/indicators?from=" + from + "&to=" + to);
+        assertThat(healthy.path("evidence").path("reads_failed").asDouble()).isZero();
+        // Official denominator: all production equipment (stations, machines and the manual cutting table).
+        int production = STATIONS + MACHINES + 1;
+        int networked = STATIONS - 1 + MACHINES - 1;
         JsonNode rate = report.path("indicators").path("networking_rate");
-        assertThat(rate.path("value").asDouble()).isCloseTo((STATIONS - 1) / (double) (STATIONS + 1), within(1e-9));
-        assertThat(rate.path("denominator").asInt()).isEqualTo(STATIONS + 1);
+        assertThat(rate.path("value").asDouble()).isCloseTo(networked / (double) production, within(1e-9));
+        assertThat(rate.path("denominator").asInt()).isEqualTo(production);
         assertThat(rate.path("formula").asText()).isNotBlank();
         JsonNode variant = report.path("indicators").path("networking_rate_digital");
-        assertThat(variant.path("value").asDouble()).isCloseTo((STATIONS - 1) / (double) STATIONS, within(1e-9));
+        assertThat(variant.path("value").asDouble())
+                .isCloseTo(networked / (double) (STATIONS + MACHINES), within(1e-9));
 
         everyStationHasItsPointsAndValues(from, to);
 
@@ -121,7 +150,9 @@ class EndToEndIT {
         demo.simulator().stopServer();
         await("stations down after server stop")
                 .atMost(Duration.ofSeconds(15))
-                .until(() -> demo.edgeAgent().health().devices().stream().noneMatch(EdgeHealth.DeviceHealth::up));
+                .until(() -> demo.edgeAgent().health().devices().stream()
+                        .filter(d -> d.id().startsWith("SEW-"))
+                        .noneMatch(EdgeHealth.DeviceHealth::up));
         Thread.sleep(3_000);
         demo.simulator().startServer();
         await("stations up after restart")
@@ -195,7 +226,7 @@ class EndToEndIT {
     }
 
     private static boolean allUp(EdgeHealth h) {
-        return h.devices().size() == STATIONS && h.devices().stream().allMatch(d -> d.up() && d.born());
+        return h.devices().size() == STATIONS + MACHINES && h.devices().stream().allMatch(d -> d.up() && d.born());
     }
 
     private static JsonNode get(String path) throws Exception {

@@ -76,6 +76,7 @@ class ExternalServicesEndToEndIT {
                 Demo.DemoOptions.defaults(dataDir)
                         .withHttpPort(0)
                         .withStations(STATIONS)
+                        .withMoldingMachines(1)
                         .withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1)),
                 gateway,
                 new SimpleMeterRegistry());
@@ -107,7 +108,10 @@ class ExternalServicesEndToEndIT {
                     .isEqualTo(!off);
         }
         assertThat(report.indicators().get("networking_rate").value())
-                .isCloseTo((STATIONS - 1) / (double) (STATIONS + 1), within(1e-9));
+                .as(
+                        "networked: %d stations and 1 molding machine of %d production equipment",
+                        STATIONS - 1, STATIONS + 2)
+                .isCloseTo(STATIONS / (double) (STATIONS + 2), within(1e-9));
     }
 
     private static void sleepUntil(Instant t) throws InterruptedException {

@@ -1,9 +1,8 @@
-package io.floorlink.edge.connector.opcua;
+package io.floorlink.edge.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.floorlink.edge.config.ConnectorConfig;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.YamlConfig;
 import java.io.IOException;
@@ -16,17 +15,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden cases {@code src/test/resources/testcases/opcua-config-*}: an {@code edge.yaml} with one mistake and the
- * exact error a user must see ({@code expected-error.txt}: file, line, column, field path, device/point, fix).
+ * Golden cases {@code src/test/resources/testcases/<protocol>-config-*} of every connector: an {@code edge.yaml}
+ * with one mistake and the exact error a user must see ({@code expected-error.txt}: file, line, column, field
+ * path, device/point, fix).
  */
-class OpcUaConfigGoldenTest {
+class ConnectorConfigGoldenTest {
     private static final Path CASES = Path.of("src/test/resources/testcases");
 
     record Snippet(List<ConnectorConfig> connectors) {}
 
     static Stream<Path> cases() throws IOException {
         try (Stream<Path> dirs = Files.list(CASES)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("opcua-config-")).sorted().toList().stream();
+            return dirs.filter(d -> d.getFileName().toString().matches("[a-z]+-config-.+")).sorted().toList().stream();
         }
     }
 

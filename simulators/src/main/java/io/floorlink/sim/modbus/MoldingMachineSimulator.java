@@ -1,12 +1,15 @@
 package io.floorlink.sim.modbus;
 
+import io.floorlink.sim.scenario.FaultParams;
 import io.floorlink.sim.scenario.Scenario;
 import io.floorlink.sim.scenario.ScenarioRunner;
 import io.floorlink.sim.scenario.ScenarioTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -101,6 +104,39 @@ public final class MoldingMachineSimulator implements ScenarioTarget, AutoClosea
     @Override
     public void setStationPower(String stationId, boolean on) {
         endpoint(stationId).setRefuseConnections(!on);
+    }
+
+    /**
+     * Scenario faults: {@code drop_connections}; {@code exception} with {@code from}, {@code to} (addresses) and
+     * {@code code} (Modbus exception code) until cleared; {@code slow} with {@code delay} until cleared; {@code
+     * freeze} (values stop changing) until cleared; {@code counter_reset}.
+     */
+    @Override
+    public Set<String> faults() {
+        return Set.of("drop_connections", "exception", "slow", "freeze", "counter_reset");
+    }
+
+    @Override
+    public void fault(String stationId, String fault, Map<String, String> params, boolean on) {
+        MachineEndpoint e = endpoint(stationId);
+        switch (fault) {
+            case "drop_connections" -> FaultParams.once(fault, on, e::dropConnections);
+            case "counter_reset" ->
+                FaultParams.once(fault, on, () -> e.machine().resetCounters());
+            case "exception" -> {
+                if (on) {
+                    e.setExceptionRange(
+                            FaultParams.integer(params, "from"),
+                            FaultParams.integer(params, "to"),
+                            FaultParams.integer(params, "code"));
+                } else {
+                    e.setExceptionRange(0, 0, 0);
+                }
+            }
+            case "slow" -> e.setResponseDelay(on ? FaultParams.duration(params, "delay") : Duration.ZERO);
+            case "freeze" -> e.machine().setFrozen(on);
+            default -> ScenarioTarget.super.fault(stationId, fault, params, on);
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import io.floorlink.sim.scenario.FaultParams;
 import io.floorlink.sim.scenario.ScenarioRunner;
 import io.floorlink.sim.scenario.ScenarioTarget;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -158,6 +160,32 @@ public final class AssemblyLineSimulator implements ScenarioTarget, AutoCloseabl
         } else {
             s.powered = false;
             s.dropWithWill();
+        }
+    }
+
+    /**
+     * Scenario faults: {@code silent} (data stops, the connection stays) until cleared; {@code malformed} with
+     * {@code count} truncated JSON messages; {@code clock_skew} with {@code skew} (e.g. {@code -5m}) until cleared;
+     * {@code burst} with {@code count} messages back to back.
+     */
+    @Override
+    public Set<String> faults() {
+        return Set.of("silent", "malformed", "clock_skew", "burst");
+    }
+
+    @Override
+    public void fault(String stationId, String fault, Map<String, String> params, boolean on) {
+        switch (fault) {
+            case "silent" -> setSilent(stationId, on);
+            case "clock_skew" -> setClockSkew(stationId, on ? FaultParams.duration(params, "skew") : Duration.ZERO);
+            case "malformed" ->
+                FaultParams.once(fault, on, () -> {
+                    for (int i = 0; i < FaultParams.integer(params, "count"); i++) {
+                        publishMalformed(stationId);
+                    }
+                });
+            case "burst" -> FaultParams.once(fault, on, () -> burst(stationId, FaultParams.integer(params, "count")));
+            default -> ScenarioTarget.super.fault(stationId, fault, params, on);
         }
     }
 

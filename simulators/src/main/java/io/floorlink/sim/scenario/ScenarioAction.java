@@ -13,7 +13,14 @@ public enum ScenarioAction {
     /** Shuts the simulator's server (or client connection) down; the plant keeps its state. */
     SERVER_STOP("server_stop", false),
     /** Starts the server again on the same address and port. */
-    SERVER_START("server_start", false);
+    SERVER_START("server_start", false),
+    /**
+     * Starts a simulator-specific fault on one station, named by the event's {@code fault} key with its parameters
+     * as further keys (e.g. {@code fault: exception, from: 100, to: 110, code: 2}).
+     */
+    FAULT("fault", true),
+    /** Ends a fault started by {@link #FAULT} on one station. */
+    CLEAR("clear", true);
 
     private final String yamlName;
     private final boolean needsStation;

@@ -1,6 +1,7 @@
 package io.floorlink.sim.scenario;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,11 @@ import java.util.Objects;
  * @param action what happens
  * @param station the station acted on; required for station actions, null for server actions
  * @param line the 1-based line of the event in its scenario file, or 0 when the event was built in code
+ * @param fault the fault of a {@code fault} or {@code clear} event, otherwise null
+ * @param params the fault's parameters as written (key to text), never null
  */
-public record ScenarioEvent(Duration at, ScenarioAction action, String station, int line) {
+public record ScenarioEvent(
+        Duration at, ScenarioAction action, String station, int line, String fault, Map<String, String> params) {
 
     /** Validates the event; throws {@link IllegalArgumentException} naming the bad field. */
     public ScenarioEvent {
@@ -26,6 +30,25 @@ public record ScenarioEvent(Duration at, ScenarioAction action, String station, 
         if (!action.needsStation() && station != null) {
             throw new IllegalArgumentException("station: not allowed for action " + action.yamlName());
         }
+        boolean faulty = action == ScenarioAction.FAULT || action == ScenarioAction.CLEAR;
+        if (faulty && (fault == null || fault.isBlank())) {
+            throw new IllegalArgumentException("fault: required for action " + action.yamlName());
+        }
+        if (!faulty && fault != null) {
+            throw new IllegalArgumentException("fault: not allowed for action " + action.yamlName());
+        }
+        params = params == null ? Map.of() : Map.copyOf(params);
+    }
+
+    /** An event without a fault. */
+    public ScenarioEvent(Duration at, ScenarioAction action, String station, int line) {
+        this(at, action, station, line, null, Map.of());
+    }
+
+    /** A fault (or clear) event built in code. */
+    public static ScenarioEvent fault(
+            Duration at, ScenarioAction action, String station, String fault, Map<String, String> params) {
+        return new ScenarioEvent(at, action, station, 0, fault, params);
     }
 
     /** A station event built in code. */

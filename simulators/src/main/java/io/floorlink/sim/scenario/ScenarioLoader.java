@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,7 +33,7 @@ import java.util.Set;
 public final class ScenarioLoader {
 
     private static final YAMLFactory YAML = YAMLFactory.builder().build();
-    private static final Set<String> EVENT_FIELDS = Set.of("at", "station", "action");
+    private static final Set<String> EVENT_FIELDS = Set.of("at", "station", "action", "fault");
 
     private ScenarioLoader() {}
 
@@ -140,13 +142,15 @@ public final class ScenarioLoader {
             ScenarioAction action = null;
             String station = null;
             int stationLine = eventLine;
+            String fault = null;
+            // Keys beyond the event's own are a fault's parameters; for any other action they are unknown keys.
+            Map<String, String> params = new LinkedHashMap<>();
+            String firstParam = null;
+            int firstParamLine = 0;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 String field = path + "." + key;
                 int keyLine = line();
-                if (!EVENT_FIELDS.contains(key)) {
-                    throw ScenarioException.at(source, keyLine, field, "unknown key; expected at, station or action");
-                }
                 if (!seen.add(key)) {
                     throw ScenarioException.at(source, keyLine, field, "given twice");
                 }
@@ -155,6 +159,14 @@ public final class ScenarioLoader {
                     throw error(field, "expected a single value");
                 }
                 String text = parser.getText();
+                if (!EVENT_FIELDS.contains(key)) {
+                    if (firstParam == null) {
+                        firstParam = key;
+                        firstParamLine = keyLine;
+                    }
+                    params.put(key, text);
+                    continue;
+                }
                 switch (key) {
                     case "at" -> {
                         try {
@@ -169,11 +181,28 @@ public final class ScenarioLoader {
                                         field,
                                         "unknown action '" + text + "'; expected one of "
                                                 + ScenarioAction.yamlNames()));
+                    case "fault" -> fault = text;
                     default -> {
                         station = text;
                         stationLine = line();
                     }
                 }
+            }
+            boolean faulty = action == ScenarioAction.FAULT || action == ScenarioAction.CLEAR;
+            if (firstParam != null && !faulty) {
+                throw ScenarioException.at(
+                        source,
+                        firstParamLine,
+                        path + "." + firstParam,
+                        "unknown key; expected at, station or action (fault parameters only go with fault or clear)");
+            }
+            if (faulty && fault == null) {
+                throw ScenarioException.at(
+                        source, eventLine, path + ".fault", "missing; action " + action.yamlName() + " names a fault");
+            }
+            if (!faulty && fault != null) {
+                throw ScenarioException.at(
+                        source, eventLine, path + ".fault", "only allowed for the actions fault and clear");
             }
             if (at == null) {
                 throw ScenarioException.at(source, eventLine, path + ".at", "missing");
@@ -192,7 +221,7 @@ public final class ScenarioLoader {
                         path + ".station",
                         "not allowed for action " + action.yamlName() + ", which acts on the whole server");
             }
-            return new ScenarioEvent(at, action, station, eventLine);
+            return new ScenarioEvent(at, action, station, eventLine, fault, params);
         }
 
         private int line() {

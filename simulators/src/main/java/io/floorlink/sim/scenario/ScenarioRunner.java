@@ -41,10 +41,21 @@ public final class ScenarioRunner implements AutoCloseable {
      * @param scenario the events
      * @param target the plant to act on
      * @return the running scenario; close it to cancel the events not yet played
+     * @throws ScenarioException naming the line of a fault the target does not have, before anything is played
      */
     public static ScenarioRunner start(Scenario scenario, ScenarioTarget target) {
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(target, "target");
+        for (ScenarioEvent e : scenario.events()) {
+            if (e.fault() != null && !target.faults().contains(e.fault())) {
+                throw ScenarioException.at(
+                        scenario.source(),
+                        e.line(),
+                        "fault",
+                        "unknown fault '" + e.fault() + "' for this simulator; expected one of "
+                                + String.join(", ", new java.util.TreeSet<>(target.faults())));
+            }
+        }
         ScenarioRunner runner = new ScenarioRunner(scenario, target);
         runner.schedule();
         return runner;
@@ -75,6 +86,8 @@ public final class ScenarioRunner implements AutoCloseable {
                 case POWER_ON -> target.setStationPower(event.station(), true);
                 case SERVER_STOP -> target.stopServer();
                 case SERVER_START -> target.startServer();
+                case FAULT -> target.fault(event.station(), event.fault(), event.params(), true);
+                case CLEAR -> target.fault(event.station(), event.fault(), event.params(), false);
             }
         } catch (RuntimeException e) {
             log.warn(

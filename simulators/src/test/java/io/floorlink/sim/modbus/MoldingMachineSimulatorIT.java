@@ -2,12 +2,16 @@ package io.floorlink.sim.modbus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.digitalpetri.modbus.client.ModbusTcpClient;
 import com.digitalpetri.modbus.exceptions.ModbusResponseException;
 import com.digitalpetri.modbus.pdu.ReadCoilsRequest;
 import com.digitalpetri.modbus.pdu.ReadHoldingRegistersRequest;
 import com.digitalpetri.modbus.tcp.client.NettyTcpClientTransport;
+import io.floorlink.sim.scenario.Scenario;
+import io.floorlink.sim.scenario.ScenarioException;
+import io.floorlink.sim.scenario.ScenarioLoader;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +64,52 @@ class MoldingMachineSimulatorIT {
                 swapped.disconnect();
             }
         }
+    }
+
+    @Test
+    void scenarioFileFaultsAreAppliedAndCleared() throws Exception {
+        Scenario scenario = ScenarioLoader.parse("faults.yaml", """
+                events:
+                  - { at: 0s, station: IMM-01, action: fault, fault: exception, from: 100, to: 109, code: 2 }
+                  - { at: 0s, station: IMM-01, action: fault, fault: freeze }
+                  - { at: 1500ms, station: IMM-01, action: clear, fault: exception }
+                """);
+        try (var sim = MoldingMachineSimulator.start(new MoldingMachineSimulator.Options(
+                "127.0.0.1", 0, 1, List.of(WordOrder.ABCD), 7, Duration.ofMillis(50), scenario))) {
+            ModbusTcpClient client = client(sim.endpoint("IMM-01"));
+            try {
+                await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThatThrownBy(
+                                () -> client.readHoldingRegisters(1, new ReadHoldingRegistersRequest(100, 2)))
+                        .isInstanceOfSatisfying(ModbusResponseException.class, x -> assertThat(x.getExceptionCode())
+                                .isEqualTo(2)));
+                long frozen = sim.endpoint("IMM-01").machine().cycles();
+                Thread.sleep(300);
+                assertThat(sim.endpoint("IMM-01").machine().cycles())
+                        .as("frozen")
+                        .isEqualTo(frozen);
+                await().atMost(Duration.ofSeconds(4)).ignoreExceptions().untilAsserted(() -> assertThat(
+                                client.readHoldingRegisters(1, new ReadHoldingRegistersRequest(100, 2))
+                                        .registers())
+                        .hasSize(4));
+            } finally {
+                client.disconnect();
+            }
+        }
+    }
+
+    @Test
+    void aFaultTheSimulatorDoesNotHaveIsRejectedWithItsLineBeforeAnythingRuns() {
+        Scenario scenario = ScenarioLoader.parse("faults.yaml", """
+                events:
+                  - { at: 1s, station: IMM-01, action: fault, fault: slow, delay: 200ms }
+                  - { at: 2s, station: IMM-01, action: fault, fault: clock_skew, skew: 5m }
+                """);
+        assertThatThrownBy(() -> MoldingMachineSimulator.start(new MoldingMachineSimulator.Options(
+                        "127.0.0.1", 0, 1, List.of(WordOrder.ABCD), 7, Duration.ofMillis(50), scenario)))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessageContaining("faults.yaml line 3")
+                .hasMessageContaining("clock_skew")
+                .hasMessageContaining("exception");
     }
 
     @Test

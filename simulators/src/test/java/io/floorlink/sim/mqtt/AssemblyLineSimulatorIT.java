@@ -10,6 +10,8 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import io.floorlink.sim.scenario.Scenario;
+import io.floorlink.sim.scenario.ScenarioLoader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -134,5 +136,31 @@ class AssemblyLineSimulatorIT {
         sim.burst("ST-02", 20);
         await().atMost(WAIT).until(() -> received.size() >= before + 21);
         assertThat(dataOf("ST-02")).contains((JsonNode) null);
+    }
+
+    @Test
+    void scenarioFileFaultsSilenceSkewAndBurstStations() throws Exception {
+        Scenario scenario = ScenarioLoader.parse("faults.yaml", """
+                events:
+                  - { at: 0s, station: ST-01, action: fault, fault: silent }
+                  - { at: 0s, station: ST-02, action: fault, fault: clock_skew, skew: -5m }
+                  - { at: 1s, station: ST-02, action: fault, fault: burst, count: 30 }
+                  - { at: 2s, station: ST-01, action: clear, fault: silent }
+                """);
+        long started = System.currentTimeMillis();
+        sim = AssemblyLineSimulator.start(AssemblyLineOptions.defaults(url)
+                .withStations(2)
+                .withPrefix(prefix)
+                .withInterval(Duration.ofMillis(200))
+                .withScenario(scenario));
+
+        await().atMost(WAIT).until(() -> dataOf("ST-02").size() >= 30);
+        long now = System.currentTimeMillis();
+        assertThat(dataOf("ST-02").get(dataOf("ST-02").size() - 1).get("ts").asLong())
+                .isBetween(now - 310_000, now - 290_000);
+        await().atMost(WAIT).until(() -> dataOf("ST-01").size() >= 3);
+        assertThat(dataOf("ST-01").get(0).get("ts").asLong())
+                .as("ST-01 is silent until the clear at 2 s")
+                .isGreaterThanOrEqualTo(started + 1_900);
     }
 }

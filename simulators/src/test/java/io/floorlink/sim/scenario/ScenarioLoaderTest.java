@@ -82,4 +82,30 @@ class ScenarioLoaderTest {
         return Path.of(
                 ScenarioLoaderTest.class.getResource("/testcases/" + name).toURI());
     }
+
+    @Test
+    void faultEventsCarryTheirNameAndParametersOtherActionsRejectExtraKeys() {
+        Scenario s = ScenarioLoader.parse("f.yaml", """
+                events:
+                  - { at: 1s, station: IMM-01, action: fault, fault: exception, from: 100, to: 109, code: 2 }
+                  - { at: 2s, station: IMM-01, action: clear, fault: exception }
+                """);
+        assertThat(s.events().get(0).fault()).isEqualTo("exception");
+        assertThat(s.events().get(0).params()).containsEntry("from", "100").containsEntry("code", "2");
+        assertThat(s.events().get(1).action()).isEqualTo(ScenarioAction.CLEAR);
+
+        assertThatThrownBy(() -> ScenarioLoader.parse(
+                        "f.yaml", "events:\n  - { at: 1s, station: IMM-01, action: power_off, code: 2 }\n"))
+                .hasMessageContaining("f.yaml line 2")
+                .hasMessageContaining("events[0].code")
+                .hasMessageContaining("unknown key");
+        assertThatThrownBy(() ->
+                        ScenarioLoader.parse("f.yaml", "events:\n  - { at: 1s, station: IMM-01, action: fault }\n"))
+                .hasMessageContaining("events[0].fault")
+                .hasMessageContaining("missing");
+        assertThatThrownBy(() ->
+                        ScenarioLoader.parse("f.yaml", "events:\n  - { at: 1s, action: server_stop, fault: slow }\n"))
+                .hasMessageContaining("events[0].fault")
+                .hasMessageContaining("only allowed");
+    }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         name = "floorlink-demo",
         mixinStandardHelpOptions = true,
         versionProvider = DemoMain.Version.class,
-        description = "Runs a simulated sewing line, an edge agent, the gateway and the collector in one JVM.")
+        description =
+                "Runs a simulated sewing line and molding hall, an edge agent, the gateway and the collector in one JVM.")
 public final class DemoMain implements Callable<Integer> {
 
     @Option(
@@ -68,6 +69,12 @@ public final class DemoMain implements Callable<Integer> {
                 demo.url());
         out.printf(
                 "  simulated sewing line: %s (%d stations)%n", demo.simulator().endpointUrl(), stations);
+        out.printf(
+                "  simulated molding hall: %d Modbus TCP machines on 127.0.0.1 ports %s%n",
+                demo.molding().machineIds().size(),
+                demo.molding().endpoints().stream()
+                        .map(e -> String.valueOf(e.port()))
+                        .collect(java.util.stream.Collectors.joining(", ")));
         out.printf(
                 "  MQTT broker (Sparkplug B): %s%n", demo.collector().gateway().mqttUrl());
         out.printf("  indicators: %s/api/v1/indicators%n", demo.url());

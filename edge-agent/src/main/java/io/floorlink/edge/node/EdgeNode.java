@@ -94,6 +94,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private final String node;
     private final EdgeConfig.Uplink uplink;
     private final long healthIntervalNanos;
+    /** Longest time an unchanged good value goes unpublished; below a minute so every minute rollup sees it. */
+    static final long REFRESH_INTERVAL_MS = 50_000;
+
+    private long refreshIntervalMs = REFRESH_INTERVAL_MS;
+
     private final long batchIntervalNanos;
     private final int batchMaxMetrics;
     private final int maxQueuedSamples;
@@ -658,6 +663,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 m = Metrics.metric(ps.spec.id(), ps.spec.type(), null);
             }
             m.setTimestamp(ps.lastSourceMillis > 0 ? ps.lastSourceMillis : now);
+            ps.lastPublishedMillis = now;
             Map<String, Object> props = new LinkedHashMap<>();
             props.put(MetricNames.PROP_CATEGORY, ps.spec.category().wireName());
             props.put(MetricNames.PROP_UNIT, ps.spec.unit());
@@ -731,6 +737,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     private void onSamples(List<PointSample> samples) {
+        long publishedAt = System.currentTimeMillis();
         for (PointSample s : samples) {
             DeviceState d = devices.get(s.deviceId());
             if (d == null) {
@@ -779,6 +786,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 m.setProperties(BAD_PROPS);
             }
             d.pending.add(m.build());
+            ps.lastPublishedMillis = publishedAt;
             if (d.pending.size() >= batchMaxMetrics) {
                 flush(d, false);
             }
@@ -810,6 +818,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         }
     }
 
+    /** Shortens the refresh of unchanged values, for tests; call before {@link #start()}. */
+    void refreshInterval(Duration interval) {
+        this.refreshIntervalMs = interval.toMillis();
+    }
+
     private void flush(DeviceState d, boolean withHealth) {
         long now = System.currentTimeMillis();
         Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(nextSeq());
@@ -817,12 +830,37 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         p.addAllMetrics(d.pending);
         d.pending.clear();
         if (withHealth) {
+            samples += addRefresh(p, d, now, refreshIntervalMs);
             addHealth(p, d, true, now);
         }
         publish(topic(d, MessageType.DDATA), p.build(), MessageType.DDATA, samples, MqttQos.AT_MOST_ONCE);
         if (withHealth) {
             metrics.healthPublished();
         }
+    }
+
+    /**
+     * Report by exception hides "still the same good value" behind "no data": a point that never changes would
+     * have no sample in any window after its DBIRTH, and the collector would call it uncovered. So an unchanged good
+     * value is published again, stamped now, once per {@link #REFRESH_INTERVAL_MS}: every minute rollup of a live
+     * point then holds a sample.
+     */
+    private static int addRefresh(Payload.Builder p, DeviceState d, long now, long refreshMs) {
+        int added = 0;
+        for (PointState ps : d.points.values()) {
+            if (ps.lastValue == null || ps.lastQuality != Quality.GOOD || now - ps.lastPublishedMillis < refreshMs) {
+                continue;
+            }
+            try {
+                p.addMetrics(Metrics.metric(ps.spec.id(), ps.spec.type(), ps.lastValue)
+                        .setTimestamp(now));
+                ps.lastPublishedMillis = now;
+                added++;
+            } catch (SparkplugException e) {
+                ps.lastPublishedMillis = now;
+            }
+        }
+        return added;
     }
 
     private static void addHealth(Payload.Builder p, DeviceState d, boolean connectedNow, long now) {
@@ -961,6 +999,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         Object lastValue;
         Quality lastQuality = Quality.GOOD;
         long lastSourceMillis;
+        // Wall-clock time this point's value was last put on the wire (DBIRTH, change or refresh).
+        long lastPublishedMillis;
 
         PointState(PointSpec spec) {
             this.spec = spec;

@@ -223,6 +223,29 @@ class EdgeNodeIT {
     }
 
     @Test
+    void anUnchangedGoodValueIsPublishedAgainAtTheRefreshIntervalButABadOneIsNot() {
+        EdgeNode n = node(broker.url(), null, Duration.ofMillis(300), 1000);
+        n.refreshInterval(Duration.ofSeconds(1));
+        TestConnector c = startWithDevice(n);
+        recorder.await(r -> r.type() == MessageType.DBIRTH);
+        Instant t = Instant.now();
+        c.sample(sample("motor_speed", 4200.0, Quality.GOOD, t));
+        c.sample(sample("run_state", 2, Quality.BAD, t));
+        recorder.await(
+                r -> r.type() == MessageType.DDATA && r.metric("motor_speed").isPresent());
+        recorder.clear();
+
+        Received refresh = recorder.await(
+                r -> r.type() == MessageType.DDATA && r.metric("motor_speed").isPresent());
+        Metric speed = refresh.metric("motor_speed").orElseThrow();
+        assertThat(Metrics.value(speed, DataType.DOUBLE)).isEqualTo(4200.0);
+        assertThat(speed.getTimestamp()).as("stamped when re-published").isGreaterThan(t.toEpochMilli() + 500);
+        assertThat(recorder.of(MessageType.DDATA, DEV))
+                .as("a bad value is not refreshed")
+                .allSatisfy(r -> assertThat(r.metric("run_state")).isEmpty());
+    }
+
+    @Test
     void seqWrapsFrom255To0() {
         EdgeNode n = node(broker.url(), null, Duration.ofSeconds(10), 1);
         TestConnector c = startWithDevice(n);

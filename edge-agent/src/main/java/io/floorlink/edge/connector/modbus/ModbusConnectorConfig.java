@@ -7,10 +7,10 @@ import io.floorlink.edge.config.Reconnect;
 import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MetricNames;
+import io.floorlink.sparkplug.config.ConfigEnums;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -97,17 +97,12 @@ public record ModbusConnectorConfig(
 
         @JsonCreator
         public static Addressing parse(String text) {
-            for (Addressing a : values()) {
-                if (a.wireName().equals(text.trim().toLowerCase(Locale.ROOT))) {
-                    return a;
-                }
-            }
-            throw new IllegalArgumentException("unknown addressing '" + text + "' (allowed: zero_based, one_based)");
+            return ConfigEnums.parse(Addressing.class, text, "addressing");
         }
 
         @JsonValue
         public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
+            return ConfigEnums.name(this);
         }
     }
 

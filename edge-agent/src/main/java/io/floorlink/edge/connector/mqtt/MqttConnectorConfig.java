@@ -13,6 +13,7 @@ import io.floorlink.edge.config.Reconnect;
 import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MetricNames;
+import io.floorlink.sparkplug.config.ConfigEnums;
 import java.io.IOException;
 import java.net.URI;
 import java.time.DateTimeException;
@@ -290,18 +291,12 @@ public record MqttConnectorConfig(
 
         @JsonCreator
         public static TimeFormat parse(String text) {
-            for (TimeFormat f : values()) {
-                if (f.wireName().equalsIgnoreCase(text.trim())) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException(
-                    "unknown timestamp format '" + text + "' (allowed: auto, epoch_s, epoch_ms, iso)");
+            return ConfigEnums.parse(TimeFormat.class, text, "timestamp format");
         }
 
         @JsonValue
         public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
+            return ConfigEnums.name(this);
         }
     }
 

@@ -7,11 +7,11 @@ import io.floorlink.edge.config.Reconnect;
 import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MetricNames;
+import io.floorlink.sparkplug.config.ConfigEnums;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
@@ -80,19 +80,13 @@ public record OpcUaConnectorConfig(
 
         @JsonCreator
         public static SecurityMode parse(String text) {
-            for (SecurityMode m : values()) {
-                if (m.wireName().equalsIgnoreCase(text.trim())) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException(
-                    "unknown security mode '" + text + "' (allowed: none, sign, sign_and_encrypt)");
+            return ConfigEnums.parse(SecurityMode.class, text, "security mode");
         }
 
         /** The lowercase configuration name. */
         @JsonValue
         public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
+            return ConfigEnums.name(this);
         }
     }
 
@@ -187,17 +181,12 @@ public record OpcUaConnectorConfig(
 
         @JsonCreator
         public static PointMode parse(String text) {
-            for (PointMode m : values()) {
-                if (m.name().equalsIgnoreCase(text.trim())) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("unknown point mode '" + text + "' (allowed: subscribe, poll)");
+            return ConfigEnums.parse(PointMode.class, text, "point mode");
         }
 
         @JsonValue
         public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
+            return ConfigEnums.name(this);
         }
     }
 

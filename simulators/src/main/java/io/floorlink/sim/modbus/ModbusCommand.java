@@ -1,5 +1,6 @@
 package io.floorlink.sim.modbus;
 
+import io.floorlink.sim.SimulatorCommand;
 import io.floorlink.sim.scenario.DurationText;
 import io.floorlink.sim.scenario.Scenario;
 import io.floorlink.sim.scenario.ScenarioException;
@@ -10,14 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code modbus}: runs a hall of {@link MoldingMachineSimulator} machines until Ctrl-C, printing their endpoints. */
 @Command(
@@ -27,10 +23,7 @@ import picocli.CommandLine.Spec;
             "Modbus TCP injection-molding machines (one endpoint per machine, any unit id; a test tool).",
             "Register map: see io/floorlink/sim/modbus/README.md."
         })
-public final class ModbusCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
+public final class ModbusCommand extends SimulatorCommand<MoldingMachineSimulator.Options, MoldingMachineSimulator> {
 
     @Option(names = "--machines", defaultValue = "20", description = "Number of machines (default ${DEFAULT-VALUE}).")
     private int machines;
@@ -67,59 +60,32 @@ public final class ModbusCommand implements Callable<Integer> {
             description = "Scenario YAML; stations are machine ids (IMM-01...).")
     private Path scenarioFile;
 
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-
-    /** Makes a running {@link #call()} stop the machines and return 0. Does not block. */
-    public void requestStop() {
-        stopRequested.countDown();
+    @Override
+    protected String name() {
+        return "modbus";
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        MoldingMachineSimulator.Options options;
-        try {
-            options = options();
-        } catch (IllegalArgumentException | IOException e) {
-            err.println("modbus: " + e.getMessage());
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
-        }
-        MoldingMachineSimulator sim;
-        try {
-            sim = MoldingMachineSimulator.start(options);
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            err.println("modbus: cannot start the machines: " + e.getMessage());
-            err.flush();
-            return CommandLine.ExitCode.SOFTWARE;
-        }
-        Thread hook = new Thread(stopRequested::countDown, "floorlink-sim-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            for (MachineEndpoint e : sim.endpoints()) {
-                out.println(e.machine().name() + " modbus-tcp://" + e.host() + ":" + e.port() + " byte order "
-                        + e.machine().order());
-            }
-            out.println("Press Ctrl-C to stop.");
-            out.flush();
-            stopRequested.await();
-        } finally {
-            sim.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shutdownInProgress) {
-                // the JVM is exiting through the hook
-            }
-        }
-        out.println("Stopped.");
-        out.flush();
-        return CommandLine.ExitCode.OK;
+    protected MoldingMachineSimulator start(MoldingMachineSimulator.Options options) throws Exception {
+        return MoldingMachineSimulator.start(options);
     }
 
-    private MoldingMachineSimulator.Options options() throws IOException {
+    @Override
+    protected String startFailure() {
+        return "cannot start the machines";
+    }
+
+    @Override
+    protected void describe(
+            MoldingMachineSimulator.Options options, MoldingMachineSimulator simulator, PrintWriter out) {
+        for (MachineEndpoint e : simulator.endpoints()) {
+            out.println(e.machine().name() + " modbus-tcp://" + e.host() + ":" + e.port() + " byte order "
+                    + e.machine().order());
+        }
+    }
+
+    @Override
+    protected MoldingMachineSimulator.Options options() throws IOException {
         Duration step;
         try {
             step = DurationText.parse(tick);

@@ -1,5 +1,6 @@
 package io.floorlink.sim.mqtt;
 
+import io.floorlink.sim.SimulatorCommand;
 import io.floorlink.sim.scenario.DurationText;
 import io.floorlink.sim.scenario.Scenario;
 import io.floorlink.sim.scenario.ScenarioException;
@@ -12,14 +13,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mqtt}: runs an {@link AssemblyLineSimulator} against a broker until Ctrl-C (or {@link #requestStop()}). */
 @Command(
@@ -30,12 +25,9 @@ import picocli.CommandLine.Spec;
             "with a retained status 'online' and a last will 'offline' on <prefix>/ST-nn/status.",
             "The password, if any, is read from the environment variable FLOORLINK_SIM_MQTT_PASSWORD."
         })
-public final class MqttCommand implements Callable<Integer> {
+public final class MqttCommand extends SimulatorCommand<AssemblyLineOptions, AssemblyLineSimulator> {
     /** Environment variable holding the broker password. */
     public static final String PASSWORD_ENV = "FLOORLINK_SIM_MQTT_PASSWORD";
-
-    @Spec
-    private CommandSpec spec;
 
     @Option(
             names = "--url",
@@ -79,68 +71,29 @@ public final class MqttCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "FILE", description = "Scenario YAML file of scripted events.")
     private Path scenarioFile;
 
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
-    /** Makes a running {@link #call()} close the simulator and return 0. Does not block. */
-    public void requestStop() {
-        stopRequested.countDown();
-    }
-
-    /**
-     * Starts the stations and blocks until stopped.
-     *
-     * @return 0 after a clean stop, 2 for bad options or scenario
-     */
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        AssemblyLineOptions options;
-        try {
-            options = options();
-        } catch (IllegalArgumentException e) {
-            err.println("mqtt: " + e.getMessage());
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
-        } catch (IOException e) {
-            err.println("mqtt: cannot read scenario " + scenarioFile + ": " + e.getMessage());
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
-        }
-        AssemblyLineSimulator simulator = AssemblyLineSimulator.start(options);
-        Thread hook = new Thread(
-                () -> {
-                    stopRequested.countDown();
-                    try {
-                        stopped.await(15, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                },
-                "floorlink-sim-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            out.println("MQTT assembly line (" + options.stations() + " stations) publishing to " + options.url()
-                    + " under " + options.prefix() + "/ST-nn/{data,status} every " + interval
-                    + ". Press Ctrl-C to stop.");
-            out.flush();
-            stopRequested.await();
-        } finally {
-            simulator.close();
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shutdownInProgress) {
-                // the JVM is exiting through the hook; nothing to remove
-            }
-        }
-        out.println("Stopped.");
-        out.flush();
-        return CommandLine.ExitCode.OK;
+    protected String name() {
+        return "mqtt";
     }
 
-    private AssemblyLineOptions options() throws IOException {
+    @Override
+    protected AssemblyLineSimulator start(AssemblyLineOptions options) throws Exception {
+        return AssemblyLineSimulator.start(options);
+    }
+
+    @Override
+    protected String startFailure() {
+        return "cannot start the stations";
+    }
+
+    @Override
+    protected void describe(AssemblyLineOptions options, AssemblyLineSimulator simulator, PrintWriter out) {
+        out.println("MQTT assembly line (" + options.stations() + " stations) publishing to " + options.url()
+                + " under " + options.prefix() + "/ST-nn/{data,status} every " + interval + ".");
+    }
+
+    @Override
+    protected AssemblyLineOptions options() throws IOException {
         Duration step;
         try {
             step = DurationText.parse(interval);

@@ -1,5 +1,6 @@
 package io.floorlink.sim.opcua;
 
+import io.floorlink.sim.SimulatorCommand;
 import io.floorlink.sim.scenario.DurationText;
 import io.floorlink.sim.scenario.Scenario;
 import io.floorlink.sim.scenario.ScenarioException;
@@ -8,14 +9,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code opcua}: runs a {@link SewingLineSimulator} until Ctrl-C (or {@link #requestStop()}), printing its endpoint
@@ -28,10 +23,7 @@ import picocli.CommandLine.Spec;
             "OPC UA sewing line simulator (security policy None, anonymous access: a test tool, not for production).",
             "Nodes: ns=2;s=<line>.SEW-nn.{RunState,StitchCount,TrimCount,Pieces,MotorSpeed,FaultCode}."
         })
-public final class OpcUaCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
+public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, SewingLineSimulator> {
 
     @Option(
             names = "--stations",
@@ -72,78 +64,30 @@ public final class OpcUaCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "FILE", description = "Scenario YAML file of scripted events.")
     private Path scenarioFile;
 
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
-    /** Makes a running {@link #call()} close the simulator and return 0. Does not block. */
-    public void requestStop() {
-        stopRequested.countDown();
-    }
-
-    /**
-     * Starts the simulator, prints its endpoint URL and blocks until stopped.
-     *
-     * @return 0 after a clean stop, 2 for bad options or scenario, 1 if the server cannot start
-     */
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        SewingLineOptions options;
-        try {
-            options = options();
-        } catch (IllegalArgumentException e) {
-            err.println("opcua: " + e.getMessage());
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
-        } catch (IOException e) {
-            err.println("opcua: cannot read scenario " + scenarioFile + ": " + e.getMessage());
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
-        }
-
-        SewingLineSimulator simulator;
-        try {
-            simulator = SewingLineSimulator.start(options);
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            err.println("opcua: cannot start the OPC UA server: " + e.getMessage());
-            err.flush();
-            return CommandLine.ExitCode.SOFTWARE;
-        }
-        Thread hook = new Thread(
-                () -> {
-                    stopRequested.countDown();
-                    try {
-                        stopped.await(15, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                },
-                "floorlink-sim-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            out.println("OPC UA sewing line " + options.line() + " (" + options.stations() + " stations) on "
-                    + simulator.endpointUrl());
-            out.println("Security policy None, anonymous access. Press Ctrl-C to stop.");
-            out.flush();
-            stopRequested.await();
-        } finally {
-            simulator.close();
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shutdownInProgress) {
-                // the JVM is exiting through the hook; nothing to remove
-            }
-        }
-        out.println("Stopped.");
-        out.flush();
-        return CommandLine.ExitCode.OK;
+    protected String name() {
+        return "opcua";
     }
 
-    private SewingLineOptions options() throws IOException {
+    @Override
+    protected SewingLineSimulator start(SewingLineOptions options) throws Exception {
+        return SewingLineSimulator.start(options);
+    }
+
+    @Override
+    protected String startFailure() {
+        return "cannot start the OPC UA server";
+    }
+
+    @Override
+    protected void describe(SewingLineOptions options, SewingLineSimulator simulator, PrintWriter out) {
+        out.println("OPC UA sewing line " + options.line() + " (" + options.stations() + " stations) on "
+                + simulator.endpointUrl());
+        out.println("Security policy None, anonymous access.");
+    }
+
+    @Override
+    protected SewingLineOptions options() throws IOException {
         Duration step;
         try {
             step = DurationText.parse(tick);

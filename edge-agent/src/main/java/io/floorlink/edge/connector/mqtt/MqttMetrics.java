@@ -1,21 +1,12 @@
 package io.floorlink.edge.connector.mqtt;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.floorlink.edge.connector.ConnectorMeters;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/**
- * Meters of one MQTT connector, all tagged {@code connector=<name>}. The connector counts into the fields;
- * {@link #bindTo} exposes them, {@link #unbind} removes them when the connector closes.
- */
-final class MqttMetrics implements MeterBinder {
+/** The meters of one MQTT connector; see {@link ConnectorMeters}. */
+final class MqttMetrics extends ConnectorMeters {
     final AtomicInteger connected = new AtomicInteger();
     final AtomicInteger devicesUp = new AtomicInteger();
     final LongAdder connectionsLost = new LongAdder();
@@ -28,54 +19,22 @@ final class MqttMetrics implements MeterBinder {
     final LongAdder downOffline = new LongAdder();
     final LongAdder downBroker = new LongAdder();
 
-    private final Tags tags;
-    private final List<Meter> meters = new ArrayList<>();
-    private MeterRegistry registry;
-
     MqttMetrics(String connector) {
-        this.tags = Tags.of("connector", connector);
+        super(connector);
     }
 
     @Override
-    public synchronized void bindTo(MeterRegistry registry) {
-        this.registry = registry;
-        gauge(registry, "floorlink.edge.mqtt.connected", "connections", connected, "1 while connected to the broker");
-        gauge(registry, "floorlink.edge.mqtt.devices.up", "devices", devicesUp, "devices currently up");
-        counter(registry, "floorlink.edge.mqtt.connections.lost", "connections", connectionsLost, Tags.empty());
-        counter(registry, "floorlink.edge.mqtt.messages", "messages", dataMessages, Tags.of("kind", "data"));
-        counter(registry, "floorlink.edge.mqtt.messages", "messages", statusMessages, Tags.of("kind", "status"));
-        counter(registry, "floorlink.edge.mqtt.messages.unknown_device", "messages", unknownDevice, Tags.empty());
-        counter(registry, "floorlink.edge.mqtt.reads", "reads", readsOk, Tags.of("outcome", "ok"));
-        counter(registry, "floorlink.edge.mqtt.reads", "reads", readsFailed, Tags.of("outcome", "failed"));
-        counter(registry, "floorlink.edge.mqtt.device.downs", "transitions", downSilence, Tags.of("reason", "silence"));
-        counter(registry, "floorlink.edge.mqtt.device.downs", "transitions", downOffline, Tags.of("reason", "offline"));
-        counter(
-                registry,
-                "floorlink.edge.mqtt.device.downs",
-                "transitions",
-                downBroker,
-                Tags.of("reason", "broker_lost"));
-    }
-
-    synchronized void unbind() {
-        if (registry != null) {
-            meters.forEach(registry::remove);
-            meters.clear();
-        }
-    }
-
-    private void gauge(MeterRegistry registry, String name, String unit, AtomicInteger value, String description) {
-        meters.add(Gauge.builder(name, value, AtomicInteger::get)
-                .baseUnit(unit)
-                .description(description)
-                .tags(tags)
-                .register(registry));
-    }
-
-    private void counter(MeterRegistry registry, String name, String unit, LongAdder value, Tags extra) {
-        meters.add(FunctionCounter.builder(name, value, LongAdder::sum)
-                .baseUnit(unit)
-                .tags(tags.and(extra))
-                .register(registry));
+    protected void register() {
+        gauge("floorlink.edge.mqtt.connected", "connections", connected, "1 while connected to the broker");
+        gauge("floorlink.edge.mqtt.devices.up", "devices", devicesUp, "devices currently up");
+        counter("floorlink.edge.mqtt.connections.lost", "connections", connectionsLost, Tags.empty());
+        counter("floorlink.edge.mqtt.messages", "messages", dataMessages, Tags.of("kind", "data"));
+        counter("floorlink.edge.mqtt.messages", "messages", statusMessages, Tags.of("kind", "status"));
+        counter("floorlink.edge.mqtt.messages.unknown_device", "messages", unknownDevice, Tags.empty());
+        counter("floorlink.edge.mqtt.reads", "reads", readsOk, Tags.of("outcome", "ok"));
+        counter("floorlink.edge.mqtt.reads", "reads", readsFailed, Tags.of("outcome", "failed"));
+        counter("floorlink.edge.mqtt.device.downs", "transitions", downSilence, Tags.of("reason", "silence"));
+        counter("floorlink.edge.mqtt.device.downs", "transitions", downOffline, Tags.of("reason", "offline"));
+        counter("floorlink.edge.mqtt.device.downs", "transitions", downBroker, Tags.of("reason", "broker_lost"));
     }
 }

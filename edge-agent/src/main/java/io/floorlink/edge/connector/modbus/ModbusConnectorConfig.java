@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.floorlink.edge.config.ConnectorConfig;
 import io.floorlink.edge.config.Reconnect;
+import io.floorlink.edge.point.PointChecks;
 import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
-import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.config.ConfigEnums;
 import java.time.Duration;
 import java.util.HashSet;
@@ -214,13 +214,7 @@ public record ModbusConnectorConfig(
             Double engLow,
             Double engHigh) {
         public Point {
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("points[].id: required");
-            }
-            String where = "point '" + id + "': ";
-            if (MetricNames.isHealthMetric(id)) {
-                throw new IllegalArgumentException(where + "id: must not start with " + MetricNames.HEALTH_PREFIX);
-            }
+            String where = PointChecks.id(id);
             if (address == null || address.isBlank()) {
                 throw new IllegalArgumentException(where + "address: required, e.g. \"holding:100\"");
             }
@@ -229,10 +223,7 @@ public record ModbusConnectorConfig(
                         + "type: required (bool, int16, uint16, int32, uint32, int64, uint64, float32, float64,"
                         + " string)");
             }
-            if (category == null) {
-                throw new IllegalArgumentException(
-                        where + "category: required (state, counter, process, quality, energy, alarm, safety)");
-            }
+            PointChecks.category(where, category);
             if (bit != null && (type != ValueType.BOOL || bit < 0 || bit > 15)) {
                 throw new IllegalArgumentException(where + "bit: only with type bool, 0..15");
             }
@@ -253,9 +244,7 @@ public record ModbusConnectorConfig(
             if (scale != null && (scale == 0 || !Double.isFinite(scale))) {
                 throw new IllegalArgumentException(where + "scale: must be a finite non-zero number");
             }
-            if (engLow != null && engHigh != null && engLow > engHigh) {
-                throw new IllegalArgumentException(where + "eng_low: must not be above eng_high");
-            }
+            PointChecks.range(where, engLow, engHigh);
         }
 
         /** Registers read for this point (0 for a coil or discrete input). */

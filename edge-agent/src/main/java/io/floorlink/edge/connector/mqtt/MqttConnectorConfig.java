@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import io.floorlink.edge.config.ConnectorConfig;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.config.Reconnect;
+import io.floorlink.edge.point.PointChecks;
 import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
-import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.config.ConfigEnums;
 import java.io.IOException;
 import java.net.URI;
@@ -341,13 +341,7 @@ public record MqttConnectorConfig(
             Double engLow,
             Double engHigh) {
         public Point {
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("points[].id: required");
-            }
-            String where = "point '" + id + "': ";
-            if (MetricNames.isHealthMetric(id)) {
-                throw new IllegalArgumentException(where + "id: must not start with " + MetricNames.HEALTH_PREFIX);
-            }
+            String where = PointChecks.id(id);
             if (pointer != null) {
                 checkPointer(where + "pointer", pointer);
             }
@@ -376,19 +370,14 @@ public record MqttConnectorConfig(
             if (type == DataType.DATETIME) {
                 throw new IllegalArgumentException(where + "type: datetime is not supported for values");
             }
-            if (category == null) {
-                throw new IllegalArgumentException(
-                        where + "category: required (state, counter, process, quality, energy, alarm, safety)");
-            }
+            PointChecks.category(where, category);
             if (interval == null) {
                 throw new IllegalArgumentException(where + "interval: required (the device's publish interval)");
             }
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException(where + "interval: must be positive");
             }
-            if (engLow != null && engHigh != null && engLow > engHigh) {
-                throw new IllegalArgumentException(where + "eng_low: must not be above eng_high");
-            }
+            PointChecks.range(where, engLow, engHigh);
         }
     }
 

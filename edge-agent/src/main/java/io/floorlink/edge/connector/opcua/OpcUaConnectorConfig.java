@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.floorlink.edge.config.ConnectorConfig;
 import io.floorlink.edge.config.Reconnect;
+import io.floorlink.edge.point.PointChecks;
 import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
-import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.config.ConfigEnums;
 import java.net.URI;
 import java.time.Duration;
@@ -217,30 +217,19 @@ public record OpcUaConnectorConfig(
             Integer queueSize,
             PointMode mode) {
         public Point {
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("points[].id: required");
-            }
-            String where = "point '" + id + "': ";
-            if (MetricNames.isHealthMetric(id)) {
-                throw new IllegalArgumentException(where + "id: must not start with " + MetricNames.HEALTH_PREFIX);
-            }
+            String where = PointChecks.id(id);
             if (node == null || node.isBlank()) {
                 throw new IllegalArgumentException(where + "node: required, e.g. \"ns=2;s=Line1.Station.Value\"");
             }
             checkNodeSyntax(where, node);
-            if (category == null) {
-                throw new IllegalArgumentException(
-                        where + "category: required (state, counter, process, quality, energy, alarm, safety)");
-            }
+            PointChecks.category(where, category);
             if (interval == null) {
                 throw new IllegalArgumentException(where + "interval: required, e.g. 1s");
             }
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException(where + "interval: must be positive");
             }
-            if (engLow != null && engHigh != null && engLow > engHigh) {
-                throw new IllegalArgumentException(where + "eng_low: must not be above eng_high");
-            }
+            PointChecks.range(where, engLow, engHigh);
             if (type == DataType.TEXT) {
                 type = DataType.STRING;
             }

@@ -35,6 +35,24 @@ public final class MetricNames {
      */
     public static final String PROP_QUALITY = "Quality";
 
+    /**
+     * NBIRTH metric: String identifying the edge agent's durable buffer (a random id created with the buffer's state
+     * and kept across restarts). The {@link #PROP_RID record ids} of a node are unique within one epoch; a host
+     * keeps its duplicate filter per (group, node, epoch).
+     */
+    public static final String BUFFER_EPOCH = "_buffer/epoch";
+    /**
+     * Sample property: UInt64 id of the durable-buffer record the metric was published from, unique and increasing
+     * per edge node within a {@link #BUFFER_EPOCH}. A record may be published more than once (at-least-once); a
+     * host counts a (node, epoch, rid) once.
+     */
+    public static final String PROP_RID = "rid";
+    /**
+     * Health property: Boolean, true when a historical {@code _health/reads_ok} or {@code _health/reads_failed}
+     * value is the increment since the device's previous buffered health record rather than a count since DBIRTH.
+     */
+    public static final String PROP_INCREMENT = "increment";
+
     private MetricNames() {}
 
     public static boolean isHealthMetric(String name) {

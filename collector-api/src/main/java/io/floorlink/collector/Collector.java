@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +25,10 @@ public final class Collector implements AutoCloseable {
     static final String NO_INVENTORY_CODE = "NONE";
 
     private final Gateway gateway;
-    private final Inventory inventory;
-    private final IndicatorService indicators;
     private final ApiServer api;
 
-    private Collector(Gateway gateway, Inventory inventory, IndicatorService indicators, ApiServer api) {
+    private Collector(Gateway gateway, ApiServer api) {
         this.gateway = gateway;
-        this.inventory = inventory;
-        this.indicators = indicators;
         this.api = api;
     }
 
@@ -59,7 +56,8 @@ public final class Collector implements AutoCloseable {
 
     /**
      * Like {@link #start(CollectorConfig, MeterRegistry)} with an inventory built in code; {@code
-     * config.inventory()} is ignored.
+     * config.inventory()} is not read, but an inventory accepted by {@code POST /api/v1/inventory} is written there
+     * when it is set.
      */
     public static Collector start(CollectorConfig config, Inventory inventory, MeterRegistry registry)
             throws Exception {
@@ -80,10 +78,18 @@ public final class Collector implements AutoCloseable {
         }
         Gateway gateway = Gateway.start(config.effectiveGateway(), meters);
         try {
-            IndicatorService indicators =
-                    new IndicatorService(gateway.dataSource(), inventory, config.thresholds(), Clock.systemUTC());
-            indicators.metrics().bindTo(meters);
-            ApiServer api = ApiServer.start(config.http(), indicators, prometheus, meters);
+            Function<Inventory, IndicatorService> services = inv -> {
+                IndicatorService s =
+                        new IndicatorService(gateway.dataSource(), inv, config.thresholds(), Clock.systemUTC());
+                s.metrics().bindTo(meters);
+                return s;
+            };
+            ApiServer api = ApiServer.start(
+                    config.http(),
+                    services.apply(inventory),
+                    prometheus,
+                    meters,
+                    new ApiServer.InventoryUpdates(config.inventory(), services));
             LOG.info(
                     "Collector up: http://{}:{}/ ({} equipment of {}), MQTT {}",
                     config.http().host(),
@@ -91,11 +97,16 @@ public final class Collector implements AutoCloseable {
                     inventory.equipment().size(),
                     inventory.enterprise().code(),
                     gateway.mqttUrl());
-            return new Collector(gateway, inventory, indicators, api);
+            return new Collector(gateway, api);
         } catch (Exception | Error e) {
             gateway.close();
             throw e;
         }
+    }
+
+    /** The HTTP server (its routes). */
+    public ApiServer api() {
+        return api;
     }
 
     /** The bound HTTP port. */
@@ -108,13 +119,17 @@ public final class Collector implements AutoCloseable {
         return gateway;
     }
 
+    /** The active inventory; {@code POST /api/v1/inventory} replaces it. */
     public Inventory inventory() {
-        return inventory;
+        return api.indicators().inventory();
     }
 
-    /** The indicator service, callable in-process; its methods block on the facts store. */
+    /**
+     * The indicator service of the active inventory, callable in-process; its methods block on the facts store.
+     * An inventory import replaces it: call this again rather than keeping the result.
+     */
     public IndicatorService indicators() {
-        return indicators;
+        return api.indicators();
     }
 
     /** Stops the HTTP server, then the gateway (which flushes its facts). Blocks until both have stopped. */

@@ -13,6 +13,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -22,8 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,19 +44,43 @@ public final class ApiServer implements AutoCloseable {
     static final Duration MAX_WINDOW = Duration.ofDays(400);
 
     private static final Duration STORE_WARNING_EVERY = Duration.ofMinutes(1);
+    /** Largest request body (an inventory upload); a 1,000-equipment XLSX is well under 1 MiB. */
+    private static final long MAX_UPLOAD_BYTES = 16L * 1024 * 1024;
+
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
 
     private final Javalin app;
-    private final IndicatorService service;
+    /** Replaced by an inventory import; handlers read it once per request. */
+    private volatile IndicatorService service;
+
+    private final InventoryEndpoint inventory;
     private final PrometheusMeterRegistry prometheus;
     private final ApiMetrics metrics = new ApiMetrics();
     private final AtomicLong lastStoreWarning = new AtomicLong();
     private final AtomicLong suppressedStoreWarnings = new AtomicLong();
 
-    private ApiServer(IndicatorService service, PrometheusMeterRegistry prometheus, HttpConfig http) {
+    private ApiServer(
+            IndicatorService service, PrometheusMeterRegistry prometheus, HttpConfig http, InventoryUpdates updates) {
         this.service = service;
         this.prometheus = prometheus;
+        this.inventory = new InventoryEndpoint(
+                updates == null ? null : http.adminToken(),
+                updates == null ? null : updates.file(),
+                () -> this.service.inventory(),
+                inv -> this.service = updates.rebuild().apply(inv));
         this.app = Javalin.create(cfg -> configure(cfg, http));
+    }
+
+    /**
+     * How {@code POST /api/v1/inventory} makes an imported inventory active.
+     *
+     * @param file the inventory YAML file an accepted import is written to (atomically); null keeps it in memory
+     * @param rebuild builds the indicator service for a new inventory, never null; called under the import lock
+     */
+    public record InventoryUpdates(Path file, Function<Inventory, IndicatorService> rebuild) {
+        public InventoryUpdates {
+            Objects.requireNonNull(rebuild, "rebuild");
+        }
     }
 
     /**
@@ -67,7 +94,23 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(
             HttpConfig http, IndicatorService service, PrometheusMeterRegistry prometheus, MeterRegistry registry) {
-        ApiServer server = new ApiServer(service, prometheus, http);
+        return start(http, service, prometheus, registry, null);
+    }
+
+    /**
+     * Like {@link #start(HttpConfig, IndicatorService, PrometheusMeterRegistry, MeterRegistry)}, with inventory
+     * imports: {@code POST /api/v1/inventory} is enabled when {@code updates} is given and {@code
+     * http.adminToken()} is set.
+     *
+     * @param updates how an imported inventory becomes active; null disables imports (403)
+     */
+    public static ApiServer start(
+            HttpConfig http,
+            IndicatorService service,
+            PrometheusMeterRegistry prometheus,
+            MeterRegistry registry,
+            InventoryUpdates updates) {
+        ApiServer server = new ApiServer(service, prometheus, http, updates);
         server.metrics.bindTo(registry);
         try {
             server.app.start();
@@ -82,6 +125,18 @@ public final class ApiServer implements AutoCloseable {
     /** The bound TCP port. */
     public int port() {
         return app.port();
+    }
+
+    /** The indicator service answering now; an inventory import replaces it. */
+    public IndicatorService indicators() {
+        return service;
+    }
+
+    /** The registered HTTP routes as {@code METHOD path}, e.g. {@code GET /api/v1/equipment}. */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+                .toList();
     }
 
     /** Stops the server; blocks until in-flight requests end. */
@@ -99,6 +154,7 @@ public final class ApiServer implements AutoCloseable {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+        cfg.http.maxRequestSize = MAX_UPLOAD_BYTES;
         cfg.staticFiles.add(sf -> {
             sf.hostedPath = "/";
             sf.directory = "/web";
@@ -111,7 +167,11 @@ public final class ApiServer implements AutoCloseable {
                 .result(prometheus.scrape()));
         cfg.routes.get("/api/v1/equipment", this::equipment);
         cfg.routes.get("/api/v1/indicators", this::indicators);
+        cfg.routes.get("/api/v1/equipment/{id}", this::oneEquipment);
         cfg.routes.get("/api/v1/equipment/{id}/indicators", this::equipmentIndicators);
+        cfg.routes.get("/api/v1/inventory", inventory::get);
+        cfg.routes.post("/api/v1/inventory", inventory::post);
+        cfg.routes.get("/api/v1/openapi.json", OpenApi::serve);
 
         cfg.routes.exception(BadParameterException.class, (e, ctx) -> ctx.status(400)
                 .json(new ApiError("bad_parameter", e.parameter(), e.getMessage())));
@@ -163,6 +223,10 @@ public final class ApiServer implements AutoCloseable {
 
     private void equipment(Context ctx) {
         Inventory inv = service.inventory();
+        if (CsvTable.wanted(ctx)) {
+            EquipmentView.table(inv).send(ctx, "equipment");
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("enterprise", inv.enterprise());
         body.put("sites", inv.sites());
@@ -171,6 +235,15 @@ public final class ApiServer implements AutoCloseable {
         body.put("count", list.size());
         body.put("equipment", list);
         ctx.json(body);
+    }
+
+    private void oneEquipment(Context ctx) {
+        Inventory inv = service.inventory();
+        String id = ctx.pathParam("id");
+        ctx.json(EquipmentView.of(
+                inv,
+                inv.equipment(id)
+                        .orElseThrow(() -> new NoSuchElementException("no equipment '" + id + "' in the inventory"))));
     }
 
     private void indicators(Context ctx) {

@@ -1,8 +1,10 @@
 package io.floorlink.collector.api;
 
+import io.floorlink.collector.calendar.ShiftCalendar;
 import io.floorlink.collector.inventory.Equipment;
 import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.PointRequirement;
+import io.floorlink.sparkplug.config.Durations;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,6 +22,7 @@ import java.util.List;
  * @param key key equipment (关键设备)
  * @param idealCycleTime ideal cycle time, nullable
  * @param points required points
+ * @param calendar id of the shift calendar that applies (nearest level wins), nullable
  */
 record EquipmentView(
         String id,
@@ -32,7 +35,8 @@ record EquipmentView(
         boolean digital,
         boolean key,
         Duration idealCycleTime,
-        List<PointRequirement> points) {
+        List<PointRequirement> points,
+        String calendar) {
 
     static EquipmentView of(Inventory inventory, Equipment e) {
         return new EquipmentView(
@@ -46,6 +50,43 @@ record EquipmentView(
                 e.digital(),
                 e.key(),
                 e.idealCycleTime(),
-                e.points());
+                e.points(),
+                inventory.calendarFor(e.id()).map(ShiftCalendar::id).orElse(null));
+    }
+
+    /** The equipment list as a CSV table, points written {@code id:category:interval} joined with {@code ;}. */
+    static CsvTable table(Inventory inventory) {
+        CsvTable t = new CsvTable(
+                "id",
+                "name",
+                "type",
+                "site",
+                "workshop",
+                "line",
+                "production",
+                "digital",
+                "key",
+                "ideal_cycle_time",
+                "calendar",
+                "points");
+        for (Equipment e : inventory.equipment()) {
+            EquipmentView v = of(inventory, e);
+            t.row(
+                    v.id(),
+                    v.name(),
+                    v.type(),
+                    v.site(),
+                    v.workshop(),
+                    v.line(),
+                    v.production(),
+                    v.digital(),
+                    v.key(),
+                    v.idealCycleTime(),
+                    v.calendar(),
+                    v.points().stream()
+                            .map(p -> p.id() + ":" + p.category().wireName() + ":" + Durations.format(p.interval()))
+                            .toList());
+        }
+        return t;
     }
 }

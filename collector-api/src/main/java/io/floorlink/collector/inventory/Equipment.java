@@ -17,6 +17,7 @@ import java.util.Set;
  * @param key key equipment (关键设备); null means false
  * @param idealCycleTime ideal cycle time for OEE performance; nullable
  * @param points required points, ids unique, never null (may be empty, e.g. for non-digital equipment)
+ * @param calendar id of its shift calendar; null inherits the line's
  */
 public record Equipment(
         String id,
@@ -27,7 +28,8 @@ public record Equipment(
         Boolean digital,
         Boolean key,
         Duration idealCycleTime,
-        List<PointRequirement> points) {
+        List<PointRequirement> points,
+        String calendar) {
 
     public Equipment {
         Ids.require("id", id);
@@ -56,11 +58,26 @@ public record Equipment(
                         + points.get(i).id() + "'");
             }
         }
+        calendar = Line.blankToNull(calendar);
+    }
+
+    /** All fields but the calendar (inherited from the line). */
+    public Equipment(
+            String id,
+            String name,
+            String type,
+            String line,
+            Boolean production,
+            Boolean digital,
+            Boolean key,
+            Duration idealCycleTime,
+            List<PointRequirement> points) {
+        this(id, name, type, line, production, digital, key, idealCycleTime, points, null);
     }
 
     /** Convenience constructor for code that builds inventories (demo, tests). */
     public Equipment(
             String id, String line, boolean production, boolean digital, boolean key, List<PointRequirement> points) {
-        this(id, null, null, line, production, digital, key, null, points);
+        this(id, null, null, line, production, digital, key, null, points, null);
     }
 }

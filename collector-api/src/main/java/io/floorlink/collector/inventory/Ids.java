@@ -2,13 +2,14 @@ package io.floorlink.collector.inventory;
 
 import java.util.regex.Pattern;
 
-/** Identifier rules shared by every inventory level; ids travel as Sparkplug ids and URL path segments. */
-final class Ids {
+/** Identifier rules shared by every inventory level and calendars; ids travel as Sparkplug ids and URL path segments. */
+public final class Ids {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private Ids() {}
 
-    static String require(String field, String id) {
+    /** Returns {@code id} if valid; otherwise throws {@link IllegalArgumentException} naming {@code field}. */
+    public static String require(String field, String id) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException(field + " is required");
         }

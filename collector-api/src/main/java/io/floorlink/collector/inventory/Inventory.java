@@ -1,5 +1,6 @@
 package io.floorlink.collector.inventory;
 
+import io.floorlink.collector.calendar.ShiftCalendar;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,8 +12,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The validated equipment inventory (台账): enterprise, sites > workshops > lines, equipment. Immutable and
- * thread-safe. Build one with {@link #of} or load one with {@link InventoryLoader}.
+ * The validated equipment inventory (台账): enterprise, sites > workshops > lines, equipment, and the shift
+ * calendars they reference. Immutable and thread-safe. Build one with {@link #of} or load one with {@link
+ * InventoryLoader} (YAML) or {@link TabularInventoryReader} (CSV, XLSX).
  */
 public final class Inventory {
     /** The scope naming the whole inventory. */
@@ -21,6 +23,7 @@ public final class Inventory {
     private final Enterprise enterprise;
     private final List<Site> sites;
     private final List<Equipment> equipment;
+    private final Map<String, ShiftCalendar> calendarById = new LinkedHashMap<>();
     private final Map<String, Site> siteById = new LinkedHashMap<>();
     private final Map<String, Workshop> workshopById = new LinkedHashMap<>();
     private final Map<String, Line> lineById = new LinkedHashMap<>();
@@ -28,22 +31,34 @@ public final class Inventory {
     private final Map<String, String> siteOfWorkshop = new LinkedHashMap<>();
     private final Map<String, String> workshopOfLine = new LinkedHashMap<>();
 
-    private Inventory(Enterprise enterprise, List<Site> sites, List<Equipment> equipment) {
+    private Inventory(
+            Enterprise enterprise, List<Site> sites, List<Equipment> equipment, List<ShiftCalendar> calendars) {
         this.enterprise = Objects.requireNonNull(enterprise, "enterprise is required");
         this.sites = sites == null ? List.of() : List.copyOf(sites);
         this.equipment = equipment == null ? List.of() : List.copyOf(equipment);
+        List<ShiftCalendar> cals = calendars == null ? List.of() : calendars;
+        for (int c = 0; c < cals.size(); c++) {
+            if (calendarById.putIfAbsent(cals.get(c).id(), cals.get(c)) != null) {
+                throw new InventoryException(
+                        "calendars[" + c + "].id",
+                        "duplicate calendar id '" + cals.get(c).id() + "'");
+            }
+        }
+        checkCalendar("enterprise.calendar", enterprise.calendar());
         for (int s = 0; s < this.sites.size(); s++) {
             Site site = this.sites.get(s);
             String sp = "sites[" + s + "]";
             if (siteById.putIfAbsent(site.id(), site) != null) {
                 throw new InventoryException(sp + ".id", "duplicate site id '" + site.id() + "'");
             }
+            checkCalendar(sp + ".calendar", site.calendar());
             for (int w = 0; w < site.workshops().size(); w++) {
                 Workshop ws = site.workshops().get(w);
                 String wp = sp + ".workshops[" + w + "]";
                 if (workshopById.putIfAbsent(ws.id(), ws) != null) {
                     throw new InventoryException(wp + ".id", "duplicate workshop id '" + ws.id() + "'");
                 }
+                checkCalendar(wp + ".calendar", ws.calendar());
                 siteOfWorkshop.put(ws.id(), site.id());
                 for (int l = 0; l < ws.lines().size(); l++) {
                     Line line = ws.lines().get(l);
@@ -51,6 +66,7 @@ public final class Inventory {
                         throw new InventoryException(
                                 wp + ".lines[" + l + "].id", "duplicate line id '" + line.id() + "'");
                     }
+                    checkCalendar(wp + ".lines[" + l + "].calendar", line.calendar());
                     workshopOfLine.put(line.id(), ws.id());
                 }
             }
@@ -68,6 +84,14 @@ public final class Inventory {
                         "equipment[" + i + "].line",
                         "unknown line '" + e.line() + "' (known lines: " + sample(lineById.keySet()) + ")");
             }
+            checkCalendar("equipment[" + i + "].calendar", e.calendar());
+        }
+    }
+
+    private void checkCalendar(String path, String id) {
+        if (id != null && !calendarById.containsKey(id)) {
+            throw new InventoryException(
+                    path, "unknown calendar '" + id + "' (calendars: " + sample(calendarById.keySet()) + ")");
         }
     }
 
@@ -77,12 +101,23 @@ public final class Inventory {
      * @throws InventoryException naming the field of a duplicate id or an unknown line
      */
     public static Inventory of(Enterprise enterprise, List<Site> sites, List<Equipment> equipment) {
-        return new Inventory(enterprise, sites, equipment);
+        return new Inventory(enterprise, sites, equipment, List.of());
+    }
+
+    /**
+     * Validates and indexes an inventory with shift calendars.
+     *
+     * @param calendars the calendars the levels may reference by id; null means none
+     * @throws InventoryException naming the field of a duplicate id, an unknown line or an unknown calendar
+     */
+    public static Inventory of(
+            Enterprise enterprise, List<Site> sites, List<Equipment> equipment, List<ShiftCalendar> calendars) {
+        return new Inventory(enterprise, sites, equipment, calendars);
     }
 
     /** An inventory without equipment, used when none is configured. */
     public static Inventory empty(String enterpriseCode) {
-        return new Inventory(new Enterprise(enterpriseCode, null, null), List.of(), List.of());
+        return new Inventory(new Enterprise(enterpriseCode, null, null), List.of(), List.of(), List.of());
     }
 
     public Enterprise enterprise() {
@@ -100,6 +135,43 @@ public final class Inventory {
 
     public Optional<Equipment> equipment(String id) {
         return Optional.ofNullable(equipmentById.get(id));
+    }
+
+    /** The shift calendars in declaration order. */
+    public List<ShiftCalendar> calendars() {
+        return List.copyOf(calendarById.values());
+    }
+
+    public Optional<ShiftCalendar> calendar(String id) {
+        return Optional.ofNullable(calendarById.get(id));
+    }
+
+    /**
+     * The shift calendar of an equipment: the nearest {@code calendar} reference of the equipment, its line,
+     * workshop, site or the enterprise.
+     *
+     * @return empty if no level names a calendar (then scheduled time is the whole window) or the inventory has
+     *     no such equipment
+     */
+    public Optional<ShiftCalendar> calendarFor(String equipmentId) {
+        Equipment e = equipmentById.get(equipmentId);
+        if (e == null) {
+            return Optional.empty();
+        }
+        String ref = e.calendar();
+        if (ref == null) {
+            ref = lineOf(e).calendar();
+        }
+        if (ref == null) {
+            ref = workshopOf(e).calendar();
+        }
+        if (ref == null) {
+            ref = siteOf(e).calendar();
+        }
+        if (ref == null) {
+            ref = enterprise.calendar();
+        }
+        return ref == null ? Optional.empty() : Optional.of(calendarById.get(ref));
     }
 
     /** The line record of an equipment of this inventory. */

@@ -2,17 +2,20 @@ package io.floorlink.collector.inventory;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.floorlink.collector.calendar.ShiftCalendar;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.ConfigFieldException;
 import io.floorlink.sparkplug.config.YamlConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Reads the inventory YAML ({@code enterprise}, {@code sites}, {@code equipment}; see the module README). Every
- * error is a {@link ConfigException} starting with {@code file:line:column: field.path:}.
+ * Reads the inventory YAML ({@code enterprise}, {@code calendars}, {@code sites}, {@code equipment}; see the module
+ * README). Every error is a {@link ConfigException} starting with {@code file:line:column: field.path:}; YAML
+ * stops at the first error (CSV and XLSX imports, {@link TabularInventoryReader}, report all of them).
  */
 public final class InventoryLoader {
 
@@ -24,12 +27,17 @@ public final class InventoryLoader {
         @JsonCreator
         static Document read(
                 @JsonProperty("enterprise") Enterprise enterprise,
+                @JsonProperty("calendars") List<CalendarSpec> calendars,
                 @JsonProperty("sites") List<Site> sites,
                 @JsonProperty("equipment") List<Equipment> equipment) {
             if (enterprise == null) {
                 throw new ConfigFieldException("enterprise", "required ({code, name, timezone})");
             }
-            return new Document(Inventory.of(enterprise, sites, equipment));
+            List<ShiftCalendar> built = new ArrayList<>();
+            for (CalendarSpec c : calendars == null ? List.<CalendarSpec>of() : calendars) {
+                built.add(c.toCalendar(enterprise.zone()));
+            }
+            return new Document(Inventory.of(enterprise, sites, equipment, built));
         }
     }
 

@@ -1,0 +1,200 @@
+package io.floorlink.collector.api;
+
+import io.floorlink.collector.inventory.ImportError;
+import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.inventory.InventoryDocument;
+import io.floorlink.collector.inventory.InventoryImportException;
+import io.floorlink.collector.inventory.InventoryLoader;
+import io.floorlink.collector.inventory.Site;
+import io.floorlink.collector.inventory.TabularInventoryReader;
+import io.floorlink.collector.inventory.Workshop;
+import io.floorlink.sparkplug.config.ConfigException;
+import io.floorlink.sparkplug.config.YamlConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/v1/inventory} (the active inventory) and {@code POST /api/v1/inventory} (validate an upload,
+ * write it to the inventory file, then make it active). An import with any error changes nothing.
+ */
+final class InventoryEndpoint {
+    static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    private static final Logger LOG = LoggerFactory.getLogger(InventoryEndpoint.class);
+    private static final Pattern PLACED = Pattern.compile("(?s)^(.+?):(\\d+):(\\d+): ([^:\\s]+): (.*)$");
+
+    private final byte[] adminToken;
+    private final Path file;
+    private final Supplier<Inventory> current;
+    private final Consumer<Inventory> activate;
+    private final Object importLock = new Object();
+
+    /**
+     * @param adminToken token a POST must bring; null disables POST (403)
+     * @param file where an accepted inventory is written (YAML); null keeps it in memory only
+     * @param current the active inventory
+     * @param activate makes an accepted inventory active
+     */
+    InventoryEndpoint(String adminToken, Path file, Supplier<Inventory> current, Consumer<Inventory> activate) {
+        this.adminToken = adminToken == null ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+        this.file = file;
+        this.current = current;
+        this.activate = activate;
+    }
+
+    void get(Context ctx) {
+        ctx.json(InventoryDocument.of(current.get()));
+    }
+
+    void post(Context ctx) {
+        if (adminToken == null) {
+            ctx.status(403)
+                    .json(new ApiError(
+                            "forbidden",
+                            null,
+                            "inventory import is disabled: no admin token is configured (http.admin_token in"
+                                    + " collector.yaml, e.g. ${FLOORLINK_ADMIN_TOKEN})"));
+            return;
+        }
+        String auth = ctx.header("Authorization");
+        String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? auth.substring(7).trim()
+                : null;
+        if (given == null || !MessageDigest.isEqual(adminToken, given.getBytes(StandardCharsets.UTF_8))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            ctx.status(401)
+                    .json(new ApiError(
+                            "unauthorized",
+                            "Authorization",
+                            "send the admin token as 'Authorization: Bearer <token>'"));
+            return;
+        }
+        String type = ctx.contentType() == null
+                ? ""
+                : ctx.contentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
+        byte[] body = ctx.bodyAsBytes();
+        synchronized (importLock) {
+            Inventory base = current.get();
+            Inventory next;
+            try {
+                next = switch (type) {
+                    case "application/yaml", "application/x-yaml", "text/yaml" -> yaml(body);
+                    case "text/csv" -> TabularInventoryReader.equipmentCsv("equipment.csv", body, base);
+                    case "application/zip", "application/x-zip-compressed" ->
+                        TabularInventoryReader.zip("inventory.zip", body, base);
+                    case XLSX -> TabularInventoryReader.xlsx("inventory.xlsx", body, base);
+                    default -> null;
+                };
+            } catch (InventoryImportException e) {
+                refuse(ctx, e.errors());
+                return;
+            }
+            if (next == null) {
+                ctx.status(415)
+                        .json(new ApiError(
+                                "bad_parameter",
+                                "Content-Type",
+                                "unsupported Content-Type '" + type + "'; send application/yaml, text/csv (one"
+                                        + " equipment CSV), application/zip (the CSV set) or " + XLSX));
+                return;
+            }
+            write(next);
+            activate.accept(next);
+            LOG.info(
+                    "Inventory replaced by an import ({}): {} equipment{}",
+                    type,
+                    next.equipment().size(),
+                    file == null ? "" : ", written to " + file);
+            ctx.json(summary(next));
+        }
+    }
+
+    private Inventory yaml(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        try {
+            // Uploaded text never sees the collector's environment: ${NAME} must not read its secrets.
+            return InventoryLoader.parse("inventory.yaml", text, name -> null);
+        } catch (ConfigException e) {
+            Matcher m = PLACED.matcher(e.getMessage());
+            ImportError error = m.matches()
+                    ? new ImportError(m.group(1), null, Integer.parseInt(m.group(2)), m.group(4), m.group(5))
+                    : new ImportError("inventory.yaml", null, 0, null, e.getMessage());
+            throw new InventoryImportException(List.of(error));
+        }
+    }
+
+    /** Writes next to the file and moves it over, so a crash leaves the old or the new file, never half. */
+    private void write(Inventory inventory) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            try {
+                String yaml = "# Written by the FloorLink collector after an inventory import.\n"
+                        + YamlConfig.mapper().writeValueAsString(InventoryDocument.of(inventory));
+                Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the inventory file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void refuse(Context ctx, List<ImportError> errors) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "invalid_inventory");
+        body.put("parameter", null);
+        body.put("message", errors.size() + " error(s); the active inventory is unchanged");
+        body.put("errors", errors);
+        ctx.status(400).json(body);
+    }
+
+    private Map<String, Object> summary(Inventory inv) {
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("calendars", inv.calendars().size());
+        counts.put("sites", inv.sites().size());
+        counts.put(
+                "workshops",
+                inv.sites().stream().mapToInt(s -> s.workshops().size()).sum());
+        counts.put(
+                "lines",
+                inv.sites().stream()
+                        .map(Site::workshops)
+                        .flatMap(List::stream)
+                        .mapToInt((Workshop w) -> w.lines().size())
+                        .sum());
+        counts.put("equipment", inv.equipment().size());
+        counts.put(
+                "points",
+                inv.equipment().stream().mapToInt(e -> e.points().size()).sum());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "replaced");
+        body.put("enterprise", inv.enterprise().code());
+        body.put("counts", counts);
+        body.put("written_to", file == null ? null : file.toString());
+        return body;
+    }
+}

@@ -324,6 +324,55 @@ class HostHardeningIT {
         }
     }
 
+    @Test
+    void aDbirthValueFromAnAlreadyReceivedRecordIsNotCountedAgain() {
+        Instant m = T0.plusSeconds(14_400);
+        try (TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT005", "edge-birth-rid", 1)) {
+            edge.connect();
+            edge.nbirth(ms(m), "epoch-R");
+            // a point without a value yet is declared, never a sample
+            edge.device(
+                    MessageType.DBIRTH,
+                    "BR-1",
+                    ms(m),
+                    List.of(point("speed", DataType.DOUBLE, null, "process", null, null)));
+            edge.device(MessageType.DDATA, "BR-1", ms(m), records(m, 5, 5, false));
+            // rebirth: the point's value is record 5, already folded in
+            edge.device(
+                    MessageType.DBIRTH,
+                    "BR-1",
+                    ms(m.plusSeconds(10)),
+                    List.of(rid(point("speed", DataType.DOUBLE, 5.0, "process", null, null), 5)
+                            .setTimestamp(ms(m.plusSeconds(5)))));
+            untilStored(gateway, () -> assertThat(samples(gateway.dataSource(), "BR-1"))
+                    .isEqualTo(1));
+        }
+    }
+
+    @Test
+    void aDbirthValueCountsOnceAndTheReplayOfItsRecordIsTheDuplicate() {
+        Instant m = T0.plusSeconds(18_000);
+        double duplicates = counter("floorlink.gateway.records.duplicate");
+        try (TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT005", "edge-birth-replay", 1)) {
+            edge.connect();
+            edge.nbirth(ms(m.plusSeconds(60)), "epoch-S");
+            edge.device(
+                    MessageType.DBIRTH,
+                    "BR-2",
+                    ms(m.plusSeconds(60)),
+                    List.of(rid(point("speed", DataType.DOUBLE, 9.0, "process", null, null), 9)
+                            .setTimestamp(ms(m.plusSeconds(9)))));
+            edge.device(MessageType.DDATA, "BR-2", ms(m.plusSeconds(61)), records(m, 8, 9, true));
+            untilStored(gateway, () -> assertThat(samples(gateway.dataSource(), "BR-2"))
+                    .isEqualTo(2));
+            assertThat(counter("floorlink.gateway.records.duplicate")).isEqualTo(duplicates + 1);
+            assertThat(Db.rows(
+                            gateway.dataSource(),
+                            "SELECT bucket, samples, historical FROM point_minute WHERE device_id = 'BR-2'"))
+                    .containsExactly(Map.of("bucket", m, "samples", 2L, "historical", 1L));
+        }
+    }
+
     private static List<Metric.Builder> records(Instant m, int from, int to, boolean historical) {
         List<Metric.Builder> out = new ArrayList<>();
         for (int r = from; r <= to; r++) {

@@ -673,7 +673,7 @@ public final class HostProcessor {
                     p.engHigh,
                     ts));
         }
-        metricsOf(node, d, payload, ts, now);
+        metricsOf(node, d, payload, ts, now, true);
         unpark(node, deviceId);
     }
 
@@ -696,7 +696,7 @@ public final class HostProcessor {
             notBorn(node, MessageType.DDATA, now);
             return;
         }
-        metricsOf(node, d, payload, ts, now);
+        metricsOf(node, d, payload, ts, now, false);
     }
 
     private void ddeath(NodeState node, String deviceId, long ts) {
@@ -715,15 +715,20 @@ public final class HostProcessor {
     /**
      * Health metrics and point samples of a DBIRTH or DDATA, in payload order. A metric whose record id the node
      * has already folded in is dropped; the ids of this message count as received only after it, so metrics
-     * sharing one record id in one message all count.
+     * sharing one record id in one message all count. In a DBIRTH, a metric carrying the record id of the point's
+     * last buffered record is filtered the same way (its replay later is then the duplicate), and a null metric
+     * (a point without a value yet) is a declaration only, never a sample.
      */
-    private void metricsOf(NodeState node, DeviceState d, Payload payload, long payloadTs, long now) {
+    private void metricsOf(NodeState node, DeviceState d, Payload payload, long payloadTs, long now, boolean birth) {
         int n = payload.getMetricsCount();
         RidRanges receipts = node.receipts;
         long[] rids = null;
         int ridCount = 0;
         for (int i = 0; i < n; i++) {
             Metric m = payload.getMetrics(i);
+            if (birth && m.getIsNull()) {
+                continue;
+            }
             if (receipts != null && m.hasProperties()) {
                 long rid = longProperty(m.getProperties(), MetricNames.PROP_RID);
                 if (rid >= 0) {

@@ -97,7 +97,12 @@ public final class Gateway implements AutoCloseable {
             }
 
             HostProcessor processor = new HostProcessor(
-                    config.hostId(), QUEUE_CAPACITY, config.flushInterval().toMillis(), writer::submit);
+                    config.hostId(),
+                    QUEUE_CAPACITY,
+                    config.flushInterval().toMillis(),
+                    config.reorderTimeout().toMillis(),
+                    store.loadReceipts(),
+                    writer::submit);
             processor.meterBinder().bindTo(registry);
             processor.start();
             started.add(() -> processor.stop(10_000));
@@ -107,6 +112,7 @@ public final class Gateway implements AutoCloseable {
                     url.getPort() < 0 ? 1883 : url.getPort(),
                     user,
                     password,
+                    config.sessionExpiry(),
                     processor);
             started.add(host);
             host.start().get();
@@ -200,6 +206,8 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         closed = true;
+        // Disconnect first: what arrives later stays queued in the broker session (session_expiry) for the next
+        // start instead of being taken and then not written.
         host.stop(Duration.ofSeconds(5));
         writer.stopRetrying();
         try {

@@ -15,16 +15,24 @@ import java.util.Objects;
  * @param store the facts store, never null
  * @param flushInterval how often rollups and sessions are written; null means 5 s; at least 10 ms
  * @param auth edge credentials for the embedded broker; null means no authentication (loopback only)
+ * @param reorderTimeout how long a message that arrived ahead of a missing seq waits for the gap to fill before
+ *     the gap is given up and a rebirth requested; null means 2 s; 0 to 60 s
+ * @param sessionExpiry how long the broker keeps the primary host's MQTT session (subscription, unacknowledged and
+ *     queued messages) while the host is away; null means 1 h; 0 starts a clean session at every connect
  */
 public record GatewayConfig(
         @JsonProperty("broker") BrokerConfig broker,
         @JsonProperty("host_id") String hostId,
         @JsonProperty("store") StoreConfig store,
         @JsonProperty("flush_interval") Duration flushInterval,
-        @JsonProperty("auth") AuthConfig auth) {
+        @JsonProperty("auth") AuthConfig auth,
+        @JsonProperty("reorder_timeout") Duration reorderTimeout,
+        @JsonProperty("session_expiry") Duration sessionExpiry) {
 
     public static final String DEFAULT_HOST_ID = "floorlink";
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_REORDER_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
 
     public GatewayConfig {
         Objects.requireNonNull(broker, "gateway.broker is required");
@@ -35,6 +43,22 @@ public record GatewayConfig(
         if (flushInterval.toMillis() < 10) {
             throw new IllegalArgumentException("gateway.flush_interval must be at least 10ms but was " + flushInterval);
         }
+        reorderTimeout = reorderTimeout == null ? DEFAULT_REORDER_TIMEOUT : reorderTimeout;
+        if (reorderTimeout.isNegative() || reorderTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new IllegalArgumentException(
+                    "gateway.reorder_timeout must be between 0s and 60s but was " + reorderTimeout);
+        }
+        sessionExpiry = sessionExpiry == null ? DEFAULT_SESSION_EXPIRY : sessionExpiry;
+        if (sessionExpiry.isNegative() || sessionExpiry.toSeconds() > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException(
+                    "gateway.session_expiry must be between 0s and 4294967295s but was " + sessionExpiry);
+        }
+    }
+
+    /** Same fields as before these options existed; reorder timeout and session expiry take their defaults. */
+    public GatewayConfig(
+            BrokerConfig broker, String hostId, StoreConfig store, Duration flushInterval, AuthConfig auth) {
+        this(broker, hostId, store, flushInterval, auth, null, null);
     }
 
     /**
@@ -56,23 +80,31 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withBroker(BrokerConfig newBroker) {
-        return new GatewayConfig(newBroker, hostId, store, flushInterval, auth);
+        return new GatewayConfig(newBroker, hostId, store, flushInterval, auth, reorderTimeout, sessionExpiry);
     }
 
     public GatewayConfig withStore(StoreConfig newStore) {
-        return new GatewayConfig(broker, hostId, newStore, flushInterval, auth);
+        return new GatewayConfig(broker, hostId, newStore, flushInterval, auth, reorderTimeout, sessionExpiry);
     }
 
     public GatewayConfig withHostId(String newHostId) {
-        return new GatewayConfig(broker, newHostId, store, flushInterval, auth);
+        return new GatewayConfig(broker, newHostId, store, flushInterval, auth, reorderTimeout, sessionExpiry);
     }
 
     public GatewayConfig withFlushInterval(Duration newInterval) {
-        return new GatewayConfig(broker, hostId, store, newInterval, auth);
+        return new GatewayConfig(broker, hostId, store, newInterval, auth, reorderTimeout, sessionExpiry);
     }
 
     /** Same config with edge authentication; null turns it off. */
     public GatewayConfig withAuth(AuthConfig newAuth) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, newAuth);
+        return new GatewayConfig(broker, hostId, store, flushInterval, newAuth, reorderTimeout, sessionExpiry);
+    }
+
+    public GatewayConfig withReorderTimeout(Duration newTimeout) {
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, newTimeout, sessionExpiry);
+    }
+
+    public GatewayConfig withSessionExpiry(Duration newExpiry) {
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, newExpiry);
     }
 }

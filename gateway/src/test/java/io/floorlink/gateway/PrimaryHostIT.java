@@ -224,7 +224,8 @@ class PrimaryHostIT {
                                     "edge_reported",
                                     "historical",
                                     false),
-                            row(t3.plusSeconds(10), null, null, true)));
+                            // a historical true alone: until the stream ends, plus one (default 10 s) health interval
+                            row(t3.plusSeconds(10), t3.plusSeconds(20), "history_end", true)));
         }
     }
 

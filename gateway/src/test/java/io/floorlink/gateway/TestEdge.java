@@ -78,6 +78,20 @@ final class TestEdge implements AutoCloseable {
                         .build());
     }
 
+    /** An NBIRTH carrying the durable buffer's epoch ({@link MetricNames#BUFFER_EPOCH}). */
+    Mqtt5PublishResult nbirth(long ts, String epoch) {
+        seq = 0;
+        return publish(
+                Topic.node(group, MessageType.NBIRTH, node),
+                Payload.newBuilder()
+                        .setTimestamp(ts)
+                        .setSeq(0)
+                        .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, bdSeq))
+                        .addMetrics(Metrics.metric(MetricNames.REBIRTH, DataType.BOOLEAN, false))
+                        .addMetrics(Metrics.metric(MetricNames.BUFFER_EPOCH, DataType.STRING, epoch))
+                        .build());
+    }
+
     Mqtt5PublishResult ndeath(long bdSeqValue) {
         return publish(
                 Topic.node(group, MessageType.NDEATH, node),
@@ -132,6 +146,21 @@ final class TestEdge implements AutoCloseable {
 
     static Metric.Builder withQuality(Metric.Builder m, int code) {
         return m.setProperties(Metrics.properties(Map.of(MetricNames.PROP_QUALITY, code)));
+    }
+
+    /** Adds properties (e.g. {@code rid}, {@code increment}) to those the metric already has. */
+    static Metric.Builder with(Metric.Builder m, Map<String, ?> props) {
+        Map<String, Object> all = new java.util.LinkedHashMap<>();
+        if (m.hasProperties()) {
+            all.putAll(Metrics.properties(m.getProperties()));
+        }
+        all.putAll(props);
+        return m.setProperties(Metrics.properties(all));
+    }
+
+    /** The metric as published from durable-buffer record {@code rid}. */
+    static Metric.Builder rid(Metric.Builder m, long rid) {
+        return with(m, Map.of(MetricNames.PROP_RID, rid));
     }
 
     static Metric.Builder health(String name, DataType type, Object value, long ts) {

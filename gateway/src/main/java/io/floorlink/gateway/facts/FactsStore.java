@@ -172,6 +172,7 @@ public final class FactsStore implements AutoCloseable {
                 rows += writeDevices(c, "device_minute", batch.devices());
                 rows += writeDevices(c, "device_hour", rollUpDevices(batch.devices(), Keys::hour));
                 rows += writeDevices(c, "device_day", rollUpDevices(batch.devices(), Keys::day));
+                writeReceipts(c, batch.receipts());
                 try (PreparedStatement ps = c.prepareStatement(merge(
                         "gateway_heartbeat",
                         new String[] {"host_id", "seen_at"},
@@ -188,6 +189,56 @@ public final class FactsStore implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** Replaces the stored ranges of each node in the list (any older epoch of the node goes with them). */
+    private static void writeReceipts(Connection c, List<EdgeReceipt> receipts) throws SQLException {
+        if (receipts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement del =
+                        c.prepareStatement("DELETE FROM edge_receipt WHERE group_id = ? AND edge_node_id = ?");
+                PreparedStatement ins = c.prepareStatement("INSERT INTO edge_receipt (group_id, edge_node_id,"
+                        + " buffer_epoch, rid_from, rid_to) VALUES (?, ?, ?, ?, ?)")) {
+            for (EdgeReceipt r : receipts) {
+                del.setString(1, r.groupId());
+                del.setString(2, r.edgeNodeId());
+                del.addBatch();
+                for (long[] range : r.ranges()) {
+                    ins.setString(1, r.groupId());
+                    ins.setString(2, r.edgeNodeId());
+                    ins.setString(3, r.epoch());
+                    ins.setLong(4, range[0]);
+                    ins.setLong(5, range[1]);
+                    ins.addBatch();
+                }
+            }
+            del.executeBatch();
+            ins.executeBatch();
+        }
+    }
+
+    /**
+     * The received record ids per edge node, as stored by earlier runs, keyed {@code group/node}. Blocks.
+     */
+    public Map<String, RidRanges> loadReceipts() throws SQLException {
+        Map<String, RidRanges> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT group_id, edge_node_id, buffer_epoch, rid_from,"
+                        + " rid_to FROM edge_receipt ORDER BY group_id, edge_node_id, rid_from");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String key = rs.getString(1) + "/" + rs.getString(2);
+                String epoch = rs.getString(3);
+                RidRanges r = out.get(key);
+                if (r == null || !r.epoch().equals(epoch)) {
+                    r = new RidRanges(epoch);
+                    out.put(key, r);
+                }
+                r.addRange(rs.getLong(4), rs.getLong(5));
+            }
+        }
+        return out;
     }
 
     private static Map<Keys.PointKey, PointAgg> rollUp(Map<Keys.PointKey, PointAgg> minutes, LongUnaryOperator trunc) {
@@ -222,7 +273,13 @@ public final class FactsStore implements AutoCloseable {
             + " connected_at > ? THEN connected_at ELSE ? END, end_reason = ? WHERE group_id = ? AND edge_node_id = ?"
             + " AND disconnected_at IS NULL";
 
+    private static final String HISTORICAL_DEVICE = "INSERT INTO device_session (group_id, edge_node_id, device_id,"
+            + " connected_at, disconnected_at, end_reason, historical) VALUES (?, ?, ?, ?, ?, ?, TRUE)";
+
     private static String sqlOf(SessionOp op) {
+        if (op instanceof SessionOp.HistoricalDevice) {
+            return HISTORICAL_DEVICE;
+        }
         if (op instanceof SessionOp.OpenEdge) {
             return OPEN_EDGE;
         } else if (op instanceof SessionOp.CloseEdge) {
@@ -270,6 +327,13 @@ public final class FactsStore implements AutoCloseable {
             ps.setString(6, o.deviceId());
         } else if (op instanceof SessionOp.CloseNodeDevices o) {
             bindClose(ps, o.at(), o.reason(), o.groupId(), o.edgeNodeId());
+        } else if (op instanceof SessionOp.HistoricalDevice o) {
+            ps.setString(1, o.groupId());
+            ps.setString(2, o.edgeNodeId());
+            ps.setString(3, o.deviceId());
+            ps.setObject(4, odt(o.from()));
+            ps.setObject(5, odt(o.to()));
+            ps.setString(6, o.reason());
         }
     }
 

@@ -19,6 +19,13 @@ public sealed interface SessionOp {
     record CloseDevice(String groupId, String edgeNodeId, String deviceId, long at, String reason)
             implements SessionOp {}
 
+    /**
+     * A closed device session rebuilt from historical {@code _health/connected} values ({@code historical} =
+     * TRUE); never addressed by later closes.
+     */
+    record HistoricalDevice(String groupId, String edgeNodeId, String deviceId, long from, long to, String reason)
+            implements SessionOp {}
+
     /** Closes every open device session of a node. */
     record CloseNodeDevices(String groupId, String edgeNodeId, long at, String reason) implements SessionOp {}
 }

@@ -22,6 +22,11 @@ final class HostMetrics implements MeterBinder {
     Counter staleNdeath;
     Counter ignoredUnborn;
     Counter ignoredUnknownMetric;
+    Counter ignoredUnknownAlias;
+    Counter seqReordered;
+    Counter seqLate;
+    Counter duplicates;
+    Counter unparked;
     Counter rebirthRequests;
 
     HostMetrics(Supplier<Number> queueDepth, Supplier<Number> openEdgeSessions, Supplier<Number> openDeviceSessions) {
@@ -46,8 +51,20 @@ final class HostMetrics implements MeterBinder {
                 .baseUnit("messages")
                 .register(registry);
         seqGaps = Counter.builder("floorlink.gateway.seq.gaps")
-                .description("Payload seq numbers that did not follow the previous one of the edge node")
+                .description("Missing payload seq numbers of an edge node not filled within the reorder timeout")
                 .baseUnit("events")
+                .register(registry);
+        seqReordered = Counter.builder("floorlink.gateway.seq.reordered")
+                .description("Messages that arrived ahead of a missing seq and were processed in order once it came")
+                .baseUnit("messages")
+                .register(registry);
+        seqLate = Counter.builder("floorlink.gateway.seq.late")
+                .description("Messages whose seq was behind the expected one (gap given up, or a redelivery)")
+                .baseUnit("messages")
+                .register(registry);
+        duplicates = Counter.builder("floorlink.gateway.records.duplicate")
+                .description("Metrics dropped because their buffer record id was already folded into the facts")
+                .baseUnit("metrics")
                 .register(registry);
         queueDropped = Counter.builder("floorlink.gateway.queue.dropped")
                 .description("Messages dropped because the host's processing queue was full")
@@ -66,6 +83,15 @@ final class HostMetrics implements MeterBinder {
                 .description("Messages ignored by the host, by reason")
                 .baseUnit("messages")
                 .tag("reason", "unknown_metric")
+                .register(registry);
+        unparked = Counter.builder("floorlink.gateway.messages.unparked")
+                .description("DDATA received before its node's NBIRTH, processed after the requested DBIRTH")
+                .baseUnit("messages")
+                .register(registry);
+        ignoredUnknownAlias = Counter.builder("floorlink.gateway.messages.ignored")
+                .description("Messages ignored by the host, by reason")
+                .baseUnit("messages")
+                .tag("reason", "unknown_alias")
                 .register(registry);
         rebirthRequests = Counter.builder("floorlink.gateway.rebirth.requests")
                 .description("NCMD Node Control/Rebirth requests sent to edge nodes")

@@ -1,10 +1,12 @@
 package io.floorlink.gateway.host;
 
 import io.floorlink.gateway.facts.DeviceAgg;
+import io.floorlink.gateway.facts.EdgeReceipt;
 import io.floorlink.gateway.facts.FactsBatch;
 import io.floorlink.gateway.facts.Keys;
 import io.floorlink.gateway.facts.PointAgg;
 import io.floorlink.gateway.facts.PointDeclaration;
+import io.floorlink.gateway.facts.RidRanges;
 import io.floorlink.gateway.facts.SessionOp;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MessageType;
@@ -16,6 +18,8 @@ import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.Topic;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
+import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
+import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertyValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,18 +43,30 @@ import org.slf4j.LoggerFactory;
 public final class HostProcessor {
     private static final Logger log = LoggerFactory.getLogger(HostProcessor.class);
     private static final long REBIRTH_MIN_INTERVAL_MS = 5_000;
+    /** How long DDATA of a node not born (for this host) waits for the rebirth it asked for. */
+    static final long PARK_TIMEOUT_MS = 60_000;
+    /** Most DDATA messages parked per node (memory bound); more are ignored like any data before NBIRTH. */
+    static final int PARK_MAX_PER_NODE = 10_000;
 
     static final String END_SUPERSEDED = "superseded";
     static final String END_NDEATH = "ndeath";
     static final String END_DDEATH = "ddeath";
     static final String END_EDGE_REPORTED = "edge_reported";
+    static final String END_HISTORY_END = "history_end";
+    static final String END_HISTORY_PART = "history_part";
+    /** The contract's longest health publishing period; the assumed interval until a shorter one is observed. */
+    static final long HEALTH_MAX_INTERVAL_MS = 10_000;
 
     private record Inbound(String topic, byte[] payload, long receivedAt) {}
+
+    /** A message held back because it arrived ahead of a missing seq. */
+    private record Held(Inbound in, Topic topic, Payload payload) {}
 
     private final ConcurrentLinkedQueue<Inbound> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final int capacity;
     private final long flushIntervalMs;
+    private final long reorderTimeoutMs;
     private final Function<FactsBatch, CompletableFuture<?>> writer;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
     private final Throttle throttle = new Throttle(30_000);
@@ -61,6 +77,12 @@ public final class HostProcessor {
     private final Thread thread;
 
     private final Map<String, Map<String, NodeState>> nodes = new HashMap<>();
+    /** Received record ids as loaded from the store at start, keyed group/node; taken over at NBIRTH. */
+    private final Map<String, RidRanges> storedReceipts = new HashMap<>();
+
+    private final java.util.Set<DeviceState> historyOpen = new java.util.LinkedHashSet<>();
+    private int nodesHolding;
+    private int nodesParking;
     private volatile int openEdgeSessions;
     private volatile int openDeviceSessions;
 
@@ -76,8 +98,27 @@ public final class HostProcessor {
      */
     public HostProcessor(
             String hostId, int capacity, long flushIntervalMs, Function<FactsBatch, CompletableFuture<?>> writer) {
+        this(hostId, capacity, flushIntervalMs, 2_000, Map.of(), writer);
+    }
+
+    /**
+     * @param capacity most messages waiting before new ones are dropped (and counted)
+     * @param reorderTimeoutMs how long a message that arrived ahead of a missing seq is held for the gap to fill
+     * @param receipts received record ids per edge node from the store ({@link
+     *     io.floorlink.gateway.facts.FactsStore#loadReceipts}), keyed {@code group/node}; copied
+     * @param writer takes a batch and returns a future completing when it is stored
+     */
+    public HostProcessor(
+            String hostId,
+            int capacity,
+            long flushIntervalMs,
+            long reorderTimeoutMs,
+            Map<String, RidRanges> receipts,
+            Function<FactsBatch, CompletableFuture<?>> writer) {
         this.capacity = capacity;
         this.flushIntervalMs = flushIntervalMs;
+        this.reorderTimeoutMs = reorderTimeoutMs;
+        this.storedReceipts.putAll(receipts);
         this.writer = writer;
         this.metrics = new HostMetrics(queued::get, () -> openEdgeSessions, () -> openDeviceSessions);
         this.thread = new Thread(this::run, "floorlink-host-" + hostId);
@@ -162,6 +203,10 @@ public final class HostProcessor {
                 worked = true;
             }
             long now = System.currentTimeMillis();
+            long nextRelease = nodesHolding > 0 ? releaseTimedOut(now) : Long.MAX_VALUE;
+            if (nodesParking > 0) {
+                expireParked(now);
+            }
             if (now >= nextFlush) {
                 flush();
                 nextFlush = now + flushIntervalMs;
@@ -172,7 +217,8 @@ public final class HostProcessor {
             if (!worked) {
                 sleeping = true;
                 if (queue.isEmpty() && flushRequests.isEmpty() && running) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(nextFlush - now, 200))));
+                    long wake = Math.min(nextFlush, nextRelease);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(wake - now, 200))));
                 }
                 sleeping = false;
             }
@@ -190,12 +236,16 @@ public final class HostProcessor {
         } catch (SparkplugException e) {
             decodeError(in.topic(), e.getMessage(), in.receivedAt());
         } catch (RuntimeException e) {
-            long suppressed = throttle.allow("handle-error", in.receivedAt());
-            if (suppressed >= 0) {
-                log.error("failed to process message on {} ({} similar suppressed)", in.topic(), suppressed, e);
-            }
+            handleError(in, e);
         }
         return true;
+    }
+
+    private void handleError(Inbound in, RuntimeException e) {
+        long suppressed = throttle.allow("handle-error", in.receivedAt());
+        if (suppressed >= 0) {
+            log.error("failed to process message on {} ({} similar suppressed)", in.topic(), suppressed, e);
+        }
     }
 
     private void flush() {
@@ -203,7 +253,19 @@ public final class HostProcessor {
         for (CompletableFuture<Void> f; (f = flushRequests.poll()) != null; ) {
             waiting.add(f);
         }
-        FactsBatch batch = new FactsBatch(ops, declarations, points, devices);
+        splitHistory();
+        List<EdgeReceipt> receipts = new ArrayList<>();
+        for (Map<String, NodeState> group : nodes.values()) {
+            for (NodeState node : group.values()) {
+                if (node.receipts != null) {
+                    List<long[]> ranges = node.receipts.takeSnapshotIfDirty();
+                    if (ranges != null) {
+                        receipts.add(new EdgeReceipt(node.group, node.edgeNode, node.receipts.epoch(), ranges));
+                    }
+                }
+            }
+        }
+        FactsBatch batch = new FactsBatch(ops, declarations, points, devices, receipts);
         ops = new ArrayList<>();
         declarations = new ArrayList<>();
         points = new HashMap<>();
@@ -238,17 +300,63 @@ public final class HostProcessor {
         }
     }
 
-    private void handle(Inbound in) {
+    /** @return true when the message is held back (for reordering or until its node's birth) */
+    private boolean handle(Inbound in) {
         Topic topic = Topic.parse(in.topic());
         MessageType type = topic.type();
         if (type == MessageType.STATE || type == MessageType.NCMD || type == MessageType.DCMD) {
-            return;
+            return false;
         }
         Payload payload = Metrics.decode(in.topic(), in.payload());
         metrics.received(type).increment();
-        long now = in.receivedAt();
-        long ts = payload.hasTimestamp() ? payload.getTimestamp() : now;
         NodeState node = node(topic.groupId(), topic.edgeNodeId());
+        if (type == MessageType.NBIRTH || type == MessageType.NDEATH) {
+            // whatever was held arrived before this message
+            releaseAll(node, in.receivedAt(), false);
+            dispatch(node, topic, payload, in.receivedAt());
+            return false;
+        }
+        if (!node.born && type == MessageType.DDATA && node.parked.size() < PARK_MAX_PER_NODE) {
+            // e.g. redelivered from the host's MQTT session after a gateway restart: kept until the DBIRTH
+            if (node.parked.isEmpty()) {
+                nodesParking++;
+            }
+            node.parked.add(new Held(in, topic, payload));
+            notBorn(node, type, in.receivedAt(), false);
+            return true;
+        }
+        if (!node.born || !payload.hasSeq() || node.expectedSeq < 0) {
+            dispatch(node, topic, payload, in.receivedAt());
+            if (node.born && payload.hasSeq() && node.expectedSeq < 0) {
+                node.expectedSeq = (int) ((Sequence.check(payload.getSeq()) + 1) % 256);
+            }
+            return false;
+        }
+        int seq = (int) Sequence.check(payload.getSeq());
+        int ahead = Math.floorMod(seq - node.expectedSeq, 256);
+        if (ahead == 0) {
+            node.expectedSeq = (seq + 1) % 256;
+            dispatch(node, topic, payload, in.receivedAt());
+            releaseInOrder(node, in.receivedAt());
+            return false;
+        }
+        if (ahead < 128 && node.held[seq] == null) {
+            node.held[seq] = new Held(in, topic, payload);
+            if (node.heldCount++ == 0) {
+                node.heldSince = in.receivedAt();
+                nodesHolding++;
+            }
+            return true;
+        }
+        // behind the expected seq: its gap was given up already (or it is a redelivery); the data still counts
+        metrics.seqLate.increment();
+        dispatch(node, topic, payload, in.receivedAt());
+        return false;
+    }
+
+    private void dispatch(NodeState node, Topic topic, Payload payload, long now) {
+        MessageType type = topic.type();
+        long ts = payload.hasTimestamp() ? payload.getTimestamp() : now;
         switch (type) {
             case NBIRTH -> nbirth(node, payload, ts);
             case NDEATH -> ndeath(node, payload, now);
@@ -257,7 +365,6 @@ public final class HostProcessor {
                     notBorn(node, type, now);
                     return;
                 }
-                checkSeq(node, payload, now);
                 switch (type) {
                     case DBIRTH -> dbirth(node, topic.deviceId(), payload, ts, now);
                     case DDATA -> ddata(node, topic.deviceId(), payload, ts, now);
@@ -268,18 +375,155 @@ public final class HostProcessor {
         }
     }
 
+    /** Processes the held messages that now follow in seq order. */
+    private void releaseInOrder(NodeState node, long now) {
+        if (node.heldCount == 0) {
+            return;
+        }
+        Held h;
+        while ((h = node.held[node.expectedSeq]) != null) {
+            node.held[node.expectedSeq] = null;
+            node.expectedSeq = (node.expectedSeq + 1) % 256;
+            unhold(node, now);
+            metrics.seqReordered.increment();
+            process(node, h);
+        }
+        if (node.heldCount > 0) {
+            node.heldSince = now; // the next gap's wait starts now
+        }
+    }
+
+    /** Processes every held message in seq order from the expected one, skipping the missing ones. */
+    private void releaseAll(NodeState node, long now, boolean gap) {
+        if (node.heldCount == 0) {
+            return;
+        }
+        if (gap) {
+            metrics.seqGaps.increment();
+            long suppressed = throttle.allow("gap:" + node.group + "/" + node.edgeNode, now);
+            if (suppressed >= 0) {
+                log.warn(
+                        "seq gap from {}/{}: seq {} missing for {} ms ({} later messages waiting; {} more gaps"
+                                + " since last warning), asking for a rebirth",
+                        node.group,
+                        node.edgeNode,
+                        node.expectedSeq,
+                        now - node.heldSince,
+                        node.heldCount,
+                        suppressed);
+            }
+            requestRebirth(node, now);
+        }
+        int start = node.expectedSeq;
+        for (int i = 0; i < 256 && node.heldCount > 0; i++) {
+            int s = (start + i) % 256;
+            Held h = node.held[s];
+            if (h != null) {
+                node.held[s] = null;
+                node.expectedSeq = (s + 1) % 256;
+                unhold(node, now);
+                process(node, h);
+            }
+        }
+    }
+
+    private void unhold(NodeState node, long now) {
+        if (--node.heldCount == 0) {
+            nodesHolding--;
+        }
+    }
+
+    private void process(NodeState node, Held h) {
+        try {
+            dispatch(node, h.topic(), h.payload(), h.in().receivedAt());
+        } catch (SparkplugException e) {
+            decodeError(h.in().topic(), e.getMessage(), h.in().receivedAt());
+        } catch (RuntimeException e) {
+            handleError(h.in(), e);
+        }
+    }
+
+    /** Gives up the gaps that were not filled within the reorder timeout; returns the next deadline. */
+    private long releaseTimedOut(long now) {
+        long next = Long.MAX_VALUE;
+        for (Map<String, NodeState> group : nodes.values()) {
+            for (NodeState node : group.values()) {
+                if (node.heldCount == 0) {
+                    continue;
+                }
+                long deadline = node.heldSince + reorderTimeoutMs;
+                if (now >= deadline) {
+                    releaseAll(node, now, true);
+                } else {
+                    next = Math.min(next, deadline);
+                }
+            }
+        }
+        return next;
+    }
+
     private NodeState node(String group, String edgeNode) {
         return nodes.computeIfAbsent(group, g -> new HashMap<>())
                 .computeIfAbsent(edgeNode, n -> new NodeState(group, edgeNode));
     }
 
     private void notBorn(NodeState node, MessageType type, long now) {
-        metrics.ignoredUnborn.increment();
+        notBorn(node, type, now, true);
+    }
+
+    private void notBorn(NodeState node, MessageType type, long now, boolean ignored) {
+        if (ignored) {
+            metrics.ignoredUnborn.increment();
+        }
         long suppressed = throttle.allow("unborn:" + node.group + "/" + node.edgeNode, now);
         if (suppressed >= 0) {
-            log.warn("{} from {}/{} before its NBIRTH: ignored, asking for a rebirth", type, node.group, node.edgeNode);
+            log.warn(
+                    "{} from {}/{} before its NBIRTH: {}, asking for a rebirth",
+                    type,
+                    node.group,
+                    node.edgeNode,
+                    ignored ? "ignored" : "kept until the DBIRTH of its device");
         }
         requestRebirth(node, now);
+    }
+
+    /** Processes the parked DDATA of a device that was just born (in arrival order). */
+    private void unpark(NodeState node, String deviceId) {
+        if (node.parked.isEmpty()) {
+            return;
+        }
+        for (java.util.Iterator<Held> it = node.parked.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (deviceId.equals(h.topic().deviceId())) {
+                it.remove();
+                metrics.unparked.increment();
+                process(node, h);
+            }
+        }
+        if (node.parked.isEmpty()) {
+            nodesParking--;
+        }
+    }
+
+    /** Drops parked DDATA that waited longer than {@link #PARK_TIMEOUT_MS} (counted as not_born). */
+    private void expireParked(long now) {
+        for (Map<String, NodeState> group : nodes.values()) {
+            for (NodeState node : group.values()) {
+                if (node.parked.isEmpty()) {
+                    continue;
+                }
+                for (java.util.Iterator<Held> it = node.parked.iterator(); it.hasNext(); ) {
+                    Held h = it.next();
+                    if (now - h.in().receivedAt() >= PARK_TIMEOUT_MS) {
+                        it.remove();
+                        metrics.ignoredUnborn.increment();
+                    }
+                }
+                if (node.parked.isEmpty()) {
+                    nodesParking--;
+                }
+            }
+        }
     }
 
     private void requestRebirth(NodeState node, long now) {
@@ -291,36 +535,22 @@ public final class HostProcessor {
         rebirthSender.accept(node.group, node.edgeNode);
     }
 
-    private void checkSeq(NodeState node, Payload payload, long now) {
-        if (!payload.hasSeq()) {
-            return;
-        }
-        long seq = Sequence.check(payload.getSeq());
-        if (node.lastSeq >= 0 && !Sequence.follows(node.lastSeq, seq)) {
-            metrics.seqGaps.increment();
-            long suppressed = throttle.allow("gap:" + node.group + "/" + node.edgeNode, now);
-            if (suppressed >= 0) {
-                log.warn(
-                        "seq gap from {}/{}: {} after {} ({} missing; {} more gaps since last warning)",
-                        node.group,
-                        node.edgeNode,
-                        seq,
-                        node.lastSeq,
-                        Sequence.missingBetween(node.lastSeq, seq),
-                        suppressed);
-            }
-            requestRebirth(node, now);
-        }
-        node.lastSeq = (int) seq;
-    }
-
     private void nbirth(NodeState node, Payload payload, long ts) {
         Long bdSeq = null;
+        String epoch = null;
         for (Metric m : payload.getMetricsList()) {
             if (MetricNames.BD_SEQ.equals(m.getName())) {
                 Object v = Metrics.value(m, DataType.UINT64);
                 bdSeq = v instanceof Number n ? n.longValue() : null;
+            } else if (MetricNames.BUFFER_EPOCH.equals(m.getName()) && m.hasStringValue()) {
+                epoch = m.getStringValue();
             }
+        }
+        if (epoch == null) {
+            node.receipts = null;
+        } else if (node.receipts == null || !node.receipts.epoch().equals(epoch)) {
+            RidRanges stored = storedReceipts.remove(node.group + "/" + node.edgeNode);
+            node.receipts = stored != null && stored.epoch().equals(epoch) ? stored : new RidRanges(epoch);
         }
         if (node.born) {
             ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, ts, END_SUPERSEDED));
@@ -331,7 +561,7 @@ public final class HostProcessor {
         openEdgeSessions++;
         node.born = true;
         node.bdSeq = bdSeq;
-        node.lastSeq = payload.hasSeq() ? (int) Sequence.check(payload.getSeq()) : -1;
+        node.expectedSeq = payload.hasSeq() ? (int) ((Sequence.check(payload.getSeq()) + 1) % 256) : -1;
     }
 
     private void ndeath(NodeState node, Payload payload, long now) {
@@ -360,7 +590,7 @@ public final class HostProcessor {
         openEdgeSessions--;
         closeDevices(node, now, END_NDEATH);
         node.born = false;
-        node.lastSeq = -1;
+        node.expectedSeq = -1;
     }
 
     private void closeDevices(NodeState node, long at, String reason) {
@@ -375,25 +605,38 @@ public final class HostProcessor {
         if (any) {
             ops.add(new SessionOp.CloseNodeDevices(node.group, node.edgeNode, at, reason));
         }
+        for (DeviceState d : node.devices.values()) {
+            endHistory(node, d);
+        }
         node.devices.clear();
     }
 
     private void dbirth(NodeState node, String deviceId, Payload payload, long ts, long now) {
-        DeviceState d = node.devices.computeIfAbsent(deviceId, DeviceState::new);
+        DeviceState d = node.devices.computeIfAbsent(deviceId, id -> new DeviceState(node, id));
         if (d.sessionOpen) {
             ops.add(new SessionOp.CloseDevice(node.group, node.edgeNode, deviceId, ts, END_SUPERSEDED));
+            d.sessionOpen = false;
             openDeviceSessions--;
         }
-        ops.add(new SessionOp.OpenDevice(node.group, node.edgeNode, deviceId, ts, false));
-        d.sessionOpen = true;
-        openDeviceSessions++;
+        if (!declaresDisconnected(payload)) {
+            ops.add(new SessionOp.OpenDevice(node.group, node.edgeNode, deviceId, ts, false));
+            d.sessionOpen = true;
+            openDeviceSessions++;
+        }
         d.born = true;
         d.points.clear();
+        d.aliases.clear();
         d.readsOk = 0;
         d.readsFailed = 0;
         for (Metric m : payload.getMetricsList()) {
             String name = m.getName();
-            if (name.isEmpty() || MetricNames.isHealthMetric(name)) {
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (MetricNames.isHealthMetric(name)) {
+                if (m.hasAlias()) {
+                    d.aliases.put(m.getAlias(), name);
+                }
                 continue;
             }
             DataType type;
@@ -413,6 +656,9 @@ public final class HostProcessor {
                     number(props.get(MetricNames.PROP_ENG_LOW)),
                     number(props.get(MetricNames.PROP_ENG_HIGH)));
             d.points.put(name, p);
+            if (m.hasAlias()) {
+                d.aliases.put(m.getAlias(), name);
+            }
             Double interval = number(props.get(MetricNames.PROP_INTERVAL_MS));
             declarations.add(new PointDeclaration(
                     node.group,
@@ -427,7 +673,21 @@ public final class HostProcessor {
                     p.engHigh,
                     ts));
         }
-        metricsOf(node, d, payload, ts, now);
+        metricsOf(node, d, payload, ts, now, true);
+        unpark(node, deviceId);
+    }
+
+    /** A DBIRTH whose real-time {@code _health/connected} is false declares the device without a session. */
+    private static boolean declaresDisconnected(Payload payload) {
+        for (Metric m : payload.getMetricsList()) {
+            if (MetricNames.HEALTH_CONNECTED.equals(m.getName())
+                    && !m.getIsHistorical()
+                    && m.hasBooleanValue()
+                    && !m.getBooleanValue()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void ddata(NodeState node, String deviceId, Payload payload, long ts, long now) {
@@ -436,7 +696,7 @@ public final class HostProcessor {
             notBorn(node, MessageType.DDATA, now);
             return;
         }
-        metricsOf(node, d, payload, ts, now);
+        metricsOf(node, d, payload, ts, now, false);
     }
 
     private void ddeath(NodeState node, String deviceId, long ts) {
@@ -452,12 +712,56 @@ public final class HostProcessor {
         d.born = false;
     }
 
-    /** Health metrics and point samples of a DBIRTH or DDATA, in payload order. */
-    private void metricsOf(NodeState node, DeviceState d, Payload payload, long payloadTs, long now) {
+    /**
+     * Health metrics and point samples of a DBIRTH or DDATA, in payload order. A metric whose record id the node
+     * has already folded in is dropped; the ids of this message count as received only after it, so metrics
+     * sharing one record id in one message all count. In a DBIRTH, a metric carrying the record id of the point's
+     * last buffered record is filtered the same way (its replay later is then the duplicate), and a null metric
+     * (a point without a value yet) is a declaration only, never a sample.
+     */
+    private void metricsOf(NodeState node, DeviceState d, Payload payload, long payloadTs, long now, boolean birth) {
         int n = payload.getMetricsCount();
+        RidRanges receipts = node.receipts;
+        long[] rids = null;
+        int ridCount = 0;
         for (int i = 0; i < n; i++) {
             Metric m = payload.getMetrics(i);
+            if (birth && m.getIsNull()) {
+                continue;
+            }
+            if (receipts != null && m.hasProperties()) {
+                long rid = longProperty(m.getProperties(), MetricNames.PROP_RID);
+                if (rid >= 0) {
+                    if (receipts.contains(rid)) {
+                        metrics.duplicates.increment();
+                        continue;
+                    }
+                    if (rids == null) {
+                        rids = new long[n];
+                    }
+                    rids[ridCount++] = rid;
+                }
+            }
             String name = m.getName();
+            if (name.isEmpty() && m.hasAlias()) {
+                name = d.aliases.get(m.getAlias());
+                if (name == null) {
+                    metrics.ignoredUnknownAlias.increment();
+                    long suppressed = throttle.allow("alias:" + d.deviceId, now);
+                    if (suppressed >= 0) {
+                        log.warn(
+                                "device {} of {}/{} sent alias {} not declared in its DBIRTH: ignored, asking for"
+                                        + " a rebirth ({} more since last warning)",
+                                d.deviceId,
+                                node.group,
+                                node.edgeNode,
+                                m.getAlias(),
+                                suppressed);
+                    }
+                    requestRebirth(node, now);
+                    continue;
+                }
+            }
             long ts = m.hasTimestamp() ? m.getTimestamp() : payloadTs;
             if (name.startsWith(MetricNames.HEALTH_PREFIX)) {
                 health(node, d, m, name, ts);
@@ -469,8 +773,8 @@ public final class HostProcessor {
                 long suppressed = throttle.allow("unknown:" + d.deviceId, now);
                 if (suppressed >= 0) {
                     log.warn(
-                            "device {} of {}/{} sent metric '{}' not declared in its DBIRTH (aliases are not"
-                                    + " supported): ignored, asking for a rebirth",
+                            "device {} of {}/{} sent metric '{}' not declared in its DBIRTH: ignored, asking for a"
+                                    + " rebirth",
                             d.deviceId,
                             node.group,
                             node.edgeNode,
@@ -481,11 +785,49 @@ public final class HostProcessor {
             }
             sample(d, p, m, ts, now);
         }
+        for (int i = 0; i < ridCount; i++) {
+            receipts.add(rids[i]);
+        }
+    }
+
+    /** A non-negative integer property, or -1 when absent. */
+    static long longProperty(PropertySet set, String key) {
+        int n = Math.min(set.getKeysCount(), set.getValuesCount());
+        for (int i = 0; i < n; i++) {
+            if (key.equals(set.getKeys(i))) {
+                PropertyValue pv = set.getValues(i);
+                if (pv.getIsNull()) {
+                    return -1;
+                }
+                return pv.hasLongValue()
+                        ? pv.getLongValue()
+                        : pv.hasIntValue() ? Integer.toUnsignedLong(pv.getIntValue()) : -1;
+            }
+        }
+        return -1;
+    }
+
+    static boolean booleanProperty(Metric m, String key) {
+        if (!m.hasProperties()) {
+            return false;
+        }
+        PropertySet set = m.getProperties();
+        int n = Math.min(set.getKeysCount(), set.getValuesCount());
+        for (int i = 0; i < n; i++) {
+            if (key.equals(set.getKeys(i))) {
+                return set.getValues(i).getBooleanValue();
+            }
+        }
+        return false;
     }
 
     private void health(NodeState node, DeviceState d, Metric m, String name, long ts) {
         if (MetricNames.HEALTH_CONNECTED.equals(name)) {
             if (!m.hasBooleanValue()) {
+                return;
+            }
+            if (m.getIsHistorical()) {
+                historicalConnected(node, d, m.getBooleanValue(), ts);
                 return;
             }
             if (m.getBooleanValue()) {
@@ -510,6 +852,10 @@ public final class HostProcessor {
             return;
         }
         long value = num.longValue();
+        if (m.getIsHistorical() && booleanProperty(m, MetricNames.PROP_INCREMENT)) {
+            addReads(d, ok, value, ts);
+            return;
+        }
         long previous = ok ? d.readsOk : d.readsFailed;
         long increment = value >= previous ? value - previous : value; // a decrease is a counter reset
         if (ok) {
@@ -517,7 +863,11 @@ public final class HostProcessor {
         } else {
             d.readsFailed = value;
         }
-        if (increment == 0) {
+        addReads(d, ok, increment, ts);
+    }
+
+    private void addReads(DeviceState d, boolean ok, long increment, long ts) {
+        if (increment <= 0) {
             return;
         }
         DeviceAgg agg = devices.computeIfAbsent(new Keys.DeviceKey(d.deviceId, Keys.minute(ts)), k -> new DeviceAgg());
@@ -525,6 +875,84 @@ public final class HostProcessor {
             agg.addReadsOk(increment);
         } else {
             agg.addReadsFailed(increment);
+        }
+    }
+
+    /**
+     * Historical connectivity: a run of true values opens at the first true and ends at a false (its time), or,
+     * when the next true is more than two health intervals later or the stream ends, at the last true plus one
+     * health interval. The interval is the longest spacing of consecutive historical values of the device seen
+     * so far that does not exceed {@link #HEALTH_MAX_INTERVAL_MS}, else that maximum.
+     */
+    private void historicalConnected(NodeState node, DeviceState d, boolean connected, long ts) {
+        if (d.histSeen != Long.MIN_VALUE && ts > d.histSeen) {
+            long spacing = ts - d.histSeen;
+            if (spacing <= HEALTH_MAX_INTERVAL_MS) {
+                d.histInterval = d.histInterval < 0 ? spacing : Math.max(d.histInterval, spacing);
+            }
+        }
+        d.histSeen = Math.max(d.histSeen, ts);
+        if (!connected) {
+            if (d.histOpen && ts >= d.histLast) {
+                emitHistory(node, d, Math.max(ts, d.histFrom), END_EDGE_REPORTED);
+                d.histOpen = false;
+                historyOpen.remove(d);
+            }
+            return;
+        }
+        if (d.histOpen) {
+            if (ts <= d.histLast) {
+                return;
+            }
+            if (ts - d.histLast > 2 * d.interval()) {
+                emitHistory(node, d, d.histLast + d.interval(), END_HISTORY_END);
+            } else {
+                d.histLast = ts;
+                d.histTouched = true;
+                return;
+            }
+        }
+        d.histOpen = true;
+        d.histFrom = ts;
+        d.histLast = ts;
+        d.histTouched = true;
+        historyOpen.add(d);
+    }
+
+    private void emitHistory(NodeState node, DeviceState d, long to, String reason) {
+        if (to > d.histFrom) {
+            ops.add(new SessionOp.HistoricalDevice(node.group, node.edgeNode, d.deviceId, d.histFrom, to, reason));
+        }
+    }
+
+    /** Ends a device's open historical run at its last true plus one interval (stream end). */
+    private void endHistory(NodeState node, DeviceState d) {
+        if (d.histOpen) {
+            emitHistory(node, d, d.histLast + d.interval(), END_HISTORY_END);
+            d.histOpen = false;
+            historyOpen.remove(d);
+        }
+    }
+
+    /**
+     * At each flush, an open historical run is written up to its last true value (the next row continues from
+     * there), so the record ids it consumed and the interval they describe are committed together. A run that got
+     * no value during a whole flush interval has ended.
+     */
+    private void splitHistory() {
+        if (historyOpen.isEmpty()) {
+            return;
+        }
+        for (DeviceState d : List.copyOf(historyOpen)) {
+            if (d.histTouched) {
+                if (d.histLast > d.histFrom) {
+                    emitHistory(d.node, d, d.histLast, END_HISTORY_PART);
+                    d.histFrom = d.histLast;
+                }
+                d.histTouched = false;
+            } else {
+                endHistory(d.node, d);
+            }
         }
     }
 
@@ -605,9 +1033,14 @@ public final class HostProcessor {
         final String group;
         final String edgeNode;
         final Map<String, DeviceState> devices = new HashMap<>();
+        final Held[] held = new Held[256];
+        final List<Held> parked = new ArrayList<>();
+        int heldCount;
+        long heldSince;
+        RidRanges receipts;
         boolean born;
         Long bdSeq;
-        int lastSeq = -1;
+        int expectedSeq = -1;
         long lastRebirthRequest = Long.MIN_VALUE / 2;
 
         NodeState(String group, String edgeNode) {
@@ -617,15 +1050,28 @@ public final class HostProcessor {
     }
 
     private static final class DeviceState {
+        final NodeState node;
         final String deviceId;
         final Map<String, PointState> points = new HashMap<>();
+        final Map<Long, String> aliases = new HashMap<>();
         boolean born;
         boolean sessionOpen;
         long readsOk;
         long readsFailed;
+        boolean histOpen;
+        boolean histTouched;
+        long histFrom;
+        long histLast = Long.MIN_VALUE;
+        long histSeen = Long.MIN_VALUE;
+        long histInterval = -1;
 
-        DeviceState(String deviceId) {
+        DeviceState(NodeState node, String deviceId) {
+            this.node = node;
             this.deviceId = deviceId;
+        }
+
+        long interval() {
+            return histInterval > 0 ? histInterval : HEALTH_MAX_INTERVAL_MS;
         }
     }
 

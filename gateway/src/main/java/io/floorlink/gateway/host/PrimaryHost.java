@@ -41,6 +41,7 @@ public final class PrimaryHost implements AutoCloseable {
     private final HostProcessor processor;
     private final CompletableFuture<Void> firstBirth = new CompletableFuture<>();
     private final AtomicLong stateTimestamp = new AtomicLong();
+    private final Duration sessionExpiry;
     private final Throttle throttle = new Throttle(60_000);
     private volatile boolean closing;
 
@@ -50,14 +51,35 @@ public final class PrimaryHost implements AutoCloseable {
      */
     public PrimaryHost(
             String hostId, String host, int port, String username, String password, HostProcessor processor) {
+        this(hostId, host, port, username, password, Duration.ZERO, processor);
+    }
+
+    /**
+     * @param username nullable
+     * @param password nullable, already resolved; never logged
+     * @param sessionExpiry how long the broker keeps the host's session (subscription and unacknowledged or queued
+     *     messages) while it is away; zero starts clean every time
+     */
+    public PrimaryHost(
+            String hostId,
+            String host,
+            int port,
+            String username,
+            String password,
+            Duration sessionExpiry,
+            HostProcessor processor) {
         this.hostId = hostId;
+        this.sessionExpiry = sessionExpiry;
         this.stateTopic = Topic.state(hostId).toString();
         this.processor = processor;
         stateTimestamp.set(System.currentTimeMillis());
         Mqtt5ClientBuilder b = MqttClient.builder()
                 .useMqttVersion5()
-                .identifier("floorlink-host-" + hostId + "-"
-                        + UUID.randomUUID().toString().substring(0, 8))
+                .identifier(
+                        sessionExpiry.isZero()
+                                ? "floorlink-host-" + hostId + "-"
+                                        + UUID.randomUUID().toString().substring(0, 8)
+                                : "floorlink-host-" + hostId)
                 .serverHost(host)
                 .serverPort(port)
                 .automaticReconnect()
@@ -73,6 +95,9 @@ public final class PrimaryHost implements AutoCloseable {
                     .applySimpleAuth();
         }
         this.client = b.buildAsync();
+        // Automatic acknowledgement: with manual acknowledgement hivemq-mqtt-client 1.4.1 hands over the next
+        // message only after the previous one is acknowledged, so acknowledging at commit would stall the host
+        // for a flush interval per message (docs/architecture.md, exactly-once).
         this.client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish);
         processor.setRebirthSender(this::sendRebirth);
     }
@@ -83,8 +108,8 @@ public final class PrimaryHost implements AutoCloseable {
      */
     public CompletableFuture<Void> start() {
         client.connectWith()
-                .cleanStart(true)
-                .sessionExpiryInterval(0)
+                .cleanStart(sessionExpiry.isZero())
+                .sessionExpiryInterval(sessionExpiry.toSeconds())
                 .willPublish(state(false, stateTimestamp.get()))
                 .send()
                 .whenComplete((ack, e) -> {

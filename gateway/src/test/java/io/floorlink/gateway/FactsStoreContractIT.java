@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.floorlink.gateway.facts.DeviceAgg;
+import io.floorlink.gateway.facts.EdgeReceipt;
 import io.floorlink.gateway.facts.FactsBatch;
 import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.gateway.facts.Keys;
 import io.floorlink.gateway.facts.PointAgg;
 import io.floorlink.gateway.facts.PointDeclaration;
+import io.floorlink.gateway.facts.RidRanges;
 import io.floorlink.gateway.facts.SessionOp;
+import io.floorlink.gateway.facts.StaticRun;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -183,6 +186,198 @@ class FactsStoreContractIT {
             assertThat(Db.one(facts.dataSource(), "SELECT end_reason FROM edge_session WHERE edge_node_id = ?", node)
                             .get("end_reason"))
                     .isEqualTo("platform_restart");
+        }
+    }
+
+    private static FactsBatch utilisation(
+            String device, double increase, Map<Keys.StateKey, Long> states, List<StaticRun> runs) {
+        PointAgg counter = new PointAgg();
+        counter.addSample(0, false);
+        counter.addValue(1.0, MINUTE.toEpochMilli());
+        counter.addIncrease(increase);
+        Map<Keys.PointKey, PointAgg> points = new HashMap<>();
+        points.put(new Keys.PointKey(device, "count", MINUTE.toEpochMilli()), counter);
+        return new FactsBatch(List.of(), List.of(), points, Map.of(), List.of(), states, runs);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void stateTimeAndCounterIncreasesAddUpAndStaticRunsAreUpserted(String store) throws Exception {
+        String device = "DEV-" + UUID.randomUUID();
+        long t = MINUTE.toEpochMilli();
+        try (FactsStore facts = open(store)) {
+            facts.write(
+                    utilisation(
+                            device,
+                            4.0,
+                            Map.of(
+                                    new Keys.StateKey(device, "mode", t, 1.0), 20_000L,
+                                    new Keys.StateKey(device, "mode", t + 60_000, 2.0), 5_000L),
+                            List.of(new StaticRun(device, "temp", t, t + 70_000, 20.5, true))),
+                    "contract",
+                    t + 80_000);
+            facts.write(
+                    utilisation(
+                            device,
+                            2.5,
+                            Map.of(new Keys.StateKey(device, "mode", t, 1.0), 15_000L),
+                            List.of(
+                                    new StaticRun(device, "temp", t, t + 90_000, 20.5, false),
+                                    new StaticRun(device, "temp", t + 200_000, t + 300_000, 21.0, true))),
+                    "contract",
+                    t + 310_000);
+
+            assertThat(Db.rows(
+                            facts.dataSource(),
+                            "SELECT bucket, state_value, millis FROM point_state_minute WHERE device_id = ?"
+                                    + " ORDER BY bucket",
+                            device))
+                    .containsExactly(
+                            Map.of("bucket", MINUTE, "state_value", 1.0, "millis", 35_000L),
+                            Map.of("bucket", MINUTE.plusSeconds(60), "state_value", 2.0, "millis", 5_000L));
+            assertThat(Db.rows(
+                            facts.dataSource(),
+                            "SELECT state_value, millis FROM point_state_day WHERE device_id = ? ORDER BY state_value",
+                            device))
+                    .containsExactly(
+                            Map.of("state_value", 1.0, "millis", 35_000L),
+                            Map.of("state_value", 2.0, "millis", 5_000L));
+            assertThat(Db.one(facts.dataSource(), "SELECT value_increase FROM point_hour WHERE device_id = ?", device))
+                    .isEqualTo(Map.of("value_increase", 6.5));
+            assertThat(Db.rows(
+                            facts.dataSource(),
+                            "SELECT started_at, ended_at, static_value, is_open FROM point_static_run"
+                                    + " WHERE device_id = ? ORDER BY started_at",
+                            device))
+                    .containsExactly(
+                            Map.of(
+                                    "started_at",
+                                    MINUTE,
+                                    "ended_at",
+                                    MINUTE.plusSeconds(90),
+                                    "static_value",
+                                    20.5,
+                                    "is_open",
+                                    false),
+                            Map.of(
+                                    "started_at",
+                                    MINUTE.plusSeconds(200),
+                                    "ended_at",
+                                    MINUTE.plusSeconds(300),
+                                    "static_value",
+                                    21.0,
+                                    "is_open",
+                                    true));
+
+            facts.closeLeftOpenSessions("contract", Instant.now());
+            assertThat(Db.count(
+                            facts.dataSource(),
+                            "SELECT COUNT(*) FROM point_static_run WHERE device_id = ? AND is_open",
+                            device))
+                    .as("a run left open by a previous run ends at its latest sample")
+                    .isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void edgeReceiptsReplaceTheNodesRangesAndLoadBack(String store) throws Exception {
+        String node = "edge-" + UUID.randomUUID();
+        long t = MINUTE.toEpochMilli();
+        try (FactsStore facts = open(store)) {
+            facts.write(
+                    new FactsBatch(
+                            List.of(),
+                            List.of(),
+                            Map.of(),
+                            Map.of(),
+                            List.of(new EdgeReceipt(
+                                    "ENT1", node, "epoch-1", List.of(new long[] {1, 10}, new long[] {12, 12})))),
+                    "contract",
+                    t);
+            RidRanges first = facts.loadReceipts().get("ENT1/" + node);
+            assertThat(first.epoch()).isEqualTo("epoch-1");
+            assertThat(first.contains(10)).isTrue();
+            assertThat(first.contains(11)).isFalse();
+            assertThat(first.contains(12)).isTrue();
+
+            // a new epoch replaces the node's ranges in the same transaction as the facts
+            facts.write(
+                    new FactsBatch(
+                            List.of(),
+                            List.of(),
+                            Map.of(),
+                            Map.of(),
+                            List.of(new EdgeReceipt("ENT1", node, "epoch-2", List.of(new long[] {1, 3})))),
+                    "contract",
+                    t + 1_000);
+            assertThat(Db.rows(
+                            facts.dataSource(),
+                            "SELECT buffer_epoch, rid_from, rid_to FROM edge_receipt WHERE edge_node_id = ?",
+                            node))
+                    .containsExactly(Map.of("buffer_epoch", "epoch-2", "rid_from", 1L, "rid_to", 3L));
+            RidRanges second = facts.loadReceipts().get("ENT1/" + node);
+            assertThat(second.epoch()).isEqualTo("epoch-2");
+            assertThat(second.contains(3)).isTrue();
+            assertThat(second.contains(10)).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void historicalDeviceSessionsAreClosedRowsThatLaterClosesDoNotTouch(String store) throws Exception {
+        String node = "edge-" + UUID.randomUUID();
+        String device = "DEV-" + UUID.randomUUID();
+        long t = MINUTE.toEpochMilli();
+        try (FactsStore facts = open(store)) {
+            facts.write(
+                    new FactsBatch(
+                            List.of(
+                                    new SessionOp.OpenEdge("ENT1", node, 3L, t + 60_000),
+                                    new SessionOp.OpenDevice("ENT1", node, device, t + 60_000, false),
+                                    new SessionOp.HistoricalDevice(
+                                            "ENT1", node, device, t, t + 30_000, "edge_reported"),
+                                    new SessionOp.HistoricalDevice(
+                                            "ENT1", node, device, t + 40_000, t + 50_000, "history_end"),
+                                    new SessionOp.CloseDevice("ENT1", node, device, t + 90_000, "ddeath")),
+                            List.of(),
+                            Map.of(),
+                            Map.of()),
+                    "contract-" + node,
+                    t + 100_000);
+            assertThat(Db.rows(
+                            facts.dataSource(),
+                            "SELECT connected_at, disconnected_at, end_reason, historical FROM device_session"
+                                    + " WHERE device_id = ? ORDER BY connected_at",
+                            device))
+                    .containsExactly(
+                            Map.of(
+                                    "connected_at",
+                                    MINUTE,
+                                    "disconnected_at",
+                                    MINUTE.plusSeconds(30),
+                                    "end_reason",
+                                    "edge_reported",
+                                    "historical",
+                                    true),
+                            Map.of(
+                                    "connected_at",
+                                    MINUTE.plusSeconds(40),
+                                    "disconnected_at",
+                                    MINUTE.plusSeconds(50),
+                                    "end_reason",
+                                    "history_end",
+                                    "historical",
+                                    true),
+                            Map.of(
+                                    "connected_at",
+                                    MINUTE.plusSeconds(60),
+                                    "disconnected_at",
+                                    MINUTE.plusSeconds(90),
+                                    "end_reason",
+                                    "ddeath",
+                                    "historical",
+                                    false));
         }
     }
 }

@@ -13,13 +13,27 @@ import java.util.Map;
  * @param devices per-minute device counter increments
  * @param receipts received record ids of the edge nodes that got new ones; written in the same transaction as
  *     the rollups they contributed to
+ * @param stateMillis per-minute time in each value of state points
+ * @param staticRuns static runs to upsert, in the order produced (a later version of a run replaces an earlier one)
  */
 public record FactsBatch(
         List<SessionOp> sessions,
         List<PointDeclaration> declarations,
         Map<Keys.PointKey, PointAgg> points,
         Map<Keys.DeviceKey, DeviceAgg> devices,
-        List<EdgeReceipt> receipts) {
+        List<EdgeReceipt> receipts,
+        Map<Keys.StateKey, Long> stateMillis,
+        List<StaticRun> staticRuns) {
+
+    /** A batch without state time or static runs. */
+    public FactsBatch(
+            List<SessionOp> sessions,
+            List<PointDeclaration> declarations,
+            Map<Keys.PointKey, PointAgg> points,
+            Map<Keys.DeviceKey, DeviceAgg> devices,
+            List<EdgeReceipt> receipts) {
+        this(sessions, declarations, points, devices, receipts, Map.of(), List.of());
+    }
 
     /** A batch without receipts. */
     public FactsBatch(
@@ -35,6 +49,8 @@ public record FactsBatch(
                 && declarations.isEmpty()
                 && points.isEmpty()
                 && devices.isEmpty()
-                && receipts.isEmpty();
+                && receipts.isEmpty()
+                && stateMillis.isEmpty()
+                && staticRuns.isEmpty();
     }
 }

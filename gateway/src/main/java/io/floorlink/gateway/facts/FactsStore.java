@@ -121,7 +121,8 @@ public final class FactsStore implements AutoCloseable {
 
     /**
      * Closes the sessions a previous run left open with end_reason {@code platform_restart}, at the time that
-     * host last wrote to the store (never before a session's start), else at {@code now}.
+     * host last wrote to the store (never before a session's start), else at {@code now}; static runs left open
+     * are closed at their latest sample.
      *
      * @return number of sessions closed
      */
@@ -146,6 +147,11 @@ public final class FactsStore implements AutoCloseable {
                     ps.setObject(2, odt(at.toEpochMilli()));
                     closed += ps.executeUpdate();
                 }
+            }
+            // a run left open ends at its latest sample, which is what ended_at already holds
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE point_static_run SET is_open = FALSE WHERE is_open")) {
+                ps.executeUpdate();
             }
             c.commit();
             return closed;
@@ -172,6 +178,10 @@ public final class FactsStore implements AutoCloseable {
                 rows += writeDevices(c, "device_minute", batch.devices());
                 rows += writeDevices(c, "device_hour", rollUpDevices(batch.devices(), Keys::hour));
                 rows += writeDevices(c, "device_day", rollUpDevices(batch.devices(), Keys::day));
+                rows += writeStates(c, "point_state_minute", batch.stateMillis());
+                rows += writeStates(c, "point_state_hour", rollUpStates(batch.stateMillis(), Keys::hour));
+                rows += writeStates(c, "point_state_day", rollUpStates(batch.stateMillis(), Keys::day));
+                writeStaticRuns(c, batch.staticRuns());
                 writeReceipts(c, batch.receipts());
                 try (PreparedStatement ps = c.prepareStatement(merge(
                         "gateway_heartbeat",
@@ -188,6 +198,62 @@ public final class FactsStore implements AutoCloseable {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    private static final String[] STATE_COLUMNS = {"device_id", "point_id", "bucket", "state_value", "millis"};
+    private static final String[] STATE_KEY = {"device_id", "point_id", "bucket", "state_value"};
+    private static final String[] RUN_COLUMNS = {
+        "device_id", "point_id", "started_at", "ended_at", "static_value", "is_open"
+    };
+
+    private static Map<Keys.StateKey, Long> rollUpStates(Map<Keys.StateKey, Long> minutes, LongUnaryOperator trunc) {
+        Map<Keys.StateKey, Long> out = new HashMap<>();
+        minutes.forEach((k, v) -> out.merge(
+                new Keys.StateKey(k.deviceId(), k.pointId(), trunc.applyAsLong(k.bucket()), k.value()), v, Long::sum));
+        return out;
+    }
+
+    private static int writeStates(Connection c, String table, Map<Keys.StateKey, Long> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(merge(table, STATE_COLUMNS, STATE_KEY, "millis = t.millis + s.millis"))) {
+            for (Map.Entry<Keys.StateKey, Long> e : rows.entrySet()) {
+                Keys.StateKey k = e.getKey();
+                ps.setString(1, k.deviceId());
+                ps.setString(2, k.pointId());
+                ps.setObject(3, odt(k.bucket()));
+                ps.setDouble(4, k.value());
+                ps.setLong(5, e.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return rows.size();
+    }
+
+    /** Upserts runs by (device, point, started_at) in order, so the latest version of a run wins. */
+    private static void writeStaticRuns(Connection c, List<StaticRun> runs) throws SQLException {
+        if (runs.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(merge(
+                "point_static_run",
+                RUN_COLUMNS,
+                new String[] {"device_id", "point_id", "started_at"},
+                "ended_at = s.ended_at, static_value = s.static_value, is_open = s.is_open"))) {
+            for (StaticRun r : runs) {
+                ps.setString(1, r.deviceId());
+                ps.setString(2, r.pointId());
+                ps.setObject(3, odt(r.startedAt()));
+                ps.setObject(4, odt(r.endedAt()));
+                ps.setDouble(5, r.value());
+                ps.setBoolean(6, r.open());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -417,6 +483,8 @@ public final class FactsStore implements AutoCloseable {
                     .append(", ");
         }
         set.append("value_sum = COALESCE(t.value_sum + s.value_sum, t.value_sum, s.value_sum), ");
+        set.append("value_increase = COALESCE(t.value_increase + s.value_increase, t.value_increase,"
+                + " s.value_increase), ");
         set.append(combine("value_min", "LEAST")).append(", ");
         set.append(combine("value_max", "GREATEST")).append(", ");
         set.append(combine("latency_min_ms", "LEAST")).append(", ");
@@ -449,6 +517,7 @@ public final class FactsStore implements AutoCloseable {
                 } else {
                     ps.setNull(p++, Types.TIMESTAMP_WITH_TIMEZONE);
                 }
+                setDouble(ps, p++, Double.isNaN(a.increase) ? null : a.increase);
                 ps.setLong(p++, a.latencyCount);
                 ps.setLong(p++, a.latencySum);
                 setLong(ps, p++, a.latencyCount > 0 ? a.latencyMin : null);
@@ -522,8 +591,18 @@ public final class FactsStore implements AutoCloseable {
         return switch (column) {
             case "device_id", "point_id", "group_id", "edge_node_id", "host_id" -> "VARCHAR(256)";
             case "category", "unit" -> "VARCHAR(32)";
-            case "bucket", "last_ts", "first_seen", "last_birth", "seen_at" -> "TIMESTAMP WITH TIME ZONE";
-            case "value_min", "value_max", "value_sum", "value_last", "eng_low", "eng_high" -> "DOUBLE PRECISION";
+            case "bucket", "last_ts", "first_seen", "last_birth", "seen_at", "started_at", "ended_at" ->
+                "TIMESTAMP" + " WITH TIME ZONE";
+            case "value_min",
+                    "value_max",
+                    "value_sum",
+                    "value_last",
+                    "value_increase",
+                    "eng_low",
+                    "eng_high",
+                    "state_value",
+                    "static_value" -> "DOUBLE PRECISION";
+            case "is_open" -> "BOOLEAN";
             case "datatype" -> "INTEGER";
             default -> "BIGINT";
         };
@@ -545,6 +624,7 @@ public final class FactsStore implements AutoCloseable {
                 "value_count",
                 "value_last",
                 "last_ts",
+                "value_increase",
                 "latency_count",
                 "latency_sum_ms",
                 "latency_min_ms",

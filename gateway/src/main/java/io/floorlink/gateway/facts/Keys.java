@@ -7,6 +7,9 @@ public final class Keys {
     /** Key of a point rollup row. */
     public record PointKey(String deviceId, String pointId, long bucket) {}
 
+    /** Key of a state time row ({@code point_state_minute} and coarser). */
+    public record StateKey(String deviceId, String pointId, long bucket, double value) {}
+
     /** Key of a device rollup row. */
     public record DeviceKey(String deviceId, long bucket) {}
 

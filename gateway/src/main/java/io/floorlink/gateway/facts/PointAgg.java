@@ -28,6 +28,8 @@ public final class PointAgg {
     long latencyMin = Long.MAX_VALUE;
     long latencyMax = Long.MIN_VALUE;
     final long[] lat = new long[LATENCY_BUCKETS];
+    /** Sum of counter increases; NaN when the point is no counter (the column stays NULL). */
+    double increase = Double.NaN;
 
     /** Adds one sample outcome; {@code quality}: 0 good, 1 uncertain, 2 bad. */
     public void addSample(int quality, boolean isHistorical) {
@@ -59,6 +61,11 @@ public final class PointAgg {
             lastTs = ts;
             last = value;
         }
+    }
+
+    /** Adds an increase of a counter point (never negative; 0 still marks the row as a counter's). */
+    public void addIncrease(double amount) {
+        increase = Double.isNaN(increase) ? amount : increase + amount;
     }
 
     /** Adds one latency observation in milliseconds (ingest minus source time, may be negative). */
@@ -95,6 +102,9 @@ public final class PointAgg {
                 lastTs = o.lastTs;
                 last = o.last;
             }
+        }
+        if (!Double.isNaN(o.increase)) {
+            addIncrease(o.increase);
         }
         latencyCount += o.latencyCount;
         latencySum += o.latencySum;

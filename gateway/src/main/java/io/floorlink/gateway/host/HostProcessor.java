@@ -1,5 +1,6 @@
 package io.floorlink.gateway.host;
 
+import io.floorlink.gateway.facts.CounterTracker;
 import io.floorlink.gateway.facts.DeviceAgg;
 import io.floorlink.gateway.facts.EdgeReceipt;
 import io.floorlink.gateway.facts.FactsBatch;
@@ -8,6 +9,10 @@ import io.floorlink.gateway.facts.PointAgg;
 import io.floorlink.gateway.facts.PointDeclaration;
 import io.floorlink.gateway.facts.RidRanges;
 import io.floorlink.gateway.facts.SessionOp;
+import io.floorlink.gateway.facts.StateTime;
+import io.floorlink.gateway.facts.StateTracker;
+import io.floorlink.gateway.facts.StaticRun;
+import io.floorlink.gateway.facts.StaticRunTracker;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
@@ -90,6 +95,11 @@ public final class HostProcessor {
     private List<PointDeclaration> declarations = new ArrayList<>();
     private HashMap<Keys.PointKey, PointAgg> points = new HashMap<>();
     private HashMap<Keys.DeviceKey, DeviceAgg> devices = new HashMap<>();
+    private StateTime stateTime = new StateTime();
+    private List<StaticRun> staticRuns = new ArrayList<>();
+    /** Points whose historical stream may still continue (ended after a flush interval without a value). */
+    private final java.util.Set<PointState> histPoints = new java.util.LinkedHashSet<>();
+
     private int generation;
 
     /**
@@ -254,6 +264,7 @@ public final class HostProcessor {
             waiting.add(f);
         }
         splitHistory();
+        flushTrackers(System.currentTimeMillis());
         List<EdgeReceipt> receipts = new ArrayList<>();
         for (Map<String, NodeState> group : nodes.values()) {
             for (NodeState node : group.values()) {
@@ -265,7 +276,9 @@ public final class HostProcessor {
                 }
             }
         }
-        FactsBatch batch = new FactsBatch(ops, declarations, points, devices, receipts);
+        FactsBatch batch = new FactsBatch(ops, declarations, points, devices, receipts, stateTime.millis(), staticRuns);
+        stateTime = new StateTime();
+        staticRuns = new ArrayList<>();
         ops = new ArrayList<>();
         declarations = new ArrayList<>();
         points = new HashMap<>();
@@ -607,6 +620,7 @@ public final class HostProcessor {
         }
         for (DeviceState d : node.devices.values()) {
             endHistory(node, d);
+            endPoints(d, at);
         }
         node.devices.clear();
     }
@@ -624,6 +638,8 @@ public final class HostProcessor {
             openDeviceSessions++;
         }
         d.born = true;
+        endPoints(d, ts);
+        d.tracked = false;
         d.points.clear();
         d.aliases.clear();
         d.readsOk = 0;
@@ -650,12 +666,17 @@ public final class HostProcessor {
                 continue;
             }
             Map<String, Object> props = m.hasProperties() ? Metrics.properties(m.getProperties()) : Map.of();
+            String category = text(props.get(MetricNames.PROP_CATEGORY));
             PointState p = new PointState(
+                    deviceId,
                     name,
                     type,
                     number(props.get(MetricNames.PROP_ENG_LOW)),
-                    number(props.get(MetricNames.PROP_ENG_HIGH)));
+                    number(props.get(MetricNames.PROP_ENG_HIGH)),
+                    Kind.of(category),
+                    ts);
             d.points.put(name, p);
+            d.tracked |= p.kind != Kind.OTHER;
             if (m.hasAlias()) {
                 d.aliases.put(m.getAlias(), name);
             }
@@ -666,7 +687,7 @@ public final class HostProcessor {
                     deviceId,
                     name,
                     type.code(),
-                    text(props.get(MetricNames.PROP_CATEGORY)),
+                    category,
                     text(props.get(MetricNames.PROP_UNIT)),
                     interval == null ? null : interval.longValue(),
                     p.engLow,
@@ -709,6 +730,7 @@ public final class HostProcessor {
             d.sessionOpen = false;
             openDeviceSessions--;
         }
+        endLive(d, ts);
         d.born = false;
     }
 
@@ -729,22 +751,27 @@ public final class HostProcessor {
             if (birth && m.getIsNull()) {
                 continue;
             }
+            boolean duplicate = false;
             if (receipts != null && m.hasProperties()) {
                 long rid = longProperty(m.getProperties(), MetricNames.PROP_RID);
                 if (rid >= 0) {
                     if (receipts.contains(rid)) {
                         metrics.duplicates.increment();
-                        continue;
+                        duplicate = true;
+                    } else {
+                        if (rids == null) {
+                            rids = new long[n];
+                        }
+                        rids[ridCount++] = rid;
                     }
-                    if (rids == null) {
-                        rids = new long[n];
-                    }
-                    rids[ridCount++] = rid;
                 }
             }
             String name = m.getName();
             if (name.isEmpty() && m.hasAlias()) {
                 name = d.aliases.get(m.getAlias());
+                if (name == null && duplicate) {
+                    continue;
+                }
                 if (name == null) {
                     metrics.ignoredUnknownAlias.increment();
                     long suppressed = throttle.allow("alias:" + d.deviceId, now);
@@ -764,10 +791,15 @@ public final class HostProcessor {
             }
             long ts = m.hasTimestamp() ? m.getTimestamp() : payloadTs;
             if (name.startsWith(MetricNames.HEALTH_PREFIX)) {
-                health(node, d, m, name, ts);
+                if (!duplicate) {
+                    health(node, d, m, name, ts);
+                }
                 continue;
             }
             PointState p = d.points.get(name);
+            if (p == null && duplicate) {
+                continue;
+            }
             if (p == null) {
                 metrics.ignoredUnknownMetric.increment();
                 long suppressed = throttle.allow("unknown:" + d.deviceId, now);
@@ -783,7 +815,13 @@ public final class HostProcessor {
                 requestRebirth(node, now);
                 continue;
             }
-            sample(d, p, m, ts, now);
+            if (duplicate) {
+                // not a sample again, but the value is still the predecessor of the next counter value, and a
+                // DBIRTH value is what the point holds from the birth on
+                track(d, p, value(p, m), ts, m.getIsHistorical(), null, birth);
+            } else {
+                sample(d, p, m, ts, now);
+            }
         }
         for (int i = 0; i < ridCount; i++) {
             receipts.add(rids[i]);
@@ -840,6 +878,7 @@ public final class HostProcessor {
                 ops.add(new SessionOp.CloseDevice(node.group, node.edgeNode, d.deviceId, ts, END_EDGE_REPORTED));
                 d.sessionOpen = false;
                 openDeviceSessions--;
+                endLive(d, ts);
             }
             return;
         }
@@ -893,6 +932,11 @@ public final class HostProcessor {
         }
         d.histSeen = Math.max(d.histSeen, ts);
         if (!connected) {
+            for (PointState p : d.points.values()) {
+                if (p.histTracked) {
+                    endHistorical(p, ts);
+                }
+            }
             if (d.histOpen && ts >= d.histLast) {
                 emitHistory(node, d, Math.max(ts, d.histFrom), END_EDGE_REPORTED);
                 d.histOpen = false;
@@ -967,22 +1011,146 @@ public final class HostProcessor {
             p.bucket = bucket;
             p.generation = generation;
         }
-        DataType type = p.type;
-        if (m.hasDatatype() && m.getDatatype() != type.code()) {
-            type = DataType.fromCode(m.getDatatype());
+        double value = numeric(m, type(p, m));
+        Quality q = quality(p, m, value);
+        boolean historical = m.getIsHistorical();
+        agg.addSample(q == Quality.GOOD ? 0 : q == Quality.UNCERTAIN ? 1 : 2, historical);
+        agg.addValue(value, ts);
+        if (!historical && q == Quality.GOOD) {
+            agg.addLatency(now - ts);
         }
-        double value = numeric(m, type);
+        if (p.kind != Kind.OTHER) {
+            track(d, p, q == Quality.GOOD ? value : Double.NaN, ts, historical, agg, true);
+        }
+    }
+
+    private static DataType type(PointState p, Metric m) {
+        return m.hasDatatype() && m.getDatatype() != p.type.code() ? DataType.fromCode(m.getDatatype()) : p.type;
+    }
+
+    /** Quality after the engineering range check: a good value outside the declared range is bad. */
+    private static Quality quality(PointState p, Metric m, double value) {
         Quality q = Metrics.quality(m);
         if (q == Quality.GOOD && !Double.isNaN(value)) {
             if ((p.engLow != null && value < p.engLow) || (p.engHigh != null && value > p.engHigh)) {
                 q = Quality.BAD;
             }
         }
-        boolean historical = m.getIsHistorical();
-        agg.addSample(q == Quality.GOOD ? 0 : q == Quality.UNCERTAIN ? 1 : 2, historical);
-        agg.addValue(value, ts);
-        if (!historical && q == Quality.GOOD) {
-            agg.addLatency(now - ts);
+        return q;
+    }
+
+    /** The good numeric value of a metric, or NaN. */
+    private static double value(PointState p, Metric m) {
+        double value = numeric(m, type(p, m));
+        return quality(p, m, value) == Quality.GOOD ? value : Double.NaN;
+    }
+
+    /**
+     * Feeds a value (NaN: bad or not numeric) to the point's counter, state and static-run trackers of its stream.
+     *
+     * @param agg the rollup the counter increase goes to; null when the value is not counted (a duplicate)
+     * @param segments whether state segments and static runs follow the value (false for a replayed duplicate)
+     */
+    private void track(
+            DeviceState d, PointState p, double value, long ts, boolean historical, PointAgg agg, boolean segments) {
+        if (p.kind == Kind.OTHER) {
+            return;
+        }
+        if (historical) {
+            p.histTouched = true;
+            if (!p.histTracked) {
+                p.histTracked = true;
+                histPoints.add(p);
+            }
+        }
+        if (p.kind == Kind.COUNTER && !Double.isNaN(value)) {
+            double increase = (historical ? p.histCounter : p.liveCounter).next(value, ts);
+            if (agg != null) {
+                agg.addIncrease(increase);
+            }
+        }
+        if (!segments || (!historical && !d.sessionOpen)) {
+            return;
+        }
+        if (p.kind == Kind.STATE) {
+            (historical ? p.histState : p.liveState).sample(value, ts, stateTime);
+        } else {
+            addRun((historical ? p.histStatic : p.liveStatic).sample(value, ts));
+        }
+    }
+
+    private void addRun(StaticRun run) {
+        if (run != null) {
+            staticRuns.add(run);
+        }
+    }
+
+    /** The live session of a device ended at {@code at}: its state segments and static runs end there. */
+    private void endLive(DeviceState d, long at) {
+        for (PointState p : d.points.values()) {
+            if (p.kind == Kind.STATE) {
+                p.liveState.close(at, stateTime);
+            } else if (p.kind != Kind.OTHER) {
+                addRun(p.liveStatic.close(at));
+            }
+        }
+    }
+
+    /**
+     * The historical stream of a point ended: a state value holds until where the live stream started (or
+     * {@code at} when earlier), a static run ends at its last sample or at {@code at}.
+     */
+    private void endHistorical(PointState p, long at) {
+        if (p.kind == Kind.STATE) {
+            p.histState.close(at, stateTime);
+        } else if (p.kind != Kind.OTHER) {
+            addRun(at == Long.MAX_VALUE ? p.histStatic.closeAtLast() : p.histStatic.close(at));
+        }
+        if (p.histTracked) {
+            p.histTracked = false;
+            histPoints.remove(p);
+        }
+    }
+
+    /** A device's points are dropped (rebirth, node death): every stream of them ends at {@code at}. */
+    private void endPoints(DeviceState d, long at) {
+        endLive(d, at);
+        for (PointState p : d.points.values()) {
+            if (p.histTracked) {
+                endHistorical(p, Long.MAX_VALUE);
+            }
+        }
+    }
+
+    /**
+     * At each flush: open live state segments are credited up to now (the next credit continues from there), open
+     * static runs of at least a minute are written as they stand, and a historical stream that got no value during
+     * a whole flush interval has ended.
+     */
+    private void flushTrackers(long now) {
+        for (Map<String, NodeState> group : nodes.values()) {
+            for (NodeState node : group.values()) {
+                for (DeviceState d : node.devices.values()) {
+                    if (!d.tracked) {
+                        continue;
+                    }
+                    for (PointState p : d.points.values()) {
+                        if (p.kind == Kind.STATE) {
+                            p.liveState.creditUpTo(now, stateTime);
+                        } else if (p.kind != Kind.OTHER) {
+                            addRun(p.liveStatic.openRunIfChanged());
+                            addRun(p.histStatic.openRunIfChanged());
+                        }
+                    }
+                }
+            }
+        }
+        for (PointState p : List.copyOf(histPoints)) {
+            if (p.histTouched) {
+                p.histTouched = false;
+            } else {
+                endHistorical(p, Long.MAX_VALUE);
+            }
         }
     }
 
@@ -1056,6 +1224,9 @@ public final class HostProcessor {
         final Map<Long, String> aliases = new HashMap<>();
         boolean born;
         boolean sessionOpen;
+        /** whether any point has state, counter or static-run facts */
+        boolean tracked;
+
         long readsOk;
         long readsFailed;
         boolean histOpen;
@@ -1075,20 +1246,61 @@ public final class HostProcessor {
         }
     }
 
+    /** Which utilisation facts a point's category asks for (V4__state_static_counters.sql). */
+    private enum Kind {
+        /** time in each value */
+        STATE,
+        /** increases and static runs (counter, energy) */
+        COUNTER,
+        /** static runs (process) */
+        STATIC,
+        OTHER;
+
+        static Kind of(String category) {
+            if (category == null) {
+                return OTHER;
+            }
+            return switch (category) {
+                case "state" -> STATE;
+                case "counter", "energy" -> COUNTER;
+                case "process" -> STATIC;
+                default -> OTHER;
+            };
+        }
+    }
+
     private static final class PointState {
         final String name;
         final DataType type;
         final Double engLow;
         final Double engHigh;
+        final Kind kind;
         PointAgg agg;
         long bucket = Long.MIN_VALUE;
         int generation = -1;
+        final CounterTracker liveCounter = new CounterTracker();
+        final CounterTracker histCounter = new CounterTracker();
+        final StateTracker liveState;
+        final StateTracker histState;
+        final StaticRunTracker liveStatic;
+        final StaticRunTracker histStatic;
+        boolean histTracked;
+        boolean histTouched;
 
-        PointState(String name, DataType type, Double engLow, Double engHigh) {
+        /** @param birthAt the DBIRTH time: live facts start there, historical ones end there */
+        PointState(
+                String deviceId, String name, DataType type, Double engLow, Double engHigh, Kind kind, long birthAt) {
             this.name = name;
             this.type = type;
             this.engLow = engLow;
             this.engHigh = engHigh;
+            this.kind = kind;
+            boolean state = kind == Kind.STATE;
+            boolean runs = kind == Kind.COUNTER || kind == Kind.STATIC;
+            liveState = state ? new StateTracker(deviceId, name, birthAt, Long.MAX_VALUE) : null;
+            histState = state ? new StateTracker(deviceId, name, Long.MIN_VALUE, birthAt) : null;
+            liveStatic = runs ? new StaticRunTracker(deviceId, name, birthAt) : null;
+            histStatic = runs ? new StaticRunTracker(deviceId, name, Long.MIN_VALUE) : null;
         }
     }
 }

@@ -61,7 +61,7 @@ public final class EdgeAgent implements AutoCloseable {
             composite.add(prometheus);
             meters = composite;
         }
-        EdgeNode node = new EdgeNode(config.edge(), config.uplink(), config.healthInterval(), meters);
+        EdgeNode node = new EdgeNode(config.edge(), config.uplink(), config.buffer(), config.healthInterval(), meters);
         HealthServer http = new HealthServer(config.http().host(), config.http().port(), node::health, prometheus);
         List<Connector> connectors = new ArrayList<>();
         try {

@@ -89,7 +89,7 @@ class EdgeAgentMainTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString())
-                .startsWith(file + ":13:")
+                .startsWith(file + ":14:")
                 .contains("connectors[0].devices[0].points[1].interval")
                 .contains("500ms or 10s");
         assertThat(out.toString()).isEmpty();

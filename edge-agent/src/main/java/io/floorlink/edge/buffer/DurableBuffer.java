@@ -1,8 +1,11 @@
 package io.floorlink.edge.buffer;
 
 import io.floorlink.edge.node.RateLimitedLog;
+import io.floorlink.sparkplug.MetricNames;
+import io.floorlink.sparkplug.Metrics;
 import io.floorlink.sparkplug.Sequence;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
+import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,6 +27,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -69,7 +73,33 @@ public final class DurableBuffer implements AutoCloseable {
     private static final int SQLITE_NOTADB = 26;
 
     /** One buffered record: a metric of a device, as written (no rid property, not marked historical). */
-    public record Record(long rid, String device, Metric metric) {}
+    public record Record(long rid, String device, Metric metric) {
+        /**
+         * The metric as it is replayed: {@code is_historical}, the {@code rid} property, and for {@code
+         * _health/reads_ok} and {@code _health/reads_failed} the {@code increment} property (the buffer keeps reads
+         * as increments since the device's previous health record).
+         */
+        public Metric historical() {
+            Metric m = withRid(metric, rid);
+            String name = m.getName();
+            if (name.equals(MetricNames.HEALTH_READS_OK) || name.equals(MetricNames.HEALTH_READS_FAILED)) {
+                m = withProperty(m, MetricNames.PROP_INCREMENT, Boolean.TRUE);
+            }
+            return m.toBuilder().setIsHistorical(true).build();
+        }
+    }
+
+    /** {@code m} with the UInt64 property {@code rid} added to its properties. */
+    public static Metric withRid(Metric m, long rid) {
+        return withProperty(m, MetricNames.PROP_RID, rid);
+    }
+
+    private static Metric withProperty(Metric m, String key, Object value) {
+        PropertySet extra = Metrics.properties(Map.of(key, value));
+        Metric.Builder b = m.toBuilder();
+        b.getPropertiesBuilder().addKeys(key).addValues(extra.getValues(0));
+        return b.build();
+    }
 
     private final Path path;
     private final Path bdSeqFile;

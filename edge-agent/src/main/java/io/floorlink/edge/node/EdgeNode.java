@@ -997,7 +997,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         for (Pending e : d.pending) {
             if (e.rid > 0) {
                 rids[n++] = e.rid;
-                p.addMetrics(withProperty(e.metric, MetricNames.PROP_RID, e.rid));
+                p.addMetrics(DurableBuffer.withRid(e.metric, e.rid));
             } else {
                 p.addMetrics(e.metric);
                 if (e.sample) {
@@ -1048,32 +1048,34 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             return;
         }
         replayTokens -= records.size();
-        DeviceState current = null;
-        Payload.Builder p = null;
-        long[] rids = new long[records.size()];
-        int n = 0;
-        int samples = 0;
+        // One DDATA per device and chunk: each device's records stay in rid order, devices follow their oldest.
+        Map<String, List<DurableBuffer.Record>> byDevice = new LinkedHashMap<>();
         for (DurableBuffer.Record r : records) {
-            if (current == null || !r.device().equals(current.id) || p.getMetricsCount() >= batchMaxMetrics) {
-                if (p != null) {
-                    publishDdata(topic(current, MessageType.DDATA), p.build(), samples, 0, Arrays.copyOf(rids, n));
-                }
-                // A DBIRTH for the device goes out before the DDATA that follows takes its seq.
-                current = replayDevice(r.device());
-                p = Payload.newBuilder()
+            byDevice.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(r);
+        }
+        for (Map.Entry<String, List<DurableBuffer.Record>> e : byDevice.entrySet()) {
+            // A DBIRTH for the device goes out before its DDATA takes the next seq.
+            DeviceState d = replayDevice(e.getKey());
+            List<DurableBuffer.Record> list = e.getValue();
+            for (int from = 0; from < list.size(); from += batchMaxMetrics) {
+                List<DurableBuffer.Record> part = list.subList(from, Math.min(list.size(), from + batchMaxMetrics));
+                Payload.Builder p = Payload.newBuilder()
                         .setTimestamp(System.currentTimeMillis())
                         .setSeq(nextSeq());
-                n = 0;
-                samples = 0;
+                long[] rids = new long[part.size()];
+                int samples = 0;
+                for (int i = 0; i < part.size(); i++) {
+                    DurableBuffer.Record r = part.get(i);
+                    p.addMetrics(r.historical());
+                    rids[i] = r.rid();
+                    if (!MetricNames.isHealthMetric(r.metric().getName())) {
+                        samples++;
+                    }
+                }
+                publishDdata(topic(d, MessageType.DDATA), p.build(), samples, 0, rids);
             }
-            p.addMetrics(historical(r));
-            rids[n++] = r.rid();
-            if (!MetricNames.isHealthMetric(r.metric().getName())) {
-                samples++;
-            }
-            replayCursor = r.rid();
         }
-        publishDdata(topic(current, MessageType.DDATA), p.build(), samples, 0, Arrays.copyOf(rids, n));
+        replayCursor = records.get(records.size() - 1).rid();
         buffer.replayed(records.size());
     }
 
@@ -1091,22 +1093,6 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             deviceBirth(d, BirthReason.REPLAY);
         }
         return d;
-    }
-
-    private static Metric historical(DurableBuffer.Record r) {
-        Metric m = withProperty(r.metric(), MetricNames.PROP_RID, r.rid());
-        String name = m.getName();
-        if (name.equals(MetricNames.HEALTH_READS_OK) || name.equals(MetricNames.HEALTH_READS_FAILED)) {
-            m = withProperty(m, MetricNames.PROP_INCREMENT, Boolean.TRUE);
-        }
-        return m.toBuilder().setIsHistorical(true).build();
-    }
-
-    private static Metric withProperty(Metric m, String key, Object value) {
-        PropertySet extra = Metrics.properties(Map.of(key, value));
-        Metric.Builder b = m.toBuilder();
-        b.getPropertiesBuilder().addKeys(key).addValues(extra.getValues(0));
-        return b.build();
     }
 
     /**

@@ -384,6 +384,11 @@ public final class DurableBuffer implements AutoCloseable {
         return out;
     }
 
+    /** Whether the database is open (false while the buffer runs without a file after an error). */
+    public boolean usable() {
+        return db != null;
+    }
+
     /** The rid the next appended record gets; every rid below it has been given out in this epoch. */
     public long nextRid() {
         return nextRid;

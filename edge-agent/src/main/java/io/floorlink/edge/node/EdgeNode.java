@@ -956,7 +956,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         List<DeviceState> withHealth = new ArrayList<>();
         for (DeviceState d : devices.values()) {
             if (live(d)) {
-                addRefresh(d, now);
+                if (d.up) {
+                    addRefresh(d, now);
+                }
                 recordHealth(d, now);
                 withHealth.add(d);
             } else if (!born && !d.points.isEmpty() && d.since != null) {
@@ -1041,10 +1043,23 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         }
         List<DurableBuffer.Record> records = buffer.read(replayCursor, replayUpTo, budget);
         if (records.isEmpty()) {
-            if (buffer.status().state() != BufferStatus.State.ERROR) {
+            if (buffer.usable()) {
                 LOG.info("Replay of the buffer done (up to rid {})", replayUpTo);
                 replayCursor = replayUpTo;
             }
+            return;
+        }
+        // Births go out at QoS 0 and DDATA at QoS 1, which a broker may deliver out of order: a device born here
+        // for its replay gets its DBIRTH one tick ahead of its first historical DDATA (seq still gives the order).
+        boolean birthed = false;
+        for (DurableBuffer.Record r : records) {
+            DeviceState d = devices.get(r.device());
+            if (d == null || !d.born) {
+                replayDevice(r.device());
+                birthed = true;
+            }
+        }
+        if (birthed) {
             return;
         }
         replayTokens -= records.size();

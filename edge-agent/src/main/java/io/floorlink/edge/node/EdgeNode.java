@@ -301,8 +301,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     /**
-     * Publishes NDEATH (when born), disconnects and stops the publisher thread. Blocks up to about 3 s.
-     * Idempotent.
+     * Publishes the pending data and health and NDEATH (when born), disconnects, commits the buffer (what the
+     * broker did not acknowledge is replayed by the next run) and closes it, and stops the publisher thread.
+     * Blocks up to about 3 s. Idempotent.
      */
     @Override
     public void close() {

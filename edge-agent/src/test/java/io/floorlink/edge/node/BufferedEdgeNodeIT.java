@@ -446,6 +446,79 @@ class BufferedEdgeNodeIT {
                 .isTrue();
     }
 
+    @Test
+    void aThousandPointsPerSecondAcrossATwentySecondOutageArriveEachWithOneRid() throws Exception {
+        TcpProxy proxy = new TcpProxy(broker.port());
+        closeables.add(proxy);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EdgeNode n = node(URI.create("tcp://127.0.0.1:" + proxy.port()), null, registry);
+        List<String> devices = LongStream.rangeClosed(1, 10)
+                .mapToObj(i -> String.format("LOAD-%02d", i))
+                .toList();
+        List<PointSpec> points = LongStream.range(0, 100)
+                .mapToObj(i -> new PointSpec(
+                        "p" + i, DataType.INT64, Category.PROCESS, null, Duration.ofSeconds(1), null, null))
+                .toList();
+        TestConnector c = new TestConnector("load", devices);
+        n.declareDevices(devices);
+        n.start();
+        c.start(n);
+        devices.forEach(d -> c.up(d, points));
+        await().until(() -> recorder.of(MessageType.DBIRTH).size() == devices.size());
+
+        // 1,000 changed values per second: every point of every device once a second, for 30 s, the uplink cut
+        // from second 5 to second 25
+        int seconds = 30;
+        long start = System.nanoTime();
+        for (int sec = 0; sec < seconds; sec++) {
+            if (sec == 5) {
+                proxy.blocked(true);
+            } else if (sec == 25) {
+                proxy.blocked(false);
+            }
+            List<PointSample> batch = new ArrayList<>(1000);
+            Instant now = Instant.now();
+            for (String d : devices) {
+                for (PointSpec p : points) {
+                    batch.add(new PointSample(d, p.id(), (long) sec, Quality.GOOD, now, now));
+                }
+            }
+            n.samples(batch);
+            long next = start + (sec + 1) * 1_000_000_000L;
+            Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
+        }
+        int expected = seconds * devices.size() * points.size();
+        await().atMost(Duration.ofSeconds(60)).until(() -> n.health().buffer().records() == 0);
+
+        Map<String, Set<Long>> ridsOfSample = new HashMap<>();
+        long historical = 0;
+        for (Received r : recorder.of(MessageType.DDATA)) {
+            for (Metric m : r.payload().getMetricsList()) {
+                if (MetricNames.isHealthMetric(m.getName())) {
+                    continue;
+                }
+                Object rid = Metrics.properties(m.getProperties()).get(MetricNames.PROP_RID);
+                ridsOfSample
+                        .computeIfAbsent(
+                                r.topic().deviceId() + "/" + m.getName() + "=" + m.getLongValue(), k -> new HashSet<>())
+                        .add(rid == null ? 0L : (Long) rid);
+                if (m.getIsHistorical()) {
+                    historical++;
+                }
+            }
+        }
+        assertThat(ridsOfSample).as("every sample arrived").hasSize(expected);
+        assertThat(ridsOfSample.values())
+                .as("a sample published twice carries the same rid, so the host counts it once")
+                .allSatisfy(r -> assertThat(r).hasSize(1).doesNotContain(0L));
+        assertThat(historical).as("the outage was replayed").isGreaterThanOrEqualTo(15_000);
+        assertThat(registry.get("floorlink.edge.buffer.dropped")
+                        .tag("reason", "write_failed")
+                        .counter()
+                        .count())
+                .isZero();
+    }
+
     /** Just the connectors list of an edge.yaml, for connector configs in tests. */
     record Snippet(List<io.floorlink.edge.config.ConnectorConfig> connectors) {}
 }

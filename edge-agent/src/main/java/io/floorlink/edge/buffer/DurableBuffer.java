@@ -112,7 +112,7 @@ public final class DurableBuffer implements AutoCloseable {
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
 
     private Connection db;
-    private String epoch;
+    private volatile String epoch;
     private long nextRid = 1;
     private long bdSeq;
     private long records;
@@ -173,16 +173,17 @@ public final class DurableBuffer implements AutoCloseable {
         return epoch;
     }
 
-    /** The bdSeq the next MQTT session uses (0..255); stored with the buffer, or kept in memory while it fails. */
-    public long bdSeq() {
+    /** The bdSeq the next MQTT session uses (0..255); stored beside the buffer, or in memory while that fails. */
+    public synchronized long bdSeq() {
         return bdSeq;
     }
 
     /**
      * Stores the bdSeq of the next MQTT session at once, in a small state file beside the database ({@code
      * <file>.bdseq}, replaced atomically) so that it survives even a corrupted database. Blocks on file I/O.
+     * Thread-safe (the MQTT client's callback thread stores the bdSeq of the next session before reconnecting).
      */
-    public void bdSeq(long next) {
+    public synchronized void bdSeq(long next) {
         bdSeq = next;
         Path tmp = bdSeqFile.resolveSibling(bdSeqFile.getFileName() + ".tmp");
         try {
@@ -233,8 +234,14 @@ public final class DurableBuffer implements AutoCloseable {
     /**
      * Marks records as delivered (the broker acknowledged their DDATA); they are deleted by the next commit.
      * Thread-safe, never blocks.
+     *
+     * @param epoch the epoch the rids were given out in; acknowledgements of an earlier epoch (a DDATA published
+     *     before a corrupted file was replaced) are ignored, their rids mean other records now
      */
-    public void acknowledge(long[] rids) {
+    public void acknowledge(String epoch, long[] rids) {
+        if (!Objects.equals(epoch, this.epoch)) {
+            return;
+        }
         for (long rid : rids) {
             acked.add(rid);
         }

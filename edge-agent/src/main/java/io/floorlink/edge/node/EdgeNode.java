@@ -229,7 +229,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         this.client = buildClient();
         this.replayRate = Objects.requireNonNull(buffer, "buffer").replayRate();
         this.buffer = DurableBuffer.open(buffer.path(), buffer.maxSize().bytes(), buffer.overflow(), registry);
-        // The first session uses the stored bdSeq; a crash before it is established must not reuse it.
+        // The first session uses the stored bdSeq; the next run uses a later one, whatever happens to this one.
         willBdSeq.set((int) this.buffer.bdSeq());
         this.buffer.bdSeq(Sequence.next(willBdSeq.get()));
         this.committedThrough = this.buffer.nextRid() - 1;
@@ -433,6 +433,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     // Netty thread: record which bdSeq the session uses and hand over to the publisher thread.
     private void onConnected(MqttClientConnectedContext ctx) {
+        if (closing) {
+            // A reconnect scheduled before close() went through: leave cleanly (no will, no session).
+            client.disconnect();
+            return;
+        }
         sessionEstablished.set(true);
         uplinkConnected = true;
         queue.add(new Connected(generation.incrementAndGet(), willBdSeq.get()));
@@ -444,6 +449,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         Mqtt3ClientDisconnectedContext ctx = (Mqtt3ClientDisconnectedContext) context;
         if (sessionEstablished.getAndSet(false)) {
             willBdSeq.set(Sequence.next(willBdSeq.get()));
+            // Stored before any CONNECT carries this will, so a later run never reuses a bdSeq a will may hold.
+            buffer.bdSeq(Sequence.next(willBdSeq.get()));
         }
         if (closing) {
             ctx.getReconnector().reconnect(false);
@@ -547,8 +554,6 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         born = false;
         sessionGeneration = c.generation();
         bdSeq = c.bdSeq();
-        // A restart after this point must not reuse this session's bdSeq (its will may still be delivered).
-        buffer.bdSeq(Sequence.next(c.bdSeq()));
         hostOnline = stateTopic == null;
         snapshotDirty = true;
         LOG.info("Uplink {} connected as {} (bdSeq {})", uplink.url(), clientId(), bdSeq);
@@ -931,6 +936,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         committedThrough = buffer.nextRid() - 1;
         if (born && !Objects.equals(buffer.epoch(), birthEpoch)) {
             LOG.warn("Buffer epoch changed to {}: rebirthing so the host learns it", buffer.epoch());
+            // Rids of the replaced file mean nothing in the new epoch: what is pending goes out without one.
+            for (DeviceState d : devices.values()) {
+                for (Pending p : d.pending) {
+                    p.rid = 0;
+                }
+            }
             birthAll(BirthReason.BUFFER_RESET);
         }
     }
@@ -1017,10 +1028,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     private void publishDdata(String topic, Payload payload, int samples, int unbuffered, long[] rids) {
+        String epoch = buffer.epoch();
         publish(topic, payload, MessageType.DDATA, samples, MqttQos.AT_LEAST_ONCE)
                 .whenComplete((r, err) -> {
                     if (err == null) {
-                        buffer.acknowledge(rids);
+                        buffer.acknowledge(epoch, rids);
                     } else if (unbuffered > 0) {
                         metrics.dropped(DropReason.PUBLISH_FAILED, unbuffered);
                     }

@@ -132,7 +132,7 @@ public final class BufferLoadHarness {
             }
             cursor = chunk.get(chunk.size() - 1).rid();
             // the broker's PUBACK: acknowledged records are deleted by the next group commit
-            b.acknowledge(rids);
+            b.acknowledge(b.epoch(), rids);
             b.commit();
             count += chunk.size();
         }

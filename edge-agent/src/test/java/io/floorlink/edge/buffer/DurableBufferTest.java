@@ -64,7 +64,10 @@ class DurableBufferTest {
             assertThat(all.get(1).metric()).isEqualTo(sample(2));
             assertThat(rids(b.read(r1, r3 - 1, 10))).containsExactly(r2);
 
-            b.acknowledge(new long[] {r2});
+            b.acknowledge("another epoch", new long[] {r2});
+            b.commit();
+            assertThat(b.read(0, Long.MAX_VALUE, 10)).as("not of this epoch").hasSize(3);
+            b.acknowledge(b.epoch(), new long[] {r2});
             assertThat(b.read(0, Long.MAX_VALUE, 10)).hasSize(3);
             b.commit();
             assertThat(rids(b.read(0, Long.MAX_VALUE, 10))).containsExactly(r1, r3);
@@ -100,7 +103,7 @@ class DurableBufferTest {
             List<DurableBuffer.Record> kept = b.read(0, Long.MAX_VALUE, 10);
             assertThat(kept).extracting(r -> r.metric().getDoubleValue()).containsExactly(1.0, 2.0);
             assertThat(b.nextRid()).isGreaterThan(last);
-            b.acknowledge(rids(kept));
+            b.acknowledge(b.epoch(), rids(kept));
             b.commit();
             assertThat(b.read(0, Long.MAX_VALUE, 10)).isEmpty();
         }
@@ -189,7 +192,7 @@ class DurableBufferTest {
             assertThat(s.state()).isEqualTo(BufferStatus.State.DEGRADED);
 
             // acknowledged records make room again
-            b.acknowledge(rids(kept));
+            b.acknowledge(b.epoch(), rids(kept));
             long next = b.append("SEW-01", sample(appended));
             assertThat(b.commit()).isEqualTo(next);
         }

@@ -35,7 +35,8 @@ public final class EdgeAgent implements AutoCloseable {
 
     /**
      * Builds and starts everything and returns without waiting for any peer: an unreachable MQTT server or
-     * device is retried in the background with exponential backoff, never fatal.
+     * device is retried in the background with exponential backoff, never fatal. Opens the durable buffer (blocks
+     * on file I/O); a buffer file that cannot be used is reported in {@link #health()}, never fatal.
      *
      * @param config validated configuration
      * @param registry where meters are registered; {@code GET /metrics} serves it when it is (or contains) a
@@ -61,7 +62,7 @@ public final class EdgeAgent implements AutoCloseable {
             composite.add(prometheus);
             meters = composite;
         }
-        EdgeNode node = new EdgeNode(config.edge(), config.uplink(), config.healthInterval(), meters);
+        EdgeNode node = new EdgeNode(config.edge(), config.uplink(), config.buffer(), config.healthInterval(), meters);
         HealthServer http = new HealthServer(config.http().host(), config.http().port(), node::health, prometheus);
         List<Connector> connectors = new ArrayList<>();
         try {

@@ -1,20 +1,22 @@
 package io.floorlink.edge;
 
+import io.floorlink.edge.buffer.BufferStatus;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * A snapshot of the edge agent's health, as served on {@code GET /health}. Immutable.
  *
- * @param status UP (uplink connected, primary host online when configured, every device up), DEGRADED
- *     (publishing, but at least one device down), DOWN (nothing reaches the platform: uplink down or primary
+ * @param status UP (uplink connected, primary host online when configured, every device up, buffer ok),
+ *     DEGRADED (publishing, but at least one device down or the buffer not ok), DOWN (nothing reaches the platform: uplink down or primary
  *     host offline)
  * @param uplinkConnected whether the MQTT connection to the uplink is established
  * @param primaryHost configured Sparkplug primary host id, null when none is configured
  * @param primaryHostOnline last STATE seen from the primary host; true when none is configured
  * @param nodeBorn whether the edge node is born (NBIRTH published in the current session)
  * @param bdSeq bdSeq of the current (or next) MQTT session, 0..255
- * @param devices every configured device, in configuration order
+ * @param devices every configured device, in configuration order (then devices known only from the buffer)
+ * @param buffer the durable buffer's state (ok, degraded, error and why), size and age
  * @param at when the snapshot was taken
  */
 public record EdgeHealth(
@@ -25,6 +27,7 @@ public record EdgeHealth(
         boolean nodeBorn,
         long bdSeq,
         List<DeviceHealth> devices,
+        BufferStatus buffer,
         Instant at) {
 
     public EdgeHealth {

@@ -36,9 +36,14 @@ class EdgeAgentMainTest {
     }
 
     private static String config(int uplinkPort) {
+        return config(uplinkPort, Path.of("data"));
+    }
+
+    private static String config(int uplinkPort, Path bufferDir) {
         return """
                 edge: { group: ENT001, node: edge-01 }
                 uplink: { url: "tcp://127.0.0.1:%d", primary_host: floorlink }
+                buffer: { path: "%s" }
                 http: { port: 0 }
                 health_interval: 1s
                 connectors:
@@ -53,7 +58,8 @@ class EdgeAgentMainTest {
                       - id: SEW-02
                         points:
                           - { id: run_state, node: "ns=2;s=C", category: state, interval: 1s }
-                """.formatted(uplinkPort);
+                """.formatted(
+                        uplinkPort, bufferDir.resolve("buffer.db").toString().replace('\\', '/'));
     }
 
     @Test
@@ -83,7 +89,7 @@ class EdgeAgentMainTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString())
-                .startsWith(file + ":13:")
+                .startsWith(file + ":14:")
                 .contains("connectors[0].devices[0].points[1].interval")
                 .contains("500ms or 10s");
         assertThat(out.toString()).isEmpty();
@@ -98,8 +104,8 @@ class EdgeAgentMainTest {
     }
 
     @Test
-    void healthAndMetricsAreServedOnLoopbackWhileTheUplinkIsUnreachable() throws Exception {
-        EdgeConfig cfg = EdgeConfig.parse("edge.yaml", config(unusedPort()), k -> null);
+    void healthAndMetricsAreServedOnLoopbackWhileTheUplinkIsUnreachable(@TempDir Path dir) throws Exception {
+        EdgeConfig cfg = EdgeConfig.parse("edge.yaml", config(unusedPort(), dir), k -> null);
         AtomicReference<TestConnector> connector = new AtomicReference<>();
         try (EdgeAgent agent = EdgeAgent.start(cfg, new SimpleMeterRegistry(), (c, r) -> {
             TestConnector t = new TestConnector(c.name(), List.of("SEW-01", "SEW-02"));
@@ -142,6 +148,11 @@ class EdgeAgentMainTest {
                     .contains("\"reads_ok\":5")
                     .contains("\"reads_failed\":1")
                     .contains("\"id\":\"SEW-02\",\"up\":false");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> buffer = (Map<String, Object>) json.get("buffer");
+            assertThat(buffer)
+                    .containsEntry("state", "ok")
+                    .containsEntry("file", dir.resolve("buffer.db").toString());
 
             HttpResponse<String> metrics = http.send(
                     HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
@@ -149,7 +160,9 @@ class EdgeAgentMainTest {
             assertThat(metrics.body())
                     .contains("floorlink_edge_uplink_connected")
                     .contains("floorlink_edge_devices_up")
-                    .contains("floorlink_edge_samples_dropped");
+                    .contains("floorlink_edge_samples_dropped")
+                    .contains("floorlink_edge_buffer_records")
+                    .contains("floorlink_edge_buffer_dropped_records_total{reason=\"drop_oldest\"}");
 
             HttpResponse<String> post = http.send(
                     HttpRequest.newBuilder(base.resolve("/health"))

@@ -1,5 +1,6 @@
 package io.floorlink.edge.config;
 
+import io.floorlink.edge.buffer.Overflow;
 import io.floorlink.edge.connector.modbus.ModbusConnectorConfig;
 import io.floorlink.edge.connector.mqtt.MqttConnectorConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
@@ -27,8 +28,7 @@ import java.util.function.Function;
  *
  * @param edge Sparkplug identity of this edge node, never null
  * @param uplink the MQTT server the edge node publishes to, never null
- * @param buffer durable store-and-forward buffer settings (accepted and validated; the buffer itself comes
- *     with a later release), never null after construction
+ * @param buffer durable store-and-forward buffer settings, never null after construction
  * @param http health and metrics endpoint, never null after construction
  * @param healthInterval how often every born device publishes its {@code _health/*} metrics; default 5 s,
  *     at most 10 s
@@ -285,14 +285,19 @@ public record EdgeConfig(
     }
 
     /**
-     * {@code buffer:} durable store-and-forward buffer (SQLite file). Accepted and validated; the buffer
-     * itself is not implemented yet.
+     * {@code buffer:} durable store-and-forward buffer (SQLite file, see {@link io.floorlink.edge.buffer}).
      *
      * @param path database file; default {@code ./data/buffer.db}
-     * @param maxSize upper bound of the file; default 2 GB, at least 1 MB
+     * @param maxSize upper bound of the database pages in use; default 2 GB, at least 1 MB
+     * @param overflow what is dropped when {@code max_size} is reached; default {@code drop_oldest}
+     * @param replayRate buffered records (metrics) replayed per second after an outage, on top of live data;
+     *     default 5000, at least 1
      */
-    public record Buffer(Path path, DataSize maxSize) {
-        static final Buffer DEFAULT = new Buffer(null, null);
+    public record Buffer(Path path, DataSize maxSize, Overflow overflow, Integer replayRate) {
+        static final Buffer DEFAULT = new Buffer(null, null, null, null);
+
+        /** Default {@link #replayRate}. */
+        public static final int DEFAULT_REPLAY_RATE = 5000;
 
         public Buffer {
             path = path == null ? Path.of("data", "buffer.db") : path;
@@ -300,6 +305,16 @@ public record EdgeConfig(
             if (maxSize.bytes() < (1L << 20)) {
                 throw new IllegalArgumentException("buffer.max_size: must be at least 1MB");
             }
+            overflow = overflow == null ? Overflow.DROP_OLDEST : overflow;
+            replayRate = replayRate == null ? DEFAULT_REPLAY_RATE : replayRate;
+            if (replayRate < 1) {
+                throw new IllegalArgumentException("buffer.replay_rate: must be at least 1 (records per second)");
+            }
+        }
+
+        /** The buffer at {@code path} with every other setting at its default. */
+        public static Buffer at(Path path) {
+            return new Buffer(path, null, null, null);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.floorlink.edge.node;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
@@ -12,12 +13,15 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.floorlink.edge.EdgeHealth;
+import io.floorlink.edge.buffer.BufferStatus;
+import io.floorlink.edge.buffer.DurableBuffer;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.connector.DeviceSink;
 import io.floorlink.edge.node.EdgeNodeMetrics.BirthReason;
 import io.floorlink.edge.node.EdgeNodeMetrics.DropReason;
 import io.floorlink.edge.point.PointSample;
 import io.floorlink.edge.point.PointSpec;
+import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
@@ -41,6 +45,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,12 +71,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every {@link DeviceSink} method only enqueues and returns at once; a single publisher thread owns all
  * Sparkplug state (seq, bdSeq, births) and does the MQTT work, so no protocol callback thread ever blocks.
- * While the uplink or the primary host is down, changed samples are dropped and counted in {@code
- * floorlink.edge.samples.dropped} (the durable buffer is not implemented yet); the latest value of every
- * point is kept and sent in the next DBIRTH.
  *
- * <p>bdSeq starts at 0 when the process starts and is kept in memory only; it is incremented for every new
- * MQTT session after one that was established.
+ * <p>Store and forward: every changed sample, every refresh of an unchanged value and every health value is
+ * first written to the {@link DurableBuffer} (group commit every batch interval) and only then published, as
+ * DDATA at QoS 1 with the record id in the metric property {@code rid}; a record is deleted when the broker
+ * acknowledged its DDATA. What is written while the node or the device is not born (uplink down, primary host
+ * offline), and what was published but not acknowledged before a disconnect or a crash, is replayed after the
+ * next NBIRTH, oldest first, as {@code is_historical} DDATA at {@code buffer.replay_rate} while live data keeps
+ * flowing. NBIRTH carries the buffer's epoch ({@code _buffer/epoch}).
+ *
+ * <p>bdSeq is kept in the buffer's state: a restart uses the bdSeq after the last session's, and the will of
+ * every CONNECT carries the bdSeq of that session.
  */
 public final class EdgeNode implements DeviceSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
@@ -135,21 +145,37 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private int seq;
     private boolean snapshotDirty = true;
 
+    private String birthEpoch;
+    private long committedThrough;
+    private long replayCursor;
+    private long replayUpTo;
+    private double replayTokens;
+    private long lastReplayNanos;
+
+    private final DurableBuffer buffer;
+    private final int replayRate;
     private volatile EdgeHealth snapshot;
     private volatile boolean uplinkConnected;
 
     /**
-     * Creates the edge node; nothing connects before {@link #start()}.
+     * Creates the edge node and opens its buffer (blocks on file I/O); nothing connects before {@link #start()}.
      *
      * @param edge group and edge node id
      * @param uplink MQTT server and credentials
+     * @param buffer durable buffer settings
      * @param healthInterval period of the {@code _health/*} DDATA of every born device, positive
      * @param registry where the {@code floorlink.edge.*} meters are registered
      */
-    public EdgeNode(EdgeConfig.Edge edge, EdgeConfig.Uplink uplink, Duration healthInterval, MeterRegistry registry) {
+    public EdgeNode(
+            EdgeConfig.Edge edge,
+            EdgeConfig.Uplink uplink,
+            EdgeConfig.Buffer buffer,
+            Duration healthInterval,
+            MeterRegistry registry) {
         this(
                 edge,
                 uplink,
+                buffer,
                 healthInterval,
                 DEFAULT_BATCH_INTERVAL,
                 DEFAULT_BATCH_MAX_METRICS,
@@ -158,9 +184,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     /**
-     * Creates the edge node with explicit batching; nothing connects before {@link #start()}.
+     * Creates the edge node with explicit batching and opens its buffer (blocks on file I/O); nothing connects
+     * before {@link #start()}. A buffer file that cannot be used is reported in {@link #health()}, never thrown.
      *
-     * @param batchInterval longest time a changed value waits before its DDATA is published, positive
+     * @param batchInterval longest time a changed value waits before its DDATA is published (and the group commit
+     *     period of the buffer), positive
      * @param batchMaxMetrics number of point metrics that makes a device's DDATA be published at once, at least 1
      * @param maxQueuedSamples bound of samples waiting for the publisher thread, at least 1
      * @throws IllegalArgumentException for out-of-range settings, or when the TLS stores cannot be read
@@ -168,6 +196,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     public EdgeNode(
             EdgeConfig.Edge edge,
             EdgeConfig.Uplink uplink,
+            EdgeConfig.Buffer buffer,
             Duration healthInterval,
             Duration batchInterval,
             int batchMaxMetrics,
@@ -198,6 +227,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 () -> uplinkConnected ? 1 : 0, this::devicesUpCount, () -> Math.max(0, queuedSamples.get()));
         metrics.bindTo(registry);
         this.client = buildClient();
+        this.replayRate = Objects.requireNonNull(buffer, "buffer").replayRate();
+        this.buffer = DurableBuffer.open(buffer.path(), buffer.maxSize().bytes(), buffer.overflow(), registry);
+        // The first session uses the stored bdSeq; the next run uses a later one, whatever happens to this one.
+        willBdSeq.set((int) this.buffer.bdSeq());
+        this.buffer.bdSeq(Sequence.next(willBdSeq.get()));
+        this.committedThrough = this.buffer.nextRid() - 1;
         this.publisher = new Thread(this::run, "floorlink-edge-publisher-" + node);
         this.publisher.setDaemon(true);
         this.snapshot = buildSnapshot();
@@ -266,8 +301,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     /**
-     * Publishes NDEATH (when born), disconnects and stops the publisher thread. Blocks up to about 3 s.
-     * Idempotent.
+     * Publishes the pending data and health and NDEATH (when born), disconnects, commits the buffer (what the
+     * broker did not acknowledge is replayed by the next run) and closes it, and stops the publisher thread.
+     * Blocks up to about 3 s. Idempotent.
      */
     @Override
     public void close() {
@@ -276,6 +312,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         }
         closing = true;
         if (!started.get()) {
+            buffer.close();
             return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -396,6 +433,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     // Netty thread: record which bdSeq the session uses and hand over to the publisher thread.
     private void onConnected(MqttClientConnectedContext ctx) {
+        if (closing) {
+            // A reconnect scheduled before close() went through: leave cleanly (no will, no session).
+            client.disconnect();
+            return;
+        }
         sessionEstablished.set(true);
         uplinkConnected = true;
         queue.add(new Connected(generation.incrementAndGet(), willBdSeq.get()));
@@ -407,6 +449,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         Mqtt3ClientDisconnectedContext ctx = (Mqtt3ClientDisconnectedContext) context;
         if (sessionEstablished.getAndSet(false)) {
             willBdSeq.set(Sequence.next(willBdSeq.get()));
+            // Stored before any CONNECT carries this will, so a later run never reuses a bdSeq a will may hold.
+            buffer.bdSeq(Sequence.next(willBdSeq.get()));
         }
         if (closing) {
             ctx.getReconnector().reconnect(false);
@@ -429,6 +473,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         long nextFlush = now + batchIntervalNanos;
         long nextHealth = now + healthIntervalNanos;
         long nextSnapshot = now + SNAPSHOT_PERIOD.toNanos();
+        lastReplayNanos = now;
         while (true) {
             try {
                 long wait = Math.min(nextFlush, Math.min(nextHealth, nextSnapshot)) - System.nanoTime();
@@ -446,15 +491,19 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     e = queue.poll();
                 }
                 now = System.nanoTime();
-                if (now - nextFlush >= 0) {
-                    flushAll();
-                    nextFlush = now + batchIntervalNanos;
-                }
                 if (now - nextHealth >= 0) {
-                    publishHealth();
+                    healthTick();
                     nextHealth = now + healthIntervalNanos;
                 }
+                if (now - nextFlush >= 0) {
+                    flushAll();
+                    replay(now);
+                    nextFlush = now + batchIntervalNanos;
+                }
                 if (snapshotDirty || now - nextSnapshot >= 0) {
+                    if (now - nextSnapshot >= 0) {
+                        buffer.refreshStats();
+                    }
                     snapshot = buildSnapshot();
                     snapshotDirty = false;
                     nextSnapshot = now + SNAPSHOT_PERIOD.toNanos();
@@ -476,8 +525,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         } else if (e instanceof Reads r) {
             DeviceState d = devices.get(r.deviceId());
             if (d != null) {
-                d.readsOkSinceBirth += r.ok();
-                d.readsFailedSinceBirth += r.failed();
+                d.readsOkUnrecorded += r.ok();
+                d.readsFailedUnrecorded += r.failed();
                 d.readsOkTotal += r.ok();
                 d.readsFailedTotal += r.failed();
             }
@@ -546,19 +595,21 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private void onSessionDown() {
         if (connected) {
-            LOG.info("Uplink {} disconnected", uplink.url());
+            LOG.info("Uplink {} disconnected; buffering", uplink.url());
         }
-        int lost = 0;
+        unbirth();
+        connected = false;
+        subscribed = false;
+        snapshotDirty = true;
+    }
+
+    /** Ends the node's births; what was pending is in the buffer and is replayed after the next NBIRTH. */
+    private void unbirth() {
+        born = false;
         for (DeviceState d : devices.values()) {
-            lost += d.pending.size();
             d.pending.clear();
             d.born = false;
         }
-        metrics.dropped(DropReason.UPLINK_DOWN, lost);
-        connected = false;
-        subscribed = false;
-        born = false;
-        snapshotDirty = true;
     }
 
     private void onInbound(Inbound in) {
@@ -585,13 +636,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 hostOnline = false;
                 if (born) {
                     // Spec 3.0: NDEATH, then disconnect; the next session (bdSeq + 1) waits for STATE online.
-                    LOG.info("Primary host {} offline: publishing NDEATH and reconnecting", uplink.primaryHost());
+                    LOG.info(
+                            "Primary host {} offline: publishing NDEATH, buffering and reconnecting",
+                            uplink.primaryHost());
                     CompletableFuture<Mqtt3Publish> ndeath = publishNdeath();
-                    born = false;
-                    for (DeviceState d : devices.values()) {
-                        d.born = false;
-                        d.pending.clear();
-                    }
+                    unbirth();
                     reconnectAfterUserDisconnect = true;
                     ndeath.whenComplete((r, err) -> client.disconnect());
                 }
@@ -610,7 +659,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 if (MetricNames.REBIRTH.equals(m.getName()) && m.hasBooleanValue() && m.getBooleanValue()) {
                     if (born) {
                         LOG.info("Rebirth requested by NCMD");
-                        flushAllWithHealth();
+                        healthTick();
                         birthAll(BirthReason.REBIRTH_REQUEST);
                     }
                     return;
@@ -629,59 +678,110 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private void birthAll(BirthReason reason) {
         seq = 0;
+        birthEpoch = buffer.epoch();
         Payload.Builder p = Payload.newBuilder()
                 .setTimestamp(System.currentTimeMillis())
                 .setSeq(0)
                 .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, bdSeq))
                 .addMetrics(Metrics.metric(MetricNames.REBIRTH, DataType.BOOLEAN, Boolean.FALSE));
+        if (birthEpoch != null) {
+            p.addMetrics(Metrics.metric(MetricNames.BUFFER_EPOCH, DataType.STRING, birthEpoch));
+        }
         publish(nbirthTopic, p.build(), MessageType.NBIRTH, 0, MqttQos.AT_MOST_ONCE);
         born = true;
         metrics.nodeBirth(reason);
         snapshotDirty = true;
+        if (reason != BirthReason.REBIRTH_REQUEST) {
+            // Everything written before this birth is historical now: replay it, oldest first.
+            replayCursor = 0;
+            replayUpTo = buffer.nextRid() - 1;
+            replayTokens = 0;
+        }
         for (DeviceState d : devices.values()) {
-            if (d.up) {
-                deviceBirth(d, reason == BirthReason.SESSION ? BirthReason.SESSION : reason);
+            // Devices born without a connection (for their replay) are born again by a rebirth request.
+            if (d.up || d.born) {
+                deviceBirth(d, reason == BirthReason.DEVICE_UP ? BirthReason.SESSION : reason);
             }
         }
     }
 
     private void deviceBirth(DeviceState d, BirthReason reason) {
-        long now = System.currentTimeMillis();
+        if (d.born && !d.pending.isEmpty()) {
+            commit();
+            flush(d);
+        }
         d.pending.clear();
-        // Reads made while the device was dead (failed ones above all) were never published: the DBIRTH carries
-        // them, and the host counts a DBIRTH's values as increments from zero.
-        d.readsOkSinceBirth -= d.readsOkReported;
-        d.readsFailedSinceBirth -= d.readsFailedReported;
-        d.readsOkReported = 0;
-        d.readsFailedReported = 0;
+        long now = System.currentTimeMillis();
+        // Reads not in any health record yet (made while the device was dead, failed ones above all): the DBIRTH
+        // carries them, and the host counts a DBIRTH's values as increments from zero.
+        d.readsOkSinceBirth = d.readsOkUnrecorded;
+        d.readsFailedSinceBirth = d.readsFailedUnrecorded;
+        d.readsOkUnrecorded = 0;
+        d.readsFailedUnrecorded = 0;
         Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(nextSeq());
         for (PointState ps : d.points.values()) {
-            Metric.Builder m;
-            try {
-                m = Metrics.metric(ps.spec.id(), ps.spec.type(), ps.lastValue);
-            } catch (SparkplugException e) {
-                m = Metrics.metric(ps.spec.id(), ps.spec.type(), null);
-            }
-            m.setTimestamp(ps.lastSourceMillis > 0 ? ps.lastSourceMillis : now);
+            p.addMetrics(birthMetric(ps, true, now));
             ps.lastPublishedMillis = now;
-            Map<String, Object> props = new LinkedHashMap<>();
-            props.put(MetricNames.PROP_CATEGORY, ps.spec.category().wireName());
-            props.put(MetricNames.PROP_UNIT, ps.spec.unit());
-            props.put(MetricNames.PROP_INTERVAL_MS, ps.spec.interval().toMillis());
-            props.put(MetricNames.PROP_ENG_LOW, ps.spec.engLow());
-            props.put(MetricNames.PROP_ENG_HIGH, ps.spec.engHigh());
-            Quality q = ps.lastValue == null && ps.lastSourceMillis == 0 ? Quality.GOOD : ps.lastQuality;
-            if (q != Quality.GOOD) {
-                props.put(MetricNames.PROP_QUALITY, q.code());
-            }
-            m.setProperties(Metrics.properties(props));
-            p.addMetrics(m);
         }
-        addHealth(p, d, true, now);
+        p.addMetrics(Metrics.metric(MetricNames.HEALTH_CONNECTED, DataType.BOOLEAN, d.up)
+                .setTimestamp(now));
+        p.addMetrics(Metrics.metric(MetricNames.HEALTH_READS_OK, DataType.UINT64, d.readsOkSinceBirth)
+                .setTimestamp(now));
+        p.addMetrics(Metrics.metric(MetricNames.HEALTH_READS_FAILED, DataType.UINT64, d.readsFailedSinceBirth)
+                .setTimestamp(now));
         publish(topic(d, MessageType.DBIRTH), p.build(), MessageType.DBIRTH, 0, MqttQos.AT_MOST_ONCE);
         d.born = true;
         metrics.deviceBirth(reason);
         snapshotDirty = true;
+    }
+
+    /** A point as declared in DBIRTH: the contract as properties, and the latest value when {@code withValue}. */
+    private static Metric birthMetric(PointState ps, boolean withValue, long now) {
+        Metric.Builder m;
+        Object value = withValue ? ps.lastValue : null;
+        try {
+            m = Metrics.metric(ps.spec.id(), ps.spec.type(), value);
+        } catch (SparkplugException e) {
+            m = Metrics.metric(ps.spec.id(), ps.spec.type(), null);
+        }
+        m.setTimestamp(withValue && ps.lastSourceMillis > 0 ? ps.lastSourceMillis : now);
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(MetricNames.PROP_CATEGORY, ps.spec.category().wireName());
+        props.put(MetricNames.PROP_UNIT, ps.spec.unit());
+        props.put(MetricNames.PROP_INTERVAL_MS, ps.spec.interval().toMillis());
+        props.put(MetricNames.PROP_ENG_LOW, ps.spec.engLow());
+        props.put(MetricNames.PROP_ENG_HIGH, ps.spec.engHigh());
+        Quality q = ps.lastValue == null && ps.lastSourceMillis == 0 ? Quality.GOOD : ps.lastQuality;
+        if (withValue && q != Quality.GOOD) {
+            props.put(MetricNames.PROP_QUALITY, q.code());
+        }
+        m.setProperties(Metrics.properties(props));
+        return m.build();
+    }
+
+    /** The points of a device from its stored birth (a device known to an earlier run, down in this one). */
+    private static Map<String, PointState> pointsOf(byte[] birth) {
+        Map<String, PointState> points = new LinkedHashMap<>();
+        if (birth == null) {
+            return points;
+        }
+        try {
+            for (Metric m : Payload.parseFrom(birth).getMetricsList()) {
+                Map<String, Object> props = Metrics.properties(m.getProperties());
+                PointSpec spec = new PointSpec(
+                        m.getName(),
+                        DataType.fromCode(m.getDatatype()),
+                        Category.parse((String) props.get(MetricNames.PROP_CATEGORY)),
+                        (String) props.get(MetricNames.PROP_UNIT),
+                        Duration.ofMillis((Long) props.get(MetricNames.PROP_INTERVAL_MS)),
+                        (Double) props.get(MetricNames.PROP_ENG_LOW),
+                        (Double) props.get(MetricNames.PROP_ENG_HIGH));
+                points.put(spec.id(), new PointState(spec));
+            }
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            LOG.warn("Stored birth unreadable, the device is born with its health only: {}", e.toString());
+        }
+        return points;
     }
 
     private void onUp(Up u) {
@@ -704,36 +804,44 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         d.up = true;
         d.reason = null;
         snapshotDirty = true;
+        Payload.Builder template = Payload.newBuilder();
+        long now = System.currentTimeMillis();
+        for (PointState ps : next.values()) {
+            template.addMetrics(birthMetric(ps, false, now));
+        }
+        buffer.saveDevice(d.id, template.build().toByteArray());
         if (born) {
             deviceBirth(d, BirthReason.DEVICE_UP);
         }
     }
 
     private void onDown(Down down) {
-        DeviceState d = devices.get(down.deviceId());
-        if (d == null) {
-            d = devices.computeIfAbsent(down.deviceId(), DeviceState::new);
-        }
+        DeviceState d = devices.computeIfAbsent(down.deviceId(), DeviceState::new);
+        boolean wasUp = d.up;
         if (d.up) {
             d.since = Instant.now();
         }
         d.up = false;
         d.reason = down.reason();
         snapshotDirty = true;
-        if (born && d.born) {
-            long now = System.currentTimeMillis();
-            Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(nextSeq());
-            int samples = d.pending.size();
-            p.addAllMetrics(d.pending);
-            d.pending.clear();
-            addHealth(p, d, false, now);
-            publish(topic(d, MessageType.DDATA), p.build(), MessageType.DDATA, samples, MqttQos.AT_MOST_ONCE);
+        long now = System.currentTimeMillis();
+        if (live(d)) {
+            recordHealth(d, now);
+            commit();
+            flush(d);
             Payload death =
                     Payload.newBuilder().setTimestamp(now).setSeq(nextSeq()).build();
             publish(topic(d, MessageType.DDEATH), death, MessageType.DDEATH, 0, MqttQos.AT_MOST_ONCE);
+        } else if (wasUp && !d.points.isEmpty()) {
+            // Not published now: the buffered health keeps "the device went down" for the replay.
+            recordHealth(d, now);
         }
         d.born = false;
         d.pending.clear();
+    }
+
+    private boolean live(DeviceState d) {
+        return born && d.born;
     }
 
     private void onSamples(List<PointSample> samples) {
@@ -775,46 +883,112 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             ps.lastValue = s.value();
             ps.lastQuality = q;
             ps.lastSourceMillis = ts;
-            if (!born || !d.born) {
-                metrics.dropped(connected && !hostOnline ? DropReason.HOST_OFFLINE : DropReason.UPLINK_DOWN, 1);
-                continue;
-            }
             m.setTimestamp(ts);
             if (q == Quality.UNCERTAIN) {
                 m.setProperties(UNCERTAIN_PROPS);
             } else if (q == Quality.BAD) {
                 m.setProperties(BAD_PROPS);
             }
-            d.pending.add(m.build());
-            ps.lastPublishedMillis = publishedAt;
-            if (d.pending.size() >= batchMaxMetrics) {
-                flush(d, false);
+            Metric metric = m.build();
+            boolean live = live(d);
+            record(d, metric, live ? metric : null, true);
+            if (live) {
+                ps.lastPublishedMillis = publishedAt;
+                if (d.pending.size() >= batchMaxMetrics) {
+                    commit();
+                    flush(d);
+                }
             }
         }
     }
 
+    /**
+     * Appends a record to the buffer (write-ahead); when {@code live} is not null it is also queued for the next
+     * DDATA of the device, carrying the record's rid.
+     */
+    private void record(DeviceState d, Metric stored, Metric live, boolean sample) {
+        long rid = buffer.append(d.id, stored);
+        if (live != null) {
+            d.pending.add(new Pending(live, rid, sample));
+        }
+    }
+
+    /**
+     * Commits the buffer's batch (group commit) before anything of it is published. Records the buffer could not
+     * keep lose their rid: a rid is only ever published for a record that is durable.
+     */
+    private void commit() {
+        long appended = buffer.nextRid() - 1;
+        if (!buffer.dirty()) {
+            return;
+        }
+        long durable = buffer.commit();
+        if (durable < appended) {
+            long from = Math.max(durable, committedThrough);
+            for (DeviceState d : devices.values()) {
+                for (Pending p : d.pending) {
+                    if (p.rid > from && p.rid <= appended) {
+                        p.rid = 0;
+                    }
+                }
+            }
+        }
+        committedThrough = buffer.nextRid() - 1;
+        if (born && !Objects.equals(buffer.epoch(), birthEpoch)) {
+            LOG.warn("Buffer epoch changed to {}: rebirthing so the host learns it", buffer.epoch());
+            // Rids of the replaced file mean nothing in the new epoch: what is pending goes out without one.
+            for (DeviceState d : devices.values()) {
+                for (Pending p : d.pending) {
+                    p.rid = 0;
+                }
+            }
+            birthAll(BirthReason.BUFFER_RESET);
+        }
+    }
+
     private void flushAll() {
+        commit();
         if (!born) {
             return;
         }
         for (DeviceState d : devices.values()) {
             if (d.born && !d.pending.isEmpty()) {
-                flush(d, false);
+                flush(d);
             }
         }
     }
 
-    private void flushAllWithHealth() {
+    /**
+     * Every health interval: records the health (and the refresh of unchanged good values) of every device the
+     * node knows, live for born devices and buffered for the others while the node is not born, and publishes
+     * what is live.
+     */
+    private void healthTick() {
+        long now = System.currentTimeMillis();
+        List<DeviceState> withHealth = new ArrayList<>();
         for (DeviceState d : devices.values()) {
-            if (d.born) {
-                flush(d, true);
+            if (live(d)) {
+                if (d.up) {
+                    addRefresh(d, now);
+                }
+                recordHealth(d, now);
+                withHealth.add(d);
+            } else if (!born && !d.points.isEmpty() && d.since != null) {
+                if (d.up) {
+                    addRefresh(d, now);
+                }
+                recordHealth(d, now);
             }
         }
-    }
-
-    private void publishHealth() {
-        if (born) {
-            flushAllWithHealth();
+        commit();
+        if (!born) {
+            return;
+        }
+        for (DeviceState d : withHealth) {
+            if (d.born) {
+                flush(d);
+                metrics.healthPublished();
+            }
         }
     }
 
@@ -823,55 +997,199 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         this.refreshIntervalMs = interval.toMillis();
     }
 
-    private void flush(DeviceState d, boolean withHealth) {
+    /** Publishes the pending metrics of a born device as one DDATA (QoS 1); its PUBACK deletes their records. */
+    private void flush(DeviceState d) {
+        if (d.pending.isEmpty()) {
+            return;
+        }
         long now = System.currentTimeMillis();
         Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(nextSeq());
-        int samples = d.pending.size();
-        p.addAllMetrics(d.pending);
+        long[] rids = new long[d.pending.size()];
+        int n = 0;
+        int samples = 0;
+        int unbuffered = 0;
+        for (Pending e : d.pending) {
+            if (e.rid > 0) {
+                rids[n++] = e.rid;
+                p.addMetrics(DurableBuffer.withRid(e.metric, e.rid));
+            } else {
+                p.addMetrics(e.metric);
+                if (e.sample) {
+                    unbuffered++;
+                }
+            }
+            if (e.sample) {
+                samples++;
+            }
+        }
         d.pending.clear();
-        if (withHealth) {
-            samples += addRefresh(p, d, now, refreshIntervalMs);
-            addHealth(p, d, true, now);
+        long[] acked = n == rids.length ? rids : Arrays.copyOf(rids, n);
+        publishDdata(topic(d, MessageType.DDATA), p.build(), samples, unbuffered, acked);
+    }
+
+    private void publishDdata(String topic, Payload payload, int samples, int unbuffered, long[] rids) {
+        String epoch = buffer.epoch();
+        publish(topic, payload, MessageType.DDATA, samples, MqttQos.AT_LEAST_ONCE)
+                .whenComplete((r, err) -> {
+                    if (err == null) {
+                        buffer.acknowledge(epoch, rids);
+                    } else if (unbuffered > 0) {
+                        metrics.dropped(DropReason.PUBLISH_FAILED, unbuffered);
+                    }
+                });
+    }
+
+    /**
+     * Replays buffered records oldest first as historical DDATA, at most {@code replay_rate} per second on top of
+     * live data. A device that is not born (down now) is born first with {@code _health/connected = false}.
+     */
+    private void replay(long nowNanos) {
+        long elapsed = nowNanos - lastReplayNanos;
+        lastReplayNanos = nowNanos;
+        if (!born || replayCursor >= replayUpTo) {
+            return;
         }
-        publish(topic(d, MessageType.DDATA), p.build(), MessageType.DDATA, samples, MqttQos.AT_MOST_ONCE);
-        if (withHealth) {
-            metrics.healthPublished();
+        replayTokens = Math.min(replayRate, replayTokens + replayRate * (elapsed / 1e9));
+        int budget = (int) Math.min(replayTokens, 10_000);
+        if (budget < 1) {
+            return;
         }
+        List<DurableBuffer.Record> records = buffer.read(replayCursor, replayUpTo, budget);
+        if (records.isEmpty()) {
+            if (buffer.usable()) {
+                LOG.info("Replay of the buffer done (up to rid {})", replayUpTo);
+                replayCursor = replayUpTo;
+            }
+            return;
+        }
+        // Births go out at QoS 0 and DDATA at QoS 1, which a broker may deliver out of order: a device born here
+        // for its replay gets its DBIRTH one tick ahead of its first historical DDATA (seq still gives the order).
+        boolean birthed = false;
+        for (DurableBuffer.Record r : records) {
+            DeviceState d = devices.get(r.device());
+            if (d == null || !d.born) {
+                replayDevice(r.device());
+                birthed = true;
+            }
+        }
+        if (birthed) {
+            return;
+        }
+        replayTokens -= records.size();
+        // One DDATA per device and chunk: each device's records stay in rid order, devices follow their oldest.
+        Map<String, List<DurableBuffer.Record>> byDevice = new LinkedHashMap<>();
+        for (DurableBuffer.Record r : records) {
+            byDevice.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(r);
+        }
+        for (Map.Entry<String, List<DurableBuffer.Record>> e : byDevice.entrySet()) {
+            // A DBIRTH for the device goes out before its DDATA takes the next seq.
+            DeviceState d = replayDevice(e.getKey());
+            List<DurableBuffer.Record> list = e.getValue();
+            for (int from = 0; from < list.size(); from += batchMaxMetrics) {
+                List<DurableBuffer.Record> part = list.subList(from, Math.min(list.size(), from + batchMaxMetrics));
+                Payload.Builder p = Payload.newBuilder()
+                        .setTimestamp(System.currentTimeMillis())
+                        .setSeq(nextSeq());
+                long[] rids = new long[part.size()];
+                int samples = 0;
+                for (int i = 0; i < part.size(); i++) {
+                    DurableBuffer.Record r = part.get(i);
+                    p.addMetrics(r.historical());
+                    rids[i] = r.rid();
+                    if (!MetricNames.isHealthMetric(r.metric().getName())) {
+                        samples++;
+                    }
+                }
+                publishDdata(topic(d, MessageType.DDATA), p.build(), samples, 0, rids);
+            }
+        }
+        replayCursor = records.get(records.size() - 1).rid();
+        buffer.replayed(records.size());
+    }
+
+    /** The device of a buffered record, born (with its stored points when it is down and unknown so far). */
+    private DeviceState replayDevice(String id) {
+        DeviceState d = devices.get(id);
+        if (d == null) {
+            d = new DeviceState(id);
+            devices.put(id, d);
+        }
+        if (!d.born) {
+            if (d.points.isEmpty()) {
+                d.points = pointsOf(buffer.device(id));
+            }
+            deviceBirth(d, BirthReason.REPLAY);
+        }
+        return d;
     }
 
     /**
      * Report by exception hides "still the same good value" behind "no data": a point that never changes would
      * have no sample in any window after its DBIRTH, and the collector would call it uncovered. So an unchanged good
-     * value is published again, stamped now, once per {@link #REFRESH_INTERVAL_MS}: every minute rollup of a live
-     * point then holds a sample.
+     * value is recorded again, stamped now, once per {@link #REFRESH_INTERVAL_MS}: every minute rollup of a live
+     * point then holds a sample, also when it is replayed after an outage.
      */
-    private static int addRefresh(Payload.Builder p, DeviceState d, long now, long refreshMs) {
-        int added = 0;
+    private void addRefresh(DeviceState d, long now) {
+        boolean live = live(d);
         for (PointState ps : d.points.values()) {
-            if (ps.lastValue == null || ps.lastQuality != Quality.GOOD || now - ps.lastPublishedMillis < refreshMs) {
+            if (ps.lastValue == null
+                    || ps.lastQuality != Quality.GOOD
+                    || now - ps.lastPublishedMillis < refreshIntervalMs) {
                 continue;
             }
+            ps.lastPublishedMillis = now;
             try {
-                p.addMetrics(Metrics.metric(ps.spec.id(), ps.spec.type(), ps.lastValue)
-                        .setTimestamp(now));
-                ps.lastPublishedMillis = now;
-                added++;
+                Metric m = Metrics.metric(ps.spec.id(), ps.spec.type(), ps.lastValue)
+                        .setTimestamp(now)
+                        .build();
+                record(d, m, live ? m : null, true);
             } catch (SparkplugException e) {
-                ps.lastPublishedMillis = now;
+                // A value that cannot be encoded was never published either.
             }
         }
-        return added;
     }
 
-    private static void addHealth(Payload.Builder p, DeviceState d, boolean connectedNow, long now) {
-        p.addMetrics(Metrics.metric(MetricNames.HEALTH_CONNECTED, DataType.BOOLEAN, connectedNow)
-                .setTimestamp(now));
-        p.addMetrics(Metrics.metric(MetricNames.HEALTH_READS_OK, DataType.UINT64, d.readsOkSinceBirth)
-                .setTimestamp(now));
-        p.addMetrics(Metrics.metric(MetricNames.HEALTH_READS_FAILED, DataType.UINT64, d.readsFailedSinceBirth)
-                .setTimestamp(now));
-        d.readsOkReported = d.readsOkSinceBirth;
-        d.readsFailedReported = d.readsFailedSinceBirth;
+    /**
+     * Records the device's health: {@code _health/connected} and the reads since its previous health record. The
+     * buffer keeps the reads as increments; published live they are counts since the DBIRTH (the contract).
+     */
+    private void recordHealth(DeviceState d, long now) {
+        long okInc = d.readsOkUnrecorded;
+        long failedInc = d.readsFailedUnrecorded;
+        d.readsOkUnrecorded = 0;
+        d.readsFailedUnrecorded = 0;
+        boolean live = live(d);
+        Metric connectedMetric = Metrics.metric(MetricNames.HEALTH_CONNECTED, DataType.BOOLEAN, d.up)
+                .setTimestamp(now)
+                .build();
+        record(d, connectedMetric, live ? connectedMetric : null, false);
+        Metric ok = Metrics.metric(MetricNames.HEALTH_READS_OK, DataType.UINT64, okInc)
+                .setTimestamp(now)
+                .build();
+        Metric failed = Metrics.metric(MetricNames.HEALTH_READS_FAILED, DataType.UINT64, failedInc)
+                .setTimestamp(now)
+                .build();
+        if (live) {
+            d.readsOkSinceBirth += okInc;
+            d.readsFailedSinceBirth += failedInc;
+            record(
+                    d,
+                    ok,
+                    Metrics.metric(MetricNames.HEALTH_READS_OK, DataType.UINT64, d.readsOkSinceBirth)
+                            .setTimestamp(now)
+                            .build(),
+                    false);
+            record(
+                    d,
+                    failed,
+                    Metrics.metric(MetricNames.HEALTH_READS_FAILED, DataType.UINT64, d.readsFailedSinceBirth)
+                            .setTimestamp(now)
+                            .build(),
+                    false);
+        } else {
+            record(d, ok, null, false);
+            record(d, failed, null, false);
+        }
     }
 
     private CompletableFuture<Mqtt3Publish> publishNdeath() {
@@ -897,7 +1215,6 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 .send()
                 .whenComplete((r, err) -> {
                     if (err != null) {
-                        metrics.dropped(DropReason.PUBLISH_FAILED, samples);
                         warnings.warn("publish", "Publishing {} failed: {}", type, err.toString());
                     }
                 });
@@ -916,9 +1233,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private void stop(Stop stop) {
         try {
             if (born) {
-                flushAllWithHealth();
+                healthTick();
                 publishNdeath().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 born = false;
+            } else {
+                commit();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -934,7 +1253,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         }
         connected = false;
         uplinkConnected = false;
+        // Deletes what was acknowledged before the disconnect; the rest is replayed by the next run.
+        commit();
+        buffer.refreshStats();
         snapshot = buildSnapshot();
+        buffer.close();
         stop.done().complete(null);
     }
 
@@ -957,7 +1280,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         if (!connected || !hostOnline || !born) {
             status = EdgeHealth.Status.DOWN;
         } else {
-            status = allUp ? EdgeHealth.Status.UP : EdgeHealth.Status.DEGRADED;
+            boolean bufferOk = buffer.status().state() == BufferStatus.State.OK;
+            status = allUp && bufferOk ? EdgeHealth.Status.UP : EdgeHealth.Status.DEGRADED;
         }
         return new EdgeHealth(
                 status,
@@ -967,6 +1291,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 born,
                 connected ? bdSeq : willBdSeq.get(),
                 list,
+                buffer.status(),
                 Instant.now());
     }
 
@@ -975,22 +1300,36 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private static final class DeviceState {
         final String id;
         final Map<MessageType, String> topics = new java.util.EnumMap<>(MessageType.class);
-        final List<Metric> pending = new ArrayList<>();
+        final List<Pending> pending = new ArrayList<>();
         Map<String, PointState> points = new LinkedHashMap<>();
         boolean up;
         boolean born;
         String reason;
         Instant since;
+        // Reads counted in the current birth: the value of the last published _health/reads_* metrics.
         long readsOkSinceBirth;
         long readsFailedSinceBirth;
-        // The values of the last published _health/reads_* metrics.
-        long readsOkReported;
-        long readsFailedReported;
+        // Reads in no health record yet.
+        long readsOkUnrecorded;
+        long readsFailedUnrecorded;
         long readsOkTotal;
         long readsFailedTotal;
 
         DeviceState(String id) {
             this.id = id;
+        }
+    }
+
+    /** A metric waiting for the next DDATA of its device, with its buffer record id (0: not durable). */
+    private static final class Pending {
+        final Metric metric;
+        final boolean sample;
+        long rid;
+
+        Pending(Metric metric, long rid, boolean sample) {
+            this.metric = metric;
+            this.rid = rid;
+            this.sample = sample;
         }
     }
 

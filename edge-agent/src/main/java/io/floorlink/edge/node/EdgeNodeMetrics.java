@@ -15,8 +15,6 @@ final class EdgeNodeMetrics implements MeterBinder {
 
     /** Why a sample did not reach the uplink. */
     enum DropReason {
-        UPLINK_DOWN,
-        HOST_OFFLINE,
         DEVICE_DOWN,
         UNKNOWN_DEVICE,
         UNKNOWN_POINT,
@@ -33,7 +31,9 @@ final class EdgeNodeMetrics implements MeterBinder {
     enum BirthReason {
         SESSION,
         REBIRTH_REQUEST,
-        DEVICE_UP;
+        DEVICE_UP,
+        REPLAY,
+        BUFFER_RESET;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -85,7 +85,7 @@ final class EdgeNodeMetrics implements MeterBinder {
         }
         published = Counter.builder("floorlink.edge.samples.published")
                 .baseUnit("samples")
-                .description("Point samples published in DDATA (changes only)")
+                .description("Point samples published in DDATA (changes, refreshes and replayed records)")
                 .register(registry);
         unchanged = Counter.builder("floorlink.edge.samples.unchanged")
                 .baseUnit("samples")
@@ -105,7 +105,7 @@ final class EdgeNodeMetrics implements MeterBinder {
                 .description("DDATA messages carrying the periodic _health/* metrics")
                 .register(registry);
         for (BirthReason r : BirthReason.values()) {
-            if (r != BirthReason.DEVICE_UP) {
+            if (r != BirthReason.DEVICE_UP && r != BirthReason.REPLAY) {
                 nodeBirths.put(r, births(registry, "node", r));
             }
             deviceBirths.put(r, births(registry, "device", r));

@@ -9,19 +9,19 @@ import org.slf4j.Logger;
  * Logs a warning at most once per period per key, and says how many were suppressed since. Keys must come
  * from a bounded set (a reason, a device id), never from error text.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private static final int MAX_KEYS = 1000;
 
     private final Logger log;
     private final long periodNanos;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-    RateLimitedLog(Logger log, Duration period) {
+    public RateLimitedLog(Logger log, Duration period) {
         this.log = log;
         this.periodNanos = period.toNanos();
     }
 
-    void warn(String key, String format, Object... args) {
+    public void warn(String key, String format, Object... args) {
         if (!log.isWarnEnabled()) {
             return;
         }

@@ -3,6 +3,7 @@ package io.floorlink.edge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.floorlink.edge.buffer.Overflow;
 import io.floorlink.sparkplug.config.ConfigException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ class EdgeConfigTest {
         assertThat(c.uplink().reconnect().initialDelay()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.uplink().toString()).doesNotContain(c.uplink().password());
         assertThat(c.buffer().maxSize().bytes()).isEqualTo(2L << 30);
+        assertThat(c.buffer().overflow()).isEqualTo(Overflow.DROP_OLDEST);
+        assertThat(c.buffer().replayRate()).isEqualTo(5000);
         assertThat(c.http().host()).isEqualTo("127.0.0.1");
         assertThat(c.http().port()).isEqualTo(9108);
         assertThat(c.healthInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -65,6 +68,31 @@ class EdgeConfigTest {
         assertThat(c.http().port()).isEqualTo(9108);
         assertThat(c.uplink().port()).isEqualTo(1883);
         assertThat(c.uplink().primaryHost()).isNull();
+        assertThat(c.buffer().path()).isEqualTo(Path.of("data", "buffer.db"));
+        assertThat(c.buffer().overflow()).isEqualTo(Overflow.DROP_OLDEST);
+        assertThat(c.buffer().replayRate()).isEqualTo(EdgeConfig.Buffer.DEFAULT_REPLAY_RATE);
+    }
+
+    @Test
+    void bufferSettingsAreReadAndValidatedAtTheirLines() {
+        EdgeConfig c = parse(HEAD
+                + "buffer: { path: /var/lib/floorlink/buffer.db, max_size: 64MB, overflow: drop_newest,"
+                + " replay_rate: 800 }\nconnectors:\n" + connector("a", "SEW-01"));
+        assertThat(c.buffer().path()).isEqualTo(Path.of("/var/lib/floorlink/buffer.db"));
+        assertThat(c.buffer().maxSize().bytes()).isEqualTo(64L << 20);
+        assertThat(c.buffer().overflow()).isEqualTo(Overflow.DROP_NEWEST);
+        assertThat(c.buffer().replayRate()).isEqualTo(800);
+
+        assertThatThrownBy(() ->
+                        parse(HEAD + "buffer: { overflow: drop_random }\nconnectors:\n" + connector("a", "SEW-01")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:3:")
+                .hasMessageContaining("buffer.overflow")
+                .hasMessageContaining("unknown overflow policy 'drop_random' (allowed: drop_oldest, drop_newest)");
+        assertThatThrownBy(() -> parse(HEAD + "buffer: { replay_rate: 0 }\nconnectors:\n" + connector("a", "SEW-01")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:3:")
+                .hasMessageContaining("buffer.replay_rate: must be at least 1");
     }
 
     @Test

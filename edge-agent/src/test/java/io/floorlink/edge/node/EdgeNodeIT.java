@@ -49,6 +49,9 @@ class EdgeNodeIT {
     @TempDir
     static Path brokerDir;
 
+    @TempDir
+    Path bufferDir;
+
     private static TestBroker broker;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -94,6 +97,7 @@ class EdgeNodeIT {
         EdgeNode n = new EdgeNode(
                 new EdgeConfig.Edge(GROUP, nodeId),
                 uplink,
+                EdgeConfig.Buffer.at(bufferDir.resolve("buffer.db")),
                 health,
                 Duration.ofMillis(100),
                 batchMax,
@@ -393,7 +397,7 @@ class EdgeNodeIT {
     }
 
     @Test
-    void brokerRestartReconnectsAndRebirthsWithNextBdSeqAndCountsDroppedSamples(@TempDir Path dir) throws Exception {
+    void brokerRestartReconnectsRebirthsWithNextBdSeqAndReplaysWhatWasBuffered(@TempDir Path dir) throws Exception {
         TestBroker own = TestBroker.start(dir);
         closeables.add(own);
         SparkplugRecorder before = new SparkplugRecorder(own.url(), GROUP);
@@ -405,7 +409,8 @@ class EdgeNodeIT {
         own.stop();
         await().until(() -> !n.health().uplinkConnected());
         c.sample(sample("motor_speed", 99.0, Quality.GOOD, Instant.now()));
-        await().until(() -> dropped("uplink_down") == 1.0);
+        await().until(() -> n.health().buffer().records() >= 1);
+        assertThat(dropped("device_down") + dropped("queue_full")).isZero();
 
         own.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> n.health().nodeBorn());
@@ -421,6 +426,9 @@ class EdgeNodeIT {
                 .isEqualTo(99.0);
         assertThat(registry.get("floorlink.edge.uplink.connected").gauge().value())
                 .isEqualTo(1.0);
+        await().until(() ->
+                registry.get("floorlink.edge.buffer.replayed").counter().count() >= 1.0);
+        await().until(() -> n.health().buffer().records() == 0);
     }
 
     @Test

@@ -18,6 +18,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean blocked;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -45,10 +46,26 @@ public final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /**
+     * While blocked, every relayed connection is reset and new ones are closed at once: the uplink is down
+     * (for as long as the test wants) but the server behind it keeps running.
+     */
+    public void blocked(boolean block) {
+        blocked = block;
+        if (block) {
+            severAll();
+        }
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket in = server.accept();
+                if (blocked) {
+                    in.setSoLinger(true, 0);
+                    in.close();
+                    continue;
+                }
                 Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(in);
                 sockets.add(out);

@@ -58,7 +58,11 @@ class ModbusToSparkplugIT {
                     null);
             var registry = new SimpleMeterRegistry();
             try (EdgeNode node = new EdgeNode(
-                            new EdgeConfig.Edge("IT", "edge-modbus"), uplink, Duration.ofSeconds(1), registry);
+                            new EdgeConfig.Edge("IT", "edge-modbus"),
+                            uplink,
+                            EdgeConfig.Buffer.at(brokerDir.resolve("buffer.db")),
+                            Duration.ofSeconds(1),
+                            registry);
                     ModbusConnector connector = new ModbusConnector(
                             ModbusConnectorIT.config(DEV, e.port(), "CDAB", "200ms", points), registry)) {
                 node.declareDevices(List.of(DEV));

@@ -99,6 +99,7 @@ class MqttToSparkplugIT {
                             null,
                             new Reconnect(Duration.ofMillis(100), Duration.ofMillis(500)),
                             null),
+                    EdgeConfig.Buffer.at(dir.resolve("buffer.db")),
                     Duration.ofSeconds(1),
                     new SimpleMeterRegistry());
             try (node;

@@ -1,0 +1,769 @@
+package io.floorlink.edge.buffer;
+
+import io.floorlink.edge.node.RateLimitedLog;
+import io.floorlink.sparkplug.MetricNames;
+import io.floorlink.sparkplug.Metrics;
+import io.floorlink.sparkplug.Sequence;
+import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
+import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge agent's durable store-and-forward buffer: one SQLite file (WAL journal, {@code synchronous=NORMAL})
+ * holding every sample and health record until the broker acknowledged the DDATA that carried it.
+ *
+ * <p>Records are {@link #append appended} to an in-memory batch, each with the next record id (rid), and written
+ * together by {@link #commit()} (group commit on the publisher's cadence). A rid is unique and increasing within
+ * the buffer's {@link #epoch()}, also across restarts: the last rid given out is stored with every commit. Records
+ * are deleted when {@link #acknowledge acknowledged} (the deletion is part of the next commit). The buffer also
+ * keeps the edge node's small state: the epoch and the last birth of every device in the database, and the next
+ * bdSeq in a state file beside it.
+ *
+ * <p>With WAL and {@code synchronous=NORMAL} a committed transaction survives a crash of the process (kill -9)
+ * because it is in the WAL file the operating system holds; after a power loss the last transactions before the
+ * latest checkpoint may be missing, but the file stays consistent.
+ *
+ * <p>Failures never stop collection. A corrupted file (SQLITE_CORRUPT, SQLITE_NOTADB) is renamed beside itself
+ * ({@code buffer.db.corrupt-<UTC time>}, kept for inspection) and a fresh buffer with a new epoch replaces it. A
+ * failed write (disk full, I/O error) loses that batch, counted in {@code floorlink.edge.buffer.dropped}, and the
+ * next commit tries again. Both show in {@link #status()}.
+ *
+ * <p>Not thread-safe: one thread (the edge node's publisher) calls everything except {@link #acknowledge},
+ * {@link #status()} and the meters, which any thread may call.
+ */
+public final class DurableBuffer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DurableBuffer.class);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final long REOPEN_PERIOD_MS = 10_000;
+    private static final long DEGRADED_AFTER_DROP_MS = 5 * 60_000;
+    private static final long STATS_PERIOD_MS = 1_000;
+    // Rough B-tree cost of a row beyond its payload, for the first estimate before averages are known.
+    private static final int ROW_OVERHEAD = 32;
+
+    private static final int SQLITE_IOERR = 10;
+    private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_NOTADB = 26;
+
+    /** One buffered record: a metric of a device, as written (no rid property, not marked historical). */
+    public record Record(long rid, String device, Metric metric) {
+        /**
+         * The metric as it is replayed: {@code is_historical}, the {@code rid} property, and for {@code
+         * _health/reads_ok} and {@code _health/reads_failed} the {@code increment} property (the buffer keeps reads
+         * as increments since the device's previous health record).
+         */
+        public Metric historical() {
+            Metric m = withRid(metric, rid);
+            String name = m.getName();
+            if (name.equals(MetricNames.HEALTH_READS_OK) || name.equals(MetricNames.HEALTH_READS_FAILED)) {
+                m = withProperty(m, MetricNames.PROP_INCREMENT, Boolean.TRUE);
+            }
+            return m.toBuilder().setIsHistorical(true).build();
+        }
+    }
+
+    /** {@code m} with the UInt64 property {@code rid} added to its properties. */
+    public static Metric withRid(Metric m, long rid) {
+        return withProperty(m, MetricNames.PROP_RID, rid);
+    }
+
+    private static Metric withProperty(Metric m, String key, Object value) {
+        PropertySet extra = Metrics.properties(Map.of(key, value));
+        Metric.Builder b = m.toBuilder();
+        b.getPropertiesBuilder().addKeys(key).addValues(extra.getValues(0));
+        return b.build();
+    }
+
+    private final Path path;
+    private final Path bdSeqFile;
+    private final long maxBytes;
+    private final Overflow overflow;
+    private final Clock clock;
+    private final BufferMetrics metrics;
+    private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+    private final List<Pending> batch = new ArrayList<>();
+    private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
+
+    private Connection db;
+    private volatile String epoch;
+    private long nextRid = 1;
+    private long bdSeq;
+    private long records;
+    private long usedBytes;
+    private long pageSize = 4096;
+    private long lastReopenAttempt;
+    private long lastStats;
+    private long lastDropMillis;
+    private String dropReason;
+    private String errorReason;
+    private String corruptReason;
+
+    private volatile BufferStatus status;
+
+    private record Pending(long rid, String device, long created, byte[] metric) {}
+
+    private DurableBuffer(Path path, long maxBytes, Overflow overflow, Clock clock, MeterRegistry registry) {
+        this.path = path.toAbsolutePath().normalize();
+        this.bdSeqFile = this.path.resolveSibling(this.path.getFileName() + ".bdseq");
+        this.maxBytes = maxBytes;
+        this.overflow = overflow;
+        this.clock = clock;
+        this.metrics = new BufferMetrics(() -> status);
+        metrics.bindTo(registry);
+    }
+
+    /**
+     * Opens (or creates) the buffer file; blocks on file I/O. Never throws for a damaged or unwritable file: the
+     * buffer then reports the error in {@link #status()} and keeps trying (see the class comment).
+     *
+     * @param path database file; its directory is created when missing
+     * @param maxBytes upper bound of the bytes of database pages in use, at least 64 KiB
+     * @param overflow what to drop when the bound is reached
+     * @param registry where the {@code floorlink.edge.buffer.*} meters are registered
+     */
+    public static DurableBuffer open(Path path, long maxBytes, Overflow overflow, MeterRegistry registry) {
+        return open(path, maxBytes, overflow, Clock.systemUTC(), registry);
+    }
+
+    static DurableBuffer open(Path path, long maxBytes, Overflow overflow, Clock clock, MeterRegistry registry) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(overflow, "overflow");
+        if (maxBytes < 65536) {
+            throw new IllegalArgumentException("maxBytes must be at least 64 KiB");
+        }
+        DurableBuffer b = new DurableBuffer(path, maxBytes, overflow, clock, registry);
+        b.loadBdSeq();
+        b.openOrRecover();
+        b.publishStatus();
+        return b;
+    }
+
+    /**
+     * Id of the buffer's state: a random string created with a fresh buffer file and kept across restarts. A new
+     * epoch means rids start again from 1 (after a corrupted file was replaced).
+     */
+    public String epoch() {
+        return epoch;
+    }
+
+    /** The bdSeq the next MQTT session uses (0..255); stored beside the buffer, or in memory while that fails. */
+    public synchronized long bdSeq() {
+        return bdSeq;
+    }
+
+    /**
+     * Stores the bdSeq of the next MQTT session at once, in a small state file beside the database ({@code
+     * <file>.bdseq}, replaced atomically) so that it survives even a corrupted database. Blocks on file I/O.
+     * Thread-safe (the MQTT client's callback thread stores the bdSeq of the next session before reconnecting).
+     */
+    public synchronized void bdSeq(long next) {
+        bdSeq = next;
+        Path tmp = bdSeqFile.resolveSibling(bdSeqFile.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap((next + "\n").getBytes(StandardCharsets.US_ASCII)));
+                ch.force(true);
+            }
+            Files.move(tmp, bdSeqFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            warnings.warn("bdseq", "Buffer: cannot store bdSeq in {}: {}", bdSeqFile, e.toString());
+        }
+    }
+
+    private void loadBdSeq() {
+        try {
+            if (Files.exists(bdSeqFile)) {
+                bdSeq = Long.parseLong(
+                        Files.readString(bdSeqFile, StandardCharsets.US_ASCII).trim());
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("Buffer: unreadable bdSeq file {} ({}); starting at 0", bdSeqFile, e.toString());
+        }
+    }
+
+    /** Convenience: the stored bdSeq for a session after the one using {@code current}. */
+    public static long nextBdSeq(long current) {
+        return Sequence.next((int) current);
+    }
+
+    /**
+     * Adds a record to the current batch and returns its rid. Nothing is written before {@link #commit()}.
+     *
+     * @param device Sparkplug device id
+     * @param metric the metric as it must be replayed (name, datatype, value, timestamp, properties)
+     */
+    public long append(String device, Metric metric) {
+        long rid = nextRid++;
+        batch.add(new Pending(rid, device, clock.millis(), metric.toByteArray()));
+        return rid;
+    }
+
+    /** Number of appended records not committed yet. */
+    public int batchSize() {
+        return batch.size();
+    }
+
+    /**
+     * Marks records as delivered (the broker acknowledged their DDATA); they are deleted by the next commit.
+     * Thread-safe, never blocks.
+     *
+     * @param epoch the epoch the rids were given out in; acknowledgements of an earlier epoch (a DDATA published
+     *     before a corrupted file was replaced) are ignored, their rids mean other records now
+     */
+    public void acknowledge(String epoch, long[] rids) {
+        if (!Objects.equals(epoch, this.epoch)) {
+            return;
+        }
+        for (long rid : rids) {
+            acked.add(rid);
+        }
+    }
+
+    /** Whether a commit has anything to write (batch or acknowledgements). */
+    public boolean dirty() {
+        return !batch.isEmpty() || !acked.isEmpty();
+    }
+
+    /**
+     * Writes the batch and deletes the acknowledged records in one transaction, applying the overflow policy.
+     * Blocks on file I/O.
+     *
+     * @return the highest rid of this batch that is now durable; records of the batch above it were dropped
+     *     (drop_newest) or could not be written, and must not be published with their rid. 0 when nothing of the
+     *     batch was kept.
+     */
+    public long commit() {
+        if (db == null) {
+            maybeReopen();
+        }
+        List<Pending> writing = new ArrayList<>(batch);
+        batch.clear();
+        List<Long> deleting = new ArrayList<>();
+        for (Long rid = acked.poll(); rid != null; rid = acked.poll()) {
+            deleting.add(rid);
+        }
+        if (db == null) {
+            lost(writing.size(), BufferMetrics.DropReason.WRITE_FAILED);
+            publishStatus();
+            return 0;
+        }
+        if (writing.isEmpty() && deleting.isEmpty()) {
+            refreshStatsThrottled();
+            return 0;
+        }
+        long durableThrough = 0;
+        int deleted = 0;
+        int droppedOldest = 0;
+        int droppedNewest = 0;
+        try {
+            if (!deleting.isEmpty()) {
+                try (PreparedStatement del = db.prepareStatement("DELETE FROM record WHERE rid = ?")) {
+                    for (long rid : deleting) {
+                        del.setLong(1, rid);
+                        del.addBatch();
+                    }
+                    for (int n : del.executeBatch()) {
+                        deleted += Math.max(0, n);
+                    }
+                }
+            }
+            List<Pending> keep = writing;
+            if (!writing.isEmpty()) {
+                long incoming = 0;
+                for (Pending p : writing) {
+                    incoming += estimate(p);
+                }
+                long used = queryUsedBytes();
+                if (used + incoming > maxBytes) {
+                    if (overflow == Overflow.DROP_OLDEST) {
+                        droppedOldest = dropOldest(used, incoming, records - deleted);
+                    } else {
+                        keep = fitting(writing, maxBytes - used);
+                        droppedNewest = writing.size() - keep.size();
+                    }
+                }
+                try (PreparedStatement ins =
+                        db.prepareStatement("INSERT INTO record(rid, device, created, metric) VALUES (?, ?, ?, ?)")) {
+                    for (Pending p : keep) {
+                        ins.setLong(1, p.rid());
+                        ins.setString(2, p.device());
+                        ins.setLong(3, p.created());
+                        ins.setBytes(4, p.metric());
+                        ins.addBatch();
+                    }
+                    ins.executeBatch();
+                }
+                putState(
+                        "last_rid",
+                        Long.toString(writing.get(writing.size() - 1).rid()));
+            }
+            db.commit();
+            records += keep.size() - deleted - droppedOldest;
+            if (!keep.isEmpty()) {
+                durableThrough = keep.get(keep.size() - 1).rid();
+            }
+            metrics.written(keep.size());
+            metrics.acknowledged(deleted);
+            errorReason = null;
+        } catch (SQLException e) {
+            rollback();
+            lost(writing.size(), BufferMetrics.DropReason.WRITE_FAILED);
+            // Acknowledged records stay; their deletion is retried with the next commit.
+            acked.addAll(deleting);
+            failed(e, "writing " + writing.size() + " records");
+            publishStatus();
+            return 0;
+        }
+        if (droppedOldest > 0) {
+            lost(droppedOldest, BufferMetrics.DropReason.DROP_OLDEST);
+        }
+        if (droppedNewest > 0) {
+            lost(droppedNewest, BufferMetrics.DropReason.DROP_NEWEST);
+        }
+        refreshStatsThrottled();
+        return durableThrough;
+    }
+
+    /**
+     * Reads committed records in rid order. Blocks on file I/O.
+     *
+     * @param afterRid records with a larger rid
+     * @param upToRid and at most this rid
+     * @param limit at most this many
+     * @return the records; empty when there are none or the buffer cannot be read
+     */
+    public List<Record> read(long afterRid, long upToRid, int limit) {
+        List<Record> out = new ArrayList<>();
+        if (db == null || limit <= 0) {
+            return out;
+        }
+        try (PreparedStatement q = db.prepareStatement(
+                "SELECT rid, device, metric FROM record WHERE rid > ? AND rid <= ? ORDER BY rid LIMIT ?")) {
+            q.setLong(1, afterRid);
+            q.setLong(2, upToRid);
+            q.setInt(3, limit);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    Metric m;
+                    try {
+                        m = Metric.parseFrom(rs.getBytes(3));
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        warnings.warn(
+                                "record", "Buffer record {} unreadable, skipped: {}", rs.getLong(1), e.toString());
+                        continue;
+                    }
+                    out.add(new Record(rs.getLong(1), rs.getString(2), m));
+                }
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            failed(e, "reading records");
+        }
+        return out;
+    }
+
+    /** Whether the database is open (false while the buffer runs without a file after an error). */
+    public boolean usable() {
+        return db != null;
+    }
+
+    /** The rid the next appended record gets; every rid below it has been given out in this epoch. */
+    public long nextRid() {
+        return nextRid;
+    }
+
+    /** Records replayed from the buffer (for the replay counter); called by the publisher. */
+    public void replayed(int n) {
+        metrics.replayed(n);
+    }
+
+    /** Stores the last birth of a device (opaque bytes) so a later run can birth it before replaying. */
+    public void saveDevice(String device, byte[] birth) {
+        if (db == null) {
+            return;
+        }
+        try (PreparedStatement st = db.prepareStatement("INSERT OR REPLACE INTO device(id, birth) VALUES (?, ?)")) {
+            st.setString(1, device);
+            st.setBytes(2, birth);
+            st.executeUpdate();
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            failed(e, "storing the birth of " + device);
+        }
+    }
+
+    /** The last stored birth of a device, or null. */
+    public byte[] device(String device) {
+        if (db == null) {
+            return null;
+        }
+        try (PreparedStatement st = db.prepareStatement("SELECT birth FROM device WHERE id = ?")) {
+            st.setString(1, device);
+            try (ResultSet rs = st.executeQuery()) {
+                byte[] out = rs.next() ? rs.getBytes(1) : null;
+                db.commit();
+                return out;
+            }
+        } catch (SQLException e) {
+            rollback();
+            failed(e, "reading the birth of " + device);
+            return null;
+        }
+    }
+
+    /** Latest status, refreshed by every commit (at most once a second for the statistics). Thread-safe. */
+    public BufferStatus status() {
+        return status;
+    }
+
+    /** The database file. */
+    public Path path() {
+        return path;
+    }
+
+    /** Closes the file; appended records not committed are lost (they are committed on the edge node's stop). */
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void openOrRecover() {
+        lastReopenAttempt = clock.millis();
+        try {
+            openFile();
+        } catch (SQLException e) {
+            closeQuietly();
+            if (isCorrupt(e)) {
+                quarantine(e);
+            } else {
+                errorReason = "cannot open " + path + ": " + describe(e) + "; running without the buffer";
+                LOG.error("Buffer {}", errorReason);
+            }
+        } catch (IOException e) {
+            closeQuietly();
+            errorReason = "cannot open " + path + ": " + e.getMessage() + "; running without the buffer";
+            LOG.error("Buffer {}", errorReason);
+        }
+    }
+
+    private void openFile() throws SQLException, IOException {
+        Path dir = path.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        db = DriverManager.getConnection("jdbc:sqlite:" + path);
+        try (Statement st = db.createStatement()) {
+            st.execute("PRAGMA busy_timeout = 5000");
+            try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
+                rs.next();
+            }
+            st.execute("PRAGMA synchronous = NORMAL");
+            st.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS record (rid INTEGER PRIMARY KEY, device TEXT NOT NULL, "
+                    + "created INTEGER NOT NULL, metric BLOB NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS device (id TEXT PRIMARY KEY, birth BLOB NOT NULL)");
+            try (ResultSet rs = st.executeQuery("PRAGMA page_size")) {
+                pageSize = rs.next() ? rs.getLong(1) : 4096;
+            }
+        }
+        db.setAutoCommit(false);
+        String storedEpoch = getState("epoch");
+        if (storedEpoch == null) {
+            epoch = UUID.randomUUID().toString();
+            putState("epoch", epoch);
+            LOG.info("Buffer {} created (epoch {})", path, epoch);
+        } else {
+            epoch = storedEpoch;
+        }
+        long maxRid = 0;
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT max(rid), count(*) FROM record")) {
+            if (rs.next()) {
+                maxRid = rs.getLong(1);
+                records = rs.getLong(2);
+            }
+        }
+        String lastRid = getState("last_rid");
+        nextRid = Math.max(maxRid, lastRid == null ? 0 : Long.parseLong(lastRid)) + 1;
+        db.commit();
+        usedBytes = queryUsedBytes();
+        db.commit();
+        if (records > 0) {
+            LOG.info("Buffer {} opened with {} records to replay (epoch {})", path, records, epoch);
+        }
+    }
+
+    private void maybeReopen() {
+        long now = clock.millis();
+        if (now - lastReopenAttempt < REOPEN_PERIOD_MS) {
+            return;
+        }
+        lastReopenAttempt = now;
+        String before = epoch;
+        openOrRecover();
+        if (db != null) {
+            errorReason = null;
+            LOG.info("Buffer {} usable again (epoch {}{})", path, epoch, Objects.equals(before, epoch) ? "" : ", new");
+        }
+    }
+
+    /** Moves the damaged file (and its WAL and shared-memory files) aside and starts a fresh buffer. */
+    private void quarantine(SQLException cause) {
+        closeQuietly();
+        String suffix = ".corrupt-" + STAMP.format(clock.instant());
+        Path moved = path.resolveSibling(path.getFileName() + suffix);
+        try {
+            Files.move(path, moved, StandardCopyOption.REPLACE_EXISTING);
+            for (String side : new String[] {"-wal", "-shm"}) {
+                Path p = path.resolveSibling(path.getFileName() + side);
+                if (Files.exists(p)) {
+                    Files.move(
+                            p,
+                            path.resolveSibling(path.getFileName() + suffix + side),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            errorReason = "buffer file " + path + " is corrupted (" + describe(cause) + ") and cannot be moved aside: "
+                    + e.getMessage() + "; running without the buffer";
+            LOG.error("Buffer {}", errorReason);
+            return;
+        }
+        batch.clear();
+        acked.clear();
+        records = 0;
+        epoch = null;
+        try {
+            openFile();
+        } catch (SQLException | IOException e) {
+            closeQuietly();
+            errorReason = "cannot create a fresh buffer at " + path + ": " + e.getMessage();
+            LOG.error("Buffer {}", errorReason);
+            return;
+        }
+        metrics.reset();
+        corruptReason = "buffer file was corrupted (" + describe(cause) + "); kept as " + moved.getFileName()
+                + " for inspection, buffering into a fresh file (epoch " + epoch + ")";
+        LOG.error("Buffer {}: {}", path, corruptReason);
+    }
+
+    private void failed(SQLException e, String what) {
+        if (isCorrupt(e)) {
+            quarantine(e);
+            publishStatus();
+            return;
+        }
+        int code = e.getErrorCode() & 0xff;
+        String kind = code == SQLITE_FULL ? "disk full" : code == SQLITE_IOERR ? "I/O error" : "write error";
+        errorReason = kind + " while " + what + " (" + describe(e) + "); buffered data is not kept until it clears";
+        warnings.warn("failed", "Buffer {}: {}", path, errorReason);
+        publishStatus();
+    }
+
+    private static boolean isCorrupt(SQLException e) {
+        int code = e.getErrorCode() & 0xff;
+        return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+    }
+
+    private static String describe(SQLException e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private void lost(int n, BufferMetrics.DropReason reason) {
+        if (n <= 0) {
+            return;
+        }
+        metrics.dropped(reason, n);
+        if (reason != BufferMetrics.DropReason.WRITE_FAILED) {
+            lastDropMillis = clock.millis();
+            dropReason = "buffer reached max_size (" + maxBytes + " bytes): " + reason.tag() + " dropped "
+                    + metrics.droppedTotal(reason) + " records so far";
+            warnings.warn("overflow", "Buffer {}: {}", path, dropReason);
+        }
+    }
+
+    private int dropOldest(long used, long incoming, long current) throws SQLException {
+        if (current <= 0) {
+            return 0;
+        }
+        // Free a little more than needed so the next commits do not each delete a handful of rows.
+        long target = maxBytes - maxBytes / 100;
+        long excess = used + incoming - target;
+        long avg = Math.max(1, used / Math.max(1, current));
+        long n = Math.min(current, (excess + avg - 1) / avg);
+        if (n <= 0) {
+            return 0;
+        }
+        try (PreparedStatement del =
+                db.prepareStatement("DELETE FROM record WHERE rid IN (SELECT rid FROM record ORDER BY rid LIMIT ?)")) {
+            del.setLong(1, n);
+            return del.executeUpdate();
+        }
+    }
+
+    private static List<Pending> fitting(List<Pending> writing, long room) {
+        List<Pending> keep = new ArrayList<>();
+        long used = 0;
+        for (Pending p : writing) {
+            used += estimate(p);
+            if (used > room) {
+                break;
+            }
+            keep.add(p);
+        }
+        return keep;
+    }
+
+    private static long estimate(Pending p) {
+        return p.metric().length + p.device().length() + ROW_OVERHEAD;
+    }
+
+    private long queryUsedBytes() throws SQLException {
+        try (Statement st = db.createStatement()) {
+            long pages;
+            long free;
+            try (ResultSet rs = st.executeQuery("PRAGMA page_count")) {
+                pages = rs.next() ? rs.getLong(1) : 0;
+            }
+            try (ResultSet rs = st.executeQuery("PRAGMA freelist_count")) {
+                free = rs.next() ? rs.getLong(1) : 0;
+            }
+            return (pages - free) * pageSize;
+        }
+    }
+
+    private void refreshStatsThrottled() {
+        long now = clock.millis();
+        if (now - lastStats < STATS_PERIOD_MS) {
+            return;
+        }
+        lastStats = now;
+        refreshStats();
+    }
+
+    /** Re-reads size and oldest record age for the status and gauges. Blocks on file I/O. */
+    public void refreshStats() {
+        long oldest = 0;
+        if (db != null) {
+            try (Statement st = db.createStatement()) {
+                usedBytes = queryUsedBytes();
+                try (ResultSet rs = st.executeQuery("SELECT created FROM record ORDER BY rid LIMIT 1")) {
+                    oldest = rs.next() ? rs.getLong(1) : 0;
+                }
+                db.commit();
+            } catch (SQLException e) {
+                rollback();
+                failed(e, "reading statistics");
+            }
+        }
+        publishStatus(oldest == 0 ? 0 : Math.max(0, clock.millis() - oldest));
+    }
+
+    private void publishStatus() {
+        BufferStatus s = status;
+        publishStatus(s == null ? 0 : s.oldestRecordAgeMillis());
+    }
+
+    private void publishStatus(long oldestAge) {
+        BufferStatus.State state;
+        String reason;
+        if (errorReason != null) {
+            state = BufferStatus.State.ERROR;
+            reason = errorReason;
+        } else if (corruptReason != null) {
+            state = BufferStatus.State.ERROR;
+            reason = corruptReason;
+        } else if (dropReason != null && clock.millis() - lastDropMillis < DEGRADED_AFTER_DROP_MS) {
+            state = BufferStatus.State.DEGRADED;
+            reason = dropReason;
+        } else {
+            state = BufferStatus.State.OK;
+            reason = null;
+        }
+        status = new BufferStatus(
+                state,
+                reason,
+                path.toString(),
+                epoch,
+                Math.max(0, records),
+                usedBytes,
+                oldestAge,
+                metrics.droppedTotal());
+    }
+
+    private String getState(String key) throws SQLException {
+        try (PreparedStatement st = db.prepareStatement("SELECT value FROM state WHERE key = ?")) {
+            st.setString(1, key);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private void putState(String key, String value) throws SQLException {
+        try (PreparedStatement st = db.prepareStatement("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)")) {
+            st.setString(1, key);
+            st.setString(2, value);
+            st.executeUpdate();
+        }
+    }
+
+    private void rollback() {
+        if (db == null) {
+            return;
+        }
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // The connection is unusable; the next operation reports why.
+        }
+    }
+
+    private void closeQuietly() {
+        if (db == null) {
+            return;
+        }
+        try {
+            if (!db.getAutoCommit()) {
+                db.rollback();
+            }
+            db.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing buffer {}: {}", path, e.toString());
+        }
+        db = null;
+    }
+}

@@ -7,6 +7,8 @@ import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.sim.modbus.MachineEndpoint;
 import io.floorlink.sim.modbus.MoldingMachineSimulator;
+import io.floorlink.sim.mqtt.AssemblyLineOptions;
+import io.floorlink.sim.mqtt.AssemblyLineSimulator;
 import io.floorlink.sim.opcua.SewingLineOptions;
 import io.floorlink.sim.opcua.SewingLineSimulator;
 import io.floorlink.sparkplug.config.Durations;
@@ -17,12 +19,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * A whole FloorLink plant in one JVM: an OPC UA sewing line and a hall of Modbus TCP injection-molding machines
- * (simulated), an edge agent configured for them, and the collector with its in-process gateway (embedded broker on a free loopback port, H2 facts store). The edge and
- * inventory configuration it generates are written to the data folder, so a user can read what the demo runs.
+ * A whole FloorLink plant in one JVM: an OPC UA sewing line, a hall of Modbus TCP injection-molding machines and an
+ * MQTT appliance assembly line (simulated), an edge agent configured for them, and the collector with its in-process
+ * gateway (embedded broker on a free loopback port, H2 facts store). The edge and inventory configuration it
+ * generates are written to the data folder, so a user can read what the demo runs.
+ *
+ * <p>The assembly stations publish to the gateway's embedded broker under {@link #ASSEMBLY_PREFIX}: a plant would
+ * have its own broker, the demo saves starting a second one.
  */
 public final class Demo implements AutoCloseable {
     /** Enterprise code of the demo inventory, used as Sparkplug group_id. */
@@ -31,6 +38,8 @@ public final class Demo implements AutoCloseable {
     public static final String EDGE_NODE = "edge-01";
     /** The production equipment without a digital interface that the demo inventory declares. */
     public static final String MANUAL_EQUIPMENT = "CUT-01";
+    /** Topic prefix of the simulated assembly line. */
+    public static final String ASSEMBLY_PREFIX = "plant/asm1";
 
     /** Station variable, point id, category, unit, eng range of each simulated station point. */
     private record PointMap(String variable, String id, String category, String unit, Double engLow, Double engHigh) {}
@@ -57,8 +66,19 @@ public final class Demo implements AutoCloseable {
             new RegisterMap("holding:22", "energy", "float64", "energy", "kWh", null, null),
             new RegisterMap("coil:1", "alarm", "bool", "alarm", null, null, null));
 
+    /** JSON fields of the simulated assembly stations: pointer, point id, type, category, unit. */
+    private record JsonMap(String pointer, String id, String type, String category, String unit) {}
+
+    private static final List<JsonMap> ASSEMBLY_POINTS = List.of(
+            new JsonMap("/state", "state", null, "state", null),
+            new JsonMap("/cycle_time_s", "cycle_time", "double", "process", "s"),
+            new JsonMap("/counts/ok", "ok_count", "int64", "counter", null),
+            new JsonMap("/counts/ng", "ng_count", "int64", "counter", null),
+            new JsonMap("/energy_kwh", "energy", "double", "energy", "kWh"));
+
     private final SewingLineSimulator simulator;
     private final MoldingMachineSimulator molding;
+    private final AssemblyLineSimulator assembly;
     private final Collector collector;
     private final EdgeAgent edgeAgent;
     private final Path dataDir;
@@ -66,11 +86,13 @@ public final class Demo implements AutoCloseable {
     private Demo(
             SewingLineSimulator simulator,
             MoldingMachineSimulator molding,
+            AssemblyLineSimulator assembly,
             Collector collector,
             EdgeAgent edgeAgent,
             Path dataDir) {
         this.simulator = simulator;
         this.molding = molding;
+        this.assembly = assembly;
         this.collector = collector;
         this.edgeAgent = edgeAgent;
         this.dataDir = dataDir;
@@ -99,6 +121,7 @@ public final class Demo implements AutoCloseable {
         Files.createDirectories(options.dataDir());
         SewingLineSimulator sim = null;
         MoldingMachineSimulator molding = null;
+        AssemblyLineSimulator assembly = null;
         Collector collector = null;
         try {
             sim = SewingLineSimulator.start(SewingLineOptions.defaults()
@@ -107,18 +130,31 @@ public final class Demo implements AutoCloseable {
             molding = MoldingMachineSimulator.start(MoldingMachineSimulator.Options.local(options.moldingMachines()));
             Path inventory = write(
                     options.dataDir().resolve("inventory.yaml"),
-                    inventoryYaml(sim.stationIds(), molding.machineIds(), options));
+                    inventoryYaml(
+                            sim.stationIds(),
+                            molding.machineIds(),
+                            AssemblyLineSimulator.stationIdsFor(options.assemblyStations()),
+                            options));
             collector = Collector.start(
                     CollectorConfig.defaults(options.dataDir())
                             .withHttpPort(options.httpPort())
                             .withInventory(inventory)
                             .withGateway(gateway),
                     registry);
-            String edgeYaml = edgeYaml(sim, molding, collector, options);
+            assembly = AssemblyLineSimulator.start(
+                    AssemblyLineOptions.defaults(collector.gateway().mqttUrl())
+                            .withStations(options.assemblyStations())
+                            .withPrefix(ASSEMBLY_PREFIX)
+                            .withInterval(options.pointInterval())
+                            .withClockSkew(options.clockSkew()));
+            String edgeYaml = edgeYaml(sim, molding, assembly, collector, options);
             Path edgeFile = write(options.dataDir().resolve("edge.yaml"), edgeYaml);
             EdgeAgent edge = EdgeAgent.start(EdgeConfig.load(edgeFile), registry);
-            return new Demo(sim, molding, collector, edge, options.dataDir());
+            return new Demo(sim, molding, assembly, collector, edge, options.dataDir());
         } catch (Exception | Error e) {
+            if (assembly != null) {
+                assembly.close();
+            }
             if (collector != null) {
                 collector.close();
             }
@@ -146,6 +182,11 @@ public final class Demo implements AutoCloseable {
         return molding;
     }
 
+    /** The MQTT assembly stations ({@code ST-01}, ...; the last one is the end-of-line tester). */
+    public AssemblyLineSimulator assembly() {
+        return assembly;
+    }
+
     public Collector collector() {
         return collector;
     }
@@ -159,17 +200,22 @@ public final class Demo implements AutoCloseable {
         return dataDir;
     }
 
-    /** Stops edge agent, collector and simulator, in that order, so the last data is flushed. Blocks. */
+    /** Stops edge agent, collector and simulators, in that order, so the last data is flushed. Blocks. */
     @Override
     public void close() {
         edgeAgent.close();
+        assembly.close();
         collector.close();
         molding.close();
         simulator.close();
     }
 
     static String edgeYaml(
-            SewingLineSimulator sim, MoldingMachineSimulator molding, Collector collector, DemoOptions options) {
+            SewingLineSimulator sim,
+            MoldingMachineSimulator molding,
+            AssemblyLineSimulator assembly,
+            Collector collector,
+            DemoOptions options) {
         StringBuilder y = new StringBuilder();
         y.append("# Generated by the FloorLink demo for its simulated sewing line.\n");
         y.append("edge: { group: ")
@@ -246,10 +292,46 @@ public final class Demo implements AutoCloseable {
                 y.append(" }\n");
             }
         }
+        y.append("  - type: mqtt\n");
+        y.append("    name: assembly-line-1\n");
+        y.append("    url: ").append(collector.gateway().mqttUrl()).append('\n');
+        y.append("    client_id: ").append(EDGE_NODE).append("-asm1\n");
+        y.append("    reconnect: { initial_delay: 500ms, max_delay: 5s }\n");
+        y.append("    devices:\n");
+        y.append("      - ids: [")
+                .append(String.join(", ", assembly.stationIds()))
+                .append("]\n");
+        y.append("        topic: ").append(ASSEMBLY_PREFIX).append("/+/data\n");
+        y.append("        device_segment: 3\n");
+        y.append("        qos: 1\n");
+        y.append("        timestamp: { pointer: /ts, format: epoch_ms }\n");
+        y.append("        silence_timeout: ")
+                .append(Durations.format(options.pointInterval().multipliedBy(5)))
+                .append('\n');
+        y.append("        status: { topic: ")
+                .append(ASSEMBLY_PREFIX)
+                .append("/+/status, online: online, offline: offline }\n");
+        y.append("        points:\n");
+        for (JsonMap j : ASSEMBLY_POINTS) {
+            y.append("          - { id: ").append(j.id());
+            y.append(", pointer: ").append(j.pointer());
+            if (j.type() != null) {
+                y.append(", type: ").append(j.type());
+            } else {
+                y.append(", map: { IDLE: 0, RUNNING: 1, BLOCKED: 2, FAULT: 3 }");
+            }
+            y.append(", category: ").append(j.category());
+            y.append(", interval: ").append(interval);
+            if (j.unit() != null) {
+                y.append(", unit: ").append(j.unit());
+            }
+            y.append(" }\n");
+        }
         return y.toString();
     }
 
-    static String inventoryYaml(List<String> stations, List<String> machines, DemoOptions options) {
+    static String inventoryYaml(
+            List<String> stations, List<String> machines, List<String> assemblyStations, DemoOptions options) {
         String interval = Durations.format(options.pointInterval());
         StringBuilder y = new StringBuilder();
         y.append("# Generated by the FloorLink demo: the inventory (台账) of its simulated sewing line.\n");
@@ -262,6 +344,8 @@ public final class Demo implements AutoCloseable {
         y.append("          - { id: L-SEW1, name: Sewing line 1 }\n");
         y.append("      - id: W-MOLD\n        name: Molding hall\n        lines:\n");
         y.append("          - { id: L-MOLD, name: Injection molding }\n");
+        y.append("      - id: W-ASM\n        name: Assembly workshop\n        lines:\n");
+        y.append("          - { id: L-ASM1, name: Washing-machine assembly line 1 }\n");
         y.append("equipment:\n");
         for (int i = 0; i < stations.size(); i++) {
             String station = stations.get(i);
@@ -286,6 +370,22 @@ public final class Demo implements AutoCloseable {
                 y.append(", interval: ").append(interval).append(" }\n");
             }
         }
+        for (int i = 0; i < assemblyStations.size(); i++) {
+            boolean endOfLine = i == assemblyStations.size() - 1;
+            y.append("  - id: ").append(assemblyStations.get(i)).append('\n');
+            y.append("    name: ")
+                    .append(endOfLine ? "End-of-line tester" : "Assembly station " + (i + 1))
+                    .append('\n');
+            y.append("    type: ")
+                    .append(endOfLine ? "end_of_line_tester" : "assembly_station")
+                    .append("\n    line: L-ASM1\n    production: true\n    digital: true\n");
+            y.append("    key: ").append(endOfLine).append('\n');
+            y.append("    points:\n");
+            for (JsonMap j : ASSEMBLY_POINTS) {
+                y.append("      - { id: ").append(j.id()).append(", category: ").append(j.category());
+                y.append(", interval: ").append(interval).append(" }\n");
+            }
+        }
         y.append("  - id: ").append(MANUAL_EQUIPMENT).append('\n');
         y.append("    name: Manual cutting table\n    type: cutting_table\n    line: L-SEW1\n");
         y.append("    production: true\n    digital: false\n    key: false\n");
@@ -305,6 +405,8 @@ public final class Demo implements AutoCloseable {
             int httpPort,
             int stations,
             int moldingMachines,
+            int assemblyStations,
+            Map<String, Duration> clockSkew,
             long seed,
             Path dataDir,
             Duration pointInterval,
@@ -320,34 +422,114 @@ public final class Demo implements AutoCloseable {
             if (moldingMachines < 1 || moldingMachines > 99) {
                 throw new IllegalArgumentException("molding machines must be 1..99 but was " + moldingMachines);
             }
+            if (assemblyStations < 1 || assemblyStations > 99) {
+                throw new IllegalArgumentException("assembly stations must be 1..99 but was " + assemblyStations);
+            }
+            clockSkew = clockSkew == null ? Map.of() : Map.copyOf(clockSkew);
             Objects.requireNonNull(dataDir, "dataDir");
         }
 
         /**
-         * 127.0.0.1:8080, 12 sewing stations, 4 molding machines, 1 s points, 5 s health, 5 s flush, data in
-         * {@code dataDir}.
+         * 127.0.0.1:8080, 12 sewing stations, 4 molding machines, 4 assembly stations with true clocks, 1 s points,
+         * 5 s health, 5 s flush, data in {@code dataDir}.
          */
         public static DemoOptions defaults(Path dataDir) {
             return new DemoOptions(
-                    8080, 12, 4, 1, dataDir, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+                    8080,
+                    12,
+                    4,
+                    4,
+                    Map.of(),
+                    1,
+                    dataDir,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(5));
         }
 
         public DemoOptions withHttpPort(int port) {
             return new DemoOptions(
-                    port, stations, moldingMachines, seed, dataDir, pointInterval, healthInterval, flushInterval);
+                    port,
+                    stations,
+                    moldingMachines,
+                    assemblyStations,
+                    clockSkew,
+                    seed,
+                    dataDir,
+                    pointInterval,
+                    healthInterval,
+                    flushInterval);
         }
 
         public DemoOptions withStations(int n) {
             return new DemoOptions(
-                    httpPort, n, moldingMachines, seed, dataDir, pointInterval, healthInterval, flushInterval);
+                    httpPort,
+                    n,
+                    moldingMachines,
+                    assemblyStations,
+                    clockSkew,
+                    seed,
+                    dataDir,
+                    pointInterval,
+                    healthInterval,
+                    flushInterval);
         }
 
         public DemoOptions withMoldingMachines(int n) {
-            return new DemoOptions(httpPort, stations, n, seed, dataDir, pointInterval, healthInterval, flushInterval);
+            return new DemoOptions(
+                    httpPort,
+                    stations,
+                    n,
+                    assemblyStations,
+                    clockSkew,
+                    seed,
+                    dataDir,
+                    pointInterval,
+                    healthInterval,
+                    flushInterval);
+        }
+
+        public DemoOptions withAssemblyStations(int n) {
+            return new DemoOptions(
+                    httpPort,
+                    stations,
+                    moldingMachines,
+                    n,
+                    clockSkew,
+                    seed,
+                    dataDir,
+                    pointInterval,
+                    healthInterval,
+                    flushInterval);
+        }
+
+        /** Offsets of the assembly stations' clocks, e.g. {@code ST-02 -> +30s}: their timestamps run ahead. */
+        public DemoOptions withClockSkew(Map<String, Duration> skew) {
+            return new DemoOptions(
+                    httpPort,
+                    stations,
+                    moldingMachines,
+                    assemblyStations,
+                    skew,
+                    seed,
+                    dataDir,
+                    pointInterval,
+                    healthInterval,
+                    flushInterval);
         }
 
         public DemoOptions withIntervals(Duration point, Duration health, Duration flush) {
-            return new DemoOptions(httpPort, stations, moldingMachines, seed, dataDir, point, health, flush);
+            return new DemoOptions(
+                    httpPort,
+                    stations,
+                    moldingMachines,
+                    assemblyStations,
+                    clockSkew,
+                    seed,
+                    dataDir,
+                    point,
+                    health,
+                    flush);
         }
     }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = DemoMain.Version.class,
         description =
-                "Runs a simulated sewing line and molding hall, an edge agent, the gateway and the collector in one JVM.")
+                "Runs a simulated sewing line, molding hall and assembly line, an edge agent, the gateway and the collector in one JVM.")
 public final class DemoMain implements Callable<Integer> {
 
     @Option(
@@ -33,6 +33,13 @@ public final class DemoMain implements Callable<Integer> {
     int stations;
 
     @Option(
+            names = "--assembly-stations",
+            defaultValue = "4",
+            description =
+                    "MQTT assembly stations to simulate, the last one the end-of-line tester (default ${DEFAULT-VALUE}).")
+    int assemblyStations;
+
+    @Option(
             names = "--data-dir",
             description = "Folder for the facts database and generated configs (default: a new temporary folder).")
     Path dataDir;
@@ -46,8 +53,10 @@ public final class DemoMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("floorlink-demo-");
-        Demo.DemoOptions options =
-                Demo.DemoOptions.defaults(dir).withHttpPort(httpPort).withStations(stations);
+        Demo.DemoOptions options = Demo.DemoOptions.defaults(dir)
+                .withHttpPort(httpPort)
+                .withStations(stations)
+                .withAssemblyStations(assemblyStations);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Demo demo = Demo.start(options, registry);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -76,7 +85,11 @@ public final class DemoMain implements Callable<Integer> {
                         .map(e -> String.valueOf(e.port()))
                         .collect(java.util.stream.Collectors.joining(", ")));
         out.printf(
-                "  MQTT broker (Sparkplug B): %s%n", demo.collector().gateway().mqttUrl());
+                "  simulated assembly line: %d MQTT stations publishing JSON on %s/+/data%n",
+                assemblyStations, Demo.ASSEMBLY_PREFIX);
+        out.printf(
+                "  MQTT broker (Sparkplug B, and the assembly line's plant topics): %s%n",
+                demo.collector().gateway().mqttUrl());
         out.printf("  indicators: %s/api/v1/indicators%n", demo.url());
         out.printf("  generated configs and facts: %s%n", dir.toAbsolutePath());
         out.println("Press Ctrl-C to stop.");

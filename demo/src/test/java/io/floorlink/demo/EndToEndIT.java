@@ -27,16 +27,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole data path, for real: Milo sewing-line simulator and Modbus TCP molding machines -> OPC UA and Modbus
- * connectors -> Sparkplug B edge node -> embedded HiveMQ CE -> primary host -> H2 facts -> indicator engine -> HTTP
- * API. The truth is scripted: one sewing station and one molding machine are switched off for known shares of a
- * measurement window; later the OPC UA server restarts.
+ * The whole data path, for real: Milo sewing-line simulator, Modbus TCP molding machines and MQTT assembly stations
+ * -> OPC UA, Modbus and MQTT connectors -> Sparkplug B edge node -> embedded HiveMQ CE -> primary host -> H2 facts ->
+ * indicator engine -> HTTP API. The truth is scripted: one sewing station and one molding machine are switched off
+ * for known shares of a measurement window, one assembly station's clock runs 30 s ahead; later the OPC UA server
+ * restarts.
  */
 class EndToEndIT {
     private static final int STATIONS = 4;
     private static final String OFF_STATION = "SEW-02";
     private static final int MACHINES = 2;
     private static final String OFF_MACHINE = "IMM-02";
+    private static final int ASSEMBLY = 3;
+    private static final String SKEWED_STATION = "ST-02";
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration OUTAGE = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +57,8 @@ class EndToEndIT {
                         .withHttpPort(0)
                         .withStations(STATIONS)
                         .withMoldingMachines(MACHINES)
+                        .withAssemblyStations(ASSEMBLY)
+                        .withClockSkew(java.util.Map.of(SKEWED_STATION, Duration.ofSeconds(30)))
                         .withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1)),
                 new SimpleMeterRegistry());
     }
@@ -133,16 +138,26 @@ class EndToEndIT {
                 .isPositive();
         JsonNode healthy = get("/api/v1/equipment/IMM-01/indicators?from=" + from + "&to=" + to);
         assertThat(healthy.path("evidence").path("reads_failed").asDouble()).isZero();
-        // Official denominator: all production equipment (stations, machines and the manual cutting table).
-        int production = STATIONS + MACHINES + 1;
-        int networked = STATIONS - 1 + MACHINES - 1;
+        // The assembly station whose clock runs 30 s ahead shows clock_skew; the others do not.
+        for (String station : demo.assembly().stationIds()) {
+            JsonNode drill = get("/api/v1/equipment/" + station + "/indicators?from=" + from + "&to=" + to);
+            assertThat(drill.path("clock_skew").path("value").asBoolean())
+                    .as("clock_skew of %s: %s", station, drill.path("clock_skew"))
+                    .isEqualTo(station.equals(SKEWED_STATION));
+            assertThat(drill.path("point_coverage").path("value").asDouble())
+                    .as("coverage of %s", station)
+                    .isEqualTo(1.0);
+        }
+        // Official denominator: all production equipment (stations, machines, assembly and the cutting table).
+        int production = STATIONS + MACHINES + ASSEMBLY + 1;
+        int networked = STATIONS - 1 + MACHINES - 1 + ASSEMBLY;
         JsonNode rate = report.path("indicators").path("networking_rate");
         assertThat(rate.path("value").asDouble()).isCloseTo(networked / (double) production, within(1e-9));
         assertThat(rate.path("denominator").asInt()).isEqualTo(production);
         assertThat(rate.path("formula").asText()).isNotBlank();
         JsonNode variant = report.path("indicators").path("networking_rate_digital");
         assertThat(variant.path("value").asDouble())
-                .isCloseTo(networked / (double) (STATIONS + MACHINES), within(1e-9));
+                .isCloseTo(networked / (double) (STATIONS + MACHINES + ASSEMBLY), within(1e-9));
 
         everyStationHasItsPointsAndValues(from, to);
 
@@ -226,7 +241,8 @@ class EndToEndIT {
     }
 
     private static boolean allUp(EdgeHealth h) {
-        return h.devices().size() == STATIONS + MACHINES && h.devices().stream().allMatch(d -> d.up() && d.born());
+        return h.devices().size() == STATIONS + MACHINES + ASSEMBLY
+                && h.devices().stream().allMatch(d -> d.up() && d.born());
     }
 
     private static JsonNode get(String path) throws Exception {

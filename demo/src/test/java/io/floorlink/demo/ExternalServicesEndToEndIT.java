@@ -77,6 +77,7 @@ class ExternalServicesEndToEndIT {
                         .withHttpPort(0)
                         .withStations(STATIONS)
                         .withMoldingMachines(1)
+                        .withAssemblyStations(1)
                         .withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1)),
                 gateway,
                 new SimpleMeterRegistry());
@@ -109,9 +110,9 @@ class ExternalServicesEndToEndIT {
         }
         assertThat(report.indicators().get("networking_rate").value())
                 .as(
-                        "networked: %d stations and 1 molding machine of %d production equipment",
-                        STATIONS - 1, STATIONS + 2)
-                .isCloseTo(STATIONS / (double) (STATIONS + 2), within(1e-9));
+                        "networked: %d stations, 1 molding machine and 1 assembly station of %d production equipment",
+                        STATIONS - 1, STATIONS + 3)
+                .isCloseTo((STATIONS + 1) / (double) (STATIONS + 3), within(1e-9));
     }
 
     private static void sleepUntil(Instant t) throws InterruptedException {

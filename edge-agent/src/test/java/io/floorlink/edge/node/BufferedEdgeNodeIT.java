@@ -13,7 +13,7 @@ import io.floorlink.edge.point.PointSample;
 import io.floorlink.edge.point.PointSpec;
 import io.floorlink.edge.testing.SparkplugRecorder;
 import io.floorlink.edge.testing.SparkplugRecorder.Received;
-import io.floorlink.edge.testing.TcpProxy;
+import io.floorlink.sim.net.TcpProxy;
 import io.floorlink.edge.testing.TestBroker;
 import io.floorlink.edge.testing.TestConnector;
 import io.floorlink.sim.modbus.MoldingMachineSimulator;
@@ -200,14 +200,14 @@ class BufferedEdgeNodeIT {
         await().until(() -> values("motor_speed").containsAll(range(1, 100)));
         await().until(() -> n.health().buffer().records() == 0);
 
-        proxy.blocked(true);
+        proxy.cut();
         await().until(() -> !n.health().uplinkConnected());
         send(c, 101, 400);
         // the uplink stays down over several health intervals: the device's health is buffered too
         await().atMost(Duration.ofSeconds(10)).until(() -> n.health().buffer().records() >= 300 + 3 * 3);
         assertThat(values("motor_speed")).doesNotContain(101.0);
 
-        proxy.blocked(false);
+        proxy.restore();
         await().atMost(Duration.ofSeconds(10)).until(() -> n.health().nodeBorn());
         send(c, 401, 500);
         await().atMost(Duration.ofSeconds(20)).until(() -> values("motor_speed").containsAll(range(1, 500)));
@@ -314,7 +314,7 @@ class BufferedEdgeNodeIT {
         send(c, 1, 20);
         await().until(() -> values("motor_speed").containsAll(range(1, 20)));
 
-        proxy.blocked(true);
+        proxy.cut();
         await().until(() -> !first.health().uplinkConnected());
         send(c, 21, 220);
         await().until(() -> first.health().buffer().records() >= 200);
@@ -322,7 +322,7 @@ class BufferedEdgeNodeIT {
         Thread.sleep(500); // a reconnect the first run had scheduled fails on the blocked relay
 
         // the next run: same buffer file, the device is not reachable any more
-        proxy.blocked(false);
+        proxy.restore();
         recorder.clear();
         EdgeNode second = node(url, null, new SimpleMeterRegistry());
         second.declareDevices(List.of(DEV));
@@ -413,9 +413,9 @@ class BufferedEdgeNodeIT {
         recorder.await(
                 r -> r.type() == MessageType.DBIRTH && device.equals(r.topic().deviceId()));
         Thread.sleep(1000);
-        proxy.blocked(true);
+        proxy.cut();
         Thread.sleep(3000);
-        proxy.blocked(false);
+        proxy.restore();
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> recorder.of(MessageType.NBIRTH).size() == 2);
         Thread.sleep(1000);
@@ -475,9 +475,9 @@ class BufferedEdgeNodeIT {
         long start = System.nanoTime();
         for (int sec = 0; sec < seconds; sec++) {
             if (sec == 5) {
-                proxy.blocked(true);
+                proxy.cut();
             } else if (sec == 25) {
-                proxy.blocked(false);
+                proxy.restore();
             }
             List<PointSample> batch = new ArrayList<>(1000);
             Instant now = Instant.now();

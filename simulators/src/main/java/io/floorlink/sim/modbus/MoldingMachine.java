@@ -22,6 +22,8 @@ import java.util.random.RandomGenerator;
  *  22  energy              float64  kWh since counter reset
  *  26  status_word         uint16   bit 0 running, bit 1 alarm, bit 2 mold open
  *  30  machine_name        string   8 registers
+ * 100..199 read sequence   uint16   each read returns the register's next value (1, 2, 3, ...), for load and
+ *                                   exactly-once tests: the number of reads served is the truth
  * 200.. test pattern: constants of every data type, for decoding tests (see TEST_* constants)
  * </pre>
  *
@@ -42,6 +44,10 @@ public final class MoldingMachine {
     public static final int STATUS_WORD = 26;
     public static final int MACHINE_NAME = 30;
     public static final int MACHINE_NAME_REGISTERS = 8;
+    /** First read-sequence register: every read of 100..199 returns that register's next value. */
+    public static final int READ_SEQUENCE = 100;
+    /** Number of read-sequence registers. */
+    public static final int READ_SEQUENCE_REGISTERS = 100;
 
     public static final int TEST_INT16 = 200;
     public static final int TEST_UINT16 = 201;
@@ -178,10 +184,25 @@ public final class MoldingMachine {
         return cycles;
     }
 
+    /**
+     * Reads served so far of read-sequence register {@code address} ({@link #READ_SEQUENCE}..199), which is also
+     * the last value it returned (it wraps after 65535).
+     */
+    public synchronized int readsServed(int address) {
+        if (address < READ_SEQUENCE || address >= READ_SEQUENCE + READ_SEQUENCE_REGISTERS) {
+            throw new IllegalArgumentException("not a read-sequence register: " + address);
+        }
+        return registers[address] & 0xFFFF;
+    }
+
     synchronized byte[] readRegisters(int address, int quantity) {
         byte[] out = new byte[quantity * 2];
         for (int i = 0; i < quantity; i++) {
-            short v = registers[address + i];
+            int a = address + i;
+            if (a >= READ_SEQUENCE && a < READ_SEQUENCE + READ_SEQUENCE_REGISTERS) {
+                registers[a]++;
+            }
+            short v = registers[a];
             out[2 * i] = (byte) (v >> 8);
             out[2 * i + 1] = (byte) v;
         }

@@ -65,4 +65,21 @@ class MoldingMachineTest {
         assertThat(WordOrder.CDAB.registers(be)).containsExactly((short) 0x3344, (short) 0x1122);
         assertThat(WordOrder.DCBA.registers(be)).containsExactly((short) 0x4433, (short) 0x2211);
     }
+
+    @Test
+    void everyReadOfTheReadSequenceReturnsTheNextValueAndIsCounted() {
+        MoldingMachine m = new MoldingMachine("IMM-01", WordOrder.ABCD, Duration.ofSeconds(6), new Random(1));
+        for (int read = 1; read <= 3; read++) {
+            ByteBuffer b = ByteBuffer.wrap(m.readRegisters(MoldingMachine.READ_SEQUENCE, 100));
+            for (int i = 0; i < 100; i++) {
+                assertThat(b.getShort() & 0xFFFF)
+                        .as("register %d, read %d", 100 + i, read)
+                        .isEqualTo(read);
+            }
+        }
+        m.readRegisters(MoldingMachine.READ_SEQUENCE + 5, 1);
+        m.advance(Duration.ofSeconds(30));
+        assertThat(m.readsServed(MoldingMachine.READ_SEQUENCE)).isEqualTo(3);
+        assertThat(m.readsServed(MoldingMachine.READ_SEQUENCE + 5)).isEqualTo(4);
+    }
 }

@@ -711,6 +711,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             flush(d);
         }
         d.pending.clear();
+        // The rids a DBIRTH names must be durable: a rid lost by a crash would be given to another record.
+        commitBatch();
         long now = System.currentTimeMillis();
         // Reads not in any health record yet (made while the device was dead, failed ones above all): the DBIRTH
         // carries them, and the host counts a DBIRTH's values as increments from zero.
@@ -720,7 +722,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         d.readsFailedUnrecorded = 0;
         Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(nextSeq());
         for (PointState ps : d.points.values()) {
-            p.addMetrics(birthMetric(ps, true, now));
+            Metric m = birthMetric(ps, true, now);
+            if (ps.lastRid > 0 && ps.lastRid <= committedThrough && ps.lastValue != null) {
+                m = DurableBuffer.withRid(
+                        m.toBuilder().setTimestamp(ps.lastRidMillis).build(), ps.lastRid);
+            }
+            p.addMetrics(m);
             ps.lastPublishedMillis = now;
         }
         p.addMetrics(Metrics.metric(MetricNames.HEALTH_CONNECTED, DataType.BOOLEAN, d.up)
@@ -794,6 +801,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 ps.lastValue = old.lastValue;
                 ps.lastQuality = old.lastQuality;
                 ps.lastSourceMillis = old.lastSourceMillis;
+                ps.lastRid = old.lastRid;
+                ps.lastRidMillis = old.lastRidMillis;
             }
             next.put(spec.id(), ps);
         }
@@ -891,9 +900,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             }
             Metric metric = m.build();
             boolean live = live(d);
-            record(d, metric, live ? metric : null, true);
+            ps.lastRid = record(d, metric, live ? metric : null, true);
+            ps.lastRidMillis = ts;
+            // A changed value in the buffer is on its way (now or in the replay): no refresh needed for it.
+            ps.lastPublishedMillis = publishedAt;
             if (live) {
-                ps.lastPublishedMillis = publishedAt;
                 if (d.pending.size() >= batchMaxMetrics) {
                     commit();
                     flush(d);
@@ -906,11 +917,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
      * Appends a record to the buffer (write-ahead); when {@code live} is not null it is also queued for the next
      * DDATA of the device, carrying the record's rid.
      */
-    private void record(DeviceState d, Metric stored, Metric live, boolean sample) {
+    private long record(DeviceState d, Metric stored, Metric live, boolean sample) {
         long rid = buffer.append(d.id, stored);
         if (live != null) {
             d.pending.add(new Pending(live, rid, sample));
         }
+        return rid;
     }
 
     /**
@@ -918,9 +930,29 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
      * keep lose their rid: a rid is only ever published for a record that is durable.
      */
     private void commit() {
+        if (!commitBatch()) {
+            return;
+        }
+        if (born && !Objects.equals(buffer.epoch(), birthEpoch)) {
+            LOG.warn("Buffer epoch changed to {}: rebirthing so the host learns it", buffer.epoch());
+            // Rids of the replaced file mean nothing in the new epoch: what is pending goes out without one.
+            for (DeviceState d : devices.values()) {
+                for (Pending p : d.pending) {
+                    p.rid = 0;
+                }
+                for (PointState ps : d.points.values()) {
+                    ps.lastRid = 0;
+                }
+            }
+            birthAll(BirthReason.BUFFER_RESET);
+        }
+    }
+
+    /** The durable part of {@link #commit()}, without the rebirth on a new epoch; false when nothing was dirty. */
+    private boolean commitBatch() {
         long appended = buffer.nextRid() - 1;
         if (!buffer.dirty()) {
-            return;
+            return false;
         }
         long durable = buffer.commit();
         if (durable < appended) {
@@ -931,19 +963,15 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                         p.rid = 0;
                     }
                 }
+                for (PointState ps : d.points.values()) {
+                    if (ps.lastRid > from && ps.lastRid <= appended) {
+                        ps.lastRid = 0;
+                    }
+                }
             }
         }
         committedThrough = buffer.nextRid() - 1;
-        if (born && !Objects.equals(buffer.epoch(), birthEpoch)) {
-            LOG.warn("Buffer epoch changed to {}: rebirthing so the host learns it", buffer.epoch());
-            // Rids of the replaced file mean nothing in the new epoch: what is pending goes out without one.
-            for (DeviceState d : devices.values()) {
-                for (Pending p : d.pending) {
-                    p.rid = 0;
-                }
-            }
-            birthAll(BirthReason.BUFFER_RESET);
-        }
+        return true;
     }
 
     private void flushAll() {
@@ -1142,7 +1170,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 Metric m = Metrics.metric(ps.spec.id(), ps.spec.type(), ps.lastValue)
                         .setTimestamp(now)
                         .build();
-                record(d, m, live ? m : null, true);
+                ps.lastRid = record(d, m, live ? m : null, true);
+                ps.lastRidMillis = now;
             } catch (SparkplugException e) {
                 // A value that cannot be encoded was never published either.
             }
@@ -1338,7 +1367,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         Object lastValue;
         Quality lastQuality = Quality.GOOD;
         long lastSourceMillis;
-        // Wall-clock time this point's value was last put on the wire (DBIRTH, change or refresh).
+        // The buffer record of the latest value (change or refresh) and its timestamp; 0 when there is none. The
+        // DBIRTH carries them, so the host counts that value once whether the DBIRTH or the record comes first.
+        long lastRid;
+        long lastRidMillis;
+        // Wall-clock time this point's value was last put on the wire or in the buffer (DBIRTH, change, refresh).
         long lastPublishedMillis;
 
         PointState(PointSpec spec) {

@@ -280,6 +280,42 @@ public final class FactsFixture {
         }
     }
 
+    /** Batch-inserts rows into a table (no upsert: the rows must be new). */
+    public FactsFixture insert(String table, String columns, Collection<Object[]> rows) {
+        int n = columns.split(",").length;
+        String marks = String.join(",", java.util.Collections.nCopies(n, "?"));
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
+            int k = 0;
+            for (Object[] r : rows) {
+                for (int i = 0; i < r.length; i++) {
+                    ps.setObject(i + 1, r[i] instanceof Instant t ? utc(t) : r[i]);
+                }
+                ps.addBatch();
+                if (++k % 1000 == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** Point rows into one rollup table, batch-inserted (no upsert: the rows must be new). */
+    public FactsFixture insertPoints(String table, Collection<PointRow> rows) {
+        String cols = "device_id, point_id, bucket, samples, good, bad, uncertain, historical, value_min, value_max,"
+                + " value_count, value_increase, latency_count, latency_sum_ms, " + String.join(", ", LAT);
+        try (Connection c = dataSource.getConnection()) {
+            insertPoints(c, table, cols, String.join(",", java.util.Collections.nCopies(30, "?")), rows);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
     /** device minute rows per device and bucket {ok, failed}, with hour and day rollups added. */
     public FactsFixture devices(Map<String, Map<Instant, long[]>> minutes) {
         for (String level : new String[] {"minute", "hour", "day"}) {

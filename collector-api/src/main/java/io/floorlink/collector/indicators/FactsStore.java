@@ -310,6 +310,73 @@ final class FactsStore {
         return out;
     }
 
+    /** One state-time question: a device's state point over some spans, answered under {@code key}. */
+    record StateRequest(String key, String device, String point, Buckets spans) {}
+
+    /**
+     * Milliseconds per raw state value for many (device, point, spans) questions on one connection: one statement
+     * per question (day, hour and minute levels in one UNION ALL), plus one per partial minute.
+     */
+    Map<String, Map<Double, Double>> stateMillis(List<StateRequest> requests) {
+        Map<String, Map<Double, Double>> out = new HashMap<>();
+        if (requests.isEmpty()) {
+            return out;
+        }
+        withConnection(c -> {
+            for (StateRequest q : requests) {
+                StringBuilder sql = new StringBuilder();
+                List<Object> args = new ArrayList<>();
+                String[] levels = {"day", "hour", "minute"};
+                List<List<Interval>> ranges =
+                        List.of(q.spans().days(), q.spans().hours(), q.spans().minutes());
+                for (int l = 0; l < 3; l++) {
+                    if (ranges.get(l).isEmpty()) {
+                        continue;
+                    }
+                    sql.append(sql.length() == 0 ? "" : " UNION ALL ")
+                            .append("SELECT state_value, millis FROM point_state_")
+                            .append(levels[l])
+                            .append(" WHERE device_id = ? AND point_id = ? AND (");
+                    args.add(q.device());
+                    args.add(q.point());
+                    for (int r = 0; r < ranges.get(l).size(); r++) {
+                        sql.append(r == 0 ? "" : " OR ").append("(bucket >= ? AND bucket < ?)");
+                        args.add(utc(ranges.get(l).get(r).start()));
+                        args.add(utc(ranges.get(l).get(r).end()));
+                    }
+                    sql.append(")");
+                }
+                Map<Double, Double> values = out.computeIfAbsent(q.key(), k -> new HashMap<>());
+                if (sql.length() > 0) {
+                    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                        for (int i = 0; i < args.size(); i++) {
+                            ps.setObject(i + 1, args.get(i));
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                values.merge(rs.getDouble(1), (double) rs.getLong(2), Double::sum);
+                            }
+                        }
+                    }
+                }
+                for (Buckets.Partial p : q.spans().partial()) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT state_value, millis FROM point_state_minute"
+                            + " WHERE device_id = ? AND point_id = ? AND bucket = ?")) {
+                        ps.setString(1, q.device());
+                        ps.setString(2, q.point());
+                        ps.setObject(3, utc(p.bucket()));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                values.merge(rs.getDouble(1), rs.getLong(2) * p.fraction(), Double::sum);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
     /** reads_ok / reads_failed per device over the spans; partial minutes weighted by {@code weight}. */
     Map<String, Reads> reads(Collection<String> devices, Buckets spans, EdgeWeight weight) {
         Map<String, Reads> out = new HashMap<>();

@@ -279,12 +279,12 @@ public final class IndicatorService {
             states.putAll(facts.stateMillis(withStates, b));
         }
 
+        Map<String, Map<String, Double>> counterFrozen =
+                counterRunningFrozen(engine, equipment, scheduled, runs, states);
         List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
         for (Equipment e : equipment) {
             ScheduledTime s = scheduled.get(e.id());
             List<StaticRun> eRuns = runs.getOrDefault(e.id(), List.of());
-            Map<String, Double> counterFrozen =
-                    counterRunningFrozen(engine, e, s, eRuns, states.getOrDefault(e.id(), Map.of()));
             EquipmentFacts f = new EquipmentFacts(
                     sessions.getOrDefault(e.id(), List.of()).stream()
                             .filter(x -> x.connectedAt().isBefore(to)
@@ -296,7 +296,7 @@ public final class IndicatorService {
                     states.getOrDefault(e.id(), Map.of()),
                     eRuns,
                     declarations.getOrDefault(e.id(), Map.of()),
-                    counterFrozen,
+                    counterFrozen.getOrDefault(e.id(), Map.of()),
                     rollups.get(s.intervals()));
             out.add(engine.evaluate(inventory, e, s, f, now, withEvidence));
         }
@@ -304,47 +304,58 @@ public final class IndicatorService {
     }
 
     /**
-     * Running time inside the frozen parts of each counter point: a counter only freezes while the machine runs.
-     * Read from the state rollups of exactly those parts (day/hour/minute), so a counter idle all night is not
-     * frozen. Skipped when the equipment never ran in S.
+     * Running time inside the frozen parts of each counter point, per equipment: a counter only freezes while the
+     * machine runs. Read from the state rollups of exactly those parts (day/hour/minute), all on one connection, so
+     * a counter idle all night is not frozen. Skipped for equipment that never ran in S.
      */
-    private Map<String, Double> counterRunningFrozen(
+    private Map<String, Map<String, Double>> counterRunningFrozen(
             IndicatorEngine engine,
-            Equipment e,
-            ScheduledTime s,
-            List<StaticRun> runs,
-            Map<String, Map<Double, Double>> stateMillisInS) {
-        StateMap map = engine.stateMapOf(e);
-        String statePoint = IndicatorEngine.statePoint(e, map);
-        if (runs.isEmpty() || map == null || statePoint == null) {
-            return Map.of();
-        }
-        double runningInS = 0;
-        for (Map.Entry<Double, Double> v :
-                stateMillisInS.getOrDefault(statePoint, Map.of()).entrySet()) {
-            if (map.stateOf(v.getKey()) == MachineState.RUNNING) {
-                runningInS += v.getValue();
-            }
-        }
-        Map<String, List<Interval>> parts = engine.frozenParts(e, s, runs);
-        Map<String, Double> out = new HashMap<>();
-        for (PointRequirement p : e.points()) {
-            List<Interval> frozen = parts.get(p.id());
-            if (p.category() != Category.COUNTER || frozen == null || frozen.isEmpty()) {
+            List<Equipment> equipment,
+            Map<String, ScheduledTime> scheduled,
+            Map<String, List<StaticRun>> runs,
+            Map<String, Map<String, Map<Double, Double>>> states) {
+        List<FactsStore.StateRequest> requests = new ArrayList<>();
+        Map<String, Map<String, Double>> out = new HashMap<>();
+        for (Equipment e : equipment) {
+            List<StaticRun> eRuns = runs.getOrDefault(e.id(), List.of());
+            StateMap map = engine.stateMapOf(e);
+            String statePoint = IndicatorEngine.statePoint(e, map);
+            if (eRuns.isEmpty() || map == null || statePoint == null) {
                 continue;
             }
-            double running = 0;
-            if (runningInS > 0) {
-                Map<Double, Double> inFrozen = facts.stateMillis(List.of(e.id()), Buckets.of(frozen))
-                        .getOrDefault(e.id(), Map.of())
-                        .getOrDefault(statePoint, Map.of());
-                for (Map.Entry<Double, Double> v : inFrozen.entrySet()) {
-                    if (map.stateOf(v.getKey()) == MachineState.RUNNING) {
-                        running += v.getValue();
-                    }
+            double runningInS = 0;
+            for (Map.Entry<Double, Double> v : states.getOrDefault(e.id(), Map.of())
+                    .getOrDefault(statePoint, Map.of())
+                    .entrySet()) {
+                if (map.stateOf(v.getKey()) == MachineState.RUNNING) {
+                    runningInS += v.getValue();
                 }
             }
-            out.put(p.id(), running);
+            Map<String, List<Interval>> parts = engine.frozenParts(e, scheduled.get(e.id()), eRuns);
+            for (PointRequirement p : e.points()) {
+                List<Interval> frozen = parts.get(p.id());
+                if (p.category() != Category.COUNTER || frozen == null || frozen.isEmpty()) {
+                    continue;
+                }
+                out.computeIfAbsent(e.id(), k -> new HashMap<>()).put(p.id(), 0.0);
+                if (runningInS > 0) {
+                    requests.add(new FactsStore.StateRequest(
+                            e.id() + "\u0000" + p.id(), e.id(), statePoint, Buckets.of(frozen)));
+                }
+            }
+        }
+        Map<String, Map<Double, Double>> answers = facts.stateMillis(requests);
+        for (FactsStore.StateRequest q : requests) {
+            StateMap map = engine.stateMapOf(inventory.equipment(q.device()).orElseThrow());
+            double running = 0;
+            for (Map.Entry<Double, Double> v :
+                    answers.getOrDefault(q.key(), Map.of()).entrySet()) {
+                if (map.stateOf(v.getKey()) == MachineState.RUNNING) {
+                    running += v.getValue();
+                }
+            }
+            String point = q.key().substring(q.key().indexOf('\u0000') + 1);
+            out.get(q.device()).put(point, running);
         }
         return out;
     }

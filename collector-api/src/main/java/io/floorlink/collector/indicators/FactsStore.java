@@ -257,14 +257,14 @@ final class FactsStore {
         return out;
     }
 
-    /** Rollup sums per device and point over the spans. */
-    Map<String, Map<String, PointAgg>> points(Collection<String> devices, Buckets spans) {
+    /** Rollup sums per device and point over the spans, for the given points of each device. */
+    Map<String, Map<String, PointAgg>> points(Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans) {
         Map<String, Map<String, PointAgg>> out = new HashMap<>();
         rollups(
-                devices,
+                pairs(pointsByDevice),
                 spans,
                 "point",
-                " p LEFT JOIN point_declaration d ON d.device_id = p.device_id AND d.point_id = p.point_id",
+                " LEFT JOIN point_declaration d ON d.device_id = p.device_id AND d.point_id = p.point_id",
                 POINT_COLUMNS,
                 "p.device_id, p.point_id",
                 (rs, partial) -> {
@@ -291,14 +291,15 @@ final class FactsStore {
         return out;
     }
 
-    /** Milliseconds per raw state value, per device and point, over the spans. */
-    Map<String, Map<String, Map<Double, Double>>> stateMillis(Collection<String> devices, Buckets spans) {
+    /** Milliseconds per raw state value, per device and state point, over the spans. */
+    Map<String, Map<String, Map<Double, Double>>> stateMillis(
+            Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans) {
         Map<String, Map<String, Map<Double, Double>>> out = new HashMap<>();
         rollups(
-                devices,
+                pairs(pointsByDevice),
                 spans,
                 "point_state",
-                " p",
+                "",
                 "p.device_id, p.point_id, p.state_value, SUM(p.millis)",
                 "p.device_id, p.point_id, p.state_value",
                 (rs, partial) -> {
@@ -381,10 +382,10 @@ final class FactsStore {
     Map<String, Reads> reads(Collection<String> devices, Buckets spans, EdgeWeight weight) {
         Map<String, Reads> out = new HashMap<>();
         rollups(
-                devices,
+                devices.stream().map(List::of).toList(),
                 spans,
                 "device",
-                " p",
+                "",
                 "p.device_id, SUM(p.reads_ok), SUM(p.reads_failed)",
                 "p.device_id",
                 (rs, partial) -> {
@@ -417,72 +418,79 @@ final class FactsStore {
     }
 
     /**
-     * Runs one grouped query per rollup level (day, hour, minute) over the whole buckets of the spans, and one per
-     * partial minute.
+     * Runs grouped queries over the whole buckets of the spans at each rollup level (day, hour, minute), one
+     * statement per bucket range, and one per partial minute. The keys (device, or device and point) come in as a
+     * VALUES table joined on the primary key's leading columns, so every lookup is an index range on the bucket
+     * (an IN list on device_id alone would scan every bucket of the device).
      */
     private void rollups(
-            Collection<String> devices,
+            List<List<String>> keys,
             Buckets spans,
             String table,
-            String from,
+            String join,
             String columns,
             String groupBy,
             RowSink sink) {
-        forChunks(devices, (c, ids) -> {
-            level(c, ids, table + "_day" + from, columns, groupBy, spans.days(), sink);
-            level(c, ids, table + "_hour" + from, columns, groupBy, spans.hours(), sink);
-            level(c, ids, table + "_minute" + from, columns, groupBy, spans.minutes(), sink);
-            for (Buckets.Partial p : spans.partial()) {
-                String sql = "SELECT " + columns + " FROM " + table + "_minute" + from + " WHERE p.device_id IN ("
-                        + marks(ids.size()) + ") AND p.bucket = ? GROUP BY " + groupBy;
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int i = bindIds(ps, ids);
-                    ps.setObject(i, utc(p.bucket()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            sink.accept(rs, p);
-                        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        int width = keys.get(0).size();
+        withConnection(c -> {
+            for (int from = 0; from < keys.size(); from += CHUNK) {
+                List<List<String>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+                StringBuilder values = new StringBuilder("(VALUES ");
+                for (int i = 0; i < chunk.size(); i++) {
+                    values.append(i == 0 ? "" : ", ")
+                            .append(
+                                    width == 1
+                                            ? "(CAST(? AS VARCHAR(128)))"
+                                            : "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)))");
+                }
+                values.append(width == 1 ? ") AS k(kd)" : ") AS k(kd, kp)");
+                String on = width == 1 ? " ON p.device_id = k.kd" : " ON p.device_id = k.kd AND p.point_id = k.kp";
+                String[] levels = {"_day", "_hour", "_minute"};
+                List<List<Interval>> ranges = List.of(spans.days(), spans.hours(), spans.minutes());
+                for (int l = 0; l < 3; l++) {
+                    for (Interval r : ranges.get(l)) {
+                        String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + levels[l] + " p" + on
+                                + join + " WHERE p.bucket >= ? AND p.bucket < ? GROUP BY " + groupBy;
+                        query(c, sql, chunk, List.of(utc(r.start()), utc(r.end())), null, sink);
                     }
+                }
+                for (Buckets.Partial p : spans.partial()) {
+                    String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + "_minute p" + on + join
+                            + " WHERE p.bucket = ? GROUP BY " + groupBy;
+                    query(c, sql, chunk, List.of(utc(p.bucket())), p, sink);
                 }
             }
         });
     }
 
-    private static void level(
-            Connection c,
-            List<String> ids,
-            String from,
-            String columns,
-            String groupBy,
-            List<Interval> ranges,
-            RowSink sink)
+    private static void query(
+            Connection c, String sql, List<List<String>> keys, List<Object> args, Buckets.Partial partial, RowSink sink)
             throws SQLException {
-        if (ranges.isEmpty()) {
-            return;
-        }
-        StringBuilder sql = new StringBuilder("SELECT ")
-                .append(columns)
-                .append(" FROM ")
-                .append(from)
-                .append(" WHERE p.device_id IN (")
-                .append(marks(ids.size()))
-                .append(") AND (");
-        for (int r = 0; r < ranges.size(); r++) {
-            sql.append(r == 0 ? "" : " OR ").append("(p.bucket >= ? AND p.bucket < ?)");
-        }
-        sql.append(") GROUP BY ").append(groupBy);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = bindIds(ps, ids);
-            for (Interval r : ranges) {
-                ps.setObject(i++, utc(r.start()));
-                ps.setObject(i++, utc(r.end()));
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (List<String> k : keys) {
+                for (String v : k) {
+                    ps.setString(i++, v);
+                }
+            }
+            for (Object a : args) {
+                ps.setObject(i++, a);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(rs, null);
+                    sink.accept(rs, partial);
                 }
             }
         }
+    }
+
+    private static List<List<String>> pairs(Map<String, ? extends Collection<String>> pointsByDevice) {
+        List<List<String>> keys = new ArrayList<>();
+        pointsByDevice.forEach((d, points) -> points.forEach(p -> keys.add(List.of(d, p))));
+        return keys;
     }
 
     private interface ChunkQuery {

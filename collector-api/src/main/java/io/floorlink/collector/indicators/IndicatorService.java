@@ -270,13 +270,32 @@ public final class IndicatorService {
             Buckets b = Buckets.of(g.getKey());
             rollups.put(g.getKey(), b.describe());
             List<String> groupIds = g.getValue().stream().map(Equipment::id).toList();
-            points.putAll(facts.points(groupIds, b));
+            Map<String, Set<String>> pointIds = new LinkedHashMap<>();
+            Map<String, List<String>> statePoints = new LinkedHashMap<>();
+            for (Equipment e : g.getValue()) {
+                Set<String> ps = new LinkedHashSet<>();
+                e.points().forEach(p -> ps.add(p.id()));
+                Profile.CountMap counts =
+                        e.type() == null ? null : engine.profile().counts().get(e.type());
+                if (counts != null) {
+                    for (String p : new String[] {counts.total(), counts.good(), counts.reject()}) {
+                        if (p != null) {
+                            ps.add(p);
+                        }
+                    }
+                }
+                if (!ps.isEmpty()) {
+                    pointIds.put(e.id(), ps);
+                }
+                StateMap map = engine.stateMapOf(e);
+                String sp = IndicatorEngine.statePoint(e, map);
+                if (map != null && sp != null) {
+                    statePoints.put(e.id(), List.of(sp));
+                }
+            }
+            points.putAll(facts.points(pointIds, b));
             reads.putAll(facts.reads(groupIds, b, weight));
-            List<String> withStates = g.getValue().stream()
-                    .filter(e -> engine.stateMapOf(e) != null)
-                    .map(Equipment::id)
-                    .toList();
-            states.putAll(facts.stateMillis(withStates, b));
+            states.putAll(facts.stateMillis(statePoints, b));
         }
 
         Map<String, Map<String, Double>> counterFrozen =

@@ -351,15 +351,20 @@ public final class IndicatorService {
                 }
             }
             Map<String, List<Interval>> parts = engine.frozenParts(e, scheduled.get(e.id()), eRuns);
+            // Counters of one machine usually stop together: one question per distinct set of frozen intervals.
+            Map<List<Interval>, List<String>> byParts = new LinkedHashMap<>();
             for (PointRequirement p : e.points()) {
                 List<Interval> frozen = parts.get(p.id());
                 if (p.category() != Category.COUNTER || frozen == null || frozen.isEmpty()) {
                     continue;
                 }
                 out.computeIfAbsent(e.id(), k -> new HashMap<>()).put(p.id(), 0.0);
-                if (runningInS > 0) {
-                    requests.add(new FactsStore.StateRequest(
-                            e.id() + "\u0000" + p.id(), e.id(), statePoint, Buckets.of(frozen)));
+                byParts.computeIfAbsent(frozen, k -> new ArrayList<>()).add(p.id());
+            }
+            if (runningInS > 0) {
+                for (Map.Entry<List<Interval>, List<String>> g : byParts.entrySet()) {
+                    String key = e.id() + "\u0000" + String.join("\u0000", g.getValue());
+                    requests.add(new FactsStore.StateRequest(key, e.id(), statePoint, Buckets.of(g.getKey())));
                 }
             }
         }
@@ -373,8 +378,10 @@ public final class IndicatorService {
                     running += v.getValue();
                 }
             }
-            String point = q.key().substring(q.key().indexOf('\u0000') + 1);
-            out.get(q.device()).put(point, running);
+            String[] key = q.key().split("\u0000");
+            for (int i = 1; i < key.length; i++) {
+                out.get(q.device()).put(key[i], running);
+            }
         }
         return out;
     }

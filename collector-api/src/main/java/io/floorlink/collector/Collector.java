@@ -4,6 +4,7 @@ import io.floorlink.collector.api.ApiServer;
 import io.floorlink.collector.indicators.IndicatorService;
 import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.InventoryLoader;
+import io.floorlink.collector.profiles.ProfileLoader;
 import io.floorlink.gateway.Gateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -39,7 +40,7 @@ public final class Collector implements AutoCloseable {
      * @param config the configuration, never null
      * @param registry where meters go; if it is not a Prometheus registry, a Prometheus registry is added beside
      *     it (through a composite) for {@code /metrics}
-     * @throws io.floorlink.sparkplug.config.ConfigException if the inventory file is missing or invalid
+     * @throws io.floorlink.sparkplug.config.ConfigException if the inventory file or a profile is missing or invalid
      * @throws Exception if the gateway or the HTTP server cannot start (everything started is closed again)
      */
     public static Collector start(CollectorConfig config, MeterRegistry registry) throws Exception {
@@ -76,11 +77,15 @@ public final class Collector implements AutoCloseable {
             composite.add(prometheus);
             meters = composite;
         }
+        // Profiles first: a bad profile is a configuration error, reported before anything starts.
+        ProfileLoader loaded = ProfileLoader.load(config.profiles());
+        ProfileLoader profiles = config.thresholdsConfigured()
+                ? loaded.withDefault(loaded.defaultProfile().withThresholds(config.thresholds()))
+                : loaded;
         Gateway gateway = Gateway.start(config.effectiveGateway(), meters);
         try {
             Function<Inventory, IndicatorService> services = inv -> {
-                IndicatorService s =
-                        new IndicatorService(gateway.dataSource(), inv, config.thresholds(), Clock.systemUTC());
+                IndicatorService s = new IndicatorService(gateway.dataSource(), inv, profiles, Clock.systemUTC());
                 s.metrics().bindTo(meters);
                 return s;
             };

@@ -14,23 +14,40 @@ import java.nio.file.Path;
  * @param inventory inventory YAML file; null means an empty inventory (the collector warns at start)
  * @param gateway the in-process gateway; null means {@link GatewayConfig#defaults(Path)} in {@code dataDir}
  *     (embedded broker on 127.0.0.1:1883, H2 file store)
- * @param thresholds parameters of networked; null means θ_online 0.90, θ_complete 0.95
+ * @param thresholds θ_online / θ_complete overriding those of the default acceptance profile; null means the
+ *     profile's (0.90, 0.95 in the shipped miit-2024-level2)
  * @param dataDir folder for the default gateway's broker and H2 files; null means {@code ./data}
+ * @param profiles folder of extra acceptance profiles ({@code *.yaml}); null means only the shipped one
  */
 public record CollectorConfig(
-        HttpConfig http, Path inventory, GatewayConfig gateway, Thresholds thresholds, Path dataDir) {
+        HttpConfig http, Path inventory, GatewayConfig gateway, Thresholds thresholds, Path dataDir, Path profiles) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
     public CollectorConfig {
         http = http == null ? HttpConfig.defaults() : http;
-        thresholds = thresholds == null ? Thresholds.defaults() : thresholds;
         dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
+    }
+
+    public CollectorConfig(
+            HttpConfig http, Path inventory, GatewayConfig gateway, Thresholds thresholds, Path dataDir) {
+        this(http, inventory, gateway, thresholds, dataDir, null);
     }
 
     /** Defaults everywhere: data in {@code dataDir}, no inventory. */
     public static CollectorConfig defaults(Path dataDir) {
-        return new CollectorConfig(null, null, null, null, dataDir);
+        return new CollectorConfig(null, null, null, null, dataDir, null);
+    }
+
+    /** The θ values: the configured ones, or the shipped profile's defaults (0.90, 0.95). */
+    @Override
+    public Thresholds thresholds() {
+        return thresholds == null ? Thresholds.defaults() : thresholds;
+    }
+
+    /** Whether collector.yaml sets {@code thresholds:} (then they override the default profile's θ). */
+    public boolean thresholdsConfigured() {
+        return thresholds != null;
     }
 
     /**
@@ -47,7 +64,8 @@ public record CollectorConfig(
                 c.inventory == null ? null : base.resolve(c.inventory),
                 c.gateway,
                 c.thresholds,
-                base.resolve(c.dataDir));
+                base.resolve(c.dataDir),
+                c.profiles == null ? null : base.resolve(c.profiles));
     }
 
     /** The gateway to start: the configured one, or the defaults in {@code dataDir}. */
@@ -56,7 +74,7 @@ public record CollectorConfig(
     }
 
     public CollectorConfig withHttp(HttpConfig newHttp) {
-        return new CollectorConfig(newHttp, inventory, gateway, thresholds, dataDir);
+        return new CollectorConfig(newHttp, inventory, gateway, thresholds, dataDir, profiles);
     }
 
     public CollectorConfig withHttpPort(int port) {
@@ -64,18 +82,22 @@ public record CollectorConfig(
     }
 
     public CollectorConfig withInventory(Path newInventory) {
-        return new CollectorConfig(http, newInventory, gateway, thresholds, dataDir);
+        return new CollectorConfig(http, newInventory, gateway, thresholds, dataDir, profiles);
     }
 
     public CollectorConfig withGateway(GatewayConfig newGateway) {
-        return new CollectorConfig(http, inventory, newGateway, thresholds, dataDir);
+        return new CollectorConfig(http, inventory, newGateway, thresholds, dataDir, profiles);
     }
 
     public CollectorConfig withThresholds(Thresholds newThresholds) {
-        return new CollectorConfig(http, inventory, gateway, newThresholds, dataDir);
+        return new CollectorConfig(http, inventory, gateway, newThresholds, dataDir, profiles);
+    }
+
+    public CollectorConfig withProfiles(Path newProfiles) {
+        return new CollectorConfig(http, inventory, gateway, thresholds, dataDir, newProfiles);
     }
 
     public CollectorConfig withDataDir(Path newDataDir) {
-        return new CollectorConfig(http, inventory, gateway, thresholds, newDataDir);
+        return new CollectorConfig(http, inventory, gateway, thresholds, newDataDir, profiles);
     }
 }

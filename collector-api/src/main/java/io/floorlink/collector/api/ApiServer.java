@@ -5,6 +5,9 @@ import io.floorlink.collector.indicators.FactsUnavailableException;
 import io.floorlink.collector.indicators.IndicatorService;
 import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.UnknownScopeException;
+import io.floorlink.collector.profiles.Profile;
+import io.floorlink.collector.profiles.ProfileEvaluator;
+import io.floorlink.sparkplug.config.Durations;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -172,6 +175,9 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.get("/api/v1/inventory", inventory::get);
         cfg.routes.post("/api/v1/inventory", inventory::post);
         cfg.routes.get("/api/v1/openapi.json", OpenApi::serve);
+        cfg.routes.get("/api/v1/profiles", this::profiles);
+        cfg.routes.get("/api/v1/profiles/{id}", this::profile);
+        cfg.routes.get("/api/v1/evaluations", this::evaluation);
 
         cfg.routes.exception(BadParameterException.class, (e, ctx) -> ctx.status(400)
                 .json(new ApiError("bad_parameter", e.parameter(), e.getMessage())));
@@ -247,21 +253,114 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void indicators(Context ctx) {
+        boolean csv = CsvTable.wanted(ctx);
         Instant[] w = window(ctx);
-        ctx.json(service.compute(ctx.queryParam("scope"), w[0], w[1]));
+        var report = service.compute(ctx.queryParam("scope"), w[0], w[1], profileParam(ctx));
+        if (csv) {
+            CsvViews.report(report).send(ctx, "indicators");
+            return;
+        }
+        ctx.json(report);
     }
 
     private void equipmentIndicators(Context ctx) {
+        boolean csv = CsvTable.wanted(ctx);
         Instant[] w = window(ctx);
-        ctx.json(service.equipment(ctx.pathParam("id"), w[0], w[1]));
+        var e = service.equipment(ctx.pathParam("id"), w[0], w[1], profileParam(ctx));
+        if (csv) {
+            CsvViews.equipment(e).send(ctx, e.id() + "-indicators");
+            return;
+        }
+        ctx.json(e);
     }
 
-    /** from/to with defaults to = now, from = to - 1 h; validated. */
+    private void profiles(Context ctx) {
+        boolean csv = CsvTable.wanted(ctx);
+        Profile def = service.profiles().defaultProfile();
+        List<Map<String, Object>> list = service.profiles().all().stream()
+                .map(p -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", p.id());
+                    m.put("version", p.version());
+                    m.put("title", p.title());
+                    m.put("min_window", p.minWindow());
+                    m.put("rules", p.rules().size());
+                    m.put("default", p.id().equals(def.id()));
+                    return m;
+                })
+                .toList();
+        if (csv) {
+            CsvTable t = new CsvTable("id", "version", "title", "min_window", "rules", "default");
+            list.forEach(m -> t.row(m.values().toArray()));
+            t.send(ctx, "profiles");
+            return;
+        }
+        ctx.json(Map.of("default", def.id(), "profiles", list));
+    }
+
+    private void profile(Context ctx) {
+        String id = ctx.pathParam("id");
+        ctx.json(service.profiles().get(id).orElseThrow(() -> new NoSuchElementException("no profile '" + id + "'")));
+    }
+
+    private void evaluation(Context ctx) {
+        boolean csv = CsvTable.wanted(ctx);
+        Instant[] w = window(ctx);
+        var ev = new ProfileEvaluator(service).evaluate(profileParam(ctx), ctx.queryParam("scope"), w[0], w[1]);
+        if (csv) {
+            CsvViews.evaluation(ev).send(ctx, "evaluation");
+            return;
+        }
+        ctx.json(ev);
+    }
+
+    /** The profile named by {@code profile=}, or the default profile. */
+    private Profile profileParam(Context ctx) {
+        String id = ctx.queryParam("profile");
+        if (id == null || id.isBlank()) {
+            return service.profiles().defaultProfile();
+        }
+        return service.profiles()
+                .get(id.trim())
+                .orElseThrow(() -> new BadParameterException(
+                        "profile",
+                        "unknown profile '" + id + "' (known: "
+                                + service.profiles().all().stream()
+                                        .map(Profile::id)
+                                        .toList()
+                                + ")"));
+    }
+
+    /**
+     * from/to with defaults to = now, from = to - 1 h; or {@code window=30d} ending at {@code to} (default now);
+     * validated.
+     */
     private Instant[] window(Context ctx) {
         Instant to = instant(ctx, "to");
         Instant from = instant(ctx, "from");
+        String length = ctx.queryParam("window");
         if (to == null) {
             to = service.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+        }
+        if (length != null && !length.isBlank()) {
+            if (from != null && instant(ctx, "to") != null) {
+                throw new BadParameterException(
+                        "window", "give from and to, or window (with an optional to), not all three");
+            }
+            Duration d;
+            try {
+                d = Durations.parse(length.trim());
+            } catch (IllegalArgumentException e) {
+                throw new BadParameterException("window", e.getMessage());
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new BadParameterException("window", "window must be positive but was " + length);
+            }
+            if (from != null) {
+                to = from.plus(d);
+            } else {
+                from = to.minus(d);
+            }
         }
         if (from == null) {
             from = to.minus(DEFAULT_WINDOW);

@@ -3,9 +3,11 @@ package io.floorlink.collector.indicators;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The per-equipment figures over S(e, W), and in a drill-down the facts they were computed from.
+ * The per-equipment figures over S(e, W), and in a drill-down the facts they were computed from. JSON field
+ * names are the indicator ids of INDICATORS.md.
  *
  * @param id equipment id
  * @param name display name
@@ -21,6 +23,19 @@ import java.util.List;
  * @param pointCoverage {@code point_coverage.v1}
  * @param completeness {@code completeness.v1}
  * @param networked {@code networked.v1} with the conditions that decided it
+ * @param readSuccess {@code read_success.v1}
+ * @param latencyP50 {@code latency_percentile.v1} at 0.50, milliseconds
+ * @param latencyP95 at 0.95, milliseconds
+ * @param latencyP99 at 0.99, milliseconds
+ * @param clockSkew {@code clock_skew.v1}
+ * @param goodRatio {@code good_ratio.v1}
+ * @param frozenRatio {@code frozen_ratio.v1}
+ * @param powerOnRatio {@code power_on_ratio.v1} (开机率)
+ * @param runRatio {@code run_ratio.v1} (作业率)
+ * @param utilisation {@code utilisation.v1} (利用率)
+ * @param faultRatio {@code fault_ratio.v1} (故障率)
+ * @param oee {@code oee.iso22400.v1}
+ * @param counters increments of the counter and energy points over S, never null
  * @param evidence the facts behind the figures; only in a drill-down, otherwise null (omitted from JSON)
  */
 public record EquipmentIndicators(
@@ -38,25 +53,80 @@ public record EquipmentIndicators(
         Figure pointCoverage,
         Figure completeness,
         Networked networked,
+        Figure readSuccess,
+        Figure latencyP50,
+        Figure latencyP95,
+        Figure latencyP99,
+        Flag clockSkew,
+        Figure goodRatio,
+        Figure frozenRatio,
+        Figure powerOnRatio,
+        Figure runRatio,
+        Figure utilisation,
+        Figure faultRatio,
+        Oee oee,
+        List<Counter> counters,
         @JsonInclude(JsonInclude.Include.NON_NULL) Evidence evidence) {
+
+    /**
+     * A yes/no finding with the figure it was decided on.
+     *
+     * @param value the finding
+     * @param formula formula id
+     * @param share the measured share (e.g. of samples at or below -2 s), null when not measurable
+     * @param threshold the share above which the flag is raised
+     * @param reason why, or why not measurable; nullable
+     */
+    public record Flag(boolean value, String formula, Double share, double threshold, String reason) {}
+
+    /**
+     * OEE = availability × performance × quality (ISO 22400-2). Every part is a figure; value is null with a
+     * reason when the equipment lacks the points, the state map, the count mapping or the ideal cycle time.
+     *
+     * @param value the product, 0..1 (can exceed 1 when the ideal cycle time is too long), nullable
+     * @param formula {@code oee.iso22400.v1}
+     * @param availability running / (S - planned stops)
+     * @param performance total count × ideal cycle time / running time
+     * @param quality good count / total count
+     * @param reason why not measurable, nullable
+     */
+    public record Oee(
+            Double value, String formula, Figure availability, Figure performance, Figure quality, String reason) {}
+
+    /**
+     * A counter point's increment over S (resets already folded by the gateway: a reset adds the new value).
+     *
+     * @param point point id
+     * @param category category wire name
+     * @param increase increment, null when the facts hold no increase for the point
+     */
+    public record Counter(String point, String category, Double increase) {}
 
     /**
      * The facts an equipment's figures come from.
      *
      * @param scheduled the intervals of S(e, W)
-     * @param sessions device sessions overlapping the window, with the seconds each added inside S
-     * @param points required points with their good samples in S
+     * @param rollups how S was read from the rollups (day, hour, minute ranges)
+     * @param sessions device sessions overlapping the window
+     * @param points required points with their facts in S
      * @param readsOk reads_ok inside S (edge minutes pro-rated)
      * @param readsFailed reads_failed inside S (edge minutes pro-rated)
      * @param expectedReads sum over required points of |S| / interval
+     * @param stateSeconds seconds in S per machine state (off includes time without any state fact)
+     * @param stateMap the state map applied, nullable
+     * @param frozen the frozen intervals per point (static longer than max_static, inside S)
      */
     public record Evidence(
             List<Interval> scheduled,
+            String rollups,
             List<Session> sessions,
             List<Point> points,
             double readsOk,
             double readsFailed,
-            double expectedReads) {}
+            double expectedReads,
+            Map<String, Double> stateSeconds,
+            Object stateMap,
+            Map<String, List<Interval>> frozen) {}
 
     /**
      * A device_session row.
@@ -82,10 +152,29 @@ public record EquipmentIndicators(
      * @param id point id
      * @param category category wire name
      * @param intervalMs expected read interval in milliseconds
-     * @param goodSamples good samples in the minute buckets overlapping S
+     * @param goodSamples good samples in S
      * @param covered at least one good sample
      * @param expectedReads |S| / interval
+     * @param samples all samples in S
+     * @param bad bad-quality samples in S
+     * @param outOfRangeBuckets rollup buckets whose min or max left the declared [eng_low, eng_high]
+     * @param engLow declared eng_low, nullable
+     * @param engHigh declared eng_high, nullable
+     * @param frozenSeconds frozen time inside S (counters: only while running)
+     * @param increase counter increment, nullable
      */
     public record Point(
-            String id, String category, long intervalMs, long goodSamples, boolean covered, double expectedReads) {}
+            String id,
+            String category,
+            long intervalMs,
+            double goodSamples,
+            boolean covered,
+            double expectedReads,
+            double samples,
+            double bad,
+            double outOfRangeBuckets,
+            Double engLow,
+            Double engHigh,
+            double frozenSeconds,
+            Double increase) {}
 }

@@ -4,28 +4,29 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Reads the gateway's facts (V1__facts.sql) for a set of devices and a time span. Every method blocks on JDBC
- * and throws {@link FactsUnavailableException} when the store cannot be read.
+ * Reads the gateway's facts (migrations V1..V4) for a set of devices and a set of spans. Every method blocks on
+ * JDBC and throws {@link FactsUnavailableException} when the store cannot be read. Runs unchanged on H2
+ * (PostgreSQL mode) and PostgreSQL.
  *
- * <p>Rollups have minute resolution: a point counts as sampled in a span when a minute bucket overlapping the
- * span has a good sample; reads of a minute only partly inside the span are pro-rated by the overlap.
+ * <p>Spans are read through {@link Buckets}: day rollups for whole UTC days, hour rollups for whole hours, minute
+ * rollups for the rest; a minute only partly inside is weighted by the share of it inside (reads by the
+ * caller's {@link EdgeWeight}).
  */
 final class FactsStore {
     private static final int CHUNK = 500;
-    private static final Duration MINUTE = Duration.ofMinutes(1);
+    static final int LATENCY_BUCKETS = 16;
 
     /** One device_session row. */
     record SessionFact(
@@ -36,11 +37,112 @@ final class FactsStore {
             String endReason,
             boolean historical) {}
 
+    /** One edge_session row. */
+    record EdgeSessionFact(
+            String groupId, String edgeNodeId, Instant connectedAt, Instant disconnectedAt, String endReason) {}
+
+    /** A point_declaration row (latest DBIRTH). */
+    record Declaration(
+            String deviceId,
+            String groupId,
+            String edgeNodeId,
+            String pointId,
+            String category,
+            Long intervalMs,
+            Double engLow,
+            Double engHigh) {}
+
+    /** A point_static_run row. */
+    record StaticRun(String deviceId, String pointId, Instant startedAt, Instant endedAt, Double value, boolean open) {}
+
     /** reads_ok / reads_failed of a device over a span; fractional where edge minutes are pro-rated. */
     record Reads(double ok, double failed) {
         Reads plus(Reads o) {
             return new Reads(ok + o.ok, failed + o.failed);
         }
+    }
+
+    /**
+     * Sums of a point's rollups over the spans. Counts are fractional where partial minutes are weighted.
+     *
+     * @param latency counts per latency bucket lat_b00..lat_b15 (real-time good samples)
+     * @param outOfRangeBuckets rollup buckets whose value_min or value_max lies outside the declared eng range
+     * @param increase sum of value_increase, null when no bucket has one
+     */
+    record PointAgg(
+            double samples,
+            double good,
+            double bad,
+            double uncertain,
+            double historical,
+            Double min,
+            Double max,
+            Double increase,
+            double[] latency,
+            double outOfRangeBuckets) {
+
+        static final PointAgg EMPTY = new PointAgg(0, 0, 0, 0, 0, null, null, null, new double[LATENCY_BUCKETS], 0);
+
+        PointAgg plus(PointAgg o) {
+            double[] lat = new double[LATENCY_BUCKETS];
+            for (int i = 0; i < LATENCY_BUCKETS; i++) {
+                lat[i] = latency[i] + o.latency[i];
+            }
+            return new PointAgg(
+                    samples + o.samples,
+                    good + o.good,
+                    bad + o.bad,
+                    uncertain + o.uncertain,
+                    historical + o.historical,
+                    combine(min, o.min, Math::min),
+                    combine(max, o.max, Math::max),
+                    combine(increase, o.increase, Double::sum),
+                    lat,
+                    outOfRangeBuckets + o.outOfRangeBuckets);
+        }
+
+        private static Double combine(Double a, Double b, java.util.function.DoubleBinaryOperator op) {
+            if (a == null) {
+                return b;
+            }
+            return b == null ? a : Double.valueOf(op.applyAsDouble(a, b));
+        }
+
+        double latencyCount() {
+            double n = 0;
+            for (double v : latency) {
+                n += v;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Which share of an edge minute's reads fall inside the span, for a device.
+     *
+     * @param bucket start of the minute
+     * @param from start of the part of the minute inside the span
+     * @param to end of that part
+     */
+    interface EdgeWeight {
+        double weight(String deviceId, Instant bucket, Instant from, Instant to);
+
+        /** Reads spread evenly over the minute. */
+        EdgeWeight UNIFORM =
+                (device, bucket, from, to) -> new Buckets.Partial(bucket, new Interval(from, to)).fraction();
+    }
+
+    private static final String POINT_COLUMNS;
+
+    static {
+        StringBuilder sb = new StringBuilder("p.device_id, p.point_id, SUM(p.samples), SUM(p.good), SUM(p.bad),"
+                + " SUM(p.uncertain), SUM(p.historical), MIN(p.value_min), MAX(p.value_max), SUM(p.value_increase)");
+        for (int i = 0; i < LATENCY_BUCKETS; i++) {
+            sb.append(String.format(", SUM(p.lat_b%02d)", i));
+        }
+        sb.append(", SUM(CASE WHEN (d.eng_low IS NOT NULL AND p.value_min < d.eng_low)"
+                + " OR (d.eng_high IS NOT NULL AND p.value_max > d.eng_high) THEN 1 ELSE 0 END)");
+        POINT_COLUMNS = sb.toString();
     }
 
     private final DataSource dataSource;
@@ -63,12 +165,11 @@ final class FactsStore {
                 ps.setObject(i, utc(from));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        OffsetDateTime end = rs.getObject(4, OffsetDateTime.class);
                         SessionFact s = new SessionFact(
                                 rs.getString(1),
                                 rs.getString(2),
-                                rs.getObject(3, OffsetDateTime.class).toInstant(),
-                                end == null ? null : end.toInstant(),
+                                instant(rs, 3),
+                                instant(rs, 4),
                                 rs.getString(5),
                                 rs.getBoolean(6));
                         out.computeIfAbsent(s.deviceId(), k -> new ArrayList<>())
@@ -80,20 +181,20 @@ final class FactsStore {
         return out;
     }
 
-    /** Good samples per device and point in the minute buckets overlapping {@code [from, to)}. */
-    Map<String, Map<String, Long>> goodSamples(Collection<String> devices, Instant from, Instant to) {
-        Map<String, Map<String, Long>> out = new HashMap<>();
-        forChunks(devices, (c, ids) -> {
-            String sql = "SELECT device_id, point_id, SUM(good) FROM point_minute WHERE device_id IN ("
-                    + marks(ids.size()) + ") AND bucket > ? AND bucket < ? GROUP BY device_id, point_id";
+    /** Edge sessions of every edge node that overlap {@code [from, to)}, ordered by node and start. */
+    List<EdgeSessionFact> edgeSessions(Instant from, Instant to) {
+        List<EdgeSessionFact> out = new ArrayList<>();
+        withConnection(c -> {
+            String sql = "SELECT group_id, edge_node_id, connected_at, disconnected_at, end_reason FROM edge_session"
+                    + " WHERE connected_at < ? AND (disconnected_at IS NULL OR disconnected_at > ?)"
+                    + " ORDER BY group_id, edge_node_id, connected_at";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = bindIds(ps, ids);
-                ps.setObject(i++, utc(from.minus(MINUTE)));
-                ps.setObject(i, utc(to));
+                ps.setObject(1, utc(to));
+                ps.setObject(2, utc(from));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                                .merge(rs.getString(2), rs.getLong(3), Long::sum);
+                        out.add(new EdgeSessionFact(
+                                rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4), rs.getString(5)));
                     }
                 }
             }
@@ -101,50 +202,203 @@ final class FactsStore {
         return out;
     }
 
-    /**
-     * Which share of an edge minute's reads fall inside the span, for a device.
-     *
-     * @param bucket start of the minute
-     * @param from start of the part of the minute inside the span
-     * @param to end of that part
-     */
-    interface EdgeWeight {
-        double weight(String deviceId, Instant bucket, Instant from, Instant to);
-
-        /** Reads spread evenly over the minute. */
-        EdgeWeight UNIFORM = (device, bucket, from, to) -> fraction(from, to);
-    }
-
-    /** reads_ok / reads_failed per device over {@code [from, to)}; partial edge minutes weighted by {@code weight}. */
-    Map<String, Reads> reads(Collection<String> devices, Instant from, Instant to, EdgeWeight weight) {
-        Map<String, Reads> out = new HashMap<>();
-        if (!from.isBefore(to)) {
-            return out;
-        }
-        Instant fullFrom = ceilMinute(from);
-        Instant fullTo = to.truncatedTo(ChronoUnit.MINUTES);
+    /** Point declarations of the devices, by device and point id. */
+    Map<String, Map<String, Declaration>> declarations(Collection<String> devices) {
+        Map<String, Map<String, Declaration>> out = new HashMap<>();
         forChunks(devices, (c, ids) -> {
-            if (fullFrom.isBefore(fullTo)) {
-                String sql =
-                        "SELECT device_id, SUM(reads_ok), SUM(reads_failed) FROM device_minute WHERE device_id IN ("
-                                + marks(ids.size()) + ") AND bucket >= ? AND bucket < ? GROUP BY device_id";
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int i = bindIds(ps, ids);
-                    ps.setObject(i++, utc(fullFrom));
-                    ps.setObject(i, utc(fullTo));
-                    collect(ps, null, null, null, out);
+            String sql = "SELECT device_id, group_id, edge_node_id, point_id, category, interval_ms, eng_low, eng_high"
+                    + " FROM point_declaration WHERE device_id IN (" + marks(ids.size()) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bindIds(ps, ids);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Declaration d = new Declaration(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                (Long) rs.getObject(6, Long.class),
+                                (Double) rs.getObject(7, Double.class),
+                                (Double) rs.getObject(8, Double.class));
+                        out.computeIfAbsent(d.deviceId(), k -> new HashMap<>()).put(d.pointId(), d);
+                    }
                 }
             }
-            Instant firstBucket = from.truncatedTo(ChronoUnit.MINUTES);
-            boolean startPartial = !firstBucket.equals(from);
-            if (startPartial) {
-                Instant end = Interval.min(to, firstBucket.plus(MINUTE));
-                partial(c, ids, firstBucket, from, end, weight, out);
-            }
-            if (!fullTo.equals(to) && !(startPartial && fullTo.equals(firstBucket))) {
-                partial(c, ids, fullTo, fullTo, to, weight, out);
+        });
+        return out;
+    }
+
+    /** Static runs of the devices that overlap {@code [from, to)}. */
+    Map<String, List<StaticRun>> staticRuns(Collection<String> devices, Instant from, Instant to) {
+        Map<String, List<StaticRun>> out = new HashMap<>();
+        forChunks(devices, (c, ids) -> {
+            String sql = "SELECT device_id, point_id, started_at, ended_at, static_value, is_open FROM point_static_run"
+                    + " WHERE device_id IN (" + marks(ids.size()) + ") AND ended_at > ? AND started_at < ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = bindIds(ps, ids);
+                ps.setObject(i++, utc(from));
+                ps.setObject(i, utc(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        StaticRun r = new StaticRun(
+                                rs.getString(1),
+                                rs.getString(2),
+                                instant(rs, 3),
+                                instant(rs, 4),
+                                (Double) rs.getObject(5, Double.class),
+                                rs.getBoolean(6));
+                        out.computeIfAbsent(r.deviceId(), k -> new ArrayList<>())
+                                .add(r);
+                    }
+                }
             }
         });
+        return out;
+    }
+
+    /** Rollup sums per device and point over the spans, for the given points of each device. */
+    Map<String, Map<String, PointAgg>> points(Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans) {
+        Map<String, Map<String, PointAgg>> out = new HashMap<>();
+        rollups(
+                pairs(pointsByDevice),
+                spans,
+                "point",
+                " LEFT JOIN point_declaration d ON d.device_id = p.device_id AND d.point_id = p.point_id",
+                POINT_COLUMNS,
+                "p.device_id, p.point_id",
+                (rs, partial) -> {
+                    double w = partial == null ? 1 : partial.fraction();
+                    double[] lat = new double[LATENCY_BUCKETS];
+                    for (int i = 0; i < LATENCY_BUCKETS; i++) {
+                        lat[i] = rs.getLong(11 + i) * w;
+                    }
+                    Double inc = (Double) rs.getObject(10, Double.class);
+                    PointAgg a = new PointAgg(
+                            rs.getLong(3) * w,
+                            rs.getLong(4) * w,
+                            rs.getLong(5) * w,
+                            rs.getLong(6) * w,
+                            rs.getLong(7) * w,
+                            (Double) rs.getObject(8, Double.class),
+                            (Double) rs.getObject(9, Double.class),
+                            inc == null ? null : inc * w,
+                            lat,
+                            rs.getLong(11 + LATENCY_BUCKETS) * w);
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                            .merge(rs.getString(2), a, PointAgg::plus);
+                });
+        return out;
+    }
+
+    /** Milliseconds per raw state value, per device and state point, over the spans. */
+    Map<String, Map<String, Map<Double, Double>>> stateMillis(
+            Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans) {
+        Map<String, Map<String, Map<Double, Double>>> out = new HashMap<>();
+        rollups(
+                pairs(pointsByDevice),
+                spans,
+                "point_state",
+                "",
+                "p.device_id, p.point_id, p.state_value, SUM(p.millis)",
+                "p.device_id, p.point_id, p.state_value",
+                (rs, partial) -> {
+                    double w = partial == null ? 1 : partial.fraction();
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                            .computeIfAbsent(rs.getString(2), k -> new HashMap<>())
+                            .merge(rs.getDouble(3), rs.getLong(4) * w, Double::sum);
+                });
+        return out;
+    }
+
+    /** One state-time question: a device's state point over some spans, answered under {@code key}. */
+    record StateRequest(String key, String device, String point, Buckets spans) {}
+
+    /**
+     * Milliseconds per raw state value for many (device, point, spans) questions on one connection: one statement
+     * per question (day, hour and minute levels in one UNION ALL), plus one per partial minute.
+     */
+    Map<String, Map<Double, Double>> stateMillis(List<StateRequest> requests) {
+        Map<String, Map<Double, Double>> out = new HashMap<>();
+        if (requests.isEmpty()) {
+            return out;
+        }
+        withConnection(c -> {
+            for (StateRequest q : requests) {
+                StringBuilder sql = new StringBuilder();
+                List<Object> args = new ArrayList<>();
+                String[] levels = {"day", "hour", "minute"};
+                List<List<Interval>> ranges =
+                        List.of(q.spans().days(), q.spans().hours(), q.spans().minutes());
+                for (int l = 0; l < 3; l++) {
+                    if (ranges.get(l).isEmpty()) {
+                        continue;
+                    }
+                    sql.append(sql.length() == 0 ? "" : " UNION ALL ")
+                            .append("SELECT state_value, millis FROM point_state_")
+                            .append(levels[l])
+                            .append(" WHERE device_id = ? AND point_id = ? AND (");
+                    args.add(q.device());
+                    args.add(q.point());
+                    for (int r = 0; r < ranges.get(l).size(); r++) {
+                        sql.append(r == 0 ? "" : " OR ").append("(bucket >= ? AND bucket < ?)");
+                        args.add(utc(ranges.get(l).get(r).start()));
+                        args.add(utc(ranges.get(l).get(r).end()));
+                    }
+                    sql.append(")");
+                }
+                Map<Double, Double> values = out.computeIfAbsent(q.key(), k -> new HashMap<>());
+                if (sql.length() > 0) {
+                    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                        for (int i = 0; i < args.size(); i++) {
+                            ps.setObject(i + 1, args.get(i));
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                values.merge(rs.getDouble(1), (double) rs.getLong(2), Double::sum);
+                            }
+                        }
+                    }
+                }
+                for (Buckets.Partial p : q.spans().partial()) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT state_value, millis FROM point_state_minute"
+                            + " WHERE device_id = ? AND point_id = ? AND bucket = ?")) {
+                        ps.setString(1, q.device());
+                        ps.setString(2, q.point());
+                        ps.setObject(3, utc(p.bucket()));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                values.merge(rs.getDouble(1), rs.getLong(2) * p.fraction(), Double::sum);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** reads_ok / reads_failed per device over the spans; partial minutes weighted by {@code weight}. */
+    Map<String, Reads> reads(Collection<String> devices, Buckets spans, EdgeWeight weight) {
+        Map<String, Reads> out = new HashMap<>();
+        rollups(
+                devices.stream().map(List::of).toList(),
+                spans,
+                "device",
+                "",
+                "p.device_id, SUM(p.reads_ok), SUM(p.reads_failed)",
+                "p.device_id",
+                (rs, partial) -> {
+                    String device = rs.getString(1);
+                    double w = partial == null
+                            ? 1
+                            : weight.weight(
+                                    device,
+                                    partial.bucket(),
+                                    partial.part().start(),
+                                    partial.part().end());
+                    out.merge(device, new Reads(rs.getLong(2) * w, rs.getLong(3) * w), Reads::plus);
+                });
         return out;
     }
 
@@ -159,48 +413,92 @@ final class FactsStore {
         }
     }
 
-    private static void partial(
-            Connection c,
-            List<String> ids,
-            Instant bucket,
-            Instant from,
-            Instant to,
-            EdgeWeight weight,
-            Map<String, Reads> out)
-            throws SQLException {
-        String sql = "SELECT device_id, reads_ok, reads_failed FROM device_minute WHERE device_id IN ("
-                + marks(ids.size()) + ") AND bucket = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = bindIds(ps, ids);
-            ps.setObject(i, utc(bucket));
-            collect(ps, bucket, new Interval(from, to), weight, out);
-        }
+    private interface RowSink {
+        void accept(ResultSet rs, Buckets.Partial partial) throws SQLException;
     }
 
-    /** Adds the rows' reads to {@code out}, whole, or weighted when {@code weight} is given for an edge minute. */
-    private static void collect(
-            PreparedStatement ps, Instant bucket, Interval part, EdgeWeight weight, Map<String, Reads> out)
+    /**
+     * Runs grouped queries over the whole buckets of the spans at each rollup level (day, hour, minute), one
+     * statement per bucket range, and one per partial minute. The keys (device, or device and point) come in as a
+     * VALUES table joined on the primary key's leading columns, so every lookup is an index range on the bucket
+     * (an IN list on device_id alone would scan every bucket of the device).
+     */
+    private void rollups(
+            List<List<String>> keys,
+            Buckets spans,
+            String table,
+            String join,
+            String columns,
+            String groupBy,
+            RowSink sink) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        int width = keys.get(0).size();
+        withConnection(c -> {
+            for (int from = 0; from < keys.size(); from += CHUNK) {
+                List<List<String>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+                StringBuilder values = new StringBuilder("(VALUES ");
+                for (int i = 0; i < chunk.size(); i++) {
+                    values.append(i == 0 ? "" : ", ")
+                            .append(
+                                    width == 1
+                                            ? "(CAST(? AS VARCHAR(128)))"
+                                            : "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)))");
+                }
+                values.append(width == 1 ? ") AS k(kd)" : ") AS k(kd, kp)");
+                String on = width == 1 ? " ON p.device_id = k.kd" : " ON p.device_id = k.kd AND p.point_id = k.kp";
+                String[] levels = {"_day", "_hour", "_minute"};
+                List<List<Interval>> ranges = List.of(spans.days(), spans.hours(), spans.minutes());
+                for (int l = 0; l < 3; l++) {
+                    for (Interval r : ranges.get(l)) {
+                        String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + levels[l] + " p" + on
+                                + join + " WHERE p.bucket >= ? AND p.bucket < ? GROUP BY " + groupBy;
+                        query(c, sql, chunk, List.of(utc(r.start()), utc(r.end())), null, sink);
+                    }
+                }
+                for (Buckets.Partial p : spans.partial()) {
+                    String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + "_minute p" + on + join
+                            + " WHERE p.bucket = ? GROUP BY " + groupBy;
+                    query(c, sql, chunk, List.of(utc(p.bucket())), p, sink);
+                }
+            }
+        });
+    }
+
+    private static void query(
+            Connection c, String sql, List<List<String>> keys, List<Object> args, Buckets.Partial partial, RowSink sink)
             throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String device = rs.getString(1);
-                double w = weight == null ? 1.0 : weight.weight(device, bucket, part.start(), part.end());
-                out.merge(device, new Reads(rs.getLong(2) * w, rs.getLong(3) * w), Reads::plus);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (List<String> k : keys) {
+                for (String v : k) {
+                    ps.setString(i++, v);
+                }
+            }
+            for (Object a : args) {
+                ps.setObject(i++, a);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(rs, partial);
+                }
             }
         }
     }
 
-    private static double fraction(Instant from, Instant to) {
-        return (double) Duration.between(from, to).toNanos() / MINUTE.toNanos();
-    }
-
-    private static Instant ceilMinute(Instant t) {
-        Instant floor = t.truncatedTo(ChronoUnit.MINUTES);
-        return floor.equals(t) ? t : floor.plus(MINUTE);
+    private static List<List<String>> pairs(Map<String, ? extends Collection<String>> pointsByDevice) {
+        List<List<String>> keys = new ArrayList<>();
+        pointsByDevice.forEach((d, points) -> points.forEach(p -> keys.add(List.of(d, p))));
+        return keys;
     }
 
     private interface ChunkQuery {
         void run(Connection c, List<String> ids) throws SQLException;
+    }
+
+    private interface ConnectionQuery {
+        void run(Connection c) throws SQLException;
     }
 
     private void forChunks(Collection<String> devices, ChunkQuery query) {
@@ -208,14 +506,25 @@ final class FactsStore {
             return;
         }
         List<String> all = List.copyOf(devices);
-        try (Connection c = dataSource.getConnection()) {
-            c.setReadOnly(true);
+        withConnection(c -> {
             for (int i = 0; i < all.size(); i += CHUNK) {
                 query.run(c, all.subList(i, Math.min(all.size(), i + CHUNK)));
             }
+        });
+    }
+
+    private void withConnection(ConnectionQuery query) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            query.run(c);
         } catch (SQLException e) {
             throw new FactsUnavailableException("cannot read facts: " + e.getMessage(), e);
         }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
     }
 
     private static int bindIds(PreparedStatement ps, List<String> ids) throws SQLException {
@@ -227,7 +536,7 @@ final class FactsStore {
     }
 
     private static String marks(int n) {
-        return String.join(",", java.util.Collections.nCopies(n, "?"));
+        return String.join(",", Collections.nCopies(n, "?"));
     }
 
     private static OffsetDateTime utc(Instant t) {

@@ -6,7 +6,8 @@ import java.util.Map;
  * One figure a reviewer reads, with everything needed to check it: the formula id (INDICATORS.md), numerator,
  * denominator and what the denominator counts, the parameters used, and whether it is an official MIIT item.
  *
- * @param value the ratio, 0..1; null when not measurable (then {@code reason} says why)
+ * @param value the ratio, 0..1, or a measure in {@code unit} (latency in ms); null when not measurable (then
+ *     {@code reason} says why)
  * @param formula versioned formula id, e.g. {@code online_ratio.v1}, never null
  * @param numerator numerator in {@code unit}; null when not measurable
  * @param denominator denominator in {@code unit}; null when not measurable
@@ -55,6 +56,12 @@ public record Figure(
                 parameters,
                 official,
                 null);
+    }
+
+    /** A figure that cannot be computed, with the reason. */
+    static Figure notMeasurable(
+            String formula, String denominatorLabel, String unit, Map<String, Object> parameters, String reason) {
+        return new Figure(null, formula, null, null, denominatorLabel, unit, parameters, false, reason);
     }
 
     Figure withReason(String newReason) {

@@ -1,56 +1,132 @@
 package io.floorlink.collector.indicators;
 
+import io.floorlink.collector.indicators.FactsStore.Declaration;
+import io.floorlink.collector.indicators.FactsStore.EdgeSessionFact;
+import io.floorlink.collector.indicators.FactsStore.PointAgg;
 import io.floorlink.collector.indicators.FactsStore.Reads;
 import io.floorlink.collector.indicators.FactsStore.SessionFact;
+import io.floorlink.collector.indicators.FactsStore.StaticRun;
+import io.floorlink.collector.indicators.IndicatorEngine.EquipmentFacts;
 import io.floorlink.collector.inventory.Equipment;
 import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.inventory.PointRequirement;
 import io.floorlink.collector.inventory.Scope;
 import io.floorlink.collector.inventory.UnknownScopeException;
+import io.floorlink.collector.profiles.Profile;
+import io.floorlink.collector.profiles.Profile.MachineState;
+import io.floorlink.collector.profiles.Profile.StateMap;
+import io.floorlink.collector.profiles.ProfileLoader;
+import io.floorlink.sparkplug.Category;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * Computes the indicators of INDICATORS.md from the gateway's facts and the inventory, for any window, so every
- * figure can be recomputed. Thread-safe; every method blocks on JDBC (call it from a request thread or your own
- * executor, never from a broker or Netty callback).
+ * Computes the indicators of INDICATORS.md from the gateway's facts, the inventory and an acceptance profile, for
+ * any window, so every figure can be recomputed. Thread-safe; every method blocks on JDBC (call it from a request
+ * thread or your own executor, never from a broker or Netty callback).
  */
 public final class IndicatorService {
+    /**
+     * S(e, W) per equipment. Today the whole window; a shift calendar (the inventory's calendars) plugs in here.
+     */
+    @FunctionalInterface
+    public interface Schedule {
+        /** S(e, W) for {@code [from, to)}; its intervals lie inside the window. */
+        ScheduledTime of(Equipment equipment, Instant from, Instant to);
+
+        /** S = W for every equipment. */
+        Schedule WHOLE_WINDOW = (e, from, to) -> ScheduledTime.wholeWindow(from, to);
+
+        /**
+         * S(e, W) from the shift calendar the inventory assigns to the equipment (nearest of equipment, line,
+         * workshop, site, enterprise); S = W for equipment without one.
+         */
+        static Schedule calendars(Inventory inventory) {
+            return (e, from, to) -> inventory
+                    .calendarFor(e.id())
+                    .map(cal -> new ScheduledTime(
+                            new Interval(from, to),
+                            cal.scheduled(from, to).stream()
+                                    .map(span -> new Interval(span.start(), span.end()))
+                                    .toList(),
+                            cal.describe()))
+                    .orElseGet(() -> ScheduledTime.wholeWindow(from, to));
+        }
+    }
+
     private final FactsStore facts;
     private final Inventory inventory;
-    private final Thresholds thresholds;
+    private final ProfileLoader profiles;
     private final Clock clock;
-    private final IndicatorEngine engine;
-    private final IndicatorMetrics metrics = new IndicatorMetrics();
+    private final Schedule schedule;
+    private final IndicatorMetrics metrics;
 
     /**
+     * S(e, W) comes from the inventory's shift calendars ({@link Schedule#calendars}).
+     *
      * @param dataSource the facts store (H2 or PostgreSQL with the gateway's migrations applied), never null
      * @param inventory the equipment inventory, never null
-     * @param thresholds parameters of networked, never null
+     * @param profiles the acceptance profiles; the default one gives the parameters when a call names none
      * @param clock "now" for open sessions and default windows, never null
      */
+    public IndicatorService(DataSource dataSource, Inventory inventory, ProfileLoader profiles, Clock clock) {
+        this(new FactsStore(Objects.requireNonNull(dataSource, "dataSource")), inventory, profiles, clock, null, null);
+    }
+
+    /** With the shipped default profile, its θ values replaced by {@code thresholds}. */
     public IndicatorService(DataSource dataSource, Inventory inventory, Thresholds thresholds, Clock clock) {
-        this.facts = new FactsStore(Objects.requireNonNull(dataSource, "dataSource"));
+        this(
+                dataSource,
+                inventory,
+                ProfileLoader.shippedOnly()
+                        .withDefault(ProfileLoader.shipped().withThresholds(Objects.requireNonNull(thresholds))),
+                clock);
+    }
+
+    private IndicatorService(
+            FactsStore facts,
+            Inventory inventory,
+            ProfileLoader profiles,
+            Clock clock,
+            Schedule schedule,
+            IndicatorMetrics metrics) {
+        this.facts = facts;
         this.inventory = Objects.requireNonNull(inventory, "inventory");
-        this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.engine = new IndicatorEngine(thresholds);
+        this.schedule = schedule == null ? Schedule.calendars(this.inventory) : schedule;
+        this.metrics = metrics == null ? new IndicatorMetrics() : metrics;
+    }
+
+    /** The same service with S(e, W) from {@code newSchedule} (a shift calendar). */
+    public IndicatorService withSchedule(Schedule newSchedule) {
+        return new IndicatorService(facts, inventory, profiles, clock, newSchedule, metrics);
     }
 
     public Inventory inventory() {
         return inventory;
     }
 
+    public ProfileLoader profiles() {
+        return profiles;
+    }
+
+    /** θ of the default profile. */
     public Thresholds thresholds() {
-        return thresholds;
+        return profiles.defaultProfile().thresholds();
     }
 
     public Clock clock() {
@@ -62,25 +138,32 @@ public final class IndicatorService {
         return metrics;
     }
 
+    /** {@link #compute(String, Instant, Instant, Profile)} with the default profile. */
+    public IndicatorReport compute(String scope, Instant from, Instant to) {
+        return compute(scope, from, to, profiles.defaultProfile());
+    }
+
     /**
-     * Indicators of a scope over {@code [from, to)}.
+     * Indicators of a scope over {@code [from, to)} with the parameters of a profile.
      *
      * @param scope scope expression ({@code pilot}, enterprise code, site/workshop/line/equipment id, or
      *     {@code kind:id}); null means pilot
      * @param from inclusive start, never null
      * @param to exclusive end, not before {@code from}, never null
+     * @param profile the profile giving θ, max_static, state maps and count mappings, never null
      * @throws UnknownScopeException if the scope names nothing in the inventory
      * @throws IllegalArgumentException if {@code from} is after {@code to}
      * @throws FactsUnavailableException if the facts store cannot be read
      */
-    public IndicatorReport compute(String scope, Instant from, Instant to) {
+    public IndicatorReport compute(String scope, Instant from, Instant to, Profile profile) {
         Scope resolved = inventory.resolve(scope);
         checkWindow(from, to);
         long start = System.nanoTime();
         boolean ok = false;
         try {
             Instant now = clock.instant();
-            List<EquipmentIndicators> results = evaluate(resolved.equipment(), from, to, now, false);
+            IndicatorEngine engine = new IndicatorEngine(profile);
+            List<EquipmentIndicators> results = evaluate(engine, resolved.equipment(), from, to, now, false);
             List<IndicatorReport.Finding> findings = new ArrayList<>();
             for (EquipmentIndicators e : results) {
                 if (e.networked().value() && !e.digital()) {
@@ -88,15 +171,19 @@ public final class IndicatorService {
                             e.id(), "networked but not declared digital in the inventory (digital: false)"));
                 }
             }
+            Map<String, Figure> scopeFigures = engine.scope(results);
             IndicatorReport report = new IndicatorReport(
                     new IndicatorReport.ScopeRef(
                             resolved.kind().wireName(), resolved.id(), resolved.name(), resolved.expression()),
-                    window(from, to),
-                    thresholds,
+                    window(from, to, resolved.equipment()),
+                    new IndicatorReport.ProfileRef(profile.id(), profile.version(), profile.title()),
+                    profile.thresholds(),
                     now,
-                    engine.scope(results),
+                    scopeFigures,
                     results,
-                    findings);
+                    findings,
+                    uplinks(resolved.equipment(), from, to, now),
+                    Assessment2024.of(resolved.equipment(), results, scopeFigures));
             ok = true;
             return report;
         } finally {
@@ -104,15 +191,20 @@ public final class IndicatorService {
         }
     }
 
+    /** {@link #equipment(String, Instant, Instant, Profile)} with the default profile. */
+    public EquipmentIndicators equipment(String equipmentId, Instant from, Instant to) {
+        return equipment(equipmentId, from, to, profiles.defaultProfile());
+    }
+
     /**
      * Drill-down of one equipment over {@code [from, to)}: its figures, why it is networked or not, and the facts
-     * (sessions, points, reads) they come from.
+     * (sessions, points, reads, states, frozen intervals) they come from.
      *
      * @throws NoSuchElementException if the inventory has no such equipment
      * @throws IllegalArgumentException if {@code from} is after {@code to}
      * @throws FactsUnavailableException if the facts store cannot be read
      */
-    public EquipmentIndicators equipment(String equipmentId, Instant from, Instant to) {
+    public EquipmentIndicators equipment(String equipmentId, Instant from, Instant to, Profile profile) {
         Equipment e = inventory
                 .equipment(equipmentId)
                 .orElseThrow(() -> new NoSuchElementException("no equipment '" + equipmentId + "' in the inventory"));
@@ -120,8 +212,9 @@ public final class IndicatorService {
         long start = System.nanoTime();
         boolean ok = false;
         try {
-            EquipmentIndicators result =
-                    evaluate(List.of(e), from, to, clock.instant(), true).get(0);
+            EquipmentIndicators result = evaluate(
+                            new IndicatorEngine(profile), List.of(e), from, to, clock.instant(), true)
+                    .get(0);
             ok = true;
             return result;
         } finally {
@@ -136,18 +229,38 @@ public final class IndicatorService {
 
     /** The window shown with a report: UTC instants and the enterprise's local time. */
     public IndicatorReport.WindowRef window(Instant from, Instant to) {
+        return window(from, to, List.of());
+    }
+
+    private IndicatorReport.WindowRef window(Instant from, Instant to, List<Equipment> equipment) {
         ZoneId zone = inventory.enterprise().zone();
+        Set<String> bases = new LinkedHashSet<>();
+        for (Equipment e : equipment) {
+            bases.add(scheduledTime(e, from, to).basis());
+        }
         return new IndicatorReport.WindowRef(
                 from,
                 to,
                 zone.getId(),
                 from.atZone(zone).toOffsetDateTime().toString(),
                 to.atZone(zone).toOffsetDateTime().toString(),
-                ScheduledTime.WHOLE_WINDOW);
+                bases.isEmpty() ? ScheduledTime.WHOLE_WINDOW : String.join(", ", bases));
+    }
+
+    /**
+     * S(e, W): the one place where the scheduled time of an equipment is decided. Without a calendar S = W.
+     */
+    ScheduledTime scheduledTime(Equipment e, Instant from, Instant to) {
+        return schedule.of(e, from, to);
     }
 
     private List<EquipmentIndicators> evaluate(
-            List<Equipment> equipment, Instant from, Instant to, Instant now, boolean withEvidence) {
+            IndicatorEngine engine,
+            List<Equipment> equipment,
+            Instant from,
+            Instant to,
+            Instant now,
+            boolean withEvidence) {
         List<String> ids = equipment.stream().map(Equipment::id).toList();
         // Sessions over the whole edge minutes too: they tell how the reads of a partly covered minute spread.
         Instant minuteFrom = from.truncatedTo(ChronoUnit.MINUTES);
@@ -155,25 +268,184 @@ public final class IndicatorService {
                 ? to
                 : to.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         Map<String, List<SessionFact>> sessions = facts.sessions(ids, minuteFrom, minuteTo);
-        List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
-        // Without a calendar every equipment has S = W, so the rollups are read once for all of them.
-        ScheduledTime s = scheduledTime(from, to);
-        Map<String, Map<String, Long>> good = facts.goodSamples(ids, from, to);
-        Map<String, Reads> reads = facts.reads(ids, from, to, connectedWeight(sessions, now));
+        Map<String, List<StaticRun>> runs = facts.staticRuns(ids, from, to);
+        Map<String, Map<String, Declaration>> declarations = withEvidence ? facts.declarations(ids) : Map.of();
+
+        // Equipment sharing one S (no calendar, or the same calendar) share the rollup reads.
+        Map<List<Interval>, List<Equipment>> groups = new LinkedHashMap<>();
+        Map<String, ScheduledTime> scheduled = new HashMap<>();
         for (Equipment e : equipment) {
-            out.add(engine.evaluate(
-                    inventory,
-                    e,
-                    s,
+            ScheduledTime s = scheduledTime(e, from, to);
+            scheduled.put(e.id(), s);
+            groups.computeIfAbsent(s.intervals(), k -> new ArrayList<>()).add(e);
+        }
+        Map<String, Map<String, PointAgg>> points = new HashMap<>();
+        Map<String, Reads> reads = new HashMap<>();
+        Map<String, Map<String, Map<Double, Double>>> states = new HashMap<>();
+        Map<List<Interval>, String> rollups = new HashMap<>();
+        FactsStore.EdgeWeight weight = connectedWeight(sessions, now);
+        for (Map.Entry<List<Interval>, List<Equipment>> g : groups.entrySet()) {
+            Buckets b = Buckets.of(g.getKey());
+            rollups.put(g.getKey(), b.describe());
+            List<String> groupIds = g.getValue().stream().map(Equipment::id).toList();
+            Map<String, Set<String>> pointIds = new LinkedHashMap<>();
+            Map<String, List<String>> statePoints = new LinkedHashMap<>();
+            for (Equipment e : g.getValue()) {
+                Set<String> ps = new LinkedHashSet<>();
+                e.points().forEach(p -> ps.add(p.id()));
+                Profile.CountMap counts =
+                        e.type() == null ? null : engine.profile().counts().get(e.type());
+                if (counts != null) {
+                    for (String p : new String[] {counts.total(), counts.good(), counts.reject()}) {
+                        if (p != null) {
+                            ps.add(p);
+                        }
+                    }
+                }
+                if (!ps.isEmpty()) {
+                    pointIds.put(e.id(), ps);
+                }
+                StateMap map = engine.stateMapOf(e);
+                String sp = IndicatorEngine.statePoint(e, map);
+                if (map != null && sp != null) {
+                    statePoints.put(e.id(), List.of(sp));
+                }
+            }
+            points.putAll(facts.points(pointIds, b));
+            reads.putAll(facts.reads(groupIds, b, weight));
+            states.putAll(facts.stateMillis(statePoints, b));
+        }
+
+        Map<String, Map<String, Double>> counterFrozen =
+                counterRunningFrozen(engine, equipment, scheduled, runs, states);
+        List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
+        for (Equipment e : equipment) {
+            ScheduledTime s = scheduled.get(e.id());
+            List<StaticRun> eRuns = runs.getOrDefault(e.id(), List.of());
+            EquipmentFacts f = new EquipmentFacts(
                     sessions.getOrDefault(e.id(), List.of()).stream()
-                            .filter(f -> f.connectedAt().isBefore(to)
-                                    && (f.disconnectedAt() == null
-                                            || f.disconnectedAt().isAfter(from)))
+                            .filter(x -> x.connectedAt().isBefore(to)
+                                    && (x.disconnectedAt() == null
+                                            || x.disconnectedAt().isAfter(from)))
                             .toList(),
-                    good.getOrDefault(e.id(), Map.of()),
+                    points.getOrDefault(e.id(), Map.of()),
                     reads.get(e.id()),
-                    now,
-                    withEvidence));
+                    states.getOrDefault(e.id(), Map.of()),
+                    eRuns,
+                    declarations.getOrDefault(e.id(), Map.of()),
+                    counterFrozen.getOrDefault(e.id(), Map.of()),
+                    rollups.get(s.intervals()));
+            out.add(engine.evaluate(inventory, e, s, f, now, withEvidence));
+        }
+        return out;
+    }
+
+    /**
+     * Running time inside the frozen parts of each counter point, per equipment: a counter only freezes while the
+     * machine runs. Read from the state rollups of exactly those parts (day/hour/minute), all on one connection, so
+     * a counter idle all night is not frozen. Skipped for equipment that never ran in S.
+     */
+    private Map<String, Map<String, Double>> counterRunningFrozen(
+            IndicatorEngine engine,
+            List<Equipment> equipment,
+            Map<String, ScheduledTime> scheduled,
+            Map<String, List<StaticRun>> runs,
+            Map<String, Map<String, Map<Double, Double>>> states) {
+        List<FactsStore.StateRequest> requests = new ArrayList<>();
+        Map<String, Map<String, Double>> out = new HashMap<>();
+        for (Equipment e : equipment) {
+            List<StaticRun> eRuns = runs.getOrDefault(e.id(), List.of());
+            StateMap map = engine.stateMapOf(e);
+            String statePoint = IndicatorEngine.statePoint(e, map);
+            if (eRuns.isEmpty() || map == null || statePoint == null) {
+                continue;
+            }
+            double runningInS = 0;
+            for (Map.Entry<Double, Double> v : states.getOrDefault(e.id(), Map.of())
+                    .getOrDefault(statePoint, Map.of())
+                    .entrySet()) {
+                if (map.stateOf(v.getKey()) == MachineState.RUNNING) {
+                    runningInS += v.getValue();
+                }
+            }
+            Map<String, List<Interval>> parts = engine.frozenParts(e, scheduled.get(e.id()), eRuns);
+            // Counters of one machine usually stop together: one question per distinct set of frozen intervals.
+            Map<List<Interval>, List<String>> byParts = new LinkedHashMap<>();
+            for (PointRequirement p : e.points()) {
+                List<Interval> frozen = parts.get(p.id());
+                if (p.category() != Category.COUNTER || frozen == null || frozen.isEmpty()) {
+                    continue;
+                }
+                out.computeIfAbsent(e.id(), k -> new HashMap<>()).put(p.id(), 0.0);
+                byParts.computeIfAbsent(frozen, k -> new ArrayList<>()).add(p.id());
+            }
+            if (runningInS > 0) {
+                for (Map.Entry<List<Interval>, List<String>> g : byParts.entrySet()) {
+                    String key = e.id() + "\u0000" + String.join("\u0000", g.getValue());
+                    requests.add(new FactsStore.StateRequest(key, e.id(), statePoint, Buckets.of(g.getKey())));
+                }
+            }
+        }
+        Map<String, Map<Double, Double>> answers = facts.stateMillis(requests);
+        for (FactsStore.StateRequest q : requests) {
+            StateMap map = engine.stateMapOf(inventory.equipment(q.device()).orElseThrow());
+            double running = 0;
+            for (Map.Entry<Double, Double> v :
+                    answers.getOrDefault(q.key(), Map.of()).entrySet()) {
+                if (map.stateOf(v.getKey()) == MachineState.RUNNING) {
+                    running += v.getValue();
+                }
+            }
+            String[] key = q.key().split("\u0000");
+            for (int i = 1; i < key.length; i++) {
+                out.get(q.device()).put(key[i], running);
+            }
+        }
+        return out;
+    }
+
+    /** uplink_availability of each edge node that reported equipment of the scope in the window. */
+    private List<IndicatorReport.Uplink> uplinks(List<Equipment> equipment, Instant from, Instant to, Instant now) {
+        if (equipment.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = equipment.stream().map(Equipment::id).toList();
+        Map<String, Set<String>> nodeEquipment = new LinkedHashMap<>();
+        Map<String, String> nodeGroup = new HashMap<>();
+        for (List<SessionFact> list : facts.sessions(ids, from, to).values()) {
+            for (SessionFact s : list) {
+                nodeEquipment
+                        .computeIfAbsent(s.edgeNodeId(), k -> new java.util.TreeSet<>())
+                        .add(s.deviceId());
+            }
+        }
+        for (Map<String, Declaration> d : facts.declarations(ids).values()) {
+            for (Declaration x : d.values()) {
+                nodeEquipment
+                        .computeIfAbsent(x.edgeNodeId(), k -> new java.util.TreeSet<>())
+                        .add(x.deviceId());
+                nodeGroup.put(x.edgeNodeId(), x.groupId());
+            }
+        }
+        if (nodeEquipment.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<EdgeSessionFact>> byNode = new HashMap<>();
+        for (EdgeSessionFact f : facts.edgeSessions(from, to)) {
+            if (nodeEquipment.containsKey(f.edgeNodeId())) {
+                byNode.computeIfAbsent(f.edgeNodeId(), k -> new ArrayList<>()).add(f);
+                nodeGroup.putIfAbsent(f.edgeNodeId(), f.groupId());
+            }
+        }
+        List<IndicatorReport.Uplink> out = new ArrayList<>();
+        Interval w = new Interval(from, to);
+        for (Map.Entry<String, Set<String>> n : new java.util.TreeMap<>(nodeEquipment).entrySet()) {
+            List<EdgeSessionFact> list = byNode.getOrDefault(n.getKey(), List.of());
+            Figure f = IndicatorEngine.uplink(list, w, now);
+            if (list.isEmpty() && f.value() != null) {
+                f = f.withReason("no edge_session facts overlap the window");
+            }
+            out.add(new IndicatorReport.Uplink(nodeGroup.get(n.getKey()), n.getKey(), f, List.copyOf(n.getValue())));
         }
         return out;
     }
@@ -200,11 +472,6 @@ public final class IndicatorService {
             Duration inPart = Interval.overlap(connected, List.of(new Interval(partFrom, partTo)));
             return (double) inPart.toNanos() / inMinute.toNanos();
         };
-    }
-
-    /** S(e, W); a calendar will narrow it per equipment. */
-    private static ScheduledTime scheduledTime(Instant from, Instant to) {
-        return ScheduledTime.wholeWindow(from, to);
     }
 
     private static void checkWindow(Instant from, Instant to) {

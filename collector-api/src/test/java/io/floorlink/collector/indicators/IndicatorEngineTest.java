@@ -282,4 +282,310 @@ class IndicatorEngineTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("after");
     }
+
+    // ------------------------------------------------------------ the figures of issue 6: edge cases
+
+    private static long[] lat(int bucket, long n) {
+        long[] l = new long[16];
+        l[bucket] = n;
+        return l;
+    }
+
+    private static FactsFixture.PointRow row(
+            String device,
+            String point,
+            Instant bucket,
+            long samples,
+            long good,
+            Double min,
+            Double max,
+            Double inc,
+            long[] lat) {
+        return new FactsFixture.PointRow(
+                device, point, bucket, samples, good, samples - good, 0, 0, min, max, inc, lat);
+    }
+
+    private static Equipment molding(String id, List<PointRequirement> points) {
+        return new Equipment(id, null, "injection_molding", "L1", true, true, true, Duration.ofSeconds(12), points);
+    }
+
+    @Test
+    void emptyWindowMakesEveryNewFigureNotMeasurable() {
+        Equipment e = molding(
+                "IMM-01", List.of(new PointRequirement("production_status", Category.STATE, Duration.ofSeconds(1))));
+        EquipmentIndicators r = service(inventory(e)).equipment("IMM-01", T0, T0);
+
+        assertThat(r.readSuccess().value()).isNull();
+        assertThat(r.latencyP95().value()).isNull();
+        assertThat(r.latencyP95().reason()).contains("no real-time good sample");
+        assertThat(r.goodRatio().value()).isNull();
+        assertThat(r.powerOnRatio().value()).isNull();
+        assertThat(r.powerOnRatio().reason()).isEqualTo("scheduled time is empty");
+        assertThat(r.oee().value()).isNull();
+        assertThat(r.clockSkew().value()).isFalse();
+    }
+
+    @Test
+    void equipmentWithoutPointsIsNeverNetworkedAndHasNoDataFigures() {
+        facts.session("MAN-01", T0, T1);
+        Equipment manual = new Equipment("MAN-01", "L1", true, false, false, List.of());
+
+        EquipmentIndicators r = service(inventory(manual)).equipment("MAN-01", T0, T1);
+
+        assertThat(r.onlineRatio().value()).isEqualTo(1.0);
+        assertThat(r.pointCoverage().value()).isNull();
+        assertThat(r.pointCoverage().reason()).contains("no required points");
+        assertThat(r.completeness().value()).isNull();
+        assertThat(r.frozenRatio().value()).isNull();
+        assertThat(r.goodRatio().value()).isNull();
+        assertThat(r.networked().value()).isFalse();
+        assertThat(r.oee().reason()).contains("no state map");
+    }
+
+    @Test
+    void counterThatResetsAddsTheNewValueNeverANegativeStep() {
+        // Raw counter 100 -> 110 -> 120 | reset to 0, counts to 3 -> 13: the gateway writes increases 10, 10, 3, 10.
+        facts.session("IMM-01", T0, T1);
+        double[] increases = {10, 10, 3, 10};
+        List<FactsFixture.PointRow> rows = new java.util.ArrayList<>();
+        for (int m = 0; m < increases.length; m++) {
+            rows.add(row(
+                    "IMM-01",
+                    "shot_count",
+                    T0.plus(Duration.ofMinutes(m)),
+                    60,
+                    60,
+                    null,
+                    null,
+                    increases[m],
+                    lat(5, 60)));
+        }
+        facts.points(rows);
+        Equipment e =
+                molding("IMM-01", List.of(new PointRequirement("shot_count", Category.COUNTER, Duration.ofSeconds(1))));
+
+        EquipmentIndicators r = service(inventory(e)).equipment("IMM-01", T0, T1);
+
+        assertThat(r.counters()).singleElement().satisfies(c -> {
+            assertThat(c.point()).isEqualTo("shot_count");
+            assertThat(c.increase()).isEqualTo(33.0);
+        });
+        // A window holding only the reset minute.
+        EquipmentIndicators reset = service(inventory(e))
+                .equipment("IMM-01", T0.plus(Duration.ofMinutes(2)), T0.plus(Duration.ofMinutes(3)));
+        assertThat(reset.counters().get(0).increase()).isEqualTo(3.0);
+    }
+
+    @Test
+    void readSuccessLatencyPercentilesAndClockSkew() {
+        facts.session("SEW-01", T0, T1).deviceMinute("SEW-01", T0, 95, 5);
+        // 100 samples: 1 at <= -2 s (exactly 1 %: no skew), 49 <= 50 ms, 45 <= 100 ms, 4 <= 1 s, 1 > 300 s.
+        long[] l = new long[16];
+        l[0] = 1;
+        l[4] = 49;
+        l[5] = 45;
+        l[8] = 4;
+        l[15] = 1;
+        facts.points(List.of(row("SEW-01", "run_state", T0, 100, 100, null, null, null, l)));
+        Equipment e = new Equipment("SEW-01", "L1", true, true, false, List.of(TWO_POINTS.get(0)));
+
+        EquipmentIndicators r = service(inventory(e)).equipment("SEW-01", T0, T1);
+
+        assertThat(r.readSuccess().value()).isCloseTo(0.95, within(1e-12));
+        assertThat(r.readSuccess().formula()).isEqualTo("read_success.v1");
+        assertThat(r.latencyP50().value()).isEqualTo(50.0);
+        assertThat(r.latencyP95().value()).isEqualTo(100.0);
+        assertThat(r.latencyP99().value()).isEqualTo(1000.0);
+        assertThat(r.latencyP50().unit()).isEqualTo("ms");
+        assertThat(r.latencyP50().parameters())
+                .containsEntry("resolution", "upper bound of the latency bucket holding the percentile");
+        assertThat(r.clockSkew().value()).isFalse();
+        assertThat(r.clockSkew().share()).isCloseTo(0.01, within(1e-12));
+
+        long[] skewed = new long[16];
+        skewed[0] = 2;
+        skewed[4] = 48;
+        facts.points(
+                List.of(row("SEW-01", "run_state", T0.plus(Duration.ofMinutes(1)), 50, 50, null, null, null, skewed)));
+        EquipmentIndicators s = service(inventory(e)).equipment("SEW-01", T0, T1);
+        assertThat(s.clockSkew().value()).isTrue();
+        assertThat(s.clockSkew().reason()).contains("source clock runs ahead");
+    }
+
+    @Test
+    void latencyPercentileInTheOpenBucketSaysSo() {
+        facts.session("SEW-01", T0, T1);
+        facts.points(List.of(row("SEW-01", "run_state", T0, 10, 10, null, null, null, lat(15, 10))));
+        Equipment e = new Equipment("SEW-01", "L1", true, true, false, List.of(TWO_POINTS.get(0)));
+
+        EquipmentIndicators r = service(inventory(e)).equipment("SEW-01", T0, T1);
+
+        assertThat(r.latencyP50().value()).isEqualTo(300000.0);
+        assertThat(r.latencyP50().reason()).contains("above 300000 ms");
+    }
+
+    @Test
+    void goodRatioCountsBadStatusAndValuesOutsideTheDeclaredRange() {
+        facts.session("IMM-01", T0, T1).declaration("edge-01", "IMM-01", "mold_temp", "process", 1000, 150.0, 250.0);
+        facts.points(List.of(
+                row("IMM-01", "mold_temp", T0, 60, 54, 200.0, 210.0, null, lat(5, 54)),
+                row("IMM-01", "mold_temp", T0.plus(Duration.ofMinutes(1)), 60, 60, 200.0, 251.0, null, lat(5, 60))));
+        Equipment e =
+                molding("IMM-01", List.of(new PointRequirement("mold_temp", Category.PROCESS, Duration.ofSeconds(1))));
+
+        EquipmentIndicators r = service(inventory(e)).equipment("IMM-01", T0, T1);
+
+        // 6 bad by status, at least 1 outside [150, 250]: (114 - 1) / 120 is the upper bound.
+        assertThat(r.goodRatio().value()).isCloseTo(113.0 / 120, within(1e-12));
+        assertThat(r.goodRatio().reason()).contains("upper bound");
+        assertThat(r.evidence().points().get(0).engHigh()).isEqualTo(250.0);
+        assertThat(r.evidence().points().get(0).outOfRangeBuckets()).isEqualTo(1.0);
+    }
+
+    @Test
+    void frozenCountsStaticTimeBeyondMaxStaticAndCountersOnlyWhileRunning() {
+        facts.session("IMM-01", T0, T1);
+        // mold_temp static 08:00-08:30: frozen after 10 min, 20 min of the hour.
+        facts.staticRun("IMM-01", "mold_temp", T0, T0.plus(Duration.ofMinutes(30)), 201.0);
+        // shot_count static 08:00-08:40: frozen after 5 min (08:05-08:40); running only 08:20-08:40.
+        facts.staticRun("IMM-01", "shot_count", T0, T0.plus(Duration.ofMinutes(40)), 5.0);
+        for (int m = 0; m < 60; m++) {
+            facts.stateMinute(
+                    "IMM-01", "production_status", T0.plus(Duration.ofMinutes(m)), m >= 20 && m < 40 ? 4 : 2, 60_000);
+        }
+        Equipment e = molding(
+                "IMM-01",
+                List.of(
+                        new PointRequirement("production_status", Category.STATE, Duration.ofSeconds(1)),
+                        new PointRequirement("shot_count", Category.COUNTER, Duration.ofSeconds(1)),
+                        new PointRequirement("mold_temp", Category.PROCESS, Duration.ofSeconds(1))));
+
+        EquipmentIndicators r = service(inventory(e)).equipment("IMM-01", T0, T1);
+
+        // (20 + 20) frozen minutes over 2 variable points x 60 minutes.
+        assertThat(r.frozenRatio().value()).isCloseTo(40.0 / 120, within(1e-9));
+        assertThat(r.evidence().frozen().get("mold_temp"))
+                .containsExactly(new Interval(T0.plus(Duration.ofMinutes(10)), T0.plus(Duration.ofMinutes(30))));
+        assertThat(r.evidence().points())
+                .filteredOn(p -> p.id().equals("shot_count"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.frozenSeconds()).isCloseTo(20 * 60, within(1e-6)));
+    }
+
+    @Test
+    void statesMapThroughTheProfileAndTimeNotConnectedIsOff() {
+        // Connected 08:00-08:40; running 20 min, fault 10 min, unmapped value 9 (-> idle) 10 min.
+        facts.session("IMM-01", T0, T0.plus(Duration.ofMinutes(40)));
+        for (int m = 0; m < 40; m++) {
+            double v = m < 20 ? 4 : m < 30 ? 5 : 9;
+            facts.stateMinute("IMM-01", "production_status", T0.plus(Duration.ofMinutes(m)), v, 60_000);
+        }
+        Equipment e = molding(
+                "IMM-01", List.of(new PointRequirement("production_status", Category.STATE, Duration.ofSeconds(1))));
+
+        EquipmentIndicators r = service(inventory(e)).equipment("IMM-01", T0, T1);
+
+        assertThat(r.powerOnRatio().value()).isCloseTo(40.0 / 60, within(1e-9));
+        assertThat(r.powerOnRatio().parameters()).containsEntry("not_connected", "counts as off");
+        assertThat(r.runRatio().value()).isCloseTo(20.0 / 40, within(1e-9));
+        assertThat(r.utilisation().value()).isCloseTo(20.0 / 60, within(1e-9));
+        assertThat(r.faultRatio().value()).isCloseTo(10.0 / 60, within(1e-9));
+        assertThat(r.evidence().stateSeconds()).containsEntry("idle", 600.0).containsEntry("off", 1200.0);
+        assertThat(r.oee().value()).isNull();
+        assertThat(r.oee().reason()).contains("shot_count");
+
+        Equipment untyped = new Equipment("IMM-01", "L1", true, true, false, e.points());
+        EquipmentIndicators none = service(inventory(untyped)).equipment("IMM-01", T0, T1);
+        assertThat(none.powerOnRatio().value()).isNull();
+        assertThat(none.powerOnRatio().reason()).contains("no state map for equipment type (none)");
+    }
+
+    @Test
+    void oeeIsAvailabilityTimesPerformanceTimesQuality() {
+        facts.session("IMM-01", T0, T1);
+        for (int m = 0; m < 60; m++) {
+            Instant b = T0.plus(Duration.ofMinutes(m));
+            facts.stateMinute("IMM-01", "production_status", b, m < 6 ? 1 : m < 51 ? 4 : 2, 60_000);
+        }
+        // 45 running minutes, 6 setup (planned stop); 180 shots (ideal 12 s: 36 min), 9 rejects.
+        facts.points(List.of(
+                row("IMM-01", "shot_count", T0, 60, 60, null, null, 180.0, lat(5, 60)),
+                row("IMM-01", "reject_count", T0, 60, 60, null, null, 9.0, lat(5, 60))));
+        Equipment e = molding(
+                "IMM-01",
+                List.of(
+                        new PointRequirement("production_status", Category.STATE, Duration.ofSeconds(1)),
+                        new PointRequirement("shot_count", Category.COUNTER, Duration.ofSeconds(1)),
+                        new PointRequirement("reject_count", Category.COUNTER, Duration.ofSeconds(1))));
+
+        EquipmentIndicators r = service(inventory(e)).equipment("IMM-01", T0, T1);
+
+        assertThat(r.oee().availability().value()).isCloseTo(45.0 / 54, within(1e-9));
+        assertThat(r.oee().performance().value()).isCloseTo(36.0 / 45, within(1e-9));
+        assertThat(r.oee().quality().value()).isCloseTo(171.0 / 180, within(1e-9));
+        assertThat(r.oee().value()).isCloseTo(45.0 / 54 * 36.0 / 45 * 171.0 / 180, within(1e-9));
+        assertThat(r.oee().formula()).isEqualTo("oee.iso22400.v1");
+    }
+
+    @Test
+    void severalScheduledSpansAreReadSpanBySpan() {
+        facts.session("SEW-01", T0, T1);
+        // Reads in every minute; 120 a minute in [08:00, 08:10) and [08:30, 08:45), none elsewhere.
+        for (int m = 0; m < 60; m++) {
+            boolean in = m < 10 || (m >= 30 && m < 45);
+            facts.deviceMinute("SEW-01", T0.plus(Duration.ofMinutes(m)), in ? 120 : 0, 0);
+            facts.pointMinute("SEW-01", "run_state", T0.plus(Duration.ofMinutes(m)), in ? 60 : 0);
+            facts.pointMinute("SEW-01", "stitch_count", T0.plus(Duration.ofMinutes(m)), in ? 60 : 0);
+        }
+        IndicatorService shifts = service(inventory(sewing("SEW-01")))
+                .withSchedule((e, from, to) -> new ScheduledTime(
+                        new Interval(from, to),
+                        List.of(
+                                new Interval(T0, T0.plus(Duration.ofMinutes(10))),
+                                new Interval(T0.plus(Duration.ofMinutes(30)), T0.plus(Duration.ofMinutes(45)))),
+                        "calendar:test"));
+
+        EquipmentIndicators r = shifts.equipment("SEW-01", T0, T1);
+
+        assertThat(r.scheduledSeconds()).isEqualTo(25 * 60.0);
+        assertThat(r.completeness().value()).isCloseTo(1.0, within(1e-9));
+        assertThat(r.networked().value()).isTrue();
+        assertThat(r.onlineRatio().parameters()).containsEntry("scheduled_time", "calendar:test");
+    }
+
+    @Test
+    void keyNetworkingRateAndThe2024Bands() {
+        Equipment a = new Equipment("A", "L1", true, true, true, TWO_POINTS);
+        Equipment b = new Equipment("B", "L1", true, true, true, TWO_POINTS);
+        facts.session("A", T0, T1);
+        healthyMinutes("A", 120, "run_state", "stitch_count");
+
+        IndicatorReport r = service(inventory(a, b)).compute("pilot", T0, T1);
+
+        assertThat(r.indicators().get("key_networking_rate").value()).isEqualTo(0.5);
+        assertThat(r.assessment2024().items())
+                .filteredOn(i -> i.id().equals("equipment_networking"))
+                .singleElement()
+                .satisfies(i -> {
+                    assertThat(i.points()).isEqualTo(4.5);
+                    assertThat(i.evidence()).containsExactly("A");
+                });
+        assertThat(r.assessment2024().items())
+                .filteredOn(i -> i.id().equals("data_collection.production_control"))
+                .singleElement()
+                .satisfies(i -> assertThat(i.points()).isEqualTo(0.7));
+        assertThat(r.assessment2024().items())
+                .filteredOn(i -> i.id().equals("data_collection.equipment_management"))
+                .singleElement()
+                .satisfies(i -> assertThat(i.points()).isZero());
+        assertThat(r.assessment2024().partialScore()).isEqualTo(6 + 4.5 + 0.7);
+        assertThat(r.assessment2024().disclaimer())
+                .contains("never a level by itself")
+                .contains("public implementations");
+        assertThat(Assessment2024.band(0.10)).isZero();
+        assertThat(Assessment2024.band(0.1001)).isEqualTo(1.5);
+        assertThat(Assessment2024.band(0.40)).isEqualTo(3);
+        assertThat(Assessment2024.band(0.61)).isEqualTo(6);
+        assertThat(Assessment2024.band(null)).isZero();
+    }
 }

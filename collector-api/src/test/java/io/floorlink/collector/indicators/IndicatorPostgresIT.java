@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The facts queries on a real PostgreSQL (the production store), in a throw-away schema migrated with the
+ * The facts store contract on PostgreSQL: the facts queries on a real PostgreSQL (the production store), in a throw-away schema migrated with the
  * gateway's Flyway scripts. Runs when {@code FLOORLINK_IT_POSTGRES_URL} is set
  * ({@code jdbc:postgresql://host:port/db?user=..&password=..}); skipped otherwise.
  */
@@ -107,5 +107,24 @@ class IndicatorPostgresIT {
 
         EquipmentIndicators edge = service.equipment("SEW-01", T0.plusSeconds(30), T0.plusSeconds(90));
         assertThat(edge.evidence().readsOk()).isCloseTo(60, within(1e-9));
+    }
+
+    /** The same golden month as {@code GoldenMonthTest}: every indicator and rollup level on PostgreSQL. */
+    @Test
+    void goldenMonthOnPostgresMatchesTheTruth() {
+        FactsFixture facts = FactsFixture.migrated(ds);
+        GoldenMonth month = new GoldenMonth();
+        month.write(facts);
+        IndicatorService service = month.service(ds);
+        month.verify(
+                service,
+                GoldenMonth.W2_FROM,
+                GoldenMonth.W2_TO,
+                ScheduledTime.wholeWindow(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
+        month.verify(
+                service.withSchedule((e, from, to) -> GoldenMonth.calendar(from, to)),
+                GoldenMonth.W2_FROM,
+                GoldenMonth.W2_TO,
+                GoldenMonth.calendar(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
     }
 }

@@ -1,0 +1,239 @@
+package io.floorlink.collector.indicators;
+
+import io.floorlink.collector.indicators.FactsFixture.PointRow;
+import io.floorlink.collector.inventory.Enterprise;
+import io.floorlink.collector.inventory.Equipment;
+import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.inventory.Line;
+import io.floorlink.collector.inventory.PointRequirement;
+import io.floorlink.collector.inventory.Site;
+import io.floorlink.collector.inventory.Workshop;
+import io.floorlink.collector.profiles.ProfileLoader;
+import io.floorlink.sparkplug.Category;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * Load harness for the 30-day, 1,000-equipment indicator report (docs/benchmarks.md). Generates the facts once into
+ * an H2 file database through the gateway's Flyway schema, then times {@link IndicatorService#compute} for the
+ * pilot scope over an aligned and an unaligned 30-day window.
+ *
+ * <p>Facts per equipment (5 points: state, two counters, a process value, an energy counter): day and hour rollups
+ * for all 31 days (points, reads, state time), minute rollups for the hours the unaligned window cuts, one device
+ * session, static runs of both counters every night and lunch break (so the frozen check of every counter runs),
+ * point declarations.
+ *
+ * <p>Run: {@code java -cp <test classpath> io.floorlink.collector.indicators.IndicatorLoadHarness [dir] [equipment]
+ * [iterations]}.
+ */
+public final class IndicatorLoadHarness {
+    static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
+    static final int DAYS = 31;
+    static final Instant ALIGNED_FROM = START;
+    static final Instant ALIGNED_TO = START.plus(Duration.ofDays(30));
+    static final Instant UNALIGNED_FROM = Instant.parse("2026-03-01T07:23:30Z");
+    static final Instant UNALIGNED_TO = UNALIGNED_FROM.plus(Duration.ofDays(30));
+
+    private IndicatorLoadHarness() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "target-w4/bench");
+        int equipment = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        Files.createDirectories(dir);
+        boolean fresh = !Files.exists(dir.resolve("facts-" + equipment + ".mv.db"));
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + dir.toAbsolutePath().resolve("facts-" + equipment)
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        ds.setUser("sa");
+        FactsFixture facts = FactsFixture.migrated(ds);
+        Inventory inventory = inventory(equipment);
+        if (fresh) {
+            long t0 = System.nanoTime();
+            long rows = generate(facts, inventory);
+            System.out.printf("generated %,d rows in %.1f s%n", rows, (System.nanoTime() - t0) / 1e9);
+        }
+        IndicatorService service = new IndicatorService(
+                ds,
+                inventory,
+                ProfileLoader.shippedOnly(),
+                Clock.fixed(START.plus(Duration.ofDays(40)), ZoneOffset.UTC));
+        for (String label : new String[] {"aligned", "unaligned"}) {
+            Instant from = label.equals("aligned") ? ALIGNED_FROM : UNALIGNED_FROM;
+            Instant to = label.equals("aligned") ? ALIGNED_TO : UNALIGNED_TO;
+            IndicatorReport warm = service.compute("pilot", from, to);
+            for (int i = 0; i < 2; i++) {
+                service.compute("pilot", from, to);
+            }
+            double[] ms = new double[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long t = System.nanoTime();
+                service.compute("pilot", from, to);
+                ms[i] = (System.nanoTime() - t) / 1e6;
+            }
+            Arrays.sort(ms);
+            System.out.printf(
+                    "%s 30-day pilot report, %d equipment: median %.0f ms, min %.0f ms, max %.0f ms (%d runs);"
+                            + " networking_rate %.3f, utilisation[0] %.3f, frozen_ratio[0] %.4f%n",
+                    label,
+                    equipment,
+                    ms[ms.length / 2],
+                    ms[0],
+                    ms[ms.length - 1],
+                    iterations,
+                    warm.indicators().get("networking_rate").value(),
+                    warm.equipment().get(0).utilisation().value(),
+                    warm.equipment().get(0).frozenRatio().value());
+        }
+    }
+
+    static Inventory inventory(int n) {
+        List<Equipment> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(new Equipment(
+                    id(i),
+                    null,
+                    "injection_molding",
+                    "L" + (i % 20),
+                    true,
+                    true,
+                    i % 10 == 0,
+                    Duration.ofSeconds(12),
+                    List.of(
+                            new PointRequirement("production_status", Category.STATE, Duration.ofSeconds(1)),
+                            new PointRequirement("shot_count", Category.COUNTER, Duration.ofSeconds(1)),
+                            new PointRequirement("reject_count", Category.COUNTER, Duration.ofSeconds(1)),
+                            new PointRequirement("mold_temp", Category.PROCESS, Duration.ofSeconds(1)),
+                            new PointRequirement("energy_kwh", Category.ENERGY, Duration.ofSeconds(10)))));
+        }
+        List<Line> lines = new ArrayList<>();
+        for (int l = 0; l < 20; l++) {
+            lines.add(new Line("L" + l, null));
+        }
+        return Inventory.of(
+                new Enterprise("ENT001", null, null),
+                List.of(new Site("S1", null, List.of(new Workshop("W1", null, lines)))),
+                list);
+    }
+
+    private static String id(int i) {
+        return String.format("IMM-%04d", i);
+    }
+
+    /** Running 00:00-04:00 and 05:00-09:00 UTC every day, idle otherwise. */
+    private static boolean running(int hourOfDay) {
+        return hourOfDay < 4 || (hourOfDay >= 5 && hourOfDay < 9);
+    }
+
+    private static long generate(FactsFixture facts, Inventory inventory) {
+        long rows = 0;
+        String[] points = {"production_status", "shot_count", "reject_count", "mold_temp", "energy_kwh"};
+        int hours = DAYS * 24;
+        for (Equipment e : inventory.equipment()) {
+            String d = e.id();
+            facts.session("edge-" + (d.hashCode() & 7), d, START.minus(Duration.ofDays(1)), null, false);
+            List<PointRow> hourRows = new ArrayList<>();
+            List<PointRow> dayRows = new ArrayList<>();
+            List<PointRow> minuteRows = new ArrayList<>();
+            List<Object[]> deviceHour = new ArrayList<>();
+            List<Object[]> deviceDay = new ArrayList<>();
+            List<Object[]> deviceMinute = new ArrayList<>();
+            List<Object[]> stateHour = new ArrayList<>();
+            List<Object[]> stateDay = new ArrayList<>();
+            List<Object[]> stateMinute = new ArrayList<>();
+            List<Object[]> runs = new ArrayList<>();
+            for (int day = 0; day < DAYS; day++) {
+                Instant dayStart = START.plus(Duration.ofDays(day));
+                for (String p : points) {
+                    PointRow dayRow = null;
+                    for (int h = 0; h < 24; h++) {
+                        PointRow r = hourRow(d, p, dayStart.plus(Duration.ofHours(h)), running(h), 60);
+                        hourRows.add(r);
+                        dayRow = dayRow == null ? r.at(dayStart) : dayRow.plus(r.at(dayStart));
+                    }
+                    dayRows.add(dayRow);
+                }
+                deviceDay.add(new Object[] {d, dayStart, 24L * 246 * 60, 0L});
+                stateDay.add(new Object[] {d, "production_status", dayStart, 4.0, 8L * 3_600_000});
+                stateDay.add(new Object[] {d, "production_status", dayStart, 2.0, 16L * 3_600_000});
+                for (int h = 0; h < 24; h++) {
+                    Instant hour = dayStart.plus(Duration.ofHours(h));
+                    deviceHour.add(new Object[] {d, hour, 246L * 60, 0L});
+                    stateHour.add(new Object[] {d, "production_status", hour, running(h) ? 4.0 : 2.0, 3_600_000L});
+                }
+                // Counters static from the end of each shift to the next start.
+                for (String c : new String[] {"shot_count", "reject_count"}) {
+                    runs.add(new Object[] {
+                        d, c, dayStart.plus(Duration.ofHours(4)), dayStart.plus(Duration.ofHours(5)), 1.0, false
+                    });
+                    runs.add(new Object[] {
+                        d, c, dayStart.plus(Duration.ofHours(9)), dayStart.plus(Duration.ofHours(24)), 1.0, false
+                    });
+                }
+            }
+            for (Instant edge : new Instant[] {UNALIGNED_FROM, UNALIGNED_TO}) {
+                Instant hour = edge.truncatedTo(ChronoUnit.HOURS);
+                boolean run = running(hour.atOffset(ZoneOffset.UTC).getHour());
+                for (int m = 0; m < 60; m++) {
+                    Instant b = hour.plus(Duration.ofMinutes(m));
+                    for (String p : points) {
+                        minuteRows.add(hourRow(d, p, b, run, 1));
+                    }
+                    deviceMinute.add(new Object[] {d, b, 246L, 0L});
+                    stateMinute.add(new Object[] {d, "production_status", b, run ? 4.0 : 2.0, 60_000L});
+                }
+            }
+            facts.insertPoints("point_hour", hourRows)
+                    .insertPoints("point_day", dayRows)
+                    .insertPoints("point_minute", minuteRows)
+                    .insert("device_hour", "device_id, bucket, reads_ok, reads_failed", deviceHour)
+                    .insert("device_day", "device_id, bucket, reads_ok, reads_failed", deviceDay)
+                    .insert("device_minute", "device_id, bucket, reads_ok, reads_failed", deviceMinute)
+                    .insert("point_state_hour", "device_id, point_id, bucket, state_value, millis", stateHour)
+                    .insert("point_state_day", "device_id, point_id, bucket, state_value, millis", stateDay)
+                    .insert("point_state_minute", "device_id, point_id, bucket, state_value, millis", stateMinute)
+                    .insert(
+                            "point_static_run",
+                            "device_id, point_id, started_at, ended_at, static_value, is_open",
+                            runs);
+            rows += hourRows.size()
+                    + dayRows.size()
+                    + minuteRows.size()
+                    + deviceHour.size()
+                    + deviceDay.size()
+                    + deviceMinute.size()
+                    + stateHour.size()
+                    + stateDay.size()
+                    + stateMinute.size()
+                    + runs.size();
+        }
+        return rows;
+    }
+
+    /** A rollup row covering {@code minutes} minutes of one point. */
+    private static PointRow hourRow(String d, String p, Instant bucket, boolean running, int minutes) {
+        long perMinute = p.equals("energy_kwh") ? 6 : 60;
+        long n = perMinute * minutes;
+        long[] lat = new long[16];
+        lat[5] = n;
+        Double increase =
+                switch (p) {
+                    case "shot_count" -> running ? 4.0 * minutes : 0.0;
+                    case "reject_count" -> running ? 0.1 * minutes : 0.0;
+                    case "energy_kwh" -> (running ? 0.5 : 0.05) * minutes;
+                    default -> null;
+                };
+        Double min = p.equals("mold_temp") ? 195.0 : null;
+        Double max = p.equals("mold_temp") ? 205.0 : null;
+        return new PointRow(d, p, bucket, n, n, 0, 0, 0, min, max, increase, lat);
+    }
+}

@@ -76,9 +76,11 @@ class EndToEndIT {
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> allUp(demo.edgeAgent().health()));
 
-        // Measurement window W = [from, from + 60 s): IMM-02 is off for 10 s of it, SEW-02 for 15 s.
+        // Measurement window W = [from, to) of 60 to 120 s: IMM-02 is off for 10 s of it, SEW-02 for 15 s. It ends
+        // on a minute boundary, so the reads of its last minute are all in when it is evaluated 3 s later.
         Instant from = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
-        Instant to = from.plus(WINDOW);
+        Instant to = from.plus(WINDOW).plusSeconds(59).truncatedTo(ChronoUnit.MINUTES);
+        Duration window = Duration.between(from, to);
         sleepUntil(from.plusSeconds(5));
         Instant machineOffAt = Instant.now();
         demo.molding().setStationPower(OFF_MACHINE, false);
@@ -97,10 +99,22 @@ class EndToEndIT {
         sleepUntil(to.plusSeconds(3));
         demo.collector().gateway().flush();
 
-        double trueOffline = Duration.between(offAt, onAt).toMillis() / (double) WINDOW.toMillis();
-        double machineOffline = Duration.between(machineOffAt, machineOnAt).toMillis() / (double) WINDOW.toMillis();
+        double trueOffline = Duration.between(offAt, onAt).toMillis() / (double) window.toMillis();
+        double machineOffline = Duration.between(machineOffAt, machineOnAt).toMillis() / (double) window.toMillis();
         JsonNode report = get("/api/v1/indicators?scope=pilot&from=" + from + "&to=" + to);
 
+        for (JsonNode e : report.path("equipment")) {
+            System.out.printf(
+                    "%s online_ratio %s completeness %s (%s/%s) coverage %s clock_skew %s latency_p50 %s%n",
+                    e.path("id").asText(),
+                    e.path("online_ratio").path("value").asText(),
+                    e.path("completeness").path("value").asText(),
+                    e.path("completeness").path("numerator").asText(),
+                    e.path("completeness").path("denominator").asText(),
+                    e.path("point_coverage").path("value").asText(),
+                    e.path("clock_skew").path("value").asText(),
+                    e.path("latency_p50").path("value").asText());
+        }
         for (JsonNode e : report.path("equipment")) {
             String id = e.path("id").asText();
             if (id.equals(Demo.MANUAL_EQUIPMENT)) {
@@ -116,7 +130,7 @@ class EndToEndIT {
             assertThat(e.path("online_ratio").path("formula").asText()).isNotBlank();
             assertThat(e.path("online_ratio").path("denominator").asDouble())
                     .as("|S| in seconds")
-                    .isCloseTo(60.0, within(0.001));
+                    .isCloseTo(window.toMillis() / 1000.0, within(0.001));
             assertThat(e.path("point_coverage").path("value").asDouble())
                     .as("coverage of %s", id)
                     .isEqualTo(1.0);

@@ -75,42 +75,31 @@ final class CsvViews {
             t.row(ev.status(), "", "", "", "", "", "", "", "", "", "", "", "", String.join("; ", ev.reasons()));
         }
         for (Evaluation.RuleResult r : ev.rules()) {
-            t.row(
-                    ev.status(),
-                    r.id(),
-                    r.indicator(),
-                    r.level(),
-                    r.comparator(),
-                    r.threshold(),
-                    r.value(),
-                    r.outcome(),
-                    r.formula(),
-                    "",
-                    "",
-                    "",
-                    "",
-                    r.reason());
+            Object[] rule = {
+                ev.status(),
+                r.id(),
+                r.indicator(),
+                r.level(),
+                r.comparator(),
+                r.threshold(),
+                r.value(),
+                r.outcome(),
+                r.formula()
+            };
+            t.row(concat(rule, "", "", "", "", r.reason()));
             if (r.evidence() != null) {
                 for (Evaluation.EvidenceRow row : r.evidence()) {
-                    t.row(
-                            ev.status(),
-                            r.id(),
-                            r.indicator(),
-                            r.level(),
-                            r.comparator(),
-                            r.threshold(),
-                            r.value(),
-                            r.outcome(),
-                            r.formula(),
-                            row.equipment(),
-                            row.value(),
-                            row.passed(),
-                            row.detail(),
-                            "");
+                    t.row(concat(rule, row.equipment(), row.value(), row.passed(), row.detail(), ""));
                 }
             }
         }
         return t;
+    }
+
+    private static Object[] concat(Object[] head, Object... tail) {
+        Object[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 
     /** Every field of {@code node} that is a figure (an object with a formula id), by its indicator id. */

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Nothing lost, nothing twice, at 1,000 points/s: ten Modbus TCP molding machines with 100 read-sequence registers
  * each (every read returns the register's next value, and the simulator counts the reads it served) are polled every
  * second by an edge agent running as its own process, through a cuttable uplink to an embedded HiveMQ CE broker and
- * the gateway with its H2 facts store. In turn: the uplink is cut for two minutes and the edge agent is killed with
+ * the gateway with its H2 facts store. In turn: the uplink is cut for three minutes and the edge agent is killed with
  * SIGKILL in the middle of it and restarted; the broker restarts; the gateway restarts. Afterwards every value the
  * simulator served is in the facts exactly once (per point per minute: contiguous, no duplicate), the machines, which
  * kept running, stay online through the uplink outage, and the outage shows in the edge sessions.
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DurabilityIT {
     private static final int MACHINES = 10;
     private static final int POINTS = MoldingMachine.READ_SEQUENCE_REGISTERS;
-    private static final Duration UPLINK_OUTAGE = Duration.ofMinutes(2);
+    private static final Duration UPLINK_OUTAGE = Duration.ofMinutes(3);
     private static final String HOST_ID = "floorlink-durability";
 
     @TempDir
@@ -104,7 +104,7 @@ class DurabilityIT {
         Instant testStart = Instant.now();
         Thread.sleep(20_000);
 
-        // 1. The uplink fails for two minutes; in the middle the edge agent is killed and restarted.
+        // 1. The uplink fails for three minutes; in the middle the edge agent is killed and restarted.
         Instant cutAt = Instant.now();
         uplink.cut();
         Thread.sleep(UPLINK_OUTAGE.toMillis() / 2);
@@ -213,6 +213,16 @@ class DurabilityIT {
         assertThat(edgeSessionGap(cutAt, restoredAt))
                 .as("the uplink outage shows as a gap in the edge sessions")
                 .isGreaterThan(UPLINK_OUTAGE.toSeconds() * 0.8);
+        // ... and in uplink_availability of the edge node: down from the cut to the reconnection after the restore.
+        Instant wFrom = cutAt.minusSeconds(60);
+        Instant wTo = restoredAt.plusSeconds(60);
+        double w = Duration.between(wFrom, wTo).toMillis();
+        IndicatorReport around = collector.indicators().compute("pilot", wFrom, wTo);
+        assertThat(around.uplinks()).hasSize(1);
+        double availability = around.uplinks().get(0).uplinkAvailability().value();
+        assertThat(availability)
+                .as("uplink_availability around the outage")
+                .isBetween(1.0 - (UPLINK_OUTAGE.toMillis() + 30_000) / w, 1.0 - (UPLINK_OUTAGE.toMillis() - 5_000) / w);
         assertThat(testStart).isBefore(plantOffAt);
     }
 

@@ -47,6 +47,10 @@ record Buckets(List<Interval> days, List<Interval> hours, List<Interval> minutes
         Instant a = ceil(i.start(), unit);
         Instant b = i.end().truncatedTo(unit);
         if (!a.isBefore(b)) {
+            // No whole unit inside, but it may still straddle one boundary: each side is a different bucket.
+            if (a.equals(b) && i.start().isBefore(a) && a.isBefore(i.end())) {
+                return List.of(new Interval(i.start(), a), new Interval(a, i.end()));
+            }
             return List.of(i);
         }
         whole.add(new Interval(a, b));

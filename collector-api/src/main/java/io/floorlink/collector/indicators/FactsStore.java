@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +27,9 @@ import javax.sql.DataSource;
  */
 final class FactsStore {
     private static final int CHUNK = 500;
+    /** Rows of a VALUES table of bucket ranges per statement (5 parameters each). */
+    private static final int RANGE_CHUNK = 1000;
+
     static final int LATENCY_BUCKETS = 16;
 
     /** One device_session row. */
@@ -311,71 +315,119 @@ final class FactsStore {
         return out;
     }
 
-    /** One state-time question: a device's state point over some spans, answered under {@code key}. */
-    record StateRequest(String key, String device, String point, Buckets spans) {}
+    /**
+     * One state-time question: a device's state point over some spans, answered under {@code key}.
+     *
+     * @param values the raw state values asked for; null for all
+     */
+    record StateRequest(String key, String device, String point, Buckets spans, Set<Double> values) {}
 
     /**
-     * Milliseconds per raw state value for many (device, point, spans) questions on one connection: one statement
-     * per question (day, hour and minute levels in one UNION ALL), plus one per partial minute.
+     * Milliseconds per raw state value for many (device, point, spans) questions, set-based: the bucket ranges of
+     * all questions at one rollup level go in as a VALUES table (question, device, point, from, to) joined on the
+     * primary key, so the statements do not grow with the number of questions, and partial minutes likewise
+     * (question, device, point, bucket) with their weight applied here. Questions asking for some values only
+     * skip the other rows in SQL (an empty set of values reads nothing useful: ask for null or leave it out).
      */
     Map<String, Map<Double, Double>> stateMillis(List<StateRequest> requests) {
         Map<String, Map<Double, Double>> out = new HashMap<>();
+        List<Map<Double, Double>> answers = new ArrayList<>(requests.size());
+        Map<Set<Double>, List<Integer>> byValues = new HashMap<>();
+        for (int r = 0; r < requests.size(); r++) {
+            StateRequest q = requests.get(r);
+            answers.add(out.computeIfAbsent(q.key(), k -> new HashMap<>()));
+            byValues.computeIfAbsent(q.values(), k -> new ArrayList<>()).add(r);
+        }
         if (requests.isEmpty()) {
             return out;
         }
         withConnection(c -> {
-            for (StateRequest q : requests) {
-                StringBuilder sql = new StringBuilder();
-                List<Object> args = new ArrayList<>();
-                String[] levels = {"day", "hour", "minute"};
-                List<List<Interval>> ranges =
-                        List.of(q.spans().days(), q.spans().hours(), q.spans().minutes());
-                for (int l = 0; l < 3; l++) {
-                    if (ranges.get(l).isEmpty()) {
-                        continue;
-                    }
-                    sql.append(sql.length() == 0 ? "" : " UNION ALL ")
-                            .append("SELECT state_value, millis FROM point_state_")
-                            .append(levels[l])
-                            .append(" WHERE device_id = ? AND point_id = ? AND (");
-                    args.add(q.device());
-                    args.add(q.point());
-                    for (int r = 0; r < ranges.get(l).size(); r++) {
-                        sql.append(r == 0 ? "" : " OR ").append("(bucket >= ? AND bucket < ?)");
-                        args.add(utc(ranges.get(l).get(r).start()));
-                        args.add(utc(ranges.get(l).get(r).end()));
-                    }
-                    sql.append(")");
-                }
-                Map<Double, Double> values = out.computeIfAbsent(q.key(), k -> new HashMap<>());
-                if (sql.length() > 0) {
-                    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                        for (int i = 0; i < args.size(); i++) {
-                            ps.setObject(i + 1, args.get(i));
-                        }
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                values.merge(rs.getDouble(1), (double) rs.getLong(2), Double::sum);
-                            }
-                        }
-                    }
-                }
-                for (Buckets.Partial p : q.spans().partial()) {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT state_value, millis FROM point_state_minute"
-                            + " WHERE device_id = ? AND point_id = ? AND bucket = ?")) {
-                        ps.setString(1, q.device());
-                        ps.setString(2, q.point());
-                        ps.setObject(3, utc(p.bucket()));
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                values.merge(rs.getDouble(1), rs.getLong(2) * p.fraction(), Double::sum);
-                            }
-                        }
-                    }
-                }
+            for (Map.Entry<Set<Double>, List<Integer>> g : byValues.entrySet()) {
+                stateMillis(
+                        c, requests, g.getValue(), g.getKey() == null ? List.of() : List.copyOf(g.getKey()), answers);
             }
         });
         return out;
+    }
+
+    private static void stateMillis(
+            Connection c,
+            List<StateRequest> requests,
+            List<Integer> indexes,
+            List<Double> values,
+            List<Map<Double, Double>> answers)
+            throws SQLException {
+        String[] levels = {"day", "hour", "minute"};
+        List<List<Object[]>> ranges = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<Object[]> partials = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        for (int r : indexes) {
+            StateRequest q = requests.get(r);
+            List<List<Interval>> byLevel =
+                    List.of(q.spans().days(), q.spans().hours(), q.spans().minutes());
+            for (int l = 0; l < 3; l++) {
+                for (Interval i : byLevel.get(l)) {
+                    ranges.get(l).add(new Object[] {r, q.device(), q.point(), utc(i.start()), utc(i.end())});
+                }
+            }
+            for (Buckets.Partial p : q.spans().partial()) {
+                partials.add(new Object[] {r, q.device(), q.point(), utc(p.bucket()), (double) weights.size()});
+                weights.add(p.fraction());
+            }
+        }
+        String only = values.isEmpty() ? "" : " AND p.state_value IN (" + marks(values.size()) + ")";
+        for (int l = 0; l < 3; l++) {
+            List<Object[]> rows = ranges.get(l);
+            for (int from = 0; from < rows.size(); from += RANGE_CHUNK) {
+                List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + RANGE_CHUNK));
+                String sql = "SELECT k.kq, p.state_value, SUM(p.millis) FROM "
+                        + rangeValues(chunk.size(), "TIMESTAMP WITH TIME ZONE") + " AS k(kq, kd, kp, lo, hi)"
+                        + " JOIN point_state_" + levels[l] + " p ON p.device_id = k.kd AND p.point_id = k.kp"
+                        + " AND p.bucket >= k.lo AND p.bucket < k.hi" + only + " GROUP BY k.kq, p.state_value";
+                queryRows(c, sql, chunk, values, rs -> answers.get(rs.getInt(1))
+                        .merge(rs.getDouble(2), (double) rs.getLong(3), Double::sum));
+            }
+        }
+        for (int from = 0; from < partials.size(); from += RANGE_CHUNK) {
+            List<Object[]> chunk = partials.subList(from, Math.min(partials.size(), from + RANGE_CHUNK));
+            String sql = "SELECT k.kq, k.hi, p.state_value, p.millis FROM "
+                    + rangeValues(chunk.size(), "DOUBLE PRECISION") + " AS k(kq, kd, kp, lo, hi)"
+                    + " JOIN point_state_minute p ON p.device_id = k.kd AND p.point_id = k.kp AND p.bucket = k.lo"
+                    + only;
+            queryRows(c, sql, chunk, values, rs -> answers.get(rs.getInt(1))
+                    .merge(rs.getDouble(3), rs.getLong(4) * weights.get((int) rs.getDouble(2)), Double::sum));
+        }
+    }
+
+    /** A VALUES table of n rows (INTEGER, VARCHAR device, VARCHAR point, TIMESTAMP WITH TIME ZONE, {@code last}). */
+    private static String rangeValues(int n, String last) {
+        String row = "(CAST(? AS INTEGER), CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)),"
+                + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS " + last + "))";
+        return "(VALUES " + String.join(", ", Collections.nCopies(n, row)) + ")";
+    }
+
+    private interface RowReader {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private static void queryRows(Connection c, String sql, List<Object[]> rows, List<?> extra, RowReader reader)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object[] row : rows) {
+                for (Object v : row) {
+                    ps.setObject(i++, v);
+                }
+            }
+            for (Object v : extra) {
+                ps.setObject(i++, v);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reader.accept(rs);
+                }
+            }
+        }
     }
 
     /** reads_ok / reads_failed per device over the spans; partial minutes weighted by {@code weight}. */

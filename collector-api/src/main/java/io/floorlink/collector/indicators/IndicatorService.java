@@ -379,10 +379,12 @@ public final class IndicatorService {
                 out.computeIfAbsent(e.id(), k -> new HashMap<>()).put(p.id(), 0.0);
                 byParts.computeIfAbsent(frozen, k -> new ArrayList<>()).add(p.id());
             }
-            if (runningInS > 0) {
+            Set<Double> runningValues = runningValues(map);
+            if (runningInS > 0 && (runningValues == null || !runningValues.isEmpty())) {
                 for (Map.Entry<List<Interval>, List<String>> g : byParts.entrySet()) {
                     String key = e.id() + "\u0000" + String.join("\u0000", g.getValue());
-                    requests.add(new FactsStore.StateRequest(key, e.id(), statePoint, Buckets.of(g.getKey())));
+                    requests.add(new FactsStore.StateRequest(
+                            key, e.id(), statePoint, Buckets.of(g.getKey()), runningValues));
                 }
             }
         }
@@ -401,6 +403,24 @@ public final class IndicatorService {
                 out.get(q.device()).put(key[i], running);
             }
         }
+        return out;
+    }
+
+    /**
+     * The raw values a state map sends to running, so that only their rows are read; null (all values) when
+     * unlisted values count as running.
+     */
+    private static Set<Double> runningValues(StateMap map) {
+        if (MachineState.RUNNING.wireName().equals(map.otherwise())) {
+            return null;
+        }
+        Set<Double> out = new java.util.HashSet<>();
+        map.values().keySet().forEach(raw -> {
+            double v = Double.parseDouble(raw);
+            if (map.stateOf(v) == MachineState.RUNNING) {
+                out.add(v);
+            }
+        });
         return out;
     }
 

@@ -31,6 +31,11 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -73,6 +78,16 @@ public final class IndicatorService {
     private final Clock clock;
     private final Schedule schedule;
     private final IndicatorMetrics metrics;
+
+    /**
+     * Runs one of a report's independent fact reads next to the calling thread, so a report uses at most two
+     * connections; shared by every service, daemon threads.
+     */
+    private static final ExecutorService SIDE_QUERIES = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "floorlink-indicator-query");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * S(e, W) comes from the inventory's shift calendars ({@link Schedule#calendars}).
@@ -268,7 +283,7 @@ public final class IndicatorService {
                 ? to
                 : to.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         Map<String, List<SessionFact>> sessions = facts.sessions(ids, minuteFrom, minuteTo);
-        Map<String, List<StaticRun>> runs = facts.staticRuns(ids, from, to);
+        CompletableFuture<Map<String, List<StaticRun>>> runsRead = aside(() -> facts.staticRuns(ids, from, to));
         Map<String, Map<String, Declaration>> declarations = withEvidence ? facts.declarations(ids) : Map.of();
 
         // Equipment sharing one S (no calendar, or the same calendar) share the rollup reads.
@@ -311,11 +326,18 @@ public final class IndicatorService {
                     statePoints.put(e.id(), List.of(sp));
                 }
             }
-            points.putAll(facts.points(pointIds, b));
+            // Half of the point rollups (most of a report's rows) on a second connection.
+            Map<String, Set<String>> firstHalf = new LinkedHashMap<>();
+            Map<String, Set<String>> secondHalf = new LinkedHashMap<>();
+            pointIds.forEach((id, ps) -> (firstHalf.size() < pointIds.size() / 2 ? firstHalf : secondHalf).put(id, ps));
+            CompletableFuture<Map<String, Map<String, PointAgg>>> firstPoints = aside(() -> facts.points(firstHalf, b));
+            points.putAll(facts.points(secondHalf, b));
             reads.putAll(facts.reads(groupIds, b, weight));
             states.putAll(facts.stateMillis(statePoints, b));
+            points.putAll(join(firstPoints));
         }
 
+        Map<String, List<StaticRun>> runs = join(runsRead);
         Map<String, Map<String, Double>> counterFrozen =
                 counterRunningFrozen(engine, equipment, scheduled, runs, states);
         List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
@@ -388,7 +410,12 @@ public final class IndicatorService {
                 }
             }
         }
-        Map<String, Map<Double, Double>> answers = facts.stateMillis(requests);
+        // The two halves on two connections: these are the most rows of a report after the point rollups.
+        List<FactsStore.StateRequest> firstHalf = requests.subList(0, requests.size() / 2);
+        CompletableFuture<Map<String, Map<Double, Double>>> first = aside(() -> facts.stateMillis(firstHalf));
+        Map<String, Map<Double, Double>> answers =
+                new HashMap<>(facts.stateMillis(requests.subList(requests.size() / 2, requests.size())));
+        answers.putAll(join(first));
         for (FactsStore.StateRequest q : requests) {
             StateMap map = engine.stateMapOf(inventory.equipment(q.device()).orElseThrow());
             double running = 0;
@@ -404,6 +431,21 @@ public final class IndicatorService {
             }
         }
         return out;
+    }
+
+    private static <T> CompletableFuture<T> aside(Supplier<T> read) {
+        return CompletableFuture.supplyAsync(read, SIDE_QUERIES);
+    }
+
+    private static <T> T join(CompletableFuture<T> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -144,8 +145,8 @@ final class FactsStore {
         for (int i = 0; i < LATENCY_BUCKETS; i++) {
             sb.append(String.format(", SUM(p.lat_b%02d)", i));
         }
-        sb.append(", SUM(CASE WHEN (d.eng_low IS NOT NULL AND p.value_min < d.eng_low)"
-                + " OR (d.eng_high IS NOT NULL AND p.value_max > d.eng_high) THEN 1 ELSE 0 END)");
+        sb.append(", SUM(CASE WHEN (k.klo IS NOT NULL AND p.value_min < k.klo)"
+                + " OR (k.khi IS NOT NULL AND p.value_max > k.khi) THEN 1 ELSE 0 END)");
         POINT_COLUMNS = sb.toString();
     }
 
@@ -261,37 +262,46 @@ final class FactsStore {
         return out;
     }
 
-    /** Rollup sums per device and point over the spans, for the given points of each device. */
-    Map<String, Map<String, PointAgg>> points(Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans) {
+    /**
+     * Rollup sums per device and point over the spans, for the given points of each device. A bucket is out of
+     * range against the eng range of the point's declaration in {@code declarations} (none: never out of range).
+     */
+    Map<String, Map<String, PointAgg>> points(
+            Map<String, ? extends Collection<String>> pointsByDevice,
+            Map<String, Map<String, Declaration>> declarations,
+            Buckets spans) {
         Map<String, Map<String, PointAgg>> out = new HashMap<>();
-        rollups(
-                pairs(pointsByDevice),
-                spans,
-                "point",
-                " LEFT JOIN point_declaration d ON d.device_id = p.device_id AND d.point_id = p.point_id",
-                POINT_COLUMNS,
-                "p.device_id, p.point_id",
-                (rs, partial) -> {
-                    double w = partial == null ? 1 : partial.fraction();
-                    double[] lat = new double[LATENCY_BUCKETS];
-                    for (int i = 0; i < LATENCY_BUCKETS; i++) {
-                        lat[i] = rs.getLong(11 + i) * w;
-                    }
-                    Double inc = (Double) rs.getObject(10, Double.class);
-                    PointAgg a = new PointAgg(
-                            rs.getLong(3) * w,
-                            rs.getLong(4) * w,
-                            rs.getLong(5) * w,
-                            rs.getLong(6) * w,
-                            rs.getLong(7) * w,
-                            (Double) rs.getObject(8, Double.class),
-                            (Double) rs.getObject(9, Double.class),
-                            inc == null ? null : inc * w,
-                            lat,
-                            rs.getLong(11 + LATENCY_BUCKETS) * w);
-                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                            .merge(rs.getString(2), a, PointAgg::plus);
-                });
+        // The eng range rides along with the key instead of a join per rollup row.
+        List<List<Object>> keys = new ArrayList<>();
+        pointsByDevice.forEach((d, points) -> points.forEach(p -> {
+            Declaration decl = declarations.getOrDefault(d, Map.of()).get(p);
+            List<Object> key = new ArrayList<>(4);
+            key.add(d);
+            key.add(p);
+            key.add(decl == null ? null : decl.engLow());
+            key.add(decl == null ? null : decl.engHigh());
+            keys.add(key);
+        }));
+        rollups(keys, spans, "point", POINT_COLUMNS, "p.device_id, p.point_id", (rs, partial) -> {
+            double w = partial == null ? 1 : partial.fraction();
+            double[] lat = new double[LATENCY_BUCKETS];
+            for (int i = 0; i < LATENCY_BUCKETS; i++) {
+                lat[i] = rs.getLong(11 + i) * w;
+            }
+            Double inc = (Double) rs.getObject(10, Double.class);
+            PointAgg a = new PointAgg(
+                    rs.getLong(3) * w,
+                    rs.getLong(4) * w,
+                    rs.getLong(5) * w,
+                    rs.getLong(6) * w,
+                    rs.getLong(7) * w,
+                    (Double) rs.getObject(8, Double.class),
+                    (Double) rs.getObject(9, Double.class),
+                    inc == null ? null : inc * w,
+                    lat,
+                    rs.getLong(11 + LATENCY_BUCKETS) * w);
+            out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).merge(rs.getString(2), a, PointAgg::plus);
+        });
         return out;
     }
 
@@ -303,7 +313,6 @@ final class FactsStore {
                 pairs(pointsByDevice),
                 spans,
                 "point_state",
-                "",
                 "p.device_id, p.point_id, p.state_value, SUM(p.millis)",
                 "p.device_id, p.point_id, p.state_value",
                 (rs, partial) -> {
@@ -434,10 +443,9 @@ final class FactsStore {
     Map<String, Reads> reads(Collection<String> devices, Buckets spans, EdgeWeight weight) {
         Map<String, Reads> out = new HashMap<>();
         rollups(
-                devices.stream().map(List::of).toList(),
+                devices.stream().<List<Object>>map(List::of).toList(),
                 spans,
                 "device",
-                "",
                 "p.device_id, SUM(p.reads_ok), SUM(p.reads_failed)",
                 "p.device_id",
                 (rs, partial) -> {
@@ -471,46 +479,40 @@ final class FactsStore {
 
     /**
      * Runs grouped queries over the whole buckets of the spans at each rollup level (day, hour, minute), one
-     * statement per bucket range, and one per partial minute. The keys (device, or device and point) come in as a
+     * statement per bucket range, and one per partial minute. The keys (device; device and point; or device, point,
+     * eng_low and eng_high) come in as a
      * VALUES table joined on the primary key's leading columns, so every lookup is an index range on the bucket
      * (an IN list on device_id alone would scan every bucket of the device).
      */
     private void rollups(
-            List<List<String>> keys,
-            Buckets spans,
-            String table,
-            String join,
-            String columns,
-            String groupBy,
-            RowSink sink) {
+            List<List<Object>> keys, Buckets spans, String table, String columns, String groupBy, RowSink sink) {
         if (keys.isEmpty()) {
             return;
         }
         int width = keys.get(0).size();
         withConnection(c -> {
             for (int from = 0; from < keys.size(); from += CHUNK) {
-                List<List<String>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-                StringBuilder values = new StringBuilder("(VALUES ");
-                for (int i = 0; i < chunk.size(); i++) {
-                    values.append(i == 0 ? "" : ", ")
-                            .append(
-                                    width == 1
-                                            ? "(CAST(? AS VARCHAR(128)))"
-                                            : "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)))");
-                }
-                values.append(width == 1 ? ") AS k(kd)" : ") AS k(kd, kp)");
+                List<List<Object>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+                String row = width == 1
+                        ? "(CAST(? AS VARCHAR(128)))"
+                        : width == 2
+                                ? "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)))"
+                                : "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)), CAST(? AS DOUBLE PRECISION),"
+                                        + " CAST(? AS DOUBLE PRECISION))";
+                String values = "(VALUES " + String.join(", ", Collections.nCopies(chunk.size(), row))
+                        + (width == 1 ? ") AS k(kd)" : width == 2 ? ") AS k(kd, kp)" : ") AS k(kd, kp, klo, khi)");
                 String on = width == 1 ? " ON p.device_id = k.kd" : " ON p.device_id = k.kd AND p.point_id = k.kp";
                 String[] levels = {"_day", "_hour", "_minute"};
                 List<List<Interval>> ranges = List.of(spans.days(), spans.hours(), spans.minutes());
                 for (int l = 0; l < 3; l++) {
                     for (Interval r : ranges.get(l)) {
                         String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + levels[l] + " p" + on
-                                + join + " WHERE p.bucket >= ? AND p.bucket < ? GROUP BY " + groupBy;
+                                + " WHERE p.bucket >= ? AND p.bucket < ? GROUP BY " + groupBy;
                         query(c, sql, chunk, List.of(utc(r.start()), utc(r.end())), null, sink);
                     }
                 }
                 for (Buckets.Partial p : spans.partial()) {
-                    String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + "_minute p" + on + join
+                    String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + "_minute p" + on
                             + " WHERE p.bucket = ? GROUP BY " + groupBy;
                     query(c, sql, chunk, List.of(utc(p.bucket())), p, sink);
                 }
@@ -519,13 +521,17 @@ final class FactsStore {
     }
 
     private static void query(
-            Connection c, String sql, List<List<String>> keys, List<Object> args, Buckets.Partial partial, RowSink sink)
+            Connection c, String sql, List<List<Object>> keys, List<Object> args, Buckets.Partial partial, RowSink sink)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
-            for (List<String> k : keys) {
-                for (String v : k) {
-                    ps.setString(i++, v);
+            for (List<Object> k : keys) {
+                for (Object v : k) {
+                    if (v == null) {
+                        ps.setNull(i++, Types.DOUBLE);
+                    } else {
+                        ps.setObject(i++, v);
+                    }
                 }
             }
             for (Object a : args) {
@@ -539,8 +545,8 @@ final class FactsStore {
         }
     }
 
-    private static List<List<String>> pairs(Map<String, ? extends Collection<String>> pointsByDevice) {
-        List<List<String>> keys = new ArrayList<>();
+    private static List<List<Object>> pairs(Map<String, ? extends Collection<String>> pointsByDevice) {
+        List<List<Object>> keys = new ArrayList<>();
         pointsByDevice.forEach((d, points) -> points.forEach(p -> keys.add(List.of(d, p))));
         return keys;
     }

@@ -284,7 +284,7 @@ public final class IndicatorService {
                 : to.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         Map<String, List<SessionFact>> sessions = facts.sessions(ids, minuteFrom, minuteTo);
         CompletableFuture<Map<String, List<StaticRun>>> runsRead = aside(() -> facts.staticRuns(ids, from, to));
-        Map<String, Map<String, Declaration>> declarations = withEvidence ? facts.declarations(ids) : Map.of();
+        Map<String, Map<String, Declaration>> declarations = facts.declarations(ids);
 
         // Equipment sharing one S (no calendar, or the same calendar) share the rollup reads.
         Map<List<Interval>, List<Equipment>> groups = new LinkedHashMap<>();
@@ -330,8 +330,9 @@ public final class IndicatorService {
             Map<String, Set<String>> firstHalf = new LinkedHashMap<>();
             Map<String, Set<String>> secondHalf = new LinkedHashMap<>();
             pointIds.forEach((id, ps) -> (firstHalf.size() < pointIds.size() / 2 ? firstHalf : secondHalf).put(id, ps));
-            CompletableFuture<Map<String, Map<String, PointAgg>>> firstPoints = aside(() -> facts.points(firstHalf, b));
-            points.putAll(facts.points(secondHalf, b));
+            CompletableFuture<Map<String, Map<String, PointAgg>>> firstPoints =
+                    aside(() -> facts.points(firstHalf, declarations, b));
+            points.putAll(facts.points(secondHalf, declarations, b));
             reads.putAll(facts.reads(groupIds, b, weight));
             states.putAll(facts.stateMillis(statePoints, b));
             points.putAll(join(firstPoints));
@@ -354,7 +355,7 @@ public final class IndicatorService {
                     reads.get(e.id()),
                     states.getOrDefault(e.id(), Map.of()),
                     eRuns,
-                    declarations.getOrDefault(e.id(), Map.of()),
+                    withEvidence ? declarations.getOrDefault(e.id(), Map.of()) : Map.of(),
                     counterFrozen.getOrDefault(e.id(), Map.of()),
                     rollups.get(s.intervals()));
             out.add(engine.evaluate(inventory, e, s, f, now, withEvidence));

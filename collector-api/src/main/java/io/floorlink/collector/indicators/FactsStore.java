@@ -480,9 +480,8 @@ final class FactsStore {
     /**
      * Runs grouped queries over the whole buckets of the spans at each rollup level (day, hour, minute), one
      * statement per bucket range, and one per partial minute. The keys (device; device and point; or device, point,
-     * eng_low and eng_high) come in as a
-     * VALUES table joined on the primary key's leading columns, so every lookup is an index range on the bucket
-     * (an IN list on device_id alone would scan every bucket of the device).
+     * eng_low and eng_high) come in as a VALUES table joined on the primary key's leading columns, so every lookup
+     * is an index range on the bucket (an IN list on device_id alone would scan every bucket of the device).
      */
     private void rollups(
             List<List<Object>> keys, Buckets spans, String table, String columns, String groupBy, RowSink sink) {

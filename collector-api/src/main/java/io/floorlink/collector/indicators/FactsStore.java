@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +28,9 @@ import javax.sql.DataSource;
  */
 final class FactsStore {
     private static final int CHUNK = 500;
+    /** Rows of a VALUES table of bucket ranges per statement (5 parameters each). */
+    private static final int RANGE_CHUNK = 1000;
+
     static final int LATENCY_BUCKETS = 16;
 
     /** One device_session row. */
@@ -140,8 +145,8 @@ final class FactsStore {
         for (int i = 0; i < LATENCY_BUCKETS; i++) {
             sb.append(String.format(", SUM(p.lat_b%02d)", i));
         }
-        sb.append(", SUM(CASE WHEN (d.eng_low IS NOT NULL AND p.value_min < d.eng_low)"
-                + " OR (d.eng_high IS NOT NULL AND p.value_max > d.eng_high) THEN 1 ELSE 0 END)");
+        sb.append(", SUM(CASE WHEN (k.klo IS NOT NULL AND p.value_min < k.klo)"
+                + " OR (k.khi IS NOT NULL AND p.value_max > k.khi) THEN 1 ELSE 0 END)");
         POINT_COLUMNS = sb.toString();
     }
 
@@ -257,37 +262,46 @@ final class FactsStore {
         return out;
     }
 
-    /** Rollup sums per device and point over the spans, for the given points of each device. */
-    Map<String, Map<String, PointAgg>> points(Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans) {
+    /**
+     * Rollup sums per device and point over the spans, for the given points of each device. A bucket is out of
+     * range against the eng range of the point's declaration in {@code declarations} (none: never out of range).
+     */
+    Map<String, Map<String, PointAgg>> points(
+            Map<String, ? extends Collection<String>> pointsByDevice,
+            Map<String, Map<String, Declaration>> declarations,
+            Buckets spans) {
         Map<String, Map<String, PointAgg>> out = new HashMap<>();
-        rollups(
-                pairs(pointsByDevice),
-                spans,
-                "point",
-                " LEFT JOIN point_declaration d ON d.device_id = p.device_id AND d.point_id = p.point_id",
-                POINT_COLUMNS,
-                "p.device_id, p.point_id",
-                (rs, partial) -> {
-                    double w = partial == null ? 1 : partial.fraction();
-                    double[] lat = new double[LATENCY_BUCKETS];
-                    for (int i = 0; i < LATENCY_BUCKETS; i++) {
-                        lat[i] = rs.getLong(11 + i) * w;
-                    }
-                    Double inc = (Double) rs.getObject(10, Double.class);
-                    PointAgg a = new PointAgg(
-                            rs.getLong(3) * w,
-                            rs.getLong(4) * w,
-                            rs.getLong(5) * w,
-                            rs.getLong(6) * w,
-                            rs.getLong(7) * w,
-                            (Double) rs.getObject(8, Double.class),
-                            (Double) rs.getObject(9, Double.class),
-                            inc == null ? null : inc * w,
-                            lat,
-                            rs.getLong(11 + LATENCY_BUCKETS) * w);
-                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                            .merge(rs.getString(2), a, PointAgg::plus);
-                });
+        // The eng range rides along with the key instead of a join per rollup row.
+        List<List<Object>> keys = new ArrayList<>();
+        pointsByDevice.forEach((d, points) -> points.forEach(p -> {
+            Declaration decl = declarations.getOrDefault(d, Map.of()).get(p);
+            List<Object> key = new ArrayList<>(4);
+            key.add(d);
+            key.add(p);
+            key.add(decl == null ? null : decl.engLow());
+            key.add(decl == null ? null : decl.engHigh());
+            keys.add(key);
+        }));
+        rollups(keys, spans, "point", POINT_COLUMNS, "p.device_id, p.point_id", (rs, partial) -> {
+            double w = partial == null ? 1 : partial.fraction();
+            double[] lat = new double[LATENCY_BUCKETS];
+            for (int i = 0; i < LATENCY_BUCKETS; i++) {
+                lat[i] = rs.getLong(11 + i) * w;
+            }
+            Double inc = (Double) rs.getObject(10, Double.class);
+            PointAgg a = new PointAgg(
+                    rs.getLong(3) * w,
+                    rs.getLong(4) * w,
+                    rs.getLong(5) * w,
+                    rs.getLong(6) * w,
+                    rs.getLong(7) * w,
+                    (Double) rs.getObject(8, Double.class),
+                    (Double) rs.getObject(9, Double.class),
+                    inc == null ? null : inc * w,
+                    lat,
+                    rs.getLong(11 + LATENCY_BUCKETS) * w);
+            out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).merge(rs.getString(2), a, PointAgg::plus);
+        });
         return out;
     }
 
@@ -299,7 +313,6 @@ final class FactsStore {
                 pairs(pointsByDevice),
                 spans,
                 "point_state",
-                "",
                 "p.device_id, p.point_id, p.state_value, SUM(p.millis)",
                 "p.device_id, p.point_id, p.state_value",
                 (rs, partial) -> {
@@ -311,81 +324,128 @@ final class FactsStore {
         return out;
     }
 
-    /** One state-time question: a device's state point over some spans, answered under {@code key}. */
-    record StateRequest(String key, String device, String point, Buckets spans) {}
+    /**
+     * One state-time question: a device's state point over some spans, answered under {@code key}.
+     *
+     * @param values the raw state values asked for; null for all
+     */
+    record StateRequest(String key, String device, String point, Buckets spans, Set<Double> values) {}
 
     /**
-     * Milliseconds per raw state value for many (device, point, spans) questions on one connection: one statement
-     * per question (day, hour and minute levels in one UNION ALL), plus one per partial minute.
+     * Milliseconds per raw state value for many (device, point, spans) questions, set-based: the bucket ranges of
+     * all questions at one rollup level go in as a VALUES table (question, device, point, from, to) joined on the
+     * primary key, so the statements do not grow with the number of questions, and partial minutes likewise
+     * (question, device, point, bucket) with their weight applied here. Questions asking for some values only
+     * skip the other rows in SQL (an empty set of values reads nothing useful: ask for null or leave it out).
      */
     Map<String, Map<Double, Double>> stateMillis(List<StateRequest> requests) {
         Map<String, Map<Double, Double>> out = new HashMap<>();
+        List<Map<Double, Double>> answers = new ArrayList<>(requests.size());
+        Map<Set<Double>, List<Integer>> byValues = new HashMap<>();
+        for (int r = 0; r < requests.size(); r++) {
+            StateRequest q = requests.get(r);
+            answers.add(out.computeIfAbsent(q.key(), k -> new HashMap<>()));
+            byValues.computeIfAbsent(q.values(), k -> new ArrayList<>()).add(r);
+        }
         if (requests.isEmpty()) {
             return out;
         }
         withConnection(c -> {
-            for (StateRequest q : requests) {
-                StringBuilder sql = new StringBuilder();
-                List<Object> args = new ArrayList<>();
-                String[] levels = {"day", "hour", "minute"};
-                List<List<Interval>> ranges =
-                        List.of(q.spans().days(), q.spans().hours(), q.spans().minutes());
-                for (int l = 0; l < 3; l++) {
-                    if (ranges.get(l).isEmpty()) {
-                        continue;
-                    }
-                    sql.append(sql.length() == 0 ? "" : " UNION ALL ")
-                            .append("SELECT state_value, millis FROM point_state_")
-                            .append(levels[l])
-                            .append(" WHERE device_id = ? AND point_id = ? AND (");
-                    args.add(q.device());
-                    args.add(q.point());
-                    for (int r = 0; r < ranges.get(l).size(); r++) {
-                        sql.append(r == 0 ? "" : " OR ").append("(bucket >= ? AND bucket < ?)");
-                        args.add(utc(ranges.get(l).get(r).start()));
-                        args.add(utc(ranges.get(l).get(r).end()));
-                    }
-                    sql.append(")");
-                }
-                Map<Double, Double> values = out.computeIfAbsent(q.key(), k -> new HashMap<>());
-                if (sql.length() > 0) {
-                    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                        for (int i = 0; i < args.size(); i++) {
-                            ps.setObject(i + 1, args.get(i));
-                        }
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                values.merge(rs.getDouble(1), (double) rs.getLong(2), Double::sum);
-                            }
-                        }
-                    }
-                }
-                for (Buckets.Partial p : q.spans().partial()) {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT state_value, millis FROM point_state_minute"
-                            + " WHERE device_id = ? AND point_id = ? AND bucket = ?")) {
-                        ps.setString(1, q.device());
-                        ps.setString(2, q.point());
-                        ps.setObject(3, utc(p.bucket()));
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                values.merge(rs.getDouble(1), rs.getLong(2) * p.fraction(), Double::sum);
-                            }
-                        }
-                    }
-                }
+            for (Map.Entry<Set<Double>, List<Integer>> g : byValues.entrySet()) {
+                stateMillis(
+                        c, requests, g.getValue(), g.getKey() == null ? List.of() : List.copyOf(g.getKey()), answers);
             }
         });
         return out;
+    }
+
+    private static void stateMillis(
+            Connection c,
+            List<StateRequest> requests,
+            List<Integer> indexes,
+            List<Double> values,
+            List<Map<Double, Double>> answers)
+            throws SQLException {
+        String[] levels = {"day", "hour", "minute"};
+        List<List<Object[]>> ranges = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<Object[]> partials = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        for (int r : indexes) {
+            StateRequest q = requests.get(r);
+            List<List<Interval>> byLevel =
+                    List.of(q.spans().days(), q.spans().hours(), q.spans().minutes());
+            for (int l = 0; l < 3; l++) {
+                for (Interval i : byLevel.get(l)) {
+                    ranges.get(l).add(new Object[] {r, q.device(), q.point(), utc(i.start()), utc(i.end())});
+                }
+            }
+            for (Buckets.Partial p : q.spans().partial()) {
+                partials.add(new Object[] {r, q.device(), q.point(), utc(p.bucket()), (double) weights.size()});
+                weights.add(p.fraction());
+            }
+        }
+        String only = values.isEmpty() ? "" : " AND p.state_value IN (" + marks(values.size()) + ")";
+        for (int l = 0; l < 3; l++) {
+            List<Object[]> rows = ranges.get(l);
+            for (int from = 0; from < rows.size(); from += RANGE_CHUNK) {
+                List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + RANGE_CHUNK));
+                String sql = "SELECT k.kq, p.state_value, SUM(p.millis) FROM "
+                        + rangeValues(chunk.size(), "TIMESTAMP WITH TIME ZONE") + " AS k(kq, kd, kp, lo, hi)"
+                        + " JOIN point_state_" + levels[l] + " p ON p.device_id = k.kd AND p.point_id = k.kp"
+                        + " AND p.bucket >= k.lo AND p.bucket < k.hi" + only + " GROUP BY k.kq, p.state_value";
+                queryRows(c, sql, chunk, values, rs -> answers.get(rs.getInt(1))
+                        .merge(rs.getDouble(2), (double) rs.getLong(3), Double::sum));
+            }
+        }
+        for (int from = 0; from < partials.size(); from += RANGE_CHUNK) {
+            List<Object[]> chunk = partials.subList(from, Math.min(partials.size(), from + RANGE_CHUNK));
+            String sql = "SELECT k.kq, k.hi, p.state_value, p.millis FROM "
+                    + rangeValues(chunk.size(), "DOUBLE PRECISION") + " AS k(kq, kd, kp, lo, hi)"
+                    + " JOIN point_state_minute p ON p.device_id = k.kd AND p.point_id = k.kp AND p.bucket = k.lo"
+                    + only;
+            queryRows(c, sql, chunk, values, rs -> answers.get(rs.getInt(1))
+                    .merge(rs.getDouble(3), rs.getLong(4) * weights.get((int) rs.getDouble(2)), Double::sum));
+        }
+    }
+
+    /** A VALUES table of n rows (INTEGER, VARCHAR device, VARCHAR point, TIMESTAMP WITH TIME ZONE, {@code last}). */
+    private static String rangeValues(int n, String last) {
+        String row = "(CAST(? AS INTEGER), CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)),"
+                + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS " + last + "))";
+        return "(VALUES " + String.join(", ", Collections.nCopies(n, row)) + ")";
+    }
+
+    private interface RowReader {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private static void queryRows(Connection c, String sql, List<Object[]> rows, List<?> extra, RowReader reader)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object[] row : rows) {
+                for (Object v : row) {
+                    ps.setObject(i++, v);
+                }
+            }
+            for (Object v : extra) {
+                ps.setObject(i++, v);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reader.accept(rs);
+                }
+            }
+        }
     }
 
     /** reads_ok / reads_failed per device over the spans; partial minutes weighted by {@code weight}. */
     Map<String, Reads> reads(Collection<String> devices, Buckets spans, EdgeWeight weight) {
         Map<String, Reads> out = new HashMap<>();
         rollups(
-                devices.stream().map(List::of).toList(),
+                devices.stream().<List<Object>>map(List::of).toList(),
                 spans,
                 "device",
-                "",
                 "p.device_id, SUM(p.reads_ok), SUM(p.reads_failed)",
                 "p.device_id",
                 (rs, partial) -> {
@@ -419,46 +479,39 @@ final class FactsStore {
 
     /**
      * Runs grouped queries over the whole buckets of the spans at each rollup level (day, hour, minute), one
-     * statement per bucket range, and one per partial minute. The keys (device, or device and point) come in as a
-     * VALUES table joined on the primary key's leading columns, so every lookup is an index range on the bucket
-     * (an IN list on device_id alone would scan every bucket of the device).
+     * statement per bucket range, and one per partial minute. The keys (device; device and point; or device, point,
+     * eng_low and eng_high) come in as a VALUES table joined on the primary key's leading columns, so every lookup
+     * is an index range on the bucket (an IN list on device_id alone would scan every bucket of the device).
      */
     private void rollups(
-            List<List<String>> keys,
-            Buckets spans,
-            String table,
-            String join,
-            String columns,
-            String groupBy,
-            RowSink sink) {
+            List<List<Object>> keys, Buckets spans, String table, String columns, String groupBy, RowSink sink) {
         if (keys.isEmpty()) {
             return;
         }
         int width = keys.get(0).size();
         withConnection(c -> {
             for (int from = 0; from < keys.size(); from += CHUNK) {
-                List<List<String>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-                StringBuilder values = new StringBuilder("(VALUES ");
-                for (int i = 0; i < chunk.size(); i++) {
-                    values.append(i == 0 ? "" : ", ")
-                            .append(
-                                    width == 1
-                                            ? "(CAST(? AS VARCHAR(128)))"
-                                            : "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)))");
-                }
-                values.append(width == 1 ? ") AS k(kd)" : ") AS k(kd, kp)");
+                List<List<Object>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+                String row = width == 1
+                        ? "(CAST(? AS VARCHAR(128)))"
+                        : width == 2
+                                ? "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)))"
+                                : "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)), CAST(? AS DOUBLE PRECISION),"
+                                        + " CAST(? AS DOUBLE PRECISION))";
+                String values = "(VALUES " + String.join(", ", Collections.nCopies(chunk.size(), row))
+                        + (width == 1 ? ") AS k(kd)" : width == 2 ? ") AS k(kd, kp)" : ") AS k(kd, kp, klo, khi)");
                 String on = width == 1 ? " ON p.device_id = k.kd" : " ON p.device_id = k.kd AND p.point_id = k.kp";
                 String[] levels = {"_day", "_hour", "_minute"};
                 List<List<Interval>> ranges = List.of(spans.days(), spans.hours(), spans.minutes());
                 for (int l = 0; l < 3; l++) {
                     for (Interval r : ranges.get(l)) {
                         String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + levels[l] + " p" + on
-                                + join + " WHERE p.bucket >= ? AND p.bucket < ? GROUP BY " + groupBy;
+                                + " WHERE p.bucket >= ? AND p.bucket < ? GROUP BY " + groupBy;
                         query(c, sql, chunk, List.of(utc(r.start()), utc(r.end())), null, sink);
                     }
                 }
                 for (Buckets.Partial p : spans.partial()) {
-                    String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + "_minute p" + on + join
+                    String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + "_minute p" + on
                             + " WHERE p.bucket = ? GROUP BY " + groupBy;
                     query(c, sql, chunk, List.of(utc(p.bucket())), p, sink);
                 }
@@ -467,13 +520,17 @@ final class FactsStore {
     }
 
     private static void query(
-            Connection c, String sql, List<List<String>> keys, List<Object> args, Buckets.Partial partial, RowSink sink)
+            Connection c, String sql, List<List<Object>> keys, List<Object> args, Buckets.Partial partial, RowSink sink)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
-            for (List<String> k : keys) {
-                for (String v : k) {
-                    ps.setString(i++, v);
+            for (List<Object> k : keys) {
+                for (Object v : k) {
+                    if (v == null) {
+                        ps.setNull(i++, Types.DOUBLE);
+                    } else {
+                        ps.setObject(i++, v);
+                    }
                 }
             }
             for (Object a : args) {
@@ -487,8 +544,8 @@ final class FactsStore {
         }
     }
 
-    private static List<List<String>> pairs(Map<String, ? extends Collection<String>> pointsByDevice) {
-        List<List<String>> keys = new ArrayList<>();
+    private static List<List<Object>> pairs(Map<String, ? extends Collection<String>> pointsByDevice) {
+        List<List<Object>> keys = new ArrayList<>();
         pointsByDevice.forEach((d, points) -> points.forEach(p -> keys.add(List.of(d, p))));
         return keys;
     }

@@ -31,6 +31,11 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -73,6 +78,16 @@ public final class IndicatorService {
     private final Clock clock;
     private final Schedule schedule;
     private final IndicatorMetrics metrics;
+
+    /**
+     * Runs one of a report's independent fact reads next to the calling thread, so a report uses at most two
+     * connections; shared by every service, daemon threads.
+     */
+    private static final ExecutorService SIDE_QUERIES = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "floorlink-indicator-query");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * S(e, W) comes from the inventory's shift calendars ({@link Schedule#calendars}).
@@ -268,8 +283,8 @@ public final class IndicatorService {
                 ? to
                 : to.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         Map<String, List<SessionFact>> sessions = facts.sessions(ids, minuteFrom, minuteTo);
-        Map<String, List<StaticRun>> runs = facts.staticRuns(ids, from, to);
-        Map<String, Map<String, Declaration>> declarations = withEvidence ? facts.declarations(ids) : Map.of();
+        CompletableFuture<Map<String, List<StaticRun>>> runsRead = aside(() -> facts.staticRuns(ids, from, to));
+        Map<String, Map<String, Declaration>> declarations = facts.declarations(ids);
 
         // Equipment sharing one S (no calendar, or the same calendar) share the rollup reads.
         Map<List<Interval>, List<Equipment>> groups = new LinkedHashMap<>();
@@ -311,11 +326,19 @@ public final class IndicatorService {
                     statePoints.put(e.id(), List.of(sp));
                 }
             }
-            points.putAll(facts.points(pointIds, b));
+            // Half of the point rollups (most of a report's rows) on a second connection.
+            Map<String, Set<String>> firstHalf = new LinkedHashMap<>();
+            Map<String, Set<String>> secondHalf = new LinkedHashMap<>();
+            pointIds.forEach((id, ps) -> (firstHalf.size() < pointIds.size() / 2 ? firstHalf : secondHalf).put(id, ps));
+            CompletableFuture<Map<String, Map<String, PointAgg>>> firstPoints =
+                    aside(() -> facts.points(firstHalf, declarations, b));
+            points.putAll(facts.points(secondHalf, declarations, b));
             reads.putAll(facts.reads(groupIds, b, weight));
             states.putAll(facts.stateMillis(statePoints, b));
+            points.putAll(join(firstPoints));
         }
 
+        Map<String, List<StaticRun>> runs = join(runsRead);
         Map<String, Map<String, Double>> counterFrozen =
                 counterRunningFrozen(engine, equipment, scheduled, runs, states);
         List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
@@ -332,7 +355,7 @@ public final class IndicatorService {
                     reads.get(e.id()),
                     states.getOrDefault(e.id(), Map.of()),
                     eRuns,
-                    declarations.getOrDefault(e.id(), Map.of()),
+                    withEvidence ? declarations.getOrDefault(e.id(), Map.of()) : Map.of(),
                     counterFrozen.getOrDefault(e.id(), Map.of()),
                     rollups.get(s.intervals()));
             out.add(engine.evaluate(inventory, e, s, f, now, withEvidence));
@@ -379,14 +402,21 @@ public final class IndicatorService {
                 out.computeIfAbsent(e.id(), k -> new HashMap<>()).put(p.id(), 0.0);
                 byParts.computeIfAbsent(frozen, k -> new ArrayList<>()).add(p.id());
             }
-            if (runningInS > 0) {
+            Set<Double> runningValues = runningValues(map);
+            if (runningInS > 0 && (runningValues == null || !runningValues.isEmpty())) {
                 for (Map.Entry<List<Interval>, List<String>> g : byParts.entrySet()) {
                     String key = e.id() + "\u0000" + String.join("\u0000", g.getValue());
-                    requests.add(new FactsStore.StateRequest(key, e.id(), statePoint, Buckets.of(g.getKey())));
+                    requests.add(new FactsStore.StateRequest(
+                            key, e.id(), statePoint, Buckets.of(g.getKey()), runningValues));
                 }
             }
         }
-        Map<String, Map<Double, Double>> answers = facts.stateMillis(requests);
+        // The two halves on two connections: these are the most rows of a report after the point rollups.
+        List<FactsStore.StateRequest> firstHalf = requests.subList(0, requests.size() / 2);
+        CompletableFuture<Map<String, Map<Double, Double>>> first = aside(() -> facts.stateMillis(firstHalf));
+        Map<String, Map<Double, Double>> answers =
+                new HashMap<>(facts.stateMillis(requests.subList(requests.size() / 2, requests.size())));
+        answers.putAll(join(first));
         for (FactsStore.StateRequest q : requests) {
             StateMap map = engine.stateMapOf(inventory.equipment(q.device()).orElseThrow());
             double running = 0;
@@ -401,6 +431,39 @@ public final class IndicatorService {
                 out.get(q.device()).put(key[i], running);
             }
         }
+        return out;
+    }
+
+    private static <T> CompletableFuture<T> aside(Supplier<T> read) {
+        return CompletableFuture.supplyAsync(read, SIDE_QUERIES);
+    }
+
+    private static <T> T join(CompletableFuture<T> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The raw values a state map sends to running, so that only their rows are read; null (all values) when
+     * unlisted values count as running.
+     */
+    private static Set<Double> runningValues(StateMap map) {
+        if (MachineState.RUNNING.wireName().equals(map.otherwise())) {
+            return null;
+        }
+        Set<Double> out = new java.util.HashSet<>();
+        map.values().keySet().forEach(raw -> {
+            double v = Double.parseDouble(raw);
+            if (map.stateOf(v) == MachineState.RUNNING) {
+                out.add(v);
+            }
+        });
         return out;
     }
 

@@ -10,7 +10,6 @@ import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.config.YamlConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -271,17 +270,5 @@ class TabularInventoryReaderTest {
                         Map.of("sites.csv", "id\nS1\n".getBytes(StandardCharsets.UTF_8)), null))
                 .isInstanceOf(InventoryImportException.class)
                 .hasMessageContaining("the enterprise is missing (enterprise table)");
-    }
-
-    /** Regenerates the shipped XLSX sample from the CSV sample: {@code -Dfloorlink.regenerate.samples=true}. */
-    @Test
-    void regenerateShippedXlsxSampleWhenAsked() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Boolean.getBoolean("floorlink.regenerate.samples"), "only with -Dfloorlink.regenerate.samples=true");
-        byte[] xlsx = xlsxOf(csvFiles(resource("inventory-samples/csv")));
-        Files.write(Path.of("src/main/resources/inventory-samples/inventory.xlsx"), xlsx);
-        try (InputStream in = Files.newInputStream(Path.of("src/main/resources/inventory-samples/inventory.xlsx"))) {
-            assertThat(in.readAllBytes()).isEqualTo(xlsx);
-        }
     }
 }

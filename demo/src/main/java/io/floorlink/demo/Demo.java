@@ -246,18 +246,7 @@ public final class Demo implements AutoCloseable {
             for (PointMap p : POINTS) {
                 y.append("          - { id: ").append(p.id());
                 y.append(", node: \"").append(sim.nodeId(station, p.variable())).append('"');
-                y.append(", category: ").append(p.category());
-                y.append(", interval: ").append(interval);
-                if (p.unit() != null) {
-                    y.append(", unit: ").append(p.unit());
-                }
-                if (p.engLow() != null) {
-                    y.append(", eng_low: ")
-                            .append(p.engLow())
-                            .append(", eng_high: ")
-                            .append(p.engHigh());
-                }
-                y.append(" }\n");
+                pointContract(y, p.category(), interval, p.unit(), p.engLow(), p.engHigh());
             }
         }
         for (String machine : molding.machineIds()) {
@@ -279,17 +268,7 @@ public final class Demo implements AutoCloseable {
                 y.append("          - { id: ").append(r.id());
                 y.append(", address: \"").append(r.address()).append('"');
                 y.append(", type: ").append(r.type());
-                y.append(", category: ").append(r.category());
-                if (r.unit() != null) {
-                    y.append(", unit: ").append(r.unit());
-                }
-                if (r.engLow() != null) {
-                    y.append(", eng_low: ")
-                            .append(r.engLow())
-                            .append(", eng_high: ")
-                            .append(r.engHigh());
-                }
-                y.append(" }\n");
+                pointContract(y, r.category(), null, r.unit(), r.engLow(), r.engHigh());
             }
         }
         y.append("  - type: mqtt\n");
@@ -320,14 +299,25 @@ public final class Demo implements AutoCloseable {
             } else {
                 y.append(", map: { IDLE: 0, RUNNING: 1, BLOCKED: 2, FAULT: 3 }");
             }
-            y.append(", category: ").append(j.category());
-            y.append(", interval: ").append(interval);
-            if (j.unit() != null) {
-                y.append(", unit: ").append(j.unit());
-            }
-            y.append(" }\n");
+            pointContract(y, j.category(), interval, j.unit(), null, null);
         }
         return y.toString();
+    }
+
+    /** The end of a point entry: category, interval (nullable: the device's), unit and eng range where known. */
+    private static void pointContract(
+            StringBuilder y, String category, String interval, String unit, Double engLow, Double engHigh) {
+        y.append(", category: ").append(category);
+        if (interval != null) {
+            y.append(", interval: ").append(interval);
+        }
+        if (unit != null) {
+            y.append(", unit: ").append(unit);
+        }
+        if (engLow != null) {
+            y.append(", eng_low: ").append(engLow).append(", eng_high: ").append(engHigh);
+        }
+        y.append(" }\n");
     }
 
     static String inventoryYaml(

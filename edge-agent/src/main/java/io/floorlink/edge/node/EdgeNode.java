@@ -904,11 +904,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             ps.lastRidMillis = ts;
             // A changed value in the buffer is on its way (now or in the replay): no refresh needed for it.
             ps.lastPublishedMillis = publishedAt;
-            if (live) {
-                if (d.pending.size() >= batchMaxMetrics) {
-                    commit();
-                    flush(d);
-                }
+            if (live && d.pending.size() >= batchMaxMetrics) {
+                commit();
+                flush(d);
             }
         }
     }

@@ -13,6 +13,7 @@ import io.floorlink.gateway.facts.PointDeclaration;
 import io.floorlink.gateway.facts.RidRanges;
 import io.floorlink.gateway.facts.SessionOp;
 import io.floorlink.gateway.facts.StaticRun;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -115,6 +116,47 @@ class FactsStoreContractIT {
                                     .get("samples"))
                             .longValue())
                     .isEqualTo(5);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void everyWriteToADaysRollupsRaisesThatDaysRevisionOnce(String store) throws Exception {
+        String device = "DEV-" + UUID.randomUUID();
+        String other = "DEV-" + UUID.randomUUID();
+        try (FactsStore facts = open(store)) {
+            long t = MINUTE.toEpochMilli();
+            Instant day = MINUTE.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            String sql = "SELECT revision FROM fact_revision WHERE device_id = ? AND bucket = ?";
+            // points and reads of one minute: one (device, day), raised once per transaction
+            facts.write(batch(device, agg(t, 1.0), 3), "contract", System.currentTimeMillis());
+            assertThat(((Number) Db.one(facts.dataSource(), sql, device, day).get("revision")).longValue())
+                    .isEqualTo(1);
+            facts.write(batch(device, agg(t + 5_000, 2.0), 3), "contract", System.currentTimeMillis());
+            assertThat(((Number) Db.one(facts.dataSource(), sql, device, day).get("revision")).longValue())
+                    .isEqualTo(2);
+
+            // a historical state minute two days back raises only that day, and only for its device
+            long back = t - 2 * 86_400_000L;
+            facts.write(
+                    new FactsBatch(
+                            List.of(),
+                            List.of(),
+                            Map.of(),
+                            Map.of(),
+                            List.of(),
+                            Map.of(new Keys.StateKey(other, "mode", Keys.minute(back), 1.0), 60_000L),
+                            List.of()),
+                    "contract",
+                    System.currentTimeMillis());
+            assertThat(((Number) Db.one(facts.dataSource(), sql, other, day.minus(Duration.ofDays(2)))
+                                    .get("revision"))
+                            .longValue())
+                    .isEqualTo(1);
+            assertThat(Db.count(facts.dataSource(), "SELECT COUNT(*) FROM fact_revision WHERE device_id = ?", other))
+                    .isEqualTo(1);
+            assertThat(((Number) Db.one(facts.dataSource(), sql, device, day).get("revision")).longValue())
+                    .isEqualTo(2);
         }
     }
 

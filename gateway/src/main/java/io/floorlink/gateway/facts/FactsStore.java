@@ -11,9 +11,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongUnaryOperator;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -172,15 +175,19 @@ public final class FactsStore implements AutoCloseable {
                 writeSessions(c, batch.sessions());
                 writeDeclarations(c, batch.declarations());
                 int rows = 0;
+                Map<Keys.PointKey, PointAgg> pointDays = rollUp(batch.points(), Keys::day);
+                Map<Keys.DeviceKey, DeviceAgg> deviceDays = rollUpDevices(batch.devices(), Keys::day);
+                Map<Keys.StateKey, Long> stateDays = rollUpStates(batch.stateMillis(), Keys::day);
                 rows += writePoints(c, "point_minute", batch.points());
                 rows += writePoints(c, "point_hour", rollUp(batch.points(), Keys::hour));
-                rows += writePoints(c, "point_day", rollUp(batch.points(), Keys::day));
+                rows += writePoints(c, "point_day", pointDays);
                 rows += writeDevices(c, "device_minute", batch.devices());
                 rows += writeDevices(c, "device_hour", rollUpDevices(batch.devices(), Keys::hour));
-                rows += writeDevices(c, "device_day", rollUpDevices(batch.devices(), Keys::day));
+                rows += writeDevices(c, "device_day", deviceDays);
                 rows += writeStates(c, "point_state_minute", batch.stateMillis());
                 rows += writeStates(c, "point_state_hour", rollUpStates(batch.stateMillis(), Keys::hour));
-                rows += writeStates(c, "point_state_day", rollUpStates(batch.stateMillis(), Keys::day));
+                rows += writeStates(c, "point_state_day", stateDays);
+                writeRevisions(c, pointDays.keySet(), deviceDays.keySet(), stateDays.keySet());
                 writeStaticRuns(c, batch.staticRuns());
                 writeReceipts(c, batch.receipts());
                 try (PreparedStatement ps = c.prepareStatement(merge(
@@ -232,6 +239,37 @@ public final class FactsStore implements AutoCloseable {
             ps.executeBatch();
         }
         return rows.size();
+    }
+
+    /**
+     * Raises fact_revision once per (device, UTC day) this transaction changes, so a collector that cached what it
+     * derived from that day sees the change (V5).
+     */
+    private static void writeRevisions(
+            Connection c, Set<Keys.PointKey> points, Set<Keys.DeviceKey> devices, Set<Keys.StateKey> states)
+            throws SQLException {
+        // Sorted: one lock order for every writer, like the rollup rows of a device.
+        Set<Keys.DeviceKey> days =
+                new TreeSet<>(Comparator.comparing(Keys.DeviceKey::deviceId).thenComparingLong(Keys.DeviceKey::bucket));
+        days.addAll(devices);
+        points.forEach(k -> days.add(new Keys.DeviceKey(k.deviceId(), k.bucket())));
+        states.forEach(k -> days.add(new Keys.DeviceKey(k.deviceId(), k.bucket())));
+        if (days.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(merge(
+                "fact_revision",
+                new String[] {"device_id", "bucket", "revision"},
+                new String[] {"device_id", "bucket"},
+                "revision = t.revision + s.revision"))) {
+            for (Keys.DeviceKey k : days) {
+                ps.setString(1, k.deviceId());
+                ps.setObject(2, odt(k.bucket()));
+                ps.setLong(3, 1);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /** Upserts runs by (device, point, started_at) in order, so the latest version of a run wins. */

@@ -18,13 +18,14 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * Reads the gateway's facts (migrations V1..V4) for a set of devices and a set of spans. Every method blocks on
+ * Reads the gateway's facts (migrations V1..V5) for a set of devices and a set of spans. Every method blocks on
  * JDBC and throws {@link FactsUnavailableException} when the store cannot be read. Runs unchanged on H2
  * (PostgreSQL mode) and PostgreSQL.
  *
  * <p>Spans are read through {@link Buckets}: day rollups for whole UTC days, hour rollups for whole hours, minute
  * rollups for the rest; a minute only partly inside is weighted by the share of it inside (reads by the
- * caller's {@link EdgeWeight}).
+ * caller's {@link EdgeWeight}). Rollup sums come either for the whole spans (under {@link #ALL_DAYS}) or per UTC
+ * day (under the day's epoch day number), for {@link FactsCache}.
  */
 final class FactsStore {
     private static final int CHUNK = 500;
@@ -32,6 +33,11 @@ final class FactsStore {
     private static final int RANGE_CHUNK = 1000;
 
     static final int LATENCY_BUCKETS = 16;
+
+    /** The key of sums over all the spans, when they are not split by day. */
+    static final long ALL_DAYS = Long.MIN_VALUE;
+
+    private static final long DAY_SECONDS = 86_400;
 
     /** One device_session row. */
     record SessionFact(
@@ -137,17 +143,26 @@ final class FactsStore {
                 (device, bucket, from, to) -> new Buckets.Partial(bucket, new Interval(from, to)).fraction();
     }
 
-    private static final String POINT_COLUMNS;
+    private static final String POINT_COLUMNS = pointColumns(true);
+    /** The same columns of single rows, for reads that do not aggregate (one day bucket per row). */
+    private static final String POINT_ROW_COLUMNS = pointColumns(false);
 
-    static {
-        StringBuilder sb = new StringBuilder("p.device_id, p.point_id, SUM(p.samples), SUM(p.good), SUM(p.bad),"
-                + " SUM(p.uncertain), SUM(p.historical), MIN(p.value_min), MAX(p.value_max), SUM(p.value_increase)");
-        for (int i = 0; i < LATENCY_BUCKETS; i++) {
-            sb.append(String.format(", SUM(p.lat_b%02d)", i));
+    private static String pointColumns(boolean aggregate) {
+        String sum = aggregate ? "SUM(" : "(";
+        StringBuilder sb = new StringBuilder("p.device_id, p.point_id");
+        for (String c : new String[] {"samples", "good", "bad", "uncertain", "historical"}) {
+            sb.append(", ").append(sum).append("p.").append(c).append(')');
         }
-        sb.append(", SUM(CASE WHEN (k.klo IS NOT NULL AND p.value_min < k.klo)"
-                + " OR (k.khi IS NOT NULL AND p.value_max > k.khi) THEN 1 ELSE 0 END)");
-        POINT_COLUMNS = sb.toString();
+        sb.append(aggregate ? ", MIN(p.value_min), MAX(p.value_max)" : ", p.value_min, p.value_max");
+        sb.append(", ").append(sum).append("p.value_increase)");
+        for (int i = 0; i < LATENCY_BUCKETS; i++) {
+            sb.append(", ").append(sum).append(String.format("p.lat_b%02d)", i));
+        }
+        sb.append(", ")
+                .append(sum)
+                .append("CASE WHEN (k.klo IS NOT NULL AND p.value_min < k.klo)"
+                        + " OR (k.khi IS NOT NULL AND p.value_max > k.khi) THEN 1 ELSE 0 END)");
+        return sb.toString();
     }
 
     private final DataSource dataSource;
@@ -160,10 +175,10 @@ final class FactsStore {
     Map<String, List<SessionFact>> sessions(Collection<String> devices, Instant from, Instant to) {
         Map<String, List<SessionFact>> out = new HashMap<>();
         forChunks(devices, (c, ids) -> {
-            String sql = "SELECT device_id, edge_node_id, connected_at, disconnected_at, end_reason, historical"
-                    + " FROM device_session WHERE device_id IN (" + marks(ids.size()) + ")"
-                    + " AND connected_at < ? AND (disconnected_at IS NULL OR disconnected_at > ?)"
-                    + " ORDER BY connected_at";
+            String sql = "SELECT t.device_id, t.edge_node_id, t.connected_at, t.disconnected_at, t.end_reason,"
+                    + " t.historical FROM " + deviceTable(ids.size()) + " JOIN device_session t ON t.device_id = k.kd"
+                    + " WHERE t.connected_at < ? AND (t.disconnected_at IS NULL OR t.disconnected_at > ?)"
+                    + " ORDER BY t.connected_at";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = bindIds(ps, ids);
                 ps.setObject(i++, utc(to));
@@ -211,8 +226,9 @@ final class FactsStore {
     Map<String, Map<String, Declaration>> declarations(Collection<String> devices) {
         Map<String, Map<String, Declaration>> out = new HashMap<>();
         forChunks(devices, (c, ids) -> {
-            String sql = "SELECT device_id, group_id, edge_node_id, point_id, category, interval_ms, eng_low, eng_high"
-                    + " FROM point_declaration WHERE device_id IN (" + marks(ids.size()) + ")";
+            String sql = "SELECT t.device_id, t.group_id, t.edge_node_id, t.point_id, t.category, t.interval_ms,"
+                    + " t.eng_low, t.eng_high FROM " + deviceTable(ids.size())
+                    + " JOIN point_declaration t ON t.device_id = k.kd";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bindIds(ps, ids);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -238,8 +254,9 @@ final class FactsStore {
     Map<String, List<StaticRun>> staticRuns(Collection<String> devices, Instant from, Instant to) {
         Map<String, List<StaticRun>> out = new HashMap<>();
         forChunks(devices, (c, ids) -> {
-            String sql = "SELECT device_id, point_id, started_at, ended_at, static_value, is_open FROM point_static_run"
-                    + " WHERE device_id IN (" + marks(ids.size()) + ") AND ended_at > ? AND started_at < ?";
+            String sql = "SELECT t.device_id, t.point_id, t.started_at, t.ended_at, t.static_value, t.is_open FROM "
+                    + deviceTable(ids.size()) + " JOIN point_static_run t ON t.device_id = k.kd"
+                    + " WHERE t.ended_at > ? AND t.started_at < ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = bindIds(ps, ids);
                 ps.setObject(i++, utc(from));
@@ -266,11 +283,12 @@ final class FactsStore {
      * Rollup sums per device and point over the spans, for the given points of each device. A bucket is out of
      * range against the eng range of the point's declaration in {@code declarations} (none: never out of range).
      */
-    Map<String, Map<String, PointAgg>> points(
+    Map<Long, Map<String, Map<String, PointAgg>>> points(
             Map<String, ? extends Collection<String>> pointsByDevice,
             Map<String, Map<String, Declaration>> declarations,
-            Buckets spans) {
-        Map<String, Map<String, PointAgg>> out = new HashMap<>();
+            Buckets spans,
+            boolean byDay) {
+        Map<Long, Map<String, Map<String, PointAgg>>> out = new HashMap<>();
         // The eng range rides along with the key instead of a join per rollup row.
         List<List<Object>> keys = new ArrayList<>();
         pointsByDevice.forEach((d, points) -> points.forEach(p -> {
@@ -282,7 +300,7 @@ final class FactsStore {
             key.add(decl == null ? null : decl.engHigh());
             keys.add(key);
         }));
-        rollups(keys, spans, "point", POINT_COLUMNS, "p.device_id, p.point_id", (rs, partial) -> {
+        rollups(keys, spans, "point", POINT_COLUMNS, POINT_ROW_COLUMNS, byDay, (rs, partial, day) -> {
             double w = partial == null ? 1 : partial.fraction();
             double[] lat = new double[LATENCY_BUCKETS];
             for (int i = 0; i < LATENCY_BUCKETS; i++) {
@@ -300,24 +318,28 @@ final class FactsStore {
                     inc == null ? null : inc * w,
                     lat,
                     rs.getLong(11 + LATENCY_BUCKETS) * w);
-            out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).merge(rs.getString(2), a, PointAgg::plus);
+            out.computeIfAbsent(day, k -> new HashMap<>())
+                    .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                    .merge(rs.getString(2), a, PointAgg::plus);
         });
         return out;
     }
 
-    /** Milliseconds per raw state value, per device and state point, over the spans. */
-    Map<String, Map<String, Map<Double, Double>>> stateMillis(
-            Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans) {
-        Map<String, Map<String, Map<Double, Double>>> out = new HashMap<>();
+    /** Milliseconds per raw state value, per device and state point, over the spans (by day or not). */
+    Map<Long, Map<String, Map<String, Map<Double, Double>>>> stateMillis(
+            Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans, boolean byDay) {
+        Map<Long, Map<String, Map<String, Map<Double, Double>>>> out = new HashMap<>();
         rollups(
                 pairs(pointsByDevice),
                 spans,
                 "point_state",
                 "p.device_id, p.point_id, p.state_value, SUM(p.millis)",
-                "p.device_id, p.point_id, p.state_value",
-                (rs, partial) -> {
+                "p.device_id, p.point_id, p.state_value, p.millis",
+                byDay,
+                (rs, partial, day) -> {
                     double w = partial == null ? 1 : partial.fraction();
-                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                    out.computeIfAbsent(day, k -> new HashMap<>())
+                            .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
                             .computeIfAbsent(rs.getString(2), k -> new HashMap<>())
                             .merge(rs.getDouble(3), rs.getLong(4) * w, Double::sum);
                 });
@@ -439,16 +461,20 @@ final class FactsStore {
         }
     }
 
-    /** reads_ok / reads_failed per device over the spans; partial minutes weighted by {@code weight}. */
-    Map<String, Reads> reads(Collection<String> devices, Buckets spans, EdgeWeight weight) {
-        Map<String, Reads> out = new HashMap<>();
+    /**
+     * reads_ok / reads_failed per device over the spans (by day or not); partial minutes weighted by
+     * {@code weight}.
+     */
+    Map<Long, Map<String, Reads>> reads(Collection<String> devices, Buckets spans, EdgeWeight weight, boolean byDay) {
+        Map<Long, Map<String, Reads>> out = new HashMap<>();
         rollups(
                 devices.stream().<List<Object>>map(List::of).toList(),
                 spans,
                 "device",
                 "p.device_id, SUM(p.reads_ok), SUM(p.reads_failed)",
-                "p.device_id",
-                (rs, partial) -> {
+                "p.device_id, p.reads_ok, p.reads_failed",
+                byDay,
+                (rs, partial, day) -> {
                     String device = rs.getString(1);
                     double w = partial == null
                             ? 1
@@ -457,9 +483,44 @@ final class FactsStore {
                                     partial.bucket(),
                                     partial.part().start(),
                                     partial.part().end());
-                    out.merge(device, new Reads(rs.getLong(2) * w, rs.getLong(3) * w), Reads::plus);
+                    out.computeIfAbsent(day, k -> new HashMap<>())
+                            .merge(device, new Reads(rs.getLong(2) * w, rs.getLong(3) * w), Reads::plus);
                 });
         return out;
+    }
+
+    /**
+     * fact_revision of the devices for the UTC days starting in {@code [from, to)}, by device and epoch day; a day
+     * without a row is revision 0.
+     */
+    Map<String, Map<Long, Long>> revisions(Collection<String> devices, Instant from, Instant to) {
+        Map<String, Map<Long, Long>> out = new HashMap<>();
+        forChunks(devices, (c, ids) -> {
+            String sql = "SELECT r.device_id, r.bucket, r.revision FROM " + deviceTable(ids.size())
+                    + " JOIN fact_revision r ON r.device_id = k.kd WHERE r.bucket >= ? AND r.bucket < ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = bindIds(ps, ids);
+                ps.setObject(i++, utc(from));
+                ps.setObject(i, utc(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                .put(epochDay(instant(rs, 2)), rs.getLong(3));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** The UTC day of an instant, as days since 1970-01-01. */
+    static long epochDay(Instant t) {
+        return Math.floorDiv(t.getEpochSecond(), DAY_SECONDS);
+    }
+
+    /** Start of a UTC day given as days since 1970-01-01. */
+    static Instant dayStart(long epochDay) {
+        return Instant.ofEpochSecond(epochDay * DAY_SECONDS);
     }
 
     /** Throws {@link FactsUnavailableException} unless a connection answers within two seconds. */
@@ -474,7 +535,8 @@ final class FactsStore {
     }
 
     private interface RowSink {
-        void accept(ResultSet rs, Buckets.Partial partial) throws SQLException;
+        /** @param day the epoch day the row belongs to, or {@link #ALL_DAYS} */
+        void accept(ResultSet rs, Buckets.Partial partial, long day) throws SQLException;
     }
 
     /**
@@ -482,9 +544,23 @@ final class FactsStore {
      * statement per bucket range, and one per partial minute. The keys (device; device and point; or device, point,
      * eng_low and eng_high) come in as a VALUES table joined on the primary key's leading columns, so every lookup
      * is an index range on the bucket (an IN list on device_id alone would scan every bucket of the device).
+     * By day, day rows are read one by one ({@code rowColumns}: the same columns without aggregates, the leading
+     * key columns being the grouping) and hour and minute ranges are cut at midnight.
      */
     private void rollups(
-            List<List<Object>> keys, Buckets spans, String table, String columns, String groupBy, RowSink sink) {
+            List<List<Object>> keys,
+            Buckets spans,
+            String table,
+            String columns,
+            String rowColumns,
+            boolean byDay,
+            RowSink sink) {
+        // The grouping is the leading columns that are not aggregates: those without a parenthesis.
+        String groupBy = String.join(
+                ", ",
+                java.util.Arrays.stream(columns.split(", "))
+                        .takeWhile(c -> !c.contains("("))
+                        .toList());
         if (keys.isEmpty()) {
             return;
         }
@@ -505,22 +581,53 @@ final class FactsStore {
                 List<List<Interval>> ranges = List.of(spans.days(), spans.hours(), spans.minutes());
                 for (int l = 0; l < 3; l++) {
                     for (Interval r : ranges.get(l)) {
-                        String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + levels[l] + " p" + on
-                                + " WHERE p.bucket >= ? AND p.bucket < ? GROUP BY " + groupBy;
-                        query(c, sql, chunk, List.of(utc(r.start()), utc(r.end())), null, sink);
+                        if (byDay && l == 0) {
+                            String sql = "SELECT " + rowColumns + ", p.bucket FROM " + values + " JOIN " + table
+                                    + levels[l] + " p" + on + " WHERE p.bucket >= ? AND p.bucket < ?";
+                            query(c, sql, chunk, List.of(utc(r.start()), utc(r.end())), null, null, sink);
+                            continue;
+                        }
+                        for (Interval part : byDay ? perDay(r) : List.of(r)) {
+                            String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + levels[l] + " p"
+                                    + on + " WHERE p.bucket >= ? AND p.bucket < ? GROUP BY " + groupBy;
+                            long day = byDay ? epochDay(part.start()) : ALL_DAYS;
+                            query(c, sql, chunk, List.of(utc(part.start()), utc(part.end())), null, day, sink);
+                        }
                     }
                 }
                 for (Buckets.Partial p : spans.partial()) {
                     String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + "_minute p" + on
                             + " WHERE p.bucket = ? GROUP BY " + groupBy;
-                    query(c, sql, chunk, List.of(utc(p.bucket())), p, sink);
+                    long day = byDay ? epochDay(p.bucket()) : ALL_DAYS;
+                    query(c, sql, chunk, List.of(utc(p.bucket())), p, day, sink);
                 }
             }
         });
     }
 
+    /** A range cut at UTC midnights, in order. */
+    static List<Interval> perDay(Interval r) {
+        List<Interval> out = new ArrayList<>();
+        Instant at = r.start();
+        while (at.isBefore(r.end())) {
+            Instant next = Interval.min(dayStart(epochDay(at) + 1), r.end());
+            out.add(new Interval(at, next));
+            at = next;
+        }
+        return out;
+    }
+
+    /**
+     * @param day the epoch day of every row, or null when the day is the statement's last column (a bucket)
+     */
     private static void query(
-            Connection c, String sql, List<List<Object>> keys, List<Object> args, Buckets.Partial partial, RowSink sink)
+            Connection c,
+            String sql,
+            List<List<Object>> keys,
+            List<Object> args,
+            Buckets.Partial partial,
+            Long day,
+            RowSink sink)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -537,8 +644,9 @@ final class FactsStore {
                 ps.setObject(i++, a);
             }
             try (ResultSet rs = ps.executeQuery()) {
+                int bucketColumn = day == null ? rs.getMetaData().getColumnCount() : 0;
                 while (rs.next()) {
-                    sink.accept(rs, partial);
+                    sink.accept(rs, partial, day == null ? epochDay(instant(rs, bucketColumn)) : day);
                 }
             }
         }
@@ -590,6 +698,14 @@ final class FactsStore {
             ps.setString(i++, id);
         }
         return i;
+    }
+
+    /**
+     * A VALUES table {@code k(kd)} of n device ids. Joined on the leading key column instead of an IN list, whose
+     * parameters H2 compares one by one for every row read.
+     */
+    private static String deviceTable(int n) {
+        return "(VALUES " + String.join(", ", Collections.nCopies(n, "(CAST(? AS VARCHAR(128)))")) + ") AS k(kd)";
     }
 
     private static String marks(int n) {

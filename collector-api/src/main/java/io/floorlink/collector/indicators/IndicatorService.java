@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -78,6 +80,7 @@ public final class IndicatorService {
     private final Clock clock;
     private final Schedule schedule;
     private final IndicatorMetrics metrics;
+    private final FactsCache cache;
 
     /**
      * Runs one of a report's independent fact reads next to the calling thread, so a report uses at most two
@@ -98,7 +101,14 @@ public final class IndicatorService {
      * @param clock "now" for open sessions and default windows, never null
      */
     public IndicatorService(DataSource dataSource, Inventory inventory, ProfileLoader profiles, Clock clock) {
-        this(new FactsStore(Objects.requireNonNull(dataSource, "dataSource")), inventory, profiles, clock, null, null);
+        this(
+                new FactsStore(Objects.requireNonNull(dataSource, "dataSource")),
+                inventory,
+                profiles,
+                clock,
+                null,
+                null,
+                new FactsCache(FactsCache.DEFAULT_ENTRIES));
     }
 
     /** With the shipped default profile, its θ values replaced by {@code thresholds}. */
@@ -117,18 +127,34 @@ public final class IndicatorService {
             ProfileLoader profiles,
             Clock clock,
             Schedule schedule,
-            IndicatorMetrics metrics) {
+            IndicatorMetrics metrics,
+            FactsCache cache) {
         this.facts = facts;
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.schedule = schedule == null ? Schedule.calendars(this.inventory) : schedule;
         this.metrics = metrics == null ? new IndicatorMetrics() : metrics;
+        this.cache = Objects.requireNonNull(cache, "cache");
     }
 
     /** The same service with S(e, W) from {@code newSchedule} (a shift calendar). */
     public IndicatorService withSchedule(Schedule newSchedule) {
-        return new IndicatorService(facts, inventory, profiles, clock, newSchedule, metrics);
+        return new IndicatorService(facts, inventory, profiles, clock, newSchedule, metrics, cache);
+    }
+
+    /**
+     * The same service keeping what it reads from closed days in {@code newCache} (share one cache between the
+     * services of one collector; {@link FactsCache#off()} reads every fact for every report). A new service has a
+     * cache of its own of {@link FactsCache#DEFAULT_ENTRIES}.
+     */
+    public IndicatorService withCache(FactsCache newCache) {
+        return new IndicatorService(facts, inventory, profiles, clock, schedule, metrics, newCache);
+    }
+
+    /** The cache of closed-day facts this service uses. */
+    public FactsCache cache() {
+        return cache;
     }
 
     public Inventory inventory() {
@@ -299,6 +325,12 @@ public final class IndicatorService {
         Map<String, Map<String, Map<Double, Double>>> states = new HashMap<>();
         Map<List<Interval>, String> rollups = new HashMap<>();
         FactsStore.EdgeWeight weight = connectedWeight(sessions, now);
+        Instant firstDay = FactsStore.dayStart(FactsStore.epochDay(from));
+        // Read before any fact, so a write that lands in between makes the next report read the day again.
+        Map<String, Map<Long, Long>> revisions =
+                cache.enabled() && firstDay.plus(Duration.ofDays(1)).compareTo(now) <= 0
+                        ? facts.revisions(ids, firstDay, to)
+                        : Map.of();
         for (Map.Entry<List<Interval>, List<Equipment>> g : groups.entrySet()) {
             Buckets b = Buckets.of(g.getKey());
             rollups.put(g.getKey(), b.describe());
@@ -326,21 +358,57 @@ public final class IndicatorService {
                     statePoints.put(e.id(), List.of(sp));
                 }
             }
-            // Half of the point rollups (most of a report's rows) on a second connection.
-            Map<String, Set<String>> firstHalf = new LinkedHashMap<>();
-            Map<String, Set<String>> secondHalf = new LinkedHashMap<>();
-            pointIds.forEach((id, ps) -> (firstHalf.size() < pointIds.size() / 2 ? firstHalf : secondHalf).put(id, ps));
-            CompletableFuture<Map<String, Map<String, PointAgg>>> firstPoints =
-                    aside(() -> facts.points(firstHalf, declarations, b));
-            points.putAll(facts.points(secondHalf, declarations, b));
-            reads.putAll(facts.reads(groupIds, b, weight));
-            states.putAll(facts.stateMillis(statePoints, b));
-            points.putAll(join(firstPoints));
+            // Whole minutes of closed days come from the cache while their revision holds; the rest from the store.
+            SortedMap<Long, List<Interval>> closed = new TreeMap<>();
+            List<Interval> rest = new ArrayList<>();
+            splitClosedDays(g.getKey(), now, closed, rest);
+            read(groupIds, pointIds, statePoints, declarations, Buckets.of(rest), weight, false)
+                    .mergeDay(FactsStore.ALL_DAYS, groupIds, points, reads, states);
+            Map<Long, List<String>> missing = new TreeMap<>();
+            for (String id : groupIds) {
+                for (Map.Entry<Long, List<Interval>> day : closed.entrySet()) {
+                    Object hit = cache.get(
+                            sliceKey(id, day.getKey(), day.getValue(), pointIds, statePoints, declarations),
+                            revision(revisions, id, day.getKey()));
+                    if (hit instanceof DayFacts f) {
+                        f.mergeInto(id, points, reads, states);
+                    } else {
+                        missing.computeIfAbsent(day.getKey(), k -> new ArrayList<>())
+                                .add(id);
+                    }
+                }
+            }
+            // Days that miss the same equipment are read together, split by day.
+            Map<List<String>, List<Long>> batches = new LinkedHashMap<>();
+            missing.forEach((day, devices) ->
+                    batches.computeIfAbsent(devices, k -> new ArrayList<>()).add(day));
+            for (Map.Entry<List<String>, List<Long>> batch : batches.entrySet()) {
+                List<String> devices = batch.getKey();
+                List<Interval> spans = new ArrayList<>();
+                batch.getValue().forEach(day -> spans.addAll(closed.get(day)));
+                Reading r = read(
+                        devices,
+                        subset(pointIds, devices),
+                        subset(statePoints, devices),
+                        declarations,
+                        Buckets.of(spans),
+                        weight,
+                        true);
+                for (long day : batch.getValue()) {
+                    r.mergeDay(day, devices, points, reads, states);
+                    for (String id : devices) {
+                        cache.put(
+                                sliceKey(id, day, closed.get(day), pointIds, statePoints, declarations),
+                                revision(revisions, id, day),
+                                r.dayFacts(day, id));
+                    }
+                }
+            }
         }
 
         Map<String, List<StaticRun>> runs = join(runsRead);
         Map<String, Map<String, Double>> counterFrozen =
-                counterRunningFrozen(engine, equipment, scheduled, runs, states);
+                counterRunningFrozen(engine, equipment, scheduled, runs, states, revisions, now);
         List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
         for (Equipment e : equipment) {
             ScheduledTime s = scheduled.get(e.id());
@@ -365,16 +433,24 @@ public final class IndicatorService {
 
     /**
      * Running time inside the frozen parts of each counter point, per equipment: a counter only freezes while the
-     * machine runs. Read from the state rollups of exactly those parts (day/hour/minute), all on one connection, so
-     * a counter idle all night is not frozen. Skipped for equipment that never ran in S.
+     * machine runs. Read from the state rollups of exactly those parts (day/hour/minute), set-based on two
+     * connections, so a counter idle all night is not frozen; the parts inside closed days come from the cache
+     * while their revision holds. Skipped for equipment that never ran in S.
      */
     private Map<String, Map<String, Double>> counterRunningFrozen(
             IndicatorEngine engine,
             List<Equipment> equipment,
             Map<String, ScheduledTime> scheduled,
             Map<String, List<StaticRun>> runs,
-            Map<String, Map<String, Map<Double, Double>>> states) {
+            Map<String, Map<String, Map<Double, Double>>> states,
+            Map<String, Map<Long, Long>> revisions,
+            Instant now) {
         List<FactsStore.StateRequest> requests = new ArrayList<>();
+        // Per question (equipment and counters sharing frozen parts): the time per raw state value gathered so far.
+        List<Map<Double, Double>> gathered = new ArrayList<>();
+        List<String[]> questions = new ArrayList<>();
+        Map<String, Integer> requestQuestion = new HashMap<>();
+        Map<String, FrozenKey> requestCacheKey = new HashMap<>();
         Map<String, Map<String, Double>> out = new HashMap<>();
         for (Equipment e : equipment) {
             List<StaticRun> eRuns = runs.getOrDefault(e.id(), List.of());
@@ -403,11 +479,37 @@ public final class IndicatorService {
                 byParts.computeIfAbsent(frozen, k -> new ArrayList<>()).add(p.id());
             }
             Set<Double> runningValues = runningValues(map);
-            if (runningInS > 0 && (runningValues == null || !runningValues.isEmpty())) {
-                for (Map.Entry<List<Interval>, List<String>> g : byParts.entrySet()) {
-                    String key = e.id() + "\u0000" + String.join("\u0000", g.getValue());
-                    requests.add(new FactsStore.StateRequest(
-                            key, e.id(), statePoint, Buckets.of(g.getKey()), runningValues));
+            if (runningInS <= 0 || (runningValues != null && runningValues.isEmpty())) {
+                continue;
+            }
+            for (Map.Entry<List<Interval>, List<String>> g : byParts.entrySet()) {
+                int question = questions.size();
+                List<String> key = new ArrayList<>();
+                key.add(e.id());
+                key.addAll(g.getValue());
+                questions.add(key.toArray(String[]::new));
+                Map<Double, Double> millis = new HashMap<>();
+                gathered.add(millis);
+                SortedMap<Long, List<Interval>> closed = new TreeMap<>();
+                List<Interval> rest = new ArrayList<>();
+                splitClosedDays(g.getKey(), now, closed, rest);
+                for (Map.Entry<Long, List<Interval>> day : closed.entrySet()) {
+                    FrozenKey cacheKey = new FrozenKey(e.id(), day.getKey(), statePoint, runningValues, day.getValue());
+                    Object hit = cache.get(cacheKey, revision(revisions, e.id(), day.getKey()));
+                    if (hit instanceof Map<?, ?> m) {
+                        m.forEach((v, ms) -> millis.merge((Double) v, (Double) ms, Double::sum));
+                    } else {
+                        String id = question + "/" + day.getKey();
+                        requests.add(new FactsStore.StateRequest(
+                                id, e.id(), statePoint, Buckets.of(day.getValue()), runningValues));
+                        requestQuestion.put(id, question);
+                        requestCacheKey.put(id, cacheKey);
+                    }
+                }
+                if (!rest.isEmpty()) {
+                    String id = question + "/rest";
+                    requests.add(new FactsStore.StateRequest(id, e.id(), statePoint, Buckets.of(rest), runningValues));
+                    requestQuestion.put(id, question);
                 }
             }
         }
@@ -417,21 +519,194 @@ public final class IndicatorService {
         Map<String, Map<Double, Double>> answers =
                 new HashMap<>(facts.stateMillis(requests.subList(requests.size() / 2, requests.size())));
         answers.putAll(join(first));
-        for (FactsStore.StateRequest q : requests) {
-            StateMap map = engine.stateMapOf(inventory.equipment(q.device()).orElseThrow());
+        answers.forEach((id, byValue) -> {
+            byValue.forEach((v, ms) -> gathered.get(requestQuestion.get(id)).merge(v, ms, Double::sum));
+            FrozenKey cacheKey = requestCacheKey.get(id);
+            if (cacheKey != null) {
+                cache.put(cacheKey, revision(revisions, cacheKey.device(), cacheKey.day()), Map.copyOf(byValue));
+            }
+        });
+        for (int q = 0; q < questions.size(); q++) {
+            String[] key = questions.get(q);
+            StateMap map = engine.stateMapOf(inventory.equipment(key[0]).orElseThrow());
             double running = 0;
-            for (Map.Entry<Double, Double> v :
-                    answers.getOrDefault(q.key(), Map.of()).entrySet()) {
+            for (Map.Entry<Double, Double> v : gathered.get(q).entrySet()) {
                 if (map.stateOf(v.getKey()) == MachineState.RUNNING) {
                     running += v.getValue();
                 }
             }
-            String[] key = q.key().split("\u0000");
             for (int i = 1; i < key.length; i++) {
-                out.get(q.device()).put(key[i], running);
+                out.get(key[0]).put(key[i], running);
             }
         }
         return out;
+    }
+
+    /** What one read of the rollups gave, per epoch day (or {@link FactsStore#ALL_DAYS}). */
+    private record Reading(
+            Map<Long, Map<String, Map<String, PointAgg>>> points,
+            Map<Long, Map<String, Reads>> reads,
+            Map<Long, Map<String, Map<String, Map<Double, Double>>>> states) {
+
+        static final Reading EMPTY = new Reading(Map.of(), Map.of(), Map.of());
+
+        DayFacts dayFacts(long day, String device) {
+            return new DayFacts(
+                    points.getOrDefault(day, Map.of()).getOrDefault(device, Map.of()),
+                    reads.getOrDefault(day, Map.of()).get(device),
+                    states.getOrDefault(day, Map.of()).getOrDefault(device, Map.of()));
+        }
+
+        void mergeDay(
+                long day,
+                List<String> devices,
+                Map<String, Map<String, PointAgg>> points,
+                Map<String, Reads> reads,
+                Map<String, Map<String, Map<Double, Double>>> states) {
+            for (String id : devices) {
+                dayFacts(day, id).mergeInto(id, points, reads, states);
+            }
+        }
+    }
+
+    /**
+     * The rollup sums of one device over one part of S (a day's slice, or the whole), as cached.
+     *
+     * @param reads null when the device has no read rollups there
+     */
+    private record DayFacts(Map<String, PointAgg> points, Reads reads, Map<String, Map<Double, Double>> states) {
+
+        void mergeInto(
+                String device,
+                Map<String, Map<String, PointAgg>> allPoints,
+                Map<String, Reads> allReads,
+                Map<String, Map<String, Map<Double, Double>>> allStates) {
+            if (!points.isEmpty()) {
+                Map<String, PointAgg> mine = allPoints.computeIfAbsent(device, k -> new HashMap<>());
+                points.forEach((p, a) -> mine.merge(p, a, PointAgg::plus));
+            }
+            if (reads != null) {
+                allReads.merge(device, reads, Reads::plus);
+            }
+            if (!states.isEmpty()) {
+                Map<String, Map<Double, Double>> mine = allStates.computeIfAbsent(device, k -> new HashMap<>());
+                states.forEach((p, byValue) -> {
+                    Map<Double, Double> m = mine.computeIfAbsent(p, k -> new HashMap<>());
+                    byValue.forEach((v, ms) -> m.merge(v, ms, Double::sum));
+                });
+            }
+        }
+    }
+
+    /**
+     * Cache key of a device's rollup sums over its S inside one closed day: the slice itself, the points asked for
+     * with the eng range they were judged against, and the state points.
+     */
+    private record SliceKey(
+            String device, long day, List<Interval> slice, List<List<Object>> points, List<String> statePoints) {}
+
+    /** Cache key of the time per raw state value inside a day's slice of a counter's frozen parts. */
+    private record FrozenKey(String device, long day, String statePoint, Set<Double> values, List<Interval> slice) {}
+
+    private static SliceKey sliceKey(
+            String device,
+            long day,
+            List<Interval> slice,
+            Map<String, Set<String>> pointIds,
+            Map<String, List<String>> statePoints,
+            Map<String, Map<String, Declaration>> declarations) {
+        List<List<Object>> points = new ArrayList<>();
+        Map<String, Declaration> decl = declarations.getOrDefault(device, Map.of());
+        for (String p : new java.util.TreeSet<>(pointIds.getOrDefault(device, Set.of()))) {
+            Declaration d = decl.get(p);
+            points.add(java.util.Arrays.asList(p, d == null ? null : d.engLow(), d == null ? null : d.engHigh()));
+        }
+        return new SliceKey(device, day, slice, points, statePoints.getOrDefault(device, List.of()));
+    }
+
+    private static long revision(Map<String, Map<Long, Long>> revisions, String device, long day) {
+        return revisions.getOrDefault(device, Map.of()).getOrDefault(day, 0L);
+    }
+
+    private static <V> Map<String, V> subset(Map<String, V> byDevice, List<String> devices) {
+        Map<String, V> out = new LinkedHashMap<>();
+        for (String d : devices) {
+            V v = byDevice.get(d);
+            if (v != null) {
+                out.put(d, v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Cuts S at UTC midnights: the whole minutes of days that ended by {@code now} go to {@code closed} by epoch
+     * day (they may be cached), everything else (partial minutes, days not over) to {@code rest}. Nothing is closed
+     * when the cache is off.
+     */
+    private void splitClosedDays(
+            List<Interval> intervals, Instant now, SortedMap<Long, List<Interval>> closed, List<Interval> rest) {
+        for (Interval i : intervals) {
+            for (Interval piece : FactsStore.perDay(i)) {
+                long day = FactsStore.epochDay(piece.start());
+                // Partial minutes stay outside: their weights depend on the sessions around them.
+                Instant a = ceilMinute(piece.start());
+                Instant b = piece.end().truncatedTo(ChronoUnit.MINUTES);
+                if (!cache.enabled() || FactsStore.dayStart(day + 1).isAfter(now) || !a.isBefore(b)) {
+                    rest.add(piece);
+                    continue;
+                }
+                closed.computeIfAbsent(day, k -> new ArrayList<>()).add(new Interval(a, b));
+                if (piece.start().isBefore(a)) {
+                    rest.add(new Interval(piece.start(), a));
+                }
+                if (b.isBefore(piece.end())) {
+                    rest.add(new Interval(b, piece.end()));
+                }
+            }
+        }
+        closed.replaceAll((day, pieces) -> Interval.union(pieces));
+    }
+
+    private static Instant ceilMinute(Instant t) {
+        Instant floor = t.truncatedTo(ChronoUnit.MINUTES);
+        return floor.equals(t) ? t : floor.plus(Duration.ofMinutes(1));
+    }
+
+    /**
+     * Point, read and state rollups of the devices over the spans, by day or not. Half of the point rollups (most
+     * of a report's rows) are read on a second connection.
+     */
+    private Reading read(
+            List<String> devices,
+            Map<String, Set<String>> pointIds,
+            Map<String, List<String>> statePoints,
+            Map<String, Map<String, Declaration>> declarations,
+            Buckets spans,
+            FactsStore.EdgeWeight weight,
+            boolean byDay) {
+        if (spans.days().isEmpty()
+                && spans.hours().isEmpty()
+                && spans.minutes().isEmpty()
+                && spans.partial().isEmpty()) {
+            return Reading.EMPTY;
+        }
+        Map<String, Set<String>> firstHalf = new LinkedHashMap<>();
+        Map<String, Set<String>> secondHalf = new LinkedHashMap<>();
+        pointIds.forEach((id, ps) -> (firstHalf.size() < pointIds.size() / 2 ? firstHalf : secondHalf).put(id, ps));
+        CompletableFuture<Map<Long, Map<String, Map<String, PointAgg>>>> firstPoints =
+                aside(() -> facts.points(firstHalf, declarations, spans, byDay));
+        Map<Long, Map<String, Map<String, PointAgg>>> points =
+                new HashMap<>(facts.points(secondHalf, declarations, spans, byDay));
+        Map<Long, Map<String, Reads>> reads = facts.reads(devices, spans, weight, byDay);
+        Map<Long, Map<String, Map<String, Map<Double, Double>>>> states = facts.stateMillis(statePoints, spans, byDay);
+        join(firstPoints)
+                .forEach((day, byDevice) -> points.merge(day, byDevice, (a, b) -> {
+                    Map<String, Map<String, PointAgg>> m = new HashMap<>(a);
+                    m.putAll(b);
+                    return m;
+                }));
+        return new Reading(points, reads, states);
     }
 
     private static <T> CompletableFuture<T> aside(Supplier<T> read) {

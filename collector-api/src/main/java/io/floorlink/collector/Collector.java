@@ -1,6 +1,7 @@
 package io.floorlink.collector;
 
 import io.floorlink.collector.api.ApiServer;
+import io.floorlink.collector.indicators.FactsCache;
 import io.floorlink.collector.indicators.IndicatorService;
 import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.InventoryLoader;
@@ -84,8 +85,12 @@ public final class Collector implements AutoCloseable {
                 : loaded;
         Gateway gateway = Gateway.start(config.effectiveGateway(), meters);
         try {
+            // One cache for the collector's life: an inventory import builds a new service but keeps what was read.
+            FactsCache cache = new FactsCache(config.indicatorCache());
+            cache.bindTo(meters);
             Function<Inventory, IndicatorService> services = inv -> {
-                IndicatorService s = new IndicatorService(gateway.dataSource(), inv, profiles, Clock.systemUTC());
+                IndicatorService s =
+                        new IndicatorService(gateway.dataSource(), inv, profiles, Clock.systemUTC()).withCache(cache);
                 s.metrics().bindTo(meters);
                 return s;
             };

@@ -1,5 +1,6 @@
 package io.floorlink.collector;
 
+import io.floorlink.collector.indicators.FactsCache;
 import io.floorlink.collector.indicators.Thresholds;
 import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.sparkplug.config.ConfigException;
@@ -18,15 +19,43 @@ import java.nio.file.Path;
  *     profile's (0.90, 0.95 in the shipped miit-2024-level2)
  * @param dataDir folder for the default gateway's broker and H2 files; null means {@code ./data}
  * @param profiles folder of extra acceptance profiles ({@code *.yaml}); null means only the shipped one
+ * @param indicatorCacheEntries entries of the closed-day indicator cache (key {@code indicator_cache_entries}, about
+ *     2 KB each, one or two per equipment and day of a report); 0 turns it off; null means
+ *     {@link FactsCache#DEFAULT_ENTRIES}
  */
 public record CollectorConfig(
-        HttpConfig http, Path inventory, GatewayConfig gateway, Thresholds thresholds, Path dataDir, Path profiles) {
+        HttpConfig http,
+        Path inventory,
+        GatewayConfig gateway,
+        Thresholds thresholds,
+        Path dataDir,
+        Path profiles,
+        Integer indicatorCacheEntries) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
     public CollectorConfig {
         http = http == null ? HttpConfig.defaults() : http;
         dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
+        if (indicatorCacheEntries != null && indicatorCacheEntries < 0) {
+            throw new IllegalArgumentException(
+                    "indicator_cache_entries must be 0 (off) or more but was " + indicatorCacheEntries);
+        }
+    }
+
+    public CollectorConfig(
+            HttpConfig http,
+            Path inventory,
+            GatewayConfig gateway,
+            Thresholds thresholds,
+            Path dataDir,
+            Path profiles) {
+        this(http, inventory, gateway, thresholds, dataDir, profiles, null);
+    }
+
+    /** Entries of the closed-day indicator cache: the configured number or {@link FactsCache#DEFAULT_ENTRIES}. */
+    public int indicatorCache() {
+        return indicatorCacheEntries == null ? FactsCache.DEFAULT_ENTRIES : indicatorCacheEntries;
     }
 
     public CollectorConfig(
@@ -65,7 +94,8 @@ public record CollectorConfig(
                 c.gateway,
                 c.thresholds,
                 base.resolve(c.dataDir),
-                c.profiles == null ? null : base.resolve(c.profiles));
+                c.profiles == null ? null : base.resolve(c.profiles),
+                c.indicatorCacheEntries);
     }
 
     /** The gateway to start: the configured one, or the defaults in {@code dataDir}. */
@@ -74,7 +104,7 @@ public record CollectorConfig(
     }
 
     public CollectorConfig withHttp(HttpConfig newHttp) {
-        return new CollectorConfig(newHttp, inventory, gateway, thresholds, dataDir, profiles);
+        return new CollectorConfig(newHttp, inventory, gateway, thresholds, dataDir, profiles, indicatorCacheEntries);
     }
 
     public CollectorConfig withHttpPort(int port) {
@@ -82,22 +112,22 @@ public record CollectorConfig(
     }
 
     public CollectorConfig withInventory(Path newInventory) {
-        return new CollectorConfig(http, newInventory, gateway, thresholds, dataDir, profiles);
+        return new CollectorConfig(http, newInventory, gateway, thresholds, dataDir, profiles, indicatorCacheEntries);
     }
 
     public CollectorConfig withGateway(GatewayConfig newGateway) {
-        return new CollectorConfig(http, inventory, newGateway, thresholds, dataDir, profiles);
+        return new CollectorConfig(http, inventory, newGateway, thresholds, dataDir, profiles, indicatorCacheEntries);
     }
 
     public CollectorConfig withThresholds(Thresholds newThresholds) {
-        return new CollectorConfig(http, inventory, gateway, newThresholds, dataDir, profiles);
+        return new CollectorConfig(http, inventory, gateway, newThresholds, dataDir, profiles, indicatorCacheEntries);
     }
 
     public CollectorConfig withProfiles(Path newProfiles) {
-        return new CollectorConfig(http, inventory, gateway, thresholds, dataDir, newProfiles);
+        return new CollectorConfig(http, inventory, gateway, thresholds, dataDir, newProfiles, indicatorCacheEntries);
     }
 
     public CollectorConfig withDataDir(Path newDataDir) {
-        return new CollectorConfig(http, inventory, gateway, thresholds, newDataDir, profiles);
+        return new CollectorConfig(http, inventory, gateway, thresholds, newDataDir, profiles, indicatorCacheEntries);
     }
 }

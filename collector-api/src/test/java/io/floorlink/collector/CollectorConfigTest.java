@@ -57,6 +57,21 @@ class CollectorConfigTest {
     }
 
     @Test
+    void indicatorCacheDefaultsOnAndCanBeSizedOrTurnedOff(@TempDir Path dir) throws IOException {
+        assertThat(CollectorConfig.load(Files.writeString(dir.resolve("a.yaml"), "http: { port: 9090 }\n"))
+                        .indicatorCache())
+                .isEqualTo(io.floorlink.collector.indicators.FactsCache.DEFAULT_ENTRIES);
+        assertThat(CollectorConfig.load(Files.writeString(dir.resolve("b.yaml"), "indicator_cache_entries: 0\n"))
+                        .indicatorCache())
+                .isZero();
+        Path bad = Files.writeString(dir.resolve("c.yaml"), "indicator_cache_entries: -5\n");
+        assertThatThrownBy(() -> CollectorConfig.load(bad))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(bad.toString())
+                .hasMessageContaining("indicator_cache_entries must be 0 (off) or more but was -5");
+    }
+
+    @Test
     void badHttpPortIsRejected(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("collector.yaml"), "# listener\nhttp:\n  port: 70000\ndata_dir: x\n");
 

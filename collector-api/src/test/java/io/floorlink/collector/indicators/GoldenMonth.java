@@ -422,6 +422,17 @@ final class GoldenMonth {
         double[] w = weights(s);
         double sMinutes = sum(w, m -> 1);
         IndicatorReport r = service.compute("pilot", from, to);
+        long hits = service.cache().hits();
+        // The same report again, answered from the closed days just cached (the month is over).
+        assertThat(service.compute("pilot", from, to))
+                .usingRecursiveComparison()
+                .withComparatorForType(
+                        (x, y) -> Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x)) ? 0 : Double.compare(x, y),
+                        Double.class)
+                .isEqualTo(r);
+        if (service.cache().enabled()) {
+            assertThat(service.cache().hits()).isGreaterThan(hits);
+        }
         EquipmentIndicators imm1 = service.equipment(IMM, from, to);
         EquipmentIndicators sew1 = r.equipment().get(1);
         assertThat(r.equipment().get(0).onlineRatio().value())

@@ -26,6 +26,26 @@ class GoldenMonthTest {
     }
 
     @Test
+    void wholeMonthWithoutTheCache() {
+        Instant from = GoldenMonth.START;
+        Instant to = GoldenMonth.START.plus(java.time.Duration.ofDays(30));
+        MONTH.verify(
+                MONTH.service(facts.dataSource()).withCache(FactsCache.off()),
+                from,
+                to,
+                ScheduledTime.wholeWindow(from, to));
+    }
+
+    @Test
+    void unalignedWindowWithoutTheCache() {
+        MONTH.verify(
+                MONTH.service(facts.dataSource()).withCache(FactsCache.off()),
+                GoldenMonth.W2_FROM,
+                GoldenMonth.W2_TO,
+                ScheduledTime.wholeWindow(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
+    }
+
+    @Test
     void unalignedWindowReadFromDayHourMinuteAndPartialBuckets() {
         MONTH.verify(
                 MONTH.service(facts.dataSource()),

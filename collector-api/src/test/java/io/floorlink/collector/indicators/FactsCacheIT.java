@@ -1,0 +1,152 @@
+package io.floorlink.collector.indicators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.profiles.ProfileLoader;
+import io.floorlink.gateway.facts.DeviceAgg;
+import io.floorlink.gateway.facts.FactsBatch;
+import io.floorlink.gateway.facts.FactsStore;
+import io.floorlink.gateway.facts.Keys;
+import io.floorlink.gateway.facts.PointAgg;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The closed-day cache against the gateway's real writer on H2: a repeated report is answered from the cache with
+ * the same figures, and a late or historical write into a closed day (which raises its fact_revision) is seen by
+ * the next report, as it is for a day not over yet.
+ */
+class FactsCacheIT {
+    private static final Instant D0 = Instant.parse("2026-05-04T00:00:00Z");
+    private static final String IMM = "IMM-0000";
+    /** The harness's injection molding machine: five points read every second, energy every 10 s. */
+    private static final Inventory INVENTORY = IndicatorLoadHarness.inventory(1);
+
+    private FactsStore store;
+
+    @BeforeEach
+    void open() {
+        store = FactsStore.open(
+                "jdbc:h2:mem:cache-" + UUID.randomUUID()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                "sa",
+                null);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    /** One minute of the machine at {@code minute}: every point sampled 60 times, {@code readsOk} reads. */
+    private void writeMinute(Instant minute, long readsOk, boolean historical) throws Exception {
+        Map<Keys.PointKey, PointAgg> points = new HashMap<>();
+        for (String p : new String[] {"production_status", "shot_count", "reject_count", "mold_temp", "energy_kwh"}) {
+            PointAgg a = new PointAgg();
+            for (int i = 0; i < 60; i++) {
+                a.addSample(0, historical);
+                a.addValue(200.0, minute.toEpochMilli() + i * 1000L);
+            }
+            points.put(new Keys.PointKey(IMM, p, minute.toEpochMilli()), a);
+        }
+        DeviceAgg d = new DeviceAgg();
+        d.addReadsOk(readsOk);
+        Map<Keys.DeviceKey, DeviceAgg> devices = Map.of(new Keys.DeviceKey(IMM, minute.toEpochMilli()), d);
+        store.write(new FactsBatch(List.of(), List.of(), points, devices), "cache-it", System.currentTimeMillis());
+    }
+
+    private IndicatorService service(Instant now, FactsCache cache) {
+        return new IndicatorService(
+                        store.dataSource(), INVENTORY, ProfileLoader.shippedOnly(), Clock.fixed(now, ZoneOffset.UTC))
+                .withCache(cache);
+    }
+
+    private static double readsOk(EquipmentIndicators e) {
+        return e.completeness().value() * e.scheduledSeconds() * 41 / 10;
+    }
+
+    @Test
+    void aRepeatedReportComesFromTheCacheAndAHistoricalWriteIntoAClosedDayIsSeen() throws Exception {
+        for (int day = 0; day < 3; day++) {
+            writeMinute(D0.plus(Duration.ofDays(day)).plus(Duration.ofHours(10)), 60, false);
+        }
+        Instant from = D0;
+        Instant to = D0.plus(Duration.ofDays(3));
+        FactsCache cache = new FactsCache(1000);
+        IndicatorService cached = service(to.plus(Duration.ofHours(2)), cache);
+
+        EquipmentIndicators first =
+                cached.compute("pilot", from, to).equipment().get(0);
+        assertThat(cache.misses()).as("three closed days read once").isEqualTo(3);
+        assertThat(cache.size()).isEqualTo(3);
+        // 41 reads expected per 10 s (four 1 s points and the 10 s energy counter)
+        assertThat(readsOk(first)).isCloseTo(180, within(1e-6));
+        assertThat(first.pointCoverage().value()).isEqualTo(1.0);
+
+        EquipmentIndicators again =
+                cached.compute("pilot", from, to).equipment().get(0);
+        assertThat(cache.hits()).isEqualTo(3);
+        assertThat(again).isEqualTo(first);
+
+        // The edge agent replays an outage of the second day after the fact.
+        writeMinute(D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(11)), 60, true);
+        EquipmentIndicators afterReplay =
+                cached.compute("pilot", from, to).equipment().get(0);
+        assertThat(readsOk(afterReplay)).isCloseTo(240, within(1e-6));
+        assertThat(cache.hits()).as("days one and three still valid").isEqualTo(5);
+        assertThat(afterReplay)
+                .isEqualTo(service(to.plus(Duration.ofHours(2)), FactsCache.off())
+                        .compute("pilot", from, to)
+                        .equipment()
+                        .get(0));
+    }
+
+    @Test
+    void aDayNotOverYetIsReadEveryTimeAndPartialMinutesStayOutsideTheCache() throws Exception {
+        writeMinute(D0.plus(Duration.ofHours(10)), 60, false);
+        writeMinute(D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)), 60, false);
+        FactsCache cache = new FactsCache(1000);
+        // "now" is 02:00 on the second day; the window starts and ends inside a minute.
+        Instant now = D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(2));
+        IndicatorService cached = service(now, cache);
+        Instant from = D0.plus(Duration.ofSeconds(30));
+        Instant to = now.minus(Duration.ofSeconds(30));
+
+        assertThat(readsOk(cached.compute("pilot", from, to).equipment().get(0)))
+                .isCloseTo(120, within(1e-6));
+        assertThat(cache.size()).as("only the first day is closed").isEqualTo(1);
+
+        writeMinute(D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)).plus(Duration.ofMinutes(5)), 60, false);
+        EquipmentIndicators later =
+                cached.compute("pilot", from, to).equipment().get(0);
+        assertThat(readsOk(later)).isCloseTo(180, within(1e-6));
+        assertThat(cache.hits()).isEqualTo(1);
+        assertThat(later)
+                .isEqualTo(service(now, FactsCache.off())
+                        .compute("pilot", from, to)
+                        .equipment()
+                        .get(0));
+    }
+
+    @Test
+    void aCacheOfNoEntriesReadsEverything() throws Exception {
+        writeMinute(D0.plus(Duration.ofHours(10)), 60, false);
+        FactsCache off = FactsCache.off();
+        IndicatorService service = service(D0.plus(Duration.ofDays(2)), off);
+        service.compute("pilot", D0, D0.plus(Duration.ofDays(1)));
+        service.compute("pilot", D0, D0.plus(Duration.ofDays(1)));
+        assertThat(off.size()).isZero();
+        assertThat(off.hits()).isZero();
+    }
+}

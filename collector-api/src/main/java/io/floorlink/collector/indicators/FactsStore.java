@@ -166,6 +166,8 @@ final class FactsStore {
     }
 
     private final DataSource dataSource;
+    /** Whether the store is PostgreSQL; null until the first connection tells. */
+    private volatile Boolean postgres;
 
     FactsStore(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -174,30 +176,22 @@ final class FactsStore {
     /** Sessions of the devices that overlap {@code [from, to)}, open ones included, ordered by start. */
     Map<String, List<SessionFact>> sessions(Collection<String> devices, Instant from, Instant to) {
         Map<String, List<SessionFact>> out = new HashMap<>();
-        forChunks(devices, (c, ids) -> {
-            String sql = "SELECT t.device_id, t.edge_node_id, t.connected_at, t.disconnected_at, t.end_reason,"
-                    + " t.historical FROM " + deviceTable(ids.size()) + " JOIN device_session t ON t.device_id = k.kd"
-                    + " WHERE t.connected_at < ? AND (t.disconnected_at IS NULL OR t.disconnected_at > ?)"
-                    + " ORDER BY t.connected_at";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = bindIds(ps, ids);
-                ps.setObject(i++, utc(to));
-                ps.setObject(i, utc(from));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        SessionFact s = new SessionFact(
-                                rs.getString(1),
-                                rs.getString(2),
-                                instant(rs, 3),
-                                instant(rs, 4),
-                                rs.getString(5),
-                                rs.getBoolean(6));
-                        out.computeIfAbsent(s.deviceId(), k -> new ArrayList<>())
-                                .add(s);
-                    }
-                }
-            }
-        });
+        forDevices(
+                devices,
+                "SELECT t.device_id, t.edge_node_id, t.connected_at, t.disconnected_at, t.end_reason, t.historical",
+                " JOIN device_session t ON t.device_id = k.kd WHERE t.connected_at < ?"
+                        + " AND (t.disconnected_at IS NULL OR t.disconnected_at > ?) ORDER BY t.connected_at",
+                List.of(utc(to), utc(from)),
+                rs -> {
+                    SessionFact s = new SessionFact(
+                            rs.getString(1),
+                            rs.getString(2),
+                            instant(rs, 3),
+                            instant(rs, 4),
+                            rs.getString(5),
+                            rs.getBoolean(6));
+                    out.computeIfAbsent(s.deviceId(), k -> new ArrayList<>()).add(s);
+                });
         return out;
     }
 
@@ -225,57 +219,45 @@ final class FactsStore {
     /** Point declarations of the devices, by device and point id. */
     Map<String, Map<String, Declaration>> declarations(Collection<String> devices) {
         Map<String, Map<String, Declaration>> out = new HashMap<>();
-        forChunks(devices, (c, ids) -> {
-            String sql = "SELECT t.device_id, t.group_id, t.edge_node_id, t.point_id, t.category, t.interval_ms,"
-                    + " t.eng_low, t.eng_high FROM " + deviceTable(ids.size())
-                    + " JOIN point_declaration t ON t.device_id = k.kd";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bindIds(ps, ids);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Declaration d = new Declaration(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                (Long) rs.getObject(6, Long.class),
-                                (Double) rs.getObject(7, Double.class),
-                                (Double) rs.getObject(8, Double.class));
-                        out.computeIfAbsent(d.deviceId(), k -> new HashMap<>()).put(d.pointId(), d);
-                    }
-                }
-            }
-        });
+        forDevices(
+                devices,
+                "SELECT t.device_id, t.group_id, t.edge_node_id, t.point_id, t.category, t.interval_ms, t.eng_low,"
+                        + " t.eng_high",
+                " JOIN point_declaration t ON t.device_id = k.kd",
+                List.of(),
+                rs -> {
+                    Declaration d = new Declaration(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            (Long) rs.getObject(6, Long.class),
+                            (Double) rs.getObject(7, Double.class),
+                            (Double) rs.getObject(8, Double.class));
+                    out.computeIfAbsent(d.deviceId(), k -> new HashMap<>()).put(d.pointId(), d);
+                });
         return out;
     }
 
     /** Static runs of the devices that overlap {@code [from, to)}. */
     Map<String, List<StaticRun>> staticRuns(Collection<String> devices, Instant from, Instant to) {
         Map<String, List<StaticRun>> out = new HashMap<>();
-        forChunks(devices, (c, ids) -> {
-            String sql = "SELECT t.device_id, t.point_id, t.started_at, t.ended_at, t.static_value, t.is_open FROM "
-                    + deviceTable(ids.size()) + " JOIN point_static_run t ON t.device_id = k.kd"
-                    + " WHERE t.ended_at > ? AND t.started_at < ?";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = bindIds(ps, ids);
-                ps.setObject(i++, utc(from));
-                ps.setObject(i, utc(to));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        StaticRun r = new StaticRun(
-                                rs.getString(1),
-                                rs.getString(2),
-                                instant(rs, 3),
-                                instant(rs, 4),
-                                (Double) rs.getObject(5, Double.class),
-                                rs.getBoolean(6));
-                        out.computeIfAbsent(r.deviceId(), k -> new ArrayList<>())
-                                .add(r);
-                    }
-                }
-            }
-        });
+        forDevices(
+                devices,
+                "SELECT t.device_id, t.point_id, t.started_at, t.ended_at, t.static_value, t.is_open",
+                " JOIN point_static_run t ON t.device_id = k.kd WHERE t.ended_at > ? AND t.started_at < ?",
+                List.of(utc(from), utc(to)),
+                rs -> {
+                    StaticRun r = new StaticRun(
+                            rs.getString(1),
+                            rs.getString(2),
+                            instant(rs, 3),
+                            instant(rs, 4),
+                            (Double) rs.getObject(5, Double.class),
+                            rs.getBoolean(6));
+                    out.computeIfAbsent(r.deviceId(), k -> new ArrayList<>()).add(r);
+                });
         return out;
     }
 
@@ -495,21 +477,13 @@ final class FactsStore {
      */
     Map<String, Map<Long, Long>> revisions(Collection<String> devices, Instant from, Instant to) {
         Map<String, Map<Long, Long>> out = new HashMap<>();
-        forChunks(devices, (c, ids) -> {
-            String sql = "SELECT r.device_id, r.bucket, r.revision FROM " + deviceTable(ids.size())
-                    + " JOIN fact_revision r ON r.device_id = k.kd WHERE r.bucket >= ? AND r.bucket < ?";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = bindIds(ps, ids);
-                ps.setObject(i++, utc(from));
-                ps.setObject(i, utc(to));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                                .put(epochDay(instant(rs, 2)), rs.getLong(3));
-                    }
-                }
-            }
-        });
+        forDevices(
+                devices,
+                "SELECT t.device_id, t.bucket, t.revision",
+                " JOIN fact_revision t ON t.device_id = k.kd WHERE t.bucket >= ? AND t.bucket < ?",
+                List.of(utc(from), utc(to)),
+                rs -> out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                        .put(epochDay(instant(rs, 2)), rs.getLong(3)));
         return out;
     }
 
@@ -658,22 +632,29 @@ final class FactsStore {
         return keys;
     }
 
-    private interface ChunkQuery {
-        void run(Connection c, List<String> ids) throws SQLException;
-    }
-
     private interface ConnectionQuery {
         void run(Connection c) throws SQLException;
     }
 
-    private void forChunks(Collection<String> devices, ChunkQuery query) {
+    /**
+     * Runs {@code select FROM k(kd) tail} for chunks of the devices, {@code k} being a VALUES table of device ids
+     * joined on the leading key column (an IN list is compared one by one for every row read by H2), with
+     * {@code args} bound after the ids, every row to {@code reader}.
+     */
+    private void forDevices(
+            Collection<String> devices, String select, String tail, List<Object> args, RowReader reader) {
         if (devices.isEmpty()) {
             return;
         }
         List<String> all = List.copyOf(devices);
         withConnection(c -> {
             for (int i = 0; i < all.size(); i += CHUNK) {
-                query.run(c, all.subList(i, Math.min(all.size(), i + CHUNK)));
+                List<String> ids = all.subList(i, Math.min(all.size(), i + CHUNK));
+                String sql = select + " FROM (VALUES "
+                        + String.join(", ", Collections.nCopies(ids.size(), "(CAST(? AS VARCHAR(128)))"))
+                        + ") AS k(kd)" + tail;
+                List<Object[]> rows = ids.stream().map(id -> new Object[] {id}).toList();
+                queryRows(c, sql, rows, args, reader);
             }
         });
     }
@@ -681,31 +662,46 @@ final class FactsStore {
     private void withConnection(ConnectionQuery query) {
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
-            query.run(c);
+            if (!isPostgres(c)) {
+                query.run(c);
+                return;
+            }
+            // PostgreSQL cannot estimate how many rows a VALUES key table joins to, and for a few hundred keys it
+            // picks a sequential scan of the whole rollup table with a hash join, once per statement: seconds for a
+            // long retention. Every key is meant to be an index range, so other joins are off for these reads only
+            // (SET LOCAL ends with the transaction; the pooled connection is unchanged).
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("SET LOCAL enable_hashjoin = off");
+                    st.execute("SET LOCAL enable_mergejoin = off");
+                }
+                query.run(c);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
         } catch (SQLException e) {
             throw new FactsUnavailableException("cannot read facts: " + e.getMessage(), e);
         }
     }
 
+    private boolean isPostgres(Connection c) throws SQLException {
+        Boolean pg = postgres;
+        if (pg == null) {
+            pg = c.getMetaData()
+                    .getDatabaseProductName()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .contains("postgres");
+            postgres = pg;
+        }
+        return pg;
+    }
+
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
-    }
-
-    private static int bindIds(PreparedStatement ps, List<String> ids) throws SQLException {
-        int i = 1;
-        for (String id : ids) {
-            ps.setString(i++, id);
-        }
-        return i;
-    }
-
-    /**
-     * A VALUES table {@code k(kd)} of n device ids. Joined on the leading key column instead of an IN list, whose
-     * parameters H2 compares one by one for every row read.
-     */
-    private static String deviceTable(int n) {
-        return "(VALUES " + String.join(", ", Collections.nCopies(n, "(CAST(? AS VARCHAR(128)))")) + ") AS k(kd)";
     }
 
     private static String marks(int n) {

@@ -1,6 +1,7 @@
 package io.floorlink.collector;
 
 import io.floorlink.collector.api.ApiServer;
+import io.floorlink.collector.indicators.CacheWarmer;
 import io.floorlink.collector.indicators.FactsCache;
 import io.floorlink.collector.indicators.IndicatorService;
 import io.floorlink.collector.inventory.Inventory;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -28,10 +30,12 @@ public final class Collector implements AutoCloseable {
 
     private final Gateway gateway;
     private final ApiServer api;
+    private final CacheWarmer warmer;
 
-    private Collector(Gateway gateway, ApiServer api) {
+    private Collector(Gateway gateway, ApiServer api, CacheWarmer warmer) {
         this.gateway = gateway;
         this.api = api;
+        this.warmer = warmer;
     }
 
     /**
@@ -107,7 +111,9 @@ public final class Collector implements AutoCloseable {
                     inventory.equipment().size(),
                     inventory.enterprise().code(),
                     gateway.mqttUrl());
-            return new Collector(gateway, api);
+            // The last 30 closed days of the pilot, cached soon after start and each hour (days close at midnight).
+            CacheWarmer warmer = new CacheWarmer(api::indicators).start(Duration.ofSeconds(10), Duration.ofHours(1));
+            return new Collector(gateway, api, warmer);
         } catch (Exception | Error e) {
             gateway.close();
             throw e;
@@ -147,6 +153,7 @@ public final class Collector implements AutoCloseable {
     public void close() {
         LOG.info("Collector stopping");
         try {
+            warmer.close();
             api.close();
         } finally {
             gateway.close();

@@ -140,6 +140,36 @@ class FactsCacheIT {
     }
 
     @Test
+    void theWarmerCachesTheLastThirtyClosedDaysSoTheFirstReportOfAReviewerHitsThem() throws Exception {
+        for (int day = 0; day < 40; day++) {
+            writeMinute(D0.plus(Duration.ofDays(day)).plus(Duration.ofHours(10)), 60, false);
+        }
+        FactsCache cache = new FactsCache(1000);
+        Instant now = D0.plus(Duration.ofDays(40)).plus(Duration.ofHours(3));
+        IndicatorService service = service(now, cache);
+
+        CacheWarmer.Window w = new CacheWarmer(() -> service).runOnce();
+        assertThat(w.to()).isEqualTo(D0.plus(Duration.ofDays(40)));
+        assertThat(w.from()).isEqualTo(D0.plus(Duration.ofDays(10)));
+        assertThat(cache.size()).isEqualTo(30);
+
+        // A reviewer's 7-day window in local days (Asia/Shanghai midnight = 16:00 UTC) inside the warmed month.
+        long hits = cache.hits();
+        Instant from = D0.plus(Duration.ofDays(20)).minus(Duration.ofHours(8));
+        EquipmentIndicators e = service.compute("pilot", from, from.plus(Duration.ofDays(7)))
+                .equipment()
+                .get(0);
+        assertThat(cache.hits() - hits)
+                .as("six whole days from the cache, the edge slices read")
+                .isEqualTo(6);
+        assertThat(readsOk(e)).isCloseTo(420, within(1e-6));
+
+        assertThat(new CacheWarmer(() -> service(now, FactsCache.off())).runOnce())
+                .as("nothing to warm without a cache")
+                .isNull();
+    }
+
+    @Test
     void aCacheOfNoEntriesReadsEverything() throws Exception {
         writeMinute(D0.plus(Duration.ofHours(10)), 60, false);
         FactsCache off = FactsCache.off();

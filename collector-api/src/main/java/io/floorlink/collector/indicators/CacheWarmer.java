@@ -1,0 +1,89 @@
+package io.floorlink.collector.indicators;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the closed-day cache filled for the reports reviewers run: shortly after start and then every
+ * {@code every}, the pilot report over the last closed UTC days (30, or the default profile's minimum window when
+ * longer) is computed in the background, so a reviewer's first report finds those days cached. Reports of other
+ * windows and scopes share the days (a day's slice of S does not depend on the window around it). A run that
+ * fails (facts store down) is logged and tried again at the next one. One daemon thread.
+ */
+public final class CacheWarmer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CacheWarmer.class);
+    static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
+
+    private final Supplier<IndicatorService> services;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "floorlink-indicator-cache-warmer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param services the current indicator service (an inventory import replaces it), never null
+     */
+    public CacheWarmer(Supplier<IndicatorService> services) {
+        this.services = Objects.requireNonNull(services, "services");
+    }
+
+    /** Starts the runs: the first after {@code delay}, then every {@code every}. Returns at once. */
+    public CacheWarmer start(Duration delay, Duration every) {
+        timer.scheduleWithFixedDelay(this::runLogged, delay.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /**
+     * One run, on the calling thread: computes the pilot report over the last closed days when the service has a
+     * cache and equipment. Blocks on the facts store.
+     *
+     * @return the window computed, or null when there was nothing to warm
+     * @throws FactsUnavailableException if the facts store cannot be read
+     */
+    public Window runOnce() {
+        IndicatorService service = services.get();
+        if (!service.cache().enabled() || service.inventory().equipment().isEmpty()) {
+            return null;
+        }
+        Instant to = service.clock().instant().truncatedTo(ChronoUnit.DAYS);
+        Duration min = service.profiles().defaultProfile().minWindow();
+        long days = Math.max(DEFAULT_WINDOW.toDays(), (min.toSeconds() + 86_399) / 86_400);
+        Window w = new Window(to.minus(Duration.ofDays(days)), to);
+        service.compute("pilot", w.from(), w.to());
+        return w;
+    }
+
+    /** A window computed by a run: [from, to), whole UTC days. */
+    public record Window(Instant from, Instant to) {}
+
+    private void runLogged() {
+        long start = System.nanoTime();
+        try {
+            Window w = runOnce();
+            if (w != null) {
+                LOG.debug(
+                        "Indicator cache warmed for {} .. {} in {} ms",
+                        w.from(),
+                        w.to(),
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Indicator cache warm-up failed, trying again later: {}", e.getMessage());
+        }
+    }
+
+    /** Stops the runs; a run under way finishes on its own. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

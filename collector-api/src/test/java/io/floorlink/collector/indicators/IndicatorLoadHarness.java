@@ -42,6 +42,8 @@ public final class IndicatorLoadHarness {
     static final Instant ALIGNED_TO = START.plus(Duration.ofDays(30));
     static final Instant UNALIGNED_FROM = Instant.parse("2026-03-01T07:23:30Z");
     static final Instant UNALIGNED_TO = UNALIGNED_FROM.plus(Duration.ofDays(30));
+    /** 30 local days in Asia/Shanghai (midnight is 16:00 UTC), for the shift calendar run. */
+    static final Instant LOCAL_FROM = Instant.parse("2026-03-01T16:00:00Z");
 
     private IndicatorLoadHarness() {}
 
@@ -85,10 +87,17 @@ public final class IndicatorLoadHarness {
                 inventory,
                 ProfileLoader.shippedOnly(),
                 Clock.fixed(START.plus(Duration.ofDays(40)), ZoneOffset.UTC));
-        for (String label :
-                System.getProperty("bench.windows", "aligned,unaligned").split(",")) {
-            Instant from = label.equals("aligned") ? ALIGNED_FROM : UNALIGNED_FROM;
-            Instant to = label.equals("aligned") ? ALIGNED_TO : UNALIGNED_TO;
+        IndicatorService plain = service;
+        for (String label : System.getProperty("bench.windows", "aligned,unaligned,calendar")
+                .split(",")) {
+            Instant from =
+                    switch (label) {
+                        case "aligned" -> ALIGNED_FROM;
+                        case "unaligned" -> UNALIGNED_FROM;
+                        default -> LOCAL_FROM;
+                    };
+            Instant to = from.plus(Duration.ofDays(30));
+            service = label.equals("calendar") ? plain.withSchedule(IndicatorLoadHarness::shifts) : plain;
             IndicatorService uncached = service.withCache(FactsCache.off());
             IndicatorReport warm = uncached.compute("pilot", from, to);
             for (int i = 0; i < 2; i++) {
@@ -102,15 +111,19 @@ public final class IndicatorLoadHarness {
             }
             Arrays.sort(first);
             print(label + " first, empty cache", equipment, first, warm);
+            long heapBefore = usedHeap();
             IndicatorService cached = service.withCache(new FactsCache(FactsCache.DEFAULT_ENTRIES));
             IndicatorReport filled = cached.compute("pilot", from, to);
+            long heapAfter = usedHeap();
+            System.out.printf(
+                    "%s: cache of %,d entries, about %,d bytes each (heap after GC)%n",
+                    label,
+                    cached.cache().size(),
+                    (heapAfter - heapBefore) / Math.max(1, cached.cache().size()));
             if (!rounded(filled).equals(rounded(warm))) {
                 throw new IllegalStateException("the report from the cache differs from the one read from the store");
             }
             print(label + " cache filled", equipment, time(cached, from, to, iterations), filled);
-            for (int i = 0; i < Integer.getInteger("bench.soak", 0); i++) {
-                cached.compute("pilot", from, to);
-            }
         }
     }
 
@@ -126,6 +139,14 @@ public final class IndicatorLoadHarness {
             m.appendReplacement(out, String.format("%.9g", Double.parseDouble(m.group())));
         }
         return m.appendTail(out).toString();
+    }
+
+    private static long usedHeap() {
+        Runtime r = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return r.totalMemory() - r.freeMemory();
     }
 
     private static double[] time(IndicatorService service, Instant from, Instant to, int iterations) {
@@ -152,6 +173,27 @@ public final class IndicatorLoadHarness {
                 report.indicators().get("networking_rate").value(),
                 report.equipment().get(0).utilisation().value(),
                 report.equipment().get(0).frozenRatio().value());
+    }
+
+    /**
+     * The shifts 08:00-12:00 and 13:00-17:00 Asia/Shanghai, Monday to Saturday (00:00-04:00 and 05:00-09:00 UTC,
+     * the hours the generated machines run).
+     */
+    private static ScheduledTime shifts(Equipment e, Instant from, Instant to) {
+        List<Interval> spans = new ArrayList<>();
+        for (Instant day = from.truncatedTo(ChronoUnit.DAYS); day.isBefore(to); day = day.plus(Duration.ofDays(1))) {
+            if (day.atOffset(ZoneOffset.ofHours(8)).plusHours(8).getDayOfWeek() == java.time.DayOfWeek.SUNDAY) {
+                continue;
+            }
+            for (int[] h : new int[][] {{0, 4}, {5, 9}}) {
+                Instant a = Interval.max(from, day.plus(Duration.ofHours(h[0])));
+                Instant b = Interval.min(to, day.plus(Duration.ofHours(h[1])));
+                if (a.isBefore(b)) {
+                    spans.add(new Interval(a, b));
+                }
+            }
+        }
+        return new ScheduledTime(new Interval(from, to), spans, "calendar:bench-shifts");
     }
 
     private static boolean hasFacts(javax.sql.DataSource ds) throws java.sql.SQLException {

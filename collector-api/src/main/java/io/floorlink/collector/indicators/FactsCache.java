@@ -15,15 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * only while the stored revision is unchanged, so late data and historical replay are never hidden. A day that
  * has not ended yet is never cached.
  *
- * <p>Bounded by a number of entries, least recently used out (a rollup entry is about 2 KB for an equipment with
- * five points, a frozen-parts entry about 0.3 KB). A window of more device-days than the bound is read from the store
+ * <p>Bounded by a number of entries, least recently used out (1.5-2.6 KB an entry on average for an equipment with
+ * five points). A window of more device-days than the bound is read from the store
  * every time. Thread-safe; shared by every {@link IndicatorService} of one collector, so an inventory import keeps
  * it (keys include the points and eng ranges asked for).
  */
 public final class FactsCache implements MeterBinder {
     /**
      * Default bound: a device-day takes one or two entries (rollup sums, frozen counter parts), so this holds 50
-     * days of 1,000 equipment, about 120 MB.
+     * days of 1,000 equipment, 150-260 MB (measured 1.5-2.6 KB an entry, docs/benchmarks.md).
      */
     public static final int DEFAULT_ENTRIES = 100_000;
 

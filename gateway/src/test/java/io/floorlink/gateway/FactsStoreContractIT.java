@@ -138,17 +138,10 @@ class FactsStoreContractIT {
 
             // a historical state minute two days back raises only that day, and only for its device
             long back = t - 2 * 86_400_000L;
-            facts.write(
-                    new FactsBatch(
-                            List.of(),
-                            List.of(),
-                            Map.of(),
-                            Map.of(),
-                            List.of(),
-                            Map.of(new Keys.StateKey(other, "mode", Keys.minute(back), 1.0), 60_000L),
-                            List.of()),
-                    "contract",
-                    System.currentTimeMillis());
+            Map<Keys.StateKey, Long> state = Map.of(new Keys.StateKey(other, "mode", Keys.minute(back), 1.0), 60_000L);
+            FactsBatch historical =
+                    new FactsBatch(List.of(), List.of(), Map.of(), Map.of(), List.of(), state, List.of());
+            facts.write(historical, "contract", System.currentTimeMillis());
             assertThat(((Number) Db.one(facts.dataSource(), sql, other, day.minus(Duration.ofDays(2)))
                                     .get("revision"))
                             .longValue())

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -130,11 +131,17 @@ final class InventoryEndpoint {
             // Uploaded text never sees the collector's environment: ${NAME} must not read its secrets.
             return InventoryLoader.parse("inventory.yaml", text, name -> null);
         } catch (ConfigException e) {
-            Matcher m = PLACED.matcher(e.getMessage());
-            ImportError error = m.matches()
-                    ? new ImportError(m.group(1), null, Integer.parseInt(m.group(2)), m.group(4), m.group(5))
-                    : new ImportError("inventory.yaml", null, 0, null, e.getMessage());
-            throw new InventoryImportException(List.of(error));
+            // One line per problem, each "file:line:column: path: problem".
+            List<ImportError> errors = new ArrayList<>();
+            for (String line : e.getMessage().split("\n")) {
+                Matcher m = PLACED.matcher(line);
+                errors.add(
+                        m.matches()
+                                ? new ImportError(
+                                        m.group(1), null, Integer.parseInt(m.group(2)), m.group(4), m.group(5))
+                                : new ImportError("inventory.yaml", null, 0, null, line));
+            }
+            throw new InventoryImportException(errors);
         }
     }
 

@@ -31,40 +31,63 @@ public final class Inventory {
     private final Map<String, String> siteOfWorkshop = new LinkedHashMap<>();
     private final Map<String, String> workshopOfLine = new LinkedHashMap<>();
 
+    /** Where a contradiction goes: thrown at once ({@link #of}), or gathered ({@link #problems}). */
+    private final java.util.function.Consumer<InventoryException> problem;
+
     private Inventory(
             Enterprise enterprise, List<Site> sites, List<Equipment> equipment, List<ShiftCalendar> calendars) {
+        this(enterprise, sites, equipment, calendars, p -> {
+            throw p;
+        });
+    }
+
+    /**
+     * @param problem takes each contradiction: throws it ({@link #of}) or gathers it ({@link #problems})
+     */
+    private Inventory(
+            Enterprise enterprise,
+            List<Site> sites,
+            List<Equipment> equipment,
+            List<ShiftCalendar> calendars,
+            java.util.function.Consumer<InventoryException> problem) {
+        this.problem = problem;
         this.enterprise = Objects.requireNonNull(enterprise, "enterprise is required");
-        this.sites = sites == null ? List.of() : List.copyOf(sites);
-        this.equipment = equipment == null ? List.of() : List.copyOf(equipment);
+        this.sites = sites == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(sites));
+        this.equipment =
+                equipment == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(equipment));
         List<ShiftCalendar> cals = calendars == null ? List.of() : calendars;
         for (int c = 0; c < cals.size(); c++) {
-            if (calendarById.putIfAbsent(cals.get(c).id(), cals.get(c)) != null) {
-                throw new InventoryException(
+            if (cals.get(c) != null && calendarById.putIfAbsent(cals.get(c).id(), cals.get(c)) != null) {
+                problem.accept(new InventoryException(
                         "calendars[" + c + "].id",
-                        "duplicate calendar id '" + cals.get(c).id() + "'");
+                        "duplicate calendar id '" + cals.get(c).id() + "'"));
             }
         }
         checkCalendar("enterprise.calendar", enterprise.calendar());
         for (int s = 0; s < this.sites.size(); s++) {
             Site site = this.sites.get(s);
             String sp = "sites[" + s + "]";
+            if (site == null) {
+                problem.accept(new InventoryException(sp, "is empty"));
+                continue;
+            }
             if (siteById.putIfAbsent(site.id(), site) != null) {
-                throw new InventoryException(sp + ".id", "duplicate site id '" + site.id() + "'");
+                problem.accept(new InventoryException(sp + ".id", "duplicate site id '" + site.id() + "'"));
             }
             checkCalendar(sp + ".calendar", site.calendar());
             for (int w = 0; w < site.workshops().size(); w++) {
                 Workshop ws = site.workshops().get(w);
                 String wp = sp + ".workshops[" + w + "]";
                 if (workshopById.putIfAbsent(ws.id(), ws) != null) {
-                    throw new InventoryException(wp + ".id", "duplicate workshop id '" + ws.id() + "'");
+                    problem.accept(new InventoryException(wp + ".id", "duplicate workshop id '" + ws.id() + "'"));
                 }
                 checkCalendar(wp + ".calendar", ws.calendar());
                 siteOfWorkshop.put(ws.id(), site.id());
                 for (int l = 0; l < ws.lines().size(); l++) {
                     Line line = ws.lines().get(l);
                     if (lineById.putIfAbsent(line.id(), line) != null) {
-                        throw new InventoryException(
-                                wp + ".lines[" + l + "].id", "duplicate line id '" + line.id() + "'");
+                        problem.accept(new InventoryException(
+                                wp + ".lines[" + l + "].id", "duplicate line id '" + line.id() + "'"));
                     }
                     checkCalendar(wp + ".lines[" + l + "].calendar", line.calendar());
                     workshopOfLine.put(line.id(), ws.id());
@@ -74,15 +97,17 @@ public final class Inventory {
         for (int i = 0; i < this.equipment.size(); i++) {
             Equipment e = this.equipment.get(i);
             if (e == null) {
-                throw new InventoryException("equipment[" + i + "]", "is empty");
+                problem.accept(new InventoryException("equipment[" + i + "]", "is empty"));
+                continue;
             }
             if (equipmentById.putIfAbsent(e.id(), e) != null) {
-                throw new InventoryException("equipment[" + i + "].id", "duplicate equipment id '" + e.id() + "'");
+                problem.accept(
+                        new InventoryException("equipment[" + i + "].id", "duplicate equipment id '" + e.id() + "'"));
             }
             if (!lineById.containsKey(e.line())) {
-                throw new InventoryException(
+                problem.accept(new InventoryException(
                         "equipment[" + i + "].line",
-                        "unknown line '" + e.line() + "' (known lines: " + sample(lineById.keySet()) + ")");
+                        "unknown line '" + e.line() + "' (known lines: " + sample(lineById.keySet()) + ")"));
             }
             checkCalendar("equipment[" + i + "].calendar", e.calendar());
         }
@@ -90,8 +115,8 @@ public final class Inventory {
 
     private void checkCalendar(String path, String id) {
         if (id != null && !calendarById.containsKey(id)) {
-            throw new InventoryException(
-                    path, "unknown calendar '" + id + "' (calendars: " + sample(calendarById.keySet()) + ")");
+            problem.accept(new InventoryException(
+                    path, "unknown calendar '" + id + "' (calendars: " + sample(calendarById.keySet()) + ")"));
         }
     }
 
@@ -113,6 +138,20 @@ public final class Inventory {
     public static Inventory of(
             Enterprise enterprise, List<Site> sites, List<Equipment> equipment, List<ShiftCalendar> calendars) {
         return new Inventory(enterprise, sites, equipment, calendars);
+    }
+
+    /**
+     * Every contradiction between the parts, in document order (duplicate ids, unknown lines and calendars),
+     * without stopping at the first. A null site or equipment (e.g. one that could not be read) keeps its place in
+     * the paths and is reported as empty.
+     *
+     * @return the problems, empty when {@link #of} would accept the parts
+     */
+    public static List<InventoryException> problems(
+            Enterprise enterprise, List<Site> sites, List<Equipment> equipment, List<ShiftCalendar> calendars) {
+        List<InventoryException> out = new ArrayList<>();
+        new Inventory(enterprise, sites, equipment, calendars, out::add);
+        return out;
     }
 
     /** An inventory without equipment, used when none is configured. */

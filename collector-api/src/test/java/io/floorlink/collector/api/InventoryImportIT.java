@@ -202,6 +202,18 @@ class InventoryImportIT {
         assertThat(yaml.statusCode()).isEqualTo(400);
         assertThat(json(yaml).at("/errors/0/file").asText()).isEqualTo("inventory.yaml");
         assertThat(json(yaml).at("/errors/0/row").asInt()).isEqualTo(2);
+        HttpResponse<String> draft = post(
+                "application/yaml",
+                InventoryImportIT.class
+                        .getResourceAsStream("/testcases/yaml-import-errors/inventory.yaml")
+                        .readAllBytes(),
+                TOKEN);
+        assertThat(draft.statusCode()).isEqualTo(400);
+        assertThat(json(draft).get("errors"))
+                .as("every problem of the YAML at once")
+                .hasSize(8);
+        assertThat(json(draft).at("/errors/7/column").asText()).isEqualTo("equipment[6].colour");
+        assertThat(json(draft).at("/errors/7/row").asInt()).isEqualTo(21);
 
         HttpResponse<String> pdf = post("application/pdf", new byte[] {1}, TOKEN);
         assertThat(pdf.statusCode()).isEqualTo(415);

@@ -104,6 +104,34 @@ class InventoryLoaderTest {
     }
 
     @Test
+    void everyProblemOfAYamlDraftIsReportedAtOnceInFileOrder() throws IOException {
+        Path testcase = resource("testcases/yaml-import-errors");
+        String text = Files.readString(testcase.resolve("inventory.yaml"));
+        List<String> expected = Files.readAllLines(testcase.resolve("expected-errors.txt"));
+
+        assertThatThrownBy(() -> InventoryLoader.parse("inventory.yaml", text, name -> null))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage().lines()).containsExactlyElementsOf(expected));
+    }
+
+    @Test
+    void aBadSiteDoesNotAlsoMakeItsLinesUnknownToTheEquipment() {
+        String text = """
+                enterprise: { code: ENT001, name: Demo }
+                sites:
+                  - { id: S1, workshops: [{ id: W1, lines: [{ id: L1 }] }], colour: red }
+                equipment:
+                  - { id: E1, line: L1, production: true, digital: true }
+                """;
+
+        assertThatThrownBy(() -> InventoryLoader.parse("inventory.yaml", text, name -> null))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage().lines())
+                        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                        .contains("sites[0].colour: unknown key 'colour'"));
+    }
+
+    @Test
     void fileWithoutEnterpriseIsPlacedAtTheStartOfTheDocument(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("inventory.yaml"), "# plant\nsites: []\nequipment: []\n");
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -90,7 +91,61 @@ public final class YamlConfig {
             }
             return value;
         } catch (JsonMappingException e) {
-            throw new ConfigException(describe(source, resolved, e), e);
+            throw new ConfigException(describe(source, resolved, "", e), e);
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            throw new ConfigException(source + place(loc) + " not valid YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * A document parsed to a tree, for loaders that bind its parts one by one and so can report every bad part,
+     * not only the first. Thread-safe.
+     *
+     * @param source name used in error messages (a file name)
+     * @param text the text after {@code ${NAME}} substitution (same lines as the file)
+     * @param root the document's root node, never null
+     */
+    public record Tree(String source, String text, JsonNode root) {
+        /**
+         * Binds one part of the document, e.g. {@code equipment[3]}, as {@link #parse} would.
+         *
+         * @param path where {@code node} is in the document, in dotted form
+         * @return the bound value; null for a YAML null
+         * @throws ConfigException placed at the field that is wrong, its path starting with {@code path}
+         */
+        public <T> T bind(String path, JsonNode node, Class<T> type) {
+            try {
+                return MAPPER.treeToValue(node, type);
+            } catch (JsonMappingException e) {
+                throw new ConfigException(describe(source, text, path, e), e);
+            } catch (JsonProcessingException e) {
+                throw new ConfigException(placed(source, YamlPlaces.of(text).nearest(path), path, e.getMessage()), e);
+            }
+        }
+
+        /** An error about {@code path}, placed where it starts (see {@link YamlConfig#at}). */
+        public ConfigException at(String path, String problem) {
+            return YamlConfig.at(source, text, path, problem);
+        }
+    }
+
+    /**
+     * Parses configuration text to a tree, without binding it.
+     *
+     * @throws ConfigException for a file that is empty or not valid YAML, naming source, line and column
+     */
+    public static Tree tree(String source, String text, Function<String, String> env) {
+        String resolved = substituteEnv(source, text, env);
+        if (resolved.isBlank()) {
+            throw new ConfigException(source + ": file is empty");
+        }
+        try {
+            JsonNode root = MAPPER.readTree(resolved);
+            if (root == null || root.isNull() || root.isMissingNode()) {
+                throw new ConfigException(source + ": file is empty");
+            }
+            return new Tree(source, resolved, root);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             throw new ConfigException(source + place(loc) + " not valid YAML: " + e.getOriginalMessage(), e);
@@ -166,7 +221,8 @@ public final class YamlConfig {
         return -1;
     }
 
-    private static String describe(String source, String text, JsonMappingException e) {
+    /** @param prefix where the bound value is in the document ("" for the root); paths of e are relative to it */
+    private static String describe(String source, String text, String prefix, JsonMappingException e) {
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
             if (c instanceof MarkedYAMLException y) {
                 return source + place(e.getLocation()) + " not valid YAML: " + firstLine(y.getProblem());
@@ -175,13 +231,16 @@ public final class YamlConfig {
         YamlPlaces places = YamlPlaces.of(text);
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
             if (c instanceof ConfigFieldException f) {
-                return placed(source, places.nearest(f.path()), f.path(), f.problem());
+                String fieldPath = join(prefix, f.path());
+                return placed(source, places.nearest(fieldPath), fieldPath, f.problem());
             }
         }
-        String path = path(e);
+        String path = join(prefix, path(e));
         // The parser's own location is where it stopped: for a record that rejects itself that is the end of
         // the record (the next item or the end of the file); the start of the element is where users look.
-        JsonLocation start = path.isEmpty() && !(e instanceof ValueInstantiationException) ? null : places.exact(path);
+        JsonLocation start = path.isEmpty() && !(e instanceof ValueInstantiationException)
+                ? null
+                : prefix.isEmpty() ? places.exact(path) : places.nearest(path);
         String where =
                 source + place(start != null ? start : e.getLocation()) + (path.isEmpty() ? "" : " " + path + ":");
         if (e instanceof UnrecognizedPropertyException u) {
@@ -257,6 +316,13 @@ public final class YamlConfig {
             return ":";
         }
         return ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ":";
+    }
+
+    private static String join(String prefix, String path) {
+        if (prefix.isEmpty() || path.isEmpty()) {
+            return prefix + path;
+        }
+        return path.startsWith("[") ? prefix + path : prefix + "." + path;
     }
 
     private static String path(JsonMappingException e) {

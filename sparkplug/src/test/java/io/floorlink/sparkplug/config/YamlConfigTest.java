@@ -118,6 +118,33 @@ class YamlConfigTest {
     }
 
     @Test
+    void partsOfATreeBindOneByOneWithTheirPlaceInTheDocument() {
+        YamlConfig.Tree tree = YamlConfig.tree("edge.yaml", """
+                devices:
+                  - id: SEW-01
+                    points:
+                      - { id: mode, category: state, interval: 1s }
+                  - id: SEW-02
+                    points:
+                      - { id: mode, category: state, interval: soon }
+                      - category: state
+                """, name -> null);
+        com.fasterxml.jackson.databind.JsonNode devices = tree.root().get("devices");
+
+        assertThat(tree.bind("devices[0]", devices.get(0), Device.class).points())
+                .hasSize(1);
+        assertThatThrownBy(() -> tree.bind("devices[1]", devices.get(1), Device.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:7:38: devices[1].points[0].interval:");
+        assertThatThrownBy(() -> tree.bind(
+                        "devices[1].points[1]", devices.get(1).get("points").get(1), Point.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("edge.yaml:8:9: devices[1].points[1]: id is required");
+        assertThat(tree.at("devices[1].id", "duplicate").getMessage())
+                .isEqualTo("edge.yaml:5:5: devices[1].id: duplicate");
+    }
+
+    @Test
     void recordRejectingItselfIsPlacedWhereItStartsNotWhereItEnds() {
         assertThatThrownBy(() -> parse("""
                         devices:

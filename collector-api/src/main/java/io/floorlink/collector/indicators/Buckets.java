@@ -64,7 +64,8 @@ record Buckets(List<Interval> days, List<Interval> hours, List<Interval> minutes
         return rest;
     }
 
-    private static Instant ceil(Instant t, ChronoUnit unit) {
+    /** The first start of a {@code unit} at or after t. */
+    static Instant ceil(Instant t, ChronoUnit unit) {
         Instant floor = t.truncatedTo(unit);
         return floor.equals(t) ? t : floor.plus(unit.getDuration());
     }

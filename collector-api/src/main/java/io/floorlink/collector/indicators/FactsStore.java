@@ -423,17 +423,26 @@ final class FactsStore {
         void accept(ResultSet rs) throws SQLException;
     }
 
+    /** A null parameter is a DOUBLE PRECISION null: only eng ranges are ever null. */
+    private static void bind(PreparedStatement ps, int i, Object v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.DOUBLE);
+        } else {
+            ps.setObject(i, v);
+        }
+    }
+
     private static void queryRows(Connection c, String sql, List<Object[]> rows, List<?> extra, RowReader reader)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             for (Object[] row : rows) {
                 for (Object v : row) {
-                    ps.setObject(i++, v);
+                    bind(ps, i++, v);
                 }
             }
             for (Object v : extra) {
-                ps.setObject(i++, v);
+                bind(ps, i++, v);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -542,14 +551,7 @@ final class FactsStore {
         withConnection(c -> {
             for (int from = 0; from < keys.size(); from += CHUNK) {
                 List<List<Object>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-                String row = width == 1
-                        ? "(CAST(? AS VARCHAR(128)))"
-                        : width == 2
-                                ? "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)))"
-                                : "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)), CAST(? AS DOUBLE PRECISION),"
-                                        + " CAST(? AS DOUBLE PRECISION))";
-                String values = "(VALUES " + String.join(", ", Collections.nCopies(chunk.size(), row))
-                        + (width == 1 ? ") AS k(kd)" : width == 2 ? ") AS k(kd, kp)" : ") AS k(kd, kp, klo, khi)");
+                String values = keyTable(chunk.size(), width);
                 String on = width == 1 ? " ON p.device_id = k.kd" : " ON p.device_id = k.kd AND p.point_id = k.kp";
                 String[] levels = {"_day", "_hour", "_minute"};
                 List<List<Interval>> ranges = List.of(spans.days(), spans.hours(), spans.minutes());
@@ -603,27 +605,18 @@ final class FactsStore {
             Long day,
             RowSink sink)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            for (List<Object> k : keys) {
-                for (Object v : k) {
-                    if (v == null) {
-                        ps.setNull(i++, Types.DOUBLE);
-                    } else {
-                        ps.setObject(i++, v);
-                    }
-                }
+        List<Object[]> rows = keys.stream().map(List::toArray).toList();
+        int[] bucketColumn = {0};
+        queryRows(c, sql, rows, args, rs -> {
+            if (day != null) {
+                sink.accept(rs, partial, day);
+                return;
             }
-            for (Object a : args) {
-                ps.setObject(i++, a);
+            if (bucketColumn[0] == 0) {
+                bucketColumn[0] = rs.getMetaData().getColumnCount();
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                int bucketColumn = day == null ? rs.getMetaData().getColumnCount() : 0;
-                while (rs.next()) {
-                    sink.accept(rs, partial, day == null ? epochDay(instant(rs, bucketColumn)) : day);
-                }
-            }
-        }
+            sink.accept(rs, partial, epochDay(instant(rs, bucketColumn[0])));
+        });
     }
 
     private static List<List<Object>> pairs(Map<String, ? extends Collection<String>> pointsByDevice) {
@@ -650,9 +643,7 @@ final class FactsStore {
         withConnection(c -> {
             for (int i = 0; i < all.size(); i += CHUNK) {
                 List<String> ids = all.subList(i, Math.min(all.size(), i + CHUNK));
-                String sql = select + " FROM (VALUES "
-                        + String.join(", ", Collections.nCopies(ids.size(), "(CAST(? AS VARCHAR(128)))"))
-                        + ") AS k(kd)" + tail;
+                String sql = select + " FROM " + keyTable(ids.size(), 1) + tail;
                 List<Object[]> rows = ids.stream().map(id -> new Object[] {id}).toList();
                 queryRows(c, sql, rows, args, reader);
             }
@@ -702,6 +693,21 @@ final class FactsStore {
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
+    }
+
+    /**
+     * A VALUES table of n keys: {@code k(kd)} device ids, {@code k(kd, kp)} with point ids, or
+     * {@code k(kd, kp, klo, khi)} with the eng range.
+     */
+    private static String keyTable(int n, int width) {
+        String row = width == 1
+                ? "(CAST(? AS VARCHAR(128)))"
+                : width == 2
+                        ? "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)))"
+                        : "(CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(256)), CAST(? AS DOUBLE PRECISION),"
+                                + " CAST(? AS DOUBLE PRECISION))";
+        return "(VALUES " + String.join(", ", Collections.nCopies(n, row))
+                + (width == 1 ? ") AS k(kd)" : width == 2 ? ") AS k(kd, kp)" : ") AS k(kd, kp, klo, khi)");
     }
 
     private static String marks(int n) {

@@ -650,7 +650,7 @@ public final class IndicatorService {
             for (Interval piece : FactsStore.perDay(i)) {
                 long day = FactsStore.epochDay(piece.start());
                 // Partial minutes stay outside: their weights depend on the sessions around them.
-                Instant a = ceilMinute(piece.start());
+                Instant a = Buckets.ceil(piece.start(), ChronoUnit.MINUTES);
                 Instant b = piece.end().truncatedTo(ChronoUnit.MINUTES);
                 if (!cache.enabled() || FactsStore.dayStart(day + 1).isAfter(now) || !a.isBefore(b)) {
                     rest.add(piece);
@@ -666,11 +666,6 @@ public final class IndicatorService {
             }
         }
         closed.replaceAll((day, pieces) -> Interval.union(pieces));
-    }
-
-    private static Instant ceilMinute(Instant t) {
-        Instant floor = t.truncatedTo(ChronoUnit.MINUTES);
-        return floor.equals(t) ? t : floor.plus(Duration.ofMinutes(1));
     }
 
     /**

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.floorlink.collector.calendar.ShiftCalendar;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.YamlConfig;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,16 +30,11 @@ public final class InventoryLoader {
      * @throws ConfigException naming file, line, column and field of every problem
      */
     public static Inventory load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
+        if (Files.notExists(file)) {
             // Said apart from a missing collector.yaml: the path comes from the collector's own configuration.
             throw new ConfigException(file + ": inventory file not found");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return parse(file.toString(), text, System::getenv);
+        return read(YamlConfig.tree(file));
     }
 
     /**
@@ -52,7 +45,10 @@ public final class InventoryLoader {
      * @throws ConfigException naming source, line, column and field of every problem
      */
     public static Inventory parse(String source, String text, Function<String, String> env) {
-        YamlConfig.Tree tree = YamlConfig.tree(source, text, env);
+        return read(YamlConfig.tree(source, text, env));
+    }
+
+    private static Inventory read(YamlConfig.Tree tree) {
         Problems problems = new Problems();
         JsonNode root = tree.root();
         if (!root.isObject()) {

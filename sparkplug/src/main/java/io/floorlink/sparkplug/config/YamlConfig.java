@@ -61,15 +61,27 @@ public final class YamlConfig {
      * @throws ConfigException naming the file (and line, column and field where the content is wrong)
      */
     public static <T> T load(Path file, Class<T> type) {
-        String text;
+        return parse(file.toString(), read(file), System::getenv, type);
+    }
+
+    /**
+     * Reads a file and parses it to a tree ({@link #tree(String, String, Function)}), {@code ${NAME}} from the
+     * environment. Blocks on file I/O.
+     *
+     * @throws ConfigException naming the file (and line and column where it is not valid YAML)
+     */
+    public static Tree tree(Path file) {
+        return tree(file.toString(), read(file), System::getenv);
+    }
+
+    private static String read(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": file not found");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return parse(file.toString(), text, System::getenv, type);
     }
 
     /**

@@ -10,7 +10,6 @@ import io.floorlink.collector.indicators.IndicatorReport;
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.gateway.broker.EmbeddedBroker;
-import io.floorlink.sim.modbus.MachineEndpoint;
 import io.floorlink.sim.modbus.MoldingMachine;
 import io.floorlink.sim.modbus.MoldingMachineSimulator;
 import io.floorlink.sim.net.TcpProxy;
@@ -29,8 +28,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +87,8 @@ class DurabilityIT {
         broker = EmbeddedBroker.start(brokerConfig, null);
         brokerConfig = brokerConfig.withPort(broker.port());
         uplink = new TcpProxy(broker.port());
-        Path inventory = Files.writeString(dir.resolve("inventory.yaml"), inventoryYaml());
+        Path inventory =
+                Files.writeString(dir.resolve("inventory.yaml"), PlantYaml.inventory("Durability test", plant, POINTS));
         collectorConfig = CollectorConfig.defaults(dir.resolve("collector"))
                 .withHttpPort(0)
                 .withInventory(inventory)
@@ -152,42 +152,18 @@ class DurabilityIT {
         // the previous one stopped; only the reads served in the instant of the SIGKILL may be missing.
         List<String> problems = new ArrayList<>();
         long lost = 0;
-        for (String machine : plant.machineIds()) {
-            for (int i = 0; i < POINTS; i++) {
-                String point = pointId(i);
-                TreeMap<Instant, long[]> minutes = minutes(machine, point);
-                long expectedNext = 1;
-                long total = 0;
-                for (Map.Entry<Instant, long[]> m : minutes.entrySet()) {
-                    long samples = m.getValue()[0];
-                    long min = m.getValue()[1];
-                    long max = m.getValue()[2];
-                    long sum = m.getValue()[3];
-                    total += samples;
-                    if (samples != max - min + 1 || sum != (min + max) * samples / 2) {
-                        problems.add(machine + "." + point + " minute " + m.getKey() + ": " + samples
-                                + " samples for values " + min + ".." + max + " (duplicates or a hole)");
-                    }
-                    if (min != expectedNext) {
-                        boolean atKill = !m.getKey().isBefore(killedAt.minusSeconds(120))
-                                && m.getKey().isBefore(restartedAt.plusSeconds(60));
-                        if (!atKill || min < expectedNext) {
-                            problems.add(machine + "." + point + " minute " + m.getKey() + " starts at " + min
-                                    + ", expected " + expectedNext);
-                        } else {
-                            lost += min - expectedNext;
-                        }
-                    }
-                    expectedNext = max + 1;
-                }
-                long served = truth.get(machine + "." + point);
-                if (total > served) {
-                    problems.add(machine + "." + point + ": " + total + " samples in the facts but " + served
-                            + " reads served: " + describe(minutes));
-                }
-                if (expectedNext - 1 != served) {
-                    problems.add(machine + "." + point + " ends at " + (expectedNext - 1) + " but " + served
-                            + " reads were served");
+        Predicate<Instant> atKill =
+                minute -> !minute.isBefore(killedAt.minusSeconds(120)) && minute.isBefore(restartedAt.plusSeconds(60));
+        try (Connection c = collector.gateway().dataSource().getConnection()) {
+            for (String machine : plant.machineIds()) {
+                for (int i = 0; i < POINTS; i++) {
+                    String point = PlantYaml.pointId(i);
+                    lost += SequenceFacts.check(
+                            machine + "." + point,
+                            SequenceFacts.minutes(c, machine, point),
+                            truth.get(machine + "." + point),
+                            atKill,
+                            problems);
                 }
             }
         }
@@ -229,21 +205,6 @@ class DurabilityIT {
         assertThat(testStart).isBefore(plantOffAt);
     }
 
-    private static String describe(TreeMap<Instant, long[]> minutes) {
-        StringBuilder b = new StringBuilder();
-        minutes.forEach((t, v) -> b.append(t)
-                .append(" n=")
-                .append(v[0])
-                .append(' ')
-                .append(v[1])
-                .append("..")
-                .append(v[2])
-                .append(" hist=")
-                .append(v[4])
-                .append("; "));
-        return b.toString();
-    }
-
     /** One missing read per point at the SIGKILL: values read in the last commit interval may not be on disk. */
     private static long allowedKillLoss() {
         return (long) MACHINES * POINTS;
@@ -283,7 +244,7 @@ class DurabilityIT {
         Map<String, Long> served = new HashMap<>();
         for (String machine : plant.machineIds()) {
             for (int i = 0; i < POINTS; i++) {
-                served.put(machine + "." + pointId(i), (long)
+                served.put(machine + "." + PlantYaml.pointId(i), (long)
                         plant.endpoint(machine).machine().readsServed(MoldingMachine.READ_SEQUENCE + i));
             }
         }
@@ -305,29 +266,6 @@ class DurabilityIT {
             missing += Math.max(0, t.getValue() - got.getOrDefault(t.getKey(), 0L));
         }
         return missing;
-    }
-
-    private TreeMap<Instant, long[]> minutes(String device, String point) throws Exception {
-        TreeMap<Instant, long[]> out = new TreeMap<>();
-        try (Connection c = collector.gateway().dataSource().getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT bucket, samples, value_min, value_max, value_sum, historical"
-                                + " FROM point_minute WHERE device_id = ? AND point_id = ? ORDER BY bucket")) {
-            ps.setString(1, device);
-            ps.setString(2, point);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getObject(1, OffsetDateTime.class).toInstant(), new long[] {
-                        rs.getLong(2),
-                        Math.round(rs.getDouble(3)),
-                        Math.round(rs.getDouble(4)),
-                        Math.round(rs.getDouble(5)),
-                        rs.getLong(6)
-                    });
-                }
-            }
-        }
-        return out;
     }
 
     private int machinesWithSamplesSince(Instant since) throws Exception {
@@ -393,49 +331,8 @@ class DurabilityIT {
                 .append(", max_size: 512MB, replay_rate: 20000 }\n");
         y.append("http: { host: 127.0.0.1, port: 0 }\n");
         y.append("health_interval: 2s\n");
-        y.append("connectors:\n");
-        for (String machine : plant.machineIds()) {
-            MachineEndpoint e = plant.endpoint(machine);
-            y.append("  - type: modbus\n");
-            y.append("    name: ").append(machine).append('\n');
-            y.append("    host: ").append(e.host()).append('\n');
-            y.append("    port: ").append(e.port()).append('\n');
-            y.append("    addressing: zero_based\n");
-            y.append("    reconnect: { initial_delay: 500ms, max_delay: 2s }\n");
-            y.append("    devices:\n");
-            y.append("      - id: ").append(machine).append('\n');
-            y.append("        unit: 1\n        interval: 1s\n        byte_order: ABCD\n        points:\n");
-            for (int i = 0; i < POINTS; i++) {
-                y.append("          - { id: ")
-                        .append(pointId(i))
-                        .append(", address: \"holding:")
-                        .append(MoldingMachine.READ_SEQUENCE + i)
-                        .append("\", type: uint16, category: process }\n");
-            }
-        }
+        y.append(PlantYaml.modbusConnectors(plant, POINTS));
         return y.toString();
-    }
-
-    private String inventoryYaml() {
-        StringBuilder y = new StringBuilder();
-        y.append("enterprise: { code: ENT001, name: Durability test, timezone: Asia/Shanghai }\n");
-        y.append("sites:\n  - id: S1\n    workshops:\n      - id: W1\n        lines:\n          - { id: L1 }\n");
-        y.append("equipment:\n");
-        for (String machine : plant.machineIds()) {
-            y.append("  - { id: ").append(machine).append(", line: L1, production: true, digital: true, points: [");
-            for (int i = 0; i < POINTS; i++) {
-                y.append(i == 0 ? "" : ", ")
-                        .append("{ id: ")
-                        .append(pointId(i))
-                        .append(", category: process, interval: 1s }");
-            }
-            y.append("] }\n");
-        }
-        return y.toString();
-    }
-
-    private static String pointId(int i) {
-        return String.format("seq_%03d", i);
     }
 
     private static void sleepUntil(Instant t) throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.floorlink.gateway.facts;
 
+import io.floorlink.sparkplug.Receipt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,11 @@ import java.util.TreeMap;
  * for the writer.
  */
 public final class RidRanges {
-    /** Most ranges kept per node; beyond it the lowest hole is filled (see {@link #add}). */
-    public static final int MAX_RANGES = 4096;
+    /**
+     * Most ranges kept per node; beyond it the lowest hole is filled (see {@link #add}). The receipt's limit, so a
+     * node's ranges always fit in one {@link Receipt}.
+     */
+    public static final int MAX_RANGES = Receipt.MAX_RANGES;
 
     private final String epoch;
     private final TreeMap<Long, Long> ranges = new TreeMap<>();

@@ -18,9 +18,11 @@ import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
 import io.floorlink.sparkplug.Quality;
-import io.floorlink.sparkplug.Sequence;
+import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.Topic;
+import io.floorlink.sparkplug.host.HostSession;
+import io.floorlink.sparkplug.host.LiveView;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
@@ -31,19 +33,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The host's single processing thread: takes raw MQTT messages from a bounded lock-free queue (filled by the
- * MQTT callback, which never blocks), tracks Sparkplug state per edge node and device, and aggregates facts in
- * memory. Every flush interval (or on request) it hands the gathered facts to the writer. All state below the
- * queue is confined to the processing thread.
+ * MQTT callbacks of every server, which never block), applies the Sparkplug session rules per edge node ({@link
+ * HostSession}) and aggregates facts in memory. Every flush interval (or on request) it hands the gathered facts
+ * to the writer; after a batch is committed it publishes a {@link Receipt} for every edge node whose record ids
+ * the batch stored. All state below the queue is confined to the processing thread.
  */
 public final class HostProcessor {
     private static final Logger log = LoggerFactory.getLogger(HostProcessor.class);
@@ -64,6 +67,19 @@ public final class HostProcessor {
 
     private record Inbound(String topic, byte[] payload, long receivedAt) {}
 
+    /** Where the host's commands and receipts go: one per MQTT server (an edge node is on one of them). */
+    public interface Uplink {
+        /** Sends an NCMD Node Control/Rebirth to the edge node; never blocks. */
+        void sendRebirth(String groupId, String edgeNodeId);
+
+        /**
+         * Publishes a receipt (retained, QoS 1); never blocks.
+         *
+         * @return completes when the server acknowledged it, exceptionally when it did not
+         */
+        CompletableFuture<?> sendReceipt(String groupId, String edgeNodeId, Receipt receipt);
+    }
+
     /** A message held back because it arrived ahead of a missing seq. */
     private record Held(Inbound in, Topic topic, Payload payload) {}
 
@@ -76,7 +92,10 @@ public final class HostProcessor {
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
     private final Throttle throttle = new Throttle(30_000);
     private final HostMetrics metrics;
-    private volatile BiConsumer<String, String> rebirthSender = (g, n) -> {};
+    private final List<Uplink> uplinks = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<CompletableFuture<List<LiveView.Node>>> viewRequests =
+            new ConcurrentLinkedQueue<>();
+    private final String hostId;
     private volatile boolean sleeping;
     private volatile boolean running = true;
     private final Thread thread;
@@ -125,6 +144,7 @@ public final class HostProcessor {
             long reorderTimeoutMs,
             Map<String, RidRanges> receipts,
             Function<FactsBatch, CompletableFuture<?>> writer) {
+        this.hostId = hostId;
         this.capacity = capacity;
         this.flushIntervalMs = flushIntervalMs;
         this.reorderTimeoutMs = reorderTimeoutMs;
@@ -140,9 +160,43 @@ public final class HostProcessor {
         return metrics;
     }
 
-    /** Sets how rebirth requests are sent: (group_id, edge_node_id); called on the processing thread. */
-    public void setRebirthSender(BiConsumer<String, String> sender) {
-        this.rebirthSender = sender;
+    /** Adds a server the host is connected to: rebirth requests and receipts go to every one added. */
+    public void addUplink(Uplink uplink) {
+        uplinks.add(uplink);
+    }
+
+    /**
+     * A snapshot of the live state of every edge node seen (nodes, devices, metrics with value, quality, timestamp
+     * and STALE), taken on the processing thread. Never blocks; the future completes within one processing loop.
+     */
+    public CompletableFuture<List<LiveView.Node>> requestLiveView() {
+        CompletableFuture<List<LiveView.Node>> f = new CompletableFuture<>();
+        if (!running) {
+            f.completeExceptionally(new IllegalStateException("host processor is stopped"));
+            return f;
+        }
+        viewRequests.add(f);
+        LockSupport.unpark(thread);
+        return f;
+    }
+
+    private void answerViewRequests() {
+        if (viewRequests.isEmpty()) {
+            return;
+        }
+        List<LiveView.Node> view = new ArrayList<>();
+        for (Map<String, NodeState> group : nodes.values()) {
+            for (NodeState node : group.values()) {
+                if (node.session.bdSeq() != null) {
+                    view.add(node.session.view());
+                }
+            }
+        }
+        view.sort(java.util.Comparator.comparing(LiveView.Node::groupId).thenComparing(LiveView.Node::edgeNodeId));
+        List<LiveView.Node> result = List.copyOf(view);
+        for (CompletableFuture<List<LiveView.Node>> f; (f = viewRequests.poll()) != null; ) {
+            f.complete(result);
+        }
     }
 
     public void start() {
@@ -208,6 +262,7 @@ public final class HostProcessor {
                 flush();
                 nextFlush = System.currentTimeMillis() + flushIntervalMs;
             }
+            answerViewRequests();
             boolean worked = false;
             for (int i = 0; i < 1024 && processOne(); i++) {
                 worked = true;
@@ -222,11 +277,14 @@ public final class HostProcessor {
                 nextFlush = now + flushIntervalMs;
             }
             if (!running && queue.isEmpty() && flushRequests.isEmpty()) {
+                for (CompletableFuture<List<LiveView.Node>> f; (f = viewRequests.poll()) != null; ) {
+                    f.completeExceptionally(new IllegalStateException("host processor is stopped"));
+                }
                 return;
             }
             if (!worked) {
                 sleeping = true;
-                if (queue.isEmpty() && flushRequests.isEmpty() && running) {
+                if (queue.isEmpty() && flushRequests.isEmpty() && viewRequests.isEmpty() && running) {
                     long wake = Math.min(nextFlush, nextRelease);
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(wake - now, 200))));
                 }
@@ -291,6 +349,9 @@ public final class HostProcessor {
             stored = CompletableFuture.failedFuture(e);
         }
         stored.whenComplete((r, e) -> {
+            if (e == null) {
+                publishReceipts(receipts, System.currentTimeMillis());
+            }
             for (CompletableFuture<Void> f : waiting) {
                 if (e == null) {
                     f.complete(null);
@@ -299,6 +360,51 @@ public final class HostProcessor {
                 }
             }
         });
+    }
+
+    /**
+     * Runs on the writer's thread once a batch is committed: the receipts carry exactly the ranges that went into
+     * that batch, so a receipt never covers a record id whose facts are not stored.
+     */
+    private void publishReceipts(List<EdgeReceipt> receipts, long committedAt) {
+        if (receipts.isEmpty() || uplinks.isEmpty()) {
+            return;
+        }
+        for (EdgeReceipt er : receipts) {
+            Receipt receipt;
+            try {
+                receipt = new Receipt(hostId, er.epoch(), committedAt, er.ranges());
+            } catch (SparkplugException e) {
+                long suppressed = throttle.allow("receipt:" + er.groupId() + "/" + er.edgeNodeId(), committedAt);
+                if (suppressed >= 0) {
+                    log.warn("no receipt for {}/{}: {}", er.groupId(), er.edgeNodeId(), e.getMessage());
+                }
+                continue;
+            }
+            for (Uplink u : uplinks) {
+                CompletableFuture<?> sent;
+                try {
+                    sent = u.sendReceipt(er.groupId(), er.edgeNodeId(), receipt);
+                } catch (RuntimeException e) {
+                    sent = CompletableFuture.failedFuture(e);
+                }
+                sent.whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        metrics.receiptsPublished.increment();
+                    } else {
+                        long suppressed = throttle.allow("receipt-send", System.currentTimeMillis());
+                        if (suppressed >= 0) {
+                            log.warn(
+                                    "receipt for {}/{} not published: {} ({} more since last warning)",
+                                    er.groupId(),
+                                    er.edgeNodeId(),
+                                    failure.toString(),
+                                    suppressed);
+                        }
+                    }
+                });
+            }
+        }
     }
 
     private void decodeError(String topic, String message, long now) {
@@ -329,8 +435,8 @@ public final class HostProcessor {
             dispatch(node, topic, payload, in.receivedAt());
             return false;
         }
-        if (!node.born && type == MessageType.DDATA && node.parked.size() < PARK_MAX_PER_NODE) {
-            // e.g. redelivered from the host's MQTT session after a gateway restart: kept until the DBIRTH
+        if (!node.session.isBorn() && type == MessageType.DDATA && node.parked.size() < PARK_MAX_PER_NODE) {
+            // e.g. data of an edge that was online before this host (re)started: kept until the DBIRTH
             if (node.parked.isEmpty()) {
                 nodesParking++;
             }
@@ -338,43 +444,39 @@ public final class HostProcessor {
             notBorn(node, type, in.receivedAt(), false);
             return true;
         }
-        if (!node.born || !payload.hasSeq() || node.expectedSeq < 0) {
-            dispatch(node, topic, payload, in.receivedAt());
-            if (node.born && payload.hasSeq() && node.expectedSeq < 0) {
-                node.expectedSeq = (int) ((Sequence.check(payload.getSeq()) + 1) % 256);
+        Long seq = payload.hasSeq() ? payload.getSeq() : null;
+        Held held = new Held(in, topic, payload);
+        switch (node.session.order(seq, held, in.receivedAt())) {
+            case HELD -> {
+                if (node.session.heldCount() == 1) {
+                    nodesHolding++;
+                }
+                return true;
             }
-            return false;
-        }
-        int seq = (int) Sequence.check(payload.getSeq());
-        int ahead = Math.floorMod(seq - node.expectedSeq, 256);
-        if (ahead == 0) {
-            node.expectedSeq = (seq + 1) % 256;
-            dispatch(node, topic, payload, in.receivedAt());
-            releaseInOrder(node, in.receivedAt());
-            return false;
-        }
-        if (ahead < 128 && node.held[seq] == null) {
-            node.held[seq] = new Held(in, topic, payload);
-            if (node.heldCount++ == 0) {
-                node.heldSince = in.receivedAt();
-                nodesHolding++;
+            case LATE -> {
+                // behind the expected seq: its gap was given up already (or it is a redelivery); the data still counts
+                metrics.seqLate.increment();
+                dispatch(node, topic, payload, in.receivedAt());
+                return false;
             }
-            return true;
+            default -> {
+                dispatch(node, topic, payload, in.receivedAt());
+                if (seq != null) {
+                    releaseInOrder(node, in.receivedAt());
+                }
+                return false;
+            }
         }
-        // behind the expected seq: its gap was given up already (or it is a redelivery); the data still counts
-        metrics.seqLate.increment();
-        dispatch(node, topic, payload, in.receivedAt());
-        return false;
     }
 
     private void dispatch(NodeState node, Topic topic, Payload payload, long now) {
         MessageType type = topic.type();
         long ts = payload.hasTimestamp() ? payload.getTimestamp() : now;
         switch (type) {
-            case NBIRTH -> nbirth(node, payload, ts);
+            case NBIRTH -> nbirth(node, payload, ts, now);
             case NDEATH -> ndeath(node, payload, now);
             default -> {
-                if (!node.born) {
+                if (!node.session.isBorn()) {
                     notBorn(node, type, now);
                     return;
                 }
@@ -382,6 +484,7 @@ public final class HostProcessor {
                     case DBIRTH -> dbirth(node, topic.deviceId(), payload, ts, now);
                     case DDATA -> ddata(node, topic.deviceId(), payload, ts, now);
                     case DDEATH -> ddeath(node, topic.deviceId(), ts);
+                    case NDATA -> ndata(node, payload, ts, now);
                     default -> {}
                 }
             }
@@ -390,25 +493,21 @@ public final class HostProcessor {
 
     /** Processes the held messages that now follow in seq order. */
     private void releaseInOrder(NodeState node, long now) {
-        if (node.heldCount == 0) {
+        if (node.session.heldCount() == 0) {
             return;
         }
-        Held h;
-        while ((h = node.held[node.expectedSeq]) != null) {
-            node.held[node.expectedSeq] = null;
-            node.expectedSeq = (node.expectedSeq + 1) % 256;
-            unhold(node, now);
+        for (Held h; (h = node.session.pollInOrder(now)) != null; ) {
             metrics.seqReordered.increment();
             process(node, h);
         }
-        if (node.heldCount > 0) {
-            node.heldSince = now; // the next gap's wait starts now
+        if (node.session.heldCount() == 0) {
+            nodesHolding--;
         }
     }
 
     /** Processes every held message in seq order from the expected one, skipping the missing ones. */
     private void releaseAll(NodeState node, long now, boolean gap) {
-        if (node.heldCount == 0) {
+        if (node.session.heldCount() == 0) {
             return;
         }
         if (gap) {
@@ -420,30 +519,17 @@ public final class HostProcessor {
                                 + " since last warning), asking for a rebirth",
                         node.group,
                         node.edgeNode,
-                        node.expectedSeq,
-                        now - node.heldSince,
-                        node.heldCount,
+                        node.session.expectedSeq(),
+                        now - node.session.heldSince(),
+                        node.session.heldCount(),
                         suppressed);
             }
             requestRebirth(node, now);
         }
-        int start = node.expectedSeq;
-        for (int i = 0; i < 256 && node.heldCount > 0; i++) {
-            int s = (start + i) % 256;
-            Held h = node.held[s];
-            if (h != null) {
-                node.held[s] = null;
-                node.expectedSeq = (s + 1) % 256;
-                unhold(node, now);
-                process(node, h);
-            }
+        for (Held h; (h = node.session.pollSkippingGaps()) != null; ) {
+            process(node, h);
         }
-    }
-
-    private void unhold(NodeState node, long now) {
-        if (--node.heldCount == 0) {
-            nodesHolding--;
-        }
+        nodesHolding--;
     }
 
     private void process(NodeState node, Held h) {
@@ -461,10 +547,10 @@ public final class HostProcessor {
         long next = Long.MAX_VALUE;
         for (Map<String, NodeState> group : nodes.values()) {
             for (NodeState node : group.values()) {
-                if (node.heldCount == 0) {
+                if (node.session.heldCount() == 0) {
                     continue;
                 }
-                long deadline = node.heldSince + reorderTimeoutMs;
+                long deadline = node.session.gapDeadline();
                 if (now >= deadline) {
                     releaseAll(node, now, true);
                 } else {
@@ -477,7 +563,12 @@ public final class HostProcessor {
 
     private NodeState node(String group, String edgeNode) {
         return nodes.computeIfAbsent(group, g -> new HashMap<>())
-                .computeIfAbsent(edgeNode, n -> new NodeState(group, edgeNode));
+                .computeIfAbsent(
+                        edgeNode,
+                        n -> new NodeState(
+                                group,
+                                edgeNode,
+                                new HostSession<>(group, edgeNode, reorderTimeoutMs, REBIRTH_MIN_INTERVAL_MS)));
     }
 
     private void notBorn(NodeState node, MessageType type, long now) {
@@ -540,22 +631,38 @@ public final class HostProcessor {
     }
 
     private void requestRebirth(NodeState node, long now) {
-        if (now - node.lastRebirthRequest < REBIRTH_MIN_INTERVAL_MS) {
+        if (!node.session.rebirthDue(now)) {
             return;
         }
-        node.lastRebirthRequest = now;
         metrics.rebirthRequests.increment();
-        rebirthSender.accept(node.group, node.edgeNode);
+        for (Uplink u : uplinks) {
+            try {
+                u.sendRebirth(node.group, node.edgeNode);
+            } catch (RuntimeException e) {
+                log.warn("rebirth request to {}/{} failed: {}", node.group, node.edgeNode, e.toString());
+            }
+        }
     }
 
-    private void nbirth(NodeState node, Payload payload, long ts) {
-        Long bdSeq = null;
+    private void nbirth(NodeState node, Payload payload, long ts, long now) {
+        boolean wasBorn = node.session.isBorn();
+        if (node.session.nbirth(payload, ts) == HostSession.Birth.REFUSED_NO_BDSEQ) {
+            metrics.birthsRefused.increment();
+            long suppressed = throttle.allow("no-bdseq:" + node.group + "/" + node.edgeNode, now);
+            if (suppressed >= 0) {
+                log.warn(
+                        "NBIRTH of {}/{} without an integer bdSeq metric refused, asking for a rebirth ({} more since"
+                                + " last warning)",
+                        node.group,
+                        node.edgeNode,
+                        suppressed);
+            }
+            requestRebirth(node, now);
+            return;
+        }
         String epoch = null;
         for (Metric m : payload.getMetricsList()) {
-            if (MetricNames.BD_SEQ.equals(m.getName())) {
-                Object v = Metrics.value(m, DataType.UINT64);
-                bdSeq = v instanceof Number n ? n.longValue() : null;
-            } else if (MetricNames.BUFFER_EPOCH.equals(m.getName()) && m.hasStringValue()) {
+            if (MetricNames.BUFFER_EPOCH.equals(m.getName()) && m.hasStringValue()) {
                 epoch = m.getStringValue();
             }
         }
@@ -565,27 +672,17 @@ public final class HostProcessor {
             RidRanges stored = storedReceipts.remove(node.group + "/" + node.edgeNode);
             node.receipts = stored != null && stored.epoch().equals(epoch) ? stored : new RidRanges(epoch);
         }
-        if (node.born) {
+        if (wasBorn) {
             ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, ts, END_SUPERSEDED));
             openEdgeSessions--;
         }
         closeDevices(node, ts, END_SUPERSEDED);
-        ops.add(new SessionOp.OpenEdge(node.group, node.edgeNode, bdSeq, ts));
+        ops.add(new SessionOp.OpenEdge(node.group, node.edgeNode, node.session.bdSeq(), ts));
         openEdgeSessions++;
-        node.born = true;
-        node.bdSeq = bdSeq;
-        node.expectedSeq = payload.hasSeq() ? (int) ((Sequence.check(payload.getSeq()) + 1) % 256) : -1;
     }
 
     private void ndeath(NodeState node, Payload payload, long now) {
-        Long bdSeq = null;
-        for (Metric m : payload.getMetricsList()) {
-            if (MetricNames.BD_SEQ.equals(m.getName())) {
-                Object v = Metrics.value(m, DataType.UINT64);
-                bdSeq = v instanceof Number n ? n.longValue() : null;
-            }
-        }
-        if (!node.born || bdSeq == null || !bdSeq.equals(node.bdSeq)) {
+        if (!node.session.ndeath(payload, now)) {
             metrics.staleNdeath.increment();
             long suppressed = throttle.allow("stale-ndeath:" + node.group + "/" + node.edgeNode, now);
             if (suppressed >= 0) {
@@ -593,8 +690,8 @@ public final class HostProcessor {
                         "NDEATH of {}/{} with bdSeq {} ignored (current NBIRTH bdSeq {})",
                         node.group,
                         node.edgeNode,
-                        bdSeq,
-                        node.born ? node.bdSeq : "none");
+                        HostSession.bdSeqOf(payload),
+                        node.session.isBorn() ? node.session.bdSeq() : "none");
             }
             return;
         }
@@ -602,8 +699,24 @@ public final class HostProcessor {
         ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, now, END_NDEATH));
         openEdgeSessions--;
         closeDevices(node, now, END_NDEATH);
-        node.born = false;
-        node.expectedSeq = -1;
+    }
+
+    /** Node metrics: only their live state is kept (facts are per device). */
+    private void ndata(NodeState node, Payload payload, long payloadTs, long now) {
+        for (Metric m : payload.getMetricsList()) {
+            String name = m.getName();
+            if (name.isEmpty() && m.hasAlias()) {
+                name = node.session.resolveAlias(null, m.getAlias());
+                if (name == null) {
+                    metrics.ignoredUnknownAlias.increment();
+                    requestRebirth(node, now);
+                    continue;
+                }
+            }
+            if (!m.getIsHistorical()) {
+                node.session.update(null, name, m, m.hasTimestamp() ? m.getTimestamp() : payloadTs);
+            }
+        }
     }
 
     private void closeDevices(NodeState node, long at, String reason) {
@@ -638,10 +751,10 @@ public final class HostProcessor {
             openDeviceSessions++;
         }
         d.born = true;
+        node.session.dbirth(deviceId, payload, ts);
         endPoints(d, ts);
         d.tracked = false;
         d.points.clear();
-        d.aliases.clear();
         d.readsOk = 0;
         d.readsFailed = 0;
         for (Metric m : payload.getMetricsList()) {
@@ -650,9 +763,6 @@ public final class HostProcessor {
                 continue;
             }
             if (MetricNames.isHealthMetric(name)) {
-                if (m.hasAlias()) {
-                    d.aliases.put(m.getAlias(), name);
-                }
                 continue;
             }
             DataType type;
@@ -677,9 +787,6 @@ public final class HostProcessor {
                     ts);
             d.points.put(name, p);
             d.tracked |= p.kind != Kind.OTHER;
-            if (m.hasAlias()) {
-                d.aliases.put(m.getAlias(), name);
-            }
             Double interval = number(props.get(MetricNames.PROP_INTERVAL_MS));
             declarations.add(new PointDeclaration(
                     node.group,
@@ -732,6 +839,7 @@ public final class HostProcessor {
         }
         endLive(d, ts);
         d.born = false;
+        node.session.ddeath(deviceId, ts);
     }
 
     /**
@@ -768,7 +876,7 @@ public final class HostProcessor {
             }
             String name = m.getName();
             if (name.isEmpty() && m.hasAlias()) {
-                name = d.aliases.get(m.getAlias());
+                name = node.session.resolveAlias(d.deviceId, m.getAlias());
                 if (name == null && duplicate) {
                     continue;
                 }
@@ -790,6 +898,9 @@ public final class HostProcessor {
                 }
             }
             long ts = m.hasTimestamp() ? m.getTimestamp() : payloadTs;
+            if (!birth && !duplicate && !m.getIsHistorical()) {
+                node.session.update(d.deviceId, name, m, ts);
+            }
             if (name.startsWith(MetricNames.HEALTH_PREFIX)) {
                 if (!duplicate) {
                     health(node, d, m, name, ts);
@@ -1200,20 +1311,17 @@ public final class HostProcessor {
     private static final class NodeState {
         final String group;
         final String edgeNode;
-        final Map<String, DeviceState> devices = new HashMap<>();
-        final Held[] held = new Held[256];
-        final List<Held> parked = new ArrayList<>();
-        int heldCount;
-        long heldSince;
-        RidRanges receipts;
-        boolean born;
-        Long bdSeq;
-        int expectedSeq = -1;
-        long lastRebirthRequest = Long.MIN_VALUE / 2;
+        /** the Sparkplug session rules: born, bdSeq, seq and reorder window, aliases, rebirth throttle, live state */
+        final HostSession<Held> session;
 
-        NodeState(String group, String edgeNode) {
+        final Map<String, DeviceState> devices = new HashMap<>();
+        final List<Held> parked = new ArrayList<>();
+        RidRanges receipts;
+
+        NodeState(String group, String edgeNode, HostSession<Held> session) {
             this.group = group;
             this.edgeNode = edgeNode;
+            this.session = session;
         }
     }
 
@@ -1221,7 +1329,6 @@ public final class HostProcessor {
         final NodeState node;
         final String deviceId;
         final Map<String, PointState> points = new HashMap<>();
-        final Map<Long, String> aliases = new HashMap<>();
         boolean born;
         boolean sessionOpen;
         /** whether any point has state, counter or static-run facts */

@@ -117,7 +117,7 @@ public record BrokerConfig(
     }
 
     /** Several external MQTT servers ({@code tcp://host:port} each); credentials nullable, the same for all. */
-    public static BrokerConfig external(List<URI> urls, String username, String password) {
+    public static BrokerConfig externalServers(List<URI> urls, String username, String password) {
         return new BrokerConfig(EXTERNAL, null, 0, null, null, username, password, urls);
     }
 

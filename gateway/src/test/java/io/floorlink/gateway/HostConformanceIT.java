@@ -207,7 +207,7 @@ class HostConformanceIT {
         }));
         try (Gateway gw = Gateway.start(config(d, "race", Duration.ofHours(1)), new SimpleMeterRegistry())) {
             long ts = gw.stateTimestamps().get(0);
-            await().atMost(WAIT).untilAsserted(() -> {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
                 List<ObservedBroker.Event> onlines = hostEvents("race").stream()
                         .filter(e -> e.kind().equals("PUBLISH") && e.topic().equals(topic))
                         .filter(e -> StateMessage.parse(e.payload()).online())
@@ -235,7 +235,7 @@ class HostConformanceIT {
                         .qos(MqttQos.AT_LEAST_ONCE)
                         .send();
                 publishState("renew", new StateMessage(false, offending));
-                await().atMost(WAIT).untilAsserted(() -> {
+                await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
                     StateMessage now = retainedState(broker.url(), "renew");
                     assertThat(now.online()).isTrue();
                     assertThat(now.timestamp()).isGreaterThan(offending);
@@ -300,7 +300,9 @@ class HostConformanceIT {
                             .getMetrics(0)
                             .getName())
                     .isEqualTo(MetricNames.REBIRTH);
-            await().atMost(WAIT).until(() -> counter("floorlink.gateway.births.refused") == refused + 1);
+            await().atMost(WAIT)
+                    .ignoreExceptions()
+                    .until(() -> counter("floorlink.gateway.births.refused") == refused + 1);
             assertThat(gateway.liveView()).noneMatch(n -> n.edgeNodeId().equals("edge-nobdseq"));
             gateway.flush();
             assertThat(Db.count(
@@ -328,7 +330,7 @@ class HostConformanceIT {
             edge.device(
                     MessageType.DBIRTH, "D2", T0, List.of(point("speed", DataType.DOUBLE, 2.0, "process", null, null)));
             edge.device(MessageType.DDATA, "D1", T0 + 1000, List.of(sample("speed", DataType.DOUBLE, 7.0, T0 + 1000)));
-            await().atMost(WAIT).untilAsserted(() -> {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
                 LiveView.Node n = live("edge-stale").orElseThrow();
                 assertThat(n.online()).isTrue();
                 assertThat(n.bdSeq()).isEqualTo(3L);
@@ -342,7 +344,7 @@ class HostConformanceIT {
                 assertThat(speed.stale()).isFalse();
             });
             edge.device(MessageType.DDEATH, "D1", T0 + 2000, List.of());
-            await().atMost(WAIT).untilAsserted(() -> {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
                 LiveView.Node n = live("edge-stale").orElseThrow();
                 assertThat(n.devices().get(0).online()).isFalse();
                 assertThat(n.devices().get(0).metrics()).isNotEmpty().allMatch(LiveView.Metric::stale);
@@ -350,7 +352,7 @@ class HostConformanceIT {
                 assertThat(n.metrics()).isNotEmpty().noneMatch(LiveView.Metric::stale);
             });
             edge.ndeath(3);
-            await().atMost(WAIT).untilAsserted(() -> {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
                 LiveView.Node n = live("edge-stale").orElseThrow();
                 assertThat(n.online()).isFalse();
                 assertThat(n.lastDeath()).isNotNull();
@@ -375,7 +377,7 @@ class HostConformanceIT {
                     MessageType.DBIRTH, "R1", T0, List.of(point("speed", DataType.DOUBLE, 1.0, "process", null, null)));
             edge.device(MessageType.DDATA, "R1", T0, records(1, 3));
             edge.device(MessageType.DDATA, "R1", T0, records(5, 5));
-            await().atMost(WAIT).untilAsserted(() -> {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
                 gateway.flush();
                 Mqtt5Publish p = retained(broker.url(), topic).orElseThrow();
                 assertThat(p.isRetain()).isTrue();
@@ -431,7 +433,7 @@ class HostConformanceIT {
                     Statement s = c.createStatement()) {
                 s.execute("ALTER TABLE edge_receipt_away RENAME TO edge_receipt");
             }
-            await().atMost(WAIT).untilAsserted(() -> {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
                 Receipt r = Receipt.parse(
                         retained(broker.url(), topic).orElseThrow().getPayloadAsBytes());
                 assertThat(r.ranges()).containsExactly(new long[] {1, 2});
@@ -475,7 +477,7 @@ class HostConformanceIT {
                         List.of(point("speed", DataType.DOUBLE, 1.0, "process", null, null)));
                 edge.device(MessageType.DDATA, "B1", T0, records(1, 4));
                 String topic = Receipt.topic("multi", "ENTM", "edge-b");
-                await().atMost(WAIT).untilAsserted(() -> {
+                await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
                     gw.flush();
                     for (URI url : List.of(broker.url(), second.url())) {
                         Receipt r =

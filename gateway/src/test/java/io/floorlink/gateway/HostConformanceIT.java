@@ -395,6 +395,53 @@ class HostConformanceIT {
     }
 
     @Test
+    @DisplayName("receipts: a node's stored ranges are published again after its next NBIRTH, so a receipt lost in a"
+            + " gateway crash comes back without new records")
+    void receipts_are_published_again_after_a_rebirth(@TempDir Path d) throws Exception {
+        String topic = Receipt.topic("again", "ENTC", "edge-again");
+        GatewayConfig cfg = config(d, "again", Duration.ofHours(1));
+        try (Gateway gw = Gateway.start(cfg, new SimpleMeterRegistry());
+                TestEdge edge = new TestEdge(broker.url(), "ENTC", "edge-again", 1)) {
+            edge.connect();
+            edge.nbirth(T0, "epoch-A");
+            edge.device(
+                    MessageType.DBIRTH, "A1", T0, List.of(point("speed", DataType.DOUBLE, 1.0, "process", null, null)));
+            edge.device(MessageType.DDATA, "A1", T0, records(1, 2));
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+                gw.flush();
+                assertThat(retained(broker.url(), topic)).isPresent();
+            });
+        }
+        // the receipt is lost (as if the gateway died between the commit and the publish)
+        Mqtt5BlockingClient eraser = observer(broker.url());
+        eraser.publishWith()
+                .topic(topic)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .payload(new byte[0])
+                .send();
+        eraser.disconnect();
+        assertThat(retained(broker.url(), topic)).isEmpty();
+        try (Gateway gw = Gateway.start(cfg, new SimpleMeterRegistry());
+                TestEdge edge = new TestEdge(broker.url(), "ENTC", "edge-again", 2)) {
+            edge.connect();
+            edge.nbirth(T0 + 60_000, "epoch-A");
+            edge.device(
+                    MessageType.DBIRTH,
+                    "A1",
+                    T0 + 60_000,
+                    List.of(point("speed", DataType.DOUBLE, 1.0, "process", null, null)));
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+                gw.flush();
+                Receipt r = Receipt.parse(
+                        retained(broker.url(), topic).orElseThrow().getPayloadAsBytes());
+                assertThat(r.epoch()).isEqualTo("epoch-A");
+                assertThat(r.ranges()).containsExactly(new long[] {1, 2});
+            });
+        }
+    }
+
+    @Test
     @DisplayName("receipts: no receipt for a node without a buffer epoch (third-party edge)")
     void no_receipt_without_an_epoch() throws Exception {
         try (TestEdge edge = new TestEdge(broker.url(), "ENTC", "edge-noepoch", 1)) {

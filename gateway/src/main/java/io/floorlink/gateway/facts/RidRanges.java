@@ -83,6 +83,15 @@ public final class RidRanges {
         return ranges.size();
     }
 
+    /**
+     * Makes the next {@link #takeSnapshotIfDirty} return the ranges even without a new id: the edge evidently has
+     * not seen a receipt for them (it replayed a stored id, or started a session), so they are written and
+     * published again.
+     */
+    public void markDirty() {
+        dirty = true;
+    }
+
     /** True when ids were added since the last {@link #takeSnapshotIfDirty}. */
     public boolean isDirty() {
         return dirty;

@@ -672,6 +672,10 @@ public final class HostProcessor {
             RidRanges stored = storedReceipts.remove(node.group + "/" + node.edgeNode);
             node.receipts = stored != null && stored.epoch().equals(epoch) ? stored : new RidRanges(epoch);
         }
+        if (node.receipts != null && node.receipts.size() > 0) {
+            // a receipt lost in a crash (or never published) is published again after the next commit
+            node.receipts.markDirty();
+        }
         if (wasBorn) {
             ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, ts, END_SUPERSEDED));
             openEdgeSessions--;
@@ -866,6 +870,8 @@ public final class HostProcessor {
                     if (receipts.contains(rid)) {
                         metrics.duplicates.increment();
                         duplicate = true;
+                        // the edge replays it, so it has no receipt covering it: publish the ranges again
+                        receipts.markDirty();
                     } else {
                         if (rids == null) {
                             rids = new long[n];

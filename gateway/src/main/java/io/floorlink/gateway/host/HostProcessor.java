@@ -25,15 +25,12 @@ import io.floorlink.sparkplug.host.HostSession;
 import io.floorlink.sparkplug.host.LiveView;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
-import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
-import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertyValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -67,19 +64,6 @@ public final class HostProcessor {
 
     private record Inbound(String topic, byte[] payload, long receivedAt) {}
 
-    /** Where the host's commands and receipts go: one per MQTT server (an edge node is on one of them). */
-    public interface Uplink {
-        /** Sends an NCMD Node Control/Rebirth to the edge node; never blocks. */
-        void sendRebirth(String groupId, String edgeNodeId);
-
-        /**
-         * Publishes a receipt (retained, QoS 1); never blocks.
-         *
-         * @return completes when the server acknowledged it, exceptionally when it did not
-         */
-        CompletableFuture<?> sendReceipt(String groupId, String edgeNodeId, Receipt receipt);
-    }
-
     /** A message held back because it arrived ahead of a missing seq. */
     private record Held(Inbound in, Topic topic, Payload payload) {}
 
@@ -92,7 +76,7 @@ public final class HostProcessor {
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
     private final Throttle throttle = new Throttle(30_000);
     private final HostMetrics metrics;
-    private final List<Uplink> uplinks = new CopyOnWriteArrayList<>();
+    private final Uplinks uplinks;
     private final ConcurrentLinkedQueue<CompletableFuture<List<LiveView.Node>>> viewRequests =
             new ConcurrentLinkedQueue<>();
     private final String hostId;
@@ -151,6 +135,7 @@ public final class HostProcessor {
         this.storedReceipts.putAll(receipts);
         this.writer = writer;
         this.metrics = new HostMetrics(queued::get, () -> openEdgeSessions, () -> openDeviceSessions);
+        this.uplinks = new Uplinks(hostId, metrics);
         this.thread = new Thread(this::run, "floorlink-host-" + hostId);
         this.thread.setDaemon(true);
     }
@@ -350,7 +335,8 @@ public final class HostProcessor {
         }
         stored.whenComplete((r, e) -> {
             if (e == null) {
-                publishReceipts(receipts, System.currentTimeMillis());
+                // on the writer's thread, with exactly the ranges the committed batch stored
+                uplinks.publishReceipts(receipts, System.currentTimeMillis());
             }
             for (CompletableFuture<Void> f : waiting) {
                 if (e == null) {
@@ -360,51 +346,6 @@ public final class HostProcessor {
                 }
             }
         });
-    }
-
-    /**
-     * Runs on the writer's thread once a batch is committed: the receipts carry exactly the ranges that went into
-     * that batch, so a receipt never covers a record id whose facts are not stored.
-     */
-    private void publishReceipts(List<EdgeReceipt> receipts, long committedAt) {
-        if (receipts.isEmpty() || uplinks.isEmpty()) {
-            return;
-        }
-        for (EdgeReceipt er : receipts) {
-            Receipt receipt;
-            try {
-                receipt = new Receipt(hostId, er.epoch(), committedAt, er.ranges());
-            } catch (SparkplugException e) {
-                long suppressed = throttle.allow("receipt:" + er.groupId() + "/" + er.edgeNodeId(), committedAt);
-                if (suppressed >= 0) {
-                    log.warn("no receipt for {}/{}: {}", er.groupId(), er.edgeNodeId(), e.getMessage());
-                }
-                continue;
-            }
-            for (Uplink u : uplinks) {
-                CompletableFuture<?> sent;
-                try {
-                    sent = u.sendReceipt(er.groupId(), er.edgeNodeId(), receipt);
-                } catch (RuntimeException e) {
-                    sent = CompletableFuture.failedFuture(e);
-                }
-                sent.whenComplete((ok, failure) -> {
-                    if (failure == null) {
-                        metrics.receiptsPublished.increment();
-                    } else {
-                        long suppressed = throttle.allow("receipt-send", System.currentTimeMillis());
-                        if (suppressed >= 0) {
-                            log.warn(
-                                    "receipt for {}/{} not published: {} ({} more since last warning)",
-                                    er.groupId(),
-                                    er.edgeNodeId(),
-                                    failure.toString(),
-                                    suppressed);
-                        }
-                    }
-                });
-            }
-        }
     }
 
     private void decodeError(String topic, String message, long now) {
@@ -635,13 +576,7 @@ public final class HostProcessor {
             return;
         }
         metrics.rebirthRequests.increment();
-        for (Uplink u : uplinks) {
-            try {
-                u.sendRebirth(node.group, node.edgeNode);
-            } catch (RuntimeException e) {
-                log.warn("rebirth request to {}/{} failed: {}", node.group, node.edgeNode, e.toString());
-            }
-        }
+        uplinks.sendRebirth(node.group, node.edgeNode);
     }
 
     private void nbirth(NodeState node, Payload payload, long ts, long now) {
@@ -780,18 +715,18 @@ public final class HostProcessor {
                 continue;
             }
             Map<String, Object> props = m.hasProperties() ? Metrics.properties(m.getProperties()) : Map.of();
-            String category = text(props.get(MetricNames.PROP_CATEGORY));
+            String category = MetricValues.text(props.get(MetricNames.PROP_CATEGORY));
             PointState p = new PointState(
                     deviceId,
                     name,
                     type,
-                    number(props.get(MetricNames.PROP_ENG_LOW)),
-                    number(props.get(MetricNames.PROP_ENG_HIGH)),
+                    MetricValues.number(props.get(MetricNames.PROP_ENG_LOW)),
+                    MetricValues.number(props.get(MetricNames.PROP_ENG_HIGH)),
                     Kind.of(category),
                     ts);
             d.points.put(name, p);
             d.tracked |= p.kind != Kind.OTHER;
-            Double interval = number(props.get(MetricNames.PROP_INTERVAL_MS));
+            Double interval = MetricValues.number(props.get(MetricNames.PROP_INTERVAL_MS));
             declarations.add(new PointDeclaration(
                     node.group,
                     node.edgeNode,
@@ -799,7 +734,7 @@ public final class HostProcessor {
                     name,
                     type.code(),
                     category,
-                    text(props.get(MetricNames.PROP_UNIT)),
+                    MetricValues.text(props.get(MetricNames.PROP_UNIT)),
                     interval == null ? null : interval.longValue(),
                     p.engLow,
                     p.engHigh,
@@ -865,7 +800,7 @@ public final class HostProcessor {
             }
             boolean duplicate = false;
             if (receipts != null && m.hasProperties()) {
-                long rid = longProperty(m.getProperties(), MetricNames.PROP_RID);
+                long rid = MetricValues.longProperty(m.getProperties(), MetricNames.PROP_RID);
                 if (rid >= 0) {
                     if (receipts.contains(rid)) {
                         metrics.duplicates.increment();
@@ -945,37 +880,6 @@ public final class HostProcessor {
         }
     }
 
-    /** A non-negative integer property, or -1 when absent. */
-    static long longProperty(PropertySet set, String key) {
-        int n = Math.min(set.getKeysCount(), set.getValuesCount());
-        for (int i = 0; i < n; i++) {
-            if (key.equals(set.getKeys(i))) {
-                PropertyValue pv = set.getValues(i);
-                if (pv.getIsNull()) {
-                    return -1;
-                }
-                return pv.hasLongValue()
-                        ? pv.getLongValue()
-                        : pv.hasIntValue() ? Integer.toUnsignedLong(pv.getIntValue()) : -1;
-            }
-        }
-        return -1;
-    }
-
-    static boolean booleanProperty(Metric m, String key) {
-        if (!m.hasProperties()) {
-            return false;
-        }
-        PropertySet set = m.getProperties();
-        int n = Math.min(set.getKeysCount(), set.getValuesCount());
-        for (int i = 0; i < n; i++) {
-            if (key.equals(set.getKeys(i))) {
-                return set.getValues(i).getBooleanValue();
-            }
-        }
-        return false;
-    }
-
     private void health(NodeState node, DeviceState d, Metric m, String name, long ts) {
         if (MetricNames.HEALTH_CONNECTED.equals(name)) {
             if (!m.hasBooleanValue()) {
@@ -1008,7 +912,7 @@ public final class HostProcessor {
             return;
         }
         long value = num.longValue();
-        if (m.getIsHistorical() && booleanProperty(m, MetricNames.PROP_INCREMENT)) {
+        if (m.getIsHistorical() && MetricValues.booleanProperty(m, MetricNames.PROP_INCREMENT)) {
             addReads(d, ok, value, ts);
             return;
         }
@@ -1128,7 +1032,7 @@ public final class HostProcessor {
             p.bucket = bucket;
             p.generation = generation;
         }
-        double value = numeric(m, type(p, m));
+        double value = MetricValues.numeric(m, type(p, m));
         Quality q = quality(p, m, value);
         boolean historical = m.getIsHistorical();
         agg.addSample(q == Quality.GOOD ? 0 : q == Quality.UNCERTAIN ? 1 : 2, historical);
@@ -1158,7 +1062,7 @@ public final class HostProcessor {
 
     /** The good numeric value of a metric, or NaN. */
     private static double value(PointState p, Metric m) {
-        double value = numeric(m, type(p, m));
+        double value = MetricValues.numeric(m, type(p, m));
         return quality(p, m, value) == Quality.GOOD ? value : Double.NaN;
     }
 
@@ -1269,49 +1173,6 @@ public final class HostProcessor {
                 endHistorical(p, Long.MAX_VALUE);
             }
         }
-    }
-
-    /** The numeric view of {@link Metrics#asDouble}, without boxing: NaN when the value is not numeric. */
-    static double numeric(Metric m, DataType type) {
-        if (m.getIsNull()) {
-            return Double.NaN;
-        }
-        switch (m.getValueCase()) {
-            case INT_VALUE -> {
-                int v = m.getIntValue();
-                return switch (type) {
-                    case INT8 -> (byte) v;
-                    case INT16 -> (short) v;
-                    case UINT8 -> v & 0xFF;
-                    case UINT16 -> v & 0xFFFF;
-                    case UINT32, INT64, UINT64, DATETIME -> Integer.toUnsignedLong(v);
-                    default -> v;
-                };
-            }
-            case LONG_VALUE -> {
-                return m.getLongValue();
-            }
-            case FLOAT_VALUE -> {
-                return m.getFloatValue();
-            }
-            case DOUBLE_VALUE -> {
-                return m.getDoubleValue();
-            }
-            case BOOLEAN_VALUE -> {
-                return m.getBooleanValue() ? 1.0 : 0.0;
-            }
-            default -> {
-                return Double.NaN;
-            }
-        }
-    }
-
-    private static Double number(Object o) {
-        return o instanceof Number n ? n.doubleValue() : null;
-    }
-
-    private static String text(Object o) {
-        return o == null ? null : o.toString();
     }
 
     private static final class NodeState {

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * Receipt} covers it and replay the rest (docs/architecture.md, Receipts). Several instances, one per server, can
  * feed one processor (Sparkplug 3.0 multiple MQTT servers).
  */
-public final class PrimaryHost implements AutoCloseable, HostProcessor.Uplink {
+public final class PrimaryHost implements AutoCloseable, Uplink {
     private static final Logger log = LoggerFactory.getLogger(PrimaryHost.class);
 
     private final String hostId;

@@ -104,6 +104,7 @@ public final class Collector implements AutoCloseable {
                     prometheus,
                     meters,
                     new ApiServer.InventoryUpdates(config.inventory(), services));
+            api.attachSparkplugView(gateway::liveView);
             LOG.info(
                     "Collector up: http://{}:{}/ ({} equipment of {}), MQTT {}",
                     config.http().host(),

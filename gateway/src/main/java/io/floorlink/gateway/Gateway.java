@@ -5,6 +5,7 @@ import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.gateway.facts.FactsWriter;
 import io.floorlink.gateway.host.HostProcessor;
 import io.floorlink.gateway.host.PrimaryHost;
+import io.floorlink.sparkplug.host.LiveView;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -33,8 +34,8 @@ public final class Gateway implements AutoCloseable {
     private final FactsWriter writer;
     private final EmbeddedBroker broker;
     private final HostProcessor processor;
-    private final PrimaryHost host;
-    private final URI mqttUrl;
+    private final List<PrimaryHost> hosts;
+    private final List<URI> mqttUrls;
     private volatile boolean closed;
 
     private Gateway(
@@ -43,22 +44,23 @@ public final class Gateway implements AutoCloseable {
             FactsWriter writer,
             EmbeddedBroker broker,
             HostProcessor processor,
-            PrimaryHost host,
-            URI mqttUrl) {
+            List<PrimaryHost> hosts,
+            List<URI> mqttUrls) {
         this.config = config;
         this.store = store;
         this.writer = writer;
         this.broker = broker;
         this.processor = processor;
-        this.host = host;
-        this.mqttUrl = mqttUrl;
+        this.hosts = List.copyOf(hosts);
+        this.mqttUrls = List.copyOf(mqttUrls);
     }
 
     /**
      * Opens and migrates the facts store (closing sessions a previous run left open, end_reason {@code
      * platform_restart}), starts the embedded broker (or targets the external one), connects the primary host
-     * and publishes its STATE birth. Blocks until all of that is done; an external broker that is not reachable
-     * yet is retried with exponential backoff and jitter, so this keeps blocking until it is.
+     * (to every configured MQTT server) and publishes its STATE birth on each. Blocks until all of that is done; an
+     * external server that is not reachable yet is retried with exponential backoff and jitter, so this keeps
+     * blocking until every one is.
      *
      * @param registry where the gateway's meters are registered, never null
      * @throws IllegalArgumentException for configuration that cannot work (message names the setting)
@@ -80,18 +82,18 @@ public final class Gateway implements AutoCloseable {
 
             BrokerConfig bc = config.broker();
             EmbeddedBroker broker = null;
-            URI url;
+            List<URI> urls;
             String user;
             String password;
             if (bc.isEmbedded()) {
                 broker = EmbeddedBroker.start(bc, config.auth());
                 started.add(broker);
                 broker.bindTo(registry);
-                url = broker.url();
+                urls = List.of(broker.url());
                 user = broker.hostUser();
                 password = broker.hostPassword();
             } else {
-                url = bc.url();
+                urls = bc.servers();
                 user = bc.username();
                 password = Secrets.resolve(bc.password(), "gateway.broker.password");
             }
@@ -106,17 +108,23 @@ public final class Gateway implements AutoCloseable {
             processor.meterBinder().bindTo(registry);
             processor.start();
             started.add(() -> processor.stop(10_000));
-            PrimaryHost host = new PrimaryHost(
-                    config.hostId(),
-                    url.getHost(),
-                    url.getPort() < 0 ? 1883 : url.getPort(),
-                    user,
-                    password,
-                    config.sessionExpiry(),
-                    processor);
-            started.add(host);
-            host.start().get();
-            return new Gateway(config, store, writer, broker, processor, host, url);
+            List<PrimaryHost> hosts = new ArrayList<>();
+            List<java.util.concurrent.CompletableFuture<Void>> births = new ArrayList<>();
+            for (URI url : urls) {
+                PrimaryHost host = new PrimaryHost(
+                        config.hostId(),
+                        url.getHost(),
+                        url.getPort() < 0 ? BrokerConfig.DEFAULT_PORT : url.getPort(),
+                        user,
+                        password,
+                        processor);
+                started.add(host);
+                hosts.add(host);
+                births.add(host.start());
+            }
+            java.util.concurrent.CompletableFuture.allOf(births.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get();
+            return new Gateway(config, store, writer, broker, processor, hosts, urls);
         } catch (Exception | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -166,9 +174,40 @@ public final class Gateway implements AutoCloseable {
         return store.dataSource();
     }
 
-    /** The broker URL edge agents connect to, e.g. {@code tcp://127.0.0.1:<bound port>}. */
+    /** The broker URL edge agents connect to, e.g. {@code tcp://127.0.0.1:<bound port>}; the first server. */
     public URI mqttUrl() {
-        return mqttUrl;
+        return mqttUrls.get(0);
+    }
+
+    /** Every MQTT server the host is connected to (one for an embedded broker). */
+    public List<URI> mqttUrls() {
+        return mqttUrls;
+    }
+
+    /** The STATE timestamp of the host's current connection to each server, in {@link #mqttUrls} order. */
+    public List<Long> stateTimestamps() {
+        return hosts.stream().map(PrimaryHost::stateTimestamp).toList();
+    }
+
+    /**
+     * A consistent snapshot of the host's live Sparkplug state: every edge node that had an accepted NBIRTH, with
+     * its devices and the latest value, quality, timestamp and STALE flag of every metric their births declared.
+     * Thread-safe; blocks until the processing thread answers, at most 10 s.
+     *
+     * @throws IllegalStateException when the gateway is closed, or no answer came in time
+     */
+    public List<LiveView.Node> liveView() {
+        if (closed) {
+            throw new IllegalStateException("gateway is closed");
+        }
+        try {
+            return processor.requestLiveView().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the live view", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("live view not available: " + e.getMessage(), e);
+        }
     }
 
     /** The Sparkplug primary host id (last level of the STATE topic). */
@@ -206,9 +245,11 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         closed = true;
-        // Disconnect first: what arrives later stays queued in the broker session (session_expiry) for the next
-        // start instead of being taken and then not written.
-        host.stop(Duration.ofSeconds(5));
+        // Disconnect first so nothing more is taken; what was taken and is not written yet is covered by no receipt,
+        // so the edge nodes replay it to the next host.
+        for (PrimaryHost host : hosts) {
+            host.stop(Duration.ofSeconds(5));
+        }
         writer.stopRetrying();
         try {
             processor.stop(30_000);

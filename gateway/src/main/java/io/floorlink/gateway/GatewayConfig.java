@@ -1,5 +1,6 @@
 package io.floorlink.gateway;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.floorlink.sparkplug.Topic;
 import java.nio.file.Path;
@@ -17,8 +18,9 @@ import java.util.Objects;
  * @param auth edge credentials for the embedded broker; null means no authentication (loopback only)
  * @param reorderTimeout how long a message that arrived ahead of a missing seq waits for the gap to fill before
  *     the gap is given up and a rebirth requested; null means 2 s; 0 to 60 s
- * @param sessionExpiry how long the broker keeps the primary host's MQTT session (subscription, unacknowledged and
- *     queued messages) while the host is away; null means 1 h; 0 starts a clean session at every connect
+ *
+ * <p>There is no {@code session_expiry}: the primary host always connects with Clean Start true and Session Expiry 0
+ * (Sparkplug 3.0); a configuration that still sets it is refused with a message naming it.
  */
 public record GatewayConfig(
         @JsonProperty("broker") BrokerConfig broker,
@@ -26,13 +28,16 @@ public record GatewayConfig(
         @JsonProperty("store") StoreConfig store,
         @JsonProperty("flush_interval") Duration flushInterval,
         @JsonProperty("auth") AuthConfig auth,
-        @JsonProperty("reorder_timeout") Duration reorderTimeout,
-        @JsonProperty("session_expiry") Duration sessionExpiry) {
+        @JsonProperty("reorder_timeout") Duration reorderTimeout) {
 
     public static final String DEFAULT_HOST_ID = "floorlink";
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REORDER_TIMEOUT = Duration.ofSeconds(2);
-    public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
+    /** Why {@code session_expiry} is refused; the key was removed. */
+    static final String SESSION_EXPIRY_REMOVED = "gateway.session_expiry is no longer supported: the primary host"
+            + " always connects with Clean Start true and Session Expiry 0 (Sparkplug 3.0,"
+            + " message-flow-phid-sparkplug-clean-session-50); nothing is lost at a restart because edge nodes replay"
+            + " every record no receipt covers. Remove the key.";
 
     public GatewayConfig {
         Objects.requireNonNull(broker, "gateway.broker is required");
@@ -48,17 +53,32 @@ public record GatewayConfig(
             throw new IllegalArgumentException(
                     "gateway.reorder_timeout must be between 0s and 60s but was " + reorderTimeout);
         }
-        sessionExpiry = sessionExpiry == null ? DEFAULT_SESSION_EXPIRY : sessionExpiry;
-        if (sessionExpiry.isNegative() || sessionExpiry.toSeconds() > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException(
-                    "gateway.session_expiry must be between 0s and 4294967295s but was " + sessionExpiry);
-        }
     }
 
-    /** Same fields as before these options existed; reorder timeout and session expiry take their defaults. */
+    /** Same fields as before the reorder timeout existed; it takes its default. */
     public GatewayConfig(
             BrokerConfig broker, String hostId, StoreConfig store, Duration flushInterval, AuthConfig auth) {
-        this(broker, hostId, store, flushInterval, auth, null, null);
+        this(broker, hostId, store, flushInterval, auth, null);
+    }
+
+    /**
+     * Configuration binding: refuses the removed {@code session_expiry} key with {@link #SESSION_EXPIRY_REMOVED}.
+     *
+     * @throws IllegalArgumentException naming the setting
+     */
+    @JsonCreator
+    public static GatewayConfig fromConfig(
+            @JsonProperty("broker") BrokerConfig broker,
+            @JsonProperty("host_id") String hostId,
+            @JsonProperty("store") StoreConfig store,
+            @JsonProperty("flush_interval") Duration flushInterval,
+            @JsonProperty("auth") AuthConfig auth,
+            @JsonProperty("reorder_timeout") Duration reorderTimeout,
+            @JsonProperty("session_expiry") Object sessionExpiry) {
+        if (sessionExpiry != null) {
+            throw new IllegalArgumentException(SESSION_EXPIRY_REMOVED);
+        }
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout);
     }
 
     /**
@@ -80,31 +100,27 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withBroker(BrokerConfig newBroker) {
-        return new GatewayConfig(newBroker, hostId, store, flushInterval, auth, reorderTimeout, sessionExpiry);
+        return new GatewayConfig(newBroker, hostId, store, flushInterval, auth, reorderTimeout);
     }
 
     public GatewayConfig withStore(StoreConfig newStore) {
-        return new GatewayConfig(broker, hostId, newStore, flushInterval, auth, reorderTimeout, sessionExpiry);
+        return new GatewayConfig(broker, hostId, newStore, flushInterval, auth, reorderTimeout);
     }
 
     public GatewayConfig withHostId(String newHostId) {
-        return new GatewayConfig(broker, newHostId, store, flushInterval, auth, reorderTimeout, sessionExpiry);
+        return new GatewayConfig(broker, newHostId, store, flushInterval, auth, reorderTimeout);
     }
 
     public GatewayConfig withFlushInterval(Duration newInterval) {
-        return new GatewayConfig(broker, hostId, store, newInterval, auth, reorderTimeout, sessionExpiry);
+        return new GatewayConfig(broker, hostId, store, newInterval, auth, reorderTimeout);
     }
 
     /** Same config with edge authentication; null turns it off. */
     public GatewayConfig withAuth(AuthConfig newAuth) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, newAuth, reorderTimeout, sessionExpiry);
+        return new GatewayConfig(broker, hostId, store, flushInterval, newAuth, reorderTimeout);
     }
 
     public GatewayConfig withReorderTimeout(Duration newTimeout) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, newTimeout, sessionExpiry);
-    }
-
-    public GatewayConfig withSessionExpiry(Duration newExpiry) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, newExpiry);
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, newTimeout);
     }
 }

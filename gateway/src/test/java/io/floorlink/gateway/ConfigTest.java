@@ -87,6 +87,37 @@ class ConfigTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("message-flow-phid-sparkplug-clean-session-50: session_expiry is refused, naming"
+            + " the key and the reason")
+    void message_flow_phid_sparkplug_clean_session_50_sessionExpiryIsRefused() {
+        assertThatThrownBy(() -> parse("broker: { data_dir: x }\nstore: { url: 'jdbc:h2:mem:x' }\nsession_expiry: 1h"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gateway.session_expiry is no longer supported")
+                .hasMessageContaining("Clean Start true and Session Expiry 0")
+                .hasMessageContaining("Remove the key");
+    }
+
+    @Test
+    void severalExternalServersBindFromUrlsAndExactlyOneOfUrlAndUrlsIsRequired() throws Exception {
+        GatewayConfig c = parse("broker: { mode: external, urls: ['tcp://a:1883', 'tcp://b:1884'] }\n"
+                + "store: { url: 'jdbc:h2:mem:x' }");
+        assertThat(c.broker().servers()).containsExactly(URI.create("tcp://a:1883"), URI.create("tcp://b:1884"));
+        assertThat(BrokerConfig.external(URI.create("tcp://a:1"), null, null).servers())
+                .containsExactly(URI.create("tcp://a:1"));
+        assertThatThrownBy(() -> parse("broker: { mode: external, url: 'tcp://a:1883', urls: ['tcp://b:1883'] }\n"
+                        + "store: { url: 'jdbc:h2:mem:x' }"))
+                .hasMessageContaining("broker.url and broker.urls are exclusive");
+        assertThatThrownBy(() -> parse("broker: { mode: external, urls: [] }\nstore: { url: 'jdbc:h2:mem:x' }"))
+                .hasMessageContaining("broker.urls must list 1..16 servers");
+        assertThatThrownBy(() -> parse("broker: { mode: external, urls: ['tcp://a:1', 'http://b:2'] }\n"
+                        + "store: { url: 'jdbc:h2:mem:x' }"))
+                .hasMessageContaining("broker.urls[1] must be tcp://host:port");
+        assertThatThrownBy(() -> parse("broker: { mode: external, urls: ['tcp://a:1', 'tcp://a:1'] }\n"
+                        + "store: { url: 'jdbc:h2:mem:x' }"))
+                .hasMessageContaining("broker.urls lists a server twice");
+    }
+
+    @Test
     void storeUrlsAreLoggedWithoutTheirParameters() {
         StoreConfig pg = new StoreConfig("jdbc:postgresql://db:5432/floorlink?user=fl&password=hunter2", null, "x");
         assertThat(pg.toString())

@@ -382,8 +382,15 @@ class HostHardeningIT {
         return out;
     }
 
+    /**
+     * Clean host session (message-flow-phid-sparkplug-clean-session-50): what an edge publishes while the gateway
+     * is down is not kept by the broker for the host. The edge's replay of the records no receipt covers brings it
+     * back; data of an edge that stayed online and is not born for the new host is parked until the rebirth the
+     * host asks for.
+     */
     @Test
-    void dataQueuedInTheHostSessionWhileTheGatewayWasDownIsKeptUntilTheRebirth(@TempDir Path d) throws Exception {
+    void afterARestartDataOfALiveEdgeIsParkedUntilTheRebirthAndUnreceiptedRecordsComeBackByReplay(@TempDir Path d)
+            throws Exception {
         Instant m = T0.plusSeconds(10_800);
         try (EmbeddedBroker broker =
                 EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, d.resolve("broker")), null)) {
@@ -403,10 +410,12 @@ class HostHardeningIT {
                     untilStored(gw, () -> assertThat(samples(gw.dataSource(), "DU-1"))
                             .isEqualTo(1));
                 }
-                // the broker keeps these for the host's session while the gateway is down
+                // nobody keeps these for the host: its session ended with it
                 edge.device(MessageType.DDATA, "DU-1", ms(m), records(m, 1, 3, false));
                 SimpleMeterRegistry second = new SimpleMeterRegistry();
                 try (Gateway gw = Gateway.start(cfg, second)) {
+                    // the edge did not notice the restart: its next record reaches a host that has no NBIRTH
+                    edge.device(MessageType.DDATA, "DU-1", ms(m), records(m, 4, 4, false));
                     assertThat(ncmd.receive(10, TimeUnit.SECONDS)).isPresent();
                     edge.nbirth(ms(m.plusSeconds(60)), "epoch-D");
                     edge.device(
@@ -414,10 +423,16 @@ class HostHardeningIT {
                             "DU-1",
                             ms(m.plusSeconds(60)),
                             List.of(point("speed", DataType.DOUBLE, 1.0, "process", null, null)));
+                    // the edge replays what no receipt covers (records 1..3) as historical
+                    edge.device(MessageType.DDATA, "DU-1", ms(m.plusSeconds(60)), records(m, 1, 3, true));
                     untilStored(gw, () -> assertThat(samples(gw.dataSource(), "DU-1"))
-                            .isEqualTo(2 + 3));
+                            .isEqualTo(2 + 4));
                     assertThat(counter(second, "floorlink.gateway.messages.unparked"))
                             .isEqualTo(1);
+                    assertThat(Db.rows(
+                                    gw.dataSource(),
+                                    "SELECT rid_from, rid_to FROM edge_receipt WHERE edge_node_id = 'edge-durable'"))
+                            .containsExactly(Map.of("rid_from", 1L, "rid_to", 4L));
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.floorlink.collector.inventory.UnknownScopeException;
 import io.floorlink.collector.profiles.Profile;
 import io.floorlink.collector.profiles.ProfileEvaluator;
 import io.floorlink.sparkplug.config.Durations;
+import io.floorlink.sparkplug.host.LiveView;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -30,6 +31,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
     private volatile IndicatorService service;
 
     private final InventoryEndpoint inventory;
+    private final SparkplugNodesEndpoint sparkplugNodes = new SparkplugNodesEndpoint();
     private final PrometheusMeterRegistry prometheus;
     private final ApiMetrics metrics = new ApiMetrics();
     private final AtomicLong lastStoreWarning = new AtomicLong();
@@ -135,6 +138,16 @@ public final class ApiServer implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Serves {@code GET /api/v1/sparkplug/nodes} from this live view (e.g. {@code gateway::liveView}); until then the
+     * route answers 503.
+     *
+     * @param liveView called on a request thread per request; may block briefly; never null
+     */
+    public void attachSparkplugView(Supplier<List<LiveView.Node>> liveView) {
+        sparkplugNodes.attach(Objects.requireNonNull(liveView, "liveView"));
+    }
+
     /** The registered HTTP routes as {@code METHOD path}, e.g. {@code GET /api/v1/equipment}. */
     public List<String> routes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
@@ -178,6 +191,7 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.get("/api/v1/profiles", this::profiles);
         cfg.routes.get("/api/v1/profiles/{id}", this::profile);
         cfg.routes.get("/api/v1/evaluations", this::evaluation);
+        cfg.routes.get("/api/v1/sparkplug/nodes", sparkplugNodes::get);
 
         cfg.routes.exception(BadParameterException.class, (e, ctx) -> ctx.status(400)
                 .json(new ApiError("bad_parameter", e.parameter(), e.getMessage())));

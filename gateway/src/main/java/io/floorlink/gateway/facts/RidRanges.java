@@ -1,5 +1,6 @@
 package io.floorlink.gateway.facts;
 
+import io.floorlink.sparkplug.Receipt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,11 @@ import java.util.TreeMap;
  * for the writer.
  */
 public final class RidRanges {
-    /** Most ranges kept per node; beyond it the lowest hole is filled (see {@link #add}). */
-    public static final int MAX_RANGES = 4096;
+    /**
+     * Most ranges kept per node; beyond it the lowest hole is filled (see {@link #add}). The receipt's limit, so a
+     * node's ranges always fit in one {@link Receipt}.
+     */
+    public static final int MAX_RANGES = Receipt.MAX_RANGES;
 
     private final String epoch;
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
@@ -77,6 +81,15 @@ public final class RidRanges {
 
     public int size() {
         return ranges.size();
+    }
+
+    /**
+     * Makes the next {@link #takeSnapshotIfDirty} return the ranges even without a new id: the edge evidently has
+     * not seen a receipt for them (it replayed a stored id, or started a session), so they are written and
+     * published again.
+     */
+    public void markDirty() {
+        dirty = true;
     }
 
     /** True when ids were added since the last {@link #takeSnapshotIfDirty}. */

@@ -28,6 +28,8 @@ final class HostMetrics implements MeterBinder {
     Counter duplicates;
     Counter unparked;
     Counter rebirthRequests;
+    Counter birthsRefused;
+    Counter receiptsPublished;
 
     HostMetrics(Supplier<Number> queueDepth, Supplier<Number> openEdgeSessions, Supplier<Number> openDeviceSessions) {
         this.queueDepth = queueDepth;
@@ -96,6 +98,14 @@ final class HostMetrics implements MeterBinder {
         rebirthRequests = Counter.builder("floorlink.gateway.rebirth.requests")
                 .description("NCMD Node Control/Rebirth requests sent to edge nodes")
                 .baseUnit("requests")
+                .register(registry);
+        birthsRefused = Counter.builder("floorlink.gateway.births.refused")
+                .description("NBIRTH messages refused because their bdSeq metric is missing or not an integer")
+                .baseUnit("messages")
+                .register(registry);
+        receiptsPublished = Counter.builder("floorlink.gateway.receipts.published")
+                .description("Receipts of committed record ids acknowledged by an MQTT server (one per server)")
+                .baseUnit("messages")
                 .register(registry);
         Gauge.builder("floorlink.gateway.queue.depth", queueDepth)
                 .description("Messages waiting in the host's processing queue")

@@ -18,13 +18,13 @@ import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
 import io.floorlink.sparkplug.Quality;
-import io.floorlink.sparkplug.Sequence;
+import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.Topic;
+import io.floorlink.sparkplug.host.HostSession;
+import io.floorlink.sparkplug.host.LiveView;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
-import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
-import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertyValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,16 +34,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The host's single processing thread: takes raw MQTT messages from a bounded lock-free queue (filled by the
- * MQTT callback, which never blocks), tracks Sparkplug state per edge node and device, and aggregates facts in
- * memory. Every flush interval (or on request) it hands the gathered facts to the writer. All state below the
- * queue is confined to the processing thread.
+ * MQTT callbacks of every server, which never block), applies the Sparkplug session rules per edge node ({@link
+ * HostSession}) and aggregates facts in memory. Every flush interval (or on request) it hands the gathered facts
+ * to the writer; after a batch is committed it publishes a {@link Receipt} for every edge node whose record ids
+ * the batch stored. All state below the queue is confined to the processing thread.
  */
 public final class HostProcessor {
     private static final Logger log = LoggerFactory.getLogger(HostProcessor.class);
@@ -76,7 +76,10 @@ public final class HostProcessor {
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
     private final Throttle throttle = new Throttle(30_000);
     private final HostMetrics metrics;
-    private volatile BiConsumer<String, String> rebirthSender = (g, n) -> {};
+    private final Uplinks uplinks;
+    private final ConcurrentLinkedQueue<CompletableFuture<List<LiveView.Node>>> viewRequests =
+            new ConcurrentLinkedQueue<>();
+    private final String hostId;
     private volatile boolean sleeping;
     private volatile boolean running = true;
     private final Thread thread;
@@ -125,12 +128,14 @@ public final class HostProcessor {
             long reorderTimeoutMs,
             Map<String, RidRanges> receipts,
             Function<FactsBatch, CompletableFuture<?>> writer) {
+        this.hostId = hostId;
         this.capacity = capacity;
         this.flushIntervalMs = flushIntervalMs;
         this.reorderTimeoutMs = reorderTimeoutMs;
         this.storedReceipts.putAll(receipts);
         this.writer = writer;
         this.metrics = new HostMetrics(queued::get, () -> openEdgeSessions, () -> openDeviceSessions);
+        this.uplinks = new Uplinks(hostId, metrics);
         this.thread = new Thread(this::run, "floorlink-host-" + hostId);
         this.thread.setDaemon(true);
     }
@@ -140,9 +145,43 @@ public final class HostProcessor {
         return metrics;
     }
 
-    /** Sets how rebirth requests are sent: (group_id, edge_node_id); called on the processing thread. */
-    public void setRebirthSender(BiConsumer<String, String> sender) {
-        this.rebirthSender = sender;
+    /** Adds a server the host is connected to: rebirth requests and receipts go to every one added. */
+    public void addUplink(Uplink uplink) {
+        uplinks.add(uplink);
+    }
+
+    /**
+     * A snapshot of the live state of every edge node seen (nodes, devices, metrics with value, quality, timestamp
+     * and STALE), taken on the processing thread. Never blocks; the future completes within one processing loop.
+     */
+    public CompletableFuture<List<LiveView.Node>> requestLiveView() {
+        CompletableFuture<List<LiveView.Node>> f = new CompletableFuture<>();
+        if (!running) {
+            f.completeExceptionally(new IllegalStateException("host processor is stopped"));
+            return f;
+        }
+        viewRequests.add(f);
+        LockSupport.unpark(thread);
+        return f;
+    }
+
+    private void answerViewRequests() {
+        if (viewRequests.isEmpty()) {
+            return;
+        }
+        List<LiveView.Node> view = new ArrayList<>();
+        for (Map<String, NodeState> group : nodes.values()) {
+            for (NodeState node : group.values()) {
+                if (node.session.bdSeq() != null) {
+                    view.add(node.session.view());
+                }
+            }
+        }
+        view.sort(java.util.Comparator.comparing(LiveView.Node::groupId).thenComparing(LiveView.Node::edgeNodeId));
+        List<LiveView.Node> result = List.copyOf(view);
+        for (CompletableFuture<List<LiveView.Node>> f; (f = viewRequests.poll()) != null; ) {
+            f.complete(result);
+        }
     }
 
     public void start() {
@@ -208,6 +247,7 @@ public final class HostProcessor {
                 flush();
                 nextFlush = System.currentTimeMillis() + flushIntervalMs;
             }
+            answerViewRequests();
             boolean worked = false;
             for (int i = 0; i < 1024 && processOne(); i++) {
                 worked = true;
@@ -222,11 +262,14 @@ public final class HostProcessor {
                 nextFlush = now + flushIntervalMs;
             }
             if (!running && queue.isEmpty() && flushRequests.isEmpty()) {
+                for (CompletableFuture<List<LiveView.Node>> f; (f = viewRequests.poll()) != null; ) {
+                    f.completeExceptionally(new IllegalStateException("host processor is stopped"));
+                }
                 return;
             }
             if (!worked) {
                 sleeping = true;
-                if (queue.isEmpty() && flushRequests.isEmpty() && running) {
+                if (queue.isEmpty() && flushRequests.isEmpty() && viewRequests.isEmpty() && running) {
                     long wake = Math.min(nextFlush, nextRelease);
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(wake - now, 200))));
                 }
@@ -291,6 +334,10 @@ public final class HostProcessor {
             stored = CompletableFuture.failedFuture(e);
         }
         stored.whenComplete((r, e) -> {
+            if (e == null) {
+                // on the writer's thread, with exactly the ranges the committed batch stored
+                uplinks.publishReceipts(receipts, System.currentTimeMillis());
+            }
             for (CompletableFuture<Void> f : waiting) {
                 if (e == null) {
                     f.complete(null);
@@ -329,8 +376,8 @@ public final class HostProcessor {
             dispatch(node, topic, payload, in.receivedAt());
             return false;
         }
-        if (!node.born && type == MessageType.DDATA && node.parked.size() < PARK_MAX_PER_NODE) {
-            // e.g. redelivered from the host's MQTT session after a gateway restart: kept until the DBIRTH
+        if (!node.session.isBorn() && type == MessageType.DDATA && node.parked.size() < PARK_MAX_PER_NODE) {
+            // e.g. data of an edge that was online before this host (re)started: kept until the DBIRTH
             if (node.parked.isEmpty()) {
                 nodesParking++;
             }
@@ -338,43 +385,39 @@ public final class HostProcessor {
             notBorn(node, type, in.receivedAt(), false);
             return true;
         }
-        if (!node.born || !payload.hasSeq() || node.expectedSeq < 0) {
-            dispatch(node, topic, payload, in.receivedAt());
-            if (node.born && payload.hasSeq() && node.expectedSeq < 0) {
-                node.expectedSeq = (int) ((Sequence.check(payload.getSeq()) + 1) % 256);
+        Long seq = payload.hasSeq() ? payload.getSeq() : null;
+        Held held = new Held(in, topic, payload);
+        switch (node.session.order(seq, held, in.receivedAt())) {
+            case HELD -> {
+                if (node.session.heldCount() == 1) {
+                    nodesHolding++;
+                }
+                return true;
             }
-            return false;
-        }
-        int seq = (int) Sequence.check(payload.getSeq());
-        int ahead = Math.floorMod(seq - node.expectedSeq, 256);
-        if (ahead == 0) {
-            node.expectedSeq = (seq + 1) % 256;
-            dispatch(node, topic, payload, in.receivedAt());
-            releaseInOrder(node, in.receivedAt());
-            return false;
-        }
-        if (ahead < 128 && node.held[seq] == null) {
-            node.held[seq] = new Held(in, topic, payload);
-            if (node.heldCount++ == 0) {
-                node.heldSince = in.receivedAt();
-                nodesHolding++;
+            case LATE -> {
+                // behind the expected seq: its gap was given up already (or it is a redelivery); the data still counts
+                metrics.seqLate.increment();
+                dispatch(node, topic, payload, in.receivedAt());
+                return false;
             }
-            return true;
+            default -> {
+                dispatch(node, topic, payload, in.receivedAt());
+                if (seq != null) {
+                    releaseInOrder(node, in.receivedAt());
+                }
+                return false;
+            }
         }
-        // behind the expected seq: its gap was given up already (or it is a redelivery); the data still counts
-        metrics.seqLate.increment();
-        dispatch(node, topic, payload, in.receivedAt());
-        return false;
     }
 
     private void dispatch(NodeState node, Topic topic, Payload payload, long now) {
         MessageType type = topic.type();
         long ts = payload.hasTimestamp() ? payload.getTimestamp() : now;
         switch (type) {
-            case NBIRTH -> nbirth(node, payload, ts);
+            case NBIRTH -> nbirth(node, payload, ts, now);
             case NDEATH -> ndeath(node, payload, now);
             default -> {
-                if (!node.born) {
+                if (!node.session.isBorn()) {
                     notBorn(node, type, now);
                     return;
                 }
@@ -382,6 +425,7 @@ public final class HostProcessor {
                     case DBIRTH -> dbirth(node, topic.deviceId(), payload, ts, now);
                     case DDATA -> ddata(node, topic.deviceId(), payload, ts, now);
                     case DDEATH -> ddeath(node, topic.deviceId(), ts);
+                    case NDATA -> ndata(node, payload, ts, now);
                     default -> {}
                 }
             }
@@ -390,25 +434,21 @@ public final class HostProcessor {
 
     /** Processes the held messages that now follow in seq order. */
     private void releaseInOrder(NodeState node, long now) {
-        if (node.heldCount == 0) {
+        if (node.session.heldCount() == 0) {
             return;
         }
-        Held h;
-        while ((h = node.held[node.expectedSeq]) != null) {
-            node.held[node.expectedSeq] = null;
-            node.expectedSeq = (node.expectedSeq + 1) % 256;
-            unhold(node, now);
+        for (Held h; (h = node.session.pollInOrder(now)) != null; ) {
             metrics.seqReordered.increment();
             process(node, h);
         }
-        if (node.heldCount > 0) {
-            node.heldSince = now; // the next gap's wait starts now
+        if (node.session.heldCount() == 0) {
+            nodesHolding--;
         }
     }
 
     /** Processes every held message in seq order from the expected one, skipping the missing ones. */
     private void releaseAll(NodeState node, long now, boolean gap) {
-        if (node.heldCount == 0) {
+        if (node.session.heldCount() == 0) {
             return;
         }
         if (gap) {
@@ -420,30 +460,17 @@ public final class HostProcessor {
                                 + " since last warning), asking for a rebirth",
                         node.group,
                         node.edgeNode,
-                        node.expectedSeq,
-                        now - node.heldSince,
-                        node.heldCount,
+                        node.session.expectedSeq(),
+                        now - node.session.heldSince(),
+                        node.session.heldCount(),
                         suppressed);
             }
             requestRebirth(node, now);
         }
-        int start = node.expectedSeq;
-        for (int i = 0; i < 256 && node.heldCount > 0; i++) {
-            int s = (start + i) % 256;
-            Held h = node.held[s];
-            if (h != null) {
-                node.held[s] = null;
-                node.expectedSeq = (s + 1) % 256;
-                unhold(node, now);
-                process(node, h);
-            }
+        for (Held h; (h = node.session.pollSkippingGaps()) != null; ) {
+            process(node, h);
         }
-    }
-
-    private void unhold(NodeState node, long now) {
-        if (--node.heldCount == 0) {
-            nodesHolding--;
-        }
+        nodesHolding--;
     }
 
     private void process(NodeState node, Held h) {
@@ -461,10 +488,10 @@ public final class HostProcessor {
         long next = Long.MAX_VALUE;
         for (Map<String, NodeState> group : nodes.values()) {
             for (NodeState node : group.values()) {
-                if (node.heldCount == 0) {
+                if (node.session.heldCount() == 0) {
                     continue;
                 }
-                long deadline = node.heldSince + reorderTimeoutMs;
+                long deadline = node.session.gapDeadline();
                 if (now >= deadline) {
                     releaseAll(node, now, true);
                 } else {
@@ -477,7 +504,12 @@ public final class HostProcessor {
 
     private NodeState node(String group, String edgeNode) {
         return nodes.computeIfAbsent(group, g -> new HashMap<>())
-                .computeIfAbsent(edgeNode, n -> new NodeState(group, edgeNode));
+                .computeIfAbsent(
+                        edgeNode,
+                        n -> new NodeState(
+                                group,
+                                edgeNode,
+                                new HostSession<>(group, edgeNode, reorderTimeoutMs, REBIRTH_MIN_INTERVAL_MS)));
     }
 
     private void notBorn(NodeState node, MessageType type, long now) {
@@ -540,22 +572,32 @@ public final class HostProcessor {
     }
 
     private void requestRebirth(NodeState node, long now) {
-        if (now - node.lastRebirthRequest < REBIRTH_MIN_INTERVAL_MS) {
+        if (!node.session.rebirthDue(now)) {
             return;
         }
-        node.lastRebirthRequest = now;
         metrics.rebirthRequests.increment();
-        rebirthSender.accept(node.group, node.edgeNode);
+        uplinks.sendRebirth(node.group, node.edgeNode);
     }
 
-    private void nbirth(NodeState node, Payload payload, long ts) {
-        Long bdSeq = null;
+    private void nbirth(NodeState node, Payload payload, long ts, long now) {
+        boolean wasBorn = node.session.isBorn();
+        if (node.session.nbirth(payload, ts) == HostSession.Birth.REFUSED_NO_BDSEQ) {
+            metrics.birthsRefused.increment();
+            long suppressed = throttle.allow("no-bdseq:" + node.group + "/" + node.edgeNode, now);
+            if (suppressed >= 0) {
+                log.warn(
+                        "NBIRTH of {}/{} without an integer bdSeq metric refused, asking for a rebirth ({} more since"
+                                + " last warning)",
+                        node.group,
+                        node.edgeNode,
+                        suppressed);
+            }
+            requestRebirth(node, now);
+            return;
+        }
         String epoch = null;
         for (Metric m : payload.getMetricsList()) {
-            if (MetricNames.BD_SEQ.equals(m.getName())) {
-                Object v = Metrics.value(m, DataType.UINT64);
-                bdSeq = v instanceof Number n ? n.longValue() : null;
-            } else if (MetricNames.BUFFER_EPOCH.equals(m.getName()) && m.hasStringValue()) {
+            if (MetricNames.BUFFER_EPOCH.equals(m.getName()) && m.hasStringValue()) {
                 epoch = m.getStringValue();
             }
         }
@@ -565,27 +607,21 @@ public final class HostProcessor {
             RidRanges stored = storedReceipts.remove(node.group + "/" + node.edgeNode);
             node.receipts = stored != null && stored.epoch().equals(epoch) ? stored : new RidRanges(epoch);
         }
-        if (node.born) {
+        if (node.receipts != null && node.receipts.size() > 0) {
+            // a receipt lost in a crash (or never published) is published again after the next commit
+            node.receipts.markDirty();
+        }
+        if (wasBorn) {
             ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, ts, END_SUPERSEDED));
             openEdgeSessions--;
         }
         closeDevices(node, ts, END_SUPERSEDED);
-        ops.add(new SessionOp.OpenEdge(node.group, node.edgeNode, bdSeq, ts));
+        ops.add(new SessionOp.OpenEdge(node.group, node.edgeNode, node.session.bdSeq(), ts));
         openEdgeSessions++;
-        node.born = true;
-        node.bdSeq = bdSeq;
-        node.expectedSeq = payload.hasSeq() ? (int) ((Sequence.check(payload.getSeq()) + 1) % 256) : -1;
     }
 
     private void ndeath(NodeState node, Payload payload, long now) {
-        Long bdSeq = null;
-        for (Metric m : payload.getMetricsList()) {
-            if (MetricNames.BD_SEQ.equals(m.getName())) {
-                Object v = Metrics.value(m, DataType.UINT64);
-                bdSeq = v instanceof Number n ? n.longValue() : null;
-            }
-        }
-        if (!node.born || bdSeq == null || !bdSeq.equals(node.bdSeq)) {
+        if (!node.session.ndeath(payload, now)) {
             metrics.staleNdeath.increment();
             long suppressed = throttle.allow("stale-ndeath:" + node.group + "/" + node.edgeNode, now);
             if (suppressed >= 0) {
@@ -593,8 +629,8 @@ public final class HostProcessor {
                         "NDEATH of {}/{} with bdSeq {} ignored (current NBIRTH bdSeq {})",
                         node.group,
                         node.edgeNode,
-                        bdSeq,
-                        node.born ? node.bdSeq : "none");
+                        HostSession.bdSeqOf(payload),
+                        node.session.isBorn() ? node.session.bdSeq() : "none");
             }
             return;
         }
@@ -602,8 +638,24 @@ public final class HostProcessor {
         ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, now, END_NDEATH));
         openEdgeSessions--;
         closeDevices(node, now, END_NDEATH);
-        node.born = false;
-        node.expectedSeq = -1;
+    }
+
+    /** Node metrics: only their live state is kept (facts are per device). */
+    private void ndata(NodeState node, Payload payload, long payloadTs, long now) {
+        for (Metric m : payload.getMetricsList()) {
+            String name = m.getName();
+            if (name.isEmpty() && m.hasAlias()) {
+                name = node.session.resolveAlias(null, m.getAlias());
+                if (name == null) {
+                    metrics.ignoredUnknownAlias.increment();
+                    requestRebirth(node, now);
+                    continue;
+                }
+            }
+            if (!m.getIsHistorical()) {
+                node.session.update(null, name, m, m.hasTimestamp() ? m.getTimestamp() : payloadTs);
+            }
+        }
     }
 
     private void closeDevices(NodeState node, long at, String reason) {
@@ -638,10 +690,10 @@ public final class HostProcessor {
             openDeviceSessions++;
         }
         d.born = true;
+        node.session.dbirth(deviceId, payload, ts);
         endPoints(d, ts);
         d.tracked = false;
         d.points.clear();
-        d.aliases.clear();
         d.readsOk = 0;
         d.readsFailed = 0;
         for (Metric m : payload.getMetricsList()) {
@@ -650,9 +702,6 @@ public final class HostProcessor {
                 continue;
             }
             if (MetricNames.isHealthMetric(name)) {
-                if (m.hasAlias()) {
-                    d.aliases.put(m.getAlias(), name);
-                }
                 continue;
             }
             DataType type;
@@ -666,21 +715,18 @@ public final class HostProcessor {
                 continue;
             }
             Map<String, Object> props = m.hasProperties() ? Metrics.properties(m.getProperties()) : Map.of();
-            String category = text(props.get(MetricNames.PROP_CATEGORY));
+            String category = MetricValues.text(props.get(MetricNames.PROP_CATEGORY));
             PointState p = new PointState(
                     deviceId,
                     name,
                     type,
-                    number(props.get(MetricNames.PROP_ENG_LOW)),
-                    number(props.get(MetricNames.PROP_ENG_HIGH)),
+                    MetricValues.number(props.get(MetricNames.PROP_ENG_LOW)),
+                    MetricValues.number(props.get(MetricNames.PROP_ENG_HIGH)),
                     Kind.of(category),
                     ts);
             d.points.put(name, p);
             d.tracked |= p.kind != Kind.OTHER;
-            if (m.hasAlias()) {
-                d.aliases.put(m.getAlias(), name);
-            }
-            Double interval = number(props.get(MetricNames.PROP_INTERVAL_MS));
+            Double interval = MetricValues.number(props.get(MetricNames.PROP_INTERVAL_MS));
             declarations.add(new PointDeclaration(
                     node.group,
                     node.edgeNode,
@@ -688,7 +734,7 @@ public final class HostProcessor {
                     name,
                     type.code(),
                     category,
-                    text(props.get(MetricNames.PROP_UNIT)),
+                    MetricValues.text(props.get(MetricNames.PROP_UNIT)),
                     interval == null ? null : interval.longValue(),
                     p.engLow,
                     p.engHigh,
@@ -732,6 +778,7 @@ public final class HostProcessor {
         }
         endLive(d, ts);
         d.born = false;
+        node.session.ddeath(deviceId, ts);
     }
 
     /**
@@ -753,11 +800,13 @@ public final class HostProcessor {
             }
             boolean duplicate = false;
             if (receipts != null && m.hasProperties()) {
-                long rid = longProperty(m.getProperties(), MetricNames.PROP_RID);
+                long rid = MetricValues.longProperty(m.getProperties(), MetricNames.PROP_RID);
                 if (rid >= 0) {
                     if (receipts.contains(rid)) {
                         metrics.duplicates.increment();
                         duplicate = true;
+                        // the edge replays it, so it has no receipt covering it: publish the ranges again
+                        receipts.markDirty();
                     } else {
                         if (rids == null) {
                             rids = new long[n];
@@ -768,7 +817,7 @@ public final class HostProcessor {
             }
             String name = m.getName();
             if (name.isEmpty() && m.hasAlias()) {
-                name = d.aliases.get(m.getAlias());
+                name = node.session.resolveAlias(d.deviceId, m.getAlias());
                 if (name == null && duplicate) {
                     continue;
                 }
@@ -790,6 +839,9 @@ public final class HostProcessor {
                 }
             }
             long ts = m.hasTimestamp() ? m.getTimestamp() : payloadTs;
+            if (!birth && !duplicate && !m.getIsHistorical()) {
+                node.session.update(d.deviceId, name, m, ts);
+            }
             if (name.startsWith(MetricNames.HEALTH_PREFIX)) {
                 if (!duplicate) {
                     health(node, d, m, name, ts);
@@ -828,37 +880,6 @@ public final class HostProcessor {
         }
     }
 
-    /** A non-negative integer property, or -1 when absent. */
-    static long longProperty(PropertySet set, String key) {
-        int n = Math.min(set.getKeysCount(), set.getValuesCount());
-        for (int i = 0; i < n; i++) {
-            if (key.equals(set.getKeys(i))) {
-                PropertyValue pv = set.getValues(i);
-                if (pv.getIsNull()) {
-                    return -1;
-                }
-                return pv.hasLongValue()
-                        ? pv.getLongValue()
-                        : pv.hasIntValue() ? Integer.toUnsignedLong(pv.getIntValue()) : -1;
-            }
-        }
-        return -1;
-    }
-
-    static boolean booleanProperty(Metric m, String key) {
-        if (!m.hasProperties()) {
-            return false;
-        }
-        PropertySet set = m.getProperties();
-        int n = Math.min(set.getKeysCount(), set.getValuesCount());
-        for (int i = 0; i < n; i++) {
-            if (key.equals(set.getKeys(i))) {
-                return set.getValues(i).getBooleanValue();
-            }
-        }
-        return false;
-    }
-
     private void health(NodeState node, DeviceState d, Metric m, String name, long ts) {
         if (MetricNames.HEALTH_CONNECTED.equals(name)) {
             if (!m.hasBooleanValue()) {
@@ -891,7 +912,7 @@ public final class HostProcessor {
             return;
         }
         long value = num.longValue();
-        if (m.getIsHistorical() && booleanProperty(m, MetricNames.PROP_INCREMENT)) {
+        if (m.getIsHistorical() && MetricValues.booleanProperty(m, MetricNames.PROP_INCREMENT)) {
             addReads(d, ok, value, ts);
             return;
         }
@@ -1011,7 +1032,7 @@ public final class HostProcessor {
             p.bucket = bucket;
             p.generation = generation;
         }
-        double value = numeric(m, type(p, m));
+        double value = MetricValues.numeric(m, type(p, m));
         Quality q = quality(p, m, value);
         boolean historical = m.getIsHistorical();
         agg.addSample(q == Quality.GOOD ? 0 : q == Quality.UNCERTAIN ? 1 : 2, historical);
@@ -1041,7 +1062,7 @@ public final class HostProcessor {
 
     /** The good numeric value of a metric, or NaN. */
     private static double value(PointState p, Metric m) {
-        double value = numeric(m, type(p, m));
+        double value = MetricValues.numeric(m, type(p, m));
         return quality(p, m, value) == Quality.GOOD ? value : Double.NaN;
     }
 
@@ -1154,66 +1175,20 @@ public final class HostProcessor {
         }
     }
 
-    /** The numeric view of {@link Metrics#asDouble}, without boxing: NaN when the value is not numeric. */
-    static double numeric(Metric m, DataType type) {
-        if (m.getIsNull()) {
-            return Double.NaN;
-        }
-        switch (m.getValueCase()) {
-            case INT_VALUE -> {
-                int v = m.getIntValue();
-                return switch (type) {
-                    case INT8 -> (byte) v;
-                    case INT16 -> (short) v;
-                    case UINT8 -> v & 0xFF;
-                    case UINT16 -> v & 0xFFFF;
-                    case UINT32, INT64, UINT64, DATETIME -> Integer.toUnsignedLong(v);
-                    default -> v;
-                };
-            }
-            case LONG_VALUE -> {
-                return m.getLongValue();
-            }
-            case FLOAT_VALUE -> {
-                return m.getFloatValue();
-            }
-            case DOUBLE_VALUE -> {
-                return m.getDoubleValue();
-            }
-            case BOOLEAN_VALUE -> {
-                return m.getBooleanValue() ? 1.0 : 0.0;
-            }
-            default -> {
-                return Double.NaN;
-            }
-        }
-    }
-
-    private static Double number(Object o) {
-        return o instanceof Number n ? n.doubleValue() : null;
-    }
-
-    private static String text(Object o) {
-        return o == null ? null : o.toString();
-    }
-
     private static final class NodeState {
         final String group;
         final String edgeNode;
-        final Map<String, DeviceState> devices = new HashMap<>();
-        final Held[] held = new Held[256];
-        final List<Held> parked = new ArrayList<>();
-        int heldCount;
-        long heldSince;
-        RidRanges receipts;
-        boolean born;
-        Long bdSeq;
-        int expectedSeq = -1;
-        long lastRebirthRequest = Long.MIN_VALUE / 2;
+        /** the Sparkplug session rules: born, bdSeq, seq and reorder window, aliases, rebirth throttle, live state */
+        final HostSession<Held> session;
 
-        NodeState(String group, String edgeNode) {
+        final Map<String, DeviceState> devices = new HashMap<>();
+        final List<Held> parked = new ArrayList<>();
+        RidRanges receipts;
+
+        NodeState(String group, String edgeNode, HostSession<Held> session) {
             this.group = group;
             this.edgeNode = edgeNode;
+            this.session = session;
         }
     }
 
@@ -1221,7 +1196,6 @@ public final class HostProcessor {
         final NodeState node;
         final String deviceId;
         final Map<String, PointState> points = new HashMap<>();
-        final Map<Long, String> aliases = new HashMap<>();
         boolean born;
         boolean sessionOpen;
         /** whether any point has state, counter or static-run facts */

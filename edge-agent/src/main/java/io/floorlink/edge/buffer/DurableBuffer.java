@@ -108,6 +108,7 @@ public final class DurableBuffer implements AutoCloseable {
     private final Clock clock;
     private final BufferMetrics metrics;
     private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<long[]> ackedRanges = new ConcurrentLinkedQueue<>();
     private final List<Pending> batch = new ArrayList<>();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
 
@@ -247,9 +248,34 @@ public final class DurableBuffer implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks the records of inclusive rid ranges as delivered (a receipt of the host covers them); they are deleted by
+     * the next commit. Thread-safe, never blocks.
+     *
+     * @param epoch the epoch the ranges are of; ranges of another epoch are ignored (their rids mean other records)
+     * @param ranges inclusive {from, to} pairs
+     * @param upToRid the highest rid that may be deleted (the highest rid actually sent); ranges are clipped to it
+     * @return the number of ranges queued for deletion (0 for another epoch)
+     */
+    public int acknowledgeRanges(String epoch, List<long[]> ranges, long upToRid) {
+        if (!Objects.equals(epoch, this.epoch)) {
+            return 0;
+        }
+        int n = 0;
+        for (long[] r : ranges) {
+            long from = Math.max(1, r[0]);
+            long to = Math.min(r[1], upToRid);
+            if (from <= to) {
+                ackedRanges.add(new long[] {from, to});
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Whether a commit has anything to write (batch or acknowledgements). */
     public boolean dirty() {
-        return !batch.isEmpty() || !acked.isEmpty();
+        return !batch.isEmpty() || !acked.isEmpty() || !ackedRanges.isEmpty();
     }
 
     /**
@@ -270,12 +296,16 @@ public final class DurableBuffer implements AutoCloseable {
         for (Long rid = acked.poll(); rid != null; rid = acked.poll()) {
             deleting.add(rid);
         }
+        List<long[]> deletingRanges = new ArrayList<>();
+        for (long[] r = ackedRanges.poll(); r != null; r = ackedRanges.poll()) {
+            deletingRanges.add(r);
+        }
         if (db == null) {
             lost(writing.size(), BufferMetrics.DropReason.WRITE_FAILED);
             publishStatus();
             return 0;
         }
-        if (writing.isEmpty() && deleting.isEmpty()) {
+        if (writing.isEmpty() && deleting.isEmpty() && deletingRanges.isEmpty()) {
             refreshStatsThrottled();
             return 0;
         }
@@ -288,6 +318,18 @@ public final class DurableBuffer implements AutoCloseable {
                 try (PreparedStatement del = db.prepareStatement("DELETE FROM record WHERE rid = ?")) {
                     for (long rid : deleting) {
                         del.setLong(1, rid);
+                        del.addBatch();
+                    }
+                    for (int n : del.executeBatch()) {
+                        deleted += Math.max(0, n);
+                    }
+                }
+            }
+            if (!deletingRanges.isEmpty()) {
+                try (PreparedStatement del = db.prepareStatement("DELETE FROM record WHERE rid BETWEEN ? AND ?")) {
+                    for (long[] r : deletingRanges) {
+                        del.setLong(1, r[0]);
+                        del.setLong(2, r[1]);
                         del.addBatch();
                     }
                     for (int n : del.executeBatch()) {
@@ -338,6 +380,7 @@ public final class DurableBuffer implements AutoCloseable {
             lost(writing.size(), BufferMetrics.DropReason.WRITE_FAILED);
             // Acknowledged records stay; their deletion is retried with the next commit.
             acked.addAll(deleting);
+            ackedRanges.addAll(deletingRanges);
             failed(e, "writing " + writing.size() + " records");
             publishStatus();
             return 0;

@@ -36,12 +36,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge agent's durable store-and-forward buffer: one SQLite file (WAL journal, {@code synchronous=NORMAL})
- * holding every sample and health record until the broker acknowledged the DDATA that carried it.
+ * holding every sample and health record until it is confirmed delivered: covered by a receipt of the primary host
+ * ({@link #acknowledgeRanges}), or by the edge node's confirmation window without receipts ({@link #acknowledge}).
  *
  * <p>Records are {@link #append appended} to an in-memory batch, each with the next record id (rid), and written
  * together by {@link #commit()} (group commit on the publisher's cadence). A rid is unique and increasing within
  * the buffer's {@link #epoch()}, also across restarts: the last rid given out is stored with every commit. Records
- * are deleted when {@link #acknowledge acknowledged} (the deletion is part of the next commit). The buffer also
+ * are deleted when acknowledged (the deletion is part of the next commit). The buffer also
  * keeps the edge node's small state: the epoch and the last birth of every device in the database, and the next
  * bdSeq in a state file beside it.
  *
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * next commit tries again. Both show in {@link #status()}.
  *
  * <p>Not thread-safe: one thread (the edge node's publisher) calls everything except {@link #acknowledge},
- * {@link #status()} and the meters, which any thread may call.
+ * {@link #acknowledgeRanges}, {@link #status()} and the meters, which any thread may call.
  */
 public final class DurableBuffer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableBuffer.class);
@@ -233,7 +234,7 @@ public final class DurableBuffer implements AutoCloseable {
     }
 
     /**
-     * Marks records as delivered (the broker acknowledged their DDATA); they are deleted by the next commit.
+     * Marks records as delivered; they are deleted by the next commit.
      * Thread-safe, never blocks.
      *
      * @param epoch the epoch the rids were given out in; acknowledgements of an earlier epoch (a DDATA published

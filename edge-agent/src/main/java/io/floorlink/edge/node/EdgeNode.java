@@ -321,8 +321,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     /**
-     * Publishes the pending data and health and NDEATH (when born), disconnects, commits the buffer (what the
-     * broker did not acknowledge is replayed by the next run) and closes it, and stops the publisher thread.
+     * Publishes the pending data and health and NDEATH (when born), disconnects, commits the buffer (what was
+     * not confirmed by a receipt, or the window without receipts, is replayed by the next run) and closes it, and stops the publisher thread.
      * Blocks up to about 3 s. Idempotent.
      */
     @Override

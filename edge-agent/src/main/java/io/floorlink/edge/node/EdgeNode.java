@@ -123,8 +123,6 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private final String ndataTopic;
     private final String receiptTopic;
     private final boolean aliases;
-    private final long receiptTimeoutNanos;
-    private final long confirmWindowNanos;
     private final long hostWaitNanos;
     private final List<URI> servers;
 
@@ -148,11 +146,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private int sessionGeneration = -1;
     private int pendingSubscriptions;
     private boolean snapshotDirty = true;
-    private final SentLog sent = new SentLog();
-    private volatile long unreceipted;
-    private long ridsBeforeStart;
-    private boolean timeoutReplay;
-    private long noTimeoutBeforeNanos;
+    private final Confirmations confirmations;
     private long hostWaitDeadlineNanos = Long.MAX_VALUE;
     private long[] nodeMetricValues;
 
@@ -236,14 +230,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         this.ndataTopic = Topic.node(group, MessageType.NDATA, node).toString();
         this.receiptTopic = uplink.receipts() ? Receipt.topic(uplink.primaryHost(), group, node) : null;
         this.aliases = uplink.aliases();
-        this.receiptTimeoutNanos = uplink.receiptTimeout().toNanos();
-        this.confirmWindowNanos = uplink.keepAlive().toNanos() * 2;
         this.hostWaitNanos = uplink.hostWait().toNanos();
         this.servers = uplink.serverList();
         this.metrics = new EdgeNodeMetrics(
                 () -> uplinkConnected ? 1 : 0, this::devicesUpCount, () -> Math.max(0, queuedSamples.get()));
         metrics.bindTo(registry);
-        metrics.unreceipted(() -> unreceipted);
         this.client = buildClient();
         this.replayRate = Objects.requireNonNull(buffer, "buffer").replayRate();
         this.buffer = DurableBuffer.open(buffer.path(), buffer.maxSize().bytes(), buffer.overflow(), registry);
@@ -252,7 +243,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         this.buffer.bdSeq(session.bdSeqToStore());
         this.committedThrough = this.buffer.nextRid() - 1;
         // Records of earlier runs may have been sent then: a receipt may delete them.
-        this.ridsBeforeStart = committedThrough;
+        this.confirmations = new Confirmations(
+                uplink.receipts() ? uplink.primaryHost() : null,
+                uplink.receiptTimeout(),
+                uplink.keepAlive(),
+                committedThrough);
+        metrics.unreceipted(confirmations::outstanding);
         this.publisher = new Thread(this::run, "floorlink-edge-publisher-" + node);
         this.publisher.setDaemon(true);
         this.snapshot = buildSnapshot();
@@ -504,7 +500,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 }
                 if (now - nextFlush >= 0) {
                     flushAll();
-                    confirmations(now);
+                    confirm(now);
                     replay(now);
                     checkHostWait(now);
                     nextFlush = now + batchIntervalNanos;
@@ -560,7 +556,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private void onSessionUp(Connected c) {
         session.sessionUp(c.bdSeq());
         sessionGeneration = c.generation();
-        sent.clear();
+        confirmations.connectionChanged();
         hostWaitDeadlineNanos =
                 servers.size() > 1 && stateTopic != null ? System.nanoTime() + hostWaitNanos : Long.MAX_VALUE;
         snapshotDirty = true;
@@ -629,7 +625,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         unbirth();
         session.sessionDown();
         // What was sent and not confirmed is replayed after the next NBIRTH.
-        sent.clear();
+        confirmations.connectionChanged();
         hostWaitDeadlineNanos = Long.MAX_VALUE;
         snapshotDirty = true;
     }
@@ -700,7 +696,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             }
             for (Metric m : p.getMetricsList()) {
                 boolean rebirth = MetricNames.REBIRTH.equals(m.getName())
-                        || (m.getName().isEmpty()
+                        || (aliases
+                                && m.getName().isEmpty()
                                 && m.hasAlias()
                                 && m.getAlias() == session.alias(null, MetricNames.REBIRTH));
                 if (rebirth && m.hasBooleanValue() && m.getBooleanValue()) {
@@ -732,49 +729,21 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             warnings.warn("receipt", "Ignoring malformed receipt: {}", e.getMessage());
             return;
         }
-        if (!r.hostId().equals(uplink.primaryHost())) {
-            metrics.receipt(ReceiptResult.OTHER_HOST);
-            return;
-        }
-        if (!r.epoch().equals(buffer.epoch())) {
-            metrics.receipt(ReceiptResult.OTHER_EPOCH);
-            return;
-        }
-        metrics.receipt(ReceiptResult.APPLIED);
-        buffer.acknowledgeRanges(r.epoch(), r.ranges(), Math.max(ridsBeforeStart, sent.highestSent()));
-        sent.receipted(r);
-        unreceipted = sent.outstanding();
+        metrics.receipt(confirmations.receipt(r, buffer));
     }
 
-    /**
-     * Every batch interval: without receipts, what went out more than two keep-alive periods ago on the connection
-     * that is still up is deleted; with receipts, a record without a receipt for {@code receipt_timeout} starts a
-     * replay of what is not receipted (not again before that replay finished plus the timeout).
-     */
-    private void confirmations(long nowNanos) {
-        if (receiptTopic == null) {
-            if (session.connected()) {
-                String epoch = buffer.epoch();
-                for (long[] rids : sent.expire(nowNanos - confirmWindowNanos, sessionGeneration)) {
-                    buffer.acknowledge(epoch, rids);
-                }
-            }
-        } else if (session.mayPublishData()
-                && !timeoutReplay
-                && nowNanos - noTimeoutBeforeNanos >= 0
-                && sent.oldestNanos() != Long.MAX_VALUE
-                && nowNanos - sent.oldestNanos() > receiptTimeoutNanos) {
+    /** Every batch interval: confirmations by time, and the replay when a receipt is overdue. */
+    private void confirm(long nowNanos) {
+        if (confirmations.tick(nowNanos, session.connected(), session.mayPublishData(), sessionGeneration, buffer)) {
             metrics.receiptTimeout();
             warnings.warn(
                     "receipt_timeout",
                     "{} records without a receipt of {} for {}: replaying what is not receipted",
-                    sent.outstanding(),
+                    confirmations.outstanding(),
                     uplink.primaryHost(),
                     uplink.receiptTimeout());
             startReplay();
-            timeoutReplay = true;
         }
-        unreceipted = sent.outstanding();
     }
 
     /** Multi-server: the primary host did not come online on this server in time; move to the next one. */
@@ -806,7 +775,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     /** Replays everything in the buffer from the oldest record (what is confirmed is deleted, the host dedups). */
     private void startReplay() {
         commitBatch();
-        sent.clear();
+        confirmations.replayStarted();
         replayCursor = 0;
         replayUpTo = buffer.nextRid() - 1;
         replayTokens = 0;
@@ -838,8 +807,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         snapshotDirty = true;
         // Everything written before this birth is historical now, and what was sent before it is not confirmed:
         // replay it, oldest first.
-        timeoutReplay = false;
-        noTimeoutBeforeNanos = System.nanoTime();
+        confirmations.birth(System.nanoTime());
         startReplay();
         for (DeviceState d : devices.values()) {
             // Devices born without a connection (for their replay) are born again by a rebirth request.
@@ -922,7 +890,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private long[] nodeMetricValues() {
         BufferStatus st = buffer.status();
-        return new long[] {st.records(), st.dropped(), sent.outstanding()};
+        return new long[] {st.records(), st.dropped(), confirmations.outstanding()};
     }
 
     /** An NBIRTH metric, with its alias when aliases are on. */
@@ -1160,8 +1128,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     ps.lastRid = 0;
                 }
             }
-            sent.reset();
-            ridsBeforeStart = 0;
+            confirmations.epochReset();
             birthAll(BirthReason.BUFFER_RESET);
         }
     }
@@ -1286,7 +1253,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                         metrics.dropped(DropReason.PUBLISH_FAILED, unbuffered);
                     }
                 });
-        sent.sent(System.nanoTime(), sessionGeneration, rids);
+        confirmations.sent(System.nanoTime(), sessionGeneration, rids);
     }
 
     /**
@@ -1362,10 +1329,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     /** After a replay started by a receipt timeout, the next may start only after another timeout. */
     private void replayDone(long nowNanos) {
-        if (timeoutReplay) {
-            timeoutReplay = false;
-            noTimeoutBeforeNanos = nowNanos + receiptTimeoutNanos;
-        }
+        confirmations.replayDone(nowNanos);
     }
 
     /** The device of a buffered record, born (with its stored points when it is down and unknown so far). */

@@ -87,10 +87,15 @@ public final class EdgeAgent implements AutoCloseable {
                 config.edge().node(),
                 connectors.size(),
                 config.devices().size(),
-                config.uplink().url(),
+                servers(config.uplink()),
                 config.http().host(),
                 http.port());
         return new EdgeAgent(node, connectors, http);
+    }
+
+    /** The uplink server, or the servers comma-separated. */
+    static String servers(EdgeConfig.Uplink uplink) {
+        return uplink.serverList().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(","));
     }
 
     private static PrometheusMeterRegistry findPrometheus(MeterRegistry registry) {

@@ -125,10 +125,15 @@ public final class EdgeAgentMain {
                     config,
                     cfg.edge().group(),
                     cfg.edge().node(),
-                    cfg.uplink().url(),
-                    cfg.uplink().primaryHost() == null
-                            ? ""
-                            : " (primary host " + cfg.uplink().primaryHost() + ")",
+                    EdgeAgent.servers(cfg.uplink()),
+                    (cfg.uplink().primaryHost() == null
+                                    ? ""
+                                    : " (primary host " + cfg.uplink().primaryHost() + ")")
+                            + (cfg.uplink().receipts()
+                                    ? ", receipts (timeout "
+                                            + cfg.uplink().receiptTimeout().toSeconds() + "s)"
+                                    : ", no receipts")
+                            + (cfg.uplink().aliases() ? ", aliases" : ""),
                     cfg.connectors().size(),
                     devices.size(),
                     points);

@@ -15,6 +15,7 @@ import java.util.List;
  * @param primaryHostOnline last STATE seen from the primary host; true when none is configured
  * @param nodeBorn whether the edge node is born (NBIRTH published in the current session)
  * @param bdSeq bdSeq of the current (or next) MQTT session, 0..255
+ * @param server the MQTT server the uplink uses or tries now (one of {@code uplink.servers}, or {@code uplink.url})
  * @param devices every configured device, in configuration order (then devices known only from the buffer)
  * @param buffer the durable buffer's state (ok, degraded, error and why), size and age
  * @param at when the snapshot was taken
@@ -26,6 +27,7 @@ public record EdgeHealth(
         boolean primaryHostOnline,
         boolean nodeBorn,
         long bdSeq,
+        String server,
         List<DeviceHealth> devices,
         BufferStatus buffer,
         Instant at) {

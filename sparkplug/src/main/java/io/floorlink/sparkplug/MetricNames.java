@@ -53,6 +53,13 @@ public final class MetricNames {
      */
     public static final String PROP_INCREMENT = "increment";
 
+    /** NBIRTH/NDATA metric: UInt64, records waiting in the edge node's durable buffer. */
+    public static final String BUFFER_RECORDS = "_buffer/records";
+    /** NBIRTH/NDATA metric: UInt64, buffer records dropped (overflow, write failures) since the edge agent started. */
+    public static final String BUFFER_DROPPED = "_buffer/dropped";
+    /** NBIRTH/NDATA metric: UInt64, buffer records published and not yet confirmed by a receipt. */
+    public static final String BUFFER_UNRECEIPTED = "_buffer/unreceipted";
+
     private MetricNames() {}
 
     public static boolean isHealthMetric(String name) {

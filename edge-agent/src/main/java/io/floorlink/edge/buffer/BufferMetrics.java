@@ -43,7 +43,7 @@ final class BufferMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("floorlink.edge.buffer.records", status, s -> value(s.get(), BufferStatus::records))
                 .baseUnit("records")
-                .description("Records in the durable buffer waiting for the broker's acknowledgement")
+                .description("Records in the durable buffer, not yet confirmed delivered")
                 .register(registry);
         Gauge.builder("floorlink.edge.buffer.size", status, s -> value(s.get(), BufferStatus::bytes))
                 .baseUnit("bytes")
@@ -72,7 +72,7 @@ final class BufferMetrics implements MeterBinder {
                 .register(registry);
         acknowledged = Counter.builder("floorlink.edge.buffer.acknowledged")
                 .baseUnit("records")
-                .description("Records deleted after the broker acknowledged the DDATA that carried them")
+                .description("Records deleted once confirmed delivered (a receipt, or the window without receipts)")
                 .register(registry);
         resets = Counter.builder("floorlink.edge.buffer.resets")
                 .baseUnit("events")

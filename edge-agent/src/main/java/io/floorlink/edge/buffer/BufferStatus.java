@@ -11,7 +11,7 @@ import java.util.Locale;
  * @param reason what is wrong, in words an operator can act on; null while ok
  * @param file the buffer's database file
  * @param epoch id of the buffer's current state (see {@link DurableBuffer#epoch()})
- * @param records records waiting for the broker's acknowledgement
+ * @param records records in the buffer, not yet confirmed delivered (by a receipt or the confirmation window)
  * @param bytes bytes of database pages in use (the bound of {@code max_size} applies to it)
  * @param oldestRecordAgeMillis age of the oldest waiting record in milliseconds, 0 when empty
  * @param dropped records dropped since the agent started (overflow, write failures)

@@ -36,12 +36,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge agent's durable store-and-forward buffer: one SQLite file (WAL journal, {@code synchronous=NORMAL})
- * holding every sample and health record until the broker acknowledged the DDATA that carried it.
+ * holding every sample and health record until it is confirmed delivered: covered by a receipt of the primary host
+ * ({@link #acknowledgeRanges}), or by the edge node's confirmation window without receipts ({@link #acknowledge}).
  *
  * <p>Records are {@link #append appended} to an in-memory batch, each with the next record id (rid), and written
  * together by {@link #commit()} (group commit on the publisher's cadence). A rid is unique and increasing within
  * the buffer's {@link #epoch()}, also across restarts: the last rid given out is stored with every commit. Records
- * are deleted when {@link #acknowledge acknowledged} (the deletion is part of the next commit). The buffer also
+ * are deleted when acknowledged (the deletion is part of the next commit). The buffer also
  * keeps the edge node's small state: the epoch and the last birth of every device in the database, and the next
  * bdSeq in a state file beside it.
  *
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * next commit tries again. Both show in {@link #status()}.
  *
  * <p>Not thread-safe: one thread (the edge node's publisher) calls everything except {@link #acknowledge},
- * {@link #status()} and the meters, which any thread may call.
+ * {@link #acknowledgeRanges}, {@link #status()} and the meters, which any thread may call.
  */
 public final class DurableBuffer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableBuffer.class);
@@ -108,6 +109,7 @@ public final class DurableBuffer implements AutoCloseable {
     private final Clock clock;
     private final BufferMetrics metrics;
     private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<long[]> ackedRanges = new ConcurrentLinkedQueue<>();
     private final List<Pending> batch = new ArrayList<>();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
 
@@ -232,7 +234,7 @@ public final class DurableBuffer implements AutoCloseable {
     }
 
     /**
-     * Marks records as delivered (the broker acknowledged their DDATA); they are deleted by the next commit.
+     * Marks records as delivered; they are deleted by the next commit.
      * Thread-safe, never blocks.
      *
      * @param epoch the epoch the rids were given out in; acknowledgements of an earlier epoch (a DDATA published
@@ -247,9 +249,34 @@ public final class DurableBuffer implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks the records of inclusive rid ranges as delivered (a receipt of the host covers them); they are deleted by
+     * the next commit. Thread-safe, never blocks.
+     *
+     * @param epoch the epoch the ranges are of; ranges of another epoch are ignored (their rids mean other records)
+     * @param ranges inclusive {from, to} pairs
+     * @param upToRid the highest rid that may be deleted (the highest rid actually sent); ranges are clipped to it
+     * @return the number of ranges queued for deletion (0 for another epoch)
+     */
+    public int acknowledgeRanges(String epoch, List<long[]> ranges, long upToRid) {
+        if (!Objects.equals(epoch, this.epoch)) {
+            return 0;
+        }
+        int n = 0;
+        for (long[] r : ranges) {
+            long from = Math.max(1, r[0]);
+            long to = Math.min(r[1], upToRid);
+            if (from <= to) {
+                ackedRanges.add(new long[] {from, to});
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Whether a commit has anything to write (batch or acknowledgements). */
     public boolean dirty() {
-        return !batch.isEmpty() || !acked.isEmpty();
+        return !batch.isEmpty() || !acked.isEmpty() || !ackedRanges.isEmpty();
     }
 
     /**
@@ -270,12 +297,16 @@ public final class DurableBuffer implements AutoCloseable {
         for (Long rid = acked.poll(); rid != null; rid = acked.poll()) {
             deleting.add(rid);
         }
+        List<long[]> deletingRanges = new ArrayList<>();
+        for (long[] r = ackedRanges.poll(); r != null; r = ackedRanges.poll()) {
+            deletingRanges.add(r);
+        }
         if (db == null) {
             lost(writing.size(), BufferMetrics.DropReason.WRITE_FAILED);
             publishStatus();
             return 0;
         }
-        if (writing.isEmpty() && deleting.isEmpty()) {
+        if (writing.isEmpty() && deleting.isEmpty() && deletingRanges.isEmpty()) {
             refreshStatsThrottled();
             return 0;
         }
@@ -288,6 +319,18 @@ public final class DurableBuffer implements AutoCloseable {
                 try (PreparedStatement del = db.prepareStatement("DELETE FROM record WHERE rid = ?")) {
                     for (long rid : deleting) {
                         del.setLong(1, rid);
+                        del.addBatch();
+                    }
+                    for (int n : del.executeBatch()) {
+                        deleted += Math.max(0, n);
+                    }
+                }
+            }
+            if (!deletingRanges.isEmpty()) {
+                try (PreparedStatement del = db.prepareStatement("DELETE FROM record WHERE rid BETWEEN ? AND ?")) {
+                    for (long[] r : deletingRanges) {
+                        del.setLong(1, r[0]);
+                        del.setLong(2, r[1]);
                         del.addBatch();
                     }
                     for (int n : del.executeBatch()) {
@@ -338,6 +381,7 @@ public final class DurableBuffer implements AutoCloseable {
             lost(writing.size(), BufferMetrics.DropReason.WRITE_FAILED);
             // Acknowledged records stay; their deletion is retried with the next commit.
             acked.addAll(deleting);
+            ackedRanges.addAll(deletingRanges);
             failed(e, "writing " + writing.size() + " records");
             publishStatus();
             return 0;

@@ -182,7 +182,8 @@ public record EdgeConfig(
     /**
      * {@code uplink:} the MQTT server (MQTT 3.1.1, clean session) the edge node publishes Sparkplug to.
      *
-     * @param url {@code tcp://host[:1883]} or {@code ssl://host[:8883]}, never null
+     * @param url {@code tcp://host[:1883]} or {@code ssl://host[:8883]}; exactly one of {@code url} and {@code
+     *     servers} is given
      * @param username MQTT user name, nullable (anonymous)
      * @param password MQTT password, nullable; write it as {@code ${ENV}}; never logged
      * @param primaryHost host_id of the Sparkplug primary host application; when set, the edge node births only
@@ -191,6 +192,15 @@ public record EdgeConfig(
      * @param keepAlive MQTT keep alive; default 30 s, whole seconds from 1 s to 18 h
      * @param reconnect backoff between connection attempts; default 1 s initial, 30 s max
      * @param tls trust and key stores for {@code ssl://}; nullable (JVM default trust)
+     * @param servers several MQTT servers (Sparkplug 3.0 multi-server), all {@code tcp://} or all {@code ssl://}; the
+     *     edge node moves to the next one when the primary host is not online on the current one; nullable
+     * @param hostWait how long the edge node waits on a server for the primary host's STATE online before it moves to
+     *     the next server (with {@code servers}); default 10 s, at least 1 s
+     * @param aliases whether metrics carry Sparkplug aliases (births name + alias, data alias only); default true
+     * @param receipts whether buffered records are deleted only on the primary host's end-to-end receipts; default
+     *     true with a {@code primary_host}, false without; true requires {@code primary_host}
+     * @param receiptTimeout how long a published record may stay without a receipt before what is unreceipted is
+     *     replayed; default 30 s, at least 1 s
      */
     public record Uplink(
             URI url,
@@ -200,18 +210,47 @@ public record EdgeConfig(
             String clientId,
             Duration keepAlive,
             Reconnect reconnect,
-            Tls tls) {
+            Tls tls,
+            List<URI> servers,
+            Duration hostWait,
+            Boolean aliases,
+            Boolean receipts,
+            Duration receiptTimeout) {
+        /** Default {@link #receiptTimeout}. */
+        public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofSeconds(30);
+        /** Default {@link #hostWait}. */
+        public static final Duration DEFAULT_HOST_WAIT = Duration.ofSeconds(10);
+        /** Most entries of {@link #servers}. */
+        public static final int MAX_SERVERS = 16;
+
         public Uplink {
-            if (url == null) {
-                throw new IllegalArgumentException("uplink.url: required, e.g. tcp://127.0.0.1:1883");
-            }
-            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
+            if (url == null && (servers == null || servers.isEmpty())) {
                 throw new IllegalArgumentException(
-                        "uplink.url: '" + url + "' must be tcp://host:port or ssl://host:port");
+                        "uplink.url: required (or uplink.servers), e.g. tcp://127.0.0.1:1883");
             }
-            if (url.getHost() == null) {
-                throw new IllegalArgumentException("uplink.url: '" + url + "' has no host");
+            if (url != null && servers != null) {
+                throw new IllegalArgumentException(
+                        "uplink.servers: give either uplink.url or uplink.servers, not both");
+            }
+            if (url != null) {
+                checkServer("uplink.url", url);
+            } else {
+                if (servers.size() > MAX_SERVERS) {
+                    throw new IllegalArgumentException("uplink.servers: at most " + MAX_SERVERS + " servers");
+                }
+                for (int i = 0; i < servers.size(); i++) {
+                    URI s = servers.get(i);
+                    String field = "uplink.servers[" + i + "]";
+                    if (s == null) {
+                        throw new IllegalArgumentException(field + ": empty entry");
+                    }
+                    checkServer(field, s);
+                    if (!s.getScheme().equalsIgnoreCase(servers.get(0).getScheme())) {
+                        throw new IllegalArgumentException(
+                                field + ": all servers must use the same scheme (tcp:// or ssl://)");
+                    }
+                }
+                servers = List.copyOf(servers);
             }
             if (username != null && username.isBlank()) {
                 throw new IllegalArgumentException("uplink.username: must not be blank");
@@ -234,29 +273,94 @@ public record EdgeConfig(
                 throw new IllegalArgumentException("uplink.keep_alive: must be whole seconds between 1s and 65535s");
             }
             reconnect = reconnect == null ? Reconnect.DEFAULT : reconnect;
+            String scheme = (url != null ? url : servers.get(0)).getScheme().toLowerCase(Locale.ROOT);
             if (tls != null && !scheme.equals("ssl")) {
                 throw new IllegalArgumentException("uplink.tls: only with an ssl:// url");
             }
+            hostWait = hostWait == null ? DEFAULT_HOST_WAIT : hostWait;
+            if (hostWait.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("uplink.host_wait: must be at least 1s");
+            }
+            aliases = aliases == null ? Boolean.TRUE : aliases;
+            if (receipts == null) {
+                receipts = primaryHost != null;
+            } else if (receipts && primaryHost == null) {
+                throw new IllegalArgumentException(
+                        "uplink.receipts: true needs uplink.primary_host (the host that publishes the receipts)");
+            }
+            receiptTimeout = receiptTimeout == null ? DEFAULT_RECEIPT_TIMEOUT : receiptTimeout;
+            if (receiptTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("uplink.receipt_timeout: must be at least 1s");
+            }
+        }
+
+        /** A single server with the defaults of every newer setting (aliases on, receipts with a primary host). */
+        public Uplink(
+                URI url,
+                String username,
+                String password,
+                String primaryHost,
+                String clientId,
+                Duration keepAlive,
+                Reconnect reconnect,
+                Tls tls) {
+            this(
+                    url,
+                    username,
+                    password,
+                    primaryHost,
+                    clientId,
+                    keepAlive,
+                    reconnect,
+                    tls,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+        }
+
+        private static void checkServer(String field, URI url) {
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
+                throw new IllegalArgumentException(
+                        field + ": '" + url + "' must be tcp://host:port or ssl://host:port");
+            }
+            if (url.getHost() == null) {
+                throw new IllegalArgumentException(field + ": '" + url + "' has no host");
+            }
+        }
+
+        /** The servers to walk: {@code servers}, or the single {@code url}; never empty. */
+        public List<URI> serverList() {
+            return url != null ? List.of(url) : servers;
         }
 
         /** True for {@code ssl://}. */
         public boolean secure() {
-            return "ssl".equalsIgnoreCase(url.getScheme());
+            return "ssl".equalsIgnoreCase(serverList().get(0).getScheme());
         }
 
-        /** The port of the url, or the MQTT default of its scheme (1883, 8883). */
+        /** The port of the (first) server, or the MQTT default of its scheme (1883, 8883). */
         public int port() {
-            if (url.getPort() > 0) {
-                return url.getPort();
+            return port(serverList().get(0));
+        }
+
+        /** The port of a server url, or the MQTT default of its scheme (1883, 8883). */
+        public static int port(URI server) {
+            if (server.getPort() > 0) {
+                return server.getPort();
             }
-            return secure() ? 8883 : 1883;
+            return "ssl".equalsIgnoreCase(server.getScheme()) ? 8883 : 1883;
         }
 
         @Override
         public String toString() {
-            return "Uplink[url=" + url + ", username=" + username + ", password="
+            return "Uplink[url=" + url + ", servers=" + servers + ", username=" + username + ", password="
                     + (password == null ? "null" : "***") + ", primaryHost=" + primaryHost + ", clientId=" + clientId
-                    + ", keepAlive=" + keepAlive + ", reconnect=" + reconnect + ", tls=" + tls + "]";
+                    + ", keepAlive=" + keepAlive + ", reconnect=" + reconnect + ", tls=" + tls + ", hostWait="
+                    + hostWait + ", aliases=" + aliases + ", receipts=" + receipts + ", receiptTimeout="
+                    + receiptTimeout + "]";
         }
     }
 

@@ -19,6 +19,7 @@ import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.connector.DeviceSink;
 import io.floorlink.edge.node.EdgeNodeMetrics.BirthReason;
 import io.floorlink.edge.node.EdgeNodeMetrics.DropReason;
+import io.floorlink.edge.node.EdgeNodeMetrics.ReceiptResult;
 import io.floorlink.edge.point.PointSample;
 import io.floorlink.edge.point.PointSpec;
 import io.floorlink.sparkplug.Category;
@@ -27,21 +28,19 @@ import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
 import io.floorlink.sparkplug.Quality;
+import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.Sequence;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.StateMessage;
 import io.floorlink.sparkplug.Topic;
+import io.floorlink.sparkplug.edge.EdgeSession;
+import io.floorlink.sparkplug.edge.EdgeSession.StateChange;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,8 +58,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,16 +69,22 @@ import org.slf4j.LoggerFactory;
  * <p>Every {@link DeviceSink} method only enqueues and returns at once; a single publisher thread owns all
  * Sparkplug state (seq, bdSeq, births) and does the MQTT work, so no protocol callback thread ever blocks.
  *
+ * <p>The Sparkplug session rules (bdSeq, seq, birth gating by STATE, rebirth, aliases) are in {@link EdgeSession};
+ * this class wires them to MQTT, the buffer and the devices.
+ *
  * <p>Store and forward: every changed sample, every refresh of an unchanged value and every health value is
  * first written to the {@link DurableBuffer} (group commit every batch interval) and only then published, as
- * DDATA at QoS 1 with the record id in the metric property {@code rid}; a record is deleted when the broker
- * acknowledged its DDATA. What is written while the node or the device is not born (uplink down, primary host
- * offline), and what was published but not acknowledged before a disconnect or a crash, is replayed after the
- * next NBIRTH, oldest first, as {@code is_historical} DDATA at {@code buffer.replay_rate} while live data keeps
- * flowing. NBIRTH carries the buffer's epoch ({@code _buffer/epoch}).
+ * DDATA at QoS 0 with the record id in the metric property {@code rid}. With {@code uplink.receipts} a record is
+ * deleted when a {@link Receipt} of the primary host for the buffer's epoch covers it; without, when it went out
+ * more than two keep-alive periods ago on a connection that is still up. What is not confirmed is replayed, oldest
+ * first, as {@code is_historical} DDATA at {@code buffer.replay_rate} while live data keeps flowing: after every
+ * NBIRTH, on a new primary host session, and when a record stays without a receipt for {@code
+ * uplink.receipt_timeout}. NBIRTH carries the buffer's epoch ({@code _buffer/epoch}) and the node metrics
+ * {@code _buffer/*}, published as NDATA when they change.
  *
- * <p>bdSeq is kept in the buffer's state: a restart uses the bdSeq after the last session's, and the will of
- * every CONNECT carries the bdSeq of that session.
+ * <p>bdSeq is kept beside the buffer: a restart uses the bdSeq after the last session's, and the will of every
+ * CONNECT carries the bdSeq of that session. With {@code uplink.servers} the node walks the servers and stays on one
+ * where the primary host is online.
  */
 public final class EdgeNode implements DeviceSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
@@ -117,6 +120,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private final String dcmdFilter;
     private final String nbirthTopic;
     private final String ndeathTopic;
+    private final String ndataTopic;
+    private final String receiptTopic;
+    private final boolean aliases;
+    private final long hostWaitNanos;
+    private final List<URI> servers;
 
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedSamples = new AtomicLong();
@@ -126,24 +134,21 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private final Thread publisher;
     private final AtomicBoolean started = new AtomicBoolean();
 
-    // Written by MQTT callback threads; they only decide the will of the next CONNECT.
-    private final AtomicInteger willBdSeq = new AtomicInteger();
-    private final AtomicBoolean sessionEstablished = new AtomicBoolean();
+    // Written by MQTT callback threads; they only decide the will and the server of the next CONNECT.
     private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean reconnectAfterUserDisconnect;
     private volatile boolean closing;
+    private volatile int serverIndex;
 
-    // Publisher-thread state.
+    // Publisher-thread state (the bdSeq part of the session is also used by the MQTT callback threads).
+    private final EdgeSession session;
     private final Map<String, DeviceState> devices = new LinkedHashMap<>();
-    private boolean connected;
-    private boolean subscribed;
-    private boolean hostOnline;
-    private long lastStateTimestamp = Long.MIN_VALUE;
-    private boolean born;
     private int sessionGeneration = -1;
-    private long bdSeq;
-    private int seq;
+    private int pendingSubscriptions;
     private boolean snapshotDirty = true;
+    private final Confirmations confirmations;
+    private long hostWaitDeadlineNanos = Long.MAX_VALUE;
+    private long[] nodeMetricValues;
 
     private String birthEpoch;
     private long committedThrough;
@@ -215,7 +220,6 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         this.batchIntervalNanos = batchInterval.toNanos();
         this.batchMaxMetrics = batchMaxMetrics;
         this.maxQueuedSamples = maxQueuedSamples;
-        this.hostOnline = uplink.primaryHost() == null;
         this.stateTopic = uplink.primaryHost() == null
                 ? null
                 : Topic.state(uplink.primaryHost()).toString();
@@ -223,6 +227,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         this.dcmdFilter = Topic.NAMESPACE + "/" + group + "/DCMD/" + node + "/+";
         this.nbirthTopic = Topic.node(group, MessageType.NBIRTH, node).toString();
         this.ndeathTopic = Topic.node(group, MessageType.NDEATH, node).toString();
+        this.ndataTopic = Topic.node(group, MessageType.NDATA, node).toString();
+        this.receiptTopic = uplink.receipts() ? Receipt.topic(uplink.primaryHost(), group, node) : null;
+        this.aliases = uplink.aliases();
+        this.hostWaitNanos = uplink.hostWait().toNanos();
+        this.servers = uplink.serverList();
         this.metrics = new EdgeNodeMetrics(
                 () -> uplinkConnected ? 1 : 0, this::devicesUpCount, () -> Math.max(0, queuedSamples.get()));
         metrics.bindTo(registry);
@@ -230,9 +239,16 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         this.replayRate = Objects.requireNonNull(buffer, "buffer").replayRate();
         this.buffer = DurableBuffer.open(buffer.path(), buffer.maxSize().bytes(), buffer.overflow(), registry);
         // The first session uses the stored bdSeq; the next run uses a later one, whatever happens to this one.
-        willBdSeq.set((int) this.buffer.bdSeq());
-        this.buffer.bdSeq(Sequence.next(willBdSeq.get()));
+        this.session = new EdgeSession(uplink.primaryHost(), Math.floorMod(this.buffer.bdSeq(), Sequence.MODULUS));
+        this.buffer.bdSeq(session.bdSeqToStore());
         this.committedThrough = this.buffer.nextRid() - 1;
+        // Records of earlier runs may have been sent then: a receipt may delete them.
+        this.confirmations = new Confirmations(
+                uplink.receipts() ? uplink.primaryHost() : null,
+                uplink.receiptTimeout(),
+                uplink.keepAlive(),
+                committedThrough);
+        metrics.unreceipted(confirmations::outstanding);
         this.publisher = new Thread(this::run, "floorlink-edge-publisher-" + node);
         this.publisher.setDaemon(true);
         this.snapshot = buildSnapshot();
@@ -301,8 +317,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     /**
-     * Publishes the pending data and health and NDEATH (when born), disconnects, commits the buffer (what the
-     * broker did not acknowledge is replayed by the next run) and closes it, and stops the publisher thread.
+     * Publishes the pending data and health and NDEATH (when born), disconnects, commits the buffer (what was
+     * not confirmed by a receipt, or the window without receipts, is replayed by the next run) and closes it, and stops the publisher thread.
      * Blocks up to about 3 s. Idempotent.
      */
     @Override
@@ -334,8 +350,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         Mqtt3ClientBuilder b = MqttClient.builder()
                 .useMqttVersion3()
                 .identifier(clientId())
-                .serverHost(uplink.url().getHost())
-                .serverPort(uplink.port())
+                .serverHost(servers.get(0).getHost())
+                .serverPort(EdgeConfig.Uplink.port(servers.get(0)))
                 .automaticReconnect()
                 .initialDelay(uplink.reconnect().initialDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .maxDelay(uplink.reconnect().maxDelay().toMillis(), TimeUnit.MILLISECONDS)
@@ -349,46 +365,15 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 var ssl = b.sslConfig();
                 EdgeConfig.Tls tls = uplink.tls();
                 if (tls.trustStore() != null) {
-                    ssl = ssl.trustManagerFactory(trustManagers(tls.trustStore(), tls.trustStorePassword()));
+                    ssl = ssl.trustManagerFactory(UplinkTls.trustManagers(tls.trustStore(), tls.trustStorePassword()));
                 }
                 if (tls.keyStore() != null) {
-                    ssl = ssl.keyManagerFactory(keyManagers(tls.keyStore(), tls.keyStorePassword()));
+                    ssl = ssl.keyManagerFactory(UplinkTls.keyManagers(tls.keyStore(), tls.keyStorePassword()));
                 }
                 b = ssl.applySslConfig();
             }
         }
         return b.buildAsync();
-    }
-
-    private static KeyStore loadStore(Path file, String password, String field) {
-        char[] pw = password == null ? null : password.toCharArray();
-        try (InputStream in = Files.newInputStream(file)) {
-            KeyStore ks = KeyStore.getInstance(file.toString().endsWith(".jks") ? "JKS" : "PKCS12");
-            ks.load(in, pw);
-            return ks;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("uplink.tls." + field + ": cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static TrustManagerFactory trustManagers(Path file, String password) {
-        try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(loadStore(file, password, "trust_store"));
-            return tmf;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("uplink.tls.trust_store: " + e.getMessage());
-        }
-    }
-
-    private static KeyManagerFactory keyManagers(Path file, String password) {
-        try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(loadStore(file, password, "key_store"), password == null ? new char[0] : password.toCharArray());
-            return kmf;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("uplink.tls.key_store: " + e.getMessage());
-        }
     }
 
     /** The CONNECT of the next session: clean session, and NDEATH with that session's bdSeq as the will. */
@@ -420,15 +405,20 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     private void connectAsync() {
-        client.connect(connectMessage(willBdSeq.get())).whenComplete((ack, err) -> {
+        client.connect(connectMessage(session.willBdSeq())).whenComplete((ack, err) -> {
             if (err != null) {
                 warnings.warn(
                         "connect",
                         "Uplink {} not reachable yet ({}); retrying with backoff",
-                        uplink.url(),
+                        currentServer(),
                         err.toString());
             }
         });
+    }
+
+    /** The MQTT server the client uses (or tries) now. */
+    public URI currentServer() {
+        return servers.get(serverIndex);
     }
 
     // Netty thread: record which bdSeq the session uses and hand over to the publisher thread.
@@ -438,19 +428,17 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             client.disconnect();
             return;
         }
-        sessionEstablished.set(true);
         uplinkConnected = true;
-        queue.add(new Connected(generation.incrementAndGet(), willBdSeq.get()));
+        queue.add(new Connected(generation.incrementAndGet(), session.connectionEstablished()));
     }
 
-    // Netty thread: prepare the will of the next session (bdSeq + 1 after a session was established).
+    // Netty thread: prepare the will (bdSeq + 1 after an established session) and the server of the next CONNECT.
     private void onDisconnected(MqttClientDisconnectedContext context) {
         uplinkConnected = false;
         Mqtt3ClientDisconnectedContext ctx = (Mqtt3ClientDisconnectedContext) context;
-        if (sessionEstablished.getAndSet(false)) {
-            willBdSeq.set(Sequence.next(willBdSeq.get()));
+        if (session.connectionEnded(closing)) {
             // Stored before any CONNECT carries this will, so a later run never reuses a bdSeq a will may hold.
-            buffer.bdSeq(Sequence.next(willBdSeq.get()));
+            buffer.bdSeq(session.bdSeqToStore());
         }
         if (closing) {
             ctx.getReconnector().reconnect(false);
@@ -458,10 +446,25 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             reconnectAfterUserDisconnect = false;
             ctx.getReconnector().reconnect(true).delay(100, TimeUnit.MILLISECONDS);
         }
-        ctx.getReconnector().connect(connectMessage(willBdSeq.get()));
+        if (!closing && servers.size() > 1) {
+            // Multi-server: every lost or given-up connection moves on to the next server of the list.
+            serverIndex = (serverIndex + 1) % servers.size();
+            URI next = servers.get(serverIndex);
+            ctx.getReconnector()
+                    .transportConfig(ctx.getReconnector()
+                            .getTransportConfig()
+                            .extend()
+                            .serverHost(next.getHost())
+                            .serverPort(EdgeConfig.Uplink.port(next))
+                            .build());
+        }
+        ctx.getReconnector().connect(connectMessage(session.willBdSeq()));
         if (ctx.getSource() != MqttDisconnectSource.USER) {
             warnings.warn(
-                    "disconnected", "Uplink {} lost ({}); reconnecting", uplink.url(), String.valueOf(ctx.getCause()));
+                    "disconnected",
+                    "Uplink lost ({}); reconnecting to {}",
+                    String.valueOf(ctx.getCause()),
+                    currentServer());
         }
         queue.add(new Disconnected());
     }
@@ -497,7 +500,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 }
                 if (now - nextFlush >= 0) {
                     flushAll();
+                    confirm(now);
                     replay(now);
+                    checkHostWait(now);
                     nextFlush = now + batchIntervalNanos;
                 }
                 if (snapshotDirty || now - nextSnapshot >= 0) {
@@ -549,14 +554,13 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     private void onSessionUp(Connected c) {
-        connected = true;
-        subscribed = false;
-        born = false;
+        session.sessionUp(c.bdSeq());
         sessionGeneration = c.generation();
-        bdSeq = c.bdSeq();
-        hostOnline = stateTopic == null;
+        confirmations.connectionChanged();
+        hostWaitDeadlineNanos =
+                servers.size() > 1 && stateTopic != null ? System.nanoTime() + hostWaitNanos : Long.MAX_VALUE;
         snapshotDirty = true;
-        LOG.info("Uplink {} connected as {} (bdSeq {})", uplink.url(), clientId(), bdSeq);
+        LOG.info("Uplink {} connected as {} (bdSeq {})", currentServer(), clientId(), c.bdSeq());
         var sub = client.subscribeWith()
                 .addSubscription()
                 .topicFilter(ncmdTopic)
@@ -573,47 +577,88 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     .applySubscription();
         }
         int gen = c.generation();
+        pendingSubscriptions = receiptTopic == null ? 1 : 2;
         sub.callback(p -> queue.add(new Inbound(gen, p.getTopic().toString(), p.getPayloadAsBytes())))
                 .send()
-                .whenComplete((ack, err) -> queue.add(new Subscribed(gen, err)));
+                .whenComplete((ack, err) -> queue.add(new Subscribed(gen, err, false)));
+        if (receiptTopic != null) {
+            // A subscription of its own: a broker that refuses it (an ACL without the receipt topic) must not keep
+            // the node from birthing.
+            client.subscribeWith()
+                    .topicFilter(receiptTopic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> queue.add(new Inbound(gen, p.getTopic().toString(), p.getPayloadAsBytes())))
+                    .send()
+                    .whenComplete((ack, err) -> queue.add(new Subscribed(gen, err, true)));
+        }
     }
 
     private void onSubscribed(Subscribed s) {
-        if (s.generation() != sessionGeneration || !connected) {
+        if (s.generation() != sessionGeneration || !session.connected()) {
             return;
         }
-        if (s.failure() != null) {
+        if (s.failure() != null && s.receipts()) {
+            LOG.error(
+                    "Subscribing to the receipts {} failed ({}): nothing is deleted from the buffer, what is published"
+                            + " is replayed every uplink.receipt_timeout. Allow the subscription on the broker or set"
+                            + " uplink.receipts: false",
+                    receiptTopic,
+                    s.failure().toString());
+        } else if (s.failure() != null) {
             warnings.warn(
                     "subscribe",
                     "Subscribing to NCMD/DCMD/STATE failed: {}",
                     s.failure().toString());
             return;
         }
-        subscribed = true;
+        if (--pendingSubscriptions > 0) {
+            return;
+        }
+        session.subscriptionsAcknowledged();
         maybeBirth(BirthReason.SESSION);
     }
 
     private void onSessionDown() {
-        if (connected) {
-            LOG.info("Uplink {} disconnected; buffering", uplink.url());
+        if (session.connected()) {
+            LOG.info("Uplink disconnected; buffering");
         }
         unbirth();
-        connected = false;
-        subscribed = false;
+        session.sessionDown();
+        // What was sent and not confirmed is replayed after the next NBIRTH.
+        confirmations.connectionChanged();
+        hostWaitDeadlineNanos = Long.MAX_VALUE;
         snapshotDirty = true;
     }
 
     /** Ends the node's births; what was pending is in the buffer and is replayed after the next NBIRTH. */
     private void unbirth() {
-        born = false;
+        session.nodeDeath();
+        clearPending();
         for (DeviceState d : devices.values()) {
-            d.pending.clear();
             d.born = false;
         }
     }
 
+    /** Forgets the live values waiting for a DDATA: their records are in the buffer for the replay. */
+    private void clearPending() {
+        for (DeviceState d : devices.values()) {
+            int lost = 0;
+            for (Pending p : d.pending) {
+                if (p.rid == 0 && p.sample) {
+                    lost++;
+                }
+            }
+            metrics.dropped(DropReason.PUBLISH_FAILED, lost);
+            d.pending.clear();
+        }
+    }
+
     private void onInbound(Inbound in) {
-        if (in.generation() != sessionGeneration || !connected) {
+        if (in.generation() != sessionGeneration || !session.connected()) {
+            return;
+        }
+        if (in.topic().equals(receiptTopic)) {
+            onReceipt(in.payload());
             return;
         }
         if (in.topic().equals(stateTopic)) {
@@ -624,26 +669,20 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 warnings.warn("state", "Ignoring malformed STATE on {}: {}", in.topic(), e.getMessage());
                 return;
             }
-            if (state.timestamp() < lastStateTimestamp) {
-                return;
-            }
-            lastStateTimestamp = state.timestamp();
+            StateChange change = session.state(state);
             snapshotDirty = true;
-            if (state.online()) {
-                hostOnline = true;
-                maybeBirth(BirthReason.SESSION);
-            } else {
-                hostOnline = false;
-                if (born) {
-                    // Spec 3.0: NDEATH, then disconnect; the next session (bdSeq + 1) waits for STATE online.
-                    LOG.info(
-                            "Primary host {} offline: publishing NDEATH, buffering and reconnecting",
-                            uplink.primaryHost());
-                    CompletableFuture<Mqtt3Publish> ndeath = publishNdeath();
-                    unbirth();
-                    reconnectAfterUserDisconnect = true;
-                    ndeath.whenComplete((r, err) -> client.disconnect());
+            switch (change) {
+                case IGNORED -> {}
+                case ONLINE -> {
+                    hostWaitDeadlineNanos = Long.MAX_VALUE;
+                    maybeBirth(BirthReason.SESSION);
                 }
+                case NEW_HOST_SESSION -> {
+                    LOG.info(
+                            "Primary host {} has a new session: replaying what is not confirmed", uplink.primaryHost());
+                    startReplay();
+                }
+                case OFFLINE -> leaveServer("Primary host " + uplink.primaryHost() + " offline");
             }
             return;
         }
@@ -656,10 +695,17 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 return;
             }
             for (Metric m : p.getMetricsList()) {
-                if (MetricNames.REBIRTH.equals(m.getName()) && m.hasBooleanValue() && m.getBooleanValue()) {
-                    if (born) {
+                boolean rebirth = MetricNames.REBIRTH.equals(m.getName())
+                        || (aliases
+                                && m.getName().isEmpty()
+                                && m.hasAlias()
+                                && m.getAlias() == session.alias(null, MetricNames.REBIRTH));
+                if (rebirth && m.hasBooleanValue() && m.getBooleanValue()) {
+                    // Spec 3.0: no DATA from now until the NBIRTH. The pending live values are in the buffer; the
+                    // replay after the births sends them (the host counts each rid once).
+                    if (session.rebirthRequested()) {
                         LOG.info("Rebirth requested by NCMD");
-                        healthTick();
+                        clearPending();
                         birthAll(BirthReason.REBIRTH_REQUEST);
                     }
                     return;
@@ -670,33 +716,99 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         warnings.warn("dcmd", "Ignoring {}: device commands are not supported", in.topic());
     }
 
+    /**
+     * Receipts delete what they cover in the buffer's current epoch (clipped to rids sent); anything else is counted
+     * and ignored.
+     */
+    private void onReceipt(byte[] payload) {
+        Receipt r;
+        try {
+            r = Receipt.parse(payload);
+        } catch (SparkplugException e) {
+            metrics.receipt(ReceiptResult.MALFORMED);
+            warnings.warn("receipt", "Ignoring malformed receipt: {}", e.getMessage());
+            return;
+        }
+        metrics.receipt(confirmations.receipt(r, buffer));
+    }
+
+    /** Every batch interval: confirmations by time, and the replay when a receipt is overdue. */
+    private void confirm(long nowNanos) {
+        if (confirmations.tick(nowNanos, session.connected(), session.mayPublishData(), sessionGeneration, buffer)) {
+            metrics.receiptTimeout();
+            warnings.warn(
+                    "receipt_timeout",
+                    "{} records without a receipt of {} for {}: replaying what is not receipted",
+                    confirmations.outstanding(),
+                    uplink.primaryHost(),
+                    uplink.receiptTimeout());
+            startReplay();
+        }
+    }
+
+    /** Multi-server: the primary host did not come online on this server in time; move to the next one. */
+    private void checkHostWait(long nowNanos) {
+        if (session.connected() && !session.hostOnline() && nowNanos - hostWaitDeadlineNanos >= 0) {
+            hostWaitDeadlineNanos = Long.MAX_VALUE;
+            leaveServer("Primary host " + uplink.primaryHost() + " not online on " + currentServer() + " within "
+                    + uplink.hostWait());
+        }
+    }
+
+    /**
+     * Spec 3.0: the primary host is not online here: NDEATH when born, then disconnect; the next session (bdSeq + 1,
+     * the next server with several) waits for STATE online.
+     */
+    private void leaveServer(String why) {
+        boolean multi = servers.size() > 1;
+        if (!session.born() && !multi) {
+            return;
+        }
+        LOG.info("{}: {}buffering and reconnecting", why, session.born() ? "publishing NDEATH, " : "");
+        CompletableFuture<Mqtt3Publish> ndeath =
+                session.born() ? publishNdeath() : CompletableFuture.completedFuture(null);
+        unbirth();
+        reconnectAfterUserDisconnect = true;
+        ndeath.whenComplete((r, err) -> client.disconnect());
+    }
+
+    /** Replays everything in the buffer from the oldest record (what is confirmed is deleted, the host dedups). */
+    private void startReplay() {
+        commitBatch();
+        confirmations.replayStarted();
+        replayCursor = 0;
+        replayUpTo = buffer.nextRid() - 1;
+        replayTokens = 0;
+    }
+
     private void maybeBirth(BirthReason reason) {
-        if (connected && subscribed && hostOnline && !born) {
+        if (session.mayBirth()) {
             birthAll(reason);
         }
     }
 
     private void birthAll(BirthReason reason) {
-        seq = 0;
         birthEpoch = buffer.epoch();
+        int bdSeq = session.bdSeq();
         Payload.Builder p = Payload.newBuilder()
                 .setTimestamp(System.currentTimeMillis())
-                .setSeq(0)
-                .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, bdSeq))
-                .addMetrics(Metrics.metric(MetricNames.REBIRTH, DataType.BOOLEAN, Boolean.FALSE));
+                .setSeq(session.nodeBirth())
+                .addMetrics(nodeMetric(MetricNames.BD_SEQ, DataType.UINT64, (long) bdSeq))
+                .addMetrics(nodeMetric(MetricNames.REBIRTH, DataType.BOOLEAN, Boolean.FALSE));
         if (birthEpoch != null) {
-            p.addMetrics(Metrics.metric(MetricNames.BUFFER_EPOCH, DataType.STRING, birthEpoch));
+            p.addMetrics(nodeMetric(MetricNames.BUFFER_EPOCH, DataType.STRING, birthEpoch));
+        }
+        nodeMetricValues = nodeMetricValues();
+        for (int i = 0; i < NODE_METRICS.length; i++) {
+            p.addMetrics(nodeMetric(NODE_METRICS[i], DataType.UINT64, nodeMetricValues[i]));
         }
         publish(nbirthTopic, p.build(), MessageType.NBIRTH, 0, MqttQos.AT_MOST_ONCE);
-        born = true;
         metrics.nodeBirth(reason);
         snapshotDirty = true;
-        if (reason != BirthReason.REBIRTH_REQUEST) {
-            // Everything written before this birth is historical now: replay it, oldest first.
-            replayCursor = 0;
-            replayUpTo = buffer.nextRid() - 1;
-            replayTokens = 0;
-        }
+        // Everything written before this birth is historical now, and what was sent before it is not confirmed:
+        // replay it, oldest first.
+        confirmations.birth(System.nanoTime());
+        startReplay();
         for (DeviceState d : devices.values()) {
             // Devices born without a connection (for their replay) are born again by a rebirth request.
             if (d.up || d.born) {
@@ -720,26 +832,98 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         d.readsFailedSinceBirth = d.readsFailedUnrecorded;
         d.readsOkUnrecorded = 0;
         d.readsFailedUnrecorded = 0;
-        Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(nextSeq());
+        Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(session.nextSeq());
+        d.birthAliases.clear();
         for (PointState ps : d.points.values()) {
             Metric m = birthMetric(ps, true, now);
             if (ps.lastRid > 0 && ps.lastRid <= committedThrough && ps.lastValue != null) {
                 m = DurableBuffer.withRid(
                         m.toBuilder().setTimestamp(ps.lastRidMillis).build(), ps.lastRid);
             }
-            p.addMetrics(m);
+            p.addMetrics(withBirthAlias(d, m));
             ps.lastPublishedMillis = now;
         }
-        p.addMetrics(Metrics.metric(MetricNames.HEALTH_CONNECTED, DataType.BOOLEAN, d.up)
-                .setTimestamp(now));
-        p.addMetrics(Metrics.metric(MetricNames.HEALTH_READS_OK, DataType.UINT64, d.readsOkSinceBirth)
-                .setTimestamp(now));
-        p.addMetrics(Metrics.metric(MetricNames.HEALTH_READS_FAILED, DataType.UINT64, d.readsFailedSinceBirth)
-                .setTimestamp(now));
+        p.addMetrics(withBirthAlias(
+                d,
+                Metrics.metric(MetricNames.HEALTH_CONNECTED, DataType.BOOLEAN, d.up)
+                        .setTimestamp(now)
+                        .build()));
+        p.addMetrics(withBirthAlias(
+                d,
+                Metrics.metric(MetricNames.HEALTH_READS_OK, DataType.UINT64, d.readsOkSinceBirth)
+                        .setTimestamp(now)
+                        .build()));
+        p.addMetrics(withBirthAlias(
+                d,
+                Metrics.metric(MetricNames.HEALTH_READS_FAILED, DataType.UINT64, d.readsFailedSinceBirth)
+                        .setTimestamp(now)
+                        .build()));
         publish(topic(d, MessageType.DBIRTH), p.build(), MessageType.DBIRTH, 0, MqttQos.AT_MOST_ONCE);
         d.born = true;
         metrics.deviceBirth(reason);
         snapshotDirty = true;
+    }
+
+    /** A DBIRTH metric with its alias (name and alias), remembered as part of the device's current birth. */
+    private Metric withBirthAlias(DeviceState d, Metric m) {
+        if (!aliases) {
+            return m;
+        }
+        long alias = session.alias(d.id, m.getName());
+        if (alias < 0) {
+            return m;
+        }
+        d.birthAliases.put(m.getName(), alias);
+        return m.toBuilder().setAlias(alias).build();
+    }
+
+    /** A DDATA metric by alias only when it is in the device's current birth, else by name. */
+    private static Metric byAlias(DeviceState d, Metric m) {
+        Long alias = d.birthAliases.get(m.getName());
+        return alias == null ? m : m.toBuilder().clearName().setAlias(alias).build();
+    }
+
+    /** Node metrics the NBIRTH declares and NDATA updates, in the order of {@link #nodeMetricValues()}. */
+    private static final String[] NODE_METRICS = {
+        MetricNames.BUFFER_RECORDS, MetricNames.BUFFER_DROPPED, MetricNames.BUFFER_UNRECEIPTED
+    };
+
+    private long[] nodeMetricValues() {
+        BufferStatus st = buffer.status();
+        return new long[] {st.records(), st.dropped(), confirmations.outstanding()};
+    }
+
+    /** An NBIRTH metric, with its alias when aliases are on. */
+    private Metric nodeMetric(String name, DataType type, Object value) {
+        Metric.Builder m = Metrics.metric(name, type, value);
+        long alias = aliases ? session.alias(null, name) : -1;
+        if (alias >= 0) {
+            m.setAlias(alias);
+        }
+        return m.build();
+    }
+
+    /** NDATA with the node metrics that changed since the NBIRTH or the previous NDATA (alias only when on). */
+    private void publishNodeData() {
+        if (!session.mayPublishData() || nodeMetricValues == null) {
+            return;
+        }
+        long[] now = nodeMetricValues();
+        long ts = System.currentTimeMillis();
+        Payload.Builder p = Payload.newBuilder().setTimestamp(ts);
+        for (int i = 0; i < NODE_METRICS.length; i++) {
+            if (now[i] != nodeMetricValues[i]) {
+                Metric m = nodeMetric(NODE_METRICS[i], DataType.UINT64, now[i]).toBuilder()
+                        .setTimestamp(ts)
+                        .build();
+                p.addMetrics(m.hasAlias() ? m.toBuilder().clearName().build() : m);
+            }
+        }
+        if (p.getMetricsCount() == 0) {
+            return;
+        }
+        nodeMetricValues = now;
+        publish(ndataTopic, p.setSeq(session.nextSeq()).build(), MessageType.NDATA, 0, MqttQos.AT_MOST_ONCE);
     }
 
     /** A point as declared in DBIRTH: the contract as properties, and the latest value when {@code withValue}. */
@@ -819,7 +1003,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             template.addMetrics(birthMetric(ps, false, now));
         }
         buffer.saveDevice(d.id, template.build().toByteArray());
-        if (born) {
+        if (session.mayPublishData()) {
             deviceBirth(d, BirthReason.DEVICE_UP);
         }
     }
@@ -838,8 +1022,10 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             recordHealth(d, now);
             commit();
             flush(d);
-            Payload death =
-                    Payload.newBuilder().setTimestamp(now).setSeq(nextSeq()).build();
+            Payload death = Payload.newBuilder()
+                    .setTimestamp(now)
+                    .setSeq(session.nextSeq())
+                    .build();
             publish(topic(d, MessageType.DDEATH), death, MessageType.DDEATH, 0, MqttQos.AT_MOST_ONCE);
         } else if (wasUp && !d.points.isEmpty()) {
             // Not published now: the buffered health keeps "the device went down" for the replay.
@@ -850,7 +1036,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     private boolean live(DeviceState d) {
-        return born && d.born;
+        return session.mayPublishData() && d.born;
     }
 
     private void onSamples(List<PointSample> samples) {
@@ -931,7 +1117,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         if (!commitBatch()) {
             return;
         }
-        if (born && !Objects.equals(buffer.epoch(), birthEpoch)) {
+        if (session.born() && !Objects.equals(buffer.epoch(), birthEpoch)) {
             LOG.warn("Buffer epoch changed to {}: rebirthing so the host learns it", buffer.epoch());
             // Rids of the replaced file mean nothing in the new epoch: what is pending goes out without one.
             for (DeviceState d : devices.values()) {
@@ -942,6 +1128,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     ps.lastRid = 0;
                 }
             }
+            confirmations.epochReset();
             birthAll(BirthReason.BUFFER_RESET);
         }
     }
@@ -974,7 +1161,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private void flushAll() {
         commit();
-        if (!born) {
+        if (!session.mayPublishData()) {
             return;
         }
         for (DeviceState d : devices.values()) {
@@ -999,7 +1186,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 }
                 recordHealth(d, now);
                 withHealth.add(d);
-            } else if (!born && !d.points.isEmpty() && d.since != null) {
+            } else if (!session.born() && !d.points.isEmpty() && d.since != null) {
                 if (d.up) {
                     addRefresh(d, now);
                 }
@@ -1007,7 +1194,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             }
         }
         commit();
-        if (!born) {
+        if (!session.mayPublishData()) {
             return;
         }
         for (DeviceState d : withHealth) {
@@ -1016,6 +1203,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 metrics.healthPublished();
             }
         }
+        buffer.refreshStats();
+        publishNodeData();
     }
 
     /** Shortens the refresh of unchanged values, for tests; call before {@link #start()}. */
@@ -1023,13 +1212,13 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         this.refreshIntervalMs = interval.toMillis();
     }
 
-    /** Publishes the pending metrics of a born device as one DDATA (QoS 1); its PUBACK deletes their records. */
+    /** Publishes the pending metrics of a born device as one DDATA (QoS 0). */
     private void flush(DeviceState d) {
-        if (d.pending.isEmpty()) {
+        if (d.pending.isEmpty() || !session.mayPublishData()) {
             return;
         }
         long now = System.currentTimeMillis();
-        Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(nextSeq());
+        Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(session.nextSeq());
         long[] rids = new long[d.pending.size()];
         int n = 0;
         int samples = 0;
@@ -1037,9 +1226,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         for (Pending e : d.pending) {
             if (e.rid > 0) {
                 rids[n++] = e.rid;
-                p.addMetrics(DurableBuffer.withRid(e.metric, e.rid));
+                p.addMetrics(byAlias(d, DurableBuffer.withRid(e.metric, e.rid)));
             } else {
-                p.addMetrics(e.metric);
+                p.addMetrics(byAlias(d, e.metric));
                 if (e.sample) {
                     unbuffered++;
                 }
@@ -1053,16 +1242,18 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         publishDdata(topic(d, MessageType.DDATA), p.build(), samples, unbuffered, acked);
     }
 
+    /**
+     * DDATA at QoS 0 (Sparkplug 3.0): the records stay in the buffer until a receipt (or the confirmation window
+     * without receipts) confirms them.
+     */
     private void publishDdata(String topic, Payload payload, int samples, int unbuffered, long[] rids) {
-        String epoch = buffer.epoch();
-        publish(topic, payload, MessageType.DDATA, samples, MqttQos.AT_LEAST_ONCE)
+        publish(topic, payload, MessageType.DDATA, samples, MqttQos.AT_MOST_ONCE)
                 .whenComplete((r, err) -> {
-                    if (err == null) {
-                        buffer.acknowledge(epoch, rids);
-                    } else if (unbuffered > 0) {
+                    if (err != null && unbuffered > 0) {
                         metrics.dropped(DropReason.PUBLISH_FAILED, unbuffered);
                     }
                 });
+        confirmations.sent(System.nanoTime(), sessionGeneration, rids);
     }
 
     /**
@@ -1072,7 +1263,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private void replay(long nowNanos) {
         long elapsed = nowNanos - lastReplayNanos;
         lastReplayNanos = nowNanos;
-        if (!born || replayCursor >= replayUpTo) {
+        if (!session.mayPublishData() || replayCursor >= replayUpTo) {
             return;
         }
         replayTokens = Math.min(replayRate, replayTokens + replayRate * (elapsed / 1e9));
@@ -1085,11 +1276,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             if (buffer.usable()) {
                 LOG.info("Replay of the buffer done (up to rid {})", replayUpTo);
                 replayCursor = replayUpTo;
+                replayDone(nowNanos);
             }
             return;
         }
-        // Births go out at QoS 0 and DDATA at QoS 1, which a broker may deliver out of order: a device born here
-        // for its replay gets its DBIRTH one tick ahead of its first historical DDATA (seq still gives the order).
+        // A device born here for its replay gets its DBIRTH one tick ahead of its first historical DDATA.
         boolean birthed = false;
         for (DurableBuffer.Record r : records) {
             DeviceState d = devices.get(r.device());
@@ -1115,12 +1306,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 List<DurableBuffer.Record> part = list.subList(from, Math.min(list.size(), from + batchMaxMetrics));
                 Payload.Builder p = Payload.newBuilder()
                         .setTimestamp(System.currentTimeMillis())
-                        .setSeq(nextSeq());
+                        .setSeq(session.nextSeq());
                 long[] rids = new long[part.size()];
                 int samples = 0;
                 for (int i = 0; i < part.size(); i++) {
                     DurableBuffer.Record r = part.get(i);
-                    p.addMetrics(r.historical());
+                    p.addMetrics(byAlias(d, r.historical()));
                     rids[i] = r.rid();
                     if (!MetricNames.isHealthMetric(r.metric().getName())) {
                         samples++;
@@ -1131,6 +1322,14 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         }
         replayCursor = records.get(records.size() - 1).rid();
         buffer.replayed(records.size());
+        if (replayCursor >= replayUpTo) {
+            replayDone(nowNanos);
+        }
+    }
+
+    /** After a replay started by a receipt timeout, the next may start only after another timeout. */
+    private void replayDone(long nowNanos) {
+        confirmations.replayDone(nowNanos);
     }
 
     /** The device of a buffered record, born (with its stored points when it is down and unknown so far). */
@@ -1224,7 +1423,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 ndeathTopic,
                 Payload.newBuilder()
                         .setTimestamp(System.currentTimeMillis())
-                        .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, bdSeq))
+                        .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, (long) session.bdSeq()))
                         .build(),
                 MessageType.NDEATH,
                 0,
@@ -1247,11 +1446,6 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 });
     }
 
-    private int nextSeq() {
-        seq = Sequence.next(seq);
-        return seq;
-    }
-
     private String topic(DeviceState d, MessageType type) {
         return d.topics.computeIfAbsent(
                 type, t -> Topic.device(group, t, node, d.id).toString());
@@ -1259,10 +1453,10 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private void stop(Stop stop) {
         try {
-            if (born) {
+            if (session.born()) {
                 healthTick();
                 publishNdeath().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                born = false;
+                session.nodeDeath();
             } else {
                 commit();
             }
@@ -1278,9 +1472,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         } catch (Exception e) {
             // Not connected: nothing to close.
         }
-        connected = false;
+        session.sessionDown();
         uplinkConnected = false;
-        // Deletes what was acknowledged before the disconnect; the rest is replayed by the next run.
+        // Deletes what was confirmed before the disconnect; the rest is replayed by the next run.
         commit();
         buffer.refreshStats();
         snapshot = buildSnapshot();
@@ -1304,7 +1498,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             allUp &= d.up;
         }
         EdgeHealth.Status status;
-        if (!connected || !hostOnline || !born) {
+        if (!session.connected() || !session.hostOnline() || !session.born()) {
             status = EdgeHealth.Status.DOWN;
         } else {
             boolean bufferOk = buffer.status().state() == BufferStatus.State.OK;
@@ -1312,11 +1506,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         }
         return new EdgeHealth(
                 status,
-                connected,
+                session.connected(),
                 uplink.primaryHost(),
-                hostOnline,
-                born,
-                connected ? bdSeq : willBdSeq.get(),
+                session.hostOnline(),
+                session.born(),
+                session.connected() ? session.bdSeq() : session.willBdSeq(),
+                currentServer().toString(),
                 list,
                 buffer.status(),
                 Instant.now());
@@ -1328,6 +1523,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         final String id;
         final Map<MessageType, String> topics = new java.util.EnumMap<>(MessageType.class);
         final List<Pending> pending = new ArrayList<>();
+        // Metric name -> alias of the current DBIRTH (empty without aliases).
+        final Map<String, Long> birthAliases = new java.util.HashMap<>();
         Map<String, PointState> points = new LinkedHashMap<>();
         boolean up;
         boolean born;
@@ -1392,7 +1589,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private record Disconnected() implements Event {}
 
-    private record Subscribed(int generation, Throwable failure) implements Event {}
+    private record Subscribed(int generation, Throwable failure, boolean receipts) implements Event {}
 
     private record Inbound(int generation, String topic, byte[] payload) implements Event {}
 

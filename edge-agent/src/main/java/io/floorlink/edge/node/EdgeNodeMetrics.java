@@ -40,6 +40,21 @@ final class EdgeNodeMetrics implements MeterBinder {
         }
     }
 
+    /** What became of a receipt the edge node received. */
+    enum ReceiptResult {
+        APPLIED,
+        OTHER_EPOCH,
+        OTHER_HOST,
+        MALFORMED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Map<ReceiptResult, Counter> receipts = new EnumMap<>(ReceiptResult.class);
+    private DoubleSupplier unreceipted = () -> 0;
+    private Counter receiptTimeouts;
     private final DoubleSupplier uplinkConnected;
     private final DoubleSupplier devicesUp;
     private final DoubleSupplier queuedSamples;
@@ -100,6 +115,25 @@ final class EdgeNodeMetrics implements MeterBinder {
                             .description("Changed samples that did not reach the uplink, by reason")
                             .register(registry));
         }
+        Gauge.builder("floorlink.edge.buffer.unreceipted", () -> unreceipted.getAsDouble())
+                .baseUnit("records")
+                .description("Buffer records published and not yet confirmed (by a receipt, or by the confirmation"
+                        + " window without receipts)")
+                .register(registry);
+        for (ReceiptResult r : ReceiptResult.values()) {
+            receipts.put(
+                    r,
+                    Counter.builder("floorlink.edge.receipts")
+                            .baseUnit("receipts")
+                            .tag("result", r.tag())
+                            .description("Receipts of the primary host received, by what was done with them")
+                            .register(registry));
+        }
+        receiptTimeouts = Counter.builder("floorlink.edge.receipt.timeouts")
+                .baseUnit("events")
+                .description("Replays started because a published record stayed without a receipt for"
+                        + " uplink.receipt_timeout")
+                .register(registry);
         healthPublishes = Counter.builder("floorlink.edge.health.publishes")
                 .baseUnit("messages")
                 .description("DDATA messages carrying the periodic _health/* metrics")
@@ -142,6 +176,18 @@ final class EdgeNodeMetrics implements MeterBinder {
         if (samples > 0) {
             dropped.get(reason).increment(samples);
         }
+    }
+
+    void unreceipted(DoubleSupplier supplier) {
+        this.unreceipted = supplier;
+    }
+
+    void receipt(ReceiptResult result) {
+        receipts.get(result).increment();
+    }
+
+    void receiptTimeout() {
+        receiptTimeouts.increment();
     }
 
     void healthPublished() {

@@ -86,6 +86,35 @@ class DurableBufferTest {
     }
 
     @Test
+    void receiptRangesOfTheCurrentEpochDeleteTheirRecordsClippedToTheRidsSent() {
+        try (DurableBuffer b = open(64 * MB, Overflow.DROP_OLDEST)) {
+            for (long i = 1; i <= 10; i++) {
+                b.append("SEW-01", sample(i));
+            }
+            b.commit();
+            List<long[]> ranges = List.of(new long[] {1, 3}, new long[] {5, 9});
+            assertThat(b.acknowledgeRanges("another epoch", ranges, 10)).isZero();
+            b.commit();
+            assertThat(b.read(0, Long.MAX_VALUE, 100)).hasSize(10);
+
+            assertThat(b.acknowledgeRanges(b.epoch(), ranges, 7)).isEqualTo(2);
+            assertThat(b.dirty()).isTrue();
+            assertThat(b.read(0, Long.MAX_VALUE, 100))
+                    .as("deleted by the next commit")
+                    .hasSize(10);
+            b.commit();
+            assertThat(rids(b.read(0, Long.MAX_VALUE, 100)))
+                    .as("8 and 9 were not sent yet: kept")
+                    .containsExactly(4, 8, 9, 10);
+            assertThat(b.acknowledgeRanges(b.epoch(), List.of(new long[] {9, 12}), 8))
+                    .as("clipped away")
+                    .isZero();
+            b.refreshStats();
+            assertThat(b.status().records()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void recordsEpochAndRidsSurviveReopenAndRidsAreNeverReusedEvenWhenEverythingWasAcknowledged() {
         String epoch;
         long last;

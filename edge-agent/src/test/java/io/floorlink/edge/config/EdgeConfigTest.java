@@ -233,6 +233,75 @@ class EdgeConfigTest {
     }
 
     @Test
+    void receiptsDefaultToTheirPrimaryHostAndAreValidatedAtLoad() {
+        String connectors = "connectors:\n" + connector("a", "SEW-01");
+        EdgeConfig none = parse(HEAD + connectors);
+        assertThat(none.uplink().receipts()).as("no primary host: no receipts").isFalse();
+        assertThat(none.uplink().aliases()).isTrue();
+        assertThat(none.uplink().receiptTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(none.uplink().hostWait()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(none.uplink().serverList()).containsExactly(URI.create("tcp://127.0.0.1:1883"));
+
+        EdgeConfig host = parse("""
+                edge: { group: ENT001, node: edge-01 }
+                uplink: { url: "tcp://127.0.0.1:1883", primary_host: floorlink, receipt_timeout: 5s, aliases: false }
+                """ + connectors);
+        assertThat(host.uplink().receipts()).isTrue();
+        assertThat(host.uplink().receiptTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(host.uplink().aliases()).isFalse();
+
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT001, node: edge-01 }
+                        uplink: { url: "tcp://127.0.0.1:1883", receipts: true }
+                        """ + connectors))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:2:")
+                .hasMessageContaining("uplink.receipts: true needs uplink.primary_host");
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT001, node: edge-01 }
+                        uplink: { url: "tcp://127.0.0.1:1883", primary_host: floorlink, receipt_timeout: 500ms }
+                        """ + connectors))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("uplink.receipt_timeout: must be at least 1s");
+    }
+
+    @Test
+    void serversAreAnAlternativeToUrl() {
+        String connectors = "connectors:\n" + connector("a", "SEW-01");
+        EdgeConfig c = parse("""
+                edge: { group: ENT001, node: edge-01 }
+                uplink:
+                  servers: ["tcp://10.0.0.1:1883", "tcp://10.0.0.2"]
+                  primary_host: floorlink
+                  host_wait: 3s
+                """ + connectors);
+        assertThat(c.uplink().url()).isNull();
+        assertThat(c.uplink().serverList())
+                .containsExactly(URI.create("tcp://10.0.0.1:1883"), URI.create("tcp://10.0.0.2"));
+        assertThat(EdgeConfig.Uplink.port(c.uplink().serverList().get(1))).isEqualTo(1883);
+        assertThat(c.uplink().hostWait()).isEqualTo(Duration.ofSeconds(3));
+
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT001, node: edge-01 }
+                        uplink: { url: "tcp://10.0.0.1:1883", servers: ["tcp://10.0.0.2:1883"] }
+                        """ + connectors))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("uplink.servers: give either uplink.url or uplink.servers, not both");
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT001, node: edge-01 }
+                        uplink: { servers: ["tcp://10.0.0.1:1883", "ssl://10.0.0.2:8883"] }
+                        """ + connectors))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("uplink.servers[1]: all servers must use the same scheme");
+        assertThatThrownBy(() -> parse("""
+                        edge: { group: ENT001, node: edge-01 }
+                        uplink: { primary_host: floorlink }
+                        """ + connectors))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("uplink.url: required (or uplink.servers)");
+    }
+
+    @Test
     void missingFileIsNamed() {
         assertThatThrownBy(() -> EdgeConfig.load(Path.of("does-not-exist.yaml")))
                 .isInstanceOf(ConfigException.class)

@@ -69,6 +69,7 @@ class BufferedEdgeNodeIT {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private SparkplugRecorder recorder;
     private String nodeId;
+    private String host;
 
     @BeforeAll
     static void startBroker() throws Exception {
@@ -84,6 +85,12 @@ class BufferedEdgeNodeIT {
     void setUp(TestInfo info) throws Exception {
         nodeId = "buf-" + info.getTestMethod().orElseThrow().getName().substring(0, 20);
         recorder = new SparkplugRecorder(broker.url(), GROUP);
+        // The recorder plays the primary host: online, and a receipt after every DDATA (records are deleted on them).
+        host = "host-" + nodeId;
+        recorder.clearState(host);
+        recorder.clearReceipt(host, GROUP, nodeId);
+        recorder.publishState(host, true, System.currentTimeMillis() - 1000);
+        recorder.autoReceipts(host);
     }
 
     @AfterEach
@@ -94,16 +101,9 @@ class BufferedEdgeNodeIT {
         recorder.close();
     }
 
-    private EdgeNode node(URI url, String primaryHost, SimpleMeterRegistry registry) {
+    private EdgeNode node(URI url, SimpleMeterRegistry registry) {
         EdgeConfig.Uplink uplink = new EdgeConfig.Uplink(
-                url,
-                null,
-                null,
-                primaryHost,
-                null,
-                null,
-                new Reconnect(Duration.ofMillis(100), Duration.ofMillis(300)),
-                null);
+                url, null, null, host, null, null, new Reconnect(Duration.ofMillis(100), Duration.ofMillis(300)), null);
         EdgeNode n = new EdgeNode(
                 new EdgeConfig.Edge(GROUP, nodeId),
                 uplink,
@@ -134,8 +134,8 @@ class BufferedEdgeNodeIT {
     }
 
     /**
-     * One received point metric with what the host needs to file it. Births go out at QoS 0 and DDATA at QoS 1, so
-     * the broker may deliver them out of order; the Sparkplug seq gives their order, as the host uses it.
+     * One received point metric with what the host needs to file it; the Sparkplug seq gives the order, as the host
+     * uses it.
      */
     private record Seen(double value, long rid, boolean historical, long seq) {}
 
@@ -191,7 +191,7 @@ class BufferedEdgeNodeIT {
         TcpProxy proxy = new TcpProxy(broker.port());
         closeables.add(proxy);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EdgeNode n = node(URI.create("tcp://127.0.0.1:" + proxy.port()), null, registry);
+        EdgeNode n = node(URI.create("tcp://127.0.0.1:" + proxy.port()), registry);
         TestConnector c = startWithDevice(n);
         Received nbirth = recorder.await(r -> r.type() == MessageType.NBIRTH);
         recorder.await(r -> r.type() == MessageType.DBIRTH);
@@ -268,11 +268,10 @@ class BufferedEdgeNodeIT {
 
     @Test
     void primaryHostOfflineMeansNdeathAndBufferingAndOnlineMeansBirthsThenReplay() throws Exception {
-        String host = "host-" + nodeId;
         recorder.clearState(host);
         long ts = System.currentTimeMillis();
         recorder.publishState(host, true, ts);
-        EdgeNode n = node(broker.url(), host, new SimpleMeterRegistry());
+        EdgeNode n = node(broker.url(), new SimpleMeterRegistry());
         TestConnector c = startWithDevice(n);
         recorder.await(r -> r.type() == MessageType.DBIRTH);
         send(c, 1, 50);
@@ -307,7 +306,7 @@ class BufferedEdgeNodeIT {
         TcpProxy proxy = new TcpProxy(broker.port());
         closeables.add(proxy);
         URI url = URI.create("tcp://127.0.0.1:" + proxy.port());
-        EdgeNode first = node(url, null, new SimpleMeterRegistry());
+        EdgeNode first = node(url, new SimpleMeterRegistry());
         TestConnector c = startWithDevice(first);
         Received nbirth1 = recorder.await(r -> r.type() == MessageType.NBIRTH);
         recorder.await(r -> r.type() == MessageType.DBIRTH);
@@ -324,7 +323,7 @@ class BufferedEdgeNodeIT {
         // the next run: same buffer file, the device is not reachable any more
         proxy.restore();
         recorder.clear();
-        EdgeNode second = node(url, null, new SimpleMeterRegistry());
+        EdgeNode second = node(url, new SimpleMeterRegistry());
         second.declareDevices(List.of(DEV));
         second.start();
 
@@ -382,7 +381,7 @@ class BufferedEdgeNodeIT {
                         .connectors()
                         .get(0);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EdgeNode n = node(URI.create("tcp://127.0.0.1:" + proxy.port()), null, registry);
+        EdgeNode n = node(URI.create("tcp://127.0.0.1:" + proxy.port()), registry);
         ModbusConnector connector = new ModbusConnector(config, registry);
         closeables.add(connector);
         List<PointSample> read = new CopyOnWriteArrayList<>();
@@ -454,7 +453,7 @@ class BufferedEdgeNodeIT {
         TcpProxy proxy = new TcpProxy(broker.port());
         closeables.add(proxy);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EdgeNode n = node(URI.create("tcp://127.0.0.1:" + proxy.port()), null, registry);
+        EdgeNode n = node(URI.create("tcp://127.0.0.1:" + proxy.port()), registry);
         List<String> devices = LongStream.rangeClosed(1, 10)
                 .mapToObj(i -> String.format("LOAD-%02d", i))
                 .toList();

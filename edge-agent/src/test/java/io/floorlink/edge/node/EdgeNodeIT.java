@@ -91,7 +91,8 @@ class EdgeNodeIT {
                 null,
                 primaryHost,
                 null,
-                null,
+                // receipts off without a primary host: records are confirmed two keep-alives after they went out
+                Duration.ofSeconds(1),
                 new Reconnect(Duration.ofMillis(100), Duration.ofMillis(500)),
                 null);
         EdgeNode n = new EdgeNode(

@@ -16,6 +16,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.floorlink.gateway.broker.PasswordHash;
+import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.StateMessage;
 import io.floorlink.sparkplug.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -161,6 +162,50 @@ class AuthIT {
                     .isInstanceOf(Mqtt5SubAckException.class);
         } finally {
             c.disconnect();
+        }
+    }
+
+    @Test
+    void edgeReadsTheReceiptsOfItsGroupsButCannotPublishOrReadOthers() throws InterruptedException {
+        String own = Receipt.topic(gateway.hostId(), "ENT001", "edge-r");
+        Mqtt5BlockingClient c = client("edge-a", "s3cret-a");
+        c.connect();
+        try {
+            Mqtt5SubAck ack = c.subscribeWith()
+                    .topicFilter(own)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            assertThat(ack.getReasonCodes()).containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+            Mqtt5PubAckReasonCode code;
+            try {
+                Mqtt5PublishResult r = c.publishWith()
+                        .topic(own)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .retain(true)
+                        .payload(new Receipt("forged", "e", 1, List.of(new long[] {1, 1_000_000})).toJson())
+                        .send();
+                code = ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode();
+            } catch (com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException e) {
+                code = e.getMqttMessage().getReasonCode();
+            }
+            assertThat(code).as("an edge publishing a receipt").isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+        } finally {
+            quietlyDisconnect(c);
+        }
+        c = client("edge-a", "s3cret-a");
+        c.connect();
+        try {
+            Mqtt5SubAck ack;
+            try {
+                ack = c.subscribeWith()
+                        .topicFilter(Receipt.topic(gateway.hostId(), "ENT002", "edge-r"))
+                        .send();
+            } catch (Mqtt5SubAckException e) {
+                ack = e.getMqttMessage();
+            }
+            assertThat(ack.getReasonCodes()).containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+        } finally {
+            quietlyDisconnect(c);
         }
     }
 

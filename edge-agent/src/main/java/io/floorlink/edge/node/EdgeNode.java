@@ -399,7 +399,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private static byte[] ndeathPayload(long bdSeq) {
         return Payload.newBuilder()
                 .setTimestamp(System.currentTimeMillis())
-                .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, bdSeq))
+                .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.INT64, bdSeq))
                 .build()
                 .toByteArray();
     }
@@ -793,7 +793,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         Payload.Builder p = Payload.newBuilder()
                 .setTimestamp(System.currentTimeMillis())
                 .setSeq(session.nodeBirth())
-                .addMetrics(nodeMetric(MetricNames.BD_SEQ, DataType.UINT64, (long) bdSeq))
+                .addMetrics(nodeMetric(MetricNames.BD_SEQ, DataType.INT64, (long) bdSeq))
                 .addMetrics(nodeMetric(MetricNames.REBIRTH, DataType.BOOLEAN, Boolean.FALSE));
         if (birthEpoch != null) {
             p.addMetrics(nodeMetric(MetricNames.BUFFER_EPOCH, DataType.STRING, birthEpoch));
@@ -1423,7 +1423,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 ndeathTopic,
                 Payload.newBuilder()
                         .setTimestamp(System.currentTimeMillis())
-                        .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, (long) session.bdSeq()))
+                        .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.INT64, (long) session.bdSeq()))
                         .build(),
                 MessageType.NDEATH,
                 0,

@@ -187,7 +187,11 @@ class EdgeConformanceIT {
     }
 
     private static long bdSeq(Received r) {
-        return r.metric(MetricNames.BD_SEQ).orElseThrow().getLongValue();
+        Metric m = r.metric(MetricNames.BD_SEQ).orElseThrow();
+        assertThat(m.getDatatype())
+                .as("message-flow-edge-node-birth-publish-nbirth-payload-bdSeq / will-message-payload-bdSeq: INT64")
+                .isEqualTo(DataType.INT64.code());
+        return m.getLongValue();
     }
 
     @Test

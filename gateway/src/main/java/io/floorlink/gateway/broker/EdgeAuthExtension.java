@@ -16,6 +16,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.floorlink.gateway.AuthConfig;
+import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.Topic;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HiveMQ embedded extension enforcing edge credentials: an unknown user or a wrong password gets CONNACK "not
- * authorized"; an edge may publish and subscribe only under {@code spBv1.0/<its groups>/#} and subscribe to
- * host STATE; the gateway's own host client (an internal random credential) may do anything. Password checks
+ * authorized"; an edge may publish and subscribe only under {@code spBv1.0/<its groups>/#}, subscribe to
+ * host STATE and to the receipts of its groups ({@code floorlink/v1/RECEIPT/+/<group>/+}, never publish them); the gateway's own host client (an internal random credential) may do anything. Password checks
  * run on the extension executor, never on a broker network thread.
  */
 final class EdgeAuthExtension implements ExtensionMain {
@@ -94,6 +95,11 @@ final class EdgeAuthExtension implements ExtensionMain {
                         output.getDefaultPermissions()
                                 .add(permission(
                                         Topic.NAMESPACE + "/" + group + "/#", TopicPermission.MqttActivity.ALL));
+                        // Receipts: read-only for edges; only the host publishes them.
+                        output.getDefaultPermissions()
+                                .add(permission(
+                                        Receipt.TOPIC_PREFIX + "/+/" + group + "/+",
+                                        TopicPermission.MqttActivity.SUBSCRIBE));
                     }
                     output.getDefaultPermissions()
                             .add(permission(Topic.NAMESPACE + "/STATE/+", TopicPermission.MqttActivity.SUBSCRIBE));

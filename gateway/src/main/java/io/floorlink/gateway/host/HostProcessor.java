@@ -1,23 +1,15 @@
 package io.floorlink.gateway.host;
 
-import io.floorlink.gateway.facts.CounterTracker;
-import io.floorlink.gateway.facts.DeviceAgg;
+import io.floorlink.gateway.facts.DeviceFacts;
 import io.floorlink.gateway.facts.EdgeReceipt;
+import io.floorlink.gateway.facts.FactsAggregator;
 import io.floorlink.gateway.facts.FactsBatch;
-import io.floorlink.gateway.facts.Keys;
-import io.floorlink.gateway.facts.PointAgg;
-import io.floorlink.gateway.facts.PointDeclaration;
+import io.floorlink.gateway.facts.PointFacts;
 import io.floorlink.gateway.facts.RidRanges;
 import io.floorlink.gateway.facts.SessionOp;
-import io.floorlink.gateway.facts.StateTime;
-import io.floorlink.gateway.facts.StateTracker;
-import io.floorlink.gateway.facts.StaticRun;
-import io.floorlink.gateway.facts.StaticRunTracker;
-import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
-import io.floorlink.sparkplug.Quality;
 import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.Topic;
@@ -53,15 +45,6 @@ public final class HostProcessor {
     /** Most DDATA messages parked per node (memory bound); more are ignored like any data before NBIRTH. */
     static final int PARK_MAX_PER_NODE = 10_000;
 
-    static final String END_SUPERSEDED = "superseded";
-    static final String END_NDEATH = "ndeath";
-    static final String END_DDEATH = "ddeath";
-    static final String END_EDGE_REPORTED = "edge_reported";
-    static final String END_HISTORY_END = "history_end";
-    static final String END_HISTORY_PART = "history_part";
-    /** The contract's longest health publishing period; the assumed interval until a shorter one is observed. */
-    static final long HEALTH_MAX_INTERVAL_MS = 10_000;
-
     private record Inbound(String topic, byte[] payload, long receivedAt) {}
 
     /** A message held back because it arrived ahead of a missing seq. */
@@ -88,22 +71,10 @@ public final class HostProcessor {
     /** Received record ids as loaded from the store at start, keyed group/node; taken over at NBIRTH. */
     private final Map<String, RidRanges> storedReceipts = new HashMap<>();
 
-    private final java.util.Set<DeviceState> historyOpen = new java.util.LinkedHashSet<>();
     private int nodesHolding;
     private int nodesParking;
     private volatile int openEdgeSessions;
-    private volatile int openDeviceSessions;
-
-    private List<SessionOp> ops = new ArrayList<>();
-    private List<PointDeclaration> declarations = new ArrayList<>();
-    private HashMap<Keys.PointKey, PointAgg> points = new HashMap<>();
-    private HashMap<Keys.DeviceKey, DeviceAgg> devices = new HashMap<>();
-    private StateTime stateTime = new StateTime();
-    private List<StaticRun> staticRuns = new ArrayList<>();
-    /** Points whose historical stream may still continue (ended after a flush interval without a value). */
-    private final java.util.Set<PointState> histPoints = new java.util.LinkedHashSet<>();
-
-    private int generation;
+    private final FactsAggregator facts = new FactsAggregator();
 
     /**
      * @param capacity most messages waiting before new ones are dropped (and counted)
@@ -134,7 +105,7 @@ public final class HostProcessor {
         this.reorderTimeoutMs = reorderTimeoutMs;
         this.storedReceipts.putAll(receipts);
         this.writer = writer;
-        this.metrics = new HostMetrics(queued::get, () -> openEdgeSessions, () -> openDeviceSessions);
+        this.metrics = new HostMetrics(queued::get, () -> openEdgeSessions, facts::openDeviceSessions);
         this.uplinks = new Uplinks(hostId, metrics);
         this.thread = new Thread(this::run, "floorlink-host-" + hostId);
         this.thread.setDaemon(true);
@@ -306,8 +277,7 @@ public final class HostProcessor {
         for (CompletableFuture<Void> f; (f = flushRequests.poll()) != null; ) {
             waiting.add(f);
         }
-        splitHistory();
-        flushTrackers(System.currentTimeMillis());
+        facts.prepareFlush(System.currentTimeMillis(), this::allDevices);
         List<EdgeReceipt> receipts = new ArrayList<>();
         for (Map<String, NodeState> group : nodes.values()) {
             for (NodeState node : group.values()) {
@@ -319,14 +289,7 @@ public final class HostProcessor {
                 }
             }
         }
-        FactsBatch batch = new FactsBatch(ops, declarations, points, devices, receipts, stateTime.millis(), staticRuns);
-        stateTime = new StateTime();
-        staticRuns = new ArrayList<>();
-        ops = new ArrayList<>();
-        declarations = new ArrayList<>();
-        points = new HashMap<>();
-        devices = new HashMap<>();
-        generation++;
+        FactsBatch batch = facts.takeBatch(receipts);
         CompletableFuture<?> stored;
         try {
             stored = writer.apply(batch);
@@ -346,6 +309,14 @@ public final class HostProcessor {
                 }
             }
         });
+    }
+
+    /** Every device of every edge node, in map order. */
+    private java.util.Iterator<DeviceFacts> allDevices() {
+        return nodes.values().stream()
+                .flatMap(group -> group.values().stream())
+                .flatMap(node -> node.devices.values().stream())
+                .iterator();
     }
 
     private void decodeError(String topic, String message, long now) {
@@ -612,11 +583,11 @@ public final class HostProcessor {
             node.receipts.markDirty();
         }
         if (wasBorn) {
-            ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, ts, END_SUPERSEDED));
+            facts.add(new SessionOp.CloseEdge(node.group, node.edgeNode, ts, FactsAggregator.END_SUPERSEDED));
             openEdgeSessions--;
         }
-        closeDevices(node, ts, END_SUPERSEDED);
-        ops.add(new SessionOp.OpenEdge(node.group, node.edgeNode, node.session.bdSeq(), ts));
+        closeDevices(node, ts, FactsAggregator.END_SUPERSEDED);
+        facts.add(new SessionOp.OpenEdge(node.group, node.edgeNode, node.session.bdSeq(), ts));
         openEdgeSessions++;
     }
 
@@ -635,9 +606,9 @@ public final class HostProcessor {
             return;
         }
         // The will's payload timestamp is from the edge's connect time; the death is when the broker sent it.
-        ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, now, END_NDEATH));
+        facts.add(new SessionOp.CloseEdge(node.group, node.edgeNode, now, FactsAggregator.END_NDEATH));
         openEdgeSessions--;
-        closeDevices(node, now, END_NDEATH);
+        closeDevices(node, now, FactsAggregator.END_NDEATH);
     }
 
     /** Node metrics: only their live state is kept (facts are per device). */
@@ -659,107 +630,23 @@ public final class HostProcessor {
     }
 
     private void closeDevices(NodeState node, long at, String reason) {
-        boolean any = false;
-        for (DeviceState d : node.devices.values()) {
-            if (d.sessionOpen) {
-                d.sessionOpen = false;
-                openDeviceSessions--;
-                any = true;
-            }
-        }
-        if (any) {
-            ops.add(new SessionOp.CloseNodeDevices(node.group, node.edgeNode, at, reason));
-        }
-        for (DeviceState d : node.devices.values()) {
-            endHistory(node, d);
-            endPoints(d, at);
-        }
+        facts.closeDevices(node.group, node.edgeNode, node.devices.values(), at, reason);
         node.devices.clear();
     }
 
     private void dbirth(NodeState node, String deviceId, Payload payload, long ts, long now) {
-        DeviceState d = node.devices.computeIfAbsent(deviceId, id -> new DeviceState(node, id));
-        if (d.sessionOpen) {
-            ops.add(new SessionOp.CloseDevice(node.group, node.edgeNode, deviceId, ts, END_SUPERSEDED));
-            d.sessionOpen = false;
-            openDeviceSessions--;
-        }
-        if (!declaresDisconnected(payload)) {
-            ops.add(new SessionOp.OpenDevice(node.group, node.edgeNode, deviceId, ts, false));
-            d.sessionOpen = true;
-            openDeviceSessions++;
-        }
-        d.born = true;
+        DeviceFacts d = node.devices.computeIfAbsent(deviceId, id -> facts.device(node.group, node.edgeNode, id));
+        facts.dbirthSession(d, payload, ts);
+        d.born(true);
         node.session.dbirth(deviceId, payload, ts);
-        endPoints(d, ts);
-        d.tracked = false;
-        d.points.clear();
-        d.readsOk = 0;
-        d.readsFailed = 0;
-        for (Metric m : payload.getMetricsList()) {
-            String name = m.getName();
-            if (name.isEmpty()) {
-                continue;
-            }
-            if (MetricNames.isHealthMetric(name)) {
-                continue;
-            }
-            DataType type;
-            try {
-                type = DataType.fromCode(m.getDatatype());
-            } catch (SparkplugException e) {
-                decodeError(
-                        "DBIRTH " + node.group + "/" + node.edgeNode + "/" + deviceId + " metric " + name,
-                        e.getMessage(),
-                        now);
-                continue;
-            }
-            Map<String, Object> props = m.hasProperties() ? Metrics.properties(m.getProperties()) : Map.of();
-            String category = MetricValues.text(props.get(MetricNames.PROP_CATEGORY));
-            PointState p = new PointState(
-                    deviceId,
-                    name,
-                    type,
-                    MetricValues.number(props.get(MetricNames.PROP_ENG_LOW)),
-                    MetricValues.number(props.get(MetricNames.PROP_ENG_HIGH)),
-                    Kind.of(category),
-                    ts);
-            d.points.put(name, p);
-            d.tracked |= p.kind != Kind.OTHER;
-            Double interval = MetricValues.number(props.get(MetricNames.PROP_INTERVAL_MS));
-            declarations.add(new PointDeclaration(
-                    node.group,
-                    node.edgeNode,
-                    deviceId,
-                    name,
-                    type.code(),
-                    category,
-                    MetricValues.text(props.get(MetricNames.PROP_UNIT)),
-                    interval == null ? null : interval.longValue(),
-                    p.engLow,
-                    p.engHigh,
-                    ts));
-        }
+        facts.declare(d, payload, ts, now, this::decodeError);
         metricsOf(node, d, payload, ts, now, true);
         unpark(node, deviceId);
     }
 
-    /** A DBIRTH whose real-time {@code _health/connected} is false declares the device without a session. */
-    private static boolean declaresDisconnected(Payload payload) {
-        for (Metric m : payload.getMetricsList()) {
-            if (MetricNames.HEALTH_CONNECTED.equals(m.getName())
-                    && !m.getIsHistorical()
-                    && m.hasBooleanValue()
-                    && !m.getBooleanValue()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void ddata(NodeState node, String deviceId, Payload payload, long ts, long now) {
-        DeviceState d = node.devices.get(deviceId);
-        if (d == null || !d.born) {
+        DeviceFacts d = node.devices.get(deviceId);
+        if (d == null || !d.born()) {
             notBorn(node, MessageType.DDATA, now);
             return;
         }
@@ -767,17 +654,12 @@ public final class HostProcessor {
     }
 
     private void ddeath(NodeState node, String deviceId, long ts) {
-        DeviceState d = node.devices.get(deviceId);
+        DeviceFacts d = node.devices.get(deviceId);
         if (d == null) {
             return;
         }
-        if (d.sessionOpen) {
-            ops.add(new SessionOp.CloseDevice(node.group, node.edgeNode, deviceId, ts, END_DDEATH));
-            d.sessionOpen = false;
-            openDeviceSessions--;
-        }
-        endLive(d, ts);
-        d.born = false;
+        facts.ddeath(d, ts);
+        d.born(false);
         node.session.ddeath(deviceId, ts);
     }
 
@@ -788,7 +670,7 @@ public final class HostProcessor {
      * last buffered record is filtered the same way (its replay later is then the duplicate), and a null metric
      * (a point without a value yet) is a declaration only, never a sample.
      */
-    private void metricsOf(NodeState node, DeviceState d, Payload payload, long payloadTs, long now, boolean birth) {
+    private void metricsOf(NodeState node, DeviceFacts d, Payload payload, long payloadTs, long now, boolean birth) {
         int n = payload.getMetricsCount();
         RidRanges receipts = node.receipts;
         long[] rids = null;
@@ -817,18 +699,18 @@ public final class HostProcessor {
             }
             String name = m.getName();
             if (name.isEmpty() && m.hasAlias()) {
-                name = node.session.resolveAlias(d.deviceId, m.getAlias());
+                name = node.session.resolveAlias(d.deviceId(), m.getAlias());
                 if (name == null && duplicate) {
                     continue;
                 }
                 if (name == null) {
                     metrics.ignoredUnknownAlias.increment();
-                    long suppressed = throttle.allow("alias:" + d.deviceId, now);
+                    long suppressed = throttle.allow("alias:" + d.deviceId(), now);
                     if (suppressed >= 0) {
                         log.warn(
                                 "device {} of {}/{} sent alias {} not declared in its DBIRTH: ignored, asking for"
                                         + " a rebirth ({} more since last warning)",
-                                d.deviceId,
+                                d.deviceId(),
                                 node.group,
                                 node.edgeNode,
                                 m.getAlias(),
@@ -840,26 +722,26 @@ public final class HostProcessor {
             }
             long ts = m.hasTimestamp() ? m.getTimestamp() : payloadTs;
             if (!birth && !duplicate && !m.getIsHistorical()) {
-                node.session.update(d.deviceId, name, m, ts);
+                node.session.update(d.deviceId(), name, m, ts);
             }
             if (name.startsWith(MetricNames.HEALTH_PREFIX)) {
                 if (!duplicate) {
-                    health(node, d, m, name, ts);
+                    facts.health(d, m, name, ts);
                 }
                 continue;
             }
-            PointState p = d.points.get(name);
+            PointFacts p = facts.point(d, name);
             if (p == null && duplicate) {
                 continue;
             }
             if (p == null) {
                 metrics.ignoredUnknownMetric.increment();
-                long suppressed = throttle.allow("unknown:" + d.deviceId, now);
+                long suppressed = throttle.allow("unknown:" + d.deviceId(), now);
                 if (suppressed >= 0) {
                     log.warn(
                             "device {} of {}/{} sent metric '{}' not declared in its DBIRTH: ignored, asking for a"
                                     + " rebirth",
-                            d.deviceId,
+                            d.deviceId(),
                             node.group,
                             node.edgeNode,
                             name);
@@ -868,310 +750,13 @@ public final class HostProcessor {
                 continue;
             }
             if (duplicate) {
-                // not a sample again, but the value is still the predecessor of the next counter value, and a
-                // DBIRTH value is what the point holds from the birth on
-                track(d, p, value(p, m), ts, m.getIsHistorical(), null, birth);
+                facts.duplicate(d, p, m, ts, birth);
             } else {
-                sample(d, p, m, ts, now);
+                facts.sample(d, p, m, ts, now);
             }
         }
         for (int i = 0; i < ridCount; i++) {
             receipts.add(rids[i]);
-        }
-    }
-
-    private void health(NodeState node, DeviceState d, Metric m, String name, long ts) {
-        if (MetricNames.HEALTH_CONNECTED.equals(name)) {
-            if (!m.hasBooleanValue()) {
-                return;
-            }
-            if (m.getIsHistorical()) {
-                historicalConnected(node, d, m.getBooleanValue(), ts);
-                return;
-            }
-            if (m.getBooleanValue()) {
-                if (!d.sessionOpen) {
-                    ops.add(new SessionOp.OpenDevice(node.group, node.edgeNode, d.deviceId, ts, m.getIsHistorical()));
-                    d.sessionOpen = true;
-                    openDeviceSessions++;
-                }
-            } else if (d.sessionOpen) {
-                ops.add(new SessionOp.CloseDevice(node.group, node.edgeNode, d.deviceId, ts, END_EDGE_REPORTED));
-                d.sessionOpen = false;
-                openDeviceSessions--;
-                endLive(d, ts);
-            }
-            return;
-        }
-        boolean ok = MetricNames.HEALTH_READS_OK.equals(name);
-        if (!ok && !MetricNames.HEALTH_READS_FAILED.equals(name)) {
-            return;
-        }
-        Object v = Metrics.value(m, DataType.UINT64);
-        if (!(v instanceof Number num)) {
-            return;
-        }
-        long value = num.longValue();
-        if (m.getIsHistorical() && MetricValues.booleanProperty(m, MetricNames.PROP_INCREMENT)) {
-            addReads(d, ok, value, ts);
-            return;
-        }
-        long previous = ok ? d.readsOk : d.readsFailed;
-        long increment = value >= previous ? value - previous : value; // a decrease is a counter reset
-        if (ok) {
-            d.readsOk = value;
-        } else {
-            d.readsFailed = value;
-        }
-        addReads(d, ok, increment, ts);
-    }
-
-    private void addReads(DeviceState d, boolean ok, long increment, long ts) {
-        if (increment <= 0) {
-            return;
-        }
-        DeviceAgg agg = devices.computeIfAbsent(new Keys.DeviceKey(d.deviceId, Keys.minute(ts)), k -> new DeviceAgg());
-        if (ok) {
-            agg.addReadsOk(increment);
-        } else {
-            agg.addReadsFailed(increment);
-        }
-    }
-
-    /**
-     * Historical connectivity: a run of true values opens at the first true and ends at a false (its time), or,
-     * when the next true is more than two health intervals later or the stream ends, at the last true plus one
-     * health interval. The interval is the longest spacing of consecutive historical values of the device seen
-     * so far that does not exceed {@link #HEALTH_MAX_INTERVAL_MS}, else that maximum.
-     */
-    private void historicalConnected(NodeState node, DeviceState d, boolean connected, long ts) {
-        if (d.histSeen != Long.MIN_VALUE && ts > d.histSeen) {
-            long spacing = ts - d.histSeen;
-            if (spacing <= HEALTH_MAX_INTERVAL_MS) {
-                d.histInterval = d.histInterval < 0 ? spacing : Math.max(d.histInterval, spacing);
-            }
-        }
-        d.histSeen = Math.max(d.histSeen, ts);
-        if (!connected) {
-            for (PointState p : d.points.values()) {
-                if (p.histTracked) {
-                    endHistorical(p, ts);
-                }
-            }
-            if (d.histOpen && ts >= d.histLast) {
-                emitHistory(node, d, Math.max(ts, d.histFrom), END_EDGE_REPORTED);
-                d.histOpen = false;
-                historyOpen.remove(d);
-            }
-            return;
-        }
-        if (d.histOpen) {
-            if (ts <= d.histLast) {
-                return;
-            }
-            if (ts - d.histLast > 2 * d.interval()) {
-                emitHistory(node, d, d.histLast + d.interval(), END_HISTORY_END);
-            } else {
-                d.histLast = ts;
-                d.histTouched = true;
-                return;
-            }
-        }
-        d.histOpen = true;
-        d.histFrom = ts;
-        d.histLast = ts;
-        d.histTouched = true;
-        historyOpen.add(d);
-    }
-
-    private void emitHistory(NodeState node, DeviceState d, long to, String reason) {
-        if (to > d.histFrom) {
-            ops.add(new SessionOp.HistoricalDevice(node.group, node.edgeNode, d.deviceId, d.histFrom, to, reason));
-        }
-    }
-
-    /** Ends a device's open historical run at its last true plus one interval (stream end). */
-    private void endHistory(NodeState node, DeviceState d) {
-        if (d.histOpen) {
-            emitHistory(node, d, d.histLast + d.interval(), END_HISTORY_END);
-            d.histOpen = false;
-            historyOpen.remove(d);
-        }
-    }
-
-    /**
-     * At each flush, an open historical run is written up to its last true value (the next row continues from
-     * there), so the record ids it consumed and the interval they describe are committed together. A run that got
-     * no value during a whole flush interval has ended.
-     */
-    private void splitHistory() {
-        if (historyOpen.isEmpty()) {
-            return;
-        }
-        for (DeviceState d : List.copyOf(historyOpen)) {
-            if (d.histTouched) {
-                if (d.histLast > d.histFrom) {
-                    emitHistory(d.node, d, d.histLast, END_HISTORY_PART);
-                    d.histFrom = d.histLast;
-                }
-                d.histTouched = false;
-            } else {
-                endHistory(d.node, d);
-            }
-        }
-    }
-
-    private void sample(DeviceState d, PointState p, Metric m, long ts, long now) {
-        long bucket = Keys.minute(ts);
-        PointAgg agg;
-        if (p.generation == generation && p.bucket == bucket) {
-            agg = p.agg;
-        } else {
-            agg = points.computeIfAbsent(new Keys.PointKey(d.deviceId, p.name, bucket), k -> new PointAgg());
-            p.agg = agg;
-            p.bucket = bucket;
-            p.generation = generation;
-        }
-        double value = MetricValues.numeric(m, type(p, m));
-        Quality q = quality(p, m, value);
-        boolean historical = m.getIsHistorical();
-        agg.addSample(q == Quality.GOOD ? 0 : q == Quality.UNCERTAIN ? 1 : 2, historical);
-        agg.addValue(value, ts);
-        if (!historical && q == Quality.GOOD) {
-            agg.addLatency(now - ts);
-        }
-        if (p.kind != Kind.OTHER) {
-            track(d, p, q == Quality.GOOD ? value : Double.NaN, ts, historical, agg, true);
-        }
-    }
-
-    private static DataType type(PointState p, Metric m) {
-        return m.hasDatatype() && m.getDatatype() != p.type.code() ? DataType.fromCode(m.getDatatype()) : p.type;
-    }
-
-    /** Quality after the engineering range check: a good value outside the declared range is bad. */
-    private static Quality quality(PointState p, Metric m, double value) {
-        Quality q = Metrics.quality(m);
-        if (q == Quality.GOOD && !Double.isNaN(value)) {
-            if ((p.engLow != null && value < p.engLow) || (p.engHigh != null && value > p.engHigh)) {
-                q = Quality.BAD;
-            }
-        }
-        return q;
-    }
-
-    /** The good numeric value of a metric, or NaN. */
-    private static double value(PointState p, Metric m) {
-        double value = MetricValues.numeric(m, type(p, m));
-        return quality(p, m, value) == Quality.GOOD ? value : Double.NaN;
-    }
-
-    /**
-     * Feeds a value (NaN: bad or not numeric) to the point's counter, state and static-run trackers of its stream.
-     *
-     * @param agg the rollup the counter increase goes to; null when the value is not counted (a duplicate)
-     * @param segments whether state segments and static runs follow the value (false for a replayed duplicate)
-     */
-    private void track(
-            DeviceState d, PointState p, double value, long ts, boolean historical, PointAgg agg, boolean segments) {
-        if (p.kind == Kind.OTHER) {
-            return;
-        }
-        if (historical) {
-            p.histTouched = true;
-            if (!p.histTracked) {
-                p.histTracked = true;
-                histPoints.add(p);
-            }
-        }
-        if (p.kind == Kind.COUNTER && !Double.isNaN(value)) {
-            double increase = (historical ? p.histCounter : p.liveCounter).next(value, ts);
-            if (agg != null) {
-                agg.addIncrease(increase);
-            }
-        }
-        if (!segments || (!historical && !d.sessionOpen)) {
-            return;
-        }
-        if (p.kind == Kind.STATE) {
-            (historical ? p.histState : p.liveState).sample(value, ts, stateTime);
-        } else {
-            addRun((historical ? p.histStatic : p.liveStatic).sample(value, ts));
-        }
-    }
-
-    private void addRun(StaticRun run) {
-        if (run != null) {
-            staticRuns.add(run);
-        }
-    }
-
-    /** The live session of a device ended at {@code at}: its state segments and static runs end there. */
-    private void endLive(DeviceState d, long at) {
-        for (PointState p : d.points.values()) {
-            if (p.kind == Kind.STATE) {
-                p.liveState.close(at, stateTime);
-            } else if (p.kind != Kind.OTHER) {
-                addRun(p.liveStatic.close(at));
-            }
-        }
-    }
-
-    /**
-     * The historical stream of a point ended: a state value holds until where the live stream started (or
-     * {@code at} when earlier), a static run ends at its last sample or at {@code at}.
-     */
-    private void endHistorical(PointState p, long at) {
-        if (p.kind == Kind.STATE) {
-            p.histState.close(at, stateTime);
-        } else if (p.kind != Kind.OTHER) {
-            addRun(at == Long.MAX_VALUE ? p.histStatic.closeAtLast() : p.histStatic.close(at));
-        }
-        if (p.histTracked) {
-            p.histTracked = false;
-            histPoints.remove(p);
-        }
-    }
-
-    /** A device's points are dropped (rebirth, node death): every stream of them ends at {@code at}. */
-    private void endPoints(DeviceState d, long at) {
-        endLive(d, at);
-        for (PointState p : d.points.values()) {
-            if (p.histTracked) {
-                endHistorical(p, Long.MAX_VALUE);
-            }
-        }
-    }
-
-    /**
-     * At each flush: open live state segments are credited up to now (the next credit continues from there), open
-     * static runs of at least a minute are written as they stand, and a historical stream that got no value during
-     * a whole flush interval has ended.
-     */
-    private void flushTrackers(long now) {
-        for (Map<String, NodeState> group : nodes.values()) {
-            for (NodeState node : group.values()) {
-                for (DeviceState d : node.devices.values()) {
-                    if (!d.tracked) {
-                        continue;
-                    }
-                    for (PointState p : d.points.values()) {
-                        if (p.kind == Kind.STATE) {
-                            p.liveState.creditUpTo(now, stateTime);
-                        } else if (p.kind != Kind.OTHER) {
-                            addRun(p.liveStatic.openRunIfChanged());
-                            addRun(p.histStatic.openRunIfChanged());
-                        }
-                    }
-                }
-            }
-        }
-        for (PointState p : List.copyOf(histPoints)) {
-            if (p.histTouched) {
-                p.histTouched = false;
-            } else {
-                endHistorical(p, Long.MAX_VALUE);
-            }
         }
     }
 
@@ -1181,7 +766,7 @@ public final class HostProcessor {
         /** the Sparkplug session rules: born, bdSeq, seq and reorder window, aliases, rebirth throttle, live state */
         final HostSession<Held> session;
 
-        final Map<String, DeviceState> devices = new HashMap<>();
+        final Map<String, DeviceFacts> devices = new HashMap<>();
         final List<Held> parked = new ArrayList<>();
         RidRanges receipts;
 
@@ -1189,92 +774,6 @@ public final class HostProcessor {
             this.group = group;
             this.edgeNode = edgeNode;
             this.session = session;
-        }
-    }
-
-    private static final class DeviceState {
-        final NodeState node;
-        final String deviceId;
-        final Map<String, PointState> points = new HashMap<>();
-        boolean born;
-        boolean sessionOpen;
-        /** whether any point has state, counter or static-run facts */
-        boolean tracked;
-
-        long readsOk;
-        long readsFailed;
-        boolean histOpen;
-        boolean histTouched;
-        long histFrom;
-        long histLast = Long.MIN_VALUE;
-        long histSeen = Long.MIN_VALUE;
-        long histInterval = -1;
-
-        DeviceState(NodeState node, String deviceId) {
-            this.node = node;
-            this.deviceId = deviceId;
-        }
-
-        long interval() {
-            return histInterval > 0 ? histInterval : HEALTH_MAX_INTERVAL_MS;
-        }
-    }
-
-    /** Which utilisation facts a point's category asks for (V4__state_static_counters.sql). */
-    private enum Kind {
-        /** time in each value */
-        STATE,
-        /** increases and static runs (counter, energy) */
-        COUNTER,
-        /** static runs (process) */
-        STATIC,
-        OTHER;
-
-        static Kind of(String category) {
-            if (category == null) {
-                return OTHER;
-            }
-            return switch (category) {
-                case "state" -> STATE;
-                case "counter", "energy" -> COUNTER;
-                case "process" -> STATIC;
-                default -> OTHER;
-            };
-        }
-    }
-
-    private static final class PointState {
-        final String name;
-        final DataType type;
-        final Double engLow;
-        final Double engHigh;
-        final Kind kind;
-        PointAgg agg;
-        long bucket = Long.MIN_VALUE;
-        int generation = -1;
-        final CounterTracker liveCounter = new CounterTracker();
-        final CounterTracker histCounter = new CounterTracker();
-        final StateTracker liveState;
-        final StateTracker histState;
-        final StaticRunTracker liveStatic;
-        final StaticRunTracker histStatic;
-        boolean histTracked;
-        boolean histTouched;
-
-        /** @param birthAt the DBIRTH time: live facts start there, historical ones end there */
-        PointState(
-                String deviceId, String name, DataType type, Double engLow, Double engHigh, Kind kind, long birthAt) {
-            this.name = name;
-            this.type = type;
-            this.engLow = engLow;
-            this.engHigh = engHigh;
-            this.kind = kind;
-            boolean state = kind == Kind.STATE;
-            boolean runs = kind == Kind.COUNTER || kind == Kind.STATIC;
-            liveState = state ? new StateTracker(deviceId, name, birthAt, Long.MAX_VALUE) : null;
-            histState = state ? new StateTracker(deviceId, name, Long.MIN_VALUE, birthAt) : null;
-            liveStatic = runs ? new StaticRunTracker(deviceId, name, birthAt) : null;
-            histStatic = runs ? new StaticRunTracker(deviceId, name, Long.MIN_VALUE) : null;
         }
     }
 }

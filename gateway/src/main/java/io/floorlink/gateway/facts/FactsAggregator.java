@@ -39,6 +39,19 @@ public final class FactsAggregator {
         void decodeError(String where, String message, long now);
     }
 
+    /** Told about a sample stored as bad because it broke its declaration. */
+    @FunctionalInterface
+    public interface Rejections {
+        /** @param reason {@link #REJECTED_DATATYPE} or {@link #REJECTED_NON_FINITE} */
+        void rejected(String reason);
+    }
+
+    /** A DATA metric whose datatype differs from its DBIRTH declaration. */
+    public static final String REJECTED_DATATYPE = "datatype";
+    /** A NaN or infinite value of a numeric point. */
+    public static final String REJECTED_NON_FINITE = "non_finite";
+
+    private final Rejections rejections;
     private final Set<DeviceFacts> historyOpen = new LinkedHashSet<>();
     /** Points whose historical stream may still continue (ended after a flush interval without a value). */
     private final Set<PointFacts> histPoints = new LinkedHashSet<>();
@@ -51,6 +64,16 @@ public final class FactsAggregator {
     private List<StaticRun> staticRuns = new ArrayList<>();
     private int generation;
     private volatile int openDeviceSessions;
+
+    /** An aggregator that does not report rejected samples. */
+    public FactsAggregator() {
+        this(reason -> {});
+    }
+
+    /** @param rejections told (on the processing thread) about every sample stored as bad for breaking its declaration */
+    public FactsAggregator(Rejections rejections) {
+        this.rejections = rejections;
+    }
 
     /** Device sessions open now (a gauge; readable from any thread). */
     public int openDeviceSessions() {
@@ -336,8 +359,18 @@ public final class FactsAggregator {
             p.bucket = bucket;
             p.generation = generation;
         }
-        double value = MetricValues.numeric(m, type(p, m));
-        Quality q = quality(p, m, value);
+        double value;
+        Quality q;
+        String rejected = rejection(p, m);
+        if (rejected != null) {
+            // stored as a bad sample, never silently as a good one
+            rejections.rejected(rejected);
+            value = Double.NaN;
+            q = Quality.BAD;
+        } else {
+            value = MetricValues.numeric(m, p.type);
+            q = quality(p, m, value);
+        }
         boolean historical = m.getIsHistorical();
         agg.addSample(q == Quality.GOOD ? 0 : q == Quality.UNCERTAIN ? 1 : 2, historical);
         agg.addValue(value, ts);
@@ -357,8 +390,22 @@ public final class FactsAggregator {
         track(d, p, value(p, m), ts, m.getIsHistorical(), null, birth);
     }
 
-    private static DataType type(PointFacts p, Metric m) {
-        return m.hasDatatype() && m.getDatatype() != p.type.code() ? DataType.fromCode(m.getDatatype()) : p.type;
+    /** Why a sample breaks its point's declaration, or null: a datatype other than the DBIRTH's, a NaN or infinity. */
+    private static String rejection(PointFacts p, Metric m) {
+        if (m.hasDatatype() && m.getDatatype() != p.type.code()) {
+            return REJECTED_DATATYPE;
+        }
+        switch (m.getValueCase()) {
+            case FLOAT_VALUE -> {
+                return Float.isFinite(m.getFloatValue()) ? null : REJECTED_NON_FINITE;
+            }
+            case DOUBLE_VALUE -> {
+                return Double.isFinite(m.getDoubleValue()) ? null : REJECTED_NON_FINITE;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     /** Quality after the engineering range check: a good value outside the declared range is bad. */
@@ -374,7 +421,10 @@ public final class FactsAggregator {
 
     /** The good numeric value of a metric, or NaN. */
     private static double value(PointFacts p, Metric m) {
-        double value = MetricValues.numeric(m, type(p, m));
+        if (rejection(p, m) != null) {
+            return Double.NaN;
+        }
+        double value = MetricValues.numeric(m, p.type);
         return quality(p, m, value) == Quality.GOOD ? value : Double.NaN;
     }
 

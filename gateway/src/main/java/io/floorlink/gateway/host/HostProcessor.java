@@ -7,6 +7,7 @@ import io.floorlink.gateway.facts.FactsBatch;
 import io.floorlink.gateway.facts.PointFacts;
 import io.floorlink.gateway.facts.RidRanges;
 import io.floorlink.gateway.facts.SessionOp;
+import io.floorlink.sparkplug.Limits;
 import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
@@ -44,6 +45,14 @@ public final class HostProcessor {
     static final long PARK_TIMEOUT_MS = 60_000;
     /** Most DDATA messages parked per node (memory bound); more are ignored like any data before NBIRTH. */
     static final int PARK_MAX_PER_NODE = 10_000;
+    /**
+     * Most rebirth requests (NCMD) sent per second over all edge nodes (a token bucket holding up to one second's
+     * worth), so many spoofed or misbehaving node ids cannot make the host flood the broker; a request over the
+     * limit is counted and the node asked again after its own minimum interval.
+     */
+    static final int MAX_REBIRTHS_PER_SECOND = 50;
+    /** How often a flush held back by a full writer is tried again. */
+    private static final long BLOCKED_RECHECK_MS = 100;
 
     private record Inbound(String topic, byte[] payload, long receivedAt) {}
 
@@ -57,7 +66,7 @@ public final class HostProcessor {
     private final long reorderTimeoutMs;
     private final Function<FactsBatch, CompletableFuture<?>> writer;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
-    private final Throttle throttle = new Throttle(30_000);
+    private final Throttle throttle;
     private final HostMetrics metrics;
     private final Uplinks uplinks;
     private final ConcurrentLinkedQueue<CompletableFuture<List<LiveView.Node>>> viewRequests =
@@ -74,7 +83,14 @@ public final class HostProcessor {
     private int nodesHolding;
     private int nodesParking;
     private volatile int openEdgeSessions;
-    private final FactsAggregator facts = new FactsAggregator();
+    private final FactsAggregator facts;
+    private volatile java.util.function.BooleanSupplier writerReady = () -> true;
+    /** When a due flush was first held back by a full writer (epoch ms), 0 when not held back. */
+    private long blockedSince;
+    /** Global token bucket for rebirth requests: tokens and the time they were last refilled. */
+    private double rebirthTokens = MAX_REBIRTHS_PER_SECOND;
+
+    private long rebirthRefilledAt = Long.MIN_VALUE;
 
     /**
      * @param capacity most messages waiting before new ones are dropped (and counted)
@@ -105,7 +121,9 @@ public final class HostProcessor {
         this.reorderTimeoutMs = reorderTimeoutMs;
         this.storedReceipts.putAll(receipts);
         this.writer = writer;
+        this.facts = new FactsAggregator(this::sampleRejected);
         this.metrics = new HostMetrics(queued::get, () -> openEdgeSessions, facts::openDeviceSessions);
+        this.throttle = new Throttle(30_000, () -> metrics.warningsSuppressed.increment());
         this.uplinks = new Uplinks(hostId, metrics);
         this.thread = new Thread(this::run, "floorlink-host-" + hostId);
         this.thread.setDaemon(true);
@@ -208,7 +226,7 @@ public final class HostProcessor {
     private void run() {
         long nextFlush = System.currentTimeMillis() + flushIntervalMs;
         while (true) {
-            if (flushRequests.peek() != null) {
+            if (flushRequests.peek() != null && writerReady()) {
                 // A flush covers what was received before it was asked for.
                 for (int n = queued.get(); n > 0; n--) {
                     if (!processOne()) {
@@ -229,8 +247,17 @@ public final class HostProcessor {
                 expireParked(now);
             }
             if (now >= nextFlush) {
-                flush();
-                nextFlush = now + flushIntervalMs;
+                if (writerReady()) {
+                    flush();
+                    nextFlush = now + flushIntervalMs;
+                } else {
+                    // back-pressure: keep aggregating into the current batch (no receipts, so the edges keep
+                    // their records) and look again soon
+                    if (blockedSince == 0) {
+                        blockedSince = now;
+                    }
+                    nextFlush = now + BLOCKED_RECHECK_MS;
+                }
             }
             if (!running && queue.isEmpty() && flushRequests.isEmpty()) {
                 for (CompletableFuture<List<LiveView.Node>> f; (f = viewRequests.poll()) != null; ) {
@@ -240,7 +267,10 @@ public final class HostProcessor {
             }
             if (!worked) {
                 sleeping = true;
-                if (queue.isEmpty() && flushRequests.isEmpty() && viewRequests.isEmpty() && running) {
+                if (queue.isEmpty()
+                        && (flushRequests.isEmpty() || !writerReady())
+                        && viewRequests.isEmpty()
+                        && (running || !flushRequests.isEmpty())) {
                     long wake = Math.min(nextFlush, nextRelease);
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(wake - now, 200))));
                 }
@@ -272,7 +302,27 @@ public final class HostProcessor {
         }
     }
 
+    /** Whether the writer takes a batch now; when stopping, the last flush is tried anyway (it may fail). */
+    private boolean writerReady() {
+        return !running || writerReady.getAsBoolean();
+    }
+
+    /**
+     * Makes the processor hold batches back while {@code ready} is false (the writer's queue is full): it keeps
+     * aggregating into its current in-memory batch, which is bounded by distinct keys, and publishes no receipts
+     * meanwhile. Call before {@link #start}.
+     *
+     * @param ready polled on the processing thread; must not block
+     */
+    public void backPressure(java.util.function.BooleanSupplier ready) {
+        this.writerReady = ready;
+    }
+
     private void flush() {
+        if (blockedSince != 0) {
+            metrics.flushBlocked.increment((System.currentTimeMillis() - blockedSince) / 1000.0);
+            blockedSince = 0;
+        }
         List<CompletableFuture<Void>> waiting = new ArrayList<>();
         for (CompletableFuture<Void> f; (f = flushRequests.poll()) != null; ) {
             waiting.add(f);
@@ -331,6 +381,21 @@ public final class HostProcessor {
         }
     }
 
+    private void sampleRejected(String reason) {
+        (FactsAggregator.REJECTED_DATATYPE.equals(reason) ? metrics.rejectedDatatype : metrics.rejectedNonFinite)
+                .increment();
+    }
+
+    /** A message that breaks a {@link Limits} limit: counted as a decode error and as ignored, warned about. */
+    private void refuse(Inbound in, String violation) {
+        metrics.refusedLimit.increment();
+        String topic = in.topic();
+        if (topic.length() > 200) {
+            topic = topic.substring(0, 200) + "...";
+        }
+        decodeError(topic, "refused, limit broken: " + violation, in.receivedAt());
+    }
+
     /** @return true when the message is held back (for reordering or until its node's birth) */
     private boolean handle(Inbound in) {
         Topic topic = Topic.parse(in.topic());
@@ -338,7 +403,19 @@ public final class HostProcessor {
         if (type == MessageType.STATE || type == MessageType.NCMD || type == MessageType.DCMD) {
             return false;
         }
+        if (in.payload().length > Limits.MAX_PAYLOAD_BYTES) {
+            refuse(
+                    in,
+                    "payload bytes " + in.payload().length + " > MAX_PAYLOAD_BYTES (" + Limits.MAX_PAYLOAD_BYTES + ")");
+            return false;
+        }
         Payload payload = Metrics.decode(in.topic(), in.payload());
+        String violation = Limits.violation(topic, payload);
+        if (violation != null) {
+            // before any state is kept for the node: the message never reaches the facts or the writer
+            refuse(in, violation);
+            return false;
+        }
         metrics.received(type).increment();
         NodeState node = node(topic.groupId(), topic.edgeNodeId());
         if (type == MessageType.NBIRTH || type == MessageType.NDEATH) {
@@ -546,6 +623,20 @@ public final class HostProcessor {
         if (!node.session.rebirthDue(now)) {
             return;
         }
+        if (now > rebirthRefilledAt) {
+            rebirthTokens = Math.min(
+                    MAX_REBIRTHS_PER_SECOND,
+                    rebirthTokens
+                            + (rebirthRefilledAt == Long.MIN_VALUE
+                                    ? MAX_REBIRTHS_PER_SECOND
+                                    : (now - rebirthRefilledAt) * MAX_REBIRTHS_PER_SECOND / 1000.0));
+            rebirthRefilledAt = now;
+        }
+        if (rebirthTokens < 1) {
+            metrics.rebirthSuppressed.increment();
+            return;
+        }
+        rebirthTokens--;
         metrics.rebirthRequests.increment();
         uplinks.sendRebirth(node.group, node.edgeNode);
     }

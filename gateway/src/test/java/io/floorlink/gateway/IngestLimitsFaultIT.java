@@ -275,4 +275,68 @@ class IngestLimitsFaultIT {
         assertThat(counter("floorlink.gateway.samples.rejected", "reason", "datatype"))
                 .isEqualTo(datatype + 1);
     }
+
+    @Test
+    @DisplayName("edge nodes tracked are bounded: idle unborn node ids are forgotten, parked ones fill the table")
+    void trackedEdgeNodesAreBounded() throws Exception {
+        SimpleMeterRegistry r = new SimpleMeterRegistry();
+        io.floorlink.gateway.host.HostProcessor processor = new io.floorlink.gateway.host.HostProcessor(
+                "host-bound",
+                100_000,
+                3_600_000,
+                100,
+                Map.of(),
+                b -> java.util.concurrent.CompletableFuture.completedFuture(null));
+        processor.meterBinder().bindTo(r);
+        processor.start();
+        try {
+            int max = 10_000;
+            long now = System.currentTimeMillis();
+            byte[] data = Payload.newBuilder()
+                    .setTimestamp(now)
+                    .setSeq(1)
+                    .addMetrics(sample("speed", DataType.DOUBLE, 1.0, now))
+                    .build()
+                    .toByteArray();
+            // NDATA of unborn nodes is ignored: those nodes hold nothing and may be forgotten
+            for (int i = 0; i < max; i++) {
+                processor.offer(Topic.node("B", MessageType.NDATA, "idle-" + i).toString(), data, now);
+            }
+            processor.offer(
+                    Topic.node("B", MessageType.NBIRTH, "real-1").toString(),
+                    Payload.newBuilder()
+                            .setTimestamp(now)
+                            .setSeq(0)
+                            .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, 0L))
+                            .build()
+                            .toByteArray(),
+                    now);
+            processor.requestFlush().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.get("floorlink.gateway.messages.ignored")
+                            .tag("reason", "limit")
+                            .counter()
+                            .count())
+                    .as("a new node is taken once idle unborn ones are forgotten")
+                    .isZero();
+            assertThat(r.get("floorlink.gateway.sessions.open")
+                            .tag("kind", "edge")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1.0);
+            // DDATA of unborn nodes is parked: those nodes hold data and are kept, so the table fills
+            for (int i = 0; i < max; i++) {
+                processor.offer(
+                        Topic.device("B", MessageType.DDATA, "parked-" + i, "d").toString(), data, now);
+            }
+            processor.requestFlush().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.get("floorlink.gateway.messages.ignored")
+                            .tag("reason", "limit")
+                            .counter()
+                            .count())
+                    .as("node ids beyond MAX_EDGE_NODES are refused")
+                    .isEqualTo(1.0);
+        } finally {
+            processor.stop(10_000);
+        }
+    }
 }

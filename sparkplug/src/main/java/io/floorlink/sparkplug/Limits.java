@@ -1,5 +1,7 @@
 package io.floorlink.sparkplug;
 
+import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
+
 /**
  * The size limits of FloorLink's Sparkplug messages, declared once for the edge (which checks what it is about to
  * publish) and the host (which refuses, counts and logs a message that breaks one at ingest, so it never reaches
@@ -24,7 +26,7 @@ package io.floorlink.sparkplug;
  *   <tr><td>{@link #MAX_PAYLOAD_BYTES}</td><td>1 MiB</td><td>encoded Sparkplug payload; checked before
  *       decoding</td></tr>
  *   <tr><td>{@link #MAX_STRING_VALUE_LENGTH}</td><td>4,096 characters</td><td>a String or Text metric value
- *       (kept in the host's live view)</td></tr>
+ *       or property value (kept in the host's live view)</td></tr>
  * </table>
  *
  * <p>Lengths count Java {@code char}s (UTF-16 code units), which is what VARCHAR(n) counts on H2 and, for
@@ -55,9 +57,11 @@ public final class Limits {
      * count, and per metric the name, String values and (in a birth) the {@code category} and {@code unit}
      * properties.
      *
-     * @return a short text naming the limit and the offending value's size, never null-safe on its inputs
+     * @param topic the parsed topic, never null
+     * @param payload the decoded payload, never null
+     * @return a short text naming the broken limit (its constant) and the offending size, or null
      */
-    public static String violation(Topic topic, io.floorlink.sparkplug.proto.SparkplugBProto.Payload payload) {
+    public static String violation(Topic topic, Payload payload) {
         String v = idViolation("group id", topic.groupId());
         if (v == null) {
             v = idViolation("edge node id", topic.edgeNodeId());
@@ -73,7 +77,7 @@ public final class Limits {
                     + MAX_METRICS_PER_MESSAGE + ")";
         }
         boolean birth = topic.type() == MessageType.NBIRTH || topic.type() == MessageType.DBIRTH;
-        for (io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric m : payload.getMetricsList()) {
+        for (Payload.Metric m : payload.getMetricsList()) {
             if (m.getName().length() > MAX_METRIC_NAME_LENGTH) {
                 return "metric name length " + m.getName().length() + " > MAX_METRIC_NAME_LENGTH ("
                         + MAX_METRIC_NAME_LENGTH + ")";

@@ -45,6 +45,14 @@ public final class HostProcessor {
     static final long PARK_TIMEOUT_MS = 60_000;
     /** Most DDATA messages parked per node (memory bound); more are ignored like any data before NBIRTH. */
     static final int PARK_MAX_PER_NODE = 10_000;
+    /** Most DDATA messages parked over all nodes (memory bound); more are ignored like any data before NBIRTH. */
+    static final int PARK_MAX_TOTAL = 100_000;
+    /**
+     * Most edge nodes the host keeps state for. At the limit, nodes that never were born and hold nothing (e.g.
+     * spoofed node ids) are forgotten; if that frees nothing, a message of a new node id is refused (counted as
+     * ignored{reason=limit}).
+     */
+    static final int MAX_EDGE_NODES = 10_000;
     /**
      * Most rebirth requests (NCMD) sent per second over all edge nodes (a token bucket holding up to one second's
      * worth), so many spoofed or misbehaving node ids cannot make the host flood the broker; a request over the
@@ -82,6 +90,9 @@ public final class HostProcessor {
 
     private int nodesHolding;
     private int nodesParking;
+    private int parkedTotal;
+    private int nodeCount;
+    private long lastForgetSweep = Long.MIN_VALUE / 2;
     private volatile int openEdgeSessions;
     private final FactsAggregator facts;
     private volatile java.util.function.BooleanSupplier writerReady = () -> true;
@@ -418,18 +429,26 @@ public final class HostProcessor {
         }
         metrics.received(type).increment();
         NodeState node = node(topic.groupId(), topic.edgeNodeId());
+        if (node == null) {
+            refuse(in, "edge nodes tracked " + nodeCount + " = MAX_EDGE_NODES (" + MAX_EDGE_NODES + ")");
+            return false;
+        }
         if (type == MessageType.NBIRTH || type == MessageType.NDEATH) {
             // whatever was held arrived before this message
             releaseAll(node, in.receivedAt(), false);
             dispatch(node, topic, payload, in.receivedAt());
             return false;
         }
-        if (!node.session.isBorn() && type == MessageType.DDATA && node.parked.size() < PARK_MAX_PER_NODE) {
+        if (!node.session.isBorn()
+                && type == MessageType.DDATA
+                && node.parked.size() < PARK_MAX_PER_NODE
+                && parkedTotal < PARK_MAX_TOTAL) {
             // e.g. data of an edge that was online before this host (re)started: kept until the DBIRTH
             if (node.parked.isEmpty()) {
                 nodesParking++;
             }
             node.parked.add(new Held(in, topic, payload));
+            parkedTotal++;
             notBorn(node, type, in.receivedAt(), false);
             return true;
         }
@@ -550,14 +569,51 @@ public final class HostProcessor {
         return next;
     }
 
+    /** The node's state, created when new; null when {@link #MAX_EDGE_NODES} are tracked and none can go. */
     private NodeState node(String group, String edgeNode) {
-        return nodes.computeIfAbsent(group, g -> new HashMap<>())
-                .computeIfAbsent(
-                        edgeNode,
-                        n -> new NodeState(
-                                group,
-                                edgeNode,
-                                new HostSession<>(group, edgeNode, reorderTimeoutMs, REBIRTH_MIN_INTERVAL_MS)));
+        Map<String, NodeState> byNode = nodes.get(group);
+        NodeState node = byNode == null ? null : byNode.get(edgeNode);
+        if (node != null) {
+            return node;
+        }
+        if (nodeCount >= MAX_EDGE_NODES) {
+            long now = System.currentTimeMillis();
+            // a sweep walks every node: at most one a second while the table stays full
+            if (now - lastForgetSweep >= 1_000) {
+                lastForgetSweep = now;
+                forgetIdleUnbornNodes();
+            }
+            if (nodeCount >= MAX_EDGE_NODES) {
+                return null;
+            }
+        }
+        node = new NodeState(
+                group, edgeNode, new HostSession<>(group, edgeNode, reorderTimeoutMs, REBIRTH_MIN_INTERVAL_MS));
+        nodes.computeIfAbsent(group, g -> new HashMap<>()).put(edgeNode, node);
+        nodeCount++;
+        return node;
+    }
+
+    /** Forgets nodes that were never born (for this host) and hold nothing: what spoofed node ids leave behind. */
+    private void forgetIdleUnbornNodes() {
+        for (java.util.Iterator<Map<String, NodeState>> groups = nodes.values().iterator(); groups.hasNext(); ) {
+            Map<String, NodeState> group = groups.next();
+            for (java.util.Iterator<NodeState> it = group.values().iterator(); it.hasNext(); ) {
+                NodeState n = it.next();
+                if (n.session.bdSeq() == null
+                        && !n.session.isBorn()
+                        && n.parked.isEmpty()
+                        && n.session.heldCount() == 0
+                        && n.devices.isEmpty()
+                        && n.receipts == null) {
+                    it.remove();
+                    nodeCount--;
+                }
+            }
+            if (group.isEmpty()) {
+                groups.remove();
+            }
+        }
     }
 
     private void notBorn(NodeState node, MessageType type, long now) {
@@ -589,6 +645,7 @@ public final class HostProcessor {
             Held h = it.next();
             if (deviceId.equals(h.topic().deviceId())) {
                 it.remove();
+                parkedTotal--;
                 metrics.unparked.increment();
                 process(node, h);
             }
@@ -609,6 +666,7 @@ public final class HostProcessor {
                     Held h = it.next();
                     if (now - h.in().receivedAt() >= PARK_TIMEOUT_MS) {
                         it.remove();
+                        parkedTotal--;
                         metrics.ignoredUnborn.increment();
                     }
                 }

@@ -1,6 +1,7 @@
 package io.floorlink.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.floorlink.gateway.facts.DeviceAgg;
@@ -31,9 +32,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue 12, no poison batch: a batch the store refuses for a data reason (here a device id longer than the
@@ -42,6 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 class WriterFaultIT {
     private static final long MINUTE = 1_775_038_500_000L - 1_775_038_500_000L % 60_000;
+    private static final String PG_ENV = "FLOORLINK_IT_POSTGRES_URL";
     private static final String LONG_ID = "x".repeat(129);
 
     private FactsStore store;
@@ -77,44 +82,66 @@ class WriterFaultIT {
         return registry.get("floorlink.gateway.facts.quarantined").counter().count();
     }
 
-    @Test
-    void aPoisonRecordIsQuarantinedTheRestIsWrittenAndLaterBatchesFlow() throws Exception {
+    static Stream<String> stores() {
+        return Stream.of("h2", "postgresql");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void aPoisonRecordIsQuarantinedTheRestIsWrittenAndLaterBatchesFlow(String kind) throws Exception {
+        if (kind.equals("postgresql")) {
+            String url = System.getenv(PG_ENV);
+            assumeThat(url)
+                    .as("PostgreSQL variant skipped: set " + PG_ENV
+                            + " (e.g. jdbc:postgresql://127.0.0.1:5432/floorlink?user=..&password=..)")
+                    .isNotBlank();
+            writer.close();
+            store.close();
+            store = FactsStore.open(url, null, null);
+            writer = new FactsWriter(store, "host-fault");
+            writer.bindTo(registry);
+        }
+        String ok = "dev-ok-" + UUID.randomUUID().toString().substring(0, 8);
+        String node = "edge-" + ok;
+        java.time.Instant since = java.time.Instant.now().minusSeconds(1);
         Map<Keys.PointKey, PointAgg> points = new HashMap<>();
-        points.put(new Keys.PointKey("dev-ok", "speed", MINUTE), agg(1.0));
+        points.put(new Keys.PointKey(ok, "speed", MINUTE), agg(1.0));
         points.put(new Keys.PointKey(LONG_ID, "speed", MINUTE), agg(2.0));
         Map<Keys.DeviceKey, DeviceAgg> devices = new HashMap<>();
-        List<SessionOp> sessions = List.of(new SessionOp.OpenEdge("g", "edge-ok", 1L, MINUTE));
+        List<SessionOp> sessions = List.of(new SessionOp.OpenEdge("g", node, 1L, MINUTE));
         List<PointDeclaration> decls = List.of(
-                new PointDeclaration(
-                        "g", "edge-ok", "dev-ok", "speed", 10, "process", "rpm", 1000L, null, null, MINUTE),
-                new PointDeclaration(
-                        "g", "edge-ok", LONG_ID, "speed", 10, "process", "rpm", 1000L, null, null, MINUTE));
-        List<EdgeReceipt> receipts =
-                List.of(new EdgeReceipt("g", "edge-ok", "epoch-1", List.<long[]>of(new long[] {1, 2})));
+                new PointDeclaration("g", node, ok, "speed", 10, "process", "rpm", 1000L, null, null, MINUTE),
+                new PointDeclaration("g", node, LONG_ID, "speed", 10, "process", "rpm", 1000L, null, null, MINUTE));
+        List<EdgeReceipt> receipts = List.of(new EdgeReceipt("g", node, "epoch-1", List.<long[]>of(new long[] {1, 2})));
         FactsBatch poisoned = new FactsBatch(sessions, decls, points, devices, receipts);
 
         writer.submit(poisoned).get(30, TimeUnit.SECONDS);
 
         var ds = store.dataSource();
-        assertThat(Db.count(ds, "SELECT COUNT(*) FROM point_minute WHERE device_id = 'dev-ok'"))
+        assertThat(Db.count(ds, "SELECT COUNT(*) FROM point_minute WHERE device_id = ?", ok))
                 .isEqualTo(1);
-        assertThat(Db.count(ds, "SELECT COUNT(*) FROM point_declaration WHERE device_id = 'dev-ok'"))
+        assertThat(Db.count(ds, "SELECT COUNT(*) FROM point_declaration WHERE device_id = ?", ok))
                 .isEqualTo(1);
-        assertThat(Db.count(ds, "SELECT COUNT(*) FROM edge_session WHERE edge_node_id = 'edge-ok'"))
+        assertThat(Db.count(ds, "SELECT COUNT(*) FROM edge_session WHERE edge_node_id = ?", node))
                 .isEqualTo(1);
-        assertThat(Db.count(ds, "SELECT COUNT(*) FROM edge_receipt WHERE edge_node_id = 'edge-ok'"))
+        assertThat(Db.count(ds, "SELECT COUNT(*) FROM edge_receipt WHERE edge_node_id = ?", node))
                 .as("the receipts of the batch are committed with the rest")
                 .isEqualTo(1);
-        List<Map<String, Object>> q = Db.rows(ds, "SELECT kind, record_key, reason FROM fact_quarantine ORDER BY kind");
+        List<Map<String, Object>> q = Db.rows(
+                ds,
+                "SELECT kind, record_key, reason FROM fact_quarantine WHERE record_key LIKE ? AND received_at >= ?"
+                        + " ORDER BY kind",
+                "%" + LONG_ID + "%",
+                since);
         assertThat(q).extracting(r -> r.get("kind")).containsExactly("declaration", "point");
         assertThat(q).allSatisfy(r -> assertThat((String) r.get("reason")).startsWith("22001"));
         assertThat(quarantinedCount()).isEqualTo(2.0);
 
         // later batches flow
         Map<Keys.PointKey, PointAgg> later = new HashMap<>();
-        later.put(new Keys.PointKey("dev-ok", "speed", MINUTE + 60_000), agg(3.0));
+        later.put(new Keys.PointKey(ok, "speed", MINUTE + 60_000), agg(3.0));
         writer.submit(new FactsBatch(List.of(), List.of(), later, Map.of())).get(30, TimeUnit.SECONDS);
-        assertThat(Db.count(ds, "SELECT COUNT(*) FROM point_minute WHERE device_id = 'dev-ok'"))
+        assertThat(Db.count(ds, "SELECT COUNT(*) FROM point_minute WHERE device_id = ?", ok))
                 .isEqualTo(2);
         assertThat(writer.problems(System.currentTimeMillis())).isEmpty();
     }

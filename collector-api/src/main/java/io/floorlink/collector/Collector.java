@@ -105,6 +105,7 @@ public final class Collector implements AutoCloseable {
                     meters,
                     new ApiServer.InventoryUpdates(config.inventory(), services));
             api.attachSparkplugView(gateway::liveView);
+            api.attachGatewayHealth(gateway::health);
             LOG.info(
                     "Collector up: http://{}:{}/ ({} equipment of {}), MQTT {}",
                     config.http().host(),

@@ -67,6 +67,11 @@ public final class Gateway implements AutoCloseable {
      * @throws Exception when the store or the embedded broker cannot be started
      */
     public static Gateway start(GatewayConfig config, MeterRegistry registry) throws Exception {
+        return start(config, registry, FactsWriter.DEFAULT_STALL_BOUND_MS);
+    }
+
+    /** As {@link #start(GatewayConfig, MeterRegistry)} with the writer's stall bound (tests shorten it). */
+    static Gateway start(GatewayConfig config, MeterRegistry registry, long writerStallBoundMs) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             StoreConfig sc = config.store();
@@ -76,7 +81,7 @@ public final class Gateway implements AutoCloseable {
             if (closed > 0) {
                 log.info("closed {} sessions left open by the previous run (platform_restart)", closed);
             }
-            FactsWriter writer = new FactsWriter(store, config.hostId());
+            FactsWriter writer = new FactsWriter(store, config.hostId(), writerStallBoundMs);
             writer.bindTo(registry);
             started.add(writer);
 
@@ -106,6 +111,7 @@ public final class Gateway implements AutoCloseable {
                     store.loadReceipts(),
                     writer::submit);
             processor.meterBinder().bindTo(registry);
+            processor.backPressure(writer::hasCapacity);
             processor.start();
             started.add(() -> processor.stop(10_000));
             List<PrimaryHost> hosts = new ArrayList<>();
@@ -213,6 +219,19 @@ public final class Gateway implements AutoCloseable {
     /** The Sparkplug primary host id (last level of the STATE topic). */
     public String hostId() {
         return config.hostId();
+    }
+
+    /**
+     * The gateway's liveness now: DOWN with {@link GatewayHealth#WRITER_STALLED} when batches wait and the writer
+     * has not committed for longer than its stall bound, {@link GatewayHealth#STORE_UNREACHABLE} when its last
+     * attempt could not reach the store, {@link GatewayHealth#STOPPED} after {@link #close}. Never blocks; safe
+     * from any thread.
+     */
+    public GatewayHealth health() {
+        if (closed) {
+            return GatewayHealth.of(List.of(GatewayHealth.STOPPED));
+        }
+        return GatewayHealth.of(writer.problems(System.currentTimeMillis()));
     }
 
     /**

@@ -60,6 +60,7 @@ public final class ApiServer implements AutoCloseable {
 
     private final InventoryEndpoint inventory;
     private final SparkplugNodesEndpoint sparkplugNodes = new SparkplugNodesEndpoint();
+    private volatile Supplier<io.floorlink.gateway.GatewayHealth> gatewayHealth;
     private final PrometheusMeterRegistry prometheus;
     private final ApiMetrics metrics = new ApiMetrics();
     private final AtomicLong lastStoreWarning = new AtomicLong();
@@ -148,6 +149,16 @@ public final class ApiServer implements AutoCloseable {
         sparkplugNodes.attach(Objects.requireNonNull(liveView, "liveView"));
     }
 
+    /**
+     * Makes {@code /health} include the gateway's liveness ({@code gateway} and {@code gateway_reasons}): a DOWN
+     * gateway makes the whole answer DOWN with HTTP 503.
+     *
+     * @param gatewayHealth called on a request thread per request; must not block; never null
+     */
+    public void attachGatewayHealth(Supplier<io.floorlink.gateway.GatewayHealth> gatewayHealth) {
+        this.gatewayHealth = Objects.requireNonNull(gatewayHealth, "gatewayHealth");
+    }
+
     /** The registered HTTP routes as {@code METHOD path}, e.g. {@code GET /api/v1/equipment}. */
     public List<String> routes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
@@ -233,6 +244,13 @@ public final class ApiServer implements AutoCloseable {
         } catch (FactsUnavailableException e) {
             body.put("facts_store", "DOWN");
             up = false;
+        }
+        Supplier<io.floorlink.gateway.GatewayHealth> gh = gatewayHealth;
+        if (gh != null) {
+            io.floorlink.gateway.GatewayHealth g = gh.get();
+            body.put("gateway", g.status());
+            body.put("gateway_reasons", g.reasons());
+            up &= g.isUp();
         }
         Inventory inv = service.inventory();
         body.put("enterprise", inv.enterprise().code());

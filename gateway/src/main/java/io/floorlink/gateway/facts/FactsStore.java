@@ -208,6 +208,187 @@ public final class FactsStore implements AutoCloseable {
         }
     }
 
+    /** Width of {@code fact_quarantine.record_key} and {@code .reason} (V6__fact_quarantine.sql). */
+    static final int QUARANTINE_TEXT_LENGTH = 1024;
+
+    /**
+     * True when {@code e} is the store refusing the data itself (SQLState class 22 data exception, e.g. 22001 value
+     * too long, or 23 integrity constraint violation): writing the same records again can never succeed.
+     */
+    public static boolean isDataError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException n = sql; n != null; n = n.getNextException()) {
+                    String state = n.getSQLState();
+                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                        return true;
+                    }
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** What {@link #writeIsolating} did: rollup rows merged and records moved to the quarantine. */
+    public record IsolatedWrite(int rows, int quarantined) {}
+
+    /**
+     * Writes a batch the store refused for a data reason ({@link #isDataError}) record by record in one
+     * transaction, each record under its own savepoint: a record the store refuses for a data reason is rolled
+     * back to its savepoint and written to {@code fact_quarantine} instead; every other record, the receipts and
+     * the heartbeat are committed. Blocks.
+     *
+     * @throws SQLException for any other failure, after rolling back the whole transaction
+     */
+    public IsolatedWrite writeIsolating(FactsBatch batch, String hostId, long now) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Isolator iso = new Isolator(c, now);
+                for (SessionOp op : batch.sessions()) {
+                    iso.runVoid("session", op::toString, () -> writeSessions(c, List.of(op)));
+                }
+                for (PointDeclaration d : batch.declarations()) {
+                    iso.runVoid("declaration", d::toString, () -> writeDeclarations(c, List.of(d)));
+                }
+                for (Map.Entry<Keys.PointKey, PointAgg> e : batch.points().entrySet()) {
+                    Map<Keys.PointKey, PointAgg> one = Map.of(e.getKey(), e.getValue());
+                    iso.run("point", e.getKey()::toString, () -> {
+                        Map<Keys.PointKey, PointAgg> day = rollUp(one, Keys::day);
+                        int rows = writePoints(c, "point_minute", one);
+                        rows += writePoints(c, "point_hour", rollUp(one, Keys::hour));
+                        rows += writePoints(c, "point_day", day);
+                        writeRevisions(c, day.keySet(), Set.of(), Set.of());
+                        return rows;
+                    });
+                }
+                for (Map.Entry<Keys.DeviceKey, DeviceAgg> e : batch.devices().entrySet()) {
+                    Map<Keys.DeviceKey, DeviceAgg> one = Map.of(e.getKey(), e.getValue());
+                    iso.run("device", e.getKey()::toString, () -> {
+                        Map<Keys.DeviceKey, DeviceAgg> day = rollUpDevices(one, Keys::day);
+                        int rows = writeDevices(c, "device_minute", one);
+                        rows += writeDevices(c, "device_hour", rollUpDevices(one, Keys::hour));
+                        rows += writeDevices(c, "device_day", day);
+                        writeRevisions(c, Set.of(), day.keySet(), Set.of());
+                        return rows;
+                    });
+                }
+                for (Map.Entry<Keys.StateKey, Long> e : batch.stateMillis().entrySet()) {
+                    Map<Keys.StateKey, Long> one = Map.of(e.getKey(), e.getValue());
+                    iso.run("state", e.getKey()::toString, () -> {
+                        Map<Keys.StateKey, Long> day = rollUpStates(one, Keys::day);
+                        int rows = writeStates(c, "point_state_minute", one);
+                        rows += writeStates(c, "point_state_hour", rollUpStates(one, Keys::hour));
+                        rows += writeStates(c, "point_state_day", day);
+                        writeRevisions(c, Set.of(), Set.of(), day.keySet());
+                        return rows;
+                    });
+                }
+                for (StaticRun r : batch.staticRuns()) {
+                    iso.runVoid("static_run", r::toString, () -> writeStaticRuns(c, List.of(r)));
+                }
+                for (EdgeReceipt r : batch.receipts()) {
+                    iso.runVoid(
+                            "receipt",
+                            () -> r.groupId() + "/" + r.edgeNodeId() + " epoch " + r.epoch() + " ("
+                                    + r.ranges().size() + " ranges)",
+                            () -> writeReceipts(c, List.of(r)));
+                }
+                writeHeartbeat(c, hostId, now);
+                c.commit();
+                return new IsolatedWrite(iso.rows, iso.quarantined);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowGroup {
+        int write() throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface VoidRowGroup {
+        void write() throws SQLException;
+    }
+
+    /** Writes row groups under savepoints, quarantining those refused for a data reason. */
+    private static final class Isolator {
+        private final Connection c;
+        private final long now;
+        int rows;
+        int quarantined;
+
+        Isolator(Connection c, long now) {
+            this.c = c;
+            this.now = now;
+        }
+
+        void runVoid(String kind, java.util.function.Supplier<String> key, VoidRowGroup group) throws SQLException {
+            run(kind, key, () -> {
+                group.write();
+                return 0;
+            });
+        }
+
+        void run(String kind, java.util.function.Supplier<String> key, RowGroup group) throws SQLException {
+            java.sql.Savepoint sp = c.setSavepoint();
+            try {
+                rows += group.write();
+                c.releaseSavepoint(sp);
+            } catch (SQLException e) {
+                if (!isDataError(e)) {
+                    throw e;
+                }
+                c.rollback(sp);
+                quarantine(kind, key.get(), e);
+            }
+        }
+
+        private void quarantine(String kind, String key, SQLException e) throws SQLException {
+            SQLException cause = e;
+            for (SQLException n = e.getNextException(); n != null; n = n.getNextException()) {
+                cause = n;
+            }
+            String reason = cause.getSQLState() + " " + cause.getMessage();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO fact_quarantine (received_at, kind, record_key, reason) VALUES (?, ?, ?, ?)")) {
+                ps.setObject(1, odt(now));
+                ps.setString(2, kind);
+                ps.setString(3, truncate(key));
+                ps.setString(4, truncate(reason));
+                ps.executeUpdate();
+            }
+            quarantined++;
+            log.warn(
+                    "facts store refused a {} record for a data reason, quarantined: {} ({})",
+                    kind,
+                    truncate(key),
+                    reason);
+        }
+
+        private static String truncate(String s) {
+            return s.length() <= QUARANTINE_TEXT_LENGTH ? s : s.substring(0, QUARANTINE_TEXT_LENGTH - 3) + "...";
+        }
+    }
+
+    private static void writeHeartbeat(Connection c, String hostId, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(merge(
+                "gateway_heartbeat",
+                new String[] {"host_id", "seen_at"},
+                new String[] {"host_id"},
+                "seen_at = s.seen_at"))) {
+            ps.setString(1, hostId);
+            ps.setObject(2, odt(now));
+            ps.executeUpdate();
+        }
+    }
+
     private static final String[] STATE_COLUMNS = {"device_id", "point_id", "bucket", "state_value", "millis"};
     private static final String[] STATE_KEY = {"device_id", "point_id", "bucket", "state_value"};
     private static final String[] RUN_COLUMNS = {

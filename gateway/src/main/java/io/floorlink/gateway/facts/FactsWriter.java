@@ -1,42 +1,74 @@
 package io.floorlink.gateway.facts;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes batches to the {@link FactsStore} on one thread, in submission order. A failed write is retried with
- * exponential backoff and jitter until it succeeds or the writer is closed, so a store outage delays facts
- * instead of losing them (later batches wait behind it).
+ * Writes batches to the {@link FactsStore} on one thread, in submission order, with at most {@link
+ * #MAX_PENDING_BATCHES} batches waiting (the producer checks {@link #hasCapacity} and keeps aggregating in memory
+ * while it is false). A write that fails because the store is unreachable or any other transient reason is
+ * retried with exponential backoff and jitter until it succeeds or the writer is closed, so a store outage delays
+ * facts instead of losing them. A batch the store refuses for a data reason ({@link FactsStore#isDataError}) is
+ * written again record by record: the refused records go to the quarantine ({@code fact_quarantine}), the rest
+ * is committed and the writer moves on, so one bad record never stops fact writing.
  */
 public final class FactsWriter implements MeterBinder, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FactsWriter.class);
     private static final long MAX_BACKOFF_MS = 30_000;
+    /** Most batches waiting for the writer thread, not counting the one being written. */
+    public static final int MAX_PENDING_BATCHES = 8;
+    /** How long the writer may go without a commit while a batch waits before it counts as stalled. */
+    public static final long DEFAULT_STALL_BOUND_MS = 120_000;
+
+    /** Health reason: a batch has waited longer than the stall bound without any commit. */
+    public static final String WRITER_STALLED = "writer_stalled";
+    /** Health reason: the last write attempt could not reach the store. */
+    public static final String STORE_UNREACHABLE = "store_unreachable";
 
     private final FactsStore store;
     private final String hostId;
-    private final ExecutorService executor;
+    private final long stallBoundMs;
+    private final ThreadPoolExecutor executor;
+    private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closing;
+    /** Last commit, or when the writer got work after being idle (epoch ms). */
+    private volatile long progressAt = System.currentTimeMillis();
+
+    private volatile boolean unreachable;
     private Counter rowsFlushed;
     private Counter flushErrors;
+    private Counter quarantined;
     private Timer flushDuration;
 
     public FactsWriter(FactsStore store, String hostId) {
+        this(store, hostId, DEFAULT_STALL_BOUND_MS);
+    }
+
+    /** @param stallBoundMs how long without a commit while a batch waits counts as {@link #WRITER_STALLED} */
+    public FactsWriter(FactsStore store, String hostId, long stallBoundMs) {
         this.store = store;
         this.hostId = hostId;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "floorlink-facts-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.stallBoundMs = stallBoundMs;
+        this.executor = new ThreadPoolExecutor(
+                1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_PENDING_BATCHES), r -> {
+                    Thread t = new Thread(r, "floorlink-facts-writer");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     @Override
@@ -49,37 +81,111 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                 .description("Failed attempts to write a batch of facts (retried)")
                 .baseUnit("errors")
                 .register(registry);
+        quarantined = Counter.builder("floorlink.gateway.facts.quarantined")
+                .description("Records the facts store refused for a data reason, written to fact_quarantine")
+                .baseUnit("records")
+                .register(registry);
         flushDuration = Timer.builder("floorlink.gateway.flush.duration")
                 .description("Time to write one batch of facts in one transaction")
                 .register(registry);
+        Gauge.builder("floorlink.gateway.writer.pending", pending::get)
+                .description("Batches of facts submitted to the writer and not yet written (bounded)")
+                .baseUnit("batches")
+                .register(registry);
+    }
+
+    /** Whether {@link #submit} would take a batch now (fewer than {@link #MAX_PENDING_BATCHES} waiting). */
+    public boolean hasCapacity() {
+        return executor.getQueue().remainingCapacity() > 0 && !executor.isShutdown();
     }
 
     /**
-     * Queues a batch; the future completes when it is committed, or exceptionally if the writer closes before
-     * it could be written. Never blocks.
+     * Queues a batch; the future completes when it is committed (its quarantined records included), or
+     * exceptionally if the writer is full ({@link #hasCapacity} false) or closes before it could be written.
+     * Never blocks.
      */
     public CompletableFuture<Void> submit(FactsBatch batch) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (pending.getAndIncrement() == 0) {
+            progressAt = System.currentTimeMillis();
+        }
         try {
-            executor.execute(() -> writeWithRetry(batch, done));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            done.completeExceptionally(new IllegalStateException("facts writer is closed"));
+            executor.execute(() -> {
+                try {
+                    writeWithRetry(batch, done);
+                } finally {
+                    pending.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pending.decrementAndGet();
+            done.completeExceptionally(new IllegalStateException(
+                    executor.isShutdown()
+                            ? "facts writer is closed"
+                            : "facts writer is full (" + MAX_PENDING_BATCHES + " batches waiting)"));
         }
         return done;
     }
 
+    /**
+     * The writer's problems now: {@link #WRITER_STALLED} when a batch waits and nothing was committed for longer
+     * than the stall bound, {@link #STORE_UNREACHABLE} when the last attempt could not reach the store. Empty when
+     * healthy. Never blocks.
+     */
+    public List<String> problems(long now) {
+        List<String> out = new ArrayList<>(2);
+        if (pending.get() > 0 && now - progressAt > stallBoundMs) {
+            out.add(WRITER_STALLED);
+        }
+        if (unreachable) {
+            out.add(STORE_UNREACHABLE);
+        }
+        return out;
+    }
+
+    /** Batches submitted and not yet written. */
+    public int pending() {
+        return pending.get();
+    }
+
     private void writeWithRetry(FactsBatch batch, CompletableFuture<Void> done) {
         long backoff = 500;
+        boolean isolate = false;
         for (int attempt = 1; ; attempt++) {
             long start = System.nanoTime();
             try {
-                int rows = store.write(batch, hostId, System.currentTimeMillis());
+                int rows;
+                if (isolate) {
+                    FactsStore.IsolatedWrite w = store.writeIsolating(batch, hostId, System.currentTimeMillis());
+                    rows = w.rows();
+                    if (quarantined != null) {
+                        quarantined.increment(w.quarantined());
+                    }
+                    log.warn(
+                            "batch refused for a data reason written record by record: {} records quarantined"
+                                    + " (fact_quarantine), the rest committed",
+                            w.quarantined());
+                } else {
+                    rows = store.write(batch, hostId, System.currentTimeMillis());
+                }
                 flushDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 rowsFlushed.increment(rows);
+                unreachable = false;
+                progressAt = System.currentTimeMillis();
                 done.complete(null);
                 return;
             } catch (Exception e) {
                 flushErrors.increment();
+                if (!isolate && FactsStore.isDataError(e)) {
+                    // retrying the same records can never succeed: isolate the refused ones right away
+                    isolate = true;
+                    log.warn(
+                            "facts store refused a batch for a data reason, isolating the refused records: {}",
+                            FactsStore.rootMessage(e));
+                    attempt--;
+                    continue;
+                }
+                unreachable = FactsStore.isUnreachable(e);
                 if (closing) {
                     log.error(
                             "writing facts failed while closing; {} session changes and {} rollup rows lost",

@@ -30,6 +30,12 @@ final class HostMetrics implements MeterBinder {
     Counter rebirthRequests;
     Counter birthsRefused;
     Counter receiptsPublished;
+    Counter refusedLimit;
+    Counter rejectedDatatype;
+    Counter rejectedNonFinite;
+    Counter rebirthSuppressed;
+    Counter warningsSuppressed;
+    Counter flushBlocked;
 
     HostMetrics(Supplier<Number> queueDepth, Supplier<Number> openEdgeSessions, Supplier<Number> openDeviceSessions) {
         this.queueDepth = queueDepth;
@@ -106,6 +112,33 @@ final class HostMetrics implements MeterBinder {
         receiptsPublished = Counter.builder("floorlink.gateway.receipts.published")
                 .description("Receipts of committed record ids acknowledged by an MQTT server (one per server)")
                 .baseUnit("messages")
+                .register(registry);
+        refusedLimit = Counter.builder("floorlink.gateway.messages.ignored")
+                .description("Messages ignored by the host, by reason")
+                .baseUnit("messages")
+                .tag("reason", "limit")
+                .register(registry);
+        rejectedDatatype = Counter.builder("floorlink.gateway.samples.rejected")
+                .description("Samples stored as bad because they broke their DBIRTH declaration, by reason")
+                .baseUnit("samples")
+                .tag("reason", "datatype")
+                .register(registry);
+        rejectedNonFinite = Counter.builder("floorlink.gateway.samples.rejected")
+                .description("Samples stored as bad because they broke their DBIRTH declaration, by reason")
+                .baseUnit("samples")
+                .tag("reason", "non_finite")
+                .register(registry);
+        rebirthSuppressed = Counter.builder("floorlink.gateway.rebirth.suppressed")
+                .description("Rebirth requests not sent because the global rebirth rate limit was reached")
+                .baseUnit("requests")
+                .register(registry);
+        warningsSuppressed = Counter.builder("floorlink.gateway.warnings.suppressed")
+                .description("Log warnings suppressed by the global warning rate limit (summed up in one warning)")
+                .baseUnit("warnings")
+                .register(registry);
+        flushBlocked = Counter.builder("floorlink.gateway.flush.blocked")
+                .description("Time flushes were held back because the facts writer's queue was full")
+                .baseUnit("seconds")
                 .register(registry);
         Gauge.builder("floorlink.gateway.queue.depth", queueDepth)
                 .description("Messages waiting in the host's processing queue")

@@ -1,23 +1,16 @@
 package io.floorlink.gateway.host;
 
-import io.floorlink.gateway.facts.CounterTracker;
-import io.floorlink.gateway.facts.DeviceAgg;
+import io.floorlink.gateway.facts.DeviceFacts;
 import io.floorlink.gateway.facts.EdgeReceipt;
+import io.floorlink.gateway.facts.FactsAggregator;
 import io.floorlink.gateway.facts.FactsBatch;
-import io.floorlink.gateway.facts.Keys;
-import io.floorlink.gateway.facts.PointAgg;
-import io.floorlink.gateway.facts.PointDeclaration;
+import io.floorlink.gateway.facts.PointFacts;
 import io.floorlink.gateway.facts.RidRanges;
 import io.floorlink.gateway.facts.SessionOp;
-import io.floorlink.gateway.facts.StateTime;
-import io.floorlink.gateway.facts.StateTracker;
-import io.floorlink.gateway.facts.StaticRun;
-import io.floorlink.gateway.facts.StaticRunTracker;
-import io.floorlink.sparkplug.DataType;
+import io.floorlink.sparkplug.Limits;
 import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
-import io.floorlink.sparkplug.Quality;
 import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.Topic;
@@ -52,15 +45,22 @@ public final class HostProcessor {
     static final long PARK_TIMEOUT_MS = 60_000;
     /** Most DDATA messages parked per node (memory bound); more are ignored like any data before NBIRTH. */
     static final int PARK_MAX_PER_NODE = 10_000;
-
-    static final String END_SUPERSEDED = "superseded";
-    static final String END_NDEATH = "ndeath";
-    static final String END_DDEATH = "ddeath";
-    static final String END_EDGE_REPORTED = "edge_reported";
-    static final String END_HISTORY_END = "history_end";
-    static final String END_HISTORY_PART = "history_part";
-    /** The contract's longest health publishing period; the assumed interval until a shorter one is observed. */
-    static final long HEALTH_MAX_INTERVAL_MS = 10_000;
+    /** Most DDATA messages parked over all nodes (memory bound); more are ignored like any data before NBIRTH. */
+    static final int PARK_MAX_TOTAL = 100_000;
+    /**
+     * Most edge nodes the host keeps state for. At the limit, nodes that never were born and hold nothing (e.g.
+     * spoofed node ids) are forgotten; if that frees nothing, a message of a new node id is refused (counted as
+     * ignored{reason=limit}).
+     */
+    static final int MAX_EDGE_NODES = 10_000;
+    /**
+     * Most rebirth requests (NCMD) sent per second over all edge nodes (a token bucket holding up to one second's
+     * worth), so many spoofed or misbehaving node ids cannot make the host flood the broker; a request over the
+     * limit is counted and the node asked again after its own minimum interval.
+     */
+    static final int MAX_REBIRTHS_PER_SECOND = 50;
+    /** How often a flush held back by a full writer is tried again. */
+    private static final long BLOCKED_RECHECK_MS = 100;
 
     private record Inbound(String topic, byte[] payload, long receivedAt) {}
 
@@ -74,7 +74,7 @@ public final class HostProcessor {
     private final long reorderTimeoutMs;
     private final Function<FactsBatch, CompletableFuture<?>> writer;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
-    private final Throttle throttle = new Throttle(30_000);
+    private final Throttle throttle;
     private final HostMetrics metrics;
     private final Uplinks uplinks;
     private final ConcurrentLinkedQueue<CompletableFuture<List<LiveView.Node>>> viewRequests =
@@ -88,22 +88,20 @@ public final class HostProcessor {
     /** Received record ids as loaded from the store at start, keyed group/node; taken over at NBIRTH. */
     private final Map<String, RidRanges> storedReceipts = new HashMap<>();
 
-    private final java.util.Set<DeviceState> historyOpen = new java.util.LinkedHashSet<>();
     private int nodesHolding;
     private int nodesParking;
+    private int parkedTotal;
+    private int nodeCount;
+    private long lastForgetSweep = Long.MIN_VALUE / 2;
     private volatile int openEdgeSessions;
-    private volatile int openDeviceSessions;
+    private final FactsAggregator facts;
+    private volatile java.util.function.BooleanSupplier writerReady = () -> true;
+    /** When a due flush was first held back by a full writer (epoch ms), 0 when not held back. */
+    private long blockedSince;
+    /** Global token bucket for rebirth requests: tokens and the time they were last refilled. */
+    private double rebirthTokens = MAX_REBIRTHS_PER_SECOND;
 
-    private List<SessionOp> ops = new ArrayList<>();
-    private List<PointDeclaration> declarations = new ArrayList<>();
-    private HashMap<Keys.PointKey, PointAgg> points = new HashMap<>();
-    private HashMap<Keys.DeviceKey, DeviceAgg> devices = new HashMap<>();
-    private StateTime stateTime = new StateTime();
-    private List<StaticRun> staticRuns = new ArrayList<>();
-    /** Points whose historical stream may still continue (ended after a flush interval without a value). */
-    private final java.util.Set<PointState> histPoints = new java.util.LinkedHashSet<>();
-
-    private int generation;
+    private long rebirthRefilledAt = Long.MIN_VALUE;
 
     /**
      * @param capacity most messages waiting before new ones are dropped (and counted)
@@ -134,7 +132,9 @@ public final class HostProcessor {
         this.reorderTimeoutMs = reorderTimeoutMs;
         this.storedReceipts.putAll(receipts);
         this.writer = writer;
-        this.metrics = new HostMetrics(queued::get, () -> openEdgeSessions, () -> openDeviceSessions);
+        this.facts = new FactsAggregator(this::sampleRejected);
+        this.metrics = new HostMetrics(queued::get, () -> openEdgeSessions, facts::openDeviceSessions);
+        this.throttle = new Throttle(30_000, () -> metrics.warningsSuppressed.increment());
         this.uplinks = new Uplinks(hostId, metrics);
         this.thread = new Thread(this::run, "floorlink-host-" + hostId);
         this.thread.setDaemon(true);
@@ -237,7 +237,7 @@ public final class HostProcessor {
     private void run() {
         long nextFlush = System.currentTimeMillis() + flushIntervalMs;
         while (true) {
-            if (flushRequests.peek() != null) {
+            if (flushRequests.peek() != null && writerReady()) {
                 // A flush covers what was received before it was asked for.
                 for (int n = queued.get(); n > 0; n--) {
                     if (!processOne()) {
@@ -258,8 +258,17 @@ public final class HostProcessor {
                 expireParked(now);
             }
             if (now >= nextFlush) {
-                flush();
-                nextFlush = now + flushIntervalMs;
+                if (writerReady()) {
+                    flush();
+                    nextFlush = now + flushIntervalMs;
+                } else {
+                    // back-pressure: keep aggregating into the current batch (no receipts, so the edges keep
+                    // their records) and look again soon
+                    if (blockedSince == 0) {
+                        blockedSince = now;
+                    }
+                    nextFlush = now + BLOCKED_RECHECK_MS;
+                }
             }
             if (!running && queue.isEmpty() && flushRequests.isEmpty()) {
                 for (CompletableFuture<List<LiveView.Node>> f; (f = viewRequests.poll()) != null; ) {
@@ -269,7 +278,10 @@ public final class HostProcessor {
             }
             if (!worked) {
                 sleeping = true;
-                if (queue.isEmpty() && flushRequests.isEmpty() && viewRequests.isEmpty() && running) {
+                if (queue.isEmpty()
+                        && (flushRequests.isEmpty() || !writerReady())
+                        && viewRequests.isEmpty()
+                        && (running || !flushRequests.isEmpty())) {
                     long wake = Math.min(nextFlush, nextRelease);
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(wake - now, 200))));
                 }
@@ -301,13 +313,32 @@ public final class HostProcessor {
         }
     }
 
+    /** Whether the writer takes a batch now; when stopping, the last flush is tried anyway (it may fail). */
+    private boolean writerReady() {
+        return !running || writerReady.getAsBoolean();
+    }
+
+    /**
+     * Makes the processor hold batches back while {@code ready} is false (the writer's queue is full): it keeps
+     * aggregating into its current in-memory batch, which is bounded by distinct keys, and publishes no receipts
+     * meanwhile. Call before {@link #start}.
+     *
+     * @param ready polled on the processing thread; must not block
+     */
+    public void backPressure(java.util.function.BooleanSupplier ready) {
+        this.writerReady = ready;
+    }
+
     private void flush() {
+        if (blockedSince != 0) {
+            metrics.flushBlocked.increment((System.currentTimeMillis() - blockedSince) / 1000.0);
+            blockedSince = 0;
+        }
         List<CompletableFuture<Void>> waiting = new ArrayList<>();
         for (CompletableFuture<Void> f; (f = flushRequests.poll()) != null; ) {
             waiting.add(f);
         }
-        splitHistory();
-        flushTrackers(System.currentTimeMillis());
+        facts.prepareFlush(System.currentTimeMillis(), this::allDevices);
         List<EdgeReceipt> receipts = new ArrayList<>();
         for (Map<String, NodeState> group : nodes.values()) {
             for (NodeState node : group.values()) {
@@ -319,14 +350,7 @@ public final class HostProcessor {
                 }
             }
         }
-        FactsBatch batch = new FactsBatch(ops, declarations, points, devices, receipts, stateTime.millis(), staticRuns);
-        stateTime = new StateTime();
-        staticRuns = new ArrayList<>();
-        ops = new ArrayList<>();
-        declarations = new ArrayList<>();
-        points = new HashMap<>();
-        devices = new HashMap<>();
-        generation++;
+        FactsBatch batch = facts.takeBatch(receipts);
         CompletableFuture<?> stored;
         try {
             stored = writer.apply(batch);
@@ -348,6 +372,14 @@ public final class HostProcessor {
         });
     }
 
+    /** Every device of every edge node, in map order. */
+    private java.util.Iterator<DeviceFacts> allDevices() {
+        return nodes.values().stream()
+                .flatMap(group -> group.values().stream())
+                .flatMap(node -> node.devices.values().stream())
+                .iterator();
+    }
+
     private void decodeError(String topic, String message, long now) {
         metrics.decodeErrors.increment();
         long suppressed = throttle.allow("decode", now);
@@ -360,6 +392,21 @@ public final class HostProcessor {
         }
     }
 
+    private void sampleRejected(String reason) {
+        (FactsAggregator.REJECTED_DATATYPE.equals(reason) ? metrics.rejectedDatatype : metrics.rejectedNonFinite)
+                .increment();
+    }
+
+    /** A message that breaks a {@link Limits} limit: counted as a decode error and as ignored, warned about. */
+    private void refuse(Inbound in, String violation) {
+        metrics.refusedLimit.increment();
+        String topic = in.topic();
+        if (topic.length() > 200) {
+            topic = topic.substring(0, 200) + "...";
+        }
+        decodeError(topic, "refused, limit broken: " + violation, in.receivedAt());
+    }
+
     /** @return true when the message is held back (for reordering or until its node's birth) */
     private boolean handle(Inbound in) {
         Topic topic = Topic.parse(in.topic());
@@ -367,21 +414,41 @@ public final class HostProcessor {
         if (type == MessageType.STATE || type == MessageType.NCMD || type == MessageType.DCMD) {
             return false;
         }
+        if (in.payload().length > Limits.MAX_PAYLOAD_BYTES) {
+            refuse(
+                    in,
+                    "payload bytes " + in.payload().length + " > MAX_PAYLOAD_BYTES (" + Limits.MAX_PAYLOAD_BYTES + ")");
+            return false;
+        }
         Payload payload = Metrics.decode(in.topic(), in.payload());
+        String violation = Limits.violation(topic, payload);
+        if (violation != null) {
+            // before any state is kept for the node: the message never reaches the facts or the writer
+            refuse(in, violation);
+            return false;
+        }
         metrics.received(type).increment();
         NodeState node = node(topic.groupId(), topic.edgeNodeId());
+        if (node == null) {
+            refuse(in, "edge nodes tracked " + nodeCount + " = MAX_EDGE_NODES (" + MAX_EDGE_NODES + ")");
+            return false;
+        }
         if (type == MessageType.NBIRTH || type == MessageType.NDEATH) {
             // whatever was held arrived before this message
             releaseAll(node, in.receivedAt(), false);
             dispatch(node, topic, payload, in.receivedAt());
             return false;
         }
-        if (!node.session.isBorn() && type == MessageType.DDATA && node.parked.size() < PARK_MAX_PER_NODE) {
+        if (!node.session.isBorn()
+                && type == MessageType.DDATA
+                && node.parked.size() < PARK_MAX_PER_NODE
+                && parkedTotal < PARK_MAX_TOTAL) {
             // e.g. data of an edge that was online before this host (re)started: kept until the DBIRTH
             if (node.parked.isEmpty()) {
                 nodesParking++;
             }
             node.parked.add(new Held(in, topic, payload));
+            parkedTotal++;
             notBorn(node, type, in.receivedAt(), false);
             return true;
         }
@@ -502,14 +569,51 @@ public final class HostProcessor {
         return next;
     }
 
+    /** The node's state, created when new; null when {@link #MAX_EDGE_NODES} are tracked and none can go. */
     private NodeState node(String group, String edgeNode) {
-        return nodes.computeIfAbsent(group, g -> new HashMap<>())
-                .computeIfAbsent(
-                        edgeNode,
-                        n -> new NodeState(
-                                group,
-                                edgeNode,
-                                new HostSession<>(group, edgeNode, reorderTimeoutMs, REBIRTH_MIN_INTERVAL_MS)));
+        Map<String, NodeState> byNode = nodes.get(group);
+        NodeState node = byNode == null ? null : byNode.get(edgeNode);
+        if (node != null) {
+            return node;
+        }
+        if (nodeCount >= MAX_EDGE_NODES) {
+            long now = System.currentTimeMillis();
+            // a sweep walks every node: at most one a second while the table stays full
+            if (now - lastForgetSweep >= 1_000) {
+                lastForgetSweep = now;
+                forgetIdleUnbornNodes();
+            }
+            if (nodeCount >= MAX_EDGE_NODES) {
+                return null;
+            }
+        }
+        node = new NodeState(
+                group, edgeNode, new HostSession<>(group, edgeNode, reorderTimeoutMs, REBIRTH_MIN_INTERVAL_MS));
+        nodes.computeIfAbsent(group, g -> new HashMap<>()).put(edgeNode, node);
+        nodeCount++;
+        return node;
+    }
+
+    /** Forgets nodes that were never born (for this host) and hold nothing: what spoofed node ids leave behind. */
+    private void forgetIdleUnbornNodes() {
+        for (java.util.Iterator<Map<String, NodeState>> groups = nodes.values().iterator(); groups.hasNext(); ) {
+            Map<String, NodeState> group = groups.next();
+            for (java.util.Iterator<NodeState> it = group.values().iterator(); it.hasNext(); ) {
+                NodeState n = it.next();
+                if (n.session.bdSeq() == null
+                        && !n.session.isBorn()
+                        && n.parked.isEmpty()
+                        && n.session.heldCount() == 0
+                        && n.devices.isEmpty()
+                        && n.receipts == null) {
+                    it.remove();
+                    nodeCount--;
+                }
+            }
+            if (group.isEmpty()) {
+                groups.remove();
+            }
+        }
     }
 
     private void notBorn(NodeState node, MessageType type, long now) {
@@ -541,6 +645,7 @@ public final class HostProcessor {
             Held h = it.next();
             if (deviceId.equals(h.topic().deviceId())) {
                 it.remove();
+                parkedTotal--;
                 metrics.unparked.increment();
                 process(node, h);
             }
@@ -561,6 +666,7 @@ public final class HostProcessor {
                     Held h = it.next();
                     if (now - h.in().receivedAt() >= PARK_TIMEOUT_MS) {
                         it.remove();
+                        parkedTotal--;
                         metrics.ignoredUnborn.increment();
                     }
                 }
@@ -575,6 +681,20 @@ public final class HostProcessor {
         if (!node.session.rebirthDue(now)) {
             return;
         }
+        if (now > rebirthRefilledAt) {
+            rebirthTokens = Math.min(
+                    MAX_REBIRTHS_PER_SECOND,
+                    rebirthTokens
+                            + (rebirthRefilledAt == Long.MIN_VALUE
+                                    ? MAX_REBIRTHS_PER_SECOND
+                                    : (now - rebirthRefilledAt) * MAX_REBIRTHS_PER_SECOND / 1000.0));
+            rebirthRefilledAt = now;
+        }
+        if (rebirthTokens < 1) {
+            metrics.rebirthSuppressed.increment();
+            return;
+        }
+        rebirthTokens--;
         metrics.rebirthRequests.increment();
         uplinks.sendRebirth(node.group, node.edgeNode);
     }
@@ -612,11 +732,11 @@ public final class HostProcessor {
             node.receipts.markDirty();
         }
         if (wasBorn) {
-            ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, ts, END_SUPERSEDED));
+            facts.add(new SessionOp.CloseEdge(node.group, node.edgeNode, ts, FactsAggregator.END_SUPERSEDED));
             openEdgeSessions--;
         }
-        closeDevices(node, ts, END_SUPERSEDED);
-        ops.add(new SessionOp.OpenEdge(node.group, node.edgeNode, node.session.bdSeq(), ts));
+        closeDevices(node, ts, FactsAggregator.END_SUPERSEDED);
+        facts.add(new SessionOp.OpenEdge(node.group, node.edgeNode, node.session.bdSeq(), ts));
         openEdgeSessions++;
     }
 
@@ -635,9 +755,9 @@ public final class HostProcessor {
             return;
         }
         // The will's payload timestamp is from the edge's connect time; the death is when the broker sent it.
-        ops.add(new SessionOp.CloseEdge(node.group, node.edgeNode, now, END_NDEATH));
+        facts.add(new SessionOp.CloseEdge(node.group, node.edgeNode, now, FactsAggregator.END_NDEATH));
         openEdgeSessions--;
-        closeDevices(node, now, END_NDEATH);
+        closeDevices(node, now, FactsAggregator.END_NDEATH);
     }
 
     /** Node metrics: only their live state is kept (facts are per device). */
@@ -659,107 +779,23 @@ public final class HostProcessor {
     }
 
     private void closeDevices(NodeState node, long at, String reason) {
-        boolean any = false;
-        for (DeviceState d : node.devices.values()) {
-            if (d.sessionOpen) {
-                d.sessionOpen = false;
-                openDeviceSessions--;
-                any = true;
-            }
-        }
-        if (any) {
-            ops.add(new SessionOp.CloseNodeDevices(node.group, node.edgeNode, at, reason));
-        }
-        for (DeviceState d : node.devices.values()) {
-            endHistory(node, d);
-            endPoints(d, at);
-        }
+        facts.closeDevices(node.group, node.edgeNode, node.devices.values(), at, reason);
         node.devices.clear();
     }
 
     private void dbirth(NodeState node, String deviceId, Payload payload, long ts, long now) {
-        DeviceState d = node.devices.computeIfAbsent(deviceId, id -> new DeviceState(node, id));
-        if (d.sessionOpen) {
-            ops.add(new SessionOp.CloseDevice(node.group, node.edgeNode, deviceId, ts, END_SUPERSEDED));
-            d.sessionOpen = false;
-            openDeviceSessions--;
-        }
-        if (!declaresDisconnected(payload)) {
-            ops.add(new SessionOp.OpenDevice(node.group, node.edgeNode, deviceId, ts, false));
-            d.sessionOpen = true;
-            openDeviceSessions++;
-        }
-        d.born = true;
+        DeviceFacts d = node.devices.computeIfAbsent(deviceId, id -> facts.device(node.group, node.edgeNode, id));
+        facts.dbirthSession(d, payload, ts);
+        d.born(true);
         node.session.dbirth(deviceId, payload, ts);
-        endPoints(d, ts);
-        d.tracked = false;
-        d.points.clear();
-        d.readsOk = 0;
-        d.readsFailed = 0;
-        for (Metric m : payload.getMetricsList()) {
-            String name = m.getName();
-            if (name.isEmpty()) {
-                continue;
-            }
-            if (MetricNames.isHealthMetric(name)) {
-                continue;
-            }
-            DataType type;
-            try {
-                type = DataType.fromCode(m.getDatatype());
-            } catch (SparkplugException e) {
-                decodeError(
-                        "DBIRTH " + node.group + "/" + node.edgeNode + "/" + deviceId + " metric " + name,
-                        e.getMessage(),
-                        now);
-                continue;
-            }
-            Map<String, Object> props = m.hasProperties() ? Metrics.properties(m.getProperties()) : Map.of();
-            String category = MetricValues.text(props.get(MetricNames.PROP_CATEGORY));
-            PointState p = new PointState(
-                    deviceId,
-                    name,
-                    type,
-                    MetricValues.number(props.get(MetricNames.PROP_ENG_LOW)),
-                    MetricValues.number(props.get(MetricNames.PROP_ENG_HIGH)),
-                    Kind.of(category),
-                    ts);
-            d.points.put(name, p);
-            d.tracked |= p.kind != Kind.OTHER;
-            Double interval = MetricValues.number(props.get(MetricNames.PROP_INTERVAL_MS));
-            declarations.add(new PointDeclaration(
-                    node.group,
-                    node.edgeNode,
-                    deviceId,
-                    name,
-                    type.code(),
-                    category,
-                    MetricValues.text(props.get(MetricNames.PROP_UNIT)),
-                    interval == null ? null : interval.longValue(),
-                    p.engLow,
-                    p.engHigh,
-                    ts));
-        }
+        facts.declare(d, payload, ts, now, this::decodeError);
         metricsOf(node, d, payload, ts, now, true);
         unpark(node, deviceId);
     }
 
-    /** A DBIRTH whose real-time {@code _health/connected} is false declares the device without a session. */
-    private static boolean declaresDisconnected(Payload payload) {
-        for (Metric m : payload.getMetricsList()) {
-            if (MetricNames.HEALTH_CONNECTED.equals(m.getName())
-                    && !m.getIsHistorical()
-                    && m.hasBooleanValue()
-                    && !m.getBooleanValue()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void ddata(NodeState node, String deviceId, Payload payload, long ts, long now) {
-        DeviceState d = node.devices.get(deviceId);
-        if (d == null || !d.born) {
+        DeviceFacts d = node.devices.get(deviceId);
+        if (d == null || !d.born()) {
             notBorn(node, MessageType.DDATA, now);
             return;
         }
@@ -767,17 +803,12 @@ public final class HostProcessor {
     }
 
     private void ddeath(NodeState node, String deviceId, long ts) {
-        DeviceState d = node.devices.get(deviceId);
+        DeviceFacts d = node.devices.get(deviceId);
         if (d == null) {
             return;
         }
-        if (d.sessionOpen) {
-            ops.add(new SessionOp.CloseDevice(node.group, node.edgeNode, deviceId, ts, END_DDEATH));
-            d.sessionOpen = false;
-            openDeviceSessions--;
-        }
-        endLive(d, ts);
-        d.born = false;
+        facts.ddeath(d, ts);
+        d.born(false);
         node.session.ddeath(deviceId, ts);
     }
 
@@ -788,7 +819,7 @@ public final class HostProcessor {
      * last buffered record is filtered the same way (its replay later is then the duplicate), and a null metric
      * (a point without a value yet) is a declaration only, never a sample.
      */
-    private void metricsOf(NodeState node, DeviceState d, Payload payload, long payloadTs, long now, boolean birth) {
+    private void metricsOf(NodeState node, DeviceFacts d, Payload payload, long payloadTs, long now, boolean birth) {
         int n = payload.getMetricsCount();
         RidRanges receipts = node.receipts;
         long[] rids = null;
@@ -817,18 +848,18 @@ public final class HostProcessor {
             }
             String name = m.getName();
             if (name.isEmpty() && m.hasAlias()) {
-                name = node.session.resolveAlias(d.deviceId, m.getAlias());
+                name = node.session.resolveAlias(d.deviceId(), m.getAlias());
                 if (name == null && duplicate) {
                     continue;
                 }
                 if (name == null) {
                     metrics.ignoredUnknownAlias.increment();
-                    long suppressed = throttle.allow("alias:" + d.deviceId, now);
+                    long suppressed = throttle.allow("alias:" + d.deviceId(), now);
                     if (suppressed >= 0) {
                         log.warn(
                                 "device {} of {}/{} sent alias {} not declared in its DBIRTH: ignored, asking for"
                                         + " a rebirth ({} more since last warning)",
-                                d.deviceId,
+                                d.deviceId(),
                                 node.group,
                                 node.edgeNode,
                                 m.getAlias(),
@@ -840,26 +871,26 @@ public final class HostProcessor {
             }
             long ts = m.hasTimestamp() ? m.getTimestamp() : payloadTs;
             if (!birth && !duplicate && !m.getIsHistorical()) {
-                node.session.update(d.deviceId, name, m, ts);
+                node.session.update(d.deviceId(), name, m, ts);
             }
             if (name.startsWith(MetricNames.HEALTH_PREFIX)) {
                 if (!duplicate) {
-                    health(node, d, m, name, ts);
+                    facts.health(d, m, name, ts);
                 }
                 continue;
             }
-            PointState p = d.points.get(name);
+            PointFacts p = facts.point(d, name);
             if (p == null && duplicate) {
                 continue;
             }
             if (p == null) {
                 metrics.ignoredUnknownMetric.increment();
-                long suppressed = throttle.allow("unknown:" + d.deviceId, now);
+                long suppressed = throttle.allow("unknown:" + d.deviceId(), now);
                 if (suppressed >= 0) {
                     log.warn(
                             "device {} of {}/{} sent metric '{}' not declared in its DBIRTH: ignored, asking for a"
                                     + " rebirth",
-                            d.deviceId,
+                            d.deviceId(),
                             node.group,
                             node.edgeNode,
                             name);
@@ -868,310 +899,13 @@ public final class HostProcessor {
                 continue;
             }
             if (duplicate) {
-                // not a sample again, but the value is still the predecessor of the next counter value, and a
-                // DBIRTH value is what the point holds from the birth on
-                track(d, p, value(p, m), ts, m.getIsHistorical(), null, birth);
+                facts.duplicate(d, p, m, ts, birth);
             } else {
-                sample(d, p, m, ts, now);
+                facts.sample(d, p, m, ts, now);
             }
         }
         for (int i = 0; i < ridCount; i++) {
             receipts.add(rids[i]);
-        }
-    }
-
-    private void health(NodeState node, DeviceState d, Metric m, String name, long ts) {
-        if (MetricNames.HEALTH_CONNECTED.equals(name)) {
-            if (!m.hasBooleanValue()) {
-                return;
-            }
-            if (m.getIsHistorical()) {
-                historicalConnected(node, d, m.getBooleanValue(), ts);
-                return;
-            }
-            if (m.getBooleanValue()) {
-                if (!d.sessionOpen) {
-                    ops.add(new SessionOp.OpenDevice(node.group, node.edgeNode, d.deviceId, ts, m.getIsHistorical()));
-                    d.sessionOpen = true;
-                    openDeviceSessions++;
-                }
-            } else if (d.sessionOpen) {
-                ops.add(new SessionOp.CloseDevice(node.group, node.edgeNode, d.deviceId, ts, END_EDGE_REPORTED));
-                d.sessionOpen = false;
-                openDeviceSessions--;
-                endLive(d, ts);
-            }
-            return;
-        }
-        boolean ok = MetricNames.HEALTH_READS_OK.equals(name);
-        if (!ok && !MetricNames.HEALTH_READS_FAILED.equals(name)) {
-            return;
-        }
-        Object v = Metrics.value(m, DataType.UINT64);
-        if (!(v instanceof Number num)) {
-            return;
-        }
-        long value = num.longValue();
-        if (m.getIsHistorical() && MetricValues.booleanProperty(m, MetricNames.PROP_INCREMENT)) {
-            addReads(d, ok, value, ts);
-            return;
-        }
-        long previous = ok ? d.readsOk : d.readsFailed;
-        long increment = value >= previous ? value - previous : value; // a decrease is a counter reset
-        if (ok) {
-            d.readsOk = value;
-        } else {
-            d.readsFailed = value;
-        }
-        addReads(d, ok, increment, ts);
-    }
-
-    private void addReads(DeviceState d, boolean ok, long increment, long ts) {
-        if (increment <= 0) {
-            return;
-        }
-        DeviceAgg agg = devices.computeIfAbsent(new Keys.DeviceKey(d.deviceId, Keys.minute(ts)), k -> new DeviceAgg());
-        if (ok) {
-            agg.addReadsOk(increment);
-        } else {
-            agg.addReadsFailed(increment);
-        }
-    }
-
-    /**
-     * Historical connectivity: a run of true values opens at the first true and ends at a false (its time), or,
-     * when the next true is more than two health intervals later or the stream ends, at the last true plus one
-     * health interval. The interval is the longest spacing of consecutive historical values of the device seen
-     * so far that does not exceed {@link #HEALTH_MAX_INTERVAL_MS}, else that maximum.
-     */
-    private void historicalConnected(NodeState node, DeviceState d, boolean connected, long ts) {
-        if (d.histSeen != Long.MIN_VALUE && ts > d.histSeen) {
-            long spacing = ts - d.histSeen;
-            if (spacing <= HEALTH_MAX_INTERVAL_MS) {
-                d.histInterval = d.histInterval < 0 ? spacing : Math.max(d.histInterval, spacing);
-            }
-        }
-        d.histSeen = Math.max(d.histSeen, ts);
-        if (!connected) {
-            for (PointState p : d.points.values()) {
-                if (p.histTracked) {
-                    endHistorical(p, ts);
-                }
-            }
-            if (d.histOpen && ts >= d.histLast) {
-                emitHistory(node, d, Math.max(ts, d.histFrom), END_EDGE_REPORTED);
-                d.histOpen = false;
-                historyOpen.remove(d);
-            }
-            return;
-        }
-        if (d.histOpen) {
-            if (ts <= d.histLast) {
-                return;
-            }
-            if (ts - d.histLast > 2 * d.interval()) {
-                emitHistory(node, d, d.histLast + d.interval(), END_HISTORY_END);
-            } else {
-                d.histLast = ts;
-                d.histTouched = true;
-                return;
-            }
-        }
-        d.histOpen = true;
-        d.histFrom = ts;
-        d.histLast = ts;
-        d.histTouched = true;
-        historyOpen.add(d);
-    }
-
-    private void emitHistory(NodeState node, DeviceState d, long to, String reason) {
-        if (to > d.histFrom) {
-            ops.add(new SessionOp.HistoricalDevice(node.group, node.edgeNode, d.deviceId, d.histFrom, to, reason));
-        }
-    }
-
-    /** Ends a device's open historical run at its last true plus one interval (stream end). */
-    private void endHistory(NodeState node, DeviceState d) {
-        if (d.histOpen) {
-            emitHistory(node, d, d.histLast + d.interval(), END_HISTORY_END);
-            d.histOpen = false;
-            historyOpen.remove(d);
-        }
-    }
-
-    /**
-     * At each flush, an open historical run is written up to its last true value (the next row continues from
-     * there), so the record ids it consumed and the interval they describe are committed together. A run that got
-     * no value during a whole flush interval has ended.
-     */
-    private void splitHistory() {
-        if (historyOpen.isEmpty()) {
-            return;
-        }
-        for (DeviceState d : List.copyOf(historyOpen)) {
-            if (d.histTouched) {
-                if (d.histLast > d.histFrom) {
-                    emitHistory(d.node, d, d.histLast, END_HISTORY_PART);
-                    d.histFrom = d.histLast;
-                }
-                d.histTouched = false;
-            } else {
-                endHistory(d.node, d);
-            }
-        }
-    }
-
-    private void sample(DeviceState d, PointState p, Metric m, long ts, long now) {
-        long bucket = Keys.minute(ts);
-        PointAgg agg;
-        if (p.generation == generation && p.bucket == bucket) {
-            agg = p.agg;
-        } else {
-            agg = points.computeIfAbsent(new Keys.PointKey(d.deviceId, p.name, bucket), k -> new PointAgg());
-            p.agg = agg;
-            p.bucket = bucket;
-            p.generation = generation;
-        }
-        double value = MetricValues.numeric(m, type(p, m));
-        Quality q = quality(p, m, value);
-        boolean historical = m.getIsHistorical();
-        agg.addSample(q == Quality.GOOD ? 0 : q == Quality.UNCERTAIN ? 1 : 2, historical);
-        agg.addValue(value, ts);
-        if (!historical && q == Quality.GOOD) {
-            agg.addLatency(now - ts);
-        }
-        if (p.kind != Kind.OTHER) {
-            track(d, p, q == Quality.GOOD ? value : Double.NaN, ts, historical, agg, true);
-        }
-    }
-
-    private static DataType type(PointState p, Metric m) {
-        return m.hasDatatype() && m.getDatatype() != p.type.code() ? DataType.fromCode(m.getDatatype()) : p.type;
-    }
-
-    /** Quality after the engineering range check: a good value outside the declared range is bad. */
-    private static Quality quality(PointState p, Metric m, double value) {
-        Quality q = Metrics.quality(m);
-        if (q == Quality.GOOD && !Double.isNaN(value)) {
-            if ((p.engLow != null && value < p.engLow) || (p.engHigh != null && value > p.engHigh)) {
-                q = Quality.BAD;
-            }
-        }
-        return q;
-    }
-
-    /** The good numeric value of a metric, or NaN. */
-    private static double value(PointState p, Metric m) {
-        double value = MetricValues.numeric(m, type(p, m));
-        return quality(p, m, value) == Quality.GOOD ? value : Double.NaN;
-    }
-
-    /**
-     * Feeds a value (NaN: bad or not numeric) to the point's counter, state and static-run trackers of its stream.
-     *
-     * @param agg the rollup the counter increase goes to; null when the value is not counted (a duplicate)
-     * @param segments whether state segments and static runs follow the value (false for a replayed duplicate)
-     */
-    private void track(
-            DeviceState d, PointState p, double value, long ts, boolean historical, PointAgg agg, boolean segments) {
-        if (p.kind == Kind.OTHER) {
-            return;
-        }
-        if (historical) {
-            p.histTouched = true;
-            if (!p.histTracked) {
-                p.histTracked = true;
-                histPoints.add(p);
-            }
-        }
-        if (p.kind == Kind.COUNTER && !Double.isNaN(value)) {
-            double increase = (historical ? p.histCounter : p.liveCounter).next(value, ts);
-            if (agg != null) {
-                agg.addIncrease(increase);
-            }
-        }
-        if (!segments || (!historical && !d.sessionOpen)) {
-            return;
-        }
-        if (p.kind == Kind.STATE) {
-            (historical ? p.histState : p.liveState).sample(value, ts, stateTime);
-        } else {
-            addRun((historical ? p.histStatic : p.liveStatic).sample(value, ts));
-        }
-    }
-
-    private void addRun(StaticRun run) {
-        if (run != null) {
-            staticRuns.add(run);
-        }
-    }
-
-    /** The live session of a device ended at {@code at}: its state segments and static runs end there. */
-    private void endLive(DeviceState d, long at) {
-        for (PointState p : d.points.values()) {
-            if (p.kind == Kind.STATE) {
-                p.liveState.close(at, stateTime);
-            } else if (p.kind != Kind.OTHER) {
-                addRun(p.liveStatic.close(at));
-            }
-        }
-    }
-
-    /**
-     * The historical stream of a point ended: a state value holds until where the live stream started (or
-     * {@code at} when earlier), a static run ends at its last sample or at {@code at}.
-     */
-    private void endHistorical(PointState p, long at) {
-        if (p.kind == Kind.STATE) {
-            p.histState.close(at, stateTime);
-        } else if (p.kind != Kind.OTHER) {
-            addRun(at == Long.MAX_VALUE ? p.histStatic.closeAtLast() : p.histStatic.close(at));
-        }
-        if (p.histTracked) {
-            p.histTracked = false;
-            histPoints.remove(p);
-        }
-    }
-
-    /** A device's points are dropped (rebirth, node death): every stream of them ends at {@code at}. */
-    private void endPoints(DeviceState d, long at) {
-        endLive(d, at);
-        for (PointState p : d.points.values()) {
-            if (p.histTracked) {
-                endHistorical(p, Long.MAX_VALUE);
-            }
-        }
-    }
-
-    /**
-     * At each flush: open live state segments are credited up to now (the next credit continues from there), open
-     * static runs of at least a minute are written as they stand, and a historical stream that got no value during
-     * a whole flush interval has ended.
-     */
-    private void flushTrackers(long now) {
-        for (Map<String, NodeState> group : nodes.values()) {
-            for (NodeState node : group.values()) {
-                for (DeviceState d : node.devices.values()) {
-                    if (!d.tracked) {
-                        continue;
-                    }
-                    for (PointState p : d.points.values()) {
-                        if (p.kind == Kind.STATE) {
-                            p.liveState.creditUpTo(now, stateTime);
-                        } else if (p.kind != Kind.OTHER) {
-                            addRun(p.liveStatic.openRunIfChanged());
-                            addRun(p.histStatic.openRunIfChanged());
-                        }
-                    }
-                }
-            }
-        }
-        for (PointState p : List.copyOf(histPoints)) {
-            if (p.histTouched) {
-                p.histTouched = false;
-            } else {
-                endHistorical(p, Long.MAX_VALUE);
-            }
         }
     }
 
@@ -1181,7 +915,7 @@ public final class HostProcessor {
         /** the Sparkplug session rules: born, bdSeq, seq and reorder window, aliases, rebirth throttle, live state */
         final HostSession<Held> session;
 
-        final Map<String, DeviceState> devices = new HashMap<>();
+        final Map<String, DeviceFacts> devices = new HashMap<>();
         final List<Held> parked = new ArrayList<>();
         RidRanges receipts;
 
@@ -1189,92 +923,6 @@ public final class HostProcessor {
             this.group = group;
             this.edgeNode = edgeNode;
             this.session = session;
-        }
-    }
-
-    private static final class DeviceState {
-        final NodeState node;
-        final String deviceId;
-        final Map<String, PointState> points = new HashMap<>();
-        boolean born;
-        boolean sessionOpen;
-        /** whether any point has state, counter or static-run facts */
-        boolean tracked;
-
-        long readsOk;
-        long readsFailed;
-        boolean histOpen;
-        boolean histTouched;
-        long histFrom;
-        long histLast = Long.MIN_VALUE;
-        long histSeen = Long.MIN_VALUE;
-        long histInterval = -1;
-
-        DeviceState(NodeState node, String deviceId) {
-            this.node = node;
-            this.deviceId = deviceId;
-        }
-
-        long interval() {
-            return histInterval > 0 ? histInterval : HEALTH_MAX_INTERVAL_MS;
-        }
-    }
-
-    /** Which utilisation facts a point's category asks for (V4__state_static_counters.sql). */
-    private enum Kind {
-        /** time in each value */
-        STATE,
-        /** increases and static runs (counter, energy) */
-        COUNTER,
-        /** static runs (process) */
-        STATIC,
-        OTHER;
-
-        static Kind of(String category) {
-            if (category == null) {
-                return OTHER;
-            }
-            return switch (category) {
-                case "state" -> STATE;
-                case "counter", "energy" -> COUNTER;
-                case "process" -> STATIC;
-                default -> OTHER;
-            };
-        }
-    }
-
-    private static final class PointState {
-        final String name;
-        final DataType type;
-        final Double engLow;
-        final Double engHigh;
-        final Kind kind;
-        PointAgg agg;
-        long bucket = Long.MIN_VALUE;
-        int generation = -1;
-        final CounterTracker liveCounter = new CounterTracker();
-        final CounterTracker histCounter = new CounterTracker();
-        final StateTracker liveState;
-        final StateTracker histState;
-        final StaticRunTracker liveStatic;
-        final StaticRunTracker histStatic;
-        boolean histTracked;
-        boolean histTouched;
-
-        /** @param birthAt the DBIRTH time: live facts start there, historical ones end there */
-        PointState(
-                String deviceId, String name, DataType type, Double engLow, Double engHigh, Kind kind, long birthAt) {
-            this.name = name;
-            this.type = type;
-            this.engLow = engLow;
-            this.engHigh = engHigh;
-            this.kind = kind;
-            boolean state = kind == Kind.STATE;
-            boolean runs = kind == Kind.COUNTER || kind == Kind.STATIC;
-            liveState = state ? new StateTracker(deviceId, name, birthAt, Long.MAX_VALUE) : null;
-            histState = state ? new StateTracker(deviceId, name, Long.MIN_VALUE, birthAt) : null;
-            liveStatic = runs ? new StaticRunTracker(deviceId, name, birthAt) : null;
-            histStatic = runs ? new StaticRunTracker(deviceId, name, Long.MIN_VALUE) : null;
         }
     }
 }

@@ -6,11 +6,11 @@ import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertyValue;
 
 /** Allocation-free readers of metric values and properties for the processing thread. */
-final class MetricValues {
+public final class MetricValues {
     private MetricValues() {}
 
     /** A non-negative integer property, or -1 when absent. */
-    static long longProperty(PropertySet set, String key) {
+    public static long longProperty(PropertySet set, String key) {
         int n = Math.min(set.getKeysCount(), set.getValuesCount());
         for (int i = 0; i < n; i++) {
             if (key.equals(set.getKeys(i))) {
@@ -26,7 +26,7 @@ final class MetricValues {
         return -1;
     }
 
-    static boolean booleanProperty(Metric m, String key) {
+    public static boolean booleanProperty(Metric m, String key) {
         if (!m.hasProperties()) {
             return false;
         }
@@ -41,7 +41,7 @@ final class MetricValues {
     }
 
     /** The numeric view of {@link io.floorlink.sparkplug.Metrics#asDouble}, without boxing: NaN when the value is not numeric. */
-    static double numeric(Metric m, DataType type) {
+    public static double numeric(Metric m, DataType type) {
         if (m.getIsNull()) {
             return Double.NaN;
         }
@@ -75,11 +75,11 @@ final class MetricValues {
         }
     }
 
-    static Double number(Object o) {
+    public static Double number(Object o) {
         return o instanceof Number n ? n.doubleValue() : null;
     }
 
-    static String text(Object o) {
+    public static String text(Object o) {
         return o == null ? null : o.toString();
     }
 }

@@ -1,0 +1,53 @@
+package io.floorlink.gateway.facts;
+
+import io.floorlink.sparkplug.DataType;
+
+/**
+ * The fact state of one point declared in a DBIRTH: its contract (datatype, engineering range, kind), the rollup
+ * it currently adds to and its counter, state and static-run trackers (live and historical stream). Confined to
+ * the processing thread.
+ */
+public final class PointFacts {
+    final String name;
+    final DataType type;
+    final Double engLow;
+    final Double engHigh;
+    final PointKind kind;
+    PointAgg agg;
+    long bucket = Long.MIN_VALUE;
+    int generation = -1;
+    final CounterTracker liveCounter = new CounterTracker();
+    final CounterTracker histCounter = new CounterTracker();
+    final StateTracker liveState;
+    final StateTracker histState;
+    final StaticRunTracker liveStatic;
+    final StaticRunTracker histStatic;
+    boolean histTracked;
+    boolean histTouched;
+
+    /** @param birthAt the DBIRTH time: live facts start there, historical ones end there */
+    PointFacts(
+            String deviceId, String name, DataType type, Double engLow, Double engHigh, PointKind kind, long birthAt) {
+        this.name = name;
+        this.type = type;
+        this.engLow = engLow;
+        this.engHigh = engHigh;
+        this.kind = kind;
+        boolean state = kind == PointKind.STATE;
+        boolean runs = kind == PointKind.COUNTER || kind == PointKind.STATIC;
+        liveState = state ? new StateTracker(deviceId, name, birthAt, Long.MAX_VALUE) : null;
+        histState = state ? new StateTracker(deviceId, name, Long.MIN_VALUE, birthAt) : null;
+        liveStatic = runs ? new StaticRunTracker(deviceId, name, birthAt) : null;
+        histStatic = runs ? new StaticRunTracker(deviceId, name, Long.MIN_VALUE) : null;
+    }
+
+    /** The point (metric) name. */
+    public String name() {
+        return name;
+    }
+
+    /** The datatype its DBIRTH declared. */
+    public DataType type() {
+        return type;
+    }
+}

@@ -1,0 +1,107 @@
+package io.floorlink.gateway;
+
+import static io.floorlink.gateway.TestEdge.point;
+import static io.floorlink.gateway.TestEdge.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import io.floorlink.sparkplug.DataType;
+import io.floorlink.sparkplug.MessageType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12, PostgreSQL lost during ingest (only when FLOORLINK_IT_POSTGRES_URL is set): the test cannot restart
+ * the server, so it ends every other backend of the gateway's user on the gateway's database with {@code
+ * pg_terminate_backend} from a second connection, several times while data flows, which is what the pool sees when
+ * the server restarts. The writer reconnects and retries; the facts equal what was sent.
+ */
+class PostgresOutageFaultIT {
+    private static final String PG_ENV = "FLOORLINK_IT_POSTGRES_URL";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("PostgreSQL connections terminated during ingest: the writer reconnects and nothing is lost")
+    void terminatedConnectionsAreReconnectedAndNothingIsLost() throws Exception {
+        String url = System.getenv(PG_ENV);
+        assumeThat(url)
+                .as("PostgreSQL outage test skipped: set " + PG_ENV
+                        + " (e.g. jdbc:postgresql://127.0.0.1:5432/floorlink?user=..&password=..)")
+                .isNotBlank();
+        GatewayConfig cfg = GatewayConfig.defaults(dir)
+                .withBrokerPort(0)
+                .withHostId("outage-" + UUID.randomUUID().toString().substring(0, 8))
+                .withFlushInterval(Duration.ofMillis(100))
+                .withStore(new StoreConfig(url, null, null));
+        String device = "PGOUT-" + UUID.randomUUID().toString().substring(0, 8);
+        long t0 = System.currentTimeMillis() / 60_000 * 60_000;
+        int sent = 0;
+        int terminated = 0;
+        try (Gateway gw = Gateway.start(cfg, new SimpleMeterRegistry());
+                TestEdge edge = new TestEdge(gw.mqttUrl(), "PGOUT", "edge-" + device, 0);
+                Connection killer = DriverManager.getConnection(url)) {
+            edge.connect();
+            edge.nbirth(t0);
+            edge.device(
+                    MessageType.DBIRTH,
+                    device,
+                    t0,
+                    List.of(point("speed", DataType.DOUBLE, null, "process", null, null)
+                            .setIsNull(true)));
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < 25; i++) {
+                    edge.device(
+                            MessageType.DDATA, device, t0, List.of(sample("speed", DataType.DOUBLE, 1.0, t0 + sent)));
+                    sent++;
+                    Thread.sleep(10);
+                }
+                terminated += terminateOthers(killer);
+            }
+            assertThat(terminated).as("the pool's connections were terminated").isPositive();
+            int expected = sent;
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                gw.flush();
+                assertThat(Db.count(
+                                gw.dataSource(),
+                                "SELECT COALESCE(SUM(samples), 0) FROM point_minute WHERE device_id = ?",
+                                device))
+                        .isEqualTo(expected);
+            });
+            assertThat(Db.count(
+                            gw.dataSource(),
+                            "SELECT COUNT(*) FROM edge_session WHERE edge_node_id = ?",
+                            "edge-" + device))
+                    .isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(gw.health().status()).isEqualTo(GatewayHealth.UP));
+        }
+    }
+
+    private static int terminateOthers(Connection killer) throws Exception {
+        int n = 0;
+        try (Statement st = killer.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                + " WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()")) {
+            while (rs.next()) {
+                if (rs.getBoolean(1)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -3,6 +3,7 @@ package io.floorlink.edge.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.floorlink.edge.EdgeHealth;
 import io.floorlink.edge.buffer.BufferStatus;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.config.Reconnect;
@@ -264,6 +265,7 @@ class BufferedEdgeNodeIT {
                         .count())
                 .isZero();
         assertThat(n.health().buffer().state()).isEqualTo(BufferStatus.State.OK);
+        assertThat(n.health().reasons()).noneMatch(r -> r.startsWith(EdgeHealth.BUFFER_PREFIX));
     }
 
     @Test
@@ -280,6 +282,8 @@ class BufferedEdgeNodeIT {
         recorder.publishState(host, false, ts + 1);
         Received ndeath = recorder.await(r -> r.type() == MessageType.NDEATH);
         await().until(() -> !n.health().nodeBorn());
+        await().until(() -> n.health().reasons().contains(EdgeHealth.HOST_OFFLINE));
+        assertThat(n.health().status()).isEqualTo(EdgeHealth.Status.DOWN);
         send(c, 51, 150);
         await().until(() -> n.health().buffer().records() >= 100);
         await().during(Duration.ofMillis(500))

@@ -269,6 +269,30 @@ class BufferedEdgeNodeIT {
     }
 
     @Test
+    void deletedBufferFileShowsInHealthAndCollectionGoesOnInAFreshBuffer() throws Exception {
+        EdgeNode n = node(broker.url(), new SimpleMeterRegistry());
+        TestConnector c = startWithDevice(n);
+        recorder.await(r -> r.type() == MessageType.DBIRTH);
+        send(c, 1, 20);
+        await().until(() -> values("motor_speed").containsAll(range(1, 20)));
+        String epoch = n.health().buffer().epoch();
+
+        java.nio.file.Files.delete(bufferDir.resolve("buffer.db"));
+        send(c, 21, 40);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> n.health().reasons().contains(EdgeHealth.BUFFER_PREFIX + BufferStatus.CODE_DELETED));
+        assertThat(n.health().status()).isEqualTo(EdgeHealth.Status.DEGRADED);
+        assertThat(n.health().buffer().state()).isEqualTo(BufferStatus.State.ERROR);
+        assertThat(n.health().buffer().epoch()).isNotEqualTo(epoch);
+        assertThat(java.nio.file.Files.exists(bufferDir.resolve("buffer.db")))
+                .as("a fresh file")
+                .isTrue();
+
+        send(c, 41, 60);
+        await().atMost(Duration.ofSeconds(20)).until(() -> values("motor_speed").containsAll(range(41, 60)));
+    }
+
+    @Test
     void primaryHostOfflineMeansNdeathAndBufferingAndOnlineMeansBirthsThenReplay() throws Exception {
         recorder.clearState(host);
         long ts = System.currentTimeMillis();

@@ -906,6 +906,11 @@ public final class DurableBuffer implements AutoCloseable {
             if (!db.getAutoCommit()) {
                 db.rollback();
             }
+        } catch (SQLException e) {
+            // After SQLITE_FULL SQLite may have rolled back itself ("no transaction is active"); close anyway.
+            LOG.debug("Rolling back buffer {}: {}", path, e.toString());
+        }
+        try {
             db.close();
         } catch (SQLException e) {
             LOG.debug("Closing buffer {}: {}", path, e.toString());

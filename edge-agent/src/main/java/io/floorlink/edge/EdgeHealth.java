@@ -10,6 +10,11 @@ import java.util.List;
  * @param status UP (uplink connected, primary host online when configured, every device up, buffer ok),
  *     DEGRADED (publishing, but at least one device down or the buffer not ok), DOWN (nothing reaches the platform: uplink down or primary
  *     host offline)
+ * @param reasons why the status is not UP, as short stable words (empty while UP): {@value #UPLINK_DOWN}, {@value
+ *     #HOST_OFFLINE}, {@value #NOT_BORN}, {@value #DEVICE_DOWN}, and {@code buffer_<code>} for a buffer not ok (the
+ *     buffer's {@link BufferStatus#code() code}: {@code buffer_disk_full}, {@code buffer_io_error}, {@code
+ *     buffer_write_error}, {@code buffer_unavailable}, {@code buffer_corrupt}, {@code buffer_deleted}, {@code
+ *     buffer_overflow})
  * @param uplinkConnected whether the MQTT connection to the uplink is established
  * @param primaryHost configured Sparkplug primary host id, null when none is configured
  * @param primaryHostOnline last STATE seen from the primary host; true when none is configured
@@ -22,6 +27,7 @@ import java.util.List;
  */
 public record EdgeHealth(
         Status status,
+        List<String> reasons,
         boolean uplinkConnected,
         String primaryHost,
         boolean primaryHostOnline,
@@ -33,8 +39,20 @@ public record EdgeHealth(
         Instant at) {
 
     public EdgeHealth {
+        reasons = List.copyOf(reasons);
         devices = List.copyOf(devices);
     }
+
+    /** Reason: the MQTT connection to the uplink is not established. */
+    public static final String UPLINK_DOWN = "uplink_down";
+    /** Reason: the configured primary host is offline. */
+    public static final String HOST_OFFLINE = "host_offline";
+    /** Reason: connected, but the NBIRTH of this session is not published yet. */
+    public static final String NOT_BORN = "not_born";
+    /** Reason: at least one device is down. */
+    public static final String DEVICE_DOWN = "device_down";
+    /** Prefix of the reasons for a buffer that is not ok, followed by the buffer's code. */
+    public static final String BUFFER_PREFIX = "buffer_";
 
     /** Overall state. */
     public enum Status {

@@ -76,7 +76,7 @@ final class BufferMetrics implements MeterBinder {
                 .register(registry);
         resets = Counter.builder("floorlink.edge.buffer.resets")
                 .baseUnit("events")
-                .description("Corrupted buffer files moved aside and replaced by a fresh buffer")
+                .description("Corrupted or deleted buffer files replaced by a fresh buffer")
                 .register(registry);
         for (DropReason r : DropReason.values()) {
             dropped.put(

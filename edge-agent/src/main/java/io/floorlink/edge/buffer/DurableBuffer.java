@@ -51,9 +51,12 @@ import org.slf4j.LoggerFactory;
  * latest checkpoint may be missing, but the file stays consistent.
  *
  * <p>Failures never stop collection. A corrupted file (SQLITE_CORRUPT, SQLITE_NOTADB) is renamed beside itself
- * ({@code buffer.db.corrupt-<UTC time>}, kept for inspection) and a fresh buffer with a new epoch replaces it. A
- * failed write (disk full, I/O error) loses that batch, counted in {@code floorlink.edge.buffer.dropped}, and the
- * next commit tries again. Both show in {@link #status()}.
+ * ({@code buffer.db.corrupt-<UTC time>}, kept for inspection) and a fresh buffer with a new epoch replaces it; so is
+ * a file deleted while the agent runs (what it held is gone). A failed write (disk full, I/O error) loses that batch,
+ * counted in {@code floorlink.edge.buffer.dropped}; the connection is then closed and opened again (SQLite may have
+ * rolled the transaction back by itself, which leaves a JDBC connection unable to commit), so the next commit
+ * succeeds as soon as the disk has room again. All of it shows in {@link #status()} with a {@link
+ * BufferStatus#code() code}.
  *
  * <p>Not thread-safe: one thread (the edge node's publisher) calls everything except {@link #acknowledge},
  * {@link #acknowledgeRanges}, {@link #status()} and the meters, which any thread may call.
@@ -62,7 +65,8 @@ public final class DurableBuffer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableBuffer.class);
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final long REOPEN_PERIOD_MS = 10_000;
+    // How often a buffer without a usable file tries to open it again: cheap, and data is lost while it fails.
+    private static final long REOPEN_PERIOD_MS = 1_000;
     private static final long DEGRADED_AFTER_DROP_MS = 5 * 60_000;
     private static final long STATS_PERIOD_MS = 1_000;
     // Rough B-tree cost of a row beyond its payload, for the first estimate before averages are known.
@@ -114,6 +118,7 @@ public final class DurableBuffer implements AutoCloseable {
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
 
     private Connection db;
+    private long maxPageCount;
     private volatile String epoch;
     private long nextRid = 1;
     private long bdSeq;
@@ -125,7 +130,9 @@ public final class DurableBuffer implements AutoCloseable {
     private long lastDropMillis;
     private String dropReason;
     private String errorReason;
+    private String errorCode;
     private String corruptReason;
+    private String corruptCode;
 
     private volatile BufferStatus status;
 
@@ -155,12 +162,19 @@ public final class DurableBuffer implements AutoCloseable {
     }
 
     static DurableBuffer open(Path path, long maxBytes, Overflow overflow, Clock clock, MeterRegistry registry) {
+        return open(path, maxBytes, overflow, clock, registry, 0);
+    }
+
+    /** For fault tests without a small file system: {@code maxPageCount} > 0 makes SQLite fail with SQLITE_FULL. */
+    static DurableBuffer open(
+            Path path, long maxBytes, Overflow overflow, Clock clock, MeterRegistry registry, long maxPageCount) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(overflow, "overflow");
         if (maxBytes < 65536) {
             throw new IllegalArgumentException("maxBytes must be at least 64 KiB");
         }
         DurableBuffer b = new DurableBuffer(path, maxBytes, overflow, clock, registry);
+        b.maxPageCount = maxPageCount;
         b.loadBdSeq();
         b.openOrRecover();
         b.publishStatus();
@@ -290,6 +304,8 @@ public final class DurableBuffer implements AutoCloseable {
     public long commit() {
         if (db == null) {
             maybeReopen();
+        } else {
+            checkFileExists();
         }
         List<Pending> writing = new ArrayList<>(batch);
         batch.clear();
@@ -311,6 +327,7 @@ public final class DurableBuffer implements AutoCloseable {
             return 0;
         }
         long durableThrough = 0;
+        boolean recovered = false;
         int deleted = 0;
         int droppedOldest = 0;
         int droppedNewest = 0;
@@ -375,7 +392,9 @@ public final class DurableBuffer implements AutoCloseable {
             }
             metrics.written(keep.size());
             metrics.acknowledged(deleted);
+            recovered = errorReason != null;
             errorReason = null;
+            errorCode = null;
         } catch (SQLException e) {
             rollback();
             lost(writing.size(), BufferMetrics.DropReason.WRITE_FAILED);
@@ -383,6 +402,9 @@ public final class DurableBuffer implements AutoCloseable {
             acked.addAll(deleting);
             ackedRanges.addAll(deletingRanges);
             failed(e, "writing " + writing.size() + " records");
+            if (db != null && !isCorrupt(e)) {
+                reconnect();
+            }
             publishStatus();
             return 0;
         }
@@ -392,7 +414,12 @@ public final class DurableBuffer implements AutoCloseable {
         if (droppedNewest > 0) {
             lost(droppedNewest, BufferMetrics.DropReason.DROP_NEWEST);
         }
-        refreshStatsThrottled();
+        if (recovered) {
+            LOG.info("Buffer {} writes again", path);
+            refreshStats();
+        } else {
+            refreshStatsThrottled();
+        }
         return durableThrough;
     }
 
@@ -513,13 +540,45 @@ public final class DurableBuffer implements AutoCloseable {
                 quarantine(e);
             } else {
                 errorReason = "cannot open " + path + ": " + describe(e) + "; running without the buffer";
-                LOG.error("Buffer {}", errorReason);
+                errorCode = codeOf(e, BufferStatus.CODE_UNAVAILABLE);
+                warnings.warn("open", "Buffer {}", errorReason);
             }
         } catch (IOException e) {
             closeQuietly();
             errorReason = "cannot open " + path + ": " + e.getMessage() + "; running without the buffer";
-            LOG.error("Buffer {}", errorReason);
+            errorCode = BufferStatus.CODE_UNAVAILABLE;
+            warnings.warn("open", "Buffer {}", errorReason);
         }
+    }
+
+    /**
+     * After a failed write: a fresh connection, so no transaction state of the failed one (SQLite rolls back by
+     * itself on SQLITE_FULL and some I/O errors) is left behind. When the file cannot be opened now, the buffer runs
+     * without it and {@link #maybeReopen()} tries again.
+     */
+    private void reconnect() {
+        closeQuietly();
+        lastReopenAttempt = clock.millis();
+        try {
+            openFile();
+        } catch (SQLException e) {
+            closeQuietly();
+            if (isCorrupt(e)) {
+                quarantine(e);
+            }
+        } catch (IOException e) {
+            closeQuietly();
+        }
+    }
+
+    /** A file deleted under the running agent: the connection would go on writing into the unlinked file. */
+    private void checkFileExists() {
+        if (Files.exists(path)) {
+            return;
+        }
+        closeQuietly();
+        replace("buffer file was deleted while running", "deleted", BufferStatus.CODE_DELETED);
+        publishStatus();
     }
 
     private void openFile() throws SQLException, IOException {
@@ -534,6 +593,11 @@ public final class DurableBuffer implements AutoCloseable {
                 rs.next();
             }
             st.execute("PRAGMA synchronous = NORMAL");
+            if (maxPageCount > 0) {
+                try (ResultSet rs = st.executeQuery("PRAGMA max_page_count = " + maxPageCount)) {
+                    rs.next();
+                }
+            }
             st.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
             st.execute("CREATE TABLE IF NOT EXISTS record (rid INTEGER PRIMARY KEY, device TEXT NOT NULL, "
                     + "created INTEGER NOT NULL, metric BLOB NOT NULL)");
@@ -579,17 +643,30 @@ public final class DurableBuffer implements AutoCloseable {
         openOrRecover();
         if (db != null) {
             errorReason = null;
+            errorCode = null;
             LOG.info("Buffer {} usable again (epoch {}{})", path, epoch, Objects.equals(before, epoch) ? "" : ", new");
         }
     }
 
     /** Moves the damaged file (and its WAL and shared-memory files) aside and starts a fresh buffer. */
     private void quarantine(SQLException cause) {
+        replace("buffer file was corrupted (" + describe(cause) + ")", "corrupt", BufferStatus.CODE_CORRUPT);
+    }
+
+    /**
+     * Moves what is left of the damaged file aside ({@code <file>.<kind>-<UTC time>}, with its WAL and shared-memory
+     * files) and starts a fresh buffer with a new epoch.
+     */
+    private void replace(String what, String kind, String code) {
         closeQuietly();
-        String suffix = ".corrupt-" + STAMP.format(clock.instant());
+        String suffix = "." + kind + "-" + STAMP.format(clock.instant());
         Path moved = path.resolveSibling(path.getFileName() + suffix);
         try {
-            Files.move(path, moved, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(path)) {
+                Files.move(path, moved, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                moved = null;
+            }
             for (String side : new String[] {"-wal", "-shm"}) {
                 Path p = path.resolveSibling(path.getFileName() + side);
                 if (Files.exists(p)) {
@@ -600,13 +677,17 @@ public final class DurableBuffer implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            errorReason = "buffer file " + path + " is corrupted (" + describe(cause) + ") and cannot be moved aside: "
-                    + e.getMessage() + "; running without the buffer";
+            errorReason = what + " (" + path + ") and cannot be moved aside: " + e.getMessage()
+                    + "; running without the buffer";
+            errorCode = code;
             LOG.error("Buffer {}", errorReason);
             return;
         }
+        // Records of the batch have rids of the old epoch: lost with the file.
+        lost(batch.size(), BufferMetrics.DropReason.WRITE_FAILED);
         batch.clear();
         acked.clear();
+        ackedRanges.clear();
         records = 0;
         epoch = null;
         try {
@@ -614,12 +695,16 @@ public final class DurableBuffer implements AutoCloseable {
         } catch (SQLException | IOException e) {
             closeQuietly();
             errorReason = "cannot create a fresh buffer at " + path + ": " + e.getMessage();
+            errorCode = BufferStatus.CODE_UNAVAILABLE;
             LOG.error("Buffer {}", errorReason);
             return;
         }
         metrics.reset();
-        corruptReason = "buffer file was corrupted (" + describe(cause) + "); kept as " + moved.getFileName()
-                + " for inspection, buffering into a fresh file (epoch " + epoch + ")";
+        errorReason = null;
+        errorCode = null;
+        corruptCode = code;
+        corruptReason = what + (moved == null ? "" : "; kept as " + moved.getFileName() + " for inspection")
+                + ", buffering into a fresh file (epoch " + epoch + ")";
         LOG.error("Buffer {}: {}", path, corruptReason);
     }
 
@@ -632,8 +717,16 @@ public final class DurableBuffer implements AutoCloseable {
         int code = e.getErrorCode() & 0xff;
         String kind = code == SQLITE_FULL ? "disk full" : code == SQLITE_IOERR ? "I/O error" : "write error";
         errorReason = kind + " while " + what + " (" + describe(e) + "); buffered data is not kept until it clears";
+        errorCode = codeOf(e, BufferStatus.CODE_WRITE_ERROR);
         warnings.warn("failed", "Buffer {}: {}", path, errorReason);
         publishStatus();
+    }
+
+    private static String codeOf(SQLException e, String otherwise) {
+        int code = e.getErrorCode() & 0xff;
+        return code == SQLITE_FULL
+                ? BufferStatus.CODE_DISK_FULL
+                : code == SQLITE_IOERR ? BufferStatus.CODE_IO_ERROR : otherwise;
     }
 
     private static boolean isCorrupt(SQLException e) {
@@ -722,6 +815,9 @@ public final class DurableBuffer implements AutoCloseable {
     public void refreshStats() {
         long oldest = 0;
         if (db != null) {
+            checkFileExists();
+        }
+        if (db != null) {
             try (Statement st = db.createStatement()) {
                 usedBytes = queryUsedBytes();
                 try (ResultSet rs = st.executeQuery("SELECT created FROM record ORDER BY rid LIMIT 1")) {
@@ -744,21 +840,27 @@ public final class DurableBuffer implements AutoCloseable {
     private void publishStatus(long oldestAge) {
         BufferStatus.State state;
         String reason;
+        String code;
         if (errorReason != null) {
             state = BufferStatus.State.ERROR;
             reason = errorReason;
+            code = errorCode == null ? BufferStatus.CODE_WRITE_ERROR : errorCode;
         } else if (corruptReason != null) {
             state = BufferStatus.State.ERROR;
             reason = corruptReason;
+            code = corruptCode;
         } else if (dropReason != null && clock.millis() - lastDropMillis < DEGRADED_AFTER_DROP_MS) {
             state = BufferStatus.State.DEGRADED;
             reason = dropReason;
+            code = BufferStatus.CODE_OVERFLOW;
         } else {
             state = BufferStatus.State.OK;
             reason = null;
+            code = null;
         }
         status = new BufferStatus(
                 state,
+                code,
                 reason,
                 path.toString(),
                 epoch,
@@ -804,6 +906,11 @@ public final class DurableBuffer implements AutoCloseable {
             if (!db.getAutoCommit()) {
                 db.rollback();
             }
+        } catch (SQLException e) {
+            // After SQLITE_FULL SQLite may have rolled back itself ("no transaction is active"); close anyway.
+            LOG.debug("Rolling back buffer {}: {}", path, e.toString());
+        }
+        try {
             db.close();
         } catch (SQLException e) {
             LOG.debug("Closing buffer {}: {}", path, e.toString());

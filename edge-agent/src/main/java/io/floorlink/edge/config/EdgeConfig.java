@@ -4,6 +4,7 @@ import io.floorlink.edge.buffer.Overflow;
 import io.floorlink.edge.connector.modbus.ModbusConnectorConfig;
 import io.floorlink.edge.connector.mqtt.MqttConnectorConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
+import io.floorlink.sparkplug.Limits;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.Topic;
 import io.floorlink.sparkplug.config.ConfigException;
@@ -77,7 +78,7 @@ public record EdgeConfig(
                 String id = devices.get(d).deviceId();
                 String field = "connectors[" + i + "].devices[" + d + "].id";
                 try {
-                    Topic.requireId("device id", id);
+                    requireId("device id", id);
                 } catch (SparkplugException e) {
                     throw new ConfigFieldException(field, e.getMessage());
                 }
@@ -91,6 +92,27 @@ public record EdgeConfig(
             }
         }
         connectors = List.copyOf(connectors);
+    }
+
+    /**
+     * A Sparkplug id the platform accepts: no topic characters, at most {@link Limits#MAX_ID_LENGTH} characters.
+     *
+     * @throws SparkplugException naming {@code element}
+     */
+    static void requireId(String element, String value) {
+        Topic.requireId(element, value);
+        if (value.length() > Limits.MAX_ID_LENGTH) {
+            throw new SparkplugException(element + " '" + value.substring(0, 32) + "...' is too long: at most "
+                    + Limits.MAX_ID_LENGTH + " characters (has " + value.length() + ")");
+        }
+    }
+
+    /** A configured key or trust store must exist and be readable when the configuration is loaded. */
+    static void requireReadableFile(String field, Path file) {
+        if (file != null && !java.nio.file.Files.isReadable(file)) {
+            throw new IllegalArgumentException(
+                    field + ": " + file + (java.nio.file.Files.exists(file) ? " is not readable" : " does not exist"));
+        }
     }
 
     /**
@@ -172,9 +194,10 @@ public record EdgeConfig(
                 throw new IllegalArgumentException(field + ": required");
             }
             try {
-                Topic.requireId(field, value);
+                requireId(field, value);
             } catch (SparkplugException e) {
-                throw new IllegalArgumentException(e.getMessage());
+                // Placed at the field itself (edge is a root-level section, so its path is absolute).
+                throw new ConfigFieldException(field, e.getMessage());
             }
         }
     }
@@ -380,6 +403,8 @@ public record EdgeConfig(
             if (keyStore == null && keyStorePassword != null) {
                 throw new IllegalArgumentException("tls.key_store: required with key_store_password");
             }
+            requireReadableFile("tls.trust_store", trustStore);
+            requireReadableFile("tls.key_store", keyStore);
         }
 
         @Override

@@ -1497,15 +1497,30 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     d.id, d.up, d.born, d.reason, d.readsOkTotal, d.readsFailedTotal, d.since));
             allUp &= d.up;
         }
+        BufferStatus bs = buffer.status();
+        List<String> reasons = new ArrayList<>(4);
+        if (!session.connected()) {
+            reasons.add(EdgeHealth.UPLINK_DOWN);
+        } else if (!session.hostOnline()) {
+            reasons.add(EdgeHealth.HOST_OFFLINE);
+        } else if (!session.born()) {
+            reasons.add(EdgeHealth.NOT_BORN);
+        }
+        if (!allUp) {
+            reasons.add(EdgeHealth.DEVICE_DOWN);
+        }
+        if (bs.state() != BufferStatus.State.OK) {
+            reasons.add(EdgeHealth.BUFFER_PREFIX + bs.code());
+        }
         EdgeHealth.Status status;
         if (!session.connected() || !session.hostOnline() || !session.born()) {
             status = EdgeHealth.Status.DOWN;
         } else {
-            boolean bufferOk = buffer.status().state() == BufferStatus.State.OK;
-            status = allUp && bufferOk ? EdgeHealth.Status.UP : EdgeHealth.Status.DEGRADED;
+            status = reasons.isEmpty() ? EdgeHealth.Status.UP : EdgeHealth.Status.DEGRADED;
         }
         return new EdgeHealth(
                 status,
+                reasons,
                 session.connected(),
                 uplink.primaryHost(),
                 session.hostOnline(),

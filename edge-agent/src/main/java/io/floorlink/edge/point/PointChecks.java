@@ -1,6 +1,7 @@
 package io.floorlink.edge.point;
 
 import io.floorlink.sparkplug.Category;
+import io.floorlink.sparkplug.Limits;
 import io.floorlink.sparkplug.MetricNames;
 
 /**
@@ -12,13 +13,18 @@ public final class PointChecks {
     private PointChecks() {}
 
     /**
-     * Checks the point id: present, and not a health metric name.
+     * Checks the point id: present, at most {@link Limits#MAX_METRIC_NAME_LENGTH} characters (the host refuses longer
+     * metric names), and not a health metric name.
      *
      * @return the message prefix naming the point, {@code point '<id>': }
      */
     public static String id(String id) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("points[].id: required");
+        }
+        if (id.length() > Limits.MAX_METRIC_NAME_LENGTH) {
+            throw new IllegalArgumentException("point '" + id.substring(0, 32) + "...': id: at most "
+                    + Limits.MAX_METRIC_NAME_LENGTH + " characters (has " + id.length() + ")");
         }
         String where = "point '" + id + "': ";
         if (MetricNames.isHealthMetric(id)) {

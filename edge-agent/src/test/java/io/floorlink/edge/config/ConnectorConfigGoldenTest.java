@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Golden cases {@code src/test/resources/testcases/<protocol>-config-*} of every connector: an {@code edge.yaml}
  * with one mistake and the exact error a user must see ({@code expected-error.txt}: file, line, column, field
- * path, device/point, fix).
+ * path, device/point, fix). Cases {@code edge-config-*} are whole edge configurations (uplink, identity).
  */
 class ConnectorConfigGoldenTest {
     private static final Path CASES = Path.of("src/test/resources/testcases");
@@ -36,8 +36,9 @@ class ConnectorConfigGoldenTest {
         String yaml = Files.readString(dir.resolve("edge.yaml"));
         String expected = Files.readString(dir.resolve("expected-error.txt")).strip();
 
+        Class<?> root = dir.getFileName().toString().startsWith("edge-config-") ? EdgeConfig.class : Snippet.class;
         Throwable error =
-                catchThrowable(() -> YamlConfig.parse("edge.yaml", yaml, Map.<String, String>of()::get, Snippet.class));
+                catchThrowable(() -> YamlConfig.parse("edge.yaml", yaml, Map.<String, String>of()::get, root));
 
         assertThat(error).isInstanceOf(ConfigException.class);
         assertThat(error.getMessage()).isEqualTo(expected);

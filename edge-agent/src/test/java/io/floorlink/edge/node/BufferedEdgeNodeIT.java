@@ -3,6 +3,7 @@ package io.floorlink.edge.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.floorlink.edge.EdgeHealth;
 import io.floorlink.edge.buffer.BufferStatus;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.config.Reconnect;
@@ -264,6 +265,31 @@ class BufferedEdgeNodeIT {
                         .count())
                 .isZero();
         assertThat(n.health().buffer().state()).isEqualTo(BufferStatus.State.OK);
+        assertThat(n.health().reasons()).noneMatch(r -> r.startsWith(EdgeHealth.BUFFER_PREFIX));
+    }
+
+    @Test
+    void deletedBufferFileShowsInHealthAndCollectionGoesOnInAFreshBuffer() throws Exception {
+        EdgeNode n = node(broker.url(), new SimpleMeterRegistry());
+        TestConnector c = startWithDevice(n);
+        recorder.await(r -> r.type() == MessageType.DBIRTH);
+        send(c, 1, 20);
+        await().until(() -> values("motor_speed").containsAll(range(1, 20)));
+        String epoch = n.health().buffer().epoch();
+
+        java.nio.file.Files.delete(bufferDir.resolve("buffer.db"));
+        send(c, 21, 40);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> n.health().reasons().contains(EdgeHealth.BUFFER_PREFIX + BufferStatus.CODE_DELETED));
+        assertThat(n.health().status()).isEqualTo(EdgeHealth.Status.DEGRADED);
+        assertThat(n.health().buffer().state()).isEqualTo(BufferStatus.State.ERROR);
+        assertThat(n.health().buffer().epoch()).isNotEqualTo(epoch);
+        assertThat(java.nio.file.Files.exists(bufferDir.resolve("buffer.db")))
+                .as("a fresh file")
+                .isTrue();
+
+        send(c, 41, 60);
+        await().atMost(Duration.ofSeconds(20)).until(() -> values("motor_speed").containsAll(range(41, 60)));
     }
 
     @Test
@@ -280,6 +306,8 @@ class BufferedEdgeNodeIT {
         recorder.publishState(host, false, ts + 1);
         Received ndeath = recorder.await(r -> r.type() == MessageType.NDEATH);
         await().until(() -> !n.health().nodeBorn());
+        await().until(() -> n.health().reasons().contains(EdgeHealth.HOST_OFFLINE));
+        assertThat(n.health().status()).isEqualTo(EdgeHealth.Status.DOWN);
         send(c, 51, 150);
         await().until(() -> n.health().buffer().records() >= 100);
         await().during(Duration.ofMillis(500))

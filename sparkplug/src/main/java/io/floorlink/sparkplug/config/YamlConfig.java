@@ -1,5 +1,6 @@
 package io.floorlink.sparkplug.config;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -268,6 +269,10 @@ public final class YamlConfig {
             return where + " unknown type '" + t.getTypeId() + "'";
         }
         if (e instanceof ValueInstantiationException v) {
+            String unknown = unknownKey(source, text, places, path, v);
+            if (unknown != null) {
+                return unknown;
+            }
             Throwable cause = v.getCause();
             while (cause != null && cause.getCause() != null && cause.getMessage() == null) {
                 cause = cause.getCause();
@@ -328,6 +333,77 @@ public final class YamlConfig {
             return ":";
         }
         return ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ":";
+    }
+
+    /**
+     * Jackson builds a record before it reports the unknown keys of its element, so a misspelt key shows as the
+     * record's complaint about the missing one ("interval: required"); the unknown key is the real mistake.
+     *
+     * @return the unknown-key message for the element at {@code path}, or null when all its keys are known
+     */
+    private static String unknownKey(
+            String source, String text, YamlPlaces places, String path, ValueInstantiationException v) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
+                Matcher m = Pattern.compile("([^\\[]*)((?:\\[\\d+])*)").matcher(part);
+                if (!m.matches() || node == null) {
+                    return null;
+                }
+                if (!m.group(1).isEmpty()) {
+                    node = node.get(m.group(1));
+                }
+                Matcher idx = Pattern.compile("\\[(\\d+)]").matcher(m.group(2));
+                while (idx.find() && node != null) {
+                    node = node.get(Integer.parseInt(idx.group(1)));
+                }
+            }
+            if (node == null || !node.isObject() || v.getType() == null) {
+                return null;
+            }
+            java.util.Set<String> known = new java.util.TreeSet<>();
+            MAPPER.getDeserializationConfig()
+                    .introspect(v.getType())
+                    .findProperties()
+                    .forEach(d -> known.add(d.getName()));
+            JsonTypeInfo typeInfo = findTypeInfo(v.getType().getRawClass());
+            if (typeInfo != null && !typeInfo.property().isEmpty()) {
+                known.add(typeInfo.property());
+            }
+            if (known.isEmpty()) {
+                return null;
+            }
+            for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!known.contains(key)) {
+                    String keyPath = join(path, key);
+                    JsonLocation at = places.exact(keyPath);
+                    return placed(source, at != null ? at : places.nearest(path), path, "unknown key '" + key + "'")
+                            + known.stream().collect(Collectors.joining(", ", " (known keys: ", ")"));
+                }
+            }
+            return null;
+        } catch (JsonProcessingException | RuntimeException ignored) {
+            // The record's own message is reported instead.
+            return null;
+        }
+    }
+
+    private static JsonTypeInfo findTypeInfo(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        JsonTypeInfo info = type.getAnnotation(JsonTypeInfo.class);
+        if (info != null) {
+            return info;
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            info = findTypeInfo(i);
+            if (info != null) {
+                return info;
+            }
+        }
+        return findTypeInfo(type.getSuperclass());
     }
 
     private static String join(String prefix, String path) {

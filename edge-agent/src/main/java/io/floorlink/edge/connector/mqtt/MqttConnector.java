@@ -65,6 +65,8 @@ public final class MqttConnector implements Connector {
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final CompletableFuture<Void> firstSubscription = new CompletableFuture<>();
     private final Map<String, Long> lastWarn = new HashMap<>();
+    private long lastOversizedWarn;
+    private long lastErrorLog;
     private volatile DeviceSink sink;
     private volatile Mqtt5AsyncClient client5;
     private volatile Mqtt3AsyncClient client3;
@@ -211,9 +213,29 @@ public final class MqttConnector implements Connector {
      */
     private void onWorker(Runnable task) {
         try {
-            worker.execute(task);
+            worker.execute(() -> guarded(task));
         } catch (RejectedExecutionException closing) {
             log.debug("mqtt connector '{}': callback after close dropped", config.name());
+        }
+    }
+
+    /**
+     * A scheduled executor would swallow an exception silently: a message that breaks the connector is counted
+     * ({@code floorlink.edge.mqtt.errors}) and logged instead, and the next message is handled as usual.
+     */
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            metrics.errors.increment();
+            long t = System.nanoTime();
+            if (lastErrorLog == 0 || t - lastErrorLog >= WARN_PERIOD.toNanos()) {
+                lastErrorLog = t;
+                log.error(
+                        "mqtt connector '{}': unexpected error handling a message (at most one such log a minute)",
+                        config.name(),
+                        e);
+            }
         }
     }
 
@@ -303,6 +325,23 @@ public final class MqttConnector implements Connector {
 
     /** On the worker thread. */
     private void onMessage(String topic, byte[] payload) {
+        if (payload.length > config.maxPayloadSize().bytes()) {
+            metrics.oversized.increment();
+            // One rate limit for all topics: topics of unknown senders must not grow the per-device map.
+            long t = System.nanoTime();
+            if (lastOversizedWarn == 0 || t - lastOversizedWarn >= WARN_PERIOD.toNanos()) {
+                lastOversizedWarn = t;
+                log.warn(
+                        "mqtt connector '{}': message of {} bytes on '{}' is above max_payload_size ({} bytes);"
+                                + " dropped unread (counted in floorlink.edge.mqtt.messages.oversized;"
+                                + " at most one such warning a minute)",
+                        config.name(),
+                        payload.length,
+                        abbreviate(topic),
+                        config.maxPayloadSize().bytes());
+            }
+            return;
+        }
         Instant now = Instant.now();
         boolean matched = false;
         for (Route r : routes) {
@@ -408,6 +447,10 @@ public final class MqttConnector implements Connector {
                 .mapToLong(t -> Math.max(50, Math.min(1000, t.toMillis() / 4)))
                 .min()
                 .orElse(0);
+    }
+
+    private static String abbreviate(String topic) {
+        return topic.length() <= 200 ? topic : topic.substring(0, 200) + "...";
     }
 
     private void warnRateLimited(String deviceId, String problem, int bytes) {

@@ -14,6 +14,7 @@ import io.floorlink.edge.point.PointChecks;
 import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.config.ConfigEnums;
+import io.floorlink.sparkplug.config.DataSize;
 import java.io.IOException;
 import java.net.URI;
 import java.time.DateTimeException;
@@ -45,6 +46,9 @@ import java.util.Set;
  * @param reconnect backoff between connection attempts; default 1 s initial, 30 s max
  * @param zone time zone of payload timestamps written without offset; default Asia/Shanghai
  * @param devices the devices publishing to this broker, at least one; the expanded ids are unique
+ * @param maxPayloadSize largest message payload the connector decodes; larger ones are dropped unread, counted in
+ *     {@code floorlink.edge.mqtt.messages.oversized} and logged (rate-limited); default {@value
+ *     #DEFAULT_MAX_PAYLOAD_SIZE} bytes, from 1 KB to 16 MB
  */
 public record MqttConnectorConfig(
         String name,
@@ -59,8 +63,14 @@ public record MqttConnectorConfig(
         Duration keepAlive,
         Reconnect reconnect,
         @JsonDeserialize(using = ZoneText.class) ZoneId zone,
-        List<Device> devices)
+        List<Device> devices,
+        DataSize maxPayloadSize)
         implements ConnectorConfig {
+
+    /** Default {@link #maxPayloadSize} in bytes (256 KiB): far above any JSON a device publishes for its points. */
+    public static final int DEFAULT_MAX_PAYLOAD_SIZE = 256 * 1024;
+    /** Upper bound of {@link #maxPayloadSize} in bytes (16 MiB). */
+    public static final int MAX_MAX_PAYLOAD_SIZE = 16 * 1024 * 1024;
 
     /** Default {@link #zone}. */
     public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
@@ -120,6 +130,42 @@ public record MqttConnectorConfig(
             }
         }
         devices = List.copyOf(devices);
+        maxPayloadSize = maxPayloadSize == null ? new DataSize(DEFAULT_MAX_PAYLOAD_SIZE) : maxPayloadSize;
+        if (maxPayloadSize.bytes() < 1024 || maxPayloadSize.bytes() > MAX_MAX_PAYLOAD_SIZE) {
+            throw new IllegalArgumentException(where + "max_payload_size: must be from 1KB to 16MB");
+        }
+    }
+
+    /** A connector with the default {@link #maxPayloadSize}. */
+    public MqttConnectorConfig(
+            String name,
+            URI url,
+            Integer mqttVersion,
+            String clientId,
+            String username,
+            String password,
+            EdgeConfig.Tls tls,
+            Boolean cleanStart,
+            Duration sessionExpiry,
+            Duration keepAlive,
+            Reconnect reconnect,
+            ZoneId zone,
+            List<Device> devices) {
+        this(
+                name,
+                url,
+                mqttVersion,
+                clientId,
+                username,
+                password,
+                tls,
+                cleanStart,
+                sessionExpiry,
+                keepAlive,
+                reconnect,
+                zone,
+                devices,
+                null);
     }
 
     /** The port of the url, or the MQTT default of its scheme (1883, 8883). */
@@ -146,7 +192,8 @@ public record MqttConnectorConfig(
     public String toString() {
         return "MqttConnectorConfig[name=" + name + ", url=" + url + ", mqttVersion=" + mqttVersion + ", clientId="
                 + clientId + ", username=" + username + ", password=" + (password == null ? "null" : "***")
-                + ", tls=" + tls + ", cleanStart=" + cleanStart + ", devices=" + devices.size() + "]";
+                + ", tls=" + tls + ", cleanStart=" + cleanStart + ", devices=" + devices.size() + ", maxPayloadSize="
+                + maxPayloadSize + "]";
     }
 
     /**

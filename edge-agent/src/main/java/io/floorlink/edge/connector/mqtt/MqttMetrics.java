@@ -13,6 +13,8 @@ final class MqttMetrics extends ConnectorMeters {
     final LongAdder dataMessages = new LongAdder();
     final LongAdder statusMessages = new LongAdder();
     final LongAdder unknownDevice = new LongAdder();
+    final LongAdder oversized = new LongAdder();
+    final LongAdder errors = new LongAdder();
     final LongAdder readsOk = new LongAdder();
     final LongAdder readsFailed = new LongAdder();
     final LongAdder downSilence = new LongAdder();
@@ -31,6 +33,8 @@ final class MqttMetrics extends ConnectorMeters {
         counter("floorlink.edge.mqtt.messages", "messages", dataMessages, Tags.of("kind", "data"));
         counter("floorlink.edge.mqtt.messages", "messages", statusMessages, Tags.of("kind", "status"));
         counter("floorlink.edge.mqtt.messages.unknown_device", "messages", unknownDevice, Tags.empty());
+        counter("floorlink.edge.mqtt.messages.oversized", "messages", oversized, Tags.empty());
+        counter("floorlink.edge.mqtt.errors", "errors", errors, Tags.empty());
         counter("floorlink.edge.mqtt.reads", "reads", readsOk, Tags.of("outcome", "ok"));
         counter("floorlink.edge.mqtt.reads", "reads", readsFailed, Tags.of("outcome", "failed"));
         counter("floorlink.edge.mqtt.device.downs", "transitions", downSilence, Tags.of("reason", "silence"));

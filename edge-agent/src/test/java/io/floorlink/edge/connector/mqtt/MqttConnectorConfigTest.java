@@ -21,10 +21,23 @@ import org.junit.jupiter.api.Test;
 
 class MqttConnectorConfigTest {
     private static final Path SAMPLE = Path.of("src/main/java/io/floorlink/edge/connector/mqtt/sample.yaml");
+    // The trust store must exist when the configuration is loaded.
+    private static final Path TRUST_STORE = trustStore();
     private static final Map<String, String> ENV = Map.of(
             "FLOORLINK_MQTT_USER", "edge",
             "FLOORLINK_MQTT_PASSWORD", "s3cret",
-            "FLOORLINK_MQTT_TRUST_PASSWORD", "changeit");
+            "FLOORLINK_MQTT_TRUST_PASSWORD", "changeit",
+            "FLOORLINK_MQTT_TRUST_STORE", TRUST_STORE.toString());
+
+    private static Path trustStore() {
+        try {
+            Path p = Files.createTempFile("plant-ca", ".p12");
+            p.toFile().deleteOnExit();
+            return p;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     record Snippet(List<ConnectorConfig> connectors) {}
 
@@ -45,7 +58,8 @@ class MqttConnectorConfigTest {
         assertThat(c.username()).isEqualTo("edge");
         assertThat(c.password()).isEqualTo("s3cret");
         assertThat(c.toString()).doesNotContain("s3cret").doesNotContain("changeit");
-        assertThat(c.tls().trustStore()).isEqualTo(Path.of("/etc/floorlink/plant-ca.p12"));
+        assertThat(c.tls().trustStore()).isEqualTo(TRUST_STORE);
+        assertThat(c.maxPayloadSize().bytes()).isEqualTo(MqttConnectorConfig.DEFAULT_MAX_PAYLOAD_SIZE);
         assertThat(c.cleanStart()).isFalse();
         assertThat(c.sessionExpiry()).isEqualTo(Duration.ofHours(1));
         assertThat(c.keepAlive()).isEqualTo(Duration.ofSeconds(30));
@@ -94,6 +108,28 @@ class MqttConnectorConfigTest {
         assertThat(c.zone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
         assertThat(c.devices().get(0).qos()).isEqualTo(1);
         assertThat(c.devices().get(0).silenceTimeout()).isNull();
+    }
+
+    @Test
+    void maxPayloadSizeIsReadAndBounded() {
+        String yaml = """
+                connectors:
+                  - type: mqtt
+                    name: l1
+                    url: tcp://127.0.0.1
+                    max_payload_size: %s
+                    devices:
+                      - id: D1
+                        topic: a/b
+                        points: [{ id: v, type: double, category: process, interval: 1s }]
+                """;
+        assertThat(parse("edge.yaml", yaml.formatted("64KB")).maxPayloadSize().bytes())
+                .isEqualTo(64 * 1024);
+        assertThatThrownBy(() -> parse("edge.yaml", yaml.formatted("100B")))
+                .hasMessageContaining("edge.yaml:2:")
+                .hasMessageContaining("max_payload_size: must be from 1KB to 16MB");
+        assertThatThrownBy(() -> parse("edge.yaml", yaml.formatted("1GB")))
+                .hasMessageContaining("max_payload_size: must be from 1KB to 16MB");
     }
 
     private static String device(String body) {

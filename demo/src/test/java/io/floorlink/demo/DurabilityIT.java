@@ -14,7 +14,6 @@ import io.floorlink.sim.modbus.MoldingMachine;
 import io.floorlink.sim.modbus.MoldingMachineSimulator;
 import io.floorlink.sim.net.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,21 +61,8 @@ class DurabilityIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        if (edge != null) {
-            edge.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        if (collector != null) {
-            collector.close();
-        }
-        if (uplink != null) {
-            uplink.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        if (plant != null) {
-            plant.close();
-        }
+        JavaProcess.kill(edge);
+        JavaProcess.closeAll(collector, uplink, broker, plant);
     }
 
     @Test
@@ -109,7 +94,7 @@ class DurabilityIT {
         uplink.cut();
         Thread.sleep(UPLINK_OUTAGE.toMillis() / 2);
         Instant killedAt = Instant.now();
-        edge.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        JavaProcess.kill(edge);
         Thread.sleep(5_000);
         Instant restartedAt = Instant.now();
         startEdge(edgeYaml);
@@ -212,19 +197,13 @@ class DurabilityIT {
 
     private void startEdge(Path config) throws Exception {
         edgeRuns++;
-        File log = dir.resolve("edge-" + edgeRuns + ".log").toFile();
-        edge = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx512m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "io.floorlink.edge.EdgeAgentMain",
-                        "run",
-                        "--config",
-                        config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
+        edge = JavaProcess.start(
+                dir.resolve("edge-" + edgeRuns + ".log"),
+                "512m",
+                "io.floorlink.edge.EdgeAgentMain",
+                "run",
+                "--config",
+                config.toString());
     }
 
     /** Waits until fresh values of every machine arrive in the facts. */

@@ -12,7 +12,6 @@ import io.floorlink.sim.modbus.MoldingMachine;
 import io.floorlink.sim.modbus.MoldingMachineSimulator;
 import io.floorlink.sparkplug.Receipt;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,20 +57,9 @@ class GatewayKillIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : new Process[] {edge, collector}) {
-            if (p != null) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-        if (observer != null) {
-            observer.disconnect();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        if (plant != null) {
-            plant.close();
-        }
+        JavaProcess.kill(edge);
+        JavaProcess.kill(collector);
+        JavaProcess.closeAll(observer == null ? null : observer::disconnect, broker, plant);
     }
 
     @Test
@@ -92,7 +80,7 @@ class GatewayKillIT {
         awaitReceipts(Duration.ofSeconds(90));
         for (int kill = 0; kill < 2; kill++) {
             Thread.sleep(8_000 + ThreadLocalRandom.current().nextLong(2_000));
-            collector.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            JavaProcess.kill(collector);
             Thread.sleep(2_000);
             startCollector(collectorYaml);
             awaitReceipts(Duration.ofSeconds(90));
@@ -213,18 +201,7 @@ class GatewayKillIT {
 
     private Process start(String name, String main, String... args) throws Exception {
         runs++;
-        File log = logs.resolve(name + "-" + runs + ".log").toFile();
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
+        return JavaProcess.start(logs.resolve(name + "-" + runs + ".log"), "384m", main, args);
     }
 
     private String h2Url() {

@@ -15,7 +15,6 @@ import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.Topic;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
-import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,21 +65,8 @@ class ThirdPartySubscriberIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        if (edge != null) {
-            edge.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        if (subscriber != null) {
-            subscriber.disconnect();
-        }
-        if (uplink != null) {
-            uplink.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        if (plant != null) {
-            plant.close();
-        }
+        JavaProcess.kill(edge);
+        JavaProcess.closeAll(subscriber == null ? null : subscriber::disconnect, uplink, broker, plant);
     }
 
     @Test
@@ -97,7 +83,7 @@ class ThirdPartySubscriberIT {
 
         uplink.cut();
         Thread.sleep(OUTAGE.toMillis() / 2);
-        edge.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        JavaProcess.kill(edge);
         Thread.sleep(3_000);
         startEdge(edgeYaml);
         Thread.sleep(OUTAGE.toMillis() / 2);
@@ -202,19 +188,13 @@ class ThirdPartySubscriberIT {
 
     private void startEdge(Path config) throws Exception {
         edgeRuns++;
-        File log = dir.resolve("edge-" + edgeRuns + ".log").toFile();
-        edge = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "io.floorlink.edge.EdgeAgentMain",
-                        "run",
-                        "--config",
-                        config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
+        edge = JavaProcess.start(
+                dir.resolve("edge-" + edgeRuns + ".log"),
+                "256m",
+                "io.floorlink.edge.EdgeAgentMain",
+                "run",
+                "--config",
+                config.toString());
     }
 
     /** Waits until every machine's values arrive at the subscriber (growing received sets). */

@@ -7,6 +7,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,16 +15,27 @@ import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 
-/** Plain JDBC reads for assertions; timestamps come back as Instants. */
-final class Db {
+/**
+ * Plain JDBC reads for assertions: timestamps come back as {@link Instant}s, column names in lower case, and
+ * {@link Instant} parameters are bound as UTC timestamps.
+ */
+public final class Db {
     private Db() {}
 
-    static List<Map<String, Object>> rows(DataSource ds, String sql, Object... params) {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
+    /** All rows of {@code sql}; opens and closes a connection of {@code ds}. */
+    public static List<Map<String, Object>> rows(DataSource ds, String sql, Object... params) {
+        try (Connection c = ds.getConnection()) {
+            return rows(c, sql, params);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** All rows of {@code sql} on {@code c}, which stays open. */
+    public static List<Map<String, Object>> rows(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
-                Object p = params[i];
-                ps.setObject(i + 1, p instanceof Instant in ? in.atOffset(java.time.ZoneOffset.UTC) : p);
+                ps.setObject(i + 1, params[i] instanceof Instant in ? in.atOffset(ZoneOffset.UTC) : params[i]);
             }
             List<Map<String, Object>> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -43,8 +55,6 @@ final class Db {
                 }
             }
             return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -5,25 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.floorlink.gateway.AuthConfig;
+import io.floorlink.gateway.Db;
 import io.floorlink.gateway.Gateway;
 import io.floorlink.gateway.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -224,32 +215,7 @@ class TahuEdgeInteropIT {
     }
 
     private List<Map<String, Object>> rows(String sql, Object... params) {
-        try (Connection c = gateway.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i] instanceof Instant in ? in.atOffset(ZoneOffset.UTC) : params[i]);
-            }
-            List<Map<String, Object>> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        Object v = rs.getObject(i);
-                        if (v instanceof OffsetDateTime odt) {
-                            v = odt.toInstant();
-                        } else if (v != null && v.getClass().getName().contains("Timestamp")) {
-                            v = rs.getObject(i, OffsetDateTime.class).toInstant();
-                        }
-                        row.put(md.getColumnLabel(i).toLowerCase(Locale.ROOT), v);
-                    }
-                    out.add(row);
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Db.rows(gateway.dataSource(), sql, params);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.floorlink.gateway.process;
 
+import io.floorlink.gateway.Db;
 import io.floorlink.gateway.StoreConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,19 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -202,29 +196,8 @@ public final class GatewayProcess implements AutoCloseable {
      * names in lower case; {@link Instant} parameters are bound as UTC timestamps. Opens and closes a connection.
      */
     public static List<Map<String, Object>> rows(String jdbcUrl, String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i] instanceof Instant in ? in.atOffset(ZoneOffset.UTC) : params[i]);
-            }
-            List<Map<String, Object>> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        Object v = rs.getObject(i);
-                        if (v instanceof OffsetDateTime odt) {
-                            v = odt.toInstant();
-                        } else if (v != null && v.getClass().getName().contains("Timestamp")) {
-                            v = rs.getObject(i, OffsetDateTime.class).toInstant();
-                        }
-                        row.put(md.getColumnLabel(i).toLowerCase(Locale.ROOT), v);
-                    }
-                    out.add(row);
-                }
-            }
-            return out;
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
+            return Db.rows(c, sql, params);
         } catch (SQLException e) {
             throw new IllegalStateException(StoreConfig.safeUrl(jdbcUrl) + ": " + sql + ": " + e.getMessage(), e);
         }

@@ -531,6 +531,14 @@ public final class DurableBuffer implements AutoCloseable {
     // ---------------------------------------------------------------- internals
 
     private void openOrRecover() {
+        open(true);
+    }
+
+    /**
+     * Opens the file, quarantining a corrupt one; on another failure, with {@code report}, the buffer status names
+     * it and it is logged (rate-limited).
+     */
+    private void open(boolean report) {
         lastReopenAttempt = clock.millis();
         try {
             openFile();
@@ -538,16 +546,18 @@ public final class DurableBuffer implements AutoCloseable {
             closeQuietly();
             if (isCorrupt(e)) {
                 quarantine(e);
-            } else {
+            } else if (report) {
                 errorReason = "cannot open " + path + ": " + describe(e) + "; running without the buffer";
                 errorCode = codeOf(e, BufferStatus.CODE_UNAVAILABLE);
                 warnings.warn("open", "Buffer {}", errorReason);
             }
         } catch (IOException e) {
             closeQuietly();
-            errorReason = "cannot open " + path + ": " + e.getMessage() + "; running without the buffer";
-            errorCode = BufferStatus.CODE_UNAVAILABLE;
-            warnings.warn("open", "Buffer {}", errorReason);
+            if (report) {
+                errorReason = "cannot open " + path + ": " + e.getMessage() + "; running without the buffer";
+                errorCode = BufferStatus.CODE_UNAVAILABLE;
+                warnings.warn("open", "Buffer {}", errorReason);
+            }
         }
     }
 
@@ -558,17 +568,7 @@ public final class DurableBuffer implements AutoCloseable {
      */
     private void reconnect() {
         closeQuietly();
-        lastReopenAttempt = clock.millis();
-        try {
-            openFile();
-        } catch (SQLException e) {
-            closeQuietly();
-            if (isCorrupt(e)) {
-                quarantine(e);
-            }
-        } catch (IOException e) {
-            closeQuietly();
-        }
+        open(false);
     }
 
     /** A file deleted under the running agent: the connection would go on writing into the unlinked file. */

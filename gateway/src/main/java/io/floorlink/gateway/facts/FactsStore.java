@@ -175,18 +175,12 @@ public final class FactsStore implements AutoCloseable {
                 writeSessions(c, batch.sessions());
                 writeDeclarations(c, batch.declarations());
                 int rows = 0;
-                Map<Keys.PointKey, PointAgg> pointDays = rollUp(batch.points(), Keys::day);
-                Map<Keys.DeviceKey, DeviceAgg> deviceDays = rollUpDevices(batch.devices(), Keys::day);
-                Map<Keys.StateKey, Long> stateDays = rollUpStates(batch.stateMillis(), Keys::day);
-                rows += writePoints(c, "point_minute", batch.points());
-                rows += writePoints(c, "point_hour", rollUp(batch.points(), Keys::hour));
-                rows += writePoints(c, "point_day", pointDays);
-                rows += writeDevices(c, "device_minute", batch.devices());
-                rows += writeDevices(c, "device_hour", rollUpDevices(batch.devices(), Keys::hour));
-                rows += writeDevices(c, "device_day", deviceDays);
-                rows += writeStates(c, "point_state_minute", batch.stateMillis());
-                rows += writeStates(c, "point_state_hour", rollUpStates(batch.stateMillis(), Keys::hour));
-                rows += writeStates(c, "point_state_day", stateDays);
+                Map<Keys.PointKey, PointAgg> pointDays = POINT_ROLLUPS.days(batch.points());
+                Map<Keys.DeviceKey, DeviceAgg> deviceDays = DEVICE_ROLLUPS.days(batch.devices());
+                Map<Keys.StateKey, Long> stateDays = STATE_ROLLUPS.days(batch.stateMillis());
+                rows += POINT_ROLLUPS.write(c, batch.points(), pointDays);
+                rows += DEVICE_ROLLUPS.write(c, batch.devices(), deviceDays);
+                rows += STATE_ROLLUPS.write(c, batch.stateMillis(), stateDays);
                 writeRevisions(c, pointDays.keySet(), deviceDays.keySet(), stateDays.keySet());
                 writeStaticRuns(c, batch.staticRuns());
                 writeReceipts(c, batch.receipts());
@@ -254,39 +248,12 @@ public final class FactsStore implements AutoCloseable {
                 for (PointDeclaration d : batch.declarations()) {
                     iso.runVoid("declaration", d::toString, () -> writeDeclarations(c, List.of(d)));
                 }
-                for (Map.Entry<Keys.PointKey, PointAgg> e : batch.points().entrySet()) {
-                    Map<Keys.PointKey, PointAgg> one = Map.of(e.getKey(), e.getValue());
-                    iso.run("point", e.getKey()::toString, () -> {
-                        Map<Keys.PointKey, PointAgg> day = rollUp(one, Keys::day);
-                        int rows = writePoints(c, "point_minute", one);
-                        rows += writePoints(c, "point_hour", rollUp(one, Keys::hour));
-                        rows += writePoints(c, "point_day", day);
-                        writeRevisions(c, day.keySet(), Set.of(), Set.of());
-                        return rows;
-                    });
-                }
-                for (Map.Entry<Keys.DeviceKey, DeviceAgg> e : batch.devices().entrySet()) {
-                    Map<Keys.DeviceKey, DeviceAgg> one = Map.of(e.getKey(), e.getValue());
-                    iso.run("device", e.getKey()::toString, () -> {
-                        Map<Keys.DeviceKey, DeviceAgg> day = rollUpDevices(one, Keys::day);
-                        int rows = writeDevices(c, "device_minute", one);
-                        rows += writeDevices(c, "device_hour", rollUpDevices(one, Keys::hour));
-                        rows += writeDevices(c, "device_day", day);
-                        writeRevisions(c, Set.of(), day.keySet(), Set.of());
-                        return rows;
-                    });
-                }
-                for (Map.Entry<Keys.StateKey, Long> e : batch.stateMillis().entrySet()) {
-                    Map<Keys.StateKey, Long> one = Map.of(e.getKey(), e.getValue());
-                    iso.run("state", e.getKey()::toString, () -> {
-                        Map<Keys.StateKey, Long> day = rollUpStates(one, Keys::day);
-                        int rows = writeStates(c, "point_state_minute", one);
-                        rows += writeStates(c, "point_state_hour", rollUpStates(one, Keys::hour));
-                        rows += writeStates(c, "point_state_day", day);
-                        writeRevisions(c, Set.of(), Set.of(), day.keySet());
-                        return rows;
-                    });
-                }
+                POINT_ROLLUPS.writeEach(
+                        iso, c, "point", batch.points(), days -> writeRevisions(c, days, Set.of(), Set.of()));
+                DEVICE_ROLLUPS.writeEach(
+                        iso, c, "device", batch.devices(), days -> writeRevisions(c, Set.of(), days, Set.of()));
+                STATE_ROLLUPS.writeEach(
+                        iso, c, "state", batch.stateMillis(), days -> writeRevisions(c, Set.of(), Set.of(), days));
                 for (StaticRun r : batch.staticRuns()) {
                     iso.runVoid("static_run", r::toString, () -> writeStaticRuns(c, List.of(r)));
                 }
@@ -316,6 +283,57 @@ public final class FactsStore implements AutoCloseable {
     private interface VoidRowGroup {
         void write() throws SQLException;
     }
+
+    @FunctionalInterface
+    private interface RollUp<K, V> {
+        Map<K, V> apply(Map<K, V> minutes, LongUnaryOperator trunc);
+    }
+
+    @FunctionalInterface
+    private interface RollupWriter<K, V> {
+        int write(Connection c, String table, Map<K, V> rows) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface DayRevisions<K> {
+        void write(Set<K> days) throws SQLException;
+    }
+
+    /** One kind of minute rows with its hour and day rollups, in the tables {@code <prefix>_minute|hour|day}. */
+    private record Rollups<K, V>(String tablePrefix, RollUp<K, V> rollUp, RollupWriter<K, V> writer) {
+        Map<K, V> days(Map<K, V> minutes) {
+            return rollUp.apply(minutes, Keys::day);
+        }
+
+        /** Writes the minute, hour and day rows; returns the rows written. */
+        int write(Connection c, Map<K, V> minutes, Map<K, V> days) throws SQLException {
+            int rows = writer.write(c, tablePrefix + "_minute", minutes);
+            rows += writer.write(c, tablePrefix + "_hour", rollUp.apply(minutes, Keys::hour));
+            rows += writer.write(c, tablePrefix + "_day", days);
+            return rows;
+        }
+
+        /** Each minute row with its rollups and day revisions in its own row group of {@code iso}. */
+        void writeEach(Isolator iso, Connection c, String kind, Map<K, V> minutes, DayRevisions<K> revisions)
+                throws SQLException {
+            for (Map.Entry<K, V> e : minutes.entrySet()) {
+                Map<K, V> one = Map.of(e.getKey(), e.getValue());
+                iso.run(kind, e.getKey()::toString, () -> {
+                    Map<K, V> day = days(one);
+                    int rows = write(c, one, day);
+                    revisions.write(day.keySet());
+                    return rows;
+                });
+            }
+        }
+    }
+
+    private static final Rollups<Keys.PointKey, PointAgg> POINT_ROLLUPS =
+            new Rollups<>("point", FactsStore::rollUp, FactsStore::writePoints);
+    private static final Rollups<Keys.DeviceKey, DeviceAgg> DEVICE_ROLLUPS =
+            new Rollups<>("device", FactsStore::rollUpDevices, FactsStore::writeDevices);
+    private static final Rollups<Keys.StateKey, Long> STATE_ROLLUPS =
+            new Rollups<>("point_state", FactsStore::rollUpStates, FactsStore::writeStates);
 
     /** Writes row groups under savepoints, quarantining those refused for a data reason. */
     private static final class Isolator {

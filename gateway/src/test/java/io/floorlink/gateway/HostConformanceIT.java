@@ -123,17 +123,6 @@ class HostConformanceIT {
         }
     }
 
-    private static Mqtt5BlockingClient.Mqtt5Publishes commands(TestEdge edge) {
-        edge.connect();
-        Mqtt5BlockingClient.Mqtt5Publishes publishes = edge.client.publishes(MqttGlobalPublishFilter.ALL);
-        edge.client
-                .subscribeWith()
-                .topicFilter(Topic.node(edge.group, MessageType.NCMD, edge.node).toString())
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .send();
-        return publishes;
-    }
-
     private static List<Metric.Builder> records(int from, int to) {
         List<Metric.Builder> out = new ArrayList<>();
         for (int r = from; r <= to; r++) {
@@ -262,7 +251,7 @@ class HostConformanceIT {
     @DisplayName("payloads-ncmd-qos, payloads-ncmd-retain, topics-ncmd-mqtt: the rebirth NCMD is QoS 0, not retained")
     void payloads_ncmd_qos_and_retain() throws Exception {
         try (TestEdge edge = new TestEdge(broker.url(), "ENTC", "edge-ncmd", 1);
-                Mqtt5BlockingClient.Mqtt5Publishes ncmd = commands(edge)) {
+                Mqtt5BlockingClient.Mqtt5Publishes ncmd = edge.connectWithCommands()) {
             edge.device(MessageType.DDATA, "D", T0, List.of(sample("speed", DataType.DOUBLE, 1.0, T0)));
             Mqtt5Publish p = ncmd.receive(10, TimeUnit.SECONDS).orElseThrow();
             assertThat(p.getQos()).isEqualTo(MqttQos.AT_MOST_ONCE);
@@ -287,7 +276,7 @@ class HostConformanceIT {
     void payloads_nbirth_bdseq_missing_is_refused() throws Exception {
         double refused = counter("floorlink.gateway.births.refused");
         try (TestEdge edge = new TestEdge(broker.url(), "ENTC", "edge-nobdseq", 1);
-                Mqtt5BlockingClient.Mqtt5Publishes ncmd = commands(edge)) {
+                Mqtt5BlockingClient.Mqtt5Publishes ncmd = edge.connectWithCommands()) {
             edge.publish(
                     Topic.node("ENTC", MessageType.NBIRTH, "edge-nobdseq"),
                     Payload.newBuilder()
@@ -504,7 +493,7 @@ class HostConformanceIT {
                     .withFlushInterval(Duration.ofHours(1));
             try (Gateway gw = Gateway.start(cfg, new SimpleMeterRegistry());
                     TestEdge edge = new TestEdge(second.url(), "ENTM", "edge-b", 1);
-                    Mqtt5BlockingClient.Mqtt5Publishes ncmd = commands(edge)) {
+                    Mqtt5BlockingClient.Mqtt5Publishes ncmd = edge.connectWithCommands()) {
                 assertThat(gw.mqttUrls()).containsExactly(broker.url(), second.url());
                 List<Long> ts = gw.stateTimestamps();
                 assertThat(retainedState(broker.url(), "multi")).isEqualTo(new StateMessage(true, ts.get(0)));

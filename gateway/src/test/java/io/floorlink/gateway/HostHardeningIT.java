@@ -8,15 +8,12 @@ import static io.floorlink.gateway.TestEdge.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
-import io.floorlink.sparkplug.Topic;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -86,17 +83,6 @@ class HostHardeningIT {
         return ((Number) v).longValue();
     }
 
-    private static Mqtt5BlockingClient.Mqtt5Publishes commands(TestEdge edge) {
-        edge.connect();
-        Mqtt5BlockingClient.Mqtt5Publishes publishes = edge.client.publishes(MqttGlobalPublishFilter.ALL);
-        edge.client
-                .subscribeWith()
-                .topicFilter(Topic.node(edge.group, MessageType.NCMD, edge.node).toString())
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .send();
-        return publishes;
-    }
-
     private static List<Metric.Builder> speed(double v, Instant at) {
         return List.of(sample("speed", DataType.DOUBLE, v, ms(at)));
     }
@@ -106,7 +92,7 @@ class HostHardeningIT {
         double gaps = counter("floorlink.gateway.seq.gaps");
         double reordered = counter("floorlink.gateway.seq.reordered");
         try (TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT002", "edge-reorder", 0);
-                Mqtt5BlockingClient.Mqtt5Publishes ncmd = commands(edge)) {
+                Mqtt5BlockingClient.Mqtt5Publishes ncmd = edge.connectWithCommands()) {
             edge.nbirth(ms(T0));
             edge.deviceWithSeq(
                     MessageType.DBIRTH,
@@ -128,7 +114,7 @@ class HostHardeningIT {
     void aGapNotFilledInTimeIsGivenUpWithARebirthAndTheHeldDataStillCounts() throws Exception {
         double gaps = counter("floorlink.gateway.seq.gaps");
         try (TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT002", "edge-gap", 0);
-                Mqtt5BlockingClient.Mqtt5Publishes ncmd = commands(edge)) {
+                Mqtt5BlockingClient.Mqtt5Publishes ncmd = edge.connectWithCommands()) {
             edge.nbirth(ms(T0));
             edge.deviceWithSeq(
                     MessageType.DBIRTH,
@@ -156,7 +142,7 @@ class HostHardeningIT {
                 .counter()
                 .count();
         try (TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT002", "edge-alias", 0);
-                Mqtt5BlockingClient.Mqtt5Publishes ncmd = commands(edge)) {
+                Mqtt5BlockingClient.Mqtt5Publishes ncmd = edge.connectWithCommands()) {
             edge.nbirth(ms(T0));
             edge.device(
                     MessageType.DBIRTH,
@@ -399,7 +385,7 @@ class HostHardeningIT {
                     .withHostId("durable")
                     .withFlushInterval(Duration.ofHours(1));
             try (TestEdge edge = new TestEdge(broker.url(), "ENT004", "edge-durable", 1);
-                    Mqtt5BlockingClient.Mqtt5Publishes ncmd = commands(edge)) {
+                    Mqtt5BlockingClient.Mqtt5Publishes ncmd = edge.connectWithCommands()) {
                 try (Gateway gw = Gateway.start(cfg, new SimpleMeterRegistry())) {
                     edge.nbirth(ms(m), "epoch-D");
                     edge.device(

@@ -380,7 +380,7 @@ class PrimaryHostIT {
     void seqGapIsCountedAndARebirthIsRequested() throws InterruptedException {
         double before = counter("floorlink.gateway.seq.gaps");
         try (TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT001", "edge-gap", 0);
-                Mqtt5BlockingClient.Mqtt5Publishes commands = subscribeCommands(edge)) {
+                Mqtt5BlockingClient.Mqtt5Publishes commands = edge.connectWithCommands()) {
             edge.nbirth(ms(T0));
             edge.device(
                     MessageType.DBIRTH,
@@ -403,21 +403,10 @@ class PrimaryHostIT {
         }
     }
 
-    private static Mqtt5BlockingClient.Mqtt5Publishes subscribeCommands(TestEdge edge) {
-        edge.connect();
-        Mqtt5BlockingClient.Mqtt5Publishes publishes = edge.client.publishes(MqttGlobalPublishFilter.ALL);
-        edge.client
-                .subscribeWith()
-                .topicFilter(Topic.node(edge.group, MessageType.NCMD, edge.node).toString())
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .send();
-        return publishes;
-    }
-
     @Test
     void dataBeforeNbirthIsIgnoredAndARebirthRequested() throws InterruptedException {
         try (TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT001", "edge-unborn", 0);
-                Mqtt5BlockingClient.Mqtt5Publishes commands = subscribeCommands(edge)) {
+                Mqtt5BlockingClient.Mqtt5Publishes commands = edge.connectWithCommands()) {
             edge.device(
                     MessageType.DDATA, "SEW-UNBORN", ms(T0), List.of(sample("speed", DataType.FLOAT, 2.0f, ms(T0))));
             assertThat(commands.receive(10, TimeUnit.SECONDS)).isPresent();

@@ -1,6 +1,7 @@
 package io.floorlink.gateway;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
@@ -64,6 +65,20 @@ final class TestEdge implements AutoCloseable {
                                 .toByteArray())
                         .build())
                 .send();
+    }
+
+    /**
+     * Connects like {@link #connect()} and subscribes to this node's NCMD at QoS 1; the returned stream sees every
+     * message the client receives from then on (close it).
+     */
+    Mqtt5BlockingClient.Mqtt5Publishes connectWithCommands() {
+        connect();
+        Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL);
+        client.subscribeWith()
+                .topicFilter(Topic.node(group, MessageType.NCMD, node).toString())
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
+        return publishes;
     }
 
     Mqtt5PublishResult nbirth(long ts) {

@@ -305,12 +305,7 @@ class DurabilityIT {
         y.append("  primary_host: ").append(HOST_ID).append('\n');
         // Back within seconds of the restore: the uplink outage measured is the one the test made.
         y.append("  reconnect: { initial_delay: 500ms, max_delay: 5s }\n");
-        y.append("buffer: { path: ")
-                .append(dir.resolve("edge-buffer.db"))
-                .append(", max_size: 512MB, replay_rate: 20000 }\n");
-        y.append("http: { host: 127.0.0.1, port: 0 }\n");
-        y.append("health_interval: 2s\n");
-        y.append(PlantYaml.modbusConnectors(plant, POINTS));
+        y.append(PlantYaml.edgeBufferHttpAndConnectors(dir.resolve("edge-buffer.db"), "512MB", plant, POINTS));
         return y.toString();
     }
 

@@ -3,6 +3,7 @@ package io.floorlink.demo;
 import io.floorlink.sim.modbus.MachineEndpoint;
 import io.floorlink.sim.modbus.MoldingMachine;
 import io.floorlink.sim.modbus.MoldingMachineSimulator;
+import java.nio.file.Path;
 
 /** The YAML the read-sequence tests share: the edge's Modbus connectors and the collector's inventory. */
 final class PlantYaml {
@@ -36,6 +37,18 @@ final class PlantYaml {
             }
         }
         return y.toString();
+    }
+
+    /**
+     * The edge config below {@code uplink:}: the buffer at {@code buffer} (largest size {@code maxSize}, e.g.
+     * {@code "256MB"}, replay at 20,000 records/s), HTTP on 127.0.0.1 port 0, health every 2 s, and the Modbus
+     * connectors of {@link #modbusConnectors}.
+     */
+    static String edgeBufferHttpAndConnectors(Path buffer, String maxSize, MoldingMachineSimulator plant, int points) {
+        return "buffer: { path: " + buffer + ", max_size: " + maxSize + ", replay_rate: 20000 }\n"
+                + "http: { host: 127.0.0.1, port: 0 }\n"
+                + "health_interval: 2s\n"
+                + modbusConnectors(plant, points);
     }
 
     /** An inventory of enterprise ENT001 with every machine and its first {@code points} sequence registers. */

@@ -225,12 +225,7 @@ class ThirdPartySubscriberIT {
         y.append("  receipts: false\n");
         y.append("  keep_alive: 5s\n");
         y.append("  reconnect: { initial_delay: 500ms, max_delay: 3s }\n");
-        y.append("buffer: { path: ")
-                .append(dir.resolve("edge-buffer.db"))
-                .append(", max_size: 256MB, replay_rate: 20000 }\n");
-        y.append("http: { host: 127.0.0.1, port: 0 }\n");
-        y.append("health_interval: 2s\n");
-        y.append(PlantYaml.modbusConnectors(plant, POINTS));
+        y.append(PlantYaml.edgeBufferHttpAndConnectors(dir.resolve("edge-buffer.db"), "256MB", plant, POINTS));
         return y.toString();
     }
 }

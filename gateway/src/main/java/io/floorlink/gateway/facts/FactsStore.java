@@ -184,15 +184,7 @@ public final class FactsStore implements AutoCloseable {
                 writeRevisions(c, pointDays.keySet(), deviceDays.keySet(), stateDays.keySet());
                 writeStaticRuns(c, batch.staticRuns());
                 writeReceipts(c, batch.receipts());
-                try (PreparedStatement ps = c.prepareStatement(merge(
-                        "gateway_heartbeat",
-                        new String[] {"host_id", "seen_at"},
-                        new String[] {"host_id"},
-                        "seen_at = s.seen_at"))) {
-                    ps.setString(1, hostId);
-                    ps.setObject(2, odt(now));
-                    ps.executeUpdate();
-                }
+                writeHeartbeat(c, hostId, now);
                 c.commit();
                 return rows;
             } catch (SQLException | RuntimeException e) {

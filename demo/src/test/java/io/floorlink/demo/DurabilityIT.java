@@ -197,13 +197,7 @@ class DurabilityIT {
 
     private void startEdge(Path config) throws Exception {
         edgeRuns++;
-        edge = JavaProcess.start(
-                dir.resolve("edge-" + edgeRuns + ".log"),
-                "512m",
-                "io.floorlink.edge.EdgeAgentMain",
-                "run",
-                "--config",
-                config.toString());
+        edge = JavaProcess.startEdgeAgent(dir.resolve("edge-" + edgeRuns + ".log"), "512m", config);
     }
 
     /** Waits until fresh values of every machine arrive in the facts. */

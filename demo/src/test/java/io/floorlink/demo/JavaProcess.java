@@ -28,6 +28,11 @@ final class JavaProcess {
                 .start();
     }
 
+    /** Starts the edge agent ({@code EdgeAgentMain run --config config}) like {@link #start}. */
+    static Process startEdgeAgent(Path log, String maxHeap, Path config) throws IOException {
+        return start(log, maxHeap, "io.floorlink.edge.EdgeAgentMain", "run", "--config", config.toString());
+    }
+
     /** SIGKILL, waiting up to 10 s for the process to end; nothing when {@code process} is null. */
     static void kill(Process process) throws InterruptedException {
         if (process != null) {

@@ -188,13 +188,7 @@ class ThirdPartySubscriberIT {
 
     private void startEdge(Path config) throws Exception {
         edgeRuns++;
-        edge = JavaProcess.start(
-                dir.resolve("edge-" + edgeRuns + ".log"),
-                "256m",
-                "io.floorlink.edge.EdgeAgentMain",
-                "run",
-                "--config",
-                config.toString());
+        edge = JavaProcess.startEdgeAgent(dir.resolve("edge-" + edgeRuns + ".log"), "256m", config);
     }
 
     /** Waits until every machine's values arrive at the subscriber (growing received sets). */

@@ -3,7 +3,6 @@ package io.floorlink.gateway;
 import static io.floorlink.gateway.TestEdge.point;
 import static io.floorlink.gateway.TestEdge.sample;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.floorlink.gateway.facts.FactsStore;
@@ -37,7 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * FLOORLINK_IT_POSTGRES_URL is set).
  */
 class IngestLimitsFaultIT {
-    private static final String PG_ENV = "FLOORLINK_IT_POSTGRES_URL";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
@@ -75,11 +73,7 @@ class IngestLimitsFaultIT {
     void storeColumnWidthsEqualTheLimits(String kind) {
         FactsStore store;
         if (kind.equals("postgresql")) {
-            String url = System.getenv(PG_ENV);
-            assumeThat(url)
-                    .as("PostgreSQL variant skipped: set " + PG_ENV
-                            + " (e.g. jdbc:postgresql://127.0.0.1:5432/floorlink?user=..&password=..)")
-                    .isNotBlank();
+            String url = PostgresIt.urlOrSkip();
             store = FactsStore.open(url, null, null);
         } else {
             store = FactsStore.open(

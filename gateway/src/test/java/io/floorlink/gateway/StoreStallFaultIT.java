@@ -3,7 +3,6 @@ package io.floorlink.gateway;
 import static io.floorlink.gateway.TestEdge.point;
 import static io.floorlink.gateway.TestEdge.sample;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.floorlink.gateway.facts.FactsWriter;
@@ -29,7 +28,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and health is UP again. H2 always, PostgreSQL when FLOORLINK_IT_POSTGRES_URL is set.
  */
 class StoreStallFaultIT {
-    private static final String PG_ENV = "FLOORLINK_IT_POSTGRES_URL";
     private static final long STALL_BOUND_MS = 2_000;
 
     @TempDir
@@ -46,11 +44,7 @@ class StoreStallFaultIT {
                 .withHostId(host)
                 .withFlushInterval(Duration.ofMillis(100));
         if (kind.equals("postgresql")) {
-            String url = System.getenv(PG_ENV);
-            assumeThat(url)
-                    .as("PostgreSQL variant skipped: set " + PG_ENV
-                            + " (e.g. jdbc:postgresql://127.0.0.1:5432/floorlink?user=..&password=..)")
-                    .isNotBlank();
+            String url = PostgresIt.urlOrSkip();
             cfg = cfg.withStore(new StoreConfig(url, null, null));
         }
         return cfg;

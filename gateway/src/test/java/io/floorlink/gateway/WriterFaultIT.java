@@ -1,7 +1,6 @@
 package io.floorlink.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.floorlink.gateway.facts.DeviceAgg;
@@ -46,7 +45,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class WriterFaultIT {
     private static final long MINUTE = 1_775_038_500_000L - 1_775_038_500_000L % 60_000;
-    private static final String PG_ENV = "FLOORLINK_IT_POSTGRES_URL";
     private static final String LONG_ID = "x".repeat(129);
 
     private FactsStore store;
@@ -90,11 +88,7 @@ class WriterFaultIT {
     @MethodSource("stores")
     void aPoisonRecordIsQuarantinedTheRestIsWrittenAndLaterBatchesFlow(String kind) throws Exception {
         if (kind.equals("postgresql")) {
-            String url = System.getenv(PG_ENV);
-            assumeThat(url)
-                    .as("PostgreSQL variant skipped: set " + PG_ENV
-                            + " (e.g. jdbc:postgresql://127.0.0.1:5432/floorlink?user=..&password=..)")
-                    .isNotBlank();
+            String url = PostgresIt.urlOrSkip();
             writer.close();
             store.close();
             store = FactsStore.open(url, null, null);

@@ -62,6 +62,7 @@ public final class FactsAggregator {
     private HashMap<Keys.DeviceKey, DeviceAgg> devices = new HashMap<>();
     private StateTime stateTime = new StateTime();
     private List<StaticRun> staticRuns = new ArrayList<>();
+    private List<PlatformGap> gaps = new ArrayList<>();
     private int generation;
     private volatile int openDeviceSessions;
 
@@ -86,6 +87,11 @@ public final class FactsAggregator {
     }
 
     /** Records a session change (edge node sessions are decided by the host). */
+    /** Records a known platform gap with the next batch. */
+    public void addGap(PlatformGap gap) {
+        gaps.add(gap);
+    }
+
     public void add(SessionOp op) {
         ops.add(op);
     }
@@ -538,7 +544,9 @@ public final class FactsAggregator {
 
     /** Everything gathered since the last batch, with {@code receipts}; gathering starts over. */
     public FactsBatch takeBatch(List<EdgeReceipt> receipts) {
-        FactsBatch batch = new FactsBatch(ops, declarations, points, devices, receipts, stateTime.millis(), staticRuns);
+        FactsBatch batch =
+                new FactsBatch(ops, declarations, points, devices, receipts, stateTime.millis(), staticRuns, gaps);
+        gaps = new ArrayList<>();
         stateTime = new StateTime();
         staticRuns = new ArrayList<>();
         ops = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.Map;
  *     the rollups they contributed to
  * @param stateMillis per-minute time in each value of state points
  * @param staticRuns static runs to upsert, in the order produced (a later version of a run replaces an earlier one)
+ * @param gaps known platform gaps to record ({@code platform_gap})
  */
 public record FactsBatch(
         List<SessionOp> sessions,
@@ -23,7 +24,20 @@ public record FactsBatch(
         Map<Keys.DeviceKey, DeviceAgg> devices,
         List<EdgeReceipt> receipts,
         Map<Keys.StateKey, Long> stateMillis,
-        List<StaticRun> staticRuns) {
+        List<StaticRun> staticRuns,
+        List<PlatformGap> gaps) {
+
+    /** A batch without platform gaps. */
+    public FactsBatch(
+            List<SessionOp> sessions,
+            List<PointDeclaration> declarations,
+            Map<Keys.PointKey, PointAgg> points,
+            Map<Keys.DeviceKey, DeviceAgg> devices,
+            List<EdgeReceipt> receipts,
+            Map<Keys.StateKey, Long> stateMillis,
+            List<StaticRun> staticRuns) {
+        this(sessions, declarations, points, devices, receipts, stateMillis, staticRuns, List.of());
+    }
 
     /** A batch without state time or static runs. */
     public FactsBatch(
@@ -51,6 +65,7 @@ public record FactsBatch(
                 && devices.isEmpty()
                 && receipts.isEmpty()
                 && stateMillis.isEmpty()
-                && staticRuns.isEmpty();
+                && staticRuns.isEmpty()
+                && gaps.isEmpty();
     }
 }

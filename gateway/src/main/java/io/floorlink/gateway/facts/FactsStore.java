@@ -184,6 +184,7 @@ public final class FactsStore implements AutoCloseable {
                 writeRevisions(c, pointDays.keySet(), deviceDays.keySet(), stateDays.keySet());
                 writeStaticRuns(c, batch.staticRuns());
                 writeReceipts(c, batch.receipts());
+                writeGaps(c, hostId, batch.gaps());
                 writeHeartbeat(c, hostId, now);
                 c.commit();
                 return rows;
@@ -255,6 +256,9 @@ public final class FactsStore implements AutoCloseable {
                             () -> r.groupId() + "/" + r.edgeNodeId() + " epoch " + r.epoch() + " ("
                                     + r.ranges().size() + " ranges)",
                             () -> writeReceipts(c, List.of(r)));
+                }
+                for (PlatformGap g : batch.gaps()) {
+                    iso.runVoid("gap", g::toString, () -> writeGaps(c, hostId, List.of(g)));
                 }
                 writeHeartbeat(c, hostId, now);
                 c.commit();
@@ -384,6 +388,29 @@ public final class FactsStore implements AutoCloseable {
 
         private static String truncate(String s) {
             return s.length() <= QUARANTINE_TEXT_LENGTH ? s : s.substring(0, QUARANTINE_TEXT_LENGTH - 3) + "...";
+        }
+    }
+
+    /** Records known platform gaps of this host ({@code platform_gap}). */
+    static void writeGaps(Connection c, String hostId, List<PlatformGap> gaps) throws SQLException {
+        if (gaps.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO platform_gap (host_id, cause, group_id,"
+                + " edge_node_id, device_id, gap_from, gap_to, events, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (PlatformGap g : gaps) {
+                ps.setString(1, hostId);
+                ps.setString(2, g.cause().wireName());
+                ps.setString(3, g.groupId());
+                ps.setString(4, g.edgeNodeId());
+                ps.setString(5, g.deviceId());
+                ps.setObject(6, odt(g.from().toEpochMilli()));
+                ps.setObject(7, odt(g.to().toEpochMilli()));
+                ps.setLong(8, g.events());
+                ps.setString(9, g.detail());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

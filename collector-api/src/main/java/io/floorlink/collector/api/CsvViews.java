@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.floorlink.collector.indicators.EquipmentIndicators;
 import io.floorlink.collector.indicators.IndicatorReport;
 import io.floorlink.collector.profiles.Evaluation;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -23,7 +25,8 @@ final class CsvViews {
         "denominator",
         "denominator_label",
         "official",
-        "reason"
+        "reason",
+        "data_trust"
     };
 
     private CsvViews() {}
@@ -32,26 +35,64 @@ final class CsvViews {
     static CsvTable report(IndicatorReport report) {
         JsonNode tree = Json.mapper().valueToTree(report);
         CsvTable t = new CsvTable(FIGURE_COLUMNS);
-        figures(t, "", tree.path("indicators"));
+        ZoneId zone = ZoneId.of(report.window().timezone());
+        String scopeTrust = report.dataTrust().status().equals(IndicatorReport.TRUST_COMPLETE)
+                ? ""
+                : report.dataTrust().summary();
+        figures(t, "", tree.path("indicators"), scopeTrust);
         for (JsonNode uplink : tree.path("uplinks")) {
             figure(
                     t,
                     uplink.path("group_id").asText() + "/"
                             + uplink.path("edge_node_id").asText(),
                     "uplink_availability",
-                    uplink.path("uplink_availability"));
+                    uplink.path("uplink_availability"),
+                    scopeTrust);
         }
-        for (JsonNode e : tree.path("equipment")) {
-            figures(t, e.path("id").asText(), e);
+        for (int i = 0; i < report.equipment().size(); i++) {
+            EquipmentIndicators e = report.equipment().get(i);
+            figures(t, e.id(), tree.path("equipment").get(i), trust(e, zone));
         }
         return t;
     }
 
-    /** Every figure of one equipment. */
+    /** Every figure of one equipment; flags in UTC (the drill-down carries no enterprise time zone). */
     static CsvTable equipment(EquipmentIndicators e) {
         CsvTable t = new CsvTable(FIGURE_COLUMNS);
-        figures(t, e.id(), Json.mapper().valueToTree(e));
+        figures(t, e.id(), Json.mapper().valueToTree(e), trust(e, ZoneOffset.UTC));
         return t;
+    }
+
+    /**
+     * The data-trust flags of an equipment as one cell: per gap its cause, scope, local interval, count and the
+     * time it left out as not known.
+     */
+    static String trust(EquipmentIndicators e, ZoneId zone) {
+        StringBuilder b = new StringBuilder();
+        for (EquipmentIndicators.GapFlag f : e.dataTrust()) {
+            if (!b.isEmpty()) {
+                b.append("; ");
+            }
+            b.append(f.cause())
+                    .append(" (")
+                    .append(f.scope().equals("platform") ? "platform" : f.scope() + " " + scopeName(f))
+                    .append(") ")
+                    .append(f.from().atZone(zone).toOffsetDateTime())
+                    .append(" to ")
+                    .append(f.to().atZone(zone).toOffsetDateTime());
+            if (f.events() > 0) {
+                b.append(", ").append(f.events()).append(" events");
+            }
+            if (f.notKnownSeconds() > 0) {
+                b.append(", ").append(Math.round(f.notKnownSeconds())).append(" s not known, left out");
+            }
+        }
+        return b.toString();
+    }
+
+    private static String scopeName(EquipmentIndicators.GapFlag f) {
+        String node = (f.groupId() == null ? "" : f.groupId() + "/") + (f.edgeNodeId() == null ? "" : f.edgeNodeId());
+        return f.deviceId() == null ? node : node.isEmpty() ? f.deviceId() : node + "/" + f.deviceId();
     }
 
     /** One row per rule, then one per rule and equipment of its evidence. */
@@ -70,9 +111,13 @@ final class CsvViews {
                 "equipment_value",
                 "equipment_passed",
                 "detail",
-                "reason");
+                "reason",
+                "data_trust");
+        String trust = ev.dataTrust() == null || ev.dataTrust().status().equals(IndicatorReport.TRUST_COMPLETE)
+                ? ""
+                : ev.dataTrust().summary();
         if (ev.rules().isEmpty()) {
-            t.row(ev.status(), "", "", "", "", "", "", "", "", "", "", "", "", String.join("; ", ev.reasons()));
+            t.row(ev.status(), "", "", "", "", "", "", "", "", "", "", "", "", String.join("; ", ev.reasons()), trust);
         }
         for (Evaluation.RuleResult r : ev.rules()) {
             Object[] rule = {
@@ -86,10 +131,10 @@ final class CsvViews {
                 r.outcome(),
                 r.formula()
             };
-            t.row(concat(rule, "", "", "", "", r.reason()));
+            t.row(concat(rule, "", "", "", "", r.reason(), trust));
             if (r.evidence() != null) {
                 for (Evaluation.EvidenceRow row : r.evidence()) {
-                    t.row(concat(rule, row.equipment(), row.value(), row.passed(), row.detail(), ""));
+                    t.row(concat(rule, row.equipment(), row.value(), row.passed(), row.detail(), "", ""));
                 }
             }
         }
@@ -103,24 +148,24 @@ final class CsvViews {
     }
 
     /** Every field of {@code node} that is a figure (an object with a formula id), by its indicator id. */
-    private static void figures(CsvTable t, String equipment, JsonNode node) {
+    private static void figures(CsvTable t, String equipment, JsonNode node, String trust) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             JsonNode v = f.getValue();
             if (v.isObject() && v.has("formula")) {
-                figure(t, equipment, f.getKey(), v);
+                figure(t, equipment, f.getKey(), v, trust);
             } else if (v.isObject() && f.getKey().equals("oee")) {
                 for (Iterator<Map.Entry<String, JsonNode>> parts = v.fields(); parts.hasNext(); ) {
                     Map.Entry<String, JsonNode> p = parts.next();
                     if (p.getValue().isObject() && p.getValue().has("formula")) {
-                        figure(t, equipment, "oee." + p.getKey(), p.getValue());
+                        figure(t, equipment, "oee." + p.getKey(), p.getValue(), trust);
                     }
                 }
             }
         }
     }
 
-    private static void figure(CsvTable t, String equipment, String id, JsonNode f) {
+    private static void figure(CsvTable t, String equipment, String id, JsonNode f, String trust) {
         t.row(
                 equipment,
                 id,
@@ -131,7 +176,8 @@ final class CsvViews {
                 text(f.get("denominator")),
                 text(f.get("denominator_label")),
                 text(f.get("official")),
-                text(f.get("reason")));
+                text(f.get("reason")),
+                trust);
     }
 
     private static String text(JsonNode n) {

@@ -36,6 +36,10 @@ import java.util.Map;
  * @param faultRatio {@code fault_ratio.v1} (故障率)
  * @param oee {@code oee.iso22400.v1}
  * @param counters increments of the counter and energy points over S, never null
+ * @param notKnownSeconds seconds of S inside platform gaps of a cause that leaves the time "not known" and
+ *     without any fact of the equipment (no session, no reported minute); left out of online_ratio and completeness
+ * @param dataTrust the known gaps of the platform itself that overlap S for this equipment, by start; empty when
+ *     none, never null
  * @param evidence the facts behind the figures; only in a drill-down, otherwise null (omitted from JSON)
  */
 public record EquipmentIndicators(
@@ -66,7 +70,44 @@ public record EquipmentIndicators(
         Figure faultRatio,
         Oee oee,
         List<Counter> counters,
+        double notKnownSeconds,
+        List<GapFlag> dataTrust,
         @JsonInclude(JsonInclude.Include.NON_NULL) Evidence evidence) {
+
+    /**
+     * A known gap of the platform itself (gateway down, store unreachable, edge buffer loss, decode errors,
+     * quarantined records) that overlaps the window for an equipment: the figures over the window may be affected.
+     * Consecutive gaps of one cause and scope are merged.
+     *
+     * @param cause {@code gateway_down}, {@code store_unreachable}, {@code edge_buffer_loss}, {@code decode_errors}
+     *     or {@code quarantine}
+     * @param scope {@code platform} (every device of the gateway), {@code edge_node} or {@code device}
+     * @param groupId group of the edge node, null for scope platform
+     * @param edgeNodeId edge node, null for scope platform
+     * @param deviceId device, only for scope device
+     * @param from start, UTC, inclusive
+     * @param to end, UTC, exclusive
+     * @param intervals how many stored gaps were merged into this one
+     * @param events messages or records concerned (0 where the cause has no count)
+     * @param detail what happened, from the gateway; nullable
+     * @param notKnownTime whether the cause leaves time "not known": such time without facts of the equipment is
+     *     left out of online_ratio and completeness instead of counting as offline
+     * @param notKnownSeconds seconds of S this gap left out for the equipment (0 when it is informational or the
+     *     equipment has facts for the whole gap)
+     */
+    public record GapFlag(
+            String cause,
+            String scope,
+            String groupId,
+            String edgeNodeId,
+            String deviceId,
+            Instant from,
+            Instant to,
+            int intervals,
+            long events,
+            String detail,
+            boolean notKnownTime,
+            double notKnownSeconds) {}
 
     /**
      * A yes/no finding with the figure it was decided on.

@@ -63,6 +63,25 @@ final class FactsStore {
             Double engLow,
             Double engHigh) {}
 
+    /**
+     * A platform_gap row (V7): a known gap of the platform itself.
+     *
+     * @param cause wire name of {@code io.floorlink.gateway.facts.PlatformGap.Cause}
+     * @param groupId affected group, null for every node
+     * @param edgeNodeId affected edge node, null for every node
+     * @param deviceId affected device, null for every device of the node (or of the host)
+     */
+    record GapFact(
+            String hostId,
+            String cause,
+            String groupId,
+            String edgeNodeId,
+            String deviceId,
+            Instant from,
+            Instant to,
+            long events,
+            String detail) {}
+
     /** A point_static_run row. */
     record StaticRun(String deviceId, String pointId, Instant startedAt, Instant endedAt, Double value, boolean open) {}
 
@@ -213,6 +232,55 @@ final class FactsStore {
                 }
             }
         });
+        return out;
+    }
+
+    /**
+     * Platform gaps overlapping {@code [from, to)}, ordered by start; at most {@code limit} rows (the caller
+     * detects a cut by asking for one more than it keeps).
+     */
+    List<GapFact> gaps(Instant from, Instant to, int limit) {
+        List<GapFact> out = new ArrayList<>();
+        withConnection(c -> {
+            String sql = "SELECT host_id, cause, group_id, edge_node_id, device_id, gap_from, gap_to, events, detail"
+                    + " FROM platform_gap WHERE gap_from < ? AND gap_to > ? ORDER BY gap_from, id LIMIT ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setObject(1, utc(to));
+                ps.setObject(2, utc(from));
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new GapFact(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                instant(rs, 6),
+                                instant(rs, 7),
+                                rs.getLong(8),
+                                rs.getString(9)));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The minutes of {@code [from, to)} in which the edge reported health counters of each device (a device_minute
+     * row, live or historical): minutes the platform knows about even when it was not watching live.
+     */
+    Map<String, List<Instant>> reportedMinutes(Collection<String> devices, Instant from, Instant to) {
+        Map<String, List<Instant>> out = new HashMap<>();
+        forDevices(
+                devices,
+                "SELECT t.device_id, t.bucket",
+                " JOIN device_minute t ON t.device_id = k.kd WHERE t.bucket >= ? AND t.bucket < ?"
+                        + " ORDER BY t.device_id, t.bucket",
+                List.of(utc(from.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)), utc(to)),
+                rs -> out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(instant(rs, 2)));
         return out;
     }
 

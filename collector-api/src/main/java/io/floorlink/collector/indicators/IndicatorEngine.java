@@ -75,9 +75,12 @@ final class IndicatorEngine {
             List<StaticRun> staticRuns,
             Map<String, Declaration> declarations,
             Map<String, Double> counterRunningFrozenMillis,
-            String rollups) {
+            String rollups,
+            List<DataTrust.Gap> gaps,
+            List<Interval> reportedMinutes) {
         static EquipmentFacts sessionsOnly(List<SessionFact> sessions) {
-            return new EquipmentFacts(sessions, Map.of(), null, Map.of(), List.of(), Map.of(), Map.of(), "");
+            return new EquipmentFacts(
+                    sessions, Map.of(), null, Map.of(), List.of(), Map.of(), Map.of(), "", List.of(), List.of());
         }
     }
 
@@ -102,15 +105,26 @@ final class IndicatorEngine {
                     sf.edgeNodeId(), sf.connectedAt(), sf.disconnectedAt(), sf.endReason(), sf.historical(), end));
         }
         double online = seconds(s.overlap(connected));
+        TrustedTime trusted = trustedTime(s, f, connected);
+        double known = Math.max(0, scheduled - trusted.notKnownSeconds);
+        Map<String, Object> knownBasis = basis;
+        String knownLabel = "scheduled time |S(e,W)|";
+        if (trusted.notKnownSeconds > 0) {
+            knownBasis = new LinkedHashMap<>(basis);
+            knownBasis.put("not_known_s", trusted.notKnownSeconds);
+            knownLabel = "scheduled time |S(e,W)| minus time not known (platform gaps without facts of the equipment)";
+        }
         Figure onlineRatio = Figure.ratio(
                 ONLINE_RATIO,
                 online,
-                scheduled,
-                "scheduled time |S(e,W)|",
+                known,
+                knownLabel,
                 "s",
-                basis,
+                knownBasis,
                 false,
-                "scheduled time is empty");
+                scheduled > 0
+                        ? "not known: platform gaps cover all of S " + trusted.causes
+                        : "scheduled time is empty");
         if (onlineRatio.value() != null && sessions.isEmpty()) {
             onlineRatio = onlineRatio.withReason("no device_session facts overlap the window");
         }
@@ -124,7 +138,7 @@ final class IndicatorEngine {
         for (PointRequirement p : required) {
             PointAgg agg = f.points().getOrDefault(p.id(), PointAgg.EMPTY);
             double g = agg.good();
-            double exp = scheduled * 1000.0 / p.interval().toMillis();
+            double exp = known * 1000.0 / p.interval().toMillis();
             expected += exp;
             if (g <= 0) {
                 missing.add(p.id());
@@ -178,11 +192,17 @@ final class IndicatorEngine {
                 COMPLETENESS,
                 ok,
                 expected,
-                "expected reads = sum over required points of |S|/interval",
+                trusted.notKnownSeconds > 0
+                        ? "expected reads = sum over required points of (|S| minus time not known)/interval"
+                        : "expected reads = sum over required points of |S|/interval",
                 "reads",
-                basis,
+                knownBasis,
                 false,
-                required.isEmpty() ? "no required points in the inventory" : "scheduled time is empty");
+                required.isEmpty()
+                        ? "no required points in the inventory"
+                        : scheduled > 0
+                                ? "not known: platform gaps cover all of S " + trusted.causes
+                                : "scheduled time is empty");
         if (completeness.value() != null && completeness.value() > 1) {
             completeness = new Figure(
                     1.0,
@@ -191,7 +211,7 @@ final class IndicatorEngine {
                     expected,
                     completeness.denominatorLabel(),
                     "reads",
-                    basis,
+                    knownBasis,
                     false,
                     "capped at 1: more reads than expected");
         } else if (completeness.value() != null && reads == null) {
@@ -310,7 +330,60 @@ final class IndicatorEngine {
                 faultRatio,
                 oee,
                 counters,
+                trusted.notKnownSeconds,
+                trusted.flags,
                 evidence);
+    }
+
+    private static final class TrustedTime {
+        double notKnownSeconds;
+        final java.util.Set<String> causes = new java.util.TreeSet<>();
+        List<EquipmentIndicators.GapFlag> flags = List.of();
+    }
+
+    /**
+     * The platform gaps of an equipment over S and the time they leave "not known": S ∩ gaps of such a cause,
+     * minus the equipment's connected intervals and the minutes its edge reported health counters for (live or
+     * replayed). That time is neither online nor offline (INDICATORS.md: a platform outage is not a device outage).
+     */
+    private static TrustedTime trustedTime(ScheduledTime s, EquipmentFacts f, List<Interval> connected) {
+        TrustedTime t = new TrustedTime();
+        if (f.gaps().isEmpty()) {
+            return t;
+        }
+        List<Interval> known = new ArrayList<>(connected);
+        known.addAll(f.reportedMinutes());
+        known = Interval.union(known);
+        List<Interval> notKnown = new ArrayList<>();
+        List<EquipmentIndicators.GapFlag> flags = new ArrayList<>();
+        for (DataTrust.Gap g : f.gaps()) {
+            double gapNotKnown = 0;
+            if (g.notKnownTime()) {
+                List<Interval> part =
+                        Interval.subtract(intersect(s.intervals(), new Interval(g.from(), g.to())), known);
+                notKnown.addAll(part);
+                gapNotKnown = sumSeconds(part);
+                if (gapNotKnown > 0) {
+                    t.causes.add(g.cause());
+                }
+            }
+            flags.add(new EquipmentIndicators.GapFlag(
+                    g.cause(),
+                    g.scope(),
+                    g.groupId(),
+                    g.edgeNodeId(),
+                    g.deviceId(),
+                    g.from(),
+                    g.to(),
+                    g.intervals(),
+                    g.events(),
+                    g.detail(),
+                    g.notKnownTime(),
+                    gapNotKnown));
+        }
+        t.notKnownSeconds = sumSeconds(Interval.union(notKnown));
+        t.flags = DataTrust.bound(flags);
+        return t;
     }
 
     /**
@@ -668,6 +741,7 @@ final class IndicatorEngine {
         long networkedKeyProduction = 0;
         double onlineSeconds = 0;
         double scheduledSeconds = 0;
+        double notKnownSeconds = 0;
         double[] completeness = new double[2];
         double[] good = new double[2];
         for (EquipmentIndicators e : all) {
@@ -691,7 +765,8 @@ final class IndicatorEngine {
             }
             if (e.digital()) {
                 onlineSeconds += e.onlineRatio().numerator().doubleValue();
-                scheduledSeconds += e.scheduledSeconds();
+                scheduledSeconds += e.scheduledSeconds() - e.notKnownSeconds();
+                notKnownSeconds += e.notKnownSeconds();
                 weigh(completeness, e.completeness(), e.scheduledSeconds());
                 weigh(good, e.goodRatio(), e.scheduledSeconds());
             }
@@ -748,9 +823,14 @@ final class IndicatorEngine {
                         SCOPE_ONLINE_RATIO,
                         onlineSeconds,
                         scheduledSeconds,
-                        "scheduled time of the digital equipment in scope, sum of |S(e,W)|",
+                        notKnownSeconds > 0
+                                ? "scheduled time of the digital equipment in scope, sum of |S(e,W)| minus time"
+                                        + " not known (platform gaps)"
+                                : "scheduled time of the digital equipment in scope, sum of |S(e,W)|",
                         "s",
-                        Map.of("weights", "|S(e,W)|"),
+                        notKnownSeconds > 0
+                                ? Map.of("weights", "|S(e,W)|", "not_known_s", notKnownSeconds)
+                                : Map.of("weights", "|S(e,W)|"),
                         false,
                         "no digital equipment or no scheduled time in scope"));
         out.put(

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param inventoryFindings inventory errors revealed by the facts (e.g. networked but not declared digital)
  * @param uplinks uplink_availability per edge node that reported equipment of the scope, never null
  * @param assessment2024 the 2024 items device data evidences and their partial score
+ * @param dataTrust the known gaps of the platform itself that overlap the window for equipment of the scope
  */
 public record IndicatorReport(
         ScopeRef scope,
@@ -29,7 +30,49 @@ public record IndicatorReport(
         List<EquipmentIndicators> equipment,
         List<Finding> inventoryFindings,
         List<Uplink> uplinks,
-        Assessment2024 assessment2024) {
+        Assessment2024 assessment2024,
+        DataTrust dataTrust) {
+
+    /** {@link DataTrust#status()} when no platform gap overlaps the window. */
+    public static final String TRUST_COMPLETE = "complete";
+    /** {@link DataTrust#status()} when one does: figures carry flags. */
+    public static final String TRUST_FLAGGED = "flagged";
+
+    /**
+     * Whether the figures rest on facts without known gaps of the platform.
+     *
+     * @param status {@code complete} or {@code flagged}
+     * @param summary one sentence for a reviewer, never null
+     * @param notKnownSeconds scheduled time of the scope's equipment left out as not known, in seconds
+     * @param gaps the gaps by start, each with how many equipment of the scope it concerns, never null
+     * @param cut true when the window holds more stored gaps than one report reads ({@code gaps} is then partial)
+     */
+    public record DataTrust(String status, String summary, double notKnownSeconds, List<ReportGap> gaps, boolean cut) {}
+
+    /**
+     * A platform gap over the scope: an {@link EquipmentIndicators.GapFlag} with the equipment it concerns.
+     *
+     * @param fromLocal start in the enterprise's local time (ISO, with offset)
+     * @param toLocal end in the enterprise's local time (ISO, with offset)
+     * @param equipment equipment of the scope it concerns
+     * @param notKnownSeconds scheduled time it left out as not known, summed over that equipment
+     */
+    public record ReportGap(
+            String cause,
+            String scope,
+            String groupId,
+            String edgeNodeId,
+            String deviceId,
+            Instant from,
+            Instant to,
+            String fromLocal,
+            String toLocal,
+            int intervals,
+            long events,
+            String detail,
+            boolean notKnownTime,
+            int equipment,
+            double notKnownSeconds) {}
 
     /**
      * @param id profile id

@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -204,7 +205,8 @@ public final class IndicatorService {
         try {
             Instant now = clock.instant();
             IndicatorEngine engine = new IndicatorEngine(profile);
-            List<EquipmentIndicators> results = evaluate(engine, resolved.equipment(), from, to, now, false);
+            boolean[] gapsCut = new boolean[1];
+            List<EquipmentIndicators> results = evaluate(engine, resolved.equipment(), from, to, now, false, gapsCut);
             List<IndicatorReport.Finding> findings = new ArrayList<>();
             for (EquipmentIndicators e : results) {
                 if (e.networked().value() && !e.digital()) {
@@ -224,7 +226,8 @@ public final class IndicatorService {
                     results,
                     findings,
                     uplinks(resolved.equipment(), from, to, now),
-                    Assessment2024.of(resolved.equipment(), results, scopeFigures));
+                    Assessment2024.of(resolved.equipment(), results, scopeFigures),
+                    dataTrust(results, gapsCut[0]));
             ok = true;
             return report;
         } finally {
@@ -254,7 +257,7 @@ public final class IndicatorService {
         boolean ok = false;
         try {
             EquipmentIndicators result = evaluate(
-                            new IndicatorEngine(profile), List.of(e), from, to, clock.instant(), true)
+                            new IndicatorEngine(profile), List.of(e), from, to, clock.instant(), true, new boolean[1])
                     .get(0);
             ok = true;
             return result;
@@ -301,7 +304,8 @@ public final class IndicatorService {
             Instant from,
             Instant to,
             Instant now,
-            boolean withEvidence) {
+            boolean withEvidence,
+            boolean[] gapsCut) {
         List<String> ids = equipment.stream().map(Equipment::id).toList();
         // Sessions over the whole edge minutes too: they tell how the reads of a partly covered minute spread.
         Instant minuteFrom = from.truncatedTo(ChronoUnit.MINUTES);
@@ -311,6 +315,13 @@ public final class IndicatorService {
         Map<String, List<SessionFact>> sessions = facts.sessions(ids, minuteFrom, minuteTo);
         CompletableFuture<Map<String, List<StaticRun>>> runsRead = aside(() -> facts.staticRuns(ids, from, to));
         Map<String, Map<String, Declaration>> declarations = facts.declarations(ids);
+        List<FactsStore.GapFact> gapRows = facts.gaps(from, to, DataTrust.MAX_GAP_ROWS + 1);
+        if (gapRows.size() > DataTrust.MAX_GAP_ROWS) {
+            gapsCut[0] = true;
+            gapRows = gapRows.subList(0, DataTrust.MAX_GAP_ROWS);
+        }
+        Map<String, List<DataTrust.Gap>> gaps = DataTrust.byEquipment(gapRows, ids, declarations, sessions);
+        Map<String, List<Interval>> reported = reportedMinutes(gaps, from, to);
 
         // Equipment sharing one S (no calendar, or the same calendar) share the rollup reads.
         Map<List<Interval>, List<Equipment>> groups = new LinkedHashMap<>();
@@ -425,7 +436,9 @@ public final class IndicatorService {
                     eRuns,
                     withEvidence ? declarations.getOrDefault(e.id(), Map.of()) : Map.of(),
                     counterFrozen.getOrDefault(e.id(), Map.of()),
-                    rollups.get(s.intervals()));
+                    rollups.get(s.intervals()),
+                    gaps.getOrDefault(e.id(), List.of()),
+                    reported.getOrDefault(e.id(), List.of()));
             out.add(engine.evaluate(inventory, e, s, f, now, withEvidence));
         }
         return out;
@@ -735,6 +748,94 @@ public final class IndicatorService {
             }
         });
         return out;
+    }
+
+    /**
+     * The minutes inside not-known platform gaps for which each concerned equipment's edge reported health
+     * counters: one read per span of such gaps (they are rare: gateway restarts, edge buffer overflows).
+     */
+    private Map<String, List<Interval>> reportedMinutes(
+            Map<String, List<DataTrust.Gap>> gaps, Instant from, Instant to) {
+        Map<Interval, Set<String>> spans = new TreeMap<>(java.util.Comparator.comparing(Interval::start));
+        List<Interval> all = new ArrayList<>();
+        gaps.forEach((id, list) -> list.stream()
+                .filter(DataTrust.Gap::notKnownTime)
+                .forEach(g -> all.add(new Interval(Interval.max(g.from(), from), Interval.min(g.to(), to)))));
+        for (Interval span : Interval.union(all)) {
+            Set<String> devices = new TreeSet<>();
+            gaps.forEach((id, list) -> {
+                for (DataTrust.Gap g : list) {
+                    if (g.notKnownTime() && g.from().isBefore(span.end()) && g.to().isAfter(span.start())) {
+                        devices.add(id);
+                    }
+                }
+            });
+            spans.put(span, devices);
+        }
+        Map<String, List<Interval>> out = new HashMap<>();
+        spans.forEach((span, devices) -> facts.reportedMinutes(devices, span.start(), span.end())
+                .forEach((device, minutes) -> {
+                    List<Interval> list = out.computeIfAbsent(device, k -> new ArrayList<>());
+                    for (Instant m : minutes) {
+                        list.add(new Interval(m, m.plus(Duration.ofMinutes(1))));
+                    }
+                }));
+        out.replaceAll((k, v) -> Interval.union(v));
+        return out;
+    }
+
+    /** The report's data-trust summary: every equipment flag, grouped by gap. */
+    private IndicatorReport.DataTrust dataTrust(List<EquipmentIndicators> results, boolean cut) {
+        ZoneId zone = inventory.enterprise().zone();
+        Map<List<Object>, IndicatorReport.ReportGap> byGap = new LinkedHashMap<>();
+        double notKnown = 0;
+        for (EquipmentIndicators e : results) {
+            notKnown += e.notKnownSeconds();
+            for (EquipmentIndicators.GapFlag f : e.dataTrust()) {
+                List<Object> key = java.util.Arrays.asList(
+                        f.cause(), f.scope(), f.groupId(), f.edgeNodeId(), f.deviceId(), f.from(), f.to());
+                IndicatorReport.ReportGap g = byGap.get(key);
+                byGap.put(
+                        key,
+                        new IndicatorReport.ReportGap(
+                                f.cause(),
+                                f.scope(),
+                                f.groupId(),
+                                f.edgeNodeId(),
+                                f.deviceId(),
+                                f.from(),
+                                f.to(),
+                                f.from().atZone(zone).toOffsetDateTime().toString(),
+                                f.to().atZone(zone).toOffsetDateTime().toString(),
+                                f.intervals(),
+                                f.events(),
+                                f.detail(),
+                                f.notKnownTime(),
+                                g == null ? 1 : g.equipment() + 1,
+                                (g == null ? 0 : g.notKnownSeconds()) + f.notKnownSeconds()));
+            }
+        }
+        List<IndicatorReport.ReportGap> gaps = new ArrayList<>(byGap.values());
+        gaps.sort(java.util.Comparator.comparing(IndicatorReport.ReportGap::from)
+                .thenComparing(IndicatorReport.ReportGap::cause));
+        if (gaps.isEmpty() && !cut) {
+            return new IndicatorReport.DataTrust(
+                    IndicatorReport.TRUST_COMPLETE,
+                    "no known gap of the platform overlaps the window",
+                    0,
+                    List.of(),
+                    false);
+        }
+        Set<String> causes = new TreeSet<>();
+        gaps.forEach(g -> causes.add(g.cause()));
+        String summary = gaps.size() + " known gap(s) of the platform overlap the window (" + String.join(", ", causes)
+                + ")"
+                + (notKnown > 0
+                        ? "; " + Math.round(notKnown) + " s of scheduled time not known, left out of online_ratio"
+                                + " and completeness"
+                        : "; figures may be affected")
+                + (cut ? "; more gaps than one report reads (" + DataTrust.MAX_GAP_ROWS + "), list cut" : "");
+        return new IndicatorReport.DataTrust(IndicatorReport.TRUST_FLAGGED, summary, notKnown, gaps, cut);
     }
 
     /** uplink_availability of each edge node that reported equipment of the scope in the window. */

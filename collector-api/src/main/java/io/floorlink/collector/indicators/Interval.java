@@ -72,6 +72,30 @@ public record Interval(Instant start, Instant end) {
         return total;
     }
 
+    /** {@code a} minus {@code b}; both disjoint and sorted (as {@link #union} returns them). */
+    static List<Interval> subtract(List<Interval> a, List<Interval> b) {
+        List<Interval> out = new ArrayList<>();
+        int j = 0;
+        for (Interval i : a) {
+            Instant cursor = i.start();
+            while (j < b.size() && !b.get(j).end().isAfter(cursor)) {
+                j++;
+            }
+            int k = j;
+            while (k < b.size() && b.get(k).start().isBefore(i.end())) {
+                if (b.get(k).start().isAfter(cursor)) {
+                    out.add(new Interval(cursor, b.get(k).start()));
+                }
+                cursor = max(cursor, b.get(k).end());
+                k++;
+            }
+            if (cursor.isBefore(i.end())) {
+                out.add(new Interval(cursor, i.end()));
+            }
+        }
+        return out;
+    }
+
     static Instant max(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
     }

@@ -18,6 +18,8 @@ import java.util.List;
  * @param rules per rule, in profile order; empty when the whole evaluation cannot be done, never null
  * @param assessment2024 the 2024 items and partial score over the same scope and window; null when the whole
  *     evaluation cannot be done
+ * @param dataTrust the platform gaps behind the figures the rules read; a verdict over a flagged window rests on
+ *     figures that leave the not-known time out; null when the whole evaluation cannot be done
  */
 public record Evaluation(
         IndicatorReport.ProfileRef profile,
@@ -27,7 +29,8 @@ public record Evaluation(
         String status,
         List<String> reasons,
         List<RuleResult> rules,
-        Assessment2024 assessment2024) {
+        Assessment2024 assessment2024,
+        IndicatorReport.DataTrust dataTrust) {
 
     public static final String PASS = "pass";
     public static final String FAIL = "fail";

@@ -54,6 +54,7 @@ public final class ProfileEvaluator {
                     Evaluation.CANNOT_EVALUATE,
                     reasons,
                     List.of(),
+                    null,
                     null);
         }
         List<RuleResult> results = new ArrayList<>();
@@ -77,7 +78,8 @@ public final class ProfileEvaluator {
                 status,
                 status.equals(Evaluation.CANNOT_EVALUATE) ? why : List.of(),
                 results,
-                report.assessment2024());
+                report.assessment2024(),
+                report.dataTrust());
     }
 
     private static boolean hasFacts(EquipmentIndicators e) {

@@ -174,7 +174,7 @@ class ProfilesApiIT {
         String[] lines = csv.body().split("\r\n");
         assertThat(lines[0])
                 .isEqualTo("\uFEFFequipment,indicator,value,unit,formula,numerator,denominator,denominator_label,"
-                        + "official,reason");
+                        + "official,reason,data_trust");
         JsonNode online = json.path("equipment").get(2).path("online_ratio");
         assertThat(lines)
                 .anyMatch(l -> l.startsWith(

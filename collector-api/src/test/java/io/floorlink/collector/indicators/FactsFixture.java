@@ -133,6 +133,24 @@ public final class FactsFixture {
                 to == null ? null : "ndeath");
     }
 
+    /**
+     * A platform_gap row of host {@code floorlink} as the gateway writes it; a null edge node widens the scope to
+     * every node of the host, a null device to every device of the node.
+     */
+    public FactsFixture gap(String cause, String edge, String device, Instant from, Instant to, long events) {
+        return exec(
+                "INSERT INTO platform_gap (host_id, cause, group_id, edge_node_id, device_id, gap_from, gap_to, events,"
+                        + " detail) VALUES ('floorlink', ?, ?, ?, ?, ?, ?, ?, ?)",
+                cause,
+                edge == null ? null : "ENT001",
+                edge,
+                device,
+                utc(from),
+                utc(to),
+                events,
+                cause + " written by FactsFixture");
+    }
+
     /** A point_declaration with an engineering range (nullable bounds). */
     public FactsFixture declaration(
             String edge, String device, String point, String category, long intervalMs, Double low, Double high) {

@@ -1,0 +1,229 @@
+package io.floorlink.collector.indicators;
+
+import io.floorlink.collector.indicators.FactsStore.Declaration;
+import io.floorlink.collector.indicators.FactsStore.GapFact;
+import io.floorlink.collector.indicators.FactsStore.SessionFact;
+import io.floorlink.gateway.facts.PlatformGap;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which known gaps of the platform ({@code platform_gap}) concern which equipment, merged and bounded. Pure
+ * computation over rows already read.
+ */
+final class DataTrust {
+    /** Gap rows read for one report; a report over more is flagged as cut. */
+    static final int MAX_GAP_ROWS = 100_000;
+    /** Flags shown per equipment and per cause and scope; more are folded into the last one. */
+    static final int MAX_FLAGS_PER_KIND = 50;
+
+    static final String SCOPE_PLATFORM = "platform";
+    static final String SCOPE_EDGE_NODE = "edge_node";
+    static final String SCOPE_DEVICE = "device";
+
+    /** Key prefix of a node whatever its group ('\0' is in no Sparkplug id). */
+    private static final String ANY_GROUP = "\0/";
+
+    private DataTrust() {}
+
+    /**
+     * A stored gap, or consecutive ones of one cause and scope merged.
+     *
+     * @param intervals stored gaps merged into this one
+     */
+    record Gap(
+            String cause,
+            String scope,
+            String groupId,
+            String edgeNodeId,
+            String deviceId,
+            Instant from,
+            Instant to,
+            int intervals,
+            long events,
+            String detail) {
+
+        boolean notKnownTime() {
+            PlatformGap.Cause c = PlatformGap.Cause.ofWireName(cause);
+            return c != null && c.unknownTime();
+        }
+
+        private List<Object> kind() {
+            return java.util.Arrays.asList(cause, scope, groupId, edgeNodeId, deviceId);
+        }
+    }
+
+    static String scopeOf(GapFact g) {
+        if (g.deviceId() != null) {
+            return SCOPE_DEVICE;
+        }
+        return g.edgeNodeId() != null ? SCOPE_EDGE_NODE : SCOPE_PLATFORM;
+    }
+
+    /**
+     * The gaps of each equipment: platform-wide ones for all; an edge node's for the equipment it declared points
+     * of (latest DBIRTH) or reported sessions through; a device's for that equipment. Consecutive or overlapping
+     * gaps of one cause and scope are merged.
+     */
+    static Map<String, List<Gap>> byEquipment(
+            List<GapFact> rows,
+            Collection<String> equipment,
+            Map<String, Map<String, Declaration>> declarations,
+            Map<String, List<SessionFact>> sessions) {
+        Map<String, List<Gap>> out = new LinkedHashMap<>();
+        if (rows.isEmpty()) {
+            return out;
+        }
+        Map<String, Set<String>> declaredBy = new HashMap<>();
+        Map<String, Set<String>> reportedBy = new HashMap<>();
+        for (String id : equipment) {
+            for (Declaration d : declarations.getOrDefault(id, Map.of()).values()) {
+                declaredBy
+                        .computeIfAbsent(d.groupId() + "/" + d.edgeNodeId(), k -> new HashSet<>())
+                        .add(id);
+                declaredBy
+                        .computeIfAbsent(ANY_GROUP + d.edgeNodeId(), k -> new HashSet<>())
+                        .add(id);
+            }
+            for (SessionFact s : sessions.getOrDefault(id, List.of())) {
+                reportedBy.computeIfAbsent(s.edgeNodeId(), k -> new HashSet<>()).add(id);
+            }
+        }
+        Set<String> all = new HashSet<>(equipment);
+        Map<String, List<GapFact>> applicable = new LinkedHashMap<>();
+        for (GapFact g : rows) {
+            Collection<String> concerned;
+            if (g.deviceId() != null) {
+                concerned = all.contains(g.deviceId()) ? List.of(g.deviceId()) : List.of();
+            } else if (g.edgeNodeId() != null) {
+                Set<String> s = new HashSet<>(declaredBy.getOrDefault(
+                        (g.groupId() == null ? ANY_GROUP : g.groupId() + "/") + g.edgeNodeId(), Set.of()));
+                // sessions carry no group: they decide only for equipment without declarations
+                for (String id : reportedBy.getOrDefault(g.edgeNodeId(), Set.of())) {
+                    if (!declarations.containsKey(id)) {
+                        s.add(id);
+                    }
+                }
+                concerned = s;
+            } else {
+                concerned = equipment;
+            }
+            for (String id : concerned) {
+                applicable.computeIfAbsent(id, k -> new ArrayList<>()).add(g);
+            }
+        }
+        for (String id : equipment) {
+            List<GapFact> list = applicable.get(id);
+            if (list != null) {
+                out.put(id, merge(list));
+            }
+        }
+        return out;
+    }
+
+    /** Merges overlapping or touching gaps of the same cause and scope; ordered by start. */
+    static List<Gap> merge(List<GapFact> rows) {
+        List<GapFact> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(GapFact::from).thenComparing(GapFact::to));
+        Map<List<Object>, Gap> open = new LinkedHashMap<>();
+        List<Gap> out = new ArrayList<>();
+        for (GapFact g : sorted) {
+            Gap next = new Gap(
+                    g.cause(),
+                    scopeOf(g),
+                    g.groupId(),
+                    g.edgeNodeId(),
+                    g.deviceId(),
+                    g.from(),
+                    g.to(),
+                    1,
+                    g.events(),
+                    g.detail());
+            Gap last = open.get(next.kind());
+            if (last != null && !next.from().isAfter(last.to())) {
+                open.put(
+                        next.kind(),
+                        new Gap(
+                                last.cause(),
+                                last.scope(),
+                                last.groupId(),
+                                last.edgeNodeId(),
+                                last.deviceId(),
+                                last.from(),
+                                Interval.max(last.to(), next.to()),
+                                last.intervals() + 1,
+                                last.events() + next.events(),
+                                last.detail()));
+            } else {
+                if (last != null) {
+                    out.add(last);
+                }
+                open.put(next.kind(), next);
+            }
+        }
+        out.addAll(open.values());
+        out.sort(Comparator.comparing(Gap::from).thenComparing(Gap::cause));
+        return out;
+    }
+
+    /**
+     * Bounds the flags of one equipment: beyond {@link #MAX_FLAGS_PER_KIND} of one cause and scope, the rest are
+     * folded into one flag from the first to the last of them (their counts and not-known seconds summed).
+     */
+    static List<EquipmentIndicators.GapFlag> bound(List<EquipmentIndicators.GapFlag> flags) {
+        Map<List<Object>, List<EquipmentIndicators.GapFlag>> byKind = new LinkedHashMap<>();
+        for (EquipmentIndicators.GapFlag f : flags) {
+            byKind.computeIfAbsent(
+                            java.util.Arrays.asList(f.cause(), f.scope(), f.groupId(), f.edgeNodeId(), f.deviceId()),
+                            k -> new ArrayList<>())
+                    .add(f);
+        }
+        if (byKind.values().stream().allMatch(l -> l.size() <= MAX_FLAGS_PER_KIND)) {
+            return flags;
+        }
+        List<EquipmentIndicators.GapFlag> out = new ArrayList<>();
+        for (List<EquipmentIndicators.GapFlag> l : byKind.values()) {
+            if (l.size() <= MAX_FLAGS_PER_KIND) {
+                out.addAll(l);
+                continue;
+            }
+            out.addAll(l.subList(0, MAX_FLAGS_PER_KIND - 1));
+            List<EquipmentIndicators.GapFlag> rest = l.subList(MAX_FLAGS_PER_KIND - 1, l.size());
+            EquipmentIndicators.GapFlag first = rest.get(0);
+            int intervals = 0;
+            long events = 0;
+            double notKnown = 0;
+            Instant to = first.to();
+            for (EquipmentIndicators.GapFlag f : rest) {
+                intervals += f.intervals();
+                events += f.events();
+                notKnown += f.notKnownSeconds();
+                to = Interval.max(to, f.to());
+            }
+            out.add(new EquipmentIndicators.GapFlag(
+                    first.cause(),
+                    first.scope(),
+                    first.groupId(),
+                    first.edgeNodeId(),
+                    first.deviceId(),
+                    first.from(),
+                    to,
+                    intervals,
+                    events,
+                    rest.size() + " gaps folded into one (more than " + MAX_FLAGS_PER_KIND + " in the window); "
+                            + "first: " + first.detail(),
+                    first.notKnownTime(),
+                    notKnown));
+        }
+        out.sort(Comparator.comparing(EquipmentIndicators.GapFlag::from));
+        return out;
+    }
+}

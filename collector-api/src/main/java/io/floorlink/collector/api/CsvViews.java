@@ -113,7 +113,7 @@ final class CsvViews {
                 "detail",
                 "reason",
                 "data_trust");
-        String trust = ev.dataTrust() == null || ev.dataTrust().status().equals(IndicatorReport.TRUST_COMPLETE)
+        String trust = ev.dataTrust().status().equals(IndicatorReport.TRUST_COMPLETE)
                 ? ""
                 : ev.dataTrust().summary();
         if (ev.rules().isEmpty()) {

@@ -19,7 +19,7 @@ import java.util.List;
  * @param assessment2024 the 2024 items and partial score over the same scope and window; null when the whole
  *     evaluation cannot be done
  * @param dataTrust the platform gaps behind the figures the rules read; a verdict over a flagged window rests on
- *     figures that leave the not-known time out; null when the whole evaluation cannot be done
+ *     figures that leave the not-known time out; never null
  */
 public record Evaluation(
         IndicatorReport.ProfileRef profile,

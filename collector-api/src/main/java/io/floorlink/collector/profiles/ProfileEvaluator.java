@@ -55,7 +55,7 @@ public final class ProfileEvaluator {
                     reasons,
                     List.of(),
                     null,
-                    null);
+                    report.dataTrust());
         }
         List<RuleResult> results = new ArrayList<>();
         for (Profile.Rule rule : profile.rules()) {

@@ -1,19 +1,30 @@
 package io.floorlink.collector;
 
 import io.floorlink.collector.api.ApiServer;
+import io.floorlink.collector.api.Json;
+import io.floorlink.collector.audit.AuditLog;
 import io.floorlink.collector.indicators.CacheWarmer;
 import io.floorlink.collector.indicators.FactsCache;
 import io.floorlink.collector.indicators.IndicatorService;
 import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.inventory.InventoryDocument;
 import io.floorlink.collector.inventory.InventoryLoader;
+import io.floorlink.collector.profiles.Profile;
 import io.floorlink.collector.profiles.ProfileLoader;
+import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.Gateway;
+import io.floorlink.sparkplug.config.YamlConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -27,15 +38,19 @@ public final class Collector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     /** Enterprise code shown when no inventory is configured. */
     static final String NO_INVENTORY_CODE = "NONE";
+    /** The audit log's file name in the data folder. */
+    public static final String AUDIT_LOG = "audit.log";
 
     private final Gateway gateway;
     private final ApiServer api;
     private final CacheWarmer warmer;
+    private final AuditLog audit;
 
-    private Collector(Gateway gateway, ApiServer api, CacheWarmer warmer) {
+    private Collector(Gateway gateway, ApiServer api, CacheWarmer warmer, AuditLog audit) {
         this.gateway = gateway;
         this.api = api;
         this.warmer = warmer;
+        this.audit = audit;
     }
 
     /**
@@ -87,7 +102,15 @@ public final class Collector implements AutoCloseable {
         ProfileLoader profiles = config.thresholdsConfigured()
                 ? loaded.withDefault(loaded.defaultProfile().withThresholds(config.thresholds()))
                 : loaded;
-        Gateway gateway = Gateway.start(config.effectiveGateway(), meters);
+        AuditLog audit = AuditLog.open(config.dataDir().resolve(AUDIT_LOG), Clock.systemUTC());
+        Gateway gateway;
+        try {
+            recordConfiguration(audit, config, profiles, inventory);
+            gateway = Gateway.start(config.effectiveGateway(), meters);
+        } catch (Exception | Error e) {
+            audit.close();
+            throw e;
+        }
         try {
             // One cache for the collector's life: an inventory import builds a new service but keeps what was read.
             FactsCache cache = new FactsCache(config.indicatorCache());
@@ -103,7 +126,7 @@ public final class Collector implements AutoCloseable {
                     services.apply(inventory),
                     prometheus,
                     meters,
-                    new ApiServer.InventoryUpdates(config.inventory(), services));
+                    new ApiServer.InventoryUpdates(config.inventory(), services, audit));
             api.attachSparkplugView(gateway::liveView);
             api.attachGatewayHealth(gateway::health);
             LOG.info(
@@ -115,11 +138,68 @@ public final class Collector implements AutoCloseable {
                     gateway.mqttUrl());
             // The last 30 closed days of the pilot, cached soon after start and each hour (days close at midnight).
             CacheWarmer warmer = new CacheWarmer(api::indicators).start(Duration.ofSeconds(10), Duration.ofHours(1));
-            return new Collector(gateway, api, warmer);
+            return new Collector(gateway, api, warmer, audit);
         } catch (Exception | Error e) {
             gateway.close();
+            audit.close();
             throw e;
         }
+    }
+
+    /**
+     * Records in the audit log what changed in the configuration since the last start: profiles, inventory, HTTP
+     * tokens and edge credentials, each by a fingerprint (SHA-256; secrets only ever inside a digest).
+     */
+    private static void recordConfiguration(
+            AuditLog audit, CollectorConfig config, ProfileLoader profiles, Inventory inventory) throws IOException {
+        StringBuilder all = new StringBuilder();
+        List<String> ids = new ArrayList<>();
+        for (Profile p : profiles.all()) {
+            ids.add(p.id() + "@" + p.version());
+            all.append(p.id()).append('@').append(p.version()).append(':');
+            all.append(AuditLog.sha256(Json.mapper().writeValueAsString(p))).append('\n');
+        }
+        audit.recordConfig("profiles", AuditLog.sha256(all.toString()), Map.of("profiles", ids));
+
+        audit.recordConfig(
+                "inventory",
+                AuditLog.sha256(YamlConfig.mapper().writeValueAsString(InventoryDocument.of(inventory))),
+                Map.of(
+                        "enterprise",
+                        inventory.enterprise().code(),
+                        "equipment",
+                        inventory.equipment().size(),
+                        "file",
+                        String.valueOf(config.inventory())));
+
+        HttpConfig http = config.http();
+        StringBuilder tokens =
+                new StringBuilder("admin:").append(http.adminToken()).append('\n');
+        List<String> reviewers = new ArrayList<>();
+        for (HttpConfig.ReviewerToken r : http.reviewerTokens()) {
+            reviewers.add(r.name());
+            tokens.append(r.name()).append(':').append(r.token()).append('\n');
+        }
+        Map<String, Object> tokenDetails = new LinkedHashMap<>();
+        tokenDetails.put("admin_token", http.adminToken() != null);
+        tokenDetails.put("reviewers", reviewers);
+        tokenDetails.put("allow_anonymous_reads", http.allowAnonymousReads());
+        audit.recordConfig("http_tokens", AuditLog.sha256(tokens.toString()), tokenDetails);
+
+        AuthConfig auth = config.effectiveGateway().auth();
+        StringBuilder edges = new StringBuilder();
+        List<String> users = new ArrayList<>();
+        if (auth != null) {
+            for (AuthConfig.EdgeCredential e : auth.edges()) {
+                users.add(e.username() + " " + e.groups());
+                edges.append(e.username()).append(':').append(e.groups()).append(':');
+                edges.append(e.password()).append('\n');
+            }
+        }
+        audit.recordConfig(
+                "edge_credentials",
+                AuditLog.sha256(edges.toString()),
+                Map.of("authentication", auth != null, "edges", users));
     }
 
     /** The HTTP server (its routes). */
@@ -150,6 +230,11 @@ public final class Collector implements AutoCloseable {
         return api.indicators();
     }
 
+    /** The append-only audit log ({@code <data_dir>/audit.log}). */
+    public AuditLog audit() {
+        return audit;
+    }
+
     /** Stops the HTTP server, then the gateway (which flushes its facts). Blocks until both have stopped. */
     @Override
     public void close() {
@@ -159,6 +244,11 @@ public final class Collector implements AutoCloseable {
             api.close();
         } finally {
             gateway.close();
+            try {
+                audit.close();
+            } catch (IOException e) {
+                LOG.warn("Audit log {} not closed cleanly: {}", audit.file(), e.getMessage());
+            }
             LOG.info("Collector stopped");
         }
     }

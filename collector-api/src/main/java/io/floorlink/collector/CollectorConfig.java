@@ -88,8 +88,13 @@ public record CollectorConfig(
     public static CollectorConfig load(Path file) {
         CollectorConfig c = YamlConfig.load(file, CollectorConfig.class);
         Path base = file.toAbsolutePath().getParent();
+        HttpConfig http = c.http;
+        if (http.tls() != null) {
+            http = http.withTls(new HttpConfig.Tls(
+                    base.resolve(http.tls().keystore()), http.tls().keystorePassword()));
+        }
         return new CollectorConfig(
-                c.http,
+                http,
                 c.inventory == null ? null : base.resolve(c.inventory),
                 c.gateway,
                 c.thresholds,

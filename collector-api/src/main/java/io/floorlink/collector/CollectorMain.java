@@ -92,7 +92,7 @@ public final class CollectorMain implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine()
                     .getOut()
-                    .println("FloorLink collector: http://" + cfg.http().host() + ":" + collector.httpPort() + "/"
+                    .println("FloorLink collector: " + cfg.http().scheme() + "://" + cfg.http().host() + ":" + collector.httpPort() + "/"
                             + "  (MQTT " + collector.gateway().mqttUrl() + "; Ctrl-C stops)");
             spec.commandLine().getOut().flush();
             try {

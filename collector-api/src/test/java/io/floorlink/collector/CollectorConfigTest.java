@@ -48,6 +48,34 @@ class CollectorConfigTest {
     }
 
     @Test
+    void reviewerTokensAndTlsLoadWithTheKeystoreNextToTheFile(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(
+                dir.resolve("collector.yaml"),
+                "http:\n"
+                        + "  host: 0.0.0.0\n"
+                        + "  admin_token: admin-0123456789abcdef\n"
+                        + "  reviewer_tokens:\n"
+                        + "    - { name: zhang-wei, token: reviewer-0123456789abcdef }\n"
+                        + "  tls: { keystore: certs/collector.p12, keystore_password: changeit-please }\n");
+
+        HttpConfig http = CollectorConfig.load(file).http();
+
+        assertThat(http.reviewerTokens())
+                .extracting(HttpConfig.ReviewerToken::name)
+                .containsExactly("zhang-wei");
+        assertThat(http.allowAnonymousReads()).isFalse();
+        assertThat(http.tls().keystore()).isEqualTo(dir.toAbsolutePath().resolve("certs/collector.p12"));
+        assertThat(http.scheme()).isEqualTo("https");
+
+        Path weak = Files.writeString(
+                dir.resolve("weak.yaml"), "http:\n  reviewer_tokens:\n    - { name: li, token: short }\n");
+        assertThatThrownBy(() -> CollectorConfig.load(weak))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(weak.toString())
+                .hasMessageContaining("reviewer_tokens[0] (li): token must be at least 16");
+    }
+
+    @Test
     void badThresholdNamesFileLineAndField(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("collector.yaml"), "thresholds:\n  theta_online: 1.5\n");
 

@@ -1,6 +1,7 @@
 package io.floorlink.collector.api;
 
 import io.floorlink.collector.HttpConfig;
+import io.floorlink.collector.audit.AuditLog;
 import io.floorlink.collector.indicators.FactsUnavailableException;
 import io.floorlink.collector.indicators.IndicatorService;
 import io.floorlink.collector.inventory.Inventory;
@@ -12,6 +13,7 @@ import io.floorlink.sparkplug.host.LiveView;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
     /** Replaced by an inventory import; handlers read it once per request. */
     private volatile IndicatorService service;
 
+    private final Access access;
     private final InventoryEndpoint inventory;
     private final SparkplugNodesEndpoint sparkplugNodes = new SparkplugNodesEndpoint();
     private volatile Supplier<io.floorlink.gateway.GatewayHealth> gatewayHealth;
@@ -70,8 +74,11 @@ public final class ApiServer implements AutoCloseable {
             IndicatorService service, PrometheusMeterRegistry prometheus, HttpConfig http, InventoryUpdates updates) {
         this.service = service;
         this.prometheus = prometheus;
+        this.access = new Access(http);
         this.inventory = new InventoryEndpoint(
-                updates == null ? null : http.adminToken(),
+                access,
+                updates != null,
+                updates == null ? null : updates.audit(),
                 updates == null ? null : updates.file(),
                 () -> this.service.inventory(),
                 inv -> this.service = updates.rebuild().apply(inv));
@@ -83,10 +90,15 @@ public final class ApiServer implements AutoCloseable {
      *
      * @param file the inventory YAML file an accepted import is written to (atomically); null keeps it in memory
      * @param rebuild builds the indicator service for a new inventory, never null; called under the import lock
+     * @param audit where every import attempt of an admin is recorded; nullable
      */
-    public record InventoryUpdates(Path file, Function<Inventory, IndicatorService> rebuild) {
+    public record InventoryUpdates(Path file, Function<Inventory, IndicatorService> rebuild, AuditLog audit) {
         public InventoryUpdates {
             Objects.requireNonNull(rebuild, "rebuild");
+        }
+
+        public InventoryUpdates(Path file, Function<Inventory, IndicatorService> rebuild) {
+            this(file, rebuild, null);
         }
     }
 
@@ -117,6 +129,10 @@ public final class ApiServer implements AutoCloseable {
             PrometheusMeterRegistry prometheus,
             MeterRegistry registry,
             InventoryUpdates updates) {
+        if (http.tls() != null && !java.nio.file.Files.isRegularFile(http.tls().keystore())) {
+            throw new IllegalStateException(
+                    "http.tls.keystore: no such file " + http.tls().keystore());
+        }
         ApiServer server = new ApiServer(service, prometheus, http, updates);
         server.metrics.bindTo(registry);
         try {
@@ -162,6 +178,7 @@ public final class ApiServer implements AutoCloseable {
     /** The registered HTTP routes as {@code METHOD path}, e.g. {@code GET /api/v1/equipment}. */
     public List<String> routes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
                 .toList();
     }
@@ -175,6 +192,10 @@ public final class ApiServer implements AutoCloseable {
     private void configure(JavalinConfig cfg, HttpConfig http) {
         cfg.jetty.host = http.host();
         cfg.jetty.port = http.port();
+        if (http.tls() != null) {
+            cfg.jetty.addConnector((server, httpConfig) -> Https.connector(server, httpConfig, http));
+        }
+        cfg.http.prefer405over404 = true;
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
         pool.setName("collector-http");
         cfg.jetty.threadPool = pool;
@@ -189,6 +210,7 @@ public final class ApiServer implements AutoCloseable {
         });
         cfg.requestLogger.http((ctx, ms) -> metrics.record(method(ctx), route(ctx), ctx.statusCode(), ms));
 
+        cfg.routes.before(this::guard);
         cfg.routes.get("/health", this::health);
         cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(prometheus.scrape()));
@@ -204,6 +226,25 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.get("/api/v1/evaluations", this::evaluation);
         cfg.routes.get("/api/v1/sparkplug/nodes", sparkplugNodes::get);
 
+        cfg.routes.exception(Unauthorized.class, (e, ctx) -> {
+            ctx.header("WWW-Authenticate", "Bearer");
+            ctx.status(401).json(new ApiError("unauthorized", "Authorization", e.getMessage()));
+        });
+        cfg.routes.error(404, ctx -> {
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith("application/json")) {
+                ctx.json(new ApiError("not_found", null, "no such path: " + ctx.path()));
+            }
+        });
+        cfg.routes.error(405, ctx -> {
+            List<String> allowed = allowedMethods(ctx.path());
+            ctx.header("Allow", String.join(", ", allowed));
+            ctx.json(new ApiError(
+                    "method_not_allowed",
+                    null,
+                    ctx.method().name() + " is not allowed on " + ctx.path() + "; allowed: "
+                            + String.join(", ", allowed)));
+        });
         cfg.routes.exception(BadParameterException.class, (e, ctx) -> ctx.status(400)
                 .json(new ApiError("bad_parameter", e.parameter(), e.getMessage())));
         cfg.routes.exception(UnknownScopeException.class, (e, ctx) -> ctx.status(400)
@@ -218,6 +259,58 @@ public final class ApiServer implements AutoCloseable {
             LOG.error("Request {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError("internal", null, "internal error; see the collector log"));
         });
+    }
+
+    /** A request without a token where one is needed, or with a token that matches none. */
+    private static final class Unauthorized extends RuntimeException {
+        Unauthorized(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Runs before every handler: security headers on every answer, then who the caller is. The API and the metrics
+     * need a known token unless anonymous reads are allowed; {@code /health} and the web page are open.
+     */
+    private void guard(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none';"
+                        + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+        if (ctx.scheme().equals("https")) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
+        String path = ctx.path();
+        boolean guarded = path.startsWith("/api/") || path.equals("/metrics");
+        if (!guarded) {
+            return;
+        }
+        ctx.header("Cache-Control", "no-store");
+        Access.Principal who = access.resolve(ctx);
+        if (who == null) {
+            throw new Unauthorized("the bearer token matches no reviewer or admin token");
+        }
+        if (who.role() == Access.Role.ANONYMOUS && !access.anonymousReads()) {
+            throw new Unauthorized(
+                    "this collector needs a token: send 'Authorization: Bearer <reviewer or admin token>'");
+        }
+        ctx.attribute(Access.ATTRIBUTE, who);
+    }
+
+    private List<String> allowedMethods(String path) {
+        List<String> out = new ArrayList<>();
+        for (HandlerType t : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE)) {
+            if (!app.unsafe.internalRouter.findHttpHandlerEntries(t, path).isEmpty()) {
+                out.add(t.name());
+            }
+        }
+        if (out.contains("GET")) {
+            out.add(1, "HEAD");
+        }
+        return out;
     }
 
     /** At most one warning a minute while the store is down; the web page polls and would flood the log. */

@@ -1,5 +1,6 @@
 package io.floorlink.collector.api;
 
+import io.floorlink.collector.audit.AuditLog;
 import io.floorlink.collector.inventory.ImportError;
 import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.InventoryDocument;
@@ -17,7 +18,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,20 +39,32 @@ final class InventoryEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryEndpoint.class);
     private static final Pattern PLACED = Pattern.compile("(?s)^(.+?):(\\d+):(\\d+): ([^:\\s]+): (.*)$");
 
-    private final byte[] adminToken;
+    private final Access access;
+    private final boolean enabled;
+    private final AuditLog audit;
     private final Path file;
     private final Supplier<Inventory> current;
     private final Consumer<Inventory> activate;
     private final Object importLock = new Object();
 
     /**
-     * @param adminToken token a POST must bring; null disables POST (403)
+     * @param access who may import: the admin only; without an admin token POST is disabled (403)
+     * @param enabled false disables POST (403) whatever the tokens
+     * @param audit where every import attempt by an admin is recorded; null records nothing
      * @param file where an accepted inventory is written (YAML); null keeps it in memory only
      * @param current the active inventory
      * @param activate makes an accepted inventory active
      */
-    InventoryEndpoint(String adminToken, Path file, Supplier<Inventory> current, Consumer<Inventory> activate) {
-        this.adminToken = adminToken == null ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+    InventoryEndpoint(
+            Access access,
+            boolean enabled,
+            AuditLog audit,
+            Path file,
+            Supplier<Inventory> current,
+            Consumer<Inventory> activate) {
+        this.access = access;
+        this.enabled = enabled;
+        this.audit = audit;
         this.file = file;
         this.current = current;
         this.activate = activate;
@@ -63,7 +75,7 @@ final class InventoryEndpoint {
     }
 
     void post(Context ctx) {
-        if (adminToken == null) {
+        if (!enabled || !access.adminConfigured()) {
             ctx.status(403)
                     .json(new ApiError(
                             "forbidden",
@@ -72,17 +84,22 @@ final class InventoryEndpoint {
                                     + " collector.yaml, e.g. ${FLOORLINK_ADMIN_TOKEN})"));
             return;
         }
-        String auth = ctx.header("Authorization");
-        String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? auth.substring(7).trim()
-                : null;
-        if (given == null || !MessageDigest.isEqual(adminToken, given.getBytes(StandardCharsets.UTF_8))) {
+        Access.Principal who = Access.of(ctx);
+        if (who.role() == Access.Role.ANONYMOUS) {
             ctx.header("WWW-Authenticate", "Bearer");
             ctx.status(401)
                     .json(new ApiError(
                             "unauthorized",
                             "Authorization",
                             "send the admin token as 'Authorization: Bearer <token>'"));
+            return;
+        }
+        if (who.role() != Access.Role.ADMIN) {
+            ctx.status(403)
+                    .json(new ApiError(
+                            "forbidden",
+                            "Authorization",
+                            "reviewer tokens are read-only; an inventory import needs the admin token"));
             return;
         }
         String type = ctx.contentType() == null
@@ -102,6 +119,7 @@ final class InventoryEndpoint {
                     default -> null;
                 };
             } catch (InventoryImportException e) {
+                audit(who, "refused", type, body, Map.of("errors", e.errors().size()));
                 refuse(ctx, e.errors());
                 return;
             }
@@ -116,6 +134,18 @@ final class InventoryEndpoint {
             }
             write(next);
             activate.accept(next);
+            audit(
+                    who,
+                    "accepted",
+                    type,
+                    body,
+                    Map.of(
+                            "enterprise",
+                            next.enterprise().code(),
+                            "equipment",
+                            next.equipment().size(),
+                            "inventory_sha256",
+                            AuditLog.sha256(yamlOf(next))));
             LOG.info(
                     "Inventory replaced by an import ({}): {} equipment{}",
                     type,
@@ -123,6 +153,18 @@ final class InventoryEndpoint {
                     file == null ? "" : ", written to " + file);
             ctx.json(summary(next));
         }
+    }
+
+    private void audit(Access.Principal who, String result, String type, byte[] body, Map<String, ?> more) {
+        if (audit == null) {
+            return;
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("content_type", type);
+        d.put("upload_bytes", body.length);
+        d.put("upload_sha256", AuditLog.sha256(body));
+        d.putAll(more);
+        audit.append(who.name(), "inventory.import", "inventory", result, d);
     }
 
     private Inventory yaml(byte[] body) {
@@ -145,6 +187,14 @@ final class InventoryEndpoint {
         }
     }
 
+    private static String yamlOf(Inventory inventory) {
+        try {
+            return YamlConfig.mapper().writeValueAsString(InventoryDocument.of(inventory));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the inventory as YAML: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes next to the file and moves it over, so a crash leaves the old or the new file, never half. */
     private void write(Inventory inventory) {
         if (file == null) {
@@ -154,8 +204,7 @@ final class InventoryEndpoint {
             Path dir = file.toAbsolutePath().getParent();
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
             try {
-                String yaml = "# Written by the FloorLink collector after an inventory import.\n"
-                        + YamlConfig.mapper().writeValueAsString(InventoryDocument.of(inventory));
+                String yaml = "# Written by the FloorLink collector after an inventory import.\n" + yamlOf(inventory);
                 Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
                 try {
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -329,7 +329,8 @@ class CollectorApiIT {
         HttpResponse<String> page = raw("/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-        assertThat(page.body()).contains("/api/v1/indicators").contains("networked.v1");
+        assertThat(page.body()).contains("networked.v1").contains("app.js");
+        assertThat(raw("/app.js").body()).contains("/api/v1/indicators");
     }
 
     private static Metric.Builder point(String name, String category, int value) {

@@ -49,6 +49,7 @@ public record AuthConfig(@JsonProperty("edges") List<EdgeCredential> edges) {
             if (password == null || password.isEmpty()) {
                 throw new IllegalArgumentException("auth.edges[" + username + "]: password is required");
             }
+            io.floorlink.gateway.broker.PasswordHash.check(password, "auth.edges[" + username + "].password");
             if (groups == null || groups.isEmpty()) {
                 throw new IllegalArgumentException("auth.edges[" + username + "]: groups must list at least one group");
             }

@@ -39,7 +39,7 @@ class ConfigTest {
                 flush_interval: 2s
                 auth:
                   edges:
-                    - { username: edge-01, password: "pbkdf2-sha256$1$AA$AA", groups: [ENT001] }
+                    - { username: edge-01, password: "pbkdf2-sha256$210000$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g", groups: [ENT001] }
                 """;
         GatewayConfig c = parse(yaml);
         assertThat(c.broker().isEmbedded()).isFalse();

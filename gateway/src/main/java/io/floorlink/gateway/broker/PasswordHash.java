@@ -24,6 +24,65 @@ public final class PasswordHash {
         return value != null && value.startsWith(PREFIX);
     }
 
+    /** Fewest PBKDF2 iterations a stored hash may have; fewer are refused as too cheap to guess. */
+    public static final int MIN_ITERATIONS = 10_000;
+    /** Most PBKDF2 iterations a stored hash may have; more would let a config stall every CONNECT. */
+    public static final int MAX_ITERATIONS = 10_000_000;
+
+    /**
+     * Checks a configured password value before it is used: a value in the hash format must be a well-formed hash
+     * (iterations in [{@value #MIN_ITERATIONS}, {@value #MAX_ITERATIONS}], salt of at least 8 bytes and hash of at
+     * least 16, unpadded Base64); a value that looks like some other hash format (it would otherwise be taken as a
+     * clear password and never match) is refused too. The message never contains the value.
+     *
+     * @param field where the value comes from, for the message (e.g. {@code auth.edges[edge-01].password})
+     * @throws IllegalArgumentException naming the field and what is wrong
+     */
+    public static void check(String value, String field) {
+        if (!isHash(value)) {
+            String v = value.toLowerCase(java.util.Locale.ROOT);
+            if (v.startsWith("pbkdf2")
+                    || v.startsWith("$2a$")
+                    || v.startsWith("$2b$")
+                    || v.startsWith("$2y$")
+                    || v.startsWith("$argon2")
+                    || v.startsWith("{ssha")
+                    || v.startsWith("{sha")) {
+                throw new IllegalArgumentException(field + " looks like a password hash but not in the format " + PREFIX
+                        + "<iterations>$<salt>$<hash> (make one with PasswordHash)");
+            }
+            return;
+        }
+        String[] parts = value.substring(PREFIX.length()).split("\\$", -1);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException(
+                    field + ": malformed password hash, expected " + PREFIX + "<iterations>$<salt>$<hash>");
+        }
+        int iterations;
+        try {
+            iterations = Integer.parseInt(parts[0]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + ": malformed password hash, iterations is not a number");
+        }
+        if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+            throw new IllegalArgumentException(field + ": password hash iterations must be " + MIN_ITERATIONS + ".."
+                    + MAX_ITERATIONS + " but are " + iterations);
+        }
+        try {
+            if (Base64.getDecoder().decode(parts[1]).length < 8) {
+                throw new IllegalArgumentException(field + ": password hash salt is shorter than 8 bytes");
+            }
+            if (Base64.getDecoder().decode(parts[2]).length < 16) {
+                throw new IllegalArgumentException(field + ": password hash is shorter than 16 bytes");
+            }
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(field)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(field + ": malformed password hash, salt or hash is not Base64");
+        }
+    }
+
     /** Hashes a password with a fresh random salt. Blocks for the hash computation. */
     public static String hash(String password) {
         byte[] salt = new byte[16];

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Edge authentication and authorisation for the embedded broker: only the listed credentials may connect,
- * and each may only publish and subscribe under {@code spBv1.0/<one of its groups>/...} (and read host STATE).
+ * Edge authentication and authorisation for the embedded broker: only the listed credentials may connect, and
+ * each may only publish the topics of its own edge node and read its own commands, its receipts and host STATE.
  *
  * @param edges the edge credentials, at least one, user names unique
  */
@@ -31,17 +31,20 @@ public record AuthConfig(@JsonProperty("edges") List<EdgeCredential> edges) {
     }
 
     /**
-     * One edge credential.
+     * One edge credential: one edge node, in one or more groups.
      *
      * @param username MQTT user name, never null
      * @param password a PBKDF2 hash produced by {@code PasswordHash.hash} (preferred), or the clear password
      *     taken from an environment variable ({@code ${ENV}} in YAML); never logged
      * @param groups Sparkplug group_ids (enterprise codes) this edge may publish under, at least one
+     * @param node the edge_node_id this credential is: it may publish only that node's NBIRTH/NDEATH/NDATA and its
+     *     devices' DBIRTH/DDEATH/DDATA, and read only that node's NCMD/DCMD and receipts and the host STATE
      */
     public record EdgeCredential(
             @JsonProperty("username") String username,
             @JsonProperty("password") String password,
-            @JsonProperty("groups") List<String> groups) {
+            @JsonProperty("groups") List<String> groups,
+            @JsonProperty("node") String node) {
         public EdgeCredential {
             if (username == null || username.isBlank()) {
                 throw new IllegalArgumentException("auth.edges: username is required");
@@ -54,6 +57,11 @@ public record AuthConfig(@JsonProperty("edges") List<EdgeCredential> edges) {
                 throw new IllegalArgumentException("auth.edges[" + username + "]: groups must list at least one group");
             }
             groups = List.copyOf(groups);
+            if (node == null || node.isBlank()) {
+                throw new IllegalArgumentException("auth.edges[" + username + "]: node is required (the edge_node_id"
+                        + " this credential may publish as)");
+            }
+            io.floorlink.sparkplug.Topic.requireId("auth.edges[" + username + "].node", node);
             for (String g : groups) {
                 io.floorlink.sparkplug.Topic.requireId("auth.edges[" + username + "].groups", g);
                 if ("STATE".equals(g)) {
@@ -64,7 +72,7 @@ public record AuthConfig(@JsonProperty("edges") List<EdgeCredential> edges) {
 
         @Override
         public String toString() {
-            return "EdgeCredential[username=" + username + ", groups=" + groups + "]";
+            return "EdgeCredential[username=" + username + ", groups=" + groups + ", node=" + node + "]";
         }
     }
 }

@@ -91,7 +91,7 @@ public final class Gateway implements AutoCloseable {
             String user;
             String password;
             if (bc.isEmbedded()) {
-                broker = EmbeddedBroker.start(bc, config.auth());
+                broker = EmbeddedBroker.start(bc, config.auth(), config.hostId());
                 started.add(broker);
                 broker.bindTo(registry);
                 urls = List.of(broker.url());

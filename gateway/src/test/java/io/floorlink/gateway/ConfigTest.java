@@ -39,7 +39,7 @@ class ConfigTest {
                 flush_interval: 2s
                 auth:
                   edges:
-                    - { username: edge-01, password: "pbkdf2-sha256$210000$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g", groups: [ENT001] }
+                    - { username: edge-01, password: "pbkdf2-sha256$210000$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g", groups: [ENT001], node: edge-01 }
                 """;
         GatewayConfig c = parse(yaml);
         assertThat(c.broker().isEmbedded()).isFalse();
@@ -79,11 +79,15 @@ class ConfigTest {
         assertThatThrownBy(() -> GatewayConfig.defaults(Path.of("x")).withFlushInterval(Duration.ofMillis(1)))
                 .hasMessageContaining("gateway.flush_interval");
         assertThatThrownBy(() -> new AuthConfig(List.of(
-                        new AuthConfig.EdgeCredential("e", "p", List.of("G")),
-                        new AuthConfig.EdgeCredential("e", "q", List.of("G")))))
+                        new AuthConfig.EdgeCredential("e", "p", List.of("G"), "n"),
+                        new AuthConfig.EdgeCredential("e", "q", List.of("G"), "n"))))
                 .hasMessageContaining("auth.edges[1]: duplicate username 'e'");
-        assertThatThrownBy(() -> new AuthConfig.EdgeCredential("e", "p", List.of()))
+        assertThatThrownBy(() -> new AuthConfig.EdgeCredential("e", "p", List.of(), "n"))
                 .hasMessageContaining("auth.edges[e]: groups");
+        assertThatThrownBy(() -> new AuthConfig.EdgeCredential("e", "p", List.of("G"), null))
+                .hasMessageContaining("auth.edges[e]: node is required");
+        assertThatThrownBy(() -> new AuthConfig.EdgeCredential("e", "p", List.of("G"), "a/b"))
+                .hasMessageContaining("auth.edges[e].node");
     }
 
     @Test

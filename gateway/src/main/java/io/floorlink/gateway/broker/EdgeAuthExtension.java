@@ -21,7 +21,9 @@ import io.floorlink.sparkplug.Topic;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HiveMQ embedded extension enforcing edge credentials: an unknown user or a wrong password gets CONNACK "not
- * authorized"; an edge may publish and subscribe only under {@code spBv1.0/<its groups>/#}, subscribe to
- * host STATE and to the receipts of its groups ({@code floorlink/v1/RECEIPT/+/<group>/+}, never publish them); the gateway's own host client (an internal random credential) may do anything. Password checks
+ * authorized"; an edge may publish only the topics of its own node and read only its own commands, receipts and
+ * the host STATE ({@link #permissions}); the gateway's own host client (an internal random credential) may do
+ * anything. Password checks
  * run on the extension executor, never on a broker network thread.
  */
 final class EdgeAuthExtension implements ExtensionMain {
@@ -39,8 +42,10 @@ final class EdgeAuthExtension implements ExtensionMain {
     private final Map<String, AuthConfig.EdgeCredential> edges = new HashMap<>();
     private final String hostUser;
     private final String hostPassword;
+    private final String hostId;
 
-    EdgeAuthExtension(AuthConfig auth, String hostUser, String hostPassword) {
+    EdgeAuthExtension(AuthConfig auth, String hostUser, String hostPassword, String hostId) {
+        this.hostId = hostId;
         if (auth != null) {
             auth.edges().forEach(e -> edges.put(e.username(), e));
         }
@@ -91,18 +96,9 @@ final class EdgeAuthExtension implements ExtensionMain {
                         : PasswordHash.equalsClear(password, edge.password());
                 if (ok) {
                     output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
-                    for (String group : edge.groups()) {
-                        output.getDefaultPermissions()
-                                .add(permission(
-                                        Topic.NAMESPACE + "/" + group + "/#", TopicPermission.MqttActivity.ALL));
-                        // Receipts: read-only for edges; only the host publishes them.
-                        output.getDefaultPermissions()
-                                .add(permission(
-                                        Receipt.TOPIC_PREFIX + "/+/" + group + "/+",
-                                        TopicPermission.MqttActivity.SUBSCRIBE));
+                    for (TopicPermission p : permissions(edge, hostId)) {
+                        output.getDefaultPermissions().add(p);
                     }
-                    output.getDefaultPermissions()
-                            .add(permission(Topic.NAMESPACE + "/STATE/+", TopicPermission.MqttActivity.SUBSCRIBE));
                     output.authenticateSuccessfully();
                 } else {
                     deny(output, clientId, "bad password for user '" + name + "'");
@@ -113,6 +109,34 @@ final class EdgeAuthExtension implements ExtensionMain {
                 async.resume();
             }
         });
+    }
+
+    /**
+     * What one edge credential may do: publish its own node's NBIRTH/NDEATH/NDATA and its devices'
+     * DBIRTH/DDEATH/DDATA (so never another node's death, never a command, a STATE or a receipt), and read its own
+     * NCMD/DCMD, its receipts and the host STATE. Reading {@code spBv1.0/<hostId>} (exactly: a wildcard there would
+     * also grant {@code spBv1.0/#}) is allowed too: Sparkplug 2.2 hosts published STATE there and edges such as
+     * Eclipse Tahu's still subscribe to it; only the host can publish there.
+     */
+    static List<TopicPermission> permissions(AuthConfig.EdgeCredential edge, String hostId) {
+        List<TopicPermission> out = new ArrayList<>();
+        String node = edge.node();
+        for (String group : edge.groups()) {
+            String g = Topic.NAMESPACE + "/" + group;
+            for (String type : List.of("NBIRTH", "NDEATH", "NDATA")) {
+                out.add(permission(g + "/" + type + "/" + node, TopicPermission.MqttActivity.PUBLISH));
+            }
+            for (String type : List.of("DBIRTH", "DDEATH", "DDATA")) {
+                out.add(permission(g + "/" + type + "/" + node + "/+", TopicPermission.MqttActivity.PUBLISH));
+            }
+            out.add(permission(g + "/NCMD/" + node, TopicPermission.MqttActivity.SUBSCRIBE));
+            out.add(permission(g + "/DCMD/" + node + "/+", TopicPermission.MqttActivity.SUBSCRIBE));
+            out.add(permission(
+                    Receipt.TOPIC_PREFIX + "/+/" + group + "/" + node, TopicPermission.MqttActivity.SUBSCRIBE));
+        }
+        out.add(permission(Topic.NAMESPACE + "/STATE/+", TopicPermission.MqttActivity.SUBSCRIBE));
+        out.add(permission(Topic.NAMESPACE + "/" + hostId, TopicPermission.MqttActivity.SUBSCRIBE));
+        return out;
     }
 
     private static TopicPermission permission(String filter, TopicPermission.MqttActivity activity) {

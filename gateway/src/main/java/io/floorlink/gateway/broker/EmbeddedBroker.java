@@ -56,6 +56,15 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
      * @throws IllegalStateException when the broker does not start
      */
     public static EmbeddedBroker start(BrokerConfig config, AuthConfig auth) throws IOException, InterruptedException {
+        return start(config, auth, io.floorlink.gateway.GatewayConfig.DEFAULT_HOST_ID);
+    }
+
+    /**
+     * Like {@link #start(BrokerConfig, AuthConfig)} for the primary host {@code hostId}: edges may read its Sparkplug
+     * 2.2 STATE topic {@code spBv1.0/<hostId>} too.
+     */
+    public static EmbeddedBroker start(BrokerConfig config, AuthConfig auth, String hostId)
+            throws IOException, InterruptedException {
         InetAddress bind = InetAddress.getByName(config.host());
         if (!bind.isLoopbackAddress() && auth == null) {
             throw new IllegalArgumentException("gateway.broker.host is " + config.host()
@@ -88,7 +97,7 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                     .withAuthor("FloorLink")
                     .withPriority(1000)
                     .withStartPriority(1000)
-                    .withExtensionMain(new EdgeAuthExtension(auth, hostUser, hostPassword))
+                    .withExtensionMain(new EdgeAuthExtension(auth, hostUser, hostPassword, hostId))
                     .build());
         }
         EmbeddedHiveMQ hivemq = builder.build();

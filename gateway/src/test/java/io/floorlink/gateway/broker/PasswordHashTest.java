@@ -32,7 +32,7 @@ class PasswordHashTest {
             "$2b$12$abcdefghijklmnopqrstuv0123456789ABCDEFGHIJKLMNOPQRSTU", // bcrypt
         };
         for (String value : bad) {
-            assertThatThrownBy(() -> new AuthConfig.EdgeCredential("edge-01", value, List.of("ENT001")))
+            assertThatThrownBy(() -> new AuthConfig.EdgeCredential("edge-01", value, List.of("ENT001"), "edge-01"))
                     .as(value)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith(FIELD)
@@ -42,7 +42,8 @@ class PasswordHashTest {
 
     @Test
     void aClearPasswordFromTheEnvironmentIsStillAccepted() {
-        assertThatCode(() -> new AuthConfig.EdgeCredential("edge-01", "clear-from-env-123", List.of("ENT001")))
+        assertThatCode(() ->
+                        new AuthConfig.EdgeCredential("edge-01", "clear-from-env-123", List.of("ENT001"), "edge-01"))
                 .doesNotThrowAnyException();
     }
 }

@@ -79,10 +79,9 @@ class TahuEdgeInteropIT {
 
     @BeforeEach
     void start() throws Exception {
-        // Tahu 1.0.19's EdgeClient also subscribes to spBv1.0/<primary host id> (the Sparkplug 2.2 STATE topic)
-        // and gives up the session when that SUBACK is refused; a group named like the host id lets it through.
-        AuthConfig auth = new AuthConfig(
-                List.of(new AuthConfig.EdgeCredential(USER, PASSWORD, List.of(GROUP, GatewayConfig.DEFAULT_HOST_ID))));
+        // Tahu 1.0.19's EdgeClient also subscribes to spBv1.0/<primary host id> (the Sparkplug 2.2 STATE topic);
+        // the broker lets every edge read spBv1.0/+ for it (EdgeAuthExtension.permissions).
+        AuthConfig auth = new AuthConfig(List.of(new AuthConfig.EdgeCredential(USER, PASSWORD, List.of(GROUP), NODE)));
         gateway = Gateway.start(
                 GatewayConfig.defaults(dir).withBrokerPort(0).withAuth(auth).withFlushInterval(Duration.ofHours(1)),
                 new SimpleMeterRegistry());

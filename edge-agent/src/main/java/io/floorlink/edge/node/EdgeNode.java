@@ -858,6 +858,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 Metrics.metric(MetricNames.HEALTH_READS_FAILED, DataType.UINT64, d.readsFailedSinceBirth)
                         .setTimestamp(now)
                         .build()));
+        // Declared (value 0: nothing lost) so the buffer's loss records of the device have an alias and a type.
+        p.addMetrics(withBirthAlias(
+                d,
+                Metrics.metric(MetricNames.BUFFER_LOST, DataType.INT64, 0L)
+                        .setTimestamp(now)
+                        .build()));
         publish(topic(d, MessageType.DBIRTH), p.build(), MessageType.DBIRTH, 0, MqttQos.AT_MOST_ONCE);
         d.born = true;
         metrics.deviceBirth(reason);
@@ -1156,6 +1162,13 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             }
         }
         committedThrough = buffer.nextRid() - 1;
+        // A loss record of a live device goes out with its next DDATA; the others wait for the replay.
+        for (DurableBuffer.Record r : buffer.takeLosses()) {
+            DeviceState d = devices.get(r.device());
+            if (d != null && live(d)) {
+                d.pending.add(new Pending(r.metric(), r.rid(), false));
+            }
+        }
         return true;
     }
 
@@ -1313,7 +1326,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     DurableBuffer.Record r = part.get(i);
                     p.addMetrics(byAlias(d, r.historical()));
                     rids[i] = r.rid();
-                    if (!MetricNames.isHealthMetric(r.metric().getName())) {
+                    String name = r.metric().getName();
+                    if (!MetricNames.isHealthMetric(name) && !MetricNames.BUFFER_LOST.equals(name)) {
                         samples++;
                     }
                 }

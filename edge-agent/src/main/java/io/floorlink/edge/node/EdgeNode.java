@@ -80,7 +80,8 @@ import org.slf4j.LoggerFactory;
  * first, as {@code is_historical} DDATA at {@code buffer.replay_rate} while live data keeps flowing: after every
  * NBIRTH, on a new primary host session, and when a record stays without a receipt for {@code
  * uplink.receipt_timeout}. NBIRTH carries the buffer's epoch ({@code _buffer/epoch}) and the node metrics
- * {@code _buffer/*}, published as NDATA when they change.
+ * {@code _buffer/*}, published as NDATA when they change. Every DBIRTH declares {@code _buffer/lost} (0); the
+ * buffer's loss records of an overflow go out with the device's next DDATA when it is live, else in the replay.
  *
  * <p>bdSeq is kept beside the buffer: a restart uses the bdSeq after the last session's, and the will of every
  * CONNECT carries the bdSeq of that session. With {@code uplink.servers} the node walks the servers and stays on one

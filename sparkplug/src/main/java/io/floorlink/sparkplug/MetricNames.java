@@ -60,6 +60,20 @@ public final class MetricNames {
     /** NBIRTH/NDATA metric: UInt64, buffer records published and not yet confirmed by a receipt. */
     public static final String BUFFER_UNRECEIPTED = "_buffer/unreceipted";
 
+    /**
+     * Device metric: Int64 count of the device's records the edge agent's durable buffer dropped on overflow
+     * ({@code buffer.max_size}); the metric's timestamp is the creation time of the newest record dropped and the
+     * property {@link #PROP_LOST_FROM} that of the oldest. Published (mostly replayed) like any buffered record, with
+     * a {@link #PROP_RID rid}; a host records the interval as a gap of the platform. Every DBIRTH declares it with
+     * value 0, which means nothing.
+     */
+    public static final String BUFFER_LOST = "_buffer/lost";
+    /**
+     * Property of {@link #BUFFER_LOST}: DateTime (UInt64 epoch milliseconds on the wire), the creation time of the
+     * oldest record dropped.
+     */
+    public static final String PROP_LOST_FROM = "lost_from";
+
     private MetricNames() {}
 
     public static boolean isHealthMetric(String name) {

@@ -1,11 +1,13 @@
 package io.floorlink.edge.buffer;
 
 import io.floorlink.edge.node.RateLimitedLog;
+import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
 import io.floorlink.sparkplug.Sequence;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
+import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,6 +28,8 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +61,13 @@ import org.slf4j.LoggerFactory;
  * rolled the transaction back by itself, which leaves a JDBC connection unable to commit), so the next commit
  * succeeds as soon as the disk has room again. All of it shows in {@link #status()} with a {@link
  * BufferStatus#code() code}.
+ *
+ * <p>Overflow leaves a trace: when the {@link Overflow} policy drops records, the same transaction appends, per
+ * device, a loss record ({@link #lossMetric}: {@code _buffer/lost}, the count of records dropped, stamped with the
+ * creation time of the newest and carrying that of the oldest in {@code lost_from}). It is replayed and deleted like
+ * any record. A loss record dropped by a later overflow is merged into the device's next one (earliest {@code
+ * lost_from}, counts added), so the counts of all loss records equal the records dropped. {@link #takeLosses()}
+ * hands the loss records of the last commits to the publisher, for a device that is live.
  *
  * <p>Not thread-safe: one thread (the edge node's publisher) calls everything except {@link #acknowledge},
  * {@link #acknowledgeRanges}, {@link #status()} and the meters, which any thread may call.
@@ -115,6 +126,10 @@ public final class DurableBuffer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<long[]> ackedRanges = new ConcurrentLinkedQueue<>();
     private final List<Pending> batch = new ArrayList<>();
+    private final List<Record> newLosses = new ArrayList<>();
+    // Device -> its newest loss record of drop_newest, while no record of the device was kept since: the next
+    // drop of the device merges into it instead of adding one loss record per commit while the buffer stays full.
+    private final Map<String, Long> openLoss = new HashMap<>();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
 
     private Connection db;
@@ -137,6 +152,40 @@ public final class DurableBuffer implements AutoCloseable {
     private volatile BufferStatus status;
 
     private record Pending(long rid, String device, long created, byte[] metric) {}
+
+    /** Records of a device dropped by one overflow, with the loss records among them merged in. */
+    private static final class Loss {
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        long count;
+
+        void add(long lossFrom, long lossTo, long n) {
+            from = Math.min(from, lossFrom);
+            to = Math.max(to, lossTo);
+            count += n;
+        }
+    }
+
+    /**
+     * The loss record of a device: {@code _buffer/lost}, Int64 {@code count}, timestamp {@code to}, and the DateTime
+     * property {@code lost_from} = {@code from}.
+     *
+     * @param count records dropped
+     * @param from creation time of the oldest record dropped, epoch milliseconds
+     * @param to creation time of the newest record dropped, epoch milliseconds
+     */
+    public static Metric lossMetric(long count, long from, long to) {
+        PropertySet props = PropertySet.newBuilder()
+                .addKeys(MetricNames.PROP_LOST_FROM)
+                .addValues(PropertyValue.newBuilder()
+                        .setType(DataType.DATETIME.code())
+                        .setLongValue(from))
+                .build();
+        return Metrics.metric(MetricNames.BUFFER_LOST, DataType.INT64, count)
+                .setTimestamp(to)
+                .setProperties(props)
+                .build();
+    }
 
     private DurableBuffer(Path path, long maxBytes, Overflow overflow, Clock clock, MeterRegistry registry) {
         this.path = path.toAbsolutePath().normalize();
@@ -331,6 +380,9 @@ public final class DurableBuffer implements AutoCloseable {
         int deleted = 0;
         int droppedOldest = 0;
         int droppedNewest = 0;
+        long rowsDropped = 0;
+        List<Record> losses = new ArrayList<>();
+        Map<String, Long> openLossBefore = new HashMap<>(openLoss);
         try {
             if (!deleting.isEmpty()) {
                 try (PreparedStatement del = db.prepareStatement("DELETE FROM record WHERE rid = ?")) {
@@ -355,7 +407,13 @@ public final class DurableBuffer implements AutoCloseable {
                     }
                 }
             }
+            if (deleted > 0) {
+                try (Statement st = db.createStatement()) {
+                    st.executeUpdate("DELETE FROM loss WHERE rid NOT IN (SELECT rid FROM record)");
+                }
+            }
             List<Pending> keep = writing;
+            Map<String, Loss> lost = new LinkedHashMap<>();
             if (!writing.isEmpty()) {
                 long incoming = 0;
                 for (Pending p : writing) {
@@ -364,10 +422,13 @@ public final class DurableBuffer implements AutoCloseable {
                 long used = queryUsedBytes();
                 if (used + incoming > maxBytes) {
                     if (overflow == Overflow.DROP_OLDEST) {
-                        droppedOldest = dropOldest(used, incoming, records - deleted);
+                        long[] n = dropOldest(used, incoming, records - deleted, lost);
+                        rowsDropped = n[0];
+                        droppedOldest = (int) n[1];
                     } else {
                         keep = fitting(writing, maxBytes - used);
                         droppedNewest = writing.size() - keep.size();
+                        rowsDropped = dropNewest(writing.subList(keep.size(), writing.size()), lost);
                     }
                 }
                 try (PreparedStatement ins =
@@ -381,12 +442,17 @@ public final class DurableBuffer implements AutoCloseable {
                     }
                     ins.executeBatch();
                 }
-                putState(
-                        "last_rid",
-                        Long.toString(writing.get(writing.size() - 1).rid()));
+                for (Pending p : keep) {
+                    openLoss.remove(p.device());
+                }
+                for (Map.Entry<String, Loss> e : lost.entrySet()) {
+                    losses.add(insertLoss(e.getKey(), e.getValue()));
+                }
+                putState("last_rid", Long.toString(nextRid - 1));
             }
             db.commit();
-            records += keep.size() - deleted - droppedOldest;
+            records += keep.size() + losses.size() - deleted - rowsDropped;
+            newLosses.addAll(losses);
             if (!keep.isEmpty()) {
                 durableThrough = keep.get(keep.size() - 1).rid();
             }
@@ -397,6 +463,9 @@ public final class DurableBuffer implements AutoCloseable {
             errorCode = null;
         } catch (SQLException e) {
             rollback();
+            // Loss records not written: their rids stay unused, what they merged is still in the file.
+            openLoss.clear();
+            openLoss.putAll(openLossBefore);
             lost(writing.size(), BufferMetrics.DropReason.WRITE_FAILED);
             // Acknowledged records stay; their deletion is retried with the next commit.
             acked.addAll(deleting);
@@ -421,6 +490,19 @@ public final class DurableBuffer implements AutoCloseable {
             refreshStatsThrottled();
         }
         return durableThrough;
+    }
+
+    /**
+     * The loss records committed since the previous call, oldest first, and forgets them: the publisher sends those of
+     * a live device at once (the others are replayed). Not thread-safe (the publisher's thread).
+     */
+    public List<Record> takeLosses() {
+        if (newLosses.isEmpty()) {
+            return List.of();
+        }
+        List<Record> out = new ArrayList<>(newLosses);
+        newLosses.clear();
+        return out;
     }
 
     /**
@@ -602,6 +684,9 @@ public final class DurableBuffer implements AutoCloseable {
             st.execute("CREATE TABLE IF NOT EXISTS record (rid INTEGER PRIMARY KEY, device TEXT NOT NULL, "
                     + "created INTEGER NOT NULL, metric BLOB NOT NULL)");
             st.execute("CREATE TABLE IF NOT EXISTS device (id TEXT PRIMARY KEY, birth BLOB NOT NULL)");
+            // The loss records among the records (rid of a record), so an overflow merges the ones it drops.
+            st.execute("CREATE TABLE IF NOT EXISTS loss (rid INTEGER PRIMARY KEY, device TEXT NOT NULL, "
+                    + "lost_from INTEGER NOT NULL, lost_to INTEGER NOT NULL, count INTEGER NOT NULL)");
             try (ResultSet rs = st.executeQuery("PRAGMA page_size")) {
                 pageSize = rs.next() ? rs.getLong(1) : 4096;
             }
@@ -688,6 +773,8 @@ public final class DurableBuffer implements AutoCloseable {
         batch.clear();
         acked.clear();
         ackedRanges.clear();
+        newLosses.clear();
+        openLoss.clear();
         records = 0;
         epoch = null;
         try {
@@ -752,9 +839,15 @@ public final class DurableBuffer implements AutoCloseable {
         }
     }
 
-    private int dropOldest(long used, long incoming, long current) throws SQLException {
+    /**
+     * Deletes the oldest records and adds, per device, what they held to {@code lost} (a loss record among them
+     * carries its span and count).
+     *
+     * @return {rows deleted, data records among them (loss records not counted)}
+     */
+    private long[] dropOldest(long used, long incoming, long current, Map<String, Loss> lost) throws SQLException {
         if (current <= 0) {
-            return 0;
+            return new long[2];
         }
         // Free a little more than needed so the next commits do not each delete a handful of rows.
         long target = maxBytes - maxBytes / 100;
@@ -762,13 +855,104 @@ public final class DurableBuffer implements AutoCloseable {
         long avg = Math.max(1, used / Math.max(1, current));
         long n = Math.min(current, (excess + avg - 1) / avg);
         if (n <= 0) {
-            return 0;
+            return new long[2];
         }
-        try (PreparedStatement del =
-                db.prepareStatement("DELETE FROM record WHERE rid IN (SELECT rid FROM record ORDER BY rid LIMIT ?)")) {
-            del.setLong(1, n);
-            return del.executeUpdate();
+        long upTo;
+        try (PreparedStatement q =
+                db.prepareStatement("SELECT max(rid) FROM (SELECT rid FROM record ORDER BY rid LIMIT ?)")) {
+            q.setLong(1, n);
+            try (ResultSet rs = q.executeQuery()) {
+                upTo = rs.next() ? rs.getLong(1) : 0;
+            }
         }
+        if (upTo <= 0) {
+            return new long[2];
+        }
+        long dataRecords = 0;
+        try (PreparedStatement q = db.prepareStatement("SELECT r.device, min(coalesce(l.lost_from, r.created)), "
+                + "max(coalesce(l.lost_to, r.created)), sum(coalesce(l.count, 1)), count(*) - count(l.rid) "
+                + "FROM record r LEFT JOIN loss l ON l.rid = r.rid WHERE r.rid <= ? GROUP BY r.device")) {
+            q.setLong(1, upTo);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    lost.computeIfAbsent(rs.getString(1), k -> new Loss())
+                            .add(rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                    dataRecords += rs.getLong(5);
+                }
+            }
+        }
+        int rows;
+        try (PreparedStatement del = db.prepareStatement("DELETE FROM record WHERE rid <= ?");
+                PreparedStatement delLoss = db.prepareStatement("DELETE FROM loss WHERE rid <= ?")) {
+            del.setLong(1, upTo);
+            rows = del.executeUpdate();
+            delLoss.setLong(1, upTo);
+            delLoss.executeUpdate();
+        }
+        return new long[] {rows, dataRecords};
+    }
+
+    /**
+     * The incoming records refused by drop_newest, per device into {@code lost}; a device's loss record of an earlier
+     * commit with no record of the device kept since is merged in and deleted.
+     *
+     * @return the rows deleted (merged loss records)
+     */
+    private long dropNewest(List<Pending> refused, Map<String, Loss> lost) throws SQLException {
+        for (Pending p : refused) {
+            lost.computeIfAbsent(p.device(), k -> new Loss()).add(p.created(), p.created(), 1);
+        }
+        long rows = 0;
+        try (PreparedStatement q =
+                        db.prepareStatement("SELECT lost_from, lost_to, count FROM loss WHERE rid = ? AND device = ?");
+                PreparedStatement del = db.prepareStatement("DELETE FROM record WHERE rid = ?");
+                PreparedStatement delLoss = db.prepareStatement("DELETE FROM loss WHERE rid = ?")) {
+            for (Map.Entry<String, Loss> e : lost.entrySet()) {
+                Long rid = openLoss.get(e.getKey());
+                if (rid == null) {
+                    continue;
+                }
+                q.setLong(1, rid);
+                q.setString(2, e.getKey());
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    e.getValue().add(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                }
+                del.setLong(1, rid);
+                rows += del.executeUpdate();
+                delLoss.setLong(1, rid);
+                delLoss.executeUpdate();
+            }
+        }
+        return rows;
+    }
+
+    /** Appends the loss record of a device (next rid) to the open transaction. */
+    private Record insertLoss(String device, Loss loss) throws SQLException {
+        long rid = nextRid++;
+        Metric m = lossMetric(loss.count, loss.from, loss.to);
+        try (PreparedStatement ins =
+                        db.prepareStatement("INSERT INTO record(rid, device, created, metric) VALUES (?, ?, ?, ?)");
+                PreparedStatement insLoss = db.prepareStatement(
+                        "INSERT INTO loss(rid, device, lost_from, lost_to, count) VALUES (?, ?, ?, ?, ?)")) {
+            ins.setLong(1, rid);
+            ins.setString(2, device);
+            ins.setLong(3, clock.millis());
+            ins.setBytes(4, m.toByteArray());
+            ins.executeUpdate();
+            insLoss.setLong(1, rid);
+            insLoss.setString(2, device);
+            insLoss.setLong(3, loss.from);
+            insLoss.setLong(4, loss.to);
+            insLoss.setLong(5, loss.count);
+            insLoss.executeUpdate();
+        }
+        if (overflow == Overflow.DROP_NEWEST) {
+            openLoss.put(device, rid);
+        }
+        return new Record(rid, device, m);
     }
 
     private static List<Pending> fitting(List<Pending> writing, long room) {

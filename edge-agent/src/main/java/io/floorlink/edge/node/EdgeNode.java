@@ -80,7 +80,8 @@ import org.slf4j.LoggerFactory;
  * first, as {@code is_historical} DDATA at {@code buffer.replay_rate} while live data keeps flowing: after every
  * NBIRTH, on a new primary host session, and when a record stays without a receipt for {@code
  * uplink.receipt_timeout}. NBIRTH carries the buffer's epoch ({@code _buffer/epoch}) and the node metrics
- * {@code _buffer/*}, published as NDATA when they change.
+ * {@code _buffer/*}, published as NDATA when they change. Every DBIRTH declares {@code _buffer/lost} (0); the
+ * buffer's loss records of an overflow go out with the device's next DDATA when it is live, else in the replay.
  *
  * <p>bdSeq is kept beside the buffer: a restart uses the bdSeq after the last session's, and the will of every
  * CONNECT carries the bdSeq of that session. With {@code uplink.servers} the node walks the servers and stays on one
@@ -858,6 +859,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 Metrics.metric(MetricNames.HEALTH_READS_FAILED, DataType.UINT64, d.readsFailedSinceBirth)
                         .setTimestamp(now)
                         .build()));
+        // Declared (value 0: nothing lost) so the buffer's loss records of the device have an alias and a type.
+        p.addMetrics(withBirthAlias(
+                d,
+                Metrics.metric(MetricNames.BUFFER_LOST, DataType.INT64, 0L)
+                        .setTimestamp(now)
+                        .build()));
         publish(topic(d, MessageType.DBIRTH), p.build(), MessageType.DBIRTH, 0, MqttQos.AT_MOST_ONCE);
         d.born = true;
         metrics.deviceBirth(reason);
@@ -1156,6 +1163,13 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             }
         }
         committedThrough = buffer.nextRid() - 1;
+        // A loss record of a live device goes out with its next DDATA; the others wait for the replay.
+        for (DurableBuffer.Record r : buffer.takeLosses()) {
+            DeviceState d = devices.get(r.device());
+            if (d != null && live(d)) {
+                d.pending.add(new Pending(r.metric(), r.rid(), false));
+            }
+        }
         return true;
     }
 
@@ -1313,7 +1327,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     DurableBuffer.Record r = part.get(i);
                     p.addMetrics(byAlias(d, r.historical()));
                     rids[i] = r.rid();
-                    if (!MetricNames.isHealthMetric(r.metric().getName())) {
+                    String name = r.metric().getName();
+                    if (!MetricNames.isHealthMetric(name) && !MetricNames.BUFFER_LOST.equals(name)) {
                         samples++;
                     }
                 }

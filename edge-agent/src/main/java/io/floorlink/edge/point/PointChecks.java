@@ -30,6 +30,9 @@ public final class PointChecks {
         if (MetricNames.isHealthMetric(id)) {
             throw new IllegalArgumentException(where + "id: must not start with " + MetricNames.HEALTH_PREFIX);
         }
+        if (MetricNames.BUFFER_LOST.equals(id)) {
+            throw new IllegalArgumentException(where + "id: reserved for the buffer's loss records");
+        }
         return where;
     }
 

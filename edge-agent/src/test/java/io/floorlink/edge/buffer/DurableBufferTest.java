@@ -3,6 +3,7 @@ package io.floorlink.edge.buffer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floorlink.sparkplug.DataType;
+import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -10,8 +11,17 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +47,144 @@ class DurableBufferTest {
 
     private static long[] rids(List<DurableBuffer.Record> records) {
         return records.stream().mapToLong(DurableBuffer.Record::rid).toArray();
+    }
+
+    private static List<DurableBuffer.Record> data(List<DurableBuffer.Record> records) {
+        return records.stream()
+                .filter(r -> !MetricNames.BUFFER_LOST.equals(r.metric().getName()))
+                .toList();
+    }
+
+    private static List<DurableBuffer.Record> losses(List<DurableBuffer.Record> records) {
+        return records.stream()
+                .filter(r -> MetricNames.BUFFER_LOST.equals(r.metric().getName()))
+                .toList();
+    }
+
+    private static long lostFrom(DurableBuffer.Record r) {
+        assertThat(r.metric().getProperties().getKeysList()).containsExactly(MetricNames.PROP_LOST_FROM);
+        assertThat(r.metric().getProperties().getValues(0).getType()).isEqualTo(DataType.DATETIME.code());
+        return r.metric().getProperties().getValues(0).getLongValue();
+    }
+
+    /** A clock the test moves: every record's {@code created} is known. */
+    private static final class StepClock extends Clock {
+        long now = 1_700_000_000_000L;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now);
+        }
+
+        @Override
+        public long millis() {
+            return now;
+        }
+    }
+
+    private record Span(long from, long to, long count) {
+        Span plus(long created) {
+            return new Span(Math.min(from, created), Math.max(to, created), count + 1);
+        }
+    }
+
+    @Test
+    void dropOldestLeavesALossRecordPerDeviceWithTheSpanAndCountOfWhatItDroppedAndMergesDroppedLossRecords() {
+        StepClock clock = new StepClock();
+        long max = 64 * 1024;
+        Map<Long, String> deviceOf = new HashMap<>();
+        Map<Long, Long> createdOf = new HashMap<>();
+        long firstLossRid = 0;
+        int overflows = 0;
+        try (DurableBuffer b =
+                DurableBuffer.open(dir.resolve("buffer.db"), max, Overflow.DROP_OLDEST, clock, registry)) {
+            for (int batch = 0; batch < 60; batch++) {
+                for (int i = 0; i < 50; i++) {
+                    String device = i % 3 == 0 ? "MOLD-02" : "MOLD-01";
+                    clock.now++;
+                    long rid = b.append(device, sample(batch * 50L + i));
+                    deviceOf.put(rid, device);
+                    createdOf.put(rid, clock.now);
+                }
+                clock.now += 1000;
+                b.commit();
+                List<DurableBuffer.Record> taken = b.takeLosses();
+                if (!taken.isEmpty()) {
+                    overflows++;
+                    assertThat(taken).extracting(DurableBuffer.Record::device).doesNotHaveDuplicates();
+                    if (firstLossRid == 0) {
+                        firstLossRid = taken.get(0).rid();
+                    }
+                }
+            }
+            assertThat(overflows).as("the buffer overflowed several times").isGreaterThan(3);
+            List<DurableBuffer.Record> all = b.read(0, Long.MAX_VALUE, 100_000);
+            assertThat(rids(all)).as("the first loss record was dropped itself").doesNotContain(firstLossRid);
+
+            Set<Long> kept = new HashSet<>();
+            for (DurableBuffer.Record r : data(all)) {
+                kept.add(r.rid());
+            }
+            Map<String, Span> expected = new TreeMap<>();
+            for (Map.Entry<Long, String> e : deviceOf.entrySet()) {
+                if (!kept.contains(e.getKey())) {
+                    long created = createdOf.get(e.getKey());
+                    expected.merge(e.getValue(), new Span(created, created, 1), (a, n) -> a.plus(created));
+                }
+            }
+            Map<String, Span> reported = new TreeMap<>();
+            for (DurableBuffer.Record r : losses(all)) {
+                assertThat(r.metric().getDatatype()).isEqualTo(DataType.INT64.code());
+                Span s = new Span(
+                        lostFrom(r), r.metric().getTimestamp(), r.metric().getLongValue());
+                assertThat(s.from()).isLessThanOrEqualTo(s.to());
+                reported.merge(
+                        r.device(),
+                        s,
+                        (a, n) -> new Span(
+                                Math.min(a.from(), n.from()), Math.max(a.to(), n.to()), a.count() + n.count()));
+            }
+            assertThat(reported)
+                    .as("per device: oldest and newest created dropped, and how many (merged loss records included)")
+                    .isEqualTo(expected);
+            assertThat(expected.get("MOLD-02").from())
+                    .as("the span starts at the device's first record")
+                    .isEqualTo(createdOf.get(1L + 0));
+            assertThat(dropped("drop_oldest")).isEqualTo((double)
+                    expected.values().stream().mapToLong(Span::count).sum());
+
+            // A loss record is a record: deleted only when acknowledged, and it survives a reopen.
+            long lossRid = losses(all).get(0).rid();
+            b.acknowledge(b.epoch(), new long[] {lossRid});
+            b.commit();
+            assertThat(rids(b.read(0, Long.MAX_VALUE, 100_000))).doesNotContain(lossRid);
+        }
+    }
+
+    @Test
+    void lossMetricIsInt64WithTheNewestTimestampAndLostFromAsDateTime() {
+        Metric m = DurableBuffer.lossMetric(7, 1000, 2000);
+        assertThat(m.getName()).isEqualTo(MetricNames.BUFFER_LOST);
+        assertThat(m.getDatatype()).isEqualTo(DataType.INT64.code());
+        assertThat(m.getLongValue()).isEqualTo(7);
+        assertThat(m.getTimestamp()).isEqualTo(2000);
+        DurableBuffer.Record r = new DurableBuffer.Record(5, "MOLD-01", m);
+        assertThat(lostFrom(new DurableBuffer.Record(5, "MOLD-01", r.metric()))).isEqualTo(1000);
+        Metric replayed = r.historical();
+        assertThat(replayed.getIsHistorical()).isTrue();
+        assertThat(Metrics.properties(replayed.getProperties()))
+                .containsEntry(MetricNames.PROP_LOST_FROM, 1000L)
+                .containsEntry(MetricNames.PROP_RID, 5L);
     }
 
     private double dropped(String reason) {
@@ -175,17 +323,23 @@ class DurableBufferTest {
             BufferStatus s = b.status();
             assertThat(s.bytes()).isLessThanOrEqualTo(max);
             assertThat(s.records()).isBetween(100L, appended - 1);
-            List<DurableBuffer.Record> kept = b.read(0, Long.MAX_VALUE, (int) appended);
-            assertThat(kept).hasSize((int) s.records());
-            long[] rids = rids(kept);
-            assertThat(rids[rids.length - 1]).isEqualTo(lastRid);
-            assertThat(rids[0]).isGreaterThan(1);
-            assertThat(Arrays.stream(rids).distinct().count()).isEqualTo(rids.length);
-            assertThat(rids[rids.length - 1] - rids[0] + 1)
-                    .as("what is left is the newest run, without holes")
-                    .isEqualTo(rids.length);
+            List<DurableBuffer.Record> all = b.read(0, Long.MAX_VALUE, (int) appended);
+            assertThat(all).hasSize((int) s.records());
+            List<DurableBuffer.Record> kept = data(all);
+            long[] allRids = rids(all);
+            assertThat(rids(kept)[kept.size() - 1]).isEqualTo(lastRid);
+            assertThat(allRids[0]).isGreaterThan(1);
+            assertThat(Arrays.stream(allRids).distinct().count()).isEqualTo(allRids.length);
+            assertThat(allRids[allRids.length - 1] - allRids[0] + 1)
+                    .as("what is left is the newest run (loss records included), without holes")
+                    .isEqualTo(allRids.length);
             assertThat(dropped("drop_oldest")).isEqualTo((double) (appended - kept.size()));
             assertThat(s.dropped()).isEqualTo(appended - kept.size());
+            assertThat(losses(all).stream()
+                            .mapToLong(r -> r.metric().getLongValue())
+                            .sum())
+                    .as("the loss records count every record dropped")
+                    .isEqualTo(appended - kept.size());
             assertThat(s.state()).isEqualTo(BufferStatus.State.DEGRADED);
             assertThat(s.reason()).contains("max_size").contains("drop_oldest");
         }
@@ -211,17 +365,23 @@ class DurableBufferTest {
             b.refreshStats();
             BufferStatus s = b.status();
             assertThat(s.bytes()).isLessThanOrEqualTo(max);
-            List<DurableBuffer.Record> kept = b.read(0, Long.MAX_VALUE, (int) appended);
+            List<DurableBuffer.Record> all = b.read(0, Long.MAX_VALUE, (int) appended);
+            List<DurableBuffer.Record> kept = data(all);
             assertThat(kept.get(0).rid()).isEqualTo(1);
             assertThat(kept.get(0).metric().getDoubleValue()).isEqualTo(0.0);
             assertThat(rids(kept)).isSorted().doesNotHaveDuplicates();
             assertThat(kept.size()).isLessThan((int) appended);
             assertThat(dropped("drop_newest")).isEqualTo((double) (appended - kept.size()));
             assertThat(dropped("drop_oldest")).isZero();
+            long refused = appended - kept.size();
+            assertThat(losses(all))
+                    .as("one loss record for the device, merged over the commits while full")
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.metric().getLongValue()).isEqualTo(refused));
             assertThat(s.state()).isEqualTo(BufferStatus.State.DEGRADED);
 
             // acknowledged records make room again
-            b.acknowledge(b.epoch(), rids(kept));
+            b.acknowledge(b.epoch(), rids(all));
             long next = b.append("SEW-01", sample(appended));
             assertThat(b.commit()).isEqualTo(next);
         }

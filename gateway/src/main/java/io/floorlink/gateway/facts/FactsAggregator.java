@@ -8,6 +8,7 @@ import io.floorlink.sparkplug.Quality;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -142,7 +143,7 @@ public final class FactsAggregator {
             if (name.isEmpty()) {
                 continue;
             }
-            if (MetricNames.isHealthMetric(name)) {
+            if (MetricNames.isHealthMetric(name) || MetricNames.BUFFER_LOST.equals(name)) {
                 continue;
             }
             DataType type;
@@ -211,8 +212,15 @@ public final class FactsAggregator {
         return d.points.get(name);
     }
 
-    /** A {@code _health/...} metric of the device (connectivity and read counters). */
+    /**
+     * A {@code _health/...} metric of the device (connectivity and read counters), or its {@code _buffer/lost}
+     * (see {@link #bufferLost}).
+     */
     public void health(DeviceFacts d, Metric m, String name, long ts) {
+        if (MetricNames.BUFFER_LOST.equals(name)) {
+            bufferLost(d, m, ts);
+            return;
+        }
         if (MetricNames.HEALTH_CONNECTED.equals(name)) {
             if (!m.hasBooleanValue()) {
                 return;
@@ -256,6 +264,33 @@ public final class FactsAggregator {
             d.readsFailed = value;
         }
         addReads(d, ok, increment, ts);
+    }
+
+    /**
+     * A loss record of the edge agent's buffer (not a sample): records of the device created from {@code lost_from}
+     * to the metric's timestamp were dropped, an {@link PlatformGap.Cause#EDGE_BUFFER_LOSS} gap. A value of 0 (the
+     * DBIRTH declaration) is nothing; a missing or invalid {@code lost_from} gives a gap of the timestamp alone. The
+     * caller passes a replayed duplicate (a record id already stored) on to nobody, so a record gives one gap.
+     */
+    private void bufferLost(DeviceFacts d, Metric m, long ts) {
+        Object v = Metrics.value(m, DataType.INT64);
+        if (!(v instanceof Number num) || num.longValue() <= 0) {
+            return;
+        }
+        long count = num.longValue();
+        long from = m.hasProperties() ? MetricValues.longProperty(m.getProperties(), MetricNames.PROP_LOST_FROM) : -1;
+        if (from < 0 || from > ts) {
+            from = ts;
+        }
+        addGap(new PlatformGap(
+                PlatformGap.Cause.EDGE_BUFFER_LOSS,
+                d.group,
+                d.edgeNode,
+                d.deviceId,
+                Instant.ofEpochMilli(from),
+                Instant.ofEpochMilli(ts + 1),
+                count,
+                "edge buffer overflow: " + count + " records dropped"));
     }
 
     private void addReads(DeviceFacts d, boolean ok, long increment, long ts) {

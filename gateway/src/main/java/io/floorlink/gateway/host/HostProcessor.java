@@ -873,7 +873,7 @@ public final class HostProcessor {
             if (!birth && !duplicate && !m.getIsHistorical()) {
                 node.session.update(d.deviceId(), name, m, ts);
             }
-            if (name.startsWith(MetricNames.HEALTH_PREFIX)) {
+            if (name.startsWith(MetricNames.HEALTH_PREFIX) || MetricNames.BUFFER_LOST.equals(name)) {
                 if (!duplicate) {
                     facts.health(d, m, name, ts);
                 }

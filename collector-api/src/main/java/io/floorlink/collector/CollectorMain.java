@@ -92,8 +92,9 @@ public final class CollectorMain implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine()
                     .getOut()
-                    .println("FloorLink collector: " + cfg.http().scheme() + "://" + cfg.http().host() + ":" + collector.httpPort() + "/"
-                            + "  (MQTT " + collector.gateway().mqttUrl() + "; Ctrl-C stops)");
+                    .println("FloorLink collector: " + cfg.http().scheme() + "://"
+                            + cfg.http().host() + ":" + collector.httpPort() + "/" + "  (MQTT "
+                            + collector.gateway().mqttUrl() + "; Ctrl-C stops)");
             spec.commandLine().getOut().flush();
             try {
                 stopped.await();

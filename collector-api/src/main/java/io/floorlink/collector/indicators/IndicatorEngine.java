@@ -12,6 +12,7 @@ import io.floorlink.collector.profiles.Profile;
 import io.floorlink.collector.profiles.Profile.CountMap;
 import io.floorlink.collector.profiles.Profile.MachineState;
 import io.floorlink.collector.profiles.Profile.StateMap;
+import io.floorlink.gateway.facts.PlatformGap;
 import io.floorlink.sparkplug.Category;
 import java.time.Duration;
 import java.time.Instant;
@@ -343,22 +344,39 @@ final class IndicatorEngine {
 
     /**
      * The platform gaps of an equipment over S and the time they leave "not known": S ∩ gaps of such a cause,
-     * minus the equipment's connected intervals and the minutes its edge reported health counters for (live or
-     * replayed). That time is neither online nor offline (INDICATORS.md: a platform outage is not a device outage).
+     * minus the equipment's connected intervals and (for a gateway outage) the whole minutes inside the gap its edge
+     * replayed health counters for. That time is neither online nor offline (INDICATORS.md: a platform outage is
+     * not a device outage).
      */
     private static TrustedTime trustedTime(ScheduledTime s, EquipmentFacts f, List<Interval> connected) {
         TrustedTime t = new TrustedTime();
         if (f.gaps().isEmpty()) {
             return t;
         }
-        List<Interval> known = new ArrayList<>(connected);
-        known.addAll(f.reportedMinutes());
-        known = Interval.union(known);
+        List<Interval> sessions = Interval.union(connected);
         List<Interval> notKnown = new ArrayList<>();
         List<EquipmentIndicators.GapFlag> flags = new ArrayList<>();
         for (DataTrust.Gap g : f.gaps()) {
             double gapNotKnown = 0;
             if (g.notKnownTime()) {
+                List<Interval> known = sessions;
+                if (!g.cause().equals(PlatformGap.Cause.EDGE_BUFFER_LOSS.wireName())) {
+                    // Minutes wholly inside the gap with health counters were replayed by the edge: known. A minute
+                    // the gap cuts holds only what came before or after it, and an edge buffer loss names exactly
+                    // the span whose records are gone, so neither tells anything about the gap itself.
+                    List<Interval> replayed = new ArrayList<>(sessions);
+                    for (Interval m : f.reportedMinutes()) {
+                        for (Instant minute = m.start();
+                                minute.isBefore(m.end());
+                                minute = minute.plus(Duration.ofMinutes(1))) {
+                            Instant end = minute.plus(Duration.ofMinutes(1));
+                            if (!minute.isBefore(g.from()) && !end.isAfter(g.to())) {
+                                replayed.add(new Interval(minute, end));
+                            }
+                        }
+                    }
+                    known = Interval.union(replayed);
+                }
                 List<Interval> part =
                         Interval.subtract(intersect(s.intervals(), new Interval(g.from(), g.to())), known);
                 notKnown.addAll(part);

@@ -139,6 +139,32 @@ class DataTrustTest {
     }
 
     @Test
+    void aMinuteTheGapCutsIsNotKnownForItsPartInsideTheGap() {
+        // live until 24:00, the gateway dies at 24:30 and is back at 30:00; minute 24 holds the live reads before it
+        sewingMachine("edge-01", "SEW-01", false);
+        facts.deviceMinute("SEW-01", GAP_FROM, 60, 0);
+        facts.gap("gateway_down", null, null, GAP_FROM.plusSeconds(30), GAP_TO, 0);
+
+        EquipmentIndicators e = service(inventory("SEW-01")).equipment("SEW-01", T0, T1);
+
+        assertThat(e.notKnownSeconds()).isCloseTo(330, within(1e-9));
+        assertThat(e.onlineRatio().value()).isCloseTo(3240.0 / 3270, within(1e-9));
+    }
+
+    @Test
+    void anEdgeBufferLossIsNotKnownEvenWhereMinutesHoldWhatWasKept() {
+        sewingMachine("edge-01", "SEW-01", true);
+        facts.gap("edge_buffer_loss", "edge-01", "SEW-01", GAP_FROM, GAP_TO, 700);
+
+        EquipmentIndicators e = service(inventory("SEW-01")).equipment("SEW-01", T0, T1);
+
+        assertThat(e.notKnownSeconds()).isCloseTo(360, within(1e-9));
+        assertThat(e.onlineRatio().value()).isCloseTo(1.0, within(1e-9));
+        assertThat(e.dataTrust()).singleElement().satisfies(f -> assertThat(f.events())
+                .isEqualTo(700));
+    }
+
+    @Test
     void informationalGapsFlagTheFiguresWithoutChangingThem() {
         sewingMachine("edge-01", "SEW-01", false);
         facts.gap("store_unreachable", null, null, GAP_FROM, GAP_TO, 0)

@@ -208,8 +208,41 @@ class PlatformGapIT {
     }
 
     @Test
-    void theBoundOfDecodeGapRowsPerFlushIsDeclared() {
-        assertThat(HostProcessor.MAX_GAP_NODES_PER_FLUSH).isEqualTo(1000);
+    @DisplayName("decode errors of more nodes than MAX_GAP_NODES_PER_FLUSH: that many rows, the rest only counted")
+    void decodeGapRowsPerFlushAreBounded() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<FactsBatch> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HostProcessor processor = new HostProcessor("bound", 100_000, 3_600_000, 100, Map.of(), batch -> {
+            batches.add(batch);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        });
+        processor.meterBinder().bindTo(registry);
+        processor.start();
+        int extra = 5;
+        long receivedAt = System.currentTimeMillis();
+        try {
+            for (int i = 0; i < HostProcessor.MAX_GAP_NODES_PER_FLUSH + extra; i++) {
+                processor.offer(
+                        Topic.device("GB", MessageType.DDATA, "n-" + i, "d").toString(),
+                        new byte[] {(byte) 0xff, (byte) 0xff},
+                        receivedAt);
+            }
+            processor.requestFlush().get(30, TimeUnit.SECONDS);
+        } finally {
+            processor.stop(10_000);
+        }
+        List<io.floorlink.gateway.facts.PlatformGap> gaps =
+                batches.stream().flatMap(b -> b.gaps().stream()).toList();
+        assertThat(gaps).hasSize(HostProcessor.MAX_GAP_NODES_PER_FLUSH).allSatisfy(g -> {
+            assertThat(g.cause()).isEqualTo(io.floorlink.gateway.facts.PlatformGap.Cause.DECODE_ERRORS);
+            assertThat(g.events()).isEqualTo(1);
+            assertThat(g.from().toEpochMilli()).isEqualTo(Keys.minute(receivedAt));
+        });
+        assertThat(registry.get("floorlink.gateway.decode.errors.unattributed")
+                        .tag("reason", "overflow")
+                        .counter()
+                        .count())
+                .isEqualTo(extra);
     }
 
     static Stream<String> stores() {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 12, PostgreSQL lost during ingest (only when FLOORLINK_IT_POSTGRES_URL is set): the test cannot restart
  * the server, so it ends every other backend of the gateway's user on the gateway's database with {@code
  * pg_terminate_backend} from a second connection, several times while data flows, which is what the pool sees when
- * the server restarts. The writer reconnects and retries; the facts equal what was sent.
+ * the server restarts. The writer reconnects and retries; the facts equal what was sent, and every outage the
+ * writer saw (a failed commit) is a store_unreachable platform gap.
  */
 class PostgresOutageFaultIT {
     private static final String PG_ENV = "FLOORLINK_IT_POSTGRES_URL";
@@ -50,7 +51,9 @@ class PostgresOutageFaultIT {
         long t0 = System.currentTimeMillis() / 60_000 * 60_000;
         int sent = 0;
         int terminated = 0;
-        try (Gateway gw = Gateway.start(cfg, new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        java.time.Instant began = java.time.Instant.now();
+        try (Gateway gw = Gateway.start(cfg, registry);
                 TestEdge edge = new TestEdge(gw.mqttUrl(), "PGOUT", "edge-" + device, 0);
                 Connection killer = DriverManager.getConnection(url)) {
             edge.connect();
@@ -87,6 +90,25 @@ class PostgresOutageFaultIT {
                     .isEqualTo(1);
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(gw.health().status()).isEqualTo(GatewayHealth.UP));
+            // the pool may replace a terminated connection before the writer uses it: only failed commits are gaps
+            double failed =
+                    registry.get("floorlink.gateway.flush.errors").counter().count();
+            gw.flush();
+            List<java.util.Map<String, Object>> gaps = Db.rows(
+                    gw.dataSource(),
+                    "SELECT device_id, gap_from, gap_to FROM platform_gap WHERE host_id = ?"
+                            + " AND cause = 'store_unreachable'",
+                    cfg.hostId());
+            if (failed > 0) {
+                assertThat(gaps).isNotEmpty().allSatisfy(g -> {
+                    assertThat(g.get("device_id")).isNull();
+                    assertThat((java.time.Instant) g.get("gap_from")).isAfterOrEqualTo(began);
+                    assertThat((java.time.Instant) g.get("gap_to"))
+                            .isAfterOrEqualTo((java.time.Instant) g.get("gap_from"));
+                });
+            } else {
+                assertThat(gaps).isEmpty();
+            }
         }
     }
 

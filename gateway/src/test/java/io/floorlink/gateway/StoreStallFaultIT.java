@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Issue 12, a store that stalls: the test holds a row lock on the gateway's heartbeat row (every write
  * transaction updates it), so no batch can commit. The writer's queue stays bounded, the host holds batches back
  * (back-pressure), health goes DOWN with writer_stalled; once the lock is released everything received is written
- * and health is UP again. H2 always, PostgreSQL when FLOORLINK_IT_POSTGRES_URL is set.
+ * and health is UP again, with a store_unreachable platform gap over the stall. H2 always, PostgreSQL when FLOORLINK_IT_POSTGRES_URL is set.
  */
 class StoreStallFaultIT {
     private static final long STALL_BOUND_MS = 2_000;
@@ -76,6 +76,8 @@ class StoreStallFaultIT {
             assertThat(gw.health().status()).isEqualTo(GatewayHealth.UP);
 
             int sent = 0;
+            long stallStart;
+            long released;
             try (Connection lock = gw.dataSource().getConnection()) {
                 lock.setAutoCommit(false);
                 try (PreparedStatement ps =
@@ -83,7 +85,7 @@ class StoreStallFaultIT {
                     ps.setString(1, cfg.hostId());
                     ps.executeQuery().close();
                 }
-                long stallStart = System.currentTimeMillis();
+                stallStart = System.currentTimeMillis();
                 // keep data coming for longer than the stall bound and long enough to fill the writer's queue
                 while (System.currentTimeMillis() - stallStart < STALL_BOUND_MS + 2_000) {
                     edge.device(
@@ -105,6 +107,7 @@ class StoreStallFaultIT {
                                 .as("the host holds batches back once the writer is full")
                                 .isEqualTo(FactsWriter.MAX_PENDING_BATCHES + 1));
                 lock.rollback();
+                released = System.currentTimeMillis();
             }
             int expected = sent;
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
@@ -121,6 +124,29 @@ class StoreStallFaultIT {
             assertThat(counter(registry, "floorlink.gateway.flush.blocked"))
                     .as("time spent held back is counted")
                     .isPositive();
+            List<java.util.Map<String, Object>> gaps = Db.rows(
+                    gw.dataSource(),
+                    "SELECT group_id, edge_node_id, device_id, gap_from, gap_to, detail FROM platform_gap"
+                            + " WHERE host_id = ? AND cause = 'store_unreachable' ORDER BY gap_from",
+                    cfg.hostId());
+            assertThat(gaps)
+                    .as("the stall is a platform gap of every device of the host")
+                    .isNotEmpty();
+            assertThat(gaps).allSatisfy(g -> {
+                assertThat(g.get("group_id")).isNull();
+                assertThat(g.get("edge_node_id")).isNull();
+                assertThat(g.get("device_id")).isNull();
+                assertThat((String) g.get("detail")).doesNotContain("jdbc:");
+            });
+            // first commit attempt of the stall: within a flush interval or so after the lock was taken
+            assertThat(((java.time.Instant) gaps.get(0).get("gap_from")).toEpochMilli())
+                    .isLessThanOrEqualTo(stallStart + 1_000);
+            assertThat(gaps.stream()
+                            .mapToLong(g -> ((java.time.Instant) g.get("gap_to")).toEpochMilli())
+                            .max()
+                            .orElseThrow())
+                    .as("until the store took commits again")
+                    .isGreaterThanOrEqualTo(released);
         }
     }
 

@@ -125,7 +125,9 @@ public final class FactsStore implements AutoCloseable {
     /**
      * Closes the sessions a previous run left open with end_reason {@code platform_restart}, at the time that
      * host last wrote to the store (never before a session's start), else at {@code now}; static runs left open
-     * are closed at their latest sample.
+     * are closed at their latest sample. When the host wrote a heartbeat before, records in the same transaction
+     * a {@link PlatformGap.Cause#GATEWAY_DOWN} gap of every device of the host from that heartbeat to {@code now}
+     * (none at a first start).
      *
      * @return number of sessions closed
      */
@@ -133,13 +135,30 @@ public final class FactsStore implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Instant at = now;
+            boolean ranBefore = false;
             try (PreparedStatement ps = c.prepareStatement("SELECT seen_at FROM gateway_heartbeat WHERE host_id = ?")) {
                 ps.setString(1, hostId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         at = rs.getObject(1, OffsetDateTime.class).toInstant();
+                        ranBefore = true;
                     }
                 }
+            }
+            if (ranBefore && at.isBefore(now)) {
+                // the heartbeat is written with every flush, idle or not: from the last one to now nothing ran
+                writeGaps(
+                        c,
+                        hostId,
+                        List.of(new PlatformGap(
+                                PlatformGap.Cause.GATEWAY_DOWN,
+                                null,
+                                null,
+                                null,
+                                at,
+                                now,
+                                0,
+                                "gateway " + hostId + " not running (no heartbeat)")));
             }
             int closed = 0;
             for (String table : new String[] {"edge_session", "device_session"}) {
@@ -236,30 +255,59 @@ public final class FactsStore implements AutoCloseable {
             try {
                 Isolator iso = new Isolator(c, now);
                 for (SessionOp op : batch.sessions()) {
-                    iso.runVoid("session", op::toString, () -> writeSessions(c, List.of(op)));
+                    iso.runVoid("session", op::toString, GapScope.of(op), () -> writeSessions(c, List.of(op)));
                 }
                 for (PointDeclaration d : batch.declarations()) {
-                    iso.runVoid("declaration", d::toString, () -> writeDeclarations(c, List.of(d)));
+                    iso.runVoid(
+                            "declaration",
+                            d::toString,
+                            GapScope.minute(d.groupId(), d.edgeNodeId(), d.deviceId(), d.birthAt()),
+                            () -> writeDeclarations(c, List.of(d)));
                 }
                 POINT_ROLLUPS.writeEach(
-                        iso, c, "point", batch.points(), days -> writeRevisions(c, days, Set.of(), Set.of()));
+                        iso,
+                        c,
+                        "point",
+                        batch.points(),
+                        k -> GapScope.minute(null, null, k.deviceId(), k.bucket()),
+                        days -> writeRevisions(c, days, Set.of(), Set.of()));
                 DEVICE_ROLLUPS.writeEach(
-                        iso, c, "device", batch.devices(), days -> writeRevisions(c, Set.of(), days, Set.of()));
+                        iso,
+                        c,
+                        "device",
+                        batch.devices(),
+                        k -> GapScope.minute(null, null, k.deviceId(), k.bucket()),
+                        days -> writeRevisions(c, Set.of(), days, Set.of()));
                 STATE_ROLLUPS.writeEach(
-                        iso, c, "state", batch.stateMillis(), days -> writeRevisions(c, Set.of(), Set.of(), days));
+                        iso,
+                        c,
+                        "state",
+                        batch.stateMillis(),
+                        k -> GapScope.minute(null, null, k.deviceId(), k.bucket()),
+                        days -> writeRevisions(c, Set.of(), Set.of(), days));
                 for (StaticRun r : batch.staticRuns()) {
-                    iso.runVoid("static_run", r::toString, () -> writeStaticRuns(c, List.of(r)));
+                    iso.runVoid(
+                            "static_run",
+                            r::toString,
+                            GapScope.of(null, null, r.deviceId(), r.startedAt(), r.endedAt()),
+                            () -> writeStaticRuns(c, List.of(r)));
                 }
                 for (EdgeReceipt r : batch.receipts()) {
                     iso.runVoid(
                             "receipt",
                             () -> r.groupId() + "/" + r.edgeNodeId() + " epoch " + r.epoch() + " ("
                                     + r.ranges().size() + " ranges)",
+                            GapScope.minute(r.groupId(), r.edgeNodeId(), null, now),
                             () -> writeReceipts(c, List.of(r)));
                 }
                 for (PlatformGap g : batch.gaps()) {
-                    iso.runVoid("gap", g::toString, () -> writeGaps(c, hostId, List.of(g)));
+                    iso.runVoid(
+                            "gap",
+                            g::toString,
+                            GapScope.minute(null, null, null, now),
+                            () -> writeGaps(c, hostId, List.of(g)));
                 }
+                iso.writeQuarantineGaps(hostId);
                 writeHeartbeat(c, hostId, now);
                 c.commit();
                 return new IsolatedWrite(iso.rows, iso.quarantined);
@@ -310,11 +358,17 @@ public final class FactsStore implements AutoCloseable {
         }
 
         /** Each minute row with its rollups and day revisions in its own row group of {@code iso}. */
-        void writeEach(Isolator iso, Connection c, String kind, Map<K, V> minutes, DayRevisions<K> revisions)
+        void writeEach(
+                Isolator iso,
+                Connection c,
+                String kind,
+                Map<K, V> minutes,
+                java.util.function.Function<K, GapScope> scopeOf,
+                DayRevisions<K> revisions)
                 throws SQLException {
             for (Map.Entry<K, V> e : minutes.entrySet()) {
                 Map<K, V> one = Map.of(e.getKey(), e.getValue());
-                iso.run(kind, e.getKey()::toString, () -> {
+                iso.run(kind, e.getKey()::toString, scopeOf.apply(e.getKey()), () -> {
                     Map<K, V> day = days(one);
                     int rows = write(c, one, day);
                     revisions.write(day.keySet());
@@ -331,26 +385,90 @@ public final class FactsStore implements AutoCloseable {
     private static final Rollups<Keys.StateKey, Long> STATE_ROLLUPS =
             new Rollups<>("point_state", FactsStore::rollUpStates, FactsStore::writeStates);
 
+    /**
+     * Which devices and which interval a quarantined record leaves without facts ({@link PlatformGap.Cause#QUARANTINE}):
+     * an id that could not be stored anyway (too long, or a NUL character) widens the scope instead (device to
+     * node, node to every device of the host). Times are epoch ms, {@code to} exclusive.
+     */
+    record GapScope(String groupId, String edgeNodeId, String deviceId, long from, long to) {
+        static GapScope of(String group, String node, String device, long fromMs, long toMs) {
+            if (!storable(group) || !storable(node)) {
+                group = null;
+                node = null;
+            }
+            if (!storable(device)) {
+                device = null;
+            }
+            long from = Keys.minute(fromMs);
+            return new GapScope(group, node, device, from, Math.max(from, Keys.minute(toMs)) + 60_000);
+        }
+
+        /** The UTC minute of {@code at}. */
+        static GapScope minute(String group, String node, String device, long at) {
+            return of(group, node, device, at, at);
+        }
+
+        static GapScope of(SessionOp op) {
+            if (op instanceof SessionOp.OpenEdge o) {
+                return minute(o.groupId(), o.edgeNodeId(), null, o.at());
+            } else if (op instanceof SessionOp.CloseEdge o) {
+                return minute(o.groupId(), o.edgeNodeId(), null, o.at());
+            } else if (op instanceof SessionOp.OpenDevice o) {
+                return minute(o.groupId(), o.edgeNodeId(), o.deviceId(), o.at());
+            } else if (op instanceof SessionOp.CloseDevice o) {
+                return minute(o.groupId(), o.edgeNodeId(), o.deviceId(), o.at());
+            } else if (op instanceof SessionOp.HistoricalDevice o) {
+                return of(o.groupId(), o.edgeNodeId(), o.deviceId(), o.from(), o.to());
+            } else if (op instanceof SessionOp.CloseNodeDevices o) {
+                return minute(o.groupId(), o.edgeNodeId(), null, o.at());
+            }
+            throw new IllegalArgumentException("unknown session change " + op);
+        }
+
+        private static boolean storable(String id) {
+            return id != null && id.length() <= io.floorlink.sparkplug.Limits.MAX_ID_LENGTH && id.indexOf('\0') < 0;
+        }
+
+        GapScope everyDevice() {
+            return new GapScope(null, null, null, from, to);
+        }
+    }
+
     /** Writes row groups under savepoints, quarantining those refused for a data reason. */
     private static final class Isolator {
         private final Connection c;
         private final long now;
         int rows;
         int quarantined;
+        /** Quarantined records per scope, with the first one's kind and SQLState, for the platform_gap rows. */
+        private final Map<GapScope, QuarantineGap> gaps = new java.util.LinkedHashMap<>();
+
+        private static final class QuarantineGap {
+            final String kind;
+            final String sqlState;
+            long records;
+
+            QuarantineGap(String kind, String sqlState) {
+                this.kind = kind;
+                this.sqlState = sqlState;
+            }
+        }
 
         Isolator(Connection c, long now) {
             this.c = c;
             this.now = now;
         }
 
-        void runVoid(String kind, java.util.function.Supplier<String> key, VoidRowGroup group) throws SQLException {
-            run(kind, key, () -> {
+        void runVoid(String kind, java.util.function.Supplier<String> key, GapScope scope, VoidRowGroup group)
+                throws SQLException {
+            run(kind, key, scope, () -> {
                 group.write();
                 return 0;
             });
         }
 
-        void run(String kind, java.util.function.Supplier<String> key, RowGroup group) throws SQLException {
+        void run(String kind, java.util.function.Supplier<String> key, GapScope scope, RowGroup group)
+                throws SQLException {
             java.sql.Savepoint sp = c.setSavepoint();
             try {
                 rows += group.write();
@@ -360,15 +478,61 @@ public final class FactsStore implements AutoCloseable {
                     throw e;
                 }
                 c.rollback(sp);
-                quarantine(kind, key.get(), e);
+                quarantine(kind, key.get(), scope, e);
             }
         }
 
-        private void quarantine(String kind, String key, SQLException e) throws SQLException {
+        /**
+         * One {@link PlatformGap.Cause#QUARANTINE} row per scope and interval; a row the store refuses too is
+         * written for every device of the host instead, and if even that is refused only logged, so the gap of a
+         * record never stops the commit of the others.
+         */
+        void writeQuarantineGaps(String hostId) throws SQLException {
+            for (Map.Entry<GapScope, QuarantineGap> e : gaps.entrySet()) {
+                GapScope s = e.getKey();
+                QuarantineGap q = e.getValue();
+                String detail = q.records + " " + q.kind + " record(s) refused by the store (SQLState " + q.sqlState
+                        + "), kept in fact_quarantine";
+                if (!tryGap(hostId, s, q.records, detail)
+                        && !tryGap(hostId, s.everyDevice(), q.records, detail + "; scope widened")) {
+                    log.error("could not record the quarantine gap of {} {} record(s) at {}", q.records, q.kind, s);
+                }
+            }
+        }
+
+        private boolean tryGap(String hostId, GapScope s, long records, String detail) throws SQLException {
+            java.sql.Savepoint sp = c.setSavepoint();
+            try {
+                writeGaps(
+                        c,
+                        hostId,
+                        List.of(new PlatformGap(
+                                PlatformGap.Cause.QUARANTINE,
+                                s.groupId(),
+                                s.edgeNodeId(),
+                                s.deviceId(),
+                                Instant.ofEpochMilli(s.from()),
+                                Instant.ofEpochMilli(s.to()),
+                                records,
+                                detail)));
+                c.releaseSavepoint(sp);
+                return true;
+            } catch (SQLException e) {
+                if (!isDataError(e)) {
+                    throw e;
+                }
+                c.rollback(sp);
+                return false;
+            }
+        }
+
+        private void quarantine(String kind, String key, GapScope scope, SQLException e) throws SQLException {
             SQLException cause = e;
             for (SQLException n = e.getNextException(); n != null; n = n.getNextException()) {
                 cause = n;
             }
+            String state = String.valueOf(cause.getSQLState());
+            gaps.computeIfAbsent(scope, s -> new QuarantineGap(kind, state)).records++;
             String reason = cause.getSQLState() + " " + cause.getMessage();
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO fact_quarantine (received_at, kind, record_key, reason) VALUES (?, ?, ?, ?)")) {

@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * facts instead of losing them. A batch the store refuses for a data reason ({@link FactsStore#isDataError}) is
  * written again record by record: the refused records go to the quarantine ({@code fact_quarantine}), the rest
  * is committed and the writer moves on, so one bad record never stops fact writing.
+ *
+ * <p>An outage is recorded as a {@link PlatformGap.Cause#STORE_UNREACHABLE} gap of every device of the host: from
+ * the start of the first failed attempt to the start of the next successful commit, in that commit; a commit that
+ * succeeded but took longer than the stall bound (or, when it ended an outage, longer than one second) is recorded
+ * from its start to its end with the next batch.
  */
 public final class FactsWriter implements MeterBinder, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FactsWriter.class);
@@ -33,6 +38,9 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
     public static final int MAX_PENDING_BATCHES = 8;
     /** How long the writer may go without a commit while a batch waits before it counts as stalled. */
     public static final long DEFAULT_STALL_BOUND_MS = 120_000;
+
+    /** A commit ending an outage that takes longer than this extends the outage's gap to its end. */
+    private static final long OUTAGE_END_SLACK_MS = 1_000;
 
     /** Health reason: a batch has waited longer than the stall bound without any commit. */
     public static final String WRITER_STALLED = "writer_stalled";
@@ -49,6 +57,15 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
     private volatile long progressAt = System.currentTimeMillis();
 
     private volatile boolean unreachable;
+    /** Start of the first failed attempt of the current outage (epoch ms), 0 when the last attempt succeeded. */
+    private long failingSince;
+    /** SQLState and exception class of the first failure of the current outage, no message (may hold the URL). */
+    private String failingReason;
+
+    private int failedAttempts;
+    /** A stall noticed after its commit succeeded, written with the next batch; null when none. */
+    private PlatformGap stallGap;
+
     private Counter rowsFlushed;
     private Counter flushErrors;
     private Counter quarantined;
@@ -153,10 +170,12 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
         boolean isolate = false;
         for (int attempt = 1; ; attempt++) {
             long start = System.nanoTime();
+            long attemptAt = System.currentTimeMillis();
+            FactsBatch toWrite = withGaps(batch, attemptAt);
             try {
                 int rows;
                 if (isolate) {
-                    FactsStore.IsolatedWrite w = store.writeIsolating(batch, hostId, System.currentTimeMillis());
+                    FactsStore.IsolatedWrite w = store.writeIsolating(toWrite, hostId, attemptAt);
                     rows = w.rows();
                     if (quarantined != null) {
                         quarantined.increment(w.quarantined());
@@ -166,8 +185,9 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                                     + " (fact_quarantine), the rest committed",
                             w.quarantined());
                 } else {
-                    rows = store.write(batch, hostId, System.currentTimeMillis());
+                    rows = store.write(toWrite, hostId, attemptAt);
                 }
+                committed(toWrite != batch, attemptAt);
                 flushDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 rowsFlushed.increment(rows);
                 unreachable = false;
@@ -186,6 +206,7 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                     continue;
                 }
                 unreachable = FactsStore.isUnreachable(e);
+                failed(e, attemptAt);
                 if (closing) {
                     log.error(
                             "writing facts failed while closing; {} session changes and {} rollup rows lost",
@@ -211,6 +232,94 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                 }
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
+        }
+    }
+
+    /** {@code batch} with the store gaps known at {@code now} appended; {@code batch} itself when there are none. */
+    private FactsBatch withGaps(FactsBatch batch, long now) {
+        if (failingSince == 0 && stallGap == null) {
+            return batch;
+        }
+        List<PlatformGap> gaps = new ArrayList<>(batch.gaps());
+        if (stallGap != null) {
+            gaps.add(stallGap);
+        }
+        if (failingSince != 0 && failingSince <= now) {
+            gaps.add(new PlatformGap(
+                    PlatformGap.Cause.STORE_UNREACHABLE,
+                    null,
+                    null,
+                    null,
+                    java.time.Instant.ofEpochMilli(failingSince),
+                    java.time.Instant.ofEpochMilli(now),
+                    0,
+                    (unreachable ? "store unreachable: " : "commits failing: ") + failingReason + ", " + failedAttempts
+                            + " failed attempt(s)"));
+        }
+        return new FactsBatch(
+                batch.sessions(),
+                batch.declarations(),
+                batch.points(),
+                batch.devices(),
+                batch.receipts(),
+                batch.stateMillis(),
+                batch.staticRuns(),
+                gaps);
+    }
+
+    /** After a commit: the gaps it carried are stored; a commit slower than the stall bound is a gap itself. */
+    private void committed(boolean carriedGaps, long attemptAt) {
+        boolean endedOutage = failingSince != 0;
+        if (carriedGaps) {
+            if (failingSince != 0) {
+                log.info(
+                        "facts store writable again after {} ms and {} failed attempt(s); recorded as a"
+                                + " store_unreachable platform gap",
+                        attemptAt - failingSince,
+                        failedAttempts);
+            }
+            failingSince = 0;
+            failingReason = null;
+            failedAttempts = 0;
+            stallGap = null;
+        }
+        long end = System.currentTimeMillis();
+        // the commit that ended an outage may itself have waited for the store (e.g. a lock): that wait is part of it
+        if (end - attemptAt > (endedOutage ? OUTAGE_END_SLACK_MS : stallBoundMs)) {
+            log.warn(
+                    "a commit of facts took {} ms (stall bound {} ms); recorded as a store_unreachable platform gap",
+                    end - attemptAt,
+                    stallBoundMs);
+            stallGap = new PlatformGap(
+                    PlatformGap.Cause.STORE_UNREACHABLE,
+                    null,
+                    null,
+                    null,
+                    java.time.Instant.ofEpochMilli(attemptAt),
+                    java.time.Instant.ofEpochMilli(end),
+                    0,
+                    (endedOutage ? "store slow: the commit ending an outage took " : "writer stalled: one commit took ")
+                            + (end - attemptAt) + " ms (stall bound " + stallBoundMs + " ms)");
+        }
+    }
+
+    /** Remembers when the current outage started and why (SQLState and exception class, never a message). */
+    private void failed(Exception e, long attemptAt) {
+        failedAttempts++;
+        if (failingSince == 0) {
+            failingSince = attemptAt;
+            String state = null;
+            for (Throwable t = e; t != null && state == null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof java.sql.SQLException sql) {
+                    state = sql.getSQLState();
+                }
+            }
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            failingReason = "SQLState " + (state == null ? "none" : state) + " ("
+                    + root.getClass().getSimpleName() + ")";
         }
     }
 

@@ -17,6 +17,8 @@ final class HostMetrics implements MeterBinder {
     private final Supplier<Number> openEdgeSessions;
     private final Supplier<Number> openDeviceSessions;
     Counter decodeErrors;
+    Counter decodeUnattributedTopic;
+    Counter decodeUnattributedOverflow;
     Counter seqGaps;
     Counter queueDropped;
     Counter staleNdeath;
@@ -57,6 +59,16 @@ final class HostMetrics implements MeterBinder {
         decodeErrors = Counter.builder("floorlink.gateway.decode.errors")
                 .description("Messages whose topic or payload is not valid Sparkplug B")
                 .baseUnit("messages")
+                .register(registry);
+        decodeUnattributedTopic = Counter.builder("floorlink.gateway.decode.errors.unattributed")
+                .description("Decode errors not recorded as a platform_gap row of their edge node, by reason")
+                .baseUnit("messages")
+                .tag("reason", "topic")
+                .register(registry);
+        decodeUnattributedOverflow = Counter.builder("floorlink.gateway.decode.errors.unattributed")
+                .description("Decode errors not recorded as a platform_gap row of their edge node, by reason")
+                .baseUnit("messages")
+                .tag("reason", "overflow")
                 .register(registry);
         seqGaps = Counter.builder("floorlink.gateway.seq.gaps")
                 .description("Missing payload seq numbers of an edge node not filled within the reorder timeout")

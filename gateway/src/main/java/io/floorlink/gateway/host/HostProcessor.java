@@ -4,6 +4,7 @@ import io.floorlink.gateway.facts.DeviceFacts;
 import io.floorlink.gateway.facts.EdgeReceipt;
 import io.floorlink.gateway.facts.FactsAggregator;
 import io.floorlink.gateway.facts.FactsBatch;
+import io.floorlink.gateway.facts.PlatformGap;
 import io.floorlink.gateway.facts.PointFacts;
 import io.floorlink.gateway.facts.RidRanges;
 import io.floorlink.gateway.facts.SessionOp;
@@ -59,10 +60,28 @@ public final class HostProcessor {
      * limit is counted and the node asked again after its own minimum interval.
      */
     static final int MAX_REBIRTHS_PER_SECOND = 50;
+    /**
+     * Most (group, edge node, UTC minute) {@link PlatformGap.Cause#DECODE_ERRORS} rows gathered between two flushes
+     * (memory and store bound against many spoofed node ids); decode errors of further nodes are only counted
+     * ({@code floorlink.gateway.decode.errors.unattributed{reason=overflow}}) and summed up in one warning per flush.
+     */
+    public static final int MAX_GAP_NODES_PER_FLUSH = 1000;
     /** How often a flush held back by a full writer is tried again. */
     private static final long BLOCKED_RECHECK_MS = 100;
 
     private record Inbound(String topic, byte[] payload, long receivedAt) {}
+
+    private record DecodeKey(String group, String edgeNode, long minute) {}
+
+    /** Decode errors of one node in one minute since the last flush, with the first one's explanation. */
+    private static final class DecodeCount {
+        final String first;
+        long events;
+
+        DecodeCount(String first) {
+            this.first = first;
+        }
+    }
 
     /** A message held back because it arrived ahead of a missing seq. */
     private record Held(Inbound in, Topic topic, Payload payload) {}
@@ -85,6 +104,10 @@ public final class HostProcessor {
     private final Thread thread;
 
     private final Map<String, Map<String, NodeState>> nodes = new HashMap<>();
+    /** Decode errors per node and minute since the last flush, at most {@link #MAX_GAP_NODES_PER_FLUSH} keys. */
+    private final Map<DecodeKey, DecodeCount> decodeGaps = new java.util.LinkedHashMap<>();
+    /** Decode errors since the last flush not recorded because {@link #decodeGaps} was full. */
+    private long decodeOverflow;
     /** Received record ids as loaded from the store at start, keyed group/node; taken over at NBIRTH. */
     private final Map<String, RidRanges> storedReceipts = new HashMap<>();
 
@@ -350,6 +373,7 @@ public final class HostProcessor {
                 }
             }
         }
+        addDecodeGaps();
         FactsBatch batch = facts.takeBatch(receipts);
         CompletableFuture<?> stored;
         try {
@@ -380,7 +404,77 @@ public final class HostProcessor {
                 .iterator();
     }
 
+    /** Hands the decode errors gathered since the last flush to the aggregator as platform gaps; starts over. */
+    private void addDecodeGaps() {
+        for (Map.Entry<DecodeKey, DecodeCount> e : decodeGaps.entrySet()) {
+            DecodeKey k = e.getKey();
+            facts.addGap(new PlatformGap(
+                    PlatformGap.Cause.DECODE_ERRORS,
+                    k.group(),
+                    k.edgeNode(),
+                    null,
+                    java.time.Instant.ofEpochMilli(k.minute()),
+                    java.time.Instant.ofEpochMilli(k.minute() + 60_000),
+                    e.getValue().events,
+                    "messages not decodable or refused, first: " + e.getValue().first));
+        }
+        decodeGaps.clear();
+        if (decodeOverflow > 0) {
+            log.warn(
+                    "{} decode errors of edge nodes beyond the first {} (node, minute) pairs since the last flush"
+                            + " recorded as a metric only, not as platform gaps",
+                    decodeOverflow,
+                    MAX_GAP_NODES_PER_FLUSH);
+            decodeOverflow = 0;
+        }
+    }
+
+    /**
+     * A message (or DBIRTH metric) of an edge node the host could not decode or refused, counted per node and
+     * received minute for a {@link PlatformGap.Cause#DECODE_ERRORS} gap. Not attributed (only counted) when the
+     * topic names no valid group and node within {@link Limits}.
+     */
+    private void decodeGap(String topic, String message, long receivedAt) {
+        String group = null;
+        String edgeNode = null;
+        try {
+            Topic t = Topic.parse(topic);
+            group = t.groupId();
+            edgeNode = t.edgeNodeId();
+        } catch (SparkplugException e) {
+            // not a Sparkplug topic: nothing to attribute it to
+        }
+        decodeGap(group, edgeNode, message, receivedAt);
+    }
+
+    private void decodeGap(String group, String edgeNode, String message, long receivedAt) {
+        if (group == null
+                || edgeNode == null
+                || group.length() > Limits.MAX_ID_LENGTH
+                || edgeNode.length() > Limits.MAX_ID_LENGTH) {
+            metrics.decodeUnattributedTopic.increment();
+            return;
+        }
+        DecodeKey key = new DecodeKey(group, edgeNode, io.floorlink.gateway.facts.Keys.minute(receivedAt));
+        DecodeCount count = decodeGaps.get(key);
+        if (count == null) {
+            if (decodeGaps.size() >= MAX_GAP_NODES_PER_FLUSH) {
+                decodeOverflow++;
+                metrics.decodeUnattributedOverflow.increment();
+                return;
+            }
+            count = new DecodeCount(message == null || message.length() <= 160 ? message : message.substring(0, 160));
+            decodeGaps.put(key, count);
+        }
+        count.events++;
+    }
+
     private void decodeError(String topic, String message, long now) {
+        decodeGap(topic, message, now);
+        logDecodeError(topic, message, now);
+    }
+
+    private void logDecodeError(String topic, String message, long now) {
         metrics.decodeErrors.increment();
         long suppressed = throttle.allow("decode", now);
         if (suppressed >= 0) {
@@ -400,11 +494,13 @@ public final class HostProcessor {
     /** A message that breaks a {@link Limits} limit: counted as a decode error and as ignored, warned about. */
     private void refuse(Inbound in, String violation) {
         metrics.refusedLimit.increment();
+        String message = "refused, limit broken: " + violation;
+        decodeGap(in.topic(), message, in.receivedAt());
         String topic = in.topic();
         if (topic.length() > 200) {
             topic = topic.substring(0, 200) + "...";
         }
-        decodeError(topic, "refused, limit broken: " + violation, in.receivedAt());
+        logDecodeError(topic, message, in.receivedAt());
     }
 
     /** @return true when the message is held back (for reordering or until its node's birth) */
@@ -788,7 +884,10 @@ public final class HostProcessor {
         facts.dbirthSession(d, payload, ts);
         d.born(true);
         node.session.dbirth(deviceId, payload, ts);
-        facts.declare(d, payload, ts, now, this::decodeError);
+        facts.declare(d, payload, ts, now, (where, message, at) -> {
+            decodeGap(node.group, node.edgeNode, message, at);
+            logDecodeError(where, message, at);
+        });
         metricsOf(node, d, payload, ts, now, true);
         unpark(node, deviceId);
     }

@@ -3,6 +3,16 @@ package io.floorlink.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.floorlink.collector.indicators.EquipmentIndicators;
+import io.floorlink.collector.indicators.IndicatorReport;
+import io.floorlink.collector.indicators.IndicatorService;
+import io.floorlink.collector.indicators.Thresholds;
+import io.floorlink.collector.inventory.Enterprise;
+import io.floorlink.collector.inventory.Equipment;
+import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.inventory.Line;
+import io.floorlink.collector.inventory.Site;
+import io.floorlink.collector.inventory.Workshop;
 import io.floorlink.edge.EdgeAgent;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.gateway.BrokerConfig;
@@ -19,6 +29,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -149,6 +160,45 @@ class EdgeBufferLossIT {
                 .as("values missing in the gaps' minutes: dropped (with the dropped health records)")
                 .isPositive()
                 .isLessThanOrEqualTo(droppedTotal);
+
+        // What the reviewer reads over the outage: the machines ran all along, so the lost span is "not known", not
+        // offline (a read cycle between the last dropped record and the first kept one may still count as offline).
+        Instant from = cutAt;
+        Instant to = restoredAt;
+        IndicatorService indicators = new IndicatorService(
+                gateway.dataSource(),
+                Inventory.of(
+                        new Enterprise("ENT001", "Molding", null),
+                        List.of(new Site(
+                                "S1", "Plant", List.of(new Workshop("W1", "Molding", List.of(new Line("L1", null)))))),
+                        plant.machineIds().stream()
+                                .map(id -> new Equipment(id, "L1", true, true, false, List.of()))
+                                .toList()),
+                Thresholds.defaults(),
+                Clock.systemUTC());
+        IndicatorReport report = indicators.compute("pilot", from, to);
+        assertThat(report.dataTrust().status()).isEqualTo(IndicatorReport.TRUST_FLAGGED);
+        for (EquipmentIndicators e : report.equipment()) {
+            double raw = e.onlineRatio().numerator().doubleValue() / e.scheduledSeconds();
+            assertThat(e.dataTrust())
+                    .as("%s flags its buffer loss", e.id())
+                    .anyMatch(f -> f.cause().equals("edge_buffer_loss") && f.events() > 0);
+            assertThat(e.notKnownSeconds())
+                    .as("%s: the lost span is not known", e.id())
+                    .isPositive();
+            assertThat(e.onlineRatio().value())
+                    .as(
+                            "%s ran all along: online ratio over the known time (raw over |S|: %s); W %s..%s; gaps %s;"
+                                    + " sessions %s",
+                            e.id(),
+                            raw,
+                            from,
+                            to,
+                            e.dataTrust(),
+                            indicators.equipment(e.id(), from, to).evidence().sessions())
+                    .isGreaterThanOrEqualTo(0.9)
+                    .isGreaterThan(raw);
+        }
     }
 
     /**

@@ -29,6 +29,13 @@ final class DataTrust {
     static final String SCOPE_EDGE_NODE = "edge_node";
     static final String SCOPE_DEVICE = "device";
 
+    /**
+     * An edge buffer drops the oldest records a commit at a time, each loss record spanning one read cycle of the
+     * device: losses less than this apart (a device reports at least every 10 s: its health metrics) are one loss.
+     * Under drop_oldest nothing of the device was kept between them.
+     */
+    static final java.time.Duration LOSS_CONTINUES = java.time.Duration.ofSeconds(10);
+
     /** Key prefix of a node whatever its group ('\0' is in no Sparkplug id). */
     private static final String ANY_GROUP = "\0/";
 
@@ -148,7 +155,12 @@ final class DataTrust {
                     g.events(),
                     g.detail());
             Gap last = open.get(next.kind());
-            if (last != null && !next.from().isAfter(last.to())) {
+            Instant reach = last == null
+                    ? null
+                    : next.cause().equals(PlatformGap.Cause.EDGE_BUFFER_LOSS.wireName())
+                            ? last.to().plus(LOSS_CONTINUES)
+                            : last.to();
+            if (last != null && !next.from().isAfter(reach)) {
                 open.put(
                         next.kind(),
                         new Gap(

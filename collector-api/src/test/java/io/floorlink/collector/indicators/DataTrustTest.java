@@ -165,6 +165,26 @@ class DataTrustTest {
     }
 
     @Test
+    void lossRecordsOfConsecutiveReadCyclesAreOneLoss() {
+        sewingMachine("edge-01", "SEW-01", false);
+        // the buffer dropped one read cycle a second, each loss record spanning the few ms of its cycle
+        for (int i = 0; i < 360; i++) {
+            Instant cycle = GAP_FROM.plusSeconds(i);
+            facts.gap("edge_buffer_loss", "edge-01", "SEW-01", cycle, cycle.plusMillis(3), 2);
+        }
+
+        EquipmentIndicators e = service(inventory("SEW-01")).equipment("SEW-01", T0, T1);
+
+        assertThat(e.dataTrust()).singleElement().satisfies(f -> {
+            assertThat(f.intervals()).isEqualTo(360);
+            assertThat(f.events()).isEqualTo(720);
+            assertThat(f.from()).isEqualTo(GAP_FROM);
+            assertThat(f.to()).isEqualTo(GAP_FROM.plusSeconds(359).plusMillis(3));
+        });
+        assertThat(e.notKnownSeconds()).isCloseTo(359.003, within(1e-6));
+    }
+
+    @Test
     void informationalGapsFlagTheFiguresWithoutChangingThem() {
         sewingMachine("edge-01", "SEW-01", false);
         facts.gap("store_unreachable", null, null, GAP_FROM, GAP_TO, 0)

@@ -42,6 +42,19 @@ public final class FactsStore implements AutoCloseable {
         this.dataSource = dataSource;
     }
 
+    /** Runs after a batch's COMMIT returned; a fault test makes it throw, as a connection cut after COMMIT would. */
+    @FunctionalInterface
+    interface AfterCommit {
+        void run() throws SQLException;
+    }
+
+    private volatile AfterCommit afterCommit = () -> {};
+
+    /** Test seam: what runs after each {@link #write} COMMIT. */
+    void afterCommit(AfterCommit hook) {
+        this.afterCommit = hook;
+    }
+
     /**
      * Opens the pool and applies the migrations. Blocks; retries are the caller's business.
      *
@@ -120,6 +133,22 @@ public final class FactsStore implements AutoCloseable {
     /** The pooled, migrated DataSource. */
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * When this host last committed ({@code gateway_heartbeat.seen_at}) in epoch milliseconds, null when it never
+     * did. The writer uses it to learn whether an attempt whose acknowledgement was lost did commit. Blocks.
+     */
+    public Long heartbeatMillis(String hostId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT seen_at FROM gateway_heartbeat WHERE host_id = ?")) {
+            ps.setString(1, hostId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli()
+                        : null;
+            }
+        }
     }
 
     /**
@@ -206,6 +235,7 @@ public final class FactsStore implements AutoCloseable {
                 writeGaps(c, hostId, batch.gaps());
                 writeHeartbeat(c, hostId, now);
                 c.commit();
+                afterCommit.run();
                 return rows;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -165,12 +166,30 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
         return pending.get();
     }
 
+    private long lastAttemptAt;
+
     private void writeWithRetry(FactsBatch batch, CompletableFuture<Void> done) {
         long backoff = 500;
         boolean isolate = false;
+        long uncertainAt = 0;
+        FactsBatch uncertain = null;
         for (int attempt = 1; ; attempt++) {
+            if (uncertain != null && committedAlready(uncertainAt)) {
+                // The attempt committed but its acknowledgement was lost (connection cut after COMMIT): writing the
+                // batch again would count its rollups twice.
+                log.info(
+                        "the facts store had committed the batch whose acknowledgement was lost; not writing it again");
+                committed(uncertain != batch, uncertainAt);
+                unreachable = false;
+                progressAt = System.currentTimeMillis();
+                done.complete(null);
+                return;
+            }
+            uncertain = null;
             long start = System.nanoTime();
-            long attemptAt = System.currentTimeMillis();
+            // Strictly increasing: the heartbeat an attempt writes identifies it (committedAlready).
+            long attemptAt = Math.max(System.currentTimeMillis(), lastAttemptAt + 1);
+            lastAttemptAt = attemptAt;
             FactsBatch toWrite = withGaps(batch, attemptAt);
             try {
                 int rows;
@@ -206,6 +225,8 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                     continue;
                 }
                 unreachable = FactsStore.isUnreachable(e);
+                uncertainAt = attemptAt;
+                uncertain = toWrite;
                 failed(e, attemptAt);
                 if (closing) {
                     log.error(
@@ -232,6 +253,19 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                 }
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
+        }
+    }
+
+    /**
+     * Whether the attempt that wrote heartbeat {@code attemptAt} committed: the heartbeat is this host's and every
+     * attempt writes a distinct one. False when the store cannot tell (still unreachable).
+     */
+    private boolean committedAlready(long attemptAt) {
+        try {
+            Long seen = store.heartbeatMillis(hostId);
+            return seen != null && seen == attemptAt;
+        } catch (SQLException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.security.KeyPair;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
@@ -47,6 +49,7 @@ import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
@@ -84,6 +87,18 @@ public final class SewingLineSimulator implements AutoCloseable {
     private static final int BIND_ATTEMPTS = 5;
     private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(10);
     private static final String PRODUCT_URI = "urn:floorlink:sim:sewing-line";
+    // Tokens are protected with the endpoint's own policy (Milo's constants say Basic256, which needs a server
+    // certificate even on the None endpoint). On the None endpoint a password travels in clear text, which the edge
+    // refuses unless told otherwise: that is what the tests check.
+    private static final UserTokenPolicy X509_TOKEN =
+            new UserTokenPolicy("certificate", UserTokenType.Certificate, null, null, null);
+
+    static {
+        // Aes256_Sha256_RsaPss signs with SHA256withRSA/PSS, which the JDK provider does not offer under that name.
+        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            Security.addProvider(new BouncyCastleProvider());
+        }
+    }
 
     private final Object lock = new Object();
     private final SewingLineOptions options;
@@ -497,11 +512,9 @@ public final class SewingLineSimulator implements AutoCloseable {
         if (security.anonymous()) {
             tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS);
         }
-        if (!security.users().isEmpty()) {
-            tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME);
-        }
+        boolean users = !security.users().isEmpty();
         if (!security.trustedUserCertificates().isEmpty()) {
-            tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_X509);
+            tokens.add(X509_TOKEN);
         }
         Set<EndpointConfig> endpoints = new LinkedHashSet<>();
         for (String hostname : advertisedHostnames()) {
@@ -512,8 +525,11 @@ public final class SewingLineSimulator implements AutoCloseable {
                     .setPath(PATH)
                     .addTokenPolicies(tokens.toArray(UserTokenPolicy[]::new));
             if (security.noneEndpoint()) {
-                endpoints.add(base.copy()
-                        .setSecurityPolicy(SecurityPolicy.None)
+                EndpointConfig.Builder none = base.copy();
+                if (users) {
+                    none.addTokenPolicy(usernameToken(SecurityPolicy.None));
+                }
+                endpoints.add(none.setSecurityPolicy(SecurityPolicy.None)
                         .setSecurityMode(MessageSecurityMode.None)
                         .build());
             }
@@ -521,8 +537,11 @@ public final class SewingLineSimulator implements AutoCloseable {
                 for (String policy : SewingLineSecurity.POLICIES) {
                     for (MessageSecurityMode mode :
                             List.of(MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt)) {
-                        endpoints.add(base.copy()
-                                .setCertificate(serverCertificate)
+                        EndpointConfig.Builder secured = base.copy();
+                        if (users) {
+                            secured.addTokenPolicy(usernameToken(SecurityPolicy.valueOf(policy)));
+                        }
+                        endpoints.add(secured.setCertificate(serverCertificate)
                                 .setSecurityPolicy(SecurityPolicy.valueOf(policy))
                                 .setSecurityMode(mode)
                                 .build());
@@ -546,6 +565,10 @@ public final class SewingLineSimulator implements AutoCloseable {
                 .setIdentityValidator(identityValidator())
                 .setEndpoints(endpoints)
                 .build();
+    }
+
+    private static UserTokenPolicy usernameToken(SecurityPolicy policy) {
+        return new UserTokenPolicy("username-" + policy.name(), UserTokenType.UserName, null, null, policy.getUri());
     }
 
     private DefaultCertificateManager certificateManager() throws Exception {

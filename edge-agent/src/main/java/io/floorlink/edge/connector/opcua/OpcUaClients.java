@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfigBuilder;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
@@ -47,6 +48,13 @@ final class OpcUaClients {
     /** Application URI prefix; the connector (or browse) name follows. */
     static final String APPLICATION_URI_PREFIX = "urn:floorlink:edge:opcua:";
 
+    static {
+        // Aes256_Sha256_RsaPss signs with SHA256withRSA/PSS, which Milo looks up under a name only Bouncy Castle has.
+        if (java.security.Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            java.security.Security.addProvider(new BouncyCastleProvider());
+        }
+    }
+
     private OpcUaClients() {}
 
     /** What one connection attempt ran into, filled by Milo callbacks. */
@@ -56,6 +64,7 @@ final class OpcUaClients {
         volatile long rejectionStatus;
         volatile String refusal;
         volatile List<EndpointDescription> offered = List.of();
+        volatile boolean selected;
         volatile OpcUaPki.ApplicationCertificate own;
     }
 
@@ -114,6 +123,7 @@ final class OpcUaClients {
                             return Optional.empty();
                         }
                     }
+                    attempt.selected = chosen.isPresent();
                     // Servers often advertise a host name the edge box cannot resolve; keep the configured one.
                     return chosen.map(e -> EndpointUtil.updateUrl(e, host, port));
                 },
@@ -194,7 +204,9 @@ final class OpcUaClients {
             return attempt.refusal;
         }
         Throwable t = unwrap(e);
-        if (t instanceof UaException ua && ua.getStatusCode().getValue() == StatusCodes.Bad_ConfigurationError) {
+        if (t instanceof UaException ua
+                && ua.getStatusCode().getValue() == StatusCodes.Bad_ConfigurationError
+                && !attempt.selected) {
             String offered = attempt.offered.stream()
                     .map(d -> SecurityPolicy.fromUriSafe(d.getSecurityPolicyUri())
                                     .map(Enum::name)
@@ -214,6 +226,19 @@ final class OpcUaClients {
                     + " trust the certificate " + attempt.own.file() + " (SHA-1 thumbprint "
                     + OpcUaPki.thumbprint(attempt.own.certificate()) + ", application URI "
                     + attempt.own.applicationUri() + ") on the server";
+        }
+        if (t instanceof UaException ua) {
+            long code = ua.getStatusCode().getValue();
+            if (code == StatusCodes.Bad_UserAccessDenied
+                    || code == StatusCodes.Bad_IdentityTokenRejected
+                    || code == StatusCodes.Bad_IdentityTokenInvalid) {
+                return "the server refused the " + security.userToken() + " user token ("
+                        + OpcUaValues.statusName(ua.getStatusCode()) + "): check security."
+                        + (security.userToken().equals("x509")
+                                ? "certificate and private_key"
+                                : "username and password")
+                        + ", and that the server accepts this token type on this endpoint";
+            }
         }
         return plain(t);
     }

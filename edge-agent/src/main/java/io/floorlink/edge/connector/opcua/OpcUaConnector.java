@@ -94,7 +94,8 @@ public final class OpcUaConnector implements Connector {
     private long generation;
     private int failures;
     private Instant lastConnectWarning = Instant.MIN;
-    private String lastConnectProblem;
+    // Written on the worker thread, read by connectProblem().
+    private volatile String lastConnectProblem;
     private Instant lastValueWarning = Instant.MIN;
     private long suppressedValueWarnings;
 
@@ -131,6 +132,11 @@ public final class OpcUaConnector implements Connector {
     @Override
     public String name() {
         return config.name();
+    }
+
+    /** Why the latest connection attempt failed, as logged; null once a session is open. */
+    String connectProblem() {
+        return lastConnectProblem;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.floorlink.sim.opcua;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
  * @param anonymous whether anonymous user tokens are accepted
  * @param users user name to password, for UserName tokens (offered only when not empty), never null
  * @param trustedUserCertificates certificates accepted as X.509 user tokens (offered only when not empty)
+ * @param serverCertificate the server certificate to use; null to generate a self-signed one at start
  */
 public record SewingLineSecurity(
         boolean securedEndpoints,
@@ -32,7 +34,24 @@ public record SewingLineSecurity(
         List<X509Certificate> trustedClients,
         boolean anonymous,
         Map<String, String> users,
-        List<X509Certificate> trustedUserCertificates) {
+        List<X509Certificate> trustedUserCertificates,
+        ServerCertificate serverCertificate) {
+
+    /**
+     * A server certificate given instead of the generated self-signed one, e.g. issued by a test CA.
+     *
+     * @param keyPair the certificate's key pair, never null
+     * @param chain the certificate first, then its issuers, at least one
+     */
+    public record ServerCertificate(KeyPair keyPair, List<X509Certificate> chain) {
+        public ServerCertificate {
+            Objects.requireNonNull(keyPair, "keyPair");
+            chain = List.copyOf(chain);
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("serverCertificate.chain: at least the certificate itself");
+            }
+        }
+    }
 
     /** The security policy URI suffixes of the secured endpoints, in the order they are offered. */
     public static final List<String> POLICIES =
@@ -53,12 +72,12 @@ public record SewingLineSecurity(
 
     /** Security policy None, anonymous access: the demo default. */
     public static SewingLineSecurity none() {
-        return new SewingLineSecurity(false, true, null, false, List.of(), true, Map.of(), List.of());
+        return new SewingLineSecurity(false, true, null, false, List.of(), true, Map.of(), List.of(), null);
     }
 
     /** None plus every secured endpoint, anonymous access, every client certificate trusted (for tests). */
     public static SewingLineSecurity securedTrustingAllClients() {
-        return new SewingLineSecurity(true, true, null, true, List.of(), true, Map.of(), List.of());
+        return new SewingLineSecurity(true, true, null, true, List.of(), true, Map.of(), List.of(), null);
     }
 
     /** A copy offering (or not) the None endpoint. */
@@ -71,7 +90,8 @@ public record SewingLineSecurity(
                 trustedClients,
                 anonymous,
                 users,
-                trustedUserCertificates);
+                trustedUserCertificates,
+                serverCertificate);
     }
 
     /** A copy writing the server certificate to {@code dir/server.der}. */
@@ -84,13 +104,22 @@ public record SewingLineSecurity(
                 trustedClients,
                 anonymous,
                 users,
-                trustedUserCertificates);
+                trustedUserCertificates,
+                serverCertificate);
     }
 
     /** A copy trusting only the given client certificates (plus those added at run time). */
     public SewingLineSecurity withTrustedClients(List<X509Certificate> certificates) {
         return new SewingLineSecurity(
-                securedEndpoints, noneEndpoint, pkiDir, false, certificates, anonymous, users, trustedUserCertificates);
+                securedEndpoints,
+                noneEndpoint,
+                pkiDir,
+                false,
+                certificates,
+                anonymous,
+                users,
+                trustedUserCertificates,
+                serverCertificate);
     }
 
     /** A copy accepting (or not) anonymous user tokens. */
@@ -103,7 +132,8 @@ public record SewingLineSecurity(
                 trustedClients,
                 accepted,
                 users,
-                trustedUserCertificates);
+                trustedUserCertificates,
+                serverCertificate);
     }
 
     /** A copy accepting one more user name and password. */
@@ -118,7 +148,22 @@ public record SewingLineSecurity(
                 trustedClients,
                 anonymous,
                 more,
-                trustedUserCertificates);
+                trustedUserCertificates,
+                serverCertificate);
+    }
+
+    /** A copy serving this certificate (and chain) instead of a generated self-signed one. */
+    public SewingLineSecurity withServerCertificate(KeyPair keyPair, List<X509Certificate> chain) {
+        return new SewingLineSecurity(
+                securedEndpoints,
+                noneEndpoint,
+                pkiDir,
+                trustAllClients,
+                trustedClients,
+                anonymous,
+                users,
+                trustedUserCertificates,
+                new ServerCertificate(keyPair, chain));
     }
 
     /** A copy accepting one more certificate as X.509 user token. */
@@ -132,6 +177,7 @@ public record SewingLineSecurity(
                 anonymous,
                 users,
                 Stream.concat(trustedUserCertificates.stream(), Stream.of(certificate))
-                        .toList());
+                        .toList(),
+                serverCertificate);
     }
 }

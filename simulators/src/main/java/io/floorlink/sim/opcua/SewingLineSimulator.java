@@ -110,6 +110,7 @@ public final class SewingLineSimulator implements AutoCloseable {
     private final SewingLineSecurity security;
     private final KeyPair serverKeyPair;
     private final X509Certificate serverCertificate;
+    private final X509Certificate[] serverChain;
     private final MemoryTrustListManager clientTrustList = new MemoryTrustListManager();
     private final MemoryCertificateQuarantine clientQuarantine = new MemoryCertificateQuarantine();
 
@@ -126,7 +127,16 @@ public final class SewingLineSimulator implements AutoCloseable {
     private SewingLineSimulator(SewingLineOptions options, SewingLineSecurity security) throws Exception {
         this.options = options;
         this.security = security;
-        if (security.securedEndpoints()) {
+        if (security.securedEndpoints() && security.serverCertificate() != null) {
+            serverKeyPair = security.serverCertificate().keyPair();
+            serverChain = security.serverCertificate().chain().toArray(X509Certificate[]::new);
+            serverCertificate = serverChain[0];
+            security.trustedClients().forEach(clientTrustList::addTrustedCertificate);
+            if (security.pkiDir() != null) {
+                Files.createDirectories(security.pkiDir());
+                Files.write(security.pkiDir().resolve("server.der"), serverCertificate.getEncoded());
+            }
+        } else if (security.securedEndpoints()) {
             // Generated once per simulator so a client that trusted it still does after stopServer/startServer.
             serverKeyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
             SelfSignedCertificateBuilder builder = new SelfSignedCertificateBuilder(serverKeyPair)
@@ -142,6 +152,7 @@ public final class SewingLineSimulator implements AutoCloseable {
                 builder.addDnsName(host);
             }
             serverCertificate = builder.build();
+            serverChain = new X509Certificate[] {serverCertificate};
             security.trustedClients().forEach(clientTrustList::addTrustedCertificate);
             if (security.pkiDir() != null) {
                 Files.createDirectories(security.pkiDir());
@@ -150,6 +161,7 @@ public final class SewingLineSimulator implements AutoCloseable {
         } else {
             serverKeyPair = null;
             serverCertificate = null;
+            serverChain = null;
         }
         this.bindAddress = InetAddress.getByName(options.host());
         this.wildcard = bindAddress.isAnyLocalAddress();
@@ -587,7 +599,7 @@ public final class SewingLineSimulator implements AutoCloseable {
 
             @Override
             protected X509Certificate[] createRsaSha256CertificateChain(KeyPair keyPair) {
-                return new X509Certificate[] {serverCertificate};
+                return serverChain.clone();
             }
         };
         DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(

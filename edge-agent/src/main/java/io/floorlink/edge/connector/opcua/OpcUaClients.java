@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -34,6 +35,7 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
+import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
 
 /**
  * Builds the Milo clients of the connector and of {@code browse opcua} from the same {@code security:} settings:
@@ -189,7 +191,7 @@ final class OpcUaClients {
                     + rejected.getSubjectX500Principal().getName() + "' (SHA-1 thumbprint "
                     + OpcUaPki.thumbprint(rejected) + ") was refused: "
                     + OpcUaValues.statusName(new StatusCode(attempt.rejectionStatus))
-                    + " (expired, revoked, or a broken chain: see issuers/ and the CRL folders)";
+                    + " (" + hint(attempt.rejectionStatus, attempt.pki) + ")";
         }
         if (rejected != null && attempt.pki != null) {
             String thumb = OpcUaPki.thumbprint(rejected);
@@ -243,6 +245,23 @@ final class OpcUaClients {
         return plain(t);
     }
 
+    private static String hint(long status, OpcUaPki pki) {
+        if (status == StatusCodes.Bad_CertificateRevoked || status == StatusCodes.Bad_CertificateIssuerRevoked) {
+            return "revoked by a CRL in " + pki.dir() + "; ask for a new server certificate";
+        }
+        if (status == StatusCodes.Bad_CertificateRevocationUnknown
+                || status == StatusCodes.Bad_CertificateIssuerRevocationUnknown) {
+            return "no CRL of its CA: put the CA's current CRL in "
+                    + pki.dir().resolve("trusted").resolve("crl") + " (or issuers/crl)";
+        }
+        if (status == StatusCodes.Bad_CertificateTimeInvalid
+                || status == StatusCodes.Bad_CertificateIssuerTimeInvalid) {
+            return "expired or not yet valid; check the server's certificate and both clocks";
+        }
+        return "a broken or untrusted chain: intermediate CAs go in "
+                + pki.dir().resolve("issuers").resolve("certs");
+    }
+
     /** Whether a validation status means "not in the trust list" (Milo may report the vaguer SecurityChecksFailed). */
     static boolean untrusted(long status) {
         return status == StatusCodes.Bad_CertificateUntrusted || status == StatusCodes.Bad_SecurityChecksFailed;
@@ -281,6 +300,13 @@ final class OpcUaClients {
      * meanwhile counts at the next attempt), remembering a refused server certificate for the error message.
      */
     private static final class RecordingValidator implements CertificateValidator {
+        /**
+         * Milo makes these optional; an expired or revoked server certificate must not pass. Host name, application
+         * URI and key usage stay lenient: many plant servers carry self-signed certificates that get them wrong, and
+         * the trust list is what an operator decided on.
+         */
+        private static final Set<ValidationCheck> CHECKS = Set.of(ValidationCheck.VALIDITY, ValidationCheck.REVOCATION);
+
         private final OpcUaPki pki;
         private final Attempt attempt;
 
@@ -293,7 +319,7 @@ final class OpcUaClients {
         public void validateCertificateChain(
                 List<X509Certificate> chain, String applicationUri, String[] validHostNames) throws UaException {
             try {
-                new DefaultClientCertificateValidator(pki.trustList(), pki.quarantine())
+                new DefaultClientCertificateValidator(pki.trustList(), CHECKS, pki.quarantine())
                         .validateCertificateChain(chain, applicationUri, validHostNames);
             } catch (UaException e) {
                 if (!chain.isEmpty()) {

@@ -297,7 +297,14 @@ public final class OpcUaPki {
         String thumb = thumbprint(cert);
         Path target = trustedCerts.resolve(thumb + ".der");
         try {
-            Files.write(target, cert.getEncoded());
+            // A running connector reads this folder at every attempt: never let it see a half-written file.
+            Path tmp = trustedCerts.resolve(thumb + ".tmp");
+            Files.write(tmp, cert.getEncoded());
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (CertificateEncodingException e) {
             throw new IOException("cannot encode certificate: " + e.getMessage(), e);
         }
@@ -413,7 +420,10 @@ public final class OpcUaPki {
 
     private static List<Path> files(Path folder) {
         try (Stream<Path> s = Files.list(folder)) {
-            return s.filter(Files::isRegularFile).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().endsWith(".tmp"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             log.warn("Cannot list OPC UA PKI folder {}: {}", folder, e.getMessage());
             return List.of();
@@ -489,9 +499,21 @@ public final class OpcUaPki {
 
         @Override
         public void addRejectedCertificate(X509Certificate certificate) {
-            Path file = rejected.resolve(thumbprint(certificate) + ".der");
+            String thumb = thumbprint(certificate);
+            Path file = rejected.resolve(thumb + ".der");
+            // Every retry rejects again: write once, atomically, so opcua-certs never reads a half-written file, and
+            // not after it was trusted meanwhile.
+            if (Files.exists(file) || Files.exists(trustedCerts.resolve(thumb + ".der"))) {
+                return;
+            }
             try {
-                Files.write(file, certificate.getEncoded());
+                Path tmp = rejected.resolve(thumb + ".tmp");
+                Files.write(tmp, certificate.getEncoded());
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
                 List<Path> all = new ArrayList<>(files(rejected));
                 if (all.size() > MAX_REJECTED) {
                     all.sort(Comparator.comparing(OpcUaPki::lastModified));

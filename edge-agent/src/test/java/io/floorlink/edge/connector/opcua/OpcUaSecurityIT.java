@@ -369,4 +369,141 @@ class OpcUaSecurityIT {
         assertThat(rc).isEqualTo(2);
         assertThat(err.toString()).contains("clear text").doesNotContain("s3cret");
     }
+
+    @Test
+    @DisplayName("Part 4 §6.1.3 certificate validation with a CA: a server certificate issued by a trusted CA needs"
+            + " the CA's CRL (Bad_CertificateRevocationUnknown without it), is accepted with it, and refused with"
+            + " Bad_CertificateRevoked once the CRL revokes it")
+    void part4_caIssuedServerCertificateIsAcceptedUntilRevokedByACrl() throws Exception {
+        TestCa ca = new TestCa();
+        KeyPair serverKeys = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+        X509Certificate serverCert = ca.issue(serverKeys, "urn:floorlink:sim:sewing-line:Line1");
+        SewingLineSimulator sim = simulator(SewingLineSecurity.securedTrustingAllClients()
+                .withServerCertificate(serverKeys, List.of(serverCert, ca.certificate)));
+        Path trustedDir = OpcUaPki.open(pki).trustedDir();
+        Files.write(trustedDir.resolve("ca.der"), ca.certificate.getEncoded());
+
+        OpcUaConnector first = connector(sim, security(SecurityMode.SIGN_AND_ENCRYPT, "Basic256Sha256", pki));
+        await().atMost(WAIT).until(() -> first.connectProblem() != null);
+        assertThat(first.connectProblem())
+                .contains("was refused: Bad_CertificateRevocationUnknown")
+                .contains("put the CA's current CRL in");
+        Path crl = pki.resolve("trusted").resolve("crl").resolve("ca.crl");
+        Files.write(crl, ca.revoke(null));
+        awaitValue();
+        assertThat(first.connectProblem()).isNull();
+        first.close();
+
+        Files.write(crl, ca.revoke(serverCert));
+        OpcUaConnector second = connector(sim, security(SecurityMode.SIGN_AND_ENCRYPT, "Basic256Sha256", pki));
+        await().atMost(WAIT).until(() -> second.connectProblem() != null);
+        assertThat(second.connectProblem())
+                .contains("the server certificate")
+                .contains("was refused: Bad_CertificateRevoked")
+                .contains("revoked by a CRL");
+    }
+
+    /** A tiny certificate authority with Bouncy Castle: CA certificate, issued certificates, CRL. */
+    private static final class TestCa {
+        final KeyPair keys;
+        final X509Certificate certificate;
+        private final org.bouncycastle.asn1.x500.X500Name name =
+                new org.bouncycastle.asn1.x500.X500Name("CN=FloorLink test CA");
+
+        TestCa() throws Exception {
+            keys = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+            var ext = new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils();
+            var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                            name,
+                            java.math.BigInteger.ONE,
+                            java.util.Date.from(java.time.Instant.now().minusSeconds(3600)),
+                            java.util.Date.from(java.time.Instant.now().plus(Duration.ofDays(365))),
+                            name,
+                            keys.getPublic())
+                    .addExtension(
+                            org.bouncycastle.asn1.x509.Extension.basicConstraints,
+                            true,
+                            new org.bouncycastle.asn1.x509.BasicConstraints(true))
+                    .addExtension(
+                            org.bouncycastle.asn1.x509.Extension.keyUsage,
+                            true,
+                            new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign
+                                    | org.bouncycastle.asn1.x509.KeyUsage.cRLSign))
+                    .addExtension(
+                            org.bouncycastle.asn1.x509.Extension.subjectKeyIdentifier,
+                            false,
+                            ext.createSubjectKeyIdentifier(keys.getPublic()));
+            certificate = sign(builder);
+        }
+
+        X509Certificate issue(KeyPair subject, String applicationUri) throws Exception {
+            var ext = new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils();
+            var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                            certificate,
+                            java.math.BigInteger.valueOf(2),
+                            java.util.Date.from(java.time.Instant.now().minusSeconds(3600)),
+                            java.util.Date.from(java.time.Instant.now().plus(Duration.ofDays(365))),
+                            new org.bouncycastle.asn1.x500.X500Name("CN=sewing line simulator"),
+                            subject.getPublic())
+                    .addExtension(
+                            org.bouncycastle.asn1.x509.Extension.basicConstraints,
+                            true,
+                            new org.bouncycastle.asn1.x509.BasicConstraints(false))
+                    .addExtension(
+                            org.bouncycastle.asn1.x509.Extension.keyUsage,
+                            true,
+                            new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature
+                                    | org.bouncycastle.asn1.x509.KeyUsage.nonRepudiation
+                                    | org.bouncycastle.asn1.x509.KeyUsage.keyEncipherment
+                                    | org.bouncycastle.asn1.x509.KeyUsage.dataEncipherment))
+                    .addExtension(
+                            org.bouncycastle.asn1.x509.Extension.extendedKeyUsage,
+                            false,
+                            new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
+                                    new org.bouncycastle.asn1.x509.KeyPurposeId[] {
+                                        org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth,
+                                        org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth
+                                    }))
+                    .addExtension(
+                            org.bouncycastle.asn1.x509.Extension.subjectAlternativeName,
+                            false,
+                            new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName[] {
+                                new org.bouncycastle.asn1.x509.GeneralName(
+                                        org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier,
+                                        applicationUri),
+                                new org.bouncycastle.asn1.x509.GeneralName(
+                                        org.bouncycastle.asn1.x509.GeneralName.iPAddress, "127.0.0.1")
+                            }))
+                    .addExtension(
+                            org.bouncycastle.asn1.x509.Extension.authorityKeyIdentifier,
+                            false,
+                            ext.createAuthorityKeyIdentifier(certificate))
+                    .addExtension(
+                            org.bouncycastle.asn1.x509.Extension.subjectKeyIdentifier,
+                            false,
+                            ext.createSubjectKeyIdentifier(subject.getPublic()));
+            return sign(builder);
+        }
+
+        byte[] revoke(X509Certificate revoked) throws Exception {
+            var crl = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(
+                    certificate, java.util.Date.from(java.time.Instant.now().minusSeconds(60)));
+            crl.setNextUpdate(java.util.Date.from(java.time.Instant.now().plus(Duration.ofDays(7))));
+            if (revoked != null) {
+                crl.addCRLEntry(
+                        revoked.getSerialNumber(),
+                        java.util.Date.from(java.time.Instant.now().minusSeconds(30)),
+                        org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+            }
+            var signer = new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA")
+                    .build(keys.getPrivate());
+            return crl.build(signer).getEncoded();
+        }
+
+        private X509Certificate sign(org.bouncycastle.cert.X509v3CertificateBuilder builder) throws Exception {
+            var signer = new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA")
+                    .build(keys.getPrivate());
+            return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        }
+    }
 }

@@ -2,8 +2,10 @@ package io.floorlink.edge;
 
 import io.floorlink.edge.cli.BrowseOpcUaCommand;
 import io.floorlink.edge.cli.DiscoverMqttCommand;
+import io.floorlink.edge.cli.OpcUaCertsCommand;
 import io.floorlink.edge.cli.ScanModbusCommand;
 import io.floorlink.edge.config.EdgeConfig;
+import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -36,6 +38,7 @@ import picocli.CommandLine.Spec;
             EdgeAgentMain.Run.class,
             EdgeAgentMain.Check.class,
             BrowseOpcUaCommand.class,
+            OpcUaCertsCommand.class,
             ScanModbusCommand.class,
             DiscoverMqttCommand.class
         })
@@ -143,6 +146,9 @@ public final class EdgeAgentMain {
             byConnector.forEach((name, list) -> {
                 out.printf(
                         "  connector %s (%s): %d devices%n", name, list.get(0).type(), list.size());
+                cfg.connectors().stream()
+                        .filter(c -> c.name().equals(name))
+                        .forEach(c -> OpcUaConnectorConfig.checkSummary(c).ifPresent(out::println));
                 for (EdgeConfig.DeviceOutline d : list) {
                     out.printf("    device %s: %d points%n", d.deviceId(), d.points());
                 }

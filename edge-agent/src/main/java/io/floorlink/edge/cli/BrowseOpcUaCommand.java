@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,7 +27,9 @@ public final class BrowseOpcUaCommand {
 
     public BrowseOpcUaCommand() {}
 
-    /** {@code browse opcua --endpoint URL [--depth N] [--username U --password P] [--standard]}. */
+    /**
+     * {@code browse opcua --endpoint URL [--depth N] [--standard] [security options of {@link OpcUaSecurityOptions}]}.
+     */
     @Command(
             name = "opcua",
             description = "Print the OPC UA address space below Objects (node id, browse name, data type,"
@@ -45,16 +48,14 @@ public final class BrowseOpcUaCommand {
                 description = "Levels below Objects to walk (default: ${DEFAULT-VALUE}).")
         int depth;
 
-        @Option(names = "--username", description = "User name; omit for anonymous.")
-        String username;
+        @Mixin
+        OpcUaSecurityOptions security;
 
         @Option(
-                names = "--password",
-                description =
-                        "Password; prefer --password:env=VAR or the FLOORLINK_OPCUA_PASSWORD environment variable.",
-                arity = "0..1",
-                interactive = true)
-        String password;
+                names = "--name",
+                description = "Application name: use a connector's name to browse with that connector's certificate"
+                        + " (trusted by the server already); default: browse.")
+        String name;
 
         @Option(
                 names = "--standard",
@@ -73,14 +74,15 @@ public final class BrowseOpcUaCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            String pw = password;
-            if (username != null && pw == null) {
-                pw = System.getenv("FLOORLINK_OPCUA_PASSWORD");
-            }
             OpcUaBrowser.Options options;
             try {
                 options = new OpcUaBrowser.Options(
-                        new URI(endpoint), username, pw, depth, includeStandard, Duration.ofSeconds(timeoutSeconds));
+                        new URI(endpoint),
+                        security.toSecurity(),
+                        name,
+                        depth,
+                        includeStandard,
+                        Duration.ofSeconds(timeoutSeconds));
             } catch (URISyntaxException | IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -6,9 +6,16 @@ import io.floorlink.sim.scenario.Scenario;
 import io.floorlink.sim.scenario.ScenarioException;
 import io.floorlink.sim.scenario.ScenarioLoader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +27,8 @@ import picocli.CommandLine.Option;
         name = "opcua",
         mixinStandardHelpOptions = true,
         description = {
-            "OPC UA sewing line simulator (security policy None, anonymous access: a test tool, not for production).",
+            "OPC UA sewing line simulator (by default security policy None, anonymous access; --secured adds signed"
+                    + " and encrypted endpoints). A test tool, not for production.",
             "Nodes: ns=2;s=<line>.SEW-nn.{RunState,StitchCount,TrimCount,Pieces,MotorSpeed,FaultCode}."
         })
 public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, SewingLineSimulator> {
@@ -64,6 +72,41 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
     @Option(names = "--scenario", paramLabel = "FILE", description = "Scenario YAML file of scripted events.")
     private Path scenarioFile;
 
+    @Option(
+            names = "--secured",
+            description = "Also offer Basic256Sha256, Aes128_Sha256_RsaOaep and Aes256_Sha256_RsaPss with Sign and"
+                    + " SignAndEncrypt, with a self-signed server certificate generated at start.")
+    private boolean secured;
+
+    @Option(
+            names = "--no-none-endpoint",
+            description = "With --secured: do not offer the endpoint with security policy None.")
+    private boolean noNoneEndpoint;
+
+    @Option(
+            names = "--pki-dir",
+            paramLabel = "DIR",
+            description = "With --secured: write the server certificate to DIR/server.der (to give it to a client).")
+    private Path pkiDir;
+
+    @Option(
+            names = "--trust-client",
+            paramLabel = "FILE",
+            description = "With --secured: trust this client certificate (DER or PEM); repeatable. Without it every"
+                    + " client certificate is accepted.")
+    private List<Path> trustedClients = new ArrayList<>();
+
+    @Option(
+            names = "--user",
+            paramLabel = "NAME:PASSWORD",
+            description = "Accept this user name and password (UserName token); repeatable.")
+    private List<String> users = new ArrayList<>();
+
+    @Option(names = "--no-anonymous", description = "Refuse anonymous user tokens (needs --user).")
+    private boolean noAnonymous;
+
+    private SewingLineSecurity security = SewingLineSecurity.none();
+
     @Override
     protected String name() {
         return "opcua";
@@ -71,7 +114,7 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
 
     @Override
     protected SewingLineSimulator start(SewingLineOptions options) throws Exception {
-        return SewingLineSimulator.start(options);
+        return SewingLineSimulator.start(options, security);
     }
 
     @Override
@@ -83,7 +126,59 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
     protected void describe(SewingLineOptions options, SewingLineSimulator simulator, PrintWriter out) {
         out.println("OPC UA sewing line " + options.line() + " (" + options.stations() + " stations) on "
                 + simulator.endpointUrl());
-        out.println("Security policy None, anonymous access.");
+        if (security.securedEndpoints()) {
+            out.println("Security policies " + (security.noneEndpoint() ? "None, " : "")
+                    + String.join(", ", SewingLineSecurity.POLICIES) + " (Sign, SignAndEncrypt); application URI "
+                    + simulator.applicationUri() + "; client certificates "
+                    + (security.trustAllClients()
+                            ? "all trusted"
+                            : "trusted: " + security.trustedClients().size())
+                    + ".");
+        } else {
+            out.println("Security policy None.");
+        }
+        out.println("User tokens: " + (security.anonymous() ? "anonymous" : "")
+                + (security.users().isEmpty()
+                        ? ""
+                        : (security.anonymous() ? ", " : "") + "user names "
+                                + String.join(", ", security.users().keySet()))
+                + ".");
+    }
+
+    private SewingLineSecurity security() throws IOException {
+        if (!secured && (noNoneEndpoint || pkiDir != null || !trustedClients.isEmpty())) {
+            throw new IllegalArgumentException("--no-none-endpoint, --pki-dir and --trust-client need --secured");
+        }
+        SewingLineSecurity s = secured
+                ? SewingLineSecurity.securedTrustingAllClients()
+                        .withNoneEndpoint(!noNoneEndpoint)
+                        .withPkiDir(pkiDir)
+                : SewingLineSecurity.none();
+        if (!trustedClients.isEmpty()) {
+            List<X509Certificate> certs = new ArrayList<>();
+            for (Path file : trustedClients) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    certs.add(CertificateUtil.decodeCertificate(in));
+                } catch (UaException e) {
+                    throw new IllegalArgumentException("--trust-client: " + file + " is not an X.509 certificate");
+                }
+            }
+            s = s.withTrustedClients(certs);
+        }
+        for (String user : users) {
+            int colon = user.indexOf(':');
+            if (colon < 1) {
+                throw new IllegalArgumentException("--user: expected NAME:PASSWORD");
+            }
+            s = s.withUser(user.substring(0, colon), user.substring(colon + 1));
+        }
+        if (noAnonymous) {
+            if (users.isEmpty()) {
+                throw new IllegalArgumentException("--no-anonymous needs at least one --user");
+            }
+            s = s.withAnonymous(false);
+        }
+        return s;
     }
 
     @Override
@@ -100,6 +195,7 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
+        security = security();
         if (scenarioFile == null) {
             return options;
         }

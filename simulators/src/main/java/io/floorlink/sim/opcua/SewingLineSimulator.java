@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.Security;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,17 +27,33 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.X509IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
+import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
+import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
 import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
+import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
+import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
 import org.slf4j.Logger;
@@ -43,8 +62,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An OPC UA server (Eclipse Milo) that plays a sewing line of N stations the way a line controller exposes them:
  * folder {@code Objects/<line>/<station>} with the variables {@link #VARIABLES}, node ids
- * {@code ns=<index>;s=<line>.<station>.<variable>}. Security policy None and anonymous access only: it is a test and
- * demo tool, not a production server.
+ * {@code ns=<index>;s=<line>.<station>.<variable>}. By default security policy None and anonymous access; with a
+ * {@link SewingLineSecurity} it also offers signed and encrypted endpoints with a self-signed server certificate
+ * generated at start, its own trust list for client certificates, and UserName and X.509 user tokens. It is a test
+ * and demo tool, not a production server.
  *
  * <p>The line state advances every {@link SewingLineOptions#tick()} on the simulator's own thread, also while the
  * server is stopped. All methods are thread-safe.
@@ -65,6 +86,19 @@ public final class SewingLineSimulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SewingLineSimulator.class);
     private static final int BIND_ATTEMPTS = 5;
     private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(10);
+    private static final String PRODUCT_URI = "urn:floorlink:sim:sewing-line";
+    // Tokens are protected with the endpoint's own policy (Milo's constants say Basic256, which needs a server
+    // certificate even on the None endpoint). On the None endpoint a password travels in clear text, which the edge
+    // refuses unless told otherwise: that is what the tests check.
+    private static final UserTokenPolicy X509_TOKEN =
+            new UserTokenPolicy("certificate", UserTokenType.Certificate, null, null, null);
+
+    static {
+        // Aes256_Sha256_RsaPss signs with SHA256withRSA/PSS, which the JDK provider does not offer under that name.
+        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            Security.addProvider(new BouncyCastleProvider());
+        }
+    }
 
     private final Object lock = new Object();
     private final SewingLineOptions options;
@@ -73,6 +107,12 @@ public final class SewingLineSimulator implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final InetAddress bindAddress;
     private final boolean wildcard;
+    private final SewingLineSecurity security;
+    private final KeyPair serverKeyPair;
+    private final X509Certificate serverCertificate;
+    private final X509Certificate[] serverChain;
+    private final MemoryTrustListManager clientTrustList = new MemoryTrustListManager();
+    private final MemoryCertificateQuarantine clientQuarantine = new MemoryCertificateQuarantine();
 
     // guarded by lock
     private int port;
@@ -84,8 +124,45 @@ public final class SewingLineSimulator implements AutoCloseable {
     private boolean closed;
     private long tickFailures;
 
-    private SewingLineSimulator(SewingLineOptions options) throws UnknownHostException {
+    private SewingLineSimulator(SewingLineOptions options, SewingLineSecurity security) throws Exception {
         this.options = options;
+        this.security = security;
+        if (security.securedEndpoints() && security.serverCertificate() != null) {
+            serverKeyPair = security.serverCertificate().keyPair();
+            serverChain = security.serverCertificate().chain().toArray(X509Certificate[]::new);
+            serverCertificate = serverChain[0];
+            security.trustedClients().forEach(clientTrustList::addTrustedCertificate);
+            if (security.pkiDir() != null) {
+                Files.createDirectories(security.pkiDir());
+                Files.write(security.pkiDir().resolve("server.der"), serverCertificate.getEncoded());
+            }
+        } else if (security.securedEndpoints()) {
+            // Generated once per simulator so a client that trusted it still does after stopServer/startServer.
+            serverKeyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+            SelfSignedCertificateBuilder builder = new SelfSignedCertificateBuilder(serverKeyPair)
+                    .setCommonName("FloorLink sewing line simulator " + options.line())
+                    .setOrganization("FloorLink")
+                    .setApplicationUri(applicationUri(options))
+                    .addDnsName("localhost")
+                    .addIpAddress("127.0.0.1");
+            String host = options.host();
+            if (host.matches("[0-9.]+") && !host.equals("127.0.0.1")) {
+                builder.addIpAddress(host);
+            } else if (!host.matches("[0-9.:]+") && !host.equals("localhost")) {
+                builder.addDnsName(host);
+            }
+            serverCertificate = builder.build();
+            serverChain = new X509Certificate[] {serverCertificate};
+            security.trustedClients().forEach(clientTrustList::addTrustedCertificate);
+            if (security.pkiDir() != null) {
+                Files.createDirectories(security.pkiDir());
+                Files.write(security.pkiDir().resolve("server.der"), serverCertificate.getEncoded());
+            }
+        } else {
+            serverKeyPair = null;
+            serverCertificate = null;
+            serverChain = null;
+        }
         this.bindAddress = InetAddress.getByName(options.host());
         this.wildcard = bindAddress.isAnyLocalAddress();
         this.clock = Clock.systemUTC();
@@ -113,11 +190,23 @@ public final class SewingLineSimulator implements AutoCloseable {
      * @throws Exception if the server cannot bind (e.g. the port is taken)
      */
     public static SewingLineSimulator start(SewingLineOptions options) throws Exception {
+        return start(options, SewingLineSecurity.none());
+    }
+
+    /**
+     * Starts the server with the given security and returns once it listens; see {@link #start(SewingLineOptions)}.
+     * With secured endpoints a 2048-bit RSA server certificate is generated first (a second or so).
+     *
+     * @param security endpoints, trust list and user tokens; {@link SewingLineSecurity#none()} for the demo default
+     * @return the running simulator; close it when done
+     * @throws Exception if the certificate cannot be generated or written, or the server cannot bind
+     */
+    public static SewingLineSimulator start(SewingLineOptions options, SewingLineSecurity security) throws Exception {
         Scenario scenario = options.scenario();
         if (scenario != null) {
             scenario.requireKnownStations(stationIdsFor(options.stations()));
         }
-        SewingLineSimulator simulator = new SewingLineSimulator(options);
+        SewingLineSimulator simulator = new SewingLineSimulator(options, security);
         try {
             simulator.bindFirstTime();
         } catch (Exception e) {
@@ -150,6 +239,33 @@ public final class SewingLineSimulator implements AutoCloseable {
     /** The endpoint URL clients connect to, e.g. {@code opc.tcp://127.0.0.1:4840/floorlink}, with the bound port. */
     public String endpointUrl() {
         return "opc.tcp://" + advertisedHost() + ":" + port() + PATH;
+    }
+
+    /** The server's application instance certificate; null when only the None endpoint is offered. */
+    public X509Certificate serverCertificate() {
+        return serverCertificate;
+    }
+
+    /** The server's application URI, also in its certificate: {@code urn:floorlink:sim:sewing-line:<line>}. */
+    public String applicationUri() {
+        return applicationUri(options);
+    }
+
+    /**
+     * Adds a client application certificate to the server's trust list; the next secure channel of that client is
+     * accepted. Thread-safe.
+     */
+    public void trustClientCertificate(X509Certificate certificate) {
+        clientTrustList.addTrustedCertificate(certificate);
+    }
+
+    /** Client certificates refused so far (untrusted), oldest first. */
+    public List<X509Certificate> rejectedClientCertificates() {
+        return clientQuarantine.getRejectedCertificates();
+    }
+
+    private static String applicationUri(SewingLineOptions options) {
+        return PRODUCT_URI + ":" + options.line();
     }
 
     /** The bound TCP port (also while the server is stopped: it restarts on the same port). */
@@ -403,36 +519,110 @@ public final class SewingLineSimulator implements AutoCloseable {
         }
     }
 
-    private OpcUaServerConfig serverConfig(int bindPort) {
+    private OpcUaServerConfig serverConfig(int bindPort) throws Exception {
+        List<UserTokenPolicy> tokens = new ArrayList<>();
+        if (security.anonymous()) {
+            tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS);
+        }
+        boolean users = !security.users().isEmpty();
+        if (!security.trustedUserCertificates().isEmpty()) {
+            tokens.add(X509_TOKEN);
+        }
         Set<EndpointConfig> endpoints = new LinkedHashSet<>();
         for (String hostname : advertisedHostnames()) {
-            endpoints.add(EndpointConfig.newBuilder()
+            EndpointConfig.Builder base = EndpointConfig.newBuilder()
                     .setBindAddress(options.host())
                     .setBindPort(bindPort)
                     .setHostname(hostname)
                     .setPath(PATH)
-                    .setSecurityPolicy(SecurityPolicy.None)
-                    .setSecurityMode(MessageSecurityMode.None)
-                    .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
-                    .build());
+                    .addTokenPolicies(tokens.toArray(UserTokenPolicy[]::new));
+            if (security.noneEndpoint()) {
+                EndpointConfig.Builder none = base.copy();
+                if (users) {
+                    none.addTokenPolicy(usernameToken(SecurityPolicy.None));
+                }
+                endpoints.add(none.setSecurityPolicy(SecurityPolicy.None)
+                        .setSecurityMode(MessageSecurityMode.None)
+                        .build());
+            }
+            if (security.securedEndpoints()) {
+                for (String policy : SewingLineSecurity.POLICIES) {
+                    for (MessageSecurityMode mode :
+                            List.of(MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt)) {
+                        EndpointConfig.Builder secured = base.copy();
+                        if (users) {
+                            secured.addTokenPolicy(usernameToken(SecurityPolicy.valueOf(policy)));
+                        }
+                        endpoints.add(secured.setCertificate(serverCertificate)
+                                .setSecurityPolicy(SecurityPolicy.valueOf(policy))
+                                .setSecurityMode(mode)
+                                .build());
+                    }
+                }
+            }
         }
         String version = SewingLineSimulator.class.getPackage().getImplementationVersion();
-        String productUri = "urn:floorlink:sim:sewing-line";
         return OpcUaServerConfig.builder()
-                .setApplicationUri(productUri + ":" + options.line())
+                .setApplicationUri(applicationUri(options))
                 .setApplicationName(LocalizedText.english("FloorLink sewing line simulator " + options.line()))
-                .setProductUri(productUri)
+                .setProductUri(PRODUCT_URI)
                 .setBuildInfo(new BuildInfo(
-                        productUri,
+                        PRODUCT_URI,
                         "FloorLink",
                         "FloorLink sewing line simulator",
                         version == null ? "dev" : version,
                         version == null ? "dev" : version,
                         DateTime.now()))
-                // security policy None only: no application certificate is needed
-                .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine()))
+                .setCertificateManager(certificateManager())
+                .setIdentityValidator(identityValidator())
                 .setEndpoints(endpoints)
                 .build();
+    }
+
+    private static UserTokenPolicy usernameToken(SecurityPolicy policy) {
+        return new UserTokenPolicy("username-" + policy.name(), UserTokenType.UserName, null, null, policy.getUri());
+    }
+
+    private DefaultCertificateManager certificateManager() throws Exception {
+        if (!security.securedEndpoints()) {
+            // security policy None only: no application certificate is needed
+            return new DefaultCertificateManager(new MemoryCertificateQuarantine());
+        }
+        CertificateValidator clients = security.trustAllClients()
+                ? (chain, uri, hostnames) -> {}
+                : new DefaultServerCertificateValidator(clientTrustList, clientQuarantine);
+        RsaSha256CertificateFactory factory = new RsaSha256CertificateFactory() {
+            @Override
+            protected KeyPair createRsaSha256KeyPair() {
+                return serverKeyPair;
+            }
+
+            @Override
+            protected X509Certificate[] createRsaSha256CertificateChain(KeyPair keyPair) {
+                return serverChain.clone();
+            }
+        };
+        DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(
+                clientTrustList, new MemoryCertificateStore(), factory, clients);
+        return new DefaultCertificateManager(clientQuarantine, group);
+    }
+
+    private IdentityValidator identityValidator() {
+        List<IdentityValidator> validators = new ArrayList<>();
+        if (security.anonymous()) {
+            validators.add(AnonymousIdentityValidator.INSTANCE);
+        }
+        if (!security.users().isEmpty()) {
+            validators.add(new UsernameIdentityValidator(challenge -> {
+                String expected = security.users().get(challenge.getUsername());
+                return expected != null && expected.equals(challenge.getPassword());
+            }));
+        }
+        if (!security.trustedUserCertificates().isEmpty()) {
+            validators.add(new X509IdentityValidator(
+                    certificate -> security.trustedUserCertificates().contains(certificate)));
+        }
+        return new CompositeValidator(validators);
     }
 
     private String advertisedHost() {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.floorlink.sim.SimulatorsMain;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class OpcUaCommandIT {
@@ -53,5 +55,59 @@ class OpcUaCommandIT {
         }
         assertThat(exit.get()).isZero();
         assertThat(out.toString()).contains("Stopped.");
+    }
+
+    @Test
+    void securedOptionsOfferSignedEndpointsAndWriteTheServerCertificate(@TempDir Path pki) throws Exception {
+        CommandLine commandLine = new CommandLine(new SimulatorsMain());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        OpcUaCommand command = commandLine.getSubcommands().get("opcua").getCommand();
+
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> commandLine.execute(
+                "opcua",
+                "--port",
+                "0",
+                "--stations",
+                "1",
+                "--secured",
+                "--pki-dir",
+                pki.toString(),
+                "--user",
+                "operator:s3cret"));
+        try {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ENDPOINT.matcher(out.toString()).find() || exit.isDone());
+            assertThat(err.toString()).isEmpty();
+            assertThat(out.toString())
+                    .contains("Security policies None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss")
+                    .contains("urn:floorlink:sim:sewing-line:Line1")
+                    .contains("User tokens: anonymous, user names operator")
+                    .doesNotContain("s3cret");
+            assertThat(pki.resolve("server.der")).exists();
+            Matcher matcher = ENDPOINT.matcher(out.toString());
+            assertThat(matcher.find()).isTrue();
+            try (OpcUaTestClient client = OpcUaTestClient.connect(matcher.group())) {
+                assertThat(client.read("ns=2;s=Line1.SEW-01.RunState")
+                                .getStatusCode()
+                                .isGood())
+                        .isTrue();
+            }
+        } finally {
+            command.requestStop();
+        }
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
+    void securityOptionsWithoutSecuredAreAUsageError() {
+        CommandLine commandLine = new CommandLine(new SimulatorsMain());
+        StringWriter err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("opcua", "--port", "0", "--pki-dir", "x"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("need --secured");
     }
 }

@@ -1,7 +1,5 @@
 package io.floorlink.edge.connector.opcua;
 
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
-
 import io.floorlink.sparkplug.DataType;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,21 +12,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
-import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.OpcUaDataType;
 import org.eclipse.milo.opcua.stack.core.UaException;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.NodeClass;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 
 /**
  * Commissioning helper behind {@code browse opcua}: walks the address space down from the Objects folder and
@@ -44,15 +38,22 @@ public final class OpcUaBrowser {
      * What to browse.
      *
      * @param endpoint server endpoint URL, {@code opc.tcp://host:port[/path]}, not null
-     * @param username user name, null for anonymous
-     * @param password password, required with username, never printed
+     * @param security the same settings as a connector's {@code security:} (mode, policy, PKI folder, user
+     *     token); null for mode none and anonymous
+     * @param name application name: the application URI suffix and the certificate file name in the PKI
+     *     folder; give a connector's name to browse with that connector's certificate; null for "browse"
      * @param depth how many levels below Objects to walk, at least 1
      * @param includeStandard whether to walk the standard objects of namespace 0 below Objects (Server,
      *     Aliases, ...), large and rarely useful
      * @param timeout timeout of each service call, positive
      */
     public record Options(
-            URI endpoint, String username, String password, int depth, boolean includeStandard, Duration timeout) {
+            URI endpoint,
+            OpcUaConnectorConfig.Security security,
+            String name,
+            int depth,
+            boolean includeStandard,
+            Duration timeout) {
         public Options {
             Objects.requireNonNull(endpoint, "endpoint");
             if (!"opc.tcp".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
@@ -61,9 +62,8 @@ public final class OpcUaBrowser {
             if (depth < 1) {
                 throw new IllegalArgumentException("--depth: must be at least 1");
             }
-            if ((username == null) != (password == null)) {
-                throw new IllegalArgumentException("--username and --password go together");
-            }
+            security = security == null ? OpcUaConnectorConfig.Security.NONE : security;
+            name = name == null || name.isBlank() ? "browse" : name;
             timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
         }
     }
@@ -79,42 +79,33 @@ public final class OpcUaBrowser {
     private OpcUaBrowser() {}
 
     /**
-     * Connects (security mode none), browses and prints to {@code out}. Blocks for the whole walk.
+     * Connects with the options' security (an untrusted server certificate is kept in the PKI folder's
+     * {@code rejected/}, as the connector does), browses and prints to {@code out}. Blocks for the whole walk.
      *
-     * @throws IOException when the server cannot be reached or refuses the session, naming the endpoint
+     * @throws IOException when the server cannot be reached or refuses the session, naming the endpoint and why
      */
     public static Result browse(Options options, PrintWriter out) throws IOException {
         OpcUaClient client;
+        OpcUaClients.Attempt attempt = new OpcUaClients.Attempt();
         try {
-            client = OpcUaClient.create(
-                    options.endpoint().toString(),
-                    endpoints -> endpoints.stream()
-                            .filter(e -> SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri()))
-                            .findFirst()
-                            .map(e -> EndpointUtil.updateUrl(
-                                    e,
-                                    options.endpoint().getHost(),
-                                    options.endpoint().getPort())),
-                    t -> t.setConnectTimeout(uint(options.timeout().toMillis())),
-                    c -> {
-                        c.setApplicationName(LocalizedText.english("FloorLink browse"))
-                                .setApplicationUri("urn:floorlink:edge:browse")
-                                .setRequestTimeout(uint(options.timeout().toMillis()));
-                        if (options.username() != null) {
-                            c.setIdentityProvider(new UsernameProvider(options.username(), options.password()));
-                        }
-                    });
+            client = OpcUaClients.create(
+                    options.endpoint(),
+                    options.security(),
+                    options.name(),
+                    "FloorLink browse",
+                    options.timeout(),
+                    attempt,
+                    c -> {});
         } catch (UaException e) {
-            throw new IOException(
-                    "cannot get endpoints of " + options.endpoint() + ": " + OpcUaValues.statusName(e.getStatusCode())
-                            + " (is the server running, and does it offer security mode none?)");
+            throw new IOException("cannot get endpoints of " + options.endpoint() + ": "
+                    + OpcUaClients.describe(e, attempt, options.security()));
         }
         try {
             client.connect();
         } catch (UaException e) {
             disconnect(client);
             throw new IOException("cannot open a session on " + options.endpoint() + ": "
-                    + OpcUaValues.statusName(e.getStatusCode()));
+                    + OpcUaClients.describe(e, attempt, options.security()));
         }
         try {
             Walker w = new Walker(client, options, out);

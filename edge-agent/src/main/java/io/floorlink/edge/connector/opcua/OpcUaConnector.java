@@ -12,6 +12,7 @@ import io.floorlink.edge.point.PointSpec;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.Quality;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +34,6 @@ import java.util.random.RandomGenerator;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
 import org.eclipse.milo.opcua.sdk.client.UaSession;
-import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -44,14 +43,12 @@ import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +73,12 @@ public final class OpcUaConnector implements Connector {
     private static final Duration MIN_PUBLISHING_INTERVAL = Duration.ofMillis(100);
     private static final Duration MAX_PUBLISHING_INTERVAL = Duration.ofSeconds(10);
     private static final Duration WARN_EVERY = Duration.ofMinutes(1);
-    private static final String APPLICATION_URI_PREFIX = "urn:floorlink:edge:opcua:";
+
+    /**
+     * Device-down reason while the server's certificate is not in the trust list (the devices cannot be reached
+     * until someone trusts it: {@code opcua-certs trust}).
+     */
+    public static final String DOWN_UNTRUSTED = "server_certificate_untrusted";
 
     private final OpcUaConnectorConfig config;
     private final OpcUaMetrics metrics;
@@ -92,6 +94,8 @@ public final class OpcUaConnector implements Connector {
     private long generation;
     private int failures;
     private Instant lastConnectWarning = Instant.MIN;
+    // Written on the worker thread, read by connectProblem().
+    private volatile String lastConnectProblem;
     private Instant lastValueWarning = Instant.MIN;
     private long suppressedValueWarnings;
 
@@ -128,6 +132,11 @@ public final class OpcUaConnector implements Connector {
     @Override
     public String name() {
         return config.name();
+    }
+
+    /** Why the latest connection attempt failed, as logged; null once a session is open. */
+    String connectProblem() {
+        return lastConnectProblem;
     }
 
     @Override
@@ -175,6 +184,16 @@ public final class OpcUaConnector implements Connector {
         metrics.unbind();
     }
 
+    /** Reports every device not up as down with {@code reason}, once per reason. */
+    private void markDown(String reason) {
+        for (DeviceState d : devices) {
+            if (d.health != Health.UP && !reason.equals(d.downReason)) {
+                d.downReason = reason;
+                sink.deviceDown(d.id, reason);
+            }
+        }
+    }
+
     private void teardown() {
         Session s = session;
         session = null;
@@ -210,8 +229,9 @@ public final class OpcUaConnector implements Connector {
         }
         long gen = ++generation;
         OpcUaClient client = null;
+        OpcUaClients.Attempt attempt = new OpcUaClients.Attempt();
         try {
-            client = newClient();
+            client = newClient(attempt);
             client.addSessionActivityListener(new SessionListener(gen));
             client.connect();
             Session s = new Session(gen, client);
@@ -237,6 +257,7 @@ public final class OpcUaConnector implements Connector {
                     s.polledCount);
             failures = 0;
             lastConnectWarning = Instant.MIN;
+            lastConnectProblem = null;
         } catch (Exception e) {
             metrics.connectFailed.increment();
             failures++;
@@ -247,48 +268,40 @@ public final class OpcUaConnector implements Connector {
                 return;
             }
             Instant now = Instant.now();
-            if (Duration.between(lastConnectWarning, now).compareTo(WARN_EVERY) >= 0) {
+            String problem = OpcUaClients.describe(e, attempt, config.security());
+            boolean untrusted = OpcUaClients.untrustedServer(attempt);
+            if (untrusted) {
+                markDown(DOWN_UNTRUSTED);
+            }
+            if (!problem.equals(lastConnectProblem)
+                    || Duration.between(lastConnectWarning, now).compareTo(WARN_EVERY) >= 0) {
                 lastConnectWarning = now;
+                lastConnectProblem = problem;
                 log.warn(
                         "OPC UA connector {}: cannot connect to {} ({}); retrying with backoff up to {} s",
                         config.name(),
                         config.endpoint(),
-                        describe(e),
+                        problem,
                         config.reconnect().maxDelay().toSeconds());
             } else {
-                log.debug(
-                        "OPC UA connector {}: connection attempt {} failed: {}", config.name(), failures, describe(e));
+                log.debug("OPC UA connector {}: connection attempt {} failed: {}", config.name(), failures, problem);
             }
             scheduleConnect();
         }
     }
 
-    private OpcUaClient newClient() throws UaException {
-        String url = config.endpoint().toString();
-        String host = config.endpoint().getHost();
-        int port = config.endpoint().getPort();
+    private OpcUaClient newClient(OpcUaClients.Attempt attempt) throws UaException, IOException {
         long timeoutMs = config.requestTimeout().toMillis();
-        OpcUaConnectorConfig.Security security = config.security();
-        return OpcUaClient.create(
-                url,
-                endpoints -> endpoints.stream()
-                        .filter(e -> e.getSecurityPolicyUri().endsWith("#" + security.policy()))
-                        .findFirst()
-                        // Servers often advertise a host name the edge box cannot resolve; keep the configured one.
-                        .map(e -> EndpointUtil.updateUrl(e, host, port)),
-                transport -> transport.setConnectTimeout(uint(Math.min(timeoutMs, 10_000))),
-                client -> {
-                    client.setApplicationName(LocalizedText.english("FloorLink edge agent"))
-                            .setApplicationUri(APPLICATION_URI_PREFIX + config.name())
-                            .setProductUri("urn:floorlink:edge-agent")
-                            .setRequestTimeout(uint(timeoutMs))
-                            .setSessionTimeout(uint(60_000))
-                            .setKeepAliveInterval(uint(2_000))
-                            .setKeepAliveTimeout(uint(Math.min(timeoutMs, 5_000)));
-                    if (security.username() != null) {
-                        client.setIdentityProvider(new UsernameProvider(security.username(), security.password()));
-                    }
-                });
+        return OpcUaClients.create(
+                config.endpoint(),
+                config.security(),
+                config.name(),
+                "FloorLink edge agent",
+                config.requestTimeout(),
+                attempt,
+                client -> client.setSessionTimeout(uint(60_000))
+                        .setKeepAliveInterval(uint(2_000))
+                        .setKeepAliveTimeout(uint(Math.min(timeoutMs, 5_000))));
     }
 
     /** Resolves node ids (namespace URIs) and the datatypes of points configured without a type. */
@@ -627,19 +640,6 @@ public final class OpcUaConnector implements Connector {
         }
     }
 
-    private static String describe(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        if (t instanceof UaException ua) {
-            Throwable cause = ua.getCause();
-            return OpcUaValues.statusName(ua.getStatusCode())
-                    + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : "");
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
-
     // ---- state ----
 
     private enum Health {
@@ -652,6 +652,8 @@ public final class OpcUaConnector implements Connector {
         final String id;
         final List<PointState> points = new ArrayList<>();
         Health health = Health.UNKNOWN;
+        // Last reason reported while the connector cannot connect; cleared when a session opens.
+        String downReason;
 
         DeviceState(String id) {
             this.id = id;
@@ -659,6 +661,7 @@ public final class OpcUaConnector implements Connector {
 
         void resetForSession() {
             health = Health.UNKNOWN;
+            downReason = null;
             for (PointState p : points) {
                 p.lastStatus = null;
                 p.accountedTo = null;

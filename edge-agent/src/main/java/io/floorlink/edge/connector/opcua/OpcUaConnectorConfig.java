@@ -9,9 +9,12 @@ import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.config.ConfigEnums;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
@@ -72,6 +75,24 @@ public record OpcUaConnectorConfig(
         devices = List.copyOf(devices);
     }
 
+    /**
+     * For {@code check}: the security of an OPC UA connector in one indented line (mode, policy, user token, and in
+     * a signing mode the PKI folder's state), never a secret; empty for other connector types.
+     */
+    public static Optional<String> checkSummary(ConnectorConfig c) {
+        if (!(c instanceof OpcUaConnectorConfig opc)) {
+            return Optional.empty();
+        }
+        Security s = opc.security();
+        String line =
+                "    security " + s.mode().wireName() + " (policy " + s.policy() + "), user token " + s.userToken()
+                        + (s.username() != null && s.mode() == SecurityMode.NONE
+                                ? " (password over none explicitly allowed)"
+                                : "")
+                        + (s.mode() == SecurityMode.NONE ? "" : "; " + OpcUaPki.status(s.pkiDir(), opc.name()));
+        return Optional.of(line);
+    }
+
     /** How messages are protected; OPC UA MessageSecurityMode. */
     public enum SecurityMode {
         NONE,
@@ -91,19 +112,33 @@ public record OpcUaConnectorConfig(
     }
 
     /**
-     * {@code security:}.
+     * {@code security:}. Signing modes use an application instance certificate (generated on first start in
+     * {@code pki_dir}) and check the server's certificate against the trust list there; see {@link OpcUaPki}.
      *
      * @param mode none | sign | sign_and_encrypt; defaults to none
      * @param policy security policy (None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss);
-     *     defaults to None for mode none and Basic256Sha256 otherwise. Only mode none / policy None is
-     *     supported yet: the other modes are rejected with a clear message
-     * @param username user name for a UserName identity token; null for anonymous
+     *     defaults to None for mode none and Basic256Sha256 otherwise
+     * @param pkiDir PKI folder (own certificate, trusted/, issuers/, rejected/); defaults to
+     *     {@link OpcUaPki#DEFAULT_DIR}
+     * @param username user name for a UserName identity token; null for anonymous (or X.509)
      * @param password password; required with username; write it as {@code ${ENV}}, never logged
+     * @param certificate X.509 user token certificate file (DER or PEM); null for none. Needs privateKey
+     * @param privateKey private key of the user certificate (PEM, unencrypted); never logged
+     * @param allowPasswordOverNone whether a username/password may be sent with mode none, where it crosses
+     *     the network in clear text; defaults to false (refused at load)
      */
-    public record Security(SecurityMode mode, String policy, String username, String password) {
+    public record Security(
+            SecurityMode mode,
+            String policy,
+            Path pkiDir,
+            String username,
+            String password,
+            Path certificate,
+            Path privateKey,
+            Boolean allowPasswordOverNone) {
         static final List<String> POLICIES =
                 List.of("None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss");
-        static final Security NONE = new Security(SecurityMode.NONE, null, null, null);
+        static final Security NONE = new Security(SecurityMode.NONE, null, null, null, null, null, null, null);
 
         public Security {
             mode = mode == null ? SecurityMode.NONE : mode;
@@ -116,17 +151,12 @@ public record OpcUaConnectorConfig(
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("security.policy: unknown policy '" + p
                             + "' (allowed: " + String.join(", ", POLICIES) + ")"));
-            if (mode != SecurityMode.NONE) {
-                // Signing needs a client certificate and a server trust list; not built yet, so refuse it at
-                // load time rather than connect insecurely or fail later.
-                throw new IllegalArgumentException("security.mode: " + mode.wireName()
-                        + " is not supported yet by the OPC UA connector; use none (on a segregated plant network)"
-                        + " and a username/password if the server asks for one");
-            }
             if ((mode == SecurityMode.NONE) != policy.equals("None")) {
                 throw new IllegalArgumentException("security: mode " + mode.wireName() + " cannot use policy " + policy
                         + " (mode none goes with policy None, sign and sign_and_encrypt need a real policy)");
             }
+            pkiDir = pkiDir == null ? OpcUaPki.DEFAULT_DIR : pkiDir;
+            allowPasswordOverNone = allowPasswordOverNone != null && allowPasswordOverNone;
             if (username != null && username.isBlank()) {
                 throw new IllegalArgumentException("security.username: must not be blank");
             }
@@ -136,12 +166,55 @@ public record OpcUaConnectorConfig(
             if (username == null && password != null) {
                 throw new IllegalArgumentException("security.username: required with password");
             }
+            if ((certificate == null) != (privateKey == null)) {
+                throw new IllegalArgumentException(
+                        certificate == null
+                                ? "security.certificate: required with private_key (the X.509 user certificate)"
+                                : "security.private_key: required with certificate (the user certificate's key)");
+            }
+            if (certificate != null && username != null) {
+                throw new IllegalArgumentException(
+                        "security: username and certificate are two user tokens; configure one of them");
+            }
+            if (certificate != null) {
+                requireReadable("security.certificate", certificate);
+                requireReadable("security.private_key", privateKey);
+            }
+            if (username != null && mode == SecurityMode.NONE && !allowPasswordOverNone) {
+                throw new IllegalArgumentException("security.username: a password over security mode none crosses"
+                        + " the network in clear text and is refused; use mode sign_and_encrypt (or sign) with a"
+                        + " policy, or set allow_password_over_none: true if the network is segregated and you accept"
+                        + " that risk");
+            }
+        }
+
+        /** The OPC UA MessageSecurityMode name: None, Sign or SignAndEncrypt. */
+        public String messageSecurityMode() {
+            return switch (mode) {
+                case NONE -> "None";
+                case SIGN -> "Sign";
+                case SIGN_AND_ENCRYPT -> "SignAndEncrypt";
+            };
+        }
+
+        /** Which user token: anonymous, username or x509. */
+        public String userToken() {
+            return username != null ? "username" : certificate != null ? "x509" : "anonymous";
+        }
+
+        private static void requireReadable(String field, Path file) {
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException(
+                        field + ": " + file + (Files.exists(file) ? " is not readable" : " does not exist"));
+            }
         }
 
         @Override
         public String toString() {
-            return "Security[mode=" + mode.wireName() + ", policy=" + policy + ", username=" + username + ", password="
-                    + (password == null ? "null" : "***") + "]";
+            return "Security[mode=" + mode.wireName() + ", policy=" + policy + ", pki_dir=" + pkiDir + ", username="
+                    + username + ", password=" + (password == null ? "null" : "***") + ", certificate=" + certificate
+                    + ", private_key=" + (privateKey == null ? "null" : "***") + ", allow_password_over_none="
+                    + allowPasswordOverNone + "]";
         }
     }
 

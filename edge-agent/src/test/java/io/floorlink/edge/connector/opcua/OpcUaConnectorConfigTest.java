@@ -36,8 +36,10 @@ class OpcUaConnectorConfigTest {
 
         assertThat(c.name()).isEqualTo("sewing-line-1");
         assertThat(c.endpoint()).hasToString("opc.tcp://10.0.0.5:4840/floorlink");
-        assertThat(c.security().mode()).isEqualTo(SecurityMode.NONE);
-        assertThat(c.security().policy()).isEqualTo("None");
+        assertThat(c.security().mode()).isEqualTo(SecurityMode.SIGN_AND_ENCRYPT);
+        assertThat(c.security().policy()).isEqualTo("Basic256Sha256");
+        assertThat(c.security().pkiDir()).isEqualTo(Path.of("data", "pki", "opcua"));
+        assertThat(c.security().allowPasswordOverNone()).isFalse();
         assertThat(c.security().username()).isEqualTo("operator");
         assertThat(c.security().password()).isEqualTo("s3cret");
         assertThat(c.security().toString()).doesNotContain("s3cret");
@@ -82,6 +84,8 @@ class OpcUaConnectorConfigTest {
                 """);
         assertThat(c.security().mode()).isEqualTo(SecurityMode.NONE);
         assertThat(c.security().username()).isNull();
+        assertThat(c.security().pkiDir()).isEqualTo(OpcUaPki.DEFAULT_DIR);
+        assertThat(c.security().userToken()).isEqualTo("anonymous");
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.reconnect().initialDelay()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.reconnect().maxDelay()).isEqualTo(Duration.ofSeconds(30));
@@ -164,7 +168,7 @@ class OpcUaConnectorConfigTest {
     }
 
     @Test
-    void unknownOrUnsupportedSecurityModeAndMismatchedPolicyAreRejected() {
+    void unknownSecurityModeMismatchedPolicyAndIncompleteUserTokensAreRejected() {
         String base = """
                 connectors:
                   - type: opcua
@@ -182,9 +186,69 @@ class OpcUaConnectorConfigTest {
                 .hasMessageContaining("mode none cannot use policy Basic256Sha256");
         assertThatThrownBy(() -> parse("edge.yaml", base.formatted("{ username: op }")))
                 .hasMessageContaining("security.password: required with username");
-        assertThatThrownBy(() -> parse("edge.yaml", base.formatted("{ mode: sign_and_encrypt }")))
+        assertThatThrownBy(() -> parse("edge.yaml", base.formatted("{ mode: sign, policy: Basic128Rsa15 }")))
+                .hasMessageContaining("security.policy: unknown policy 'Basic128Rsa15'");
+        assertThatThrownBy(() -> parse("edge.yaml", base.formatted("{ mode: sign, private_key: k.pem }")))
+                .hasMessageContaining("security.certificate: required with private_key");
+        assertThatThrownBy(() -> parse(
+                        "edge.yaml",
+                        base.formatted("{ mode: sign, certificate: /nonexistent.der, private_key: k.pem }")))
+                .hasMessageContaining("security.certificate: /nonexistent.der does not exist");
+    }
+
+    @Test
+    void signingModesLoadWithEveryPolicy() {
+        String base = """
+                connectors:
+                  - type: opcua
+                    name: l1
+                    endpoint: opc.tcp://127.0.0.1:4840
+                    security: %s
+                    devices:
+                      - id: D
+                        points: [ { id: a, node: "ns=2;s=A", category: process, interval: 1s } ]
+                """;
+        for (String mode : List.of("sign", "sign_and_encrypt")) {
+            for (String policy : List.of("Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss")) {
+                OpcUaConnectorConfig c = parse(
+                        "edge.yaml",
+                        base.formatted("{ mode: " + mode + ", policy: " + policy + ", pki_dir: /var/lib/pki }"));
+                assertThat(c.security().mode().wireName()).isEqualTo(mode);
+                assertThat(c.security().policy()).isEqualTo(policy);
+                assertThat(c.security().pkiDir()).isEqualTo(Path.of("/var/lib/pki"));
+            }
+        }
+        assertThat(parse("edge.yaml", base.formatted("{ mode: sign }"))
+                        .security()
+                        .policy())
+                .isEqualTo("Basic256Sha256");
+    }
+
+    @Test
+    void part4_7_41_usernameOverNoneIsRefusedUnlessExplicitlyAllowed() {
+        String base = """
+                connectors:
+                  - type: opcua
+                    name: l1
+                    endpoint: opc.tcp://127.0.0.1:4840
+                    security: %s
+                    devices:
+                      - id: D
+                        points: [ { id: a, node: "ns=2;s=A", category: process, interval: 1s } ]
+                """;
+        assertThatThrownBy(() -> parse("edge.yaml", base.formatted("{ username: op, password: pw }")))
                 .hasMessageStartingWith("edge.yaml:5:")
-                .hasMessageContaining("security.mode: sign_and_encrypt is not supported yet");
+                .hasMessageContaining("security.username: a password over security mode none crosses the network in"
+                        + " clear text and is refused")
+                .hasMessageContaining("allow_password_over_none: true")
+                .hasMessageNotContaining("pw }");
+        OpcUaConnectorConfig allowed =
+                parse("edge.yaml", base.formatted("{ username: op, password: pw, allow_password_over_none: true }"));
+        assertThat(allowed.security().allowPasswordOverNone()).isTrue();
+        assertThat(allowed.security().toString()).doesNotContain("pw");
+        OpcUaConnectorConfig encrypted =
+                parse("edge.yaml", base.formatted("{ mode: sign_and_encrypt, username: op, password: pw }"));
+        assertThat(encrypted.security().userToken()).isEqualTo("username");
     }
 
     @Test

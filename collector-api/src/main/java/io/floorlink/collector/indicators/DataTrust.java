@@ -1,5 +1,6 @@
 package io.floorlink.collector.indicators;
 
+import io.floorlink.collector.indicators.EquipmentIndicators.GapFlag;
 import io.floorlink.collector.indicators.FactsStore.Declaration;
 import io.floorlink.collector.indicators.FactsStore.GapFact;
 import io.floorlink.collector.indicators.FactsStore.SessionFact;
@@ -41,33 +42,6 @@ final class DataTrust {
 
     private DataTrust() {}
 
-    /**
-     * A stored gap, or consecutive ones of one cause and scope merged.
-     *
-     * @param intervals stored gaps merged into this one
-     */
-    record Gap(
-            String cause,
-            String scope,
-            String groupId,
-            String edgeNodeId,
-            String deviceId,
-            Instant from,
-            Instant to,
-            int intervals,
-            long events,
-            String detail) {
-
-        boolean notKnownTime() {
-            PlatformGap.Cause c = PlatformGap.Cause.ofWireName(cause);
-            return c != null && c.unknownTime();
-        }
-
-        private List<Object> kind() {
-            return java.util.Arrays.asList(cause, scope, groupId, edgeNodeId, deviceId);
-        }
-    }
-
     static String scopeOf(GapFact g) {
         if (g.deviceId() != null) {
             return SCOPE_DEVICE;
@@ -80,12 +54,12 @@ final class DataTrust {
      * of (latest DBIRTH) or reported sessions through; a device's for that equipment. Consecutive or overlapping
      * gaps of one cause and scope are merged.
      */
-    static Map<String, List<Gap>> byEquipment(
+    static Map<String, List<GapFlag>> byEquipment(
             List<GapFact> rows,
             Collection<String> equipment,
             Map<String, Map<String, Declaration>> declarations,
             Map<String, List<SessionFact>> sessions) {
-        Map<String, List<Gap>> out = new LinkedHashMap<>();
+        Map<String, List<GapFlag>> out = new LinkedHashMap<>();
         if (rows.isEmpty()) {
             return out;
         }
@@ -136,14 +110,20 @@ final class DataTrust {
         return out;
     }
 
+    /** What makes two gaps the same kind: cause and scope. */
+    private static List<Object> kind(GapFlag f) {
+        return java.util.Arrays.asList(f.cause(), f.scope(), f.groupId(), f.edgeNodeId(), f.deviceId());
+    }
+
     /** Merges overlapping or touching gaps of the same cause and scope; ordered by start. */
-    static List<Gap> merge(List<GapFact> rows) {
+    static List<GapFlag> merge(List<GapFact> rows) {
         List<GapFact> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(GapFact::from).thenComparing(GapFact::to));
-        Map<List<Object>, Gap> open = new LinkedHashMap<>();
-        List<Gap> out = new ArrayList<>();
+        Map<List<Object>, GapFlag> open = new LinkedHashMap<>();
+        List<GapFlag> out = new ArrayList<>();
         for (GapFact g : sorted) {
-            Gap next = new Gap(
+            PlatformGap.Cause cause = PlatformGap.Cause.ofWireName(g.cause());
+            GapFlag next = new GapFlag(
                     g.cause(),
                     scopeOf(g),
                     g.groupId(),
@@ -153,8 +133,10 @@ final class DataTrust {
                     g.to(),
                     1,
                     g.events(),
-                    g.detail());
-            Gap last = open.get(next.kind());
+                    g.detail(),
+                    cause != null && cause.unknownTime(),
+                    0);
+            GapFlag last = open.get(kind(next));
             Instant reach = last == null
                     ? null
                     : next.cause().equals(PlatformGap.Cause.EDGE_BUFFER_LOSS.wireName())
@@ -162,8 +144,8 @@ final class DataTrust {
                             : last.to();
             if (last != null && !next.from().isAfter(reach)) {
                 open.put(
-                        next.kind(),
-                        new Gap(
+                        kind(next),
+                        new GapFlag(
                                 last.cause(),
                                 last.scope(),
                                 last.groupId(),
@@ -173,16 +155,18 @@ final class DataTrust {
                                 Interval.max(last.to(), next.to()),
                                 last.intervals() + 1,
                                 last.events() + next.events(),
-                                last.detail()));
+                                last.detail(),
+                                last.notKnownTime(),
+                                0));
             } else {
                 if (last != null) {
                     out.add(last);
                 }
-                open.put(next.kind(), next);
+                open.put(kind(next), next);
             }
         }
         out.addAll(open.values());
-        out.sort(Comparator.comparing(Gap::from).thenComparing(Gap::cause));
+        out.sort(Comparator.comparing(GapFlag::from).thenComparing(GapFlag::cause));
         return out;
     }
 
@@ -190,37 +174,34 @@ final class DataTrust {
      * Bounds the flags of one equipment: beyond {@link #MAX_FLAGS_PER_KIND} of one cause and scope, the rest are
      * folded into one flag from the first to the last of them (their counts and not-known seconds summed).
      */
-    static List<EquipmentIndicators.GapFlag> bound(List<EquipmentIndicators.GapFlag> flags) {
-        Map<List<Object>, List<EquipmentIndicators.GapFlag>> byKind = new LinkedHashMap<>();
-        for (EquipmentIndicators.GapFlag f : flags) {
-            byKind.computeIfAbsent(
-                            java.util.Arrays.asList(f.cause(), f.scope(), f.groupId(), f.edgeNodeId(), f.deviceId()),
-                            k -> new ArrayList<>())
-                    .add(f);
+    static List<GapFlag> bound(List<GapFlag> flags) {
+        Map<List<Object>, List<GapFlag>> byKind = new LinkedHashMap<>();
+        for (GapFlag f : flags) {
+            byKind.computeIfAbsent(kind(f), k -> new ArrayList<>()).add(f);
         }
         if (byKind.values().stream().allMatch(l -> l.size() <= MAX_FLAGS_PER_KIND)) {
             return flags;
         }
-        List<EquipmentIndicators.GapFlag> out = new ArrayList<>();
-        for (List<EquipmentIndicators.GapFlag> l : byKind.values()) {
+        List<GapFlag> out = new ArrayList<>();
+        for (List<GapFlag> l : byKind.values()) {
             if (l.size() <= MAX_FLAGS_PER_KIND) {
                 out.addAll(l);
                 continue;
             }
             out.addAll(l.subList(0, MAX_FLAGS_PER_KIND - 1));
-            List<EquipmentIndicators.GapFlag> rest = l.subList(MAX_FLAGS_PER_KIND - 1, l.size());
-            EquipmentIndicators.GapFlag first = rest.get(0);
+            List<GapFlag> rest = l.subList(MAX_FLAGS_PER_KIND - 1, l.size());
+            GapFlag first = rest.get(0);
             int intervals = 0;
             long events = 0;
             double notKnown = 0;
             Instant to = first.to();
-            for (EquipmentIndicators.GapFlag f : rest) {
+            for (GapFlag f : rest) {
                 intervals += f.intervals();
                 events += f.events();
                 notKnown += f.notKnownSeconds();
                 to = Interval.max(to, f.to());
             }
-            out.add(new EquipmentIndicators.GapFlag(
+            out.add(new GapFlag(
                     first.cause(),
                     first.scope(),
                     first.groupId(),
@@ -235,7 +216,7 @@ final class DataTrust {
                     first.notKnownTime(),
                     notKnown));
         }
-        out.sort(Comparator.comparing(EquipmentIndicators.GapFlag::from));
+        out.sort(Comparator.comparing(GapFlag::from));
         return out;
     }
 }

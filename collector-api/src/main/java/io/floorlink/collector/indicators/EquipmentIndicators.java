@@ -107,7 +107,25 @@ public record EquipmentIndicators(
             long events,
             String detail,
             boolean notKnownTime,
-            double notKnownSeconds) {}
+            double notKnownSeconds) {
+
+        /** This flag with the not-known seconds of one equipment. */
+        public GapFlag withNotKnownSeconds(double seconds) {
+            return new GapFlag(
+                    cause,
+                    scope,
+                    groupId,
+                    edgeNodeId,
+                    deviceId,
+                    from,
+                    to,
+                    intervals,
+                    events,
+                    detail,
+                    notKnownTime,
+                    seconds);
+        }
+    }
 
     /**
      * A yes/no finding with the figure it was decided on.

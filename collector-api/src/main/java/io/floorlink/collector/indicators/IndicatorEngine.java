@@ -77,7 +77,7 @@ final class IndicatorEngine {
             Map<String, Declaration> declarations,
             Map<String, Double> counterRunningFrozenMillis,
             String rollups,
-            List<DataTrust.Gap> gaps,
+            List<EquipmentIndicators.GapFlag> gaps,
             List<Interval> reportedMinutes) {
         static EquipmentFacts sessionsOnly(List<SessionFact> sessions) {
             return new EquipmentFacts(
@@ -356,7 +356,7 @@ final class IndicatorEngine {
         List<Interval> sessions = Interval.union(connected);
         List<Interval> notKnown = new ArrayList<>();
         List<EquipmentIndicators.GapFlag> flags = new ArrayList<>();
-        for (DataTrust.Gap g : f.gaps()) {
+        for (EquipmentIndicators.GapFlag g : f.gaps()) {
             double gapNotKnown = 0;
             if (g.notKnownTime()) {
                 List<Interval> known = sessions;
@@ -385,19 +385,7 @@ final class IndicatorEngine {
                     t.causes.add(g.cause());
                 }
             }
-            flags.add(new EquipmentIndicators.GapFlag(
-                    g.cause(),
-                    g.scope(),
-                    g.groupId(),
-                    g.edgeNodeId(),
-                    g.deviceId(),
-                    g.from(),
-                    g.to(),
-                    g.intervals(),
-                    g.events(),
-                    g.detail(),
-                    g.notKnownTime(),
-                    gapNotKnown));
+            flags.add(g.withNotKnownSeconds(gapNotKnown));
         }
         t.notKnownSeconds = sumSeconds(Interval.union(notKnown));
         t.flags = DataTrust.bound(flags);

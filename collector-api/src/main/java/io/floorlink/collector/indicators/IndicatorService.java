@@ -320,7 +320,8 @@ public final class IndicatorService {
             gapsCut[0] = true;
             gapRows = gapRows.subList(0, DataTrust.MAX_GAP_ROWS);
         }
-        Map<String, List<DataTrust.Gap>> gaps = DataTrust.byEquipment(gapRows, ids, declarations, sessions);
+        Map<String, List<EquipmentIndicators.GapFlag>> gaps =
+                DataTrust.byEquipment(gapRows, ids, declarations, sessions);
         Map<String, List<Interval>> reported = reportedMinutes(gaps, from, to);
 
         // Equipment sharing one S (no calendar, or the same calendar) share the rollup reads.
@@ -755,16 +756,16 @@ public final class IndicatorService {
      * counters: one read per span of such gaps (they are rare: gateway restarts, edge buffer overflows).
      */
     private Map<String, List<Interval>> reportedMinutes(
-            Map<String, List<DataTrust.Gap>> gaps, Instant from, Instant to) {
+            Map<String, List<EquipmentIndicators.GapFlag>> gaps, Instant from, Instant to) {
         Map<Interval, Set<String>> spans = new TreeMap<>(java.util.Comparator.comparing(Interval::start));
         List<Interval> all = new ArrayList<>();
         gaps.forEach((id, list) -> list.stream()
-                .filter(DataTrust.Gap::notKnownTime)
+                .filter(EquipmentIndicators.GapFlag::notKnownTime)
                 .forEach(g -> all.add(new Interval(Interval.max(g.from(), from), Interval.min(g.to(), to)))));
         for (Interval span : Interval.union(all)) {
             Set<String> devices = new TreeSet<>();
             gaps.forEach((id, list) -> {
-                for (DataTrust.Gap g : list) {
+                for (EquipmentIndicators.GapFlag g : list) {
                     if (g.notKnownTime() && g.from().isBefore(span.end()) && g.to().isAfter(span.start())) {
                         devices.add(id);
                     }

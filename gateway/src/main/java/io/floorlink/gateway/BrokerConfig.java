@@ -3,6 +3,7 @@ package io.floorlink.gateway;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Locale;
  *
  * <p>{@code embedded}: the gateway runs HiveMQ CE in-process, listening on {@code host}:{@code port} (port 0 =
  * any free port) and keeping its files in {@code data_dir}. {@code external}: the gateway connects to {@code
- * url} ({@code tcp://host:port}) with {@code username}/{@code password}; host, port and data_dir are unused.
+ * url} ({@code tcp://host:port}, or {@code ssl://host:port} with the key material of {@code tls}) with {@code
+ * username}/{@code password}; host, port and data_dir are unused.
  * Instead of {@code url}, {@code urls} lists several MQTT servers (Sparkplug 3.0 multiple MQTT servers): the
  * primary host connects to every one of them, each connection with its own STATE will and birth.
  *
@@ -26,6 +28,9 @@ import java.util.Locale;
  *     duplicates; nullable
  * @param username external broker user name, nullable
  * @param password external broker password or {@code ${ENV}} reference, nullable; never logged
+ * @param tls nullable. Embedded: a TLS listener next to the plain one ({@link Tls}, key_store required). External:
+ *     trust and key stores for {@code ssl://} servers (then only with ssl:// urls; the JVM's default trust without
+ *     it)
  */
 public record BrokerConfig(
         @JsonProperty("mode") String mode,
@@ -35,7 +40,8 @@ public record BrokerConfig(
         @JsonProperty("url") URI url,
         @JsonProperty("username") String username,
         @JsonProperty("password") String password,
-        @JsonProperty("urls") List<URI> urls) {
+        @JsonProperty("urls") List<URI> urls,
+        @JsonProperty("tls") Tls tls) {
 
     /** Most MQTT servers one host connects to. */
     public static final int MAX_SERVERS = 16;
@@ -44,6 +50,8 @@ public record BrokerConfig(
     public static final String EXTERNAL = "external";
     /** The MQTT port used when configuration leaves {@code port} out. */
     public static final int DEFAULT_PORT = 1883;
+    /** The MQTT over TLS port used when an {@code ssl://} url or {@code tls} leaves the port out. */
+    public static final int DEFAULT_TLS_PORT = 8883;
 
     public BrokerConfig {
         mode = mode == null ? EMBEDDED : mode.trim().toLowerCase(Locale.ROOT);
@@ -56,6 +64,9 @@ public record BrokerConfig(
             }
             if (dataDir == null) {
                 throw new IllegalArgumentException("broker.data_dir is required for an embedded broker");
+            }
+            if (tls != null) {
+                tls.checkListener();
             }
         } else if (EXTERNAL.equals(mode)) {
             if (url != null && urls != null) {
@@ -81,14 +92,25 @@ public record BrokerConfig(
                 }
                 urls = List.copyOf(urls);
             }
+            if (tls != null) {
+                for (URI u : url != null ? List.of(url) : urls) {
+                    if (!"ssl".equalsIgnoreCase(u.getScheme())) {
+                        throw new IllegalArgumentException("broker.tls is set but " + u
+                                + " is not ssl://host:port; use ssl:// or drop broker.tls");
+                    }
+                }
+                tls.checkClient();
+            }
         } else {
             throw new IllegalArgumentException("broker.mode must be 'embedded' or 'external' but was '" + mode + "'");
         }
     }
 
     private static void checkUrl(String field, URI u) {
-        if (u == null || !"tcp".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
-            throw new IllegalArgumentException(field + " must be tcp://host:port but was " + u);
+        if (u == null
+                || !("tcp".equalsIgnoreCase(u.getScheme()) || "ssl".equalsIgnoreCase(u.getScheme()))
+                || u.getHost() == null) {
+            throw new IllegalArgumentException(field + " must be tcp://host:port or ssl://host:port but was " + u);
         }
     }
 
@@ -102,8 +124,23 @@ public record BrokerConfig(
             @JsonProperty("url") URI url,
             @JsonProperty("username") String username,
             @JsonProperty("password") String password,
-            @JsonProperty("urls") List<URI> urls) {
-        return new BrokerConfig(mode, host, port == null ? DEFAULT_PORT : port, dataDir, url, username, password, urls);
+            @JsonProperty("urls") List<URI> urls,
+            @JsonProperty("tls") Tls tls) {
+        return new BrokerConfig(
+                mode, host, port == null ? DEFAULT_PORT : port, dataDir, url, username, password, urls, tls);
+    }
+
+    /** Without TLS. */
+    public BrokerConfig(
+            String mode,
+            String host,
+            int port,
+            Path dataDir,
+            URI url,
+            String username,
+            String password,
+            List<URI> urls) {
+        this(mode, host, port, dataDir, url, username, password, urls, null);
     }
 
     /** An embedded broker on {@code host}:{@code port} keeping its files in {@code dataDir}. */
@@ -134,17 +171,153 @@ public record BrokerConfig(
     }
 
     public BrokerConfig withPort(int newPort) {
-        return new BrokerConfig(mode, host, newPort, dataDir, url, username, password, urls);
+        return new BrokerConfig(mode, host, newPort, dataDir, url, username, password, urls, tls);
     }
 
     public BrokerConfig withHost(String newHost) {
-        return new BrokerConfig(mode, newHost, port, dataDir, url, username, password, urls);
+        return new BrokerConfig(mode, newHost, port, dataDir, url, username, password, urls, tls);
+    }
+
+    /** This configuration with {@code newTls} (nullable), validated for its mode. */
+    public BrokerConfig withTls(Tls newTls) {
+        return new BrokerConfig(mode, host, port, dataDir, url, username, password, urls, newTls);
+    }
+
+    /** The port of a server url, or the MQTT default of its scheme (1883 for tcp, 8883 for ssl). */
+    public static int port(URI server) {
+        if (server.getPort() > 0) {
+            return server.getPort();
+        }
+        return "ssl".equalsIgnoreCase(server.getScheme()) ? DEFAULT_TLS_PORT : DEFAULT_PORT;
     }
 
     @Override
     public String toString() {
         return "BrokerConfig[mode=" + mode + ", host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", url="
                 + url + ", urls=" + urls + ", username=" + username + ", password="
-                + (password == null ? "null" : "***") + "]";
+                + (password == null ? "null" : "***") + ", tls=" + tls + "]";
+    }
+
+    /** {@code broker.tls.client_auth}: whether the embedded TLS listener asks clients for a certificate. */
+    public enum ClientAuth {
+        /** No client certificate is asked for. */
+        NONE,
+        /** A client certificate is asked for; one that does not chain to the trust store fails the handshake. */
+        OPTIONAL,
+        /** Only clients with a certificate chaining to the trust store complete the handshake. */
+        REQUIRED;
+
+        @JsonCreator
+        static ClientAuth parse(String value) {
+            for (ClientAuth c : values()) {
+                if (c.name().equalsIgnoreCase(value.trim())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException(
+                    "broker.tls.client_auth must be none, optional or required but was '" + value + "'");
+        }
+    }
+
+    /**
+     * {@code broker.tls:} key material, PKCS12 (or JKS) files.
+     *
+     * <p>Embedded broker: a TLS listener on {@code host}:{@code port} (port 0 = any free port, default {@link
+     * #DEFAULT_TLS_PORT}) serving the private key and certificate chain of {@code key_store} (required), checking
+     * client certificates against {@code trust_store} as {@code client_auth} says. External broker: {@code
+     * trust_store} holds the CAs the server certificate must chain to (nullable: the JVM's default trust), {@code
+     * key_store} a client certificate (nullable); {@code port} and {@code client_auth} are not used there.
+     *
+     * @param port embedded TLS listener port 0..65535, nullable
+     * @param keyStore key store file, nullable for external
+     * @param keyStorePassword its password (also the private key's), or {@code ${ENV}}; never logged
+     * @param trustStore trust store file, nullable
+     * @param trustStorePassword its password, or {@code ${ENV}}; never logged
+     * @param clientAuth embedded only; default {@link ClientAuth#NONE}; {@code required}/{@code optional} need a
+     *     trust_store
+     */
+    public record Tls(
+            @JsonProperty("port") Integer port,
+            @JsonProperty("key_store") Path keyStore,
+            @JsonProperty("key_store_password") String keyStorePassword,
+            @JsonProperty("trust_store") Path trustStore,
+            @JsonProperty("trust_store_password") String trustStorePassword,
+            @JsonProperty("client_auth") ClientAuth clientAuth) {
+
+        public Tls {
+            if (port != null && (port < 0 || port > 65535)) {
+                throw new IllegalArgumentException(
+                        "broker.tls.port must be 0..65535 (0 = any free port) but was " + port);
+            }
+            if (keyStore == null && keyStorePassword != null) {
+                throw new IllegalArgumentException("broker.tls.key_store: required with key_store_password");
+            }
+            if (trustStore == null && trustStorePassword != null) {
+                throw new IllegalArgumentException("broker.tls.trust_store: required with trust_store_password");
+            }
+            requireReadableFile("broker.tls.key_store", keyStore);
+            requireReadableFile("broker.tls.trust_store", trustStore);
+        }
+
+        /** The embedded listener's settings: key store and password required, client_auth needs a trust store. */
+        void checkListener() {
+            if (keyStore == null) {
+                throw new IllegalArgumentException(
+                        "broker.tls.key_store is required for the embedded broker's TLS listener (PKCS12 file with"
+                                + " the server key and certificate chain)");
+            }
+            if (keyStorePassword == null) {
+                throw new IllegalArgumentException("broker.tls.key_store_password is required with key_store");
+            }
+            if (clientAuth() != ClientAuth.NONE && trustStore == null) {
+                throw new IllegalArgumentException(
+                        "broker.tls.client_auth " + clientAuth().name().toLowerCase(Locale.ROOT)
+                                + " needs broker.tls.trust_store (the CAs of client certificates)");
+            }
+        }
+
+        /** For an external broker: port and client_auth belong to the embedded listener only. */
+        void checkClient() {
+            if (port != null) {
+                throw new IllegalArgumentException(
+                        "broker.tls.port is for the embedded broker; an external broker's port is in its ssl:// url");
+            }
+            if (clientAuth != null) {
+                throw new IllegalArgumentException("broker.tls.client_auth is for the embedded broker only");
+            }
+        }
+
+        /** {@link #port}, or {@link #DEFAULT_TLS_PORT} when not set. */
+        public int listenerPort() {
+            return port == null ? DEFAULT_TLS_PORT : port;
+        }
+
+        /** {@link #clientAuth}, {@link ClientAuth#NONE} when not set. */
+        @Override
+        public ClientAuth clientAuth() {
+            return clientAuth == null ? ClientAuth.NONE : clientAuth;
+        }
+
+        /** The key store password with a {@code ${ENV}} or {@code ${file:...}} reference resolved; nullable. */
+        public String resolvedKeyStorePassword() {
+            return Secrets.resolve(keyStorePassword, "gateway.broker.tls.key_store_password");
+        }
+
+        /** The trust store password with a {@code ${ENV}} or {@code ${file:...}} reference resolved; nullable. */
+        public String resolvedTrustStorePassword() {
+            return Secrets.resolve(trustStorePassword, "gateway.broker.tls.trust_store_password");
+        }
+
+        private static void requireReadableFile(String field, Path file) {
+            if (file != null && !Files.isReadable(file)) {
+                throw new IllegalArgumentException(field + ": file " + file + " does not exist or is not readable");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[port=" + port + ", keyStore=" + keyStore + ", trustStore=" + trustStore + ", clientAuth="
+                    + clientAuth + "]";
+        }
     }
 }

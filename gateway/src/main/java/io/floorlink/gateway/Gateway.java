@@ -1,5 +1,6 @@
 package io.floorlink.gateway;
 
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.gateway.facts.FactsWriter;
@@ -7,7 +8,11 @@ import io.floorlink.gateway.host.HostProcessor;
 import io.floorlink.gateway.host.PrimaryHost;
 import io.floorlink.sparkplug.host.LiveView;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +97,7 @@ public final class Gateway implements AutoCloseable {
             List<URI> urls;
             String user;
             String password;
+            MqttClientSslConfig ssl = null;
             if (bc.isEmbedded()) {
                 broker = EmbeddedBroker.start(bc, config.auth(), config.hostId());
                 started.add(broker);
@@ -101,6 +109,7 @@ public final class Gateway implements AutoCloseable {
                 urls = bc.servers();
                 user = bc.username();
                 password = Secrets.resolve(bc.password(), "gateway.broker.password");
+                ssl = clientSsl(bc.tls());
             }
 
             HostProcessor processor = new HostProcessor(
@@ -120,9 +129,10 @@ public final class Gateway implements AutoCloseable {
                 PrimaryHost host = new PrimaryHost(
                         config.hostId(),
                         url.getHost(),
-                        url.getPort() < 0 ? BrokerConfig.DEFAULT_PORT : url.getPort(),
+                        BrokerConfig.port(url),
                         user,
                         password,
+                        "ssl".equalsIgnoreCase(url.getScheme()) ? ssl : null,
                         processor);
                 started.add(host);
                 hosts.add(host);
@@ -178,6 +188,62 @@ public final class Gateway implements AutoCloseable {
     /** The facts store (migrated, pooled), for the collector's queries. Valid until {@link #close}. */
     public DataSource dataSource() {
         return store.dataSource();
+    }
+
+    /**
+     * The SSL configuration of the host's client to {@code ssl://} servers: trust and client key from {@code tls},
+     * the JVM's defaults for what it leaves out (or all of it when null).
+     *
+     * @throws IllegalArgumentException naming the field when a store cannot be read with its password
+     */
+    static MqttClientSslConfig clientSsl(BrokerConfig.Tls tls) {
+        var b = MqttClientSslConfig.builder();
+        if (tls == null) {
+            return b.build();
+        }
+        if (tls.trustStore() != null) {
+            KeyStore ks =
+                    loadStore(tls.trustStore(), tls.resolvedTrustStorePassword(), "gateway.broker.tls.trust_store");
+            try {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                b = b.trustManagerFactory(tmf);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("gateway.broker.tls.trust_store: " + e.getMessage(), e);
+            }
+        }
+        if (tls.keyStore() != null) {
+            String pw = tls.resolvedKeyStorePassword();
+            KeyStore ks = loadStore(tls.keyStore(), pw, "gateway.broker.tls.key_store");
+            try {
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, pw == null ? new char[0] : pw.toCharArray());
+                b = b.keyManagerFactory(kmf);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("gateway.broker.tls.key_store: " + e.getMessage(), e);
+            }
+        }
+        return b.build();
+    }
+
+    private static KeyStore loadStore(Path file, String password, String field) {
+        try {
+            // PKCS12 or JKS, detected from the file
+            return KeyStore.getInstance(file.toFile(), password == null ? null : password.toCharArray());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    field + ": cannot read " + file + " (wrong password or not a PKCS12/JKS" + " key store): "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * The embedded broker's TLS listener URL ({@code ssl://host:<bound port>}), the one edges should use when the
+     * broker is reachable from other machines; null without {@code broker.tls} or with an external broker.
+     */
+    public URI mqttTlsUrl() {
+        return broker == null ? null : broker.tlsUrl();
     }
 
     /** The broker URL edge agents connect to, e.g. {@code tcp://127.0.0.1:<bound port>}; the first server. */

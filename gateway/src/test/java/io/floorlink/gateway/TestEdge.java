@@ -1,6 +1,7 @@
 package io.floorlink.gateway;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -36,6 +37,11 @@ final class TestEdge implements AutoCloseable {
     }
 
     TestEdge(URI url, String group, String node, long bdSeq, String user, String password) {
+        this(url, group, node, bdSeq, user, password, null);
+    }
+
+    /** Over TLS when {@code ssl} is not null (then {@code url} is the TLS listener's). */
+    TestEdge(URI url, String group, String node, long bdSeq, String user, String password, MqttClientSslConfig ssl) {
         this.group = group;
         this.node = node;
         this.bdSeq = bdSeq;
@@ -44,6 +50,9 @@ final class TestEdge implements AutoCloseable {
                 .identifier("edge-" + node + "-" + UUID.randomUUID())
                 .serverHost(url.getHost())
                 .serverPort(url.getPort());
+        if (ssl != null) {
+            b = b.sslConfig(ssl);
+        }
         if (user != null) {
             b = b.simpleAuth()
                     .username(user)

@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HiveMQ CE running in-process with a generated configuration: one TCP listener on the configured address,
- * anonymous usage statistics off, in-memory persistence, a per-client queue sized for the gateway subscriber.
+ * and with {@link BrokerConfig.Tls} a TLS listener on the same address, anonymous usage statistics off, in-memory persistence, a per-client queue sized for the gateway subscriber.
  * With {@link AuthConfig} the {@link EdgeAuthExtension} checks every client; without it the broker must be
  * bound to a loopback address.
  */
@@ -37,13 +38,16 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
     private final EmbeddedHiveMQ hivemq;
     private final String host;
     private final int port;
+    private final int tlsPort;
     private final String hostUser;
     private final String hostPassword;
 
-    private EmbeddedBroker(EmbeddedHiveMQ hivemq, String host, int port, String hostUser, String hostPassword) {
+    private EmbeddedBroker(
+            EmbeddedHiveMQ hivemq, String host, int port, int tlsPort, String hostUser, String hostPassword) {
         this.hivemq = hivemq;
         this.host = host;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.hostUser = hostUser;
         this.hostPassword = hostPassword;
     }
@@ -71,12 +75,15 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                     + ", which is not a loopback address: configure gateway.auth (edge credentials) before exposing"
                     + " the embedded broker, or bind 127.0.0.1");
         }
-        int port = config.port() == 0 ? freePort(bind) : config.port();
+        BrokerConfig.Tls tls = config.tls();
+        int[] free = freePorts(bind, (config.port() == 0 ? 1 : 0) + (tls != null && tls.listenerPort() == 0 ? 1 : 0));
+        int port = config.port() == 0 ? free[0] : config.port();
+        int tlsPort = tls == null ? -1 : tls.listenerPort() == 0 ? free[free.length - 1] : tls.listenerPort();
         Path dir = config.dataDir().toAbsolutePath();
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Path data = Files.createDirectories(dir.resolve("data"));
         Path extensions = Files.createDirectories(dir.resolve("extensions"));
-        Files.writeString(conf.resolve("config.xml"), configXml(config.host(), port));
+        writeOwnerOnly(conf.resolve("config.xml"), configXml(config.host(), port, tls, tlsPort));
 
         String hostUser = null;
         String hostPassword = null;
@@ -116,26 +123,55 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                     "embedded broker on " + config.host() + ":" + port + " did not start: " + e.getMessage(), e);
         }
         log.info(
-                "embedded MQTT broker listening on {}:{}{}",
+                "embedded MQTT broker listening on {}:{}{}{}",
                 config.host(),
                 port,
+                tls == null ? "" : ", TLS on port " + tlsPort + " (client_auth " + tls.clientAuth() + ")",
                 auth == null ? "" : " (edge auth on)");
-        return new EmbeddedBroker(hivemq, config.host(), port, hostUser, hostPassword);
+        return new EmbeddedBroker(hivemq, config.host(), port, tlsPort, hostUser, hostPassword);
     }
 
     /**
      * HiveMQ does not report the port its listener bound when configured with 0, so a free port is taken from
      * the OS just before start; another process could grab it in between, which then fails the start loudly.
      */
-    private static int freePort(InetAddress bind) throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(bind, 0), 1);
-            return s.getLocalPort();
+    private static int[] freePorts(InetAddress bind, int count) throws IOException {
+        // all sockets open at once so that two listeners never get the same port
+        ServerSocket[] sockets = new ServerSocket[count];
+        int[] ports = new int[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket();
+                sockets[i].setReuseAddress(false);
+                sockets[i].bind(new InetSocketAddress(bind, 0), 1);
+                ports[i] = sockets[i].getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
+        return ports;
+    }
+
+    /** The generated file holds key store passwords: readable by the owner only where the file system allows it. */
+    private static void writeOwnerOnly(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, content);
     }
 
     static String configXml(String host, int port) {
+        return configXml(host, port, null, -1);
+    }
+
+    static String configXml(String host, int port, BrokerConfig.Tls tls, int tlsPort) {
         return """
                 <?xml version="1.0"?>
                 <!-- Generated by the FloorLink gateway at every start; edits are overwritten. -->
@@ -145,7 +181,7 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                             <port>%d</port>
                             <bind-address>%s</bind-address>
                         </tcp-listener>
-                    </listeners>
+                %s    </listeners>
                     <mqtt>
                         <queued-messages>
                             <max-queue-size>%d</max-queue-size>
@@ -159,7 +195,47 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, escape(host), MAX_QUEUE_SIZE);
+                """.formatted(port, escape(host), tls == null ? "" : tlsListenerXml(host, tls, tlsPort), MAX_QUEUE_SIZE);
+    }
+
+    private static String tlsListenerXml(String host, BrokerConfig.Tls tls, int tlsPort) {
+        String keyPassword = escape(nonNull(tls.resolvedKeyStorePassword()));
+        String trust = tls.trustStore() == null
+                ? ""
+                : """
+                                    <truststore>
+                                        <path>%s</path>
+                                        <password>%s</password>
+                                    </truststore>
+                """.formatted(
+                                escape(tls.trustStore().toAbsolutePath().toString()),
+                                escape(nonNull(tls.resolvedTrustStorePassword())));
+        return """
+                        <tls-tcp-listener>
+                            <port>%d</port>
+                            <bind-address>%s</bind-address>
+                            <name>tls</name>
+                            <tls>
+                                <keystore>
+                                    <path>%s</path>
+                                    <password>%s</password>
+                                    <private-key-password>%s</private-key-password>
+                                </keystore>
+                %s                <client-authentication-mode>%s</client-authentication-mode>
+                            </tls>
+                        </tls-tcp-listener>
+                """.formatted(
+                        tlsPort,
+                        escape(host),
+                        escape(tls.keyStore().toAbsolutePath().toString()),
+                        keyPassword,
+                        keyPassword,
+                        trust,
+                        tls.clientAuth().name());
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
     }
 
     private static String escape(String s) {
@@ -168,15 +244,32 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
 
     /** The URL clients connect to, {@code tcp://host:port} with the real port. */
     public URI url() {
-        String h = host.contains(":") ? "[" + host + "]" : host;
-        if ("0.0.0.0".equals(host) || "::".equals(host)) {
-            h = "127.0.0.1";
-        }
-        return URI.create("tcp://" + h + ":" + port);
+        return URI.create("tcp://" + urlHost() + ":" + port);
     }
 
+    /**
+     * The TLS listener's URL, {@code ssl://host:port} with the real port; null without {@code broker.tls}. Edges
+     * should use it whenever the broker is reachable from outside the gateway's machine.
+     */
+    public URI tlsUrl() {
+        return tlsPort < 0 ? null : URI.create("ssl://" + urlHost() + ":" + tlsPort);
+    }
+
+    private String urlHost() {
+        if ("0.0.0.0".equals(host) || "::".equals(host)) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** The plain TCP listener's port. */
     public int port() {
         return port;
+    }
+
+    /** The TLS listener's port (the real one when configured as 0), or -1 without {@code broker.tls}. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** User name of the gateway's own host client when auth is on, else null. */

@@ -1,6 +1,7 @@
 package io.floorlink.gateway.host;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
@@ -68,6 +69,23 @@ public final class PrimaryHost implements AutoCloseable, Uplink {
      */
     public PrimaryHost(
             String hostId, String host, int port, String username, String password, HostProcessor processor) {
+        this(hostId, host, port, username, password, null, processor);
+    }
+
+    /**
+     * Like {@link #PrimaryHost(String, String, int, String, String, HostProcessor)} over TLS when {@code ssl} is
+     * not null.
+     *
+     * @param ssl nullable: plain TCP without it
+     */
+    public PrimaryHost(
+            String hostId,
+            String host,
+            int port,
+            String username,
+            String password,
+            MqttClientSslConfig ssl,
+            HostProcessor processor) {
         this.hostId = hostId;
         this.server = host + ":" + port;
         this.stateTopic = Topic.state(hostId).toString();
@@ -85,6 +103,9 @@ public final class PrimaryHost implements AutoCloseable, Uplink {
                 .applyAutomaticReconnect()
                 .addConnectedListener(this::onConnected)
                 .addDisconnectedListener(this::onDisconnected);
+        if (ssl != null) {
+            b = b.sslConfig(ssl);
+        }
         if (username != null) {
             b = b.simpleAuth()
                     .username(username)

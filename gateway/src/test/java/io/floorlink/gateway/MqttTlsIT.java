@@ -1,0 +1,182 @@
+package io.floorlink.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.floorlink.gateway.broker.EmbeddedBroker;
+import io.floorlink.sparkplug.StateMessage;
+import io.floorlink.sparkplug.Topic;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MQTT over TLS: the embedded broker's TLS listener and the host's client to an external ssl:// broker. */
+class MqttTlsIT {
+    @TempDir
+    static Path dir;
+
+    static TestCerts certs;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        certs = TestCerts.make(dir.resolve("certs"));
+    }
+
+    private static BrokerConfig.Tls listener(BrokerConfig.ClientAuth clientAuth) {
+        boolean trust = clientAuth != BrokerConfig.ClientAuth.NONE;
+        return new BrokerConfig.Tls(
+                0,
+                certs.serverKeyStore,
+                TestCerts.PASSWORD,
+                trust ? certs.trustStore : null,
+                trust ? TestCerts.PASSWORD : null,
+                clientAuth);
+    }
+
+    private static MqttClientSslConfig ssl(Path trustStore, Path keyStore) throws Exception {
+        var b = MqttClientSslConfig.builder()
+                .trustManagerFactory(TestCerts.trust(trustStore))
+                .handshakeTimeout(10, TimeUnit.SECONDS);
+        if (keyStore != null) {
+            b = b.keyManagerFactory(TestCerts.keys(keyStore));
+        }
+        return b.build();
+    }
+
+    private static Mqtt5BlockingClient client(URI url, MqttClientSslConfig ssl) {
+        return MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("tls-" + UUID.randomUUID())
+                .serverHost(url.getHost())
+                .serverPort(url.getPort())
+                .sslConfig(ssl)
+                .buildBlocking();
+    }
+
+    @Test
+    void anEdgeOverTlsIsStoredAndAnUntrustedServerCertificateFailsTheHandshake() throws Exception {
+        Path d = dir.resolve("a");
+        GatewayConfig config = GatewayConfig.defaults(d)
+                .withBroker(BrokerConfig.embedded("127.0.0.1", 0, d.resolve("broker"))
+                        .withTls(listener(BrokerConfig.ClientAuth.NONE)))
+                .withFlushInterval(Duration.ofHours(1));
+        try (Gateway gateway = Gateway.start(config, new SimpleMeterRegistry())) {
+            URI tls = gateway.mqttTlsUrl();
+            assertThat(tls.getScheme()).isEqualTo("ssl");
+            assertThat(tls.getHost()).isEqualTo("127.0.0.1");
+            assertThat(tls.getPort())
+                    .isPositive()
+                    .isNotEqualTo(gateway.mqttUrl().getPort());
+            assertThat(Files.readString(d.resolve("broker/conf/config.xml")).replaceAll("\\s+", ""))
+                    .contains("<tls-tcp-listener><port>" + tls.getPort() + "</port><bind-address>127.0.0.1"
+                            + "</bind-address>")
+                    .contains("<client-authentication-mode>NONE</client-authentication-mode>");
+
+            try (TestEdge edge = new TestEdge(tls, "ENT001", "edge-tls", 0, null, null, ssl(certs.trustStore, null))) {
+                edge.connect();
+                assertThat(edge.nbirth(System.currentTimeMillis()).getError()).isEmpty();
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    gateway.flush();
+                    assertThat(Db.count(
+                                    gateway.dataSource(),
+                                    "SELECT COUNT(*) FROM edge_session WHERE group_id = 'ENT001' AND edge_node_id ="
+                                            + " 'edge-tls'"))
+                            .isPositive();
+                });
+            }
+
+            Mqtt5BlockingClient untrusting = client(tls, ssl(certs.otherTrustStore, null));
+            assertThatThrownBy(untrusting::connect).hasStackTraceContaining("SSLHandshakeException");
+            assertThat(untrusting.getState().isConnected()).isFalse();
+        }
+    }
+
+    @Test
+    void clientAuthRequiredRefusesAClientWithoutCertificateAndAcceptsOneSignedByTheTrustedCa() throws Exception {
+        Path d = dir.resolve("b");
+        try (EmbeddedBroker broker = EmbeddedBroker.start(
+                BrokerConfig.embedded("127.0.0.1", 0, d).withTls(listener(BrokerConfig.ClientAuth.REQUIRED)), null)) {
+            assertThat(Files.readString(d.resolve("conf/config.xml")).replaceAll("\\s+", ""))
+                    .contains("<client-authentication-mode>REQUIRED</client-authentication-mode>")
+                    .contains("<truststore><path>" + certs.trustStore.toAbsolutePath() + "</path>");
+
+            Mqtt5BlockingClient anonymous = client(broker.tlsUrl(), ssl(certs.trustStore, null));
+            assertThatThrownBy(anonymous::connect).isNotNull();
+            assertThat(anonymous.getState().isConnected()).isFalse();
+
+            Mqtt5BlockingClient withCertificate = client(broker.tlsUrl(), ssl(certs.trustStore, certs.clientKeyStore));
+            withCertificate.connect();
+            assertThat(withCertificate.getState().isConnected()).isTrue();
+            withCertificate.disconnect();
+        }
+    }
+
+    @Test
+    void aGatewayOnAnExternalSslBrokerComesUpPublishesStateAndStoresAnNbirth() throws Exception {
+        Path d = dir.resolve("c");
+        try (EmbeddedBroker external = EmbeddedBroker.start(
+                BrokerConfig.embedded("127.0.0.1", 0, d.resolve("external"))
+                        .withTls(listener(BrokerConfig.ClientAuth.REQUIRED)),
+                null)) {
+            BrokerConfig.Tls clientTls = new BrokerConfig.Tls(
+                    null, certs.clientKeyStore, TestCerts.PASSWORD, certs.trustStore, TestCerts.PASSWORD, null);
+            GatewayConfig config = GatewayConfig.defaults(d.resolve("gw"))
+                    .withHostId("tls-host")
+                    .withBroker(
+                            BrokerConfig.external(external.tlsUrl(), null, null).withTls(clientTls))
+                    .withFlushInterval(Duration.ofHours(1));
+            try (Gateway gateway = Gateway.start(config, new SimpleMeterRegistry())) {
+                assertThat(gateway.mqttUrl()).isEqualTo(external.tlsUrl());
+                assertThat(gateway.mqttTlsUrl()).isNull();
+
+                Mqtt5BlockingClient observer = MqttClient.builder()
+                        .useMqttVersion5()
+                        .serverHost("127.0.0.1")
+                        .serverPort(external.port())
+                        .buildBlocking();
+                observer.connect();
+                try (Mqtt5BlockingClient.Mqtt5Publishes publishes = observer.publishes(MqttGlobalPublishFilter.ALL)) {
+                    observer.subscribeWith()
+                            .topicFilter(Topic.state("tls-host").toString())
+                            .qos(MqttQos.AT_LEAST_ONCE)
+                            .send();
+                    Optional<Mqtt5Publish> state = publishes.receive(10, TimeUnit.SECONDS);
+                    assertThat(state).isPresent();
+                    assertThat(StateMessage.parse(state.get().getPayloadAsBytes())
+                                    .online())
+                            .isTrue();
+                } finally {
+                    observer.disconnect();
+                }
+
+                try (TestEdge edge = new TestEdge(external.url(), "ENT001", "edge-ext", 0)) {
+                    edge.connect();
+                    assertThat(edge.nbirth(System.currentTimeMillis()).getError())
+                            .isEmpty();
+                    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                        gateway.flush();
+                        assertThat(Db.count(
+                                        gateway.dataSource(),
+                                        "SELECT COUNT(*) FROM edge_session WHERE edge_node_id = 'edge-ext'"))
+                                .isPositive();
+                    });
+                }
+            }
+        }
+    }
+}

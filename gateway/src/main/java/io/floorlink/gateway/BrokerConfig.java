@@ -202,7 +202,7 @@ public record BrokerConfig(
     public enum ClientAuth {
         /** No client certificate is asked for. */
         NONE,
-        /** A client certificate is asked for; one that does not chain to the trust store fails the handshake. */
+        /** A client certificate is asked for, clients without one are let in. */
         OPTIONAL,
         /** Only clients with a certificate chaining to the trust store complete the handshake. */
         REQUIRED;

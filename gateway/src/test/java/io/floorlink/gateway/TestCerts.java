@@ -24,6 +24,8 @@ final class TestCerts {
     final Path clientKeyStore;
     final Path trustStore;
     final Path otherTrustStore;
+    /** A self-signed key pair (the unrelated CA's), usable as a client certificate nobody trusts. */
+    final Path otherKeyStore;
 
     private TestCerts(Path dir) {
         this.dir = dir;
@@ -31,6 +33,7 @@ final class TestCerts {
         this.clientKeyStore = dir.resolve("client.p12");
         this.trustStore = dir.resolve("trust.p12");
         this.otherTrustStore = dir.resolve("other-trust.p12");
+        this.otherKeyStore = dir.resolve("other-ca.p12");
     }
 
     static TestCerts make(Path dir) throws IOException, InterruptedException {
@@ -66,7 +69,7 @@ final class TestCerts {
                 caCert.toString(),
                 "-keystore",
                 c.trustStore.toString());
-        Path other = dir.resolve("other-ca.p12");
+        Path other = c.otherKeyStore;
         Path otherCert = dir.resolve("other-ca.pem");
         keytool(
                 "-genkeypair",

@@ -134,6 +134,27 @@ class MqttTlsIT {
     }
 
     @Test
+    void aWrongKeyStorePasswordOrAStoreWithoutKeyFailsTheStartNamingTheField() {
+        Path d = dir.resolve("d");
+        assertThatThrownBy(() -> EmbeddedBroker.start(
+                        BrokerConfig.embedded("127.0.0.1", 0, d)
+                                .withTls(
+                                        new BrokerConfig.Tls(0, certs.serverKeyStore, "bad-pw-4711", null, null, null)),
+                        null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gateway.broker.tls.key_store: cannot read")
+                .hasMessageNotContaining("bad-pw-4711");
+        assertThatThrownBy(() -> EmbeddedBroker.start(
+                        BrokerConfig.embedded("127.0.0.1", 0, d)
+                                .withTls(new BrokerConfig.Tls(
+                                        0, certs.trustStore, TestCerts.PASSWORD, null, null, null)),
+                        null))
+                .hasMessageContaining("gateway.broker.tls.key_store")
+                .hasMessageContaining("holds no private key");
+        assertThat(d.resolve("conf/config.xml")).doesNotExist();
+    }
+
+    @Test
     void aGatewayOnAnExternalSslBrokerComesUpPublishesStateAndStoresAnNbirth() throws Exception {
         Path d = dir.resolve("c");
         try (EmbeddedBroker external = EmbeddedBroker.start(

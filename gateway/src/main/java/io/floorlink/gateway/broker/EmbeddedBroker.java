@@ -17,15 +17,19 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HiveMQ CE running in-process with a generated configuration: one TCP listener on the configured address,
- * and with {@link BrokerConfig.Tls} a TLS listener on the same address, anonymous usage statistics off, in-memory persistence, a per-client queue sized for the gateway subscriber.
+ * HiveMQ CE running in-process with a generated configuration: one TCP listener on the configured address (and
+ * with {@link BrokerConfig#tls()} a TLS listener on the same address), anonymous usage statistics off, in-memory
+ * persistence, a per-client queue sized for the gateway subscriber.
  * With {@link AuthConfig} the {@link EdgeAuthExtension} checks every client; without it the broker must be
  * bound to a loopback address.
  */
@@ -76,6 +80,9 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                     + " the embedded broker, or bind 127.0.0.1");
         }
         BrokerConfig.Tls tls = config.tls();
+        if (tls != null) {
+            checkStores(tls);
+        }
         int[] free = freePorts(bind, (config.port() == 0 ? 1 : 0) + (tls != null && tls.listenerPort() == 0 ? 1 : 0));
         int port = config.port() == 0 ? free[0] : config.port();
         int tlsPort = tls == null ? -1 : tls.listenerPort() == 0 ? free[free.length - 1] : tls.listenerPort();
@@ -120,7 +127,9 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                 throw ie;
             }
             throw new IllegalStateException(
-                    "embedded broker on " + config.host() + ":" + port + " did not start: " + e.getMessage(), e);
+                    "embedded broker on " + config.host() + ":" + port
+                            + (tls == null ? "" : " (TLS port " + tlsPort + ")") + " did not start: " + e.getMessage(),
+                    e);
         }
         log.info(
                 "embedded MQTT broker listening on {}:{}{}{}",
@@ -154,6 +163,47 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
             }
         }
         return ports;
+    }
+
+    /**
+     * HiveMQ only logs a TLS listener it cannot set up and runs without it, so the stores are opened here first
+     * and a wrong password or file fails the start naming the setting.
+     */
+    private static void checkStores(BrokerConfig.Tls tls) {
+        String password = tls.resolvedKeyStorePassword();
+        KeyStore keys = open(tls.keyStore(), password, "gateway.broker.tls.key_store");
+        try {
+            boolean hasKey = false;
+            for (String alias : Collections.list(keys.aliases())) {
+                if (keys.isKeyEntry(alias)) {
+                    keys.getKey(alias, password.toCharArray());
+                    hasKey = true;
+                }
+            }
+            if (!hasKey) {
+                throw new IllegalArgumentException("gateway.broker.tls.key_store: " + tls.keyStore()
+                        + " holds no private key (it must hold the server key and its certificate chain)");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    "gateway.broker.tls.key_store: the private key cannot be read with key_store_password"
+                            + " (HiveMQ needs the same password for the store and the key): " + e.getMessage(),
+                    e);
+        }
+        if (tls.trustStore() != null) {
+            open(tls.trustStore(), tls.resolvedTrustStorePassword(), "gateway.broker.tls.trust_store");
+        }
+    }
+
+    private static KeyStore open(Path file, String password, String field) {
+        try {
+            return KeyStore.getInstance(file.toFile(), password == null ? null : password.toCharArray());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    field + ": cannot read " + file + " (wrong password or not a PKCS12/JKS key store): "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     /** The generated file holds key store passwords: readable by the owner only where the file system allows it. */

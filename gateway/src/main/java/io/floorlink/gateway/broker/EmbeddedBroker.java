@@ -166,8 +166,8 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * HiveMQ only logs a TLS listener it cannot set up and runs without it, so the stores are opened here first
-     * and a wrong password or file fails the start naming the setting.
+     * HiveMQ reports a listener it cannot set up in its log and may start without it, so the stores are opened
+     * here first and a wrong password or file fails the start naming the setting.
      */
     private static void checkStores(BrokerConfig.Tls tls) {
         String password = tls.resolvedKeyStorePassword();

@@ -42,6 +42,14 @@ final class DataTrust {
 
     private DataTrust() {}
 
+    /**
+     * Whether minutes the edge replayed inside a not-known gap make them known: yes for a gateway outage (the edge
+     * watched the device meanwhile); no for an edge buffer loss, which names the very span whose records are gone.
+     */
+    static boolean replayFills(GapFlag g) {
+        return g.notKnownTime() && !g.cause().equals(PlatformGap.Cause.EDGE_BUFFER_LOSS.wireName());
+    }
+
     static String scopeOf(GapFact g) {
         if (g.deviceId() != null) {
             return SCOPE_DEVICE;

@@ -72,7 +72,6 @@ final class FactsStore {
      * @param deviceId affected device, null for every device of the node (or of the host)
      */
     record GapFact(
-            String hostId,
             String cause,
             String groupId,
             String edgeNodeId,
@@ -242,7 +241,7 @@ final class FactsStore {
     List<GapFact> gaps(Instant from, Instant to, int limit) {
         List<GapFact> out = new ArrayList<>();
         withConnection(c -> {
-            String sql = "SELECT host_id, cause, group_id, edge_node_id, device_id, gap_from, gap_to, events, detail"
+            String sql = "SELECT cause, group_id, edge_node_id, device_id, gap_from, gap_to, events, detail"
                     + " FROM platform_gap WHERE gap_from < ? AND gap_to > ? ORDER BY gap_from, id LIMIT ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setObject(1, utc(to));
@@ -255,11 +254,10 @@ final class FactsStore {
                                 rs.getString(2),
                                 rs.getString(3),
                                 rs.getString(4),
-                                rs.getString(5),
+                                instant(rs, 5),
                                 instant(rs, 6),
-                                instant(rs, 7),
-                                rs.getLong(8),
-                                rs.getString(9)));
+                                rs.getLong(7),
+                                rs.getString(8)));
                     }
                 }
             }

@@ -12,7 +12,6 @@ import io.floorlink.collector.profiles.Profile;
 import io.floorlink.collector.profiles.Profile.CountMap;
 import io.floorlink.collector.profiles.Profile.MachineState;
 import io.floorlink.collector.profiles.Profile.StateMap;
-import io.floorlink.gateway.facts.PlatformGap;
 import io.floorlink.sparkplug.Category;
 import java.time.Duration;
 import java.time.Instant;
@@ -360,7 +359,7 @@ final class IndicatorEngine {
             double gapNotKnown = 0;
             if (g.notKnownTime()) {
                 List<Interval> known = sessions;
-                if (!g.cause().equals(PlatformGap.Cause.EDGE_BUFFER_LOSS.wireName())) {
+                if (DataTrust.replayFills(g)) {
                     // Minutes wholly inside the gap with health counters were replayed by the edge: known. A minute
                     // the gap cuts holds only what came before or after it, and an edge buffer loss names exactly
                     // the span whose records are gone, so neither tells anything about the gap itself.

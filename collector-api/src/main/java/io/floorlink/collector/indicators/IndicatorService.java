@@ -752,21 +752,22 @@ public final class IndicatorService {
     }
 
     /**
-     * The minutes inside not-known platform gaps for which each concerned equipment's edge reported health
-     * counters: one read per span of such gaps (they are rare: gateway restarts, edge buffer overflows).
+     * The minutes inside not-known platform gaps that replayed data can fill ({@link DataTrust#replayFills}) for
+     * which each concerned equipment's edge reported health counters: one read per span of such gaps (they are
+     * rare: gateway restarts).
      */
     private Map<String, List<Interval>> reportedMinutes(
             Map<String, List<EquipmentIndicators.GapFlag>> gaps, Instant from, Instant to) {
         Map<Interval, Set<String>> spans = new TreeMap<>(java.util.Comparator.comparing(Interval::start));
         List<Interval> all = new ArrayList<>();
         gaps.forEach((id, list) -> list.stream()
-                .filter(EquipmentIndicators.GapFlag::notKnownTime)
+                .filter(DataTrust::replayFills)
                 .forEach(g -> all.add(new Interval(Interval.max(g.from(), from), Interval.min(g.to(), to)))));
         for (Interval span : Interval.union(all)) {
             Set<String> devices = new TreeSet<>();
             gaps.forEach((id, list) -> {
                 for (EquipmentIndicators.GapFlag g : list) {
-                    if (g.notKnownTime() && g.from().isBefore(span.end()) && g.to().isAfter(span.start())) {
+                    if (DataTrust.replayFills(g) && g.from().isBefore(span.end()) && g.to().isAfter(span.start())) {
                         devices.add(id);
                     }
                 }

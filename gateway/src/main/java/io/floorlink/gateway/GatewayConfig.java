@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param hostId Sparkplug primary host id (the STATE topic's last level); null means {@code floorlink}
  * @param store the facts store, never null
  * @param flushInterval how often rollups and sessions are written; null means 5 s; at least 10 ms
- * @param auth edge credentials for the embedded broker; null means no authentication (loopback only)
+ * @param auth credentials for the embedded broker; null means none: the embedded broker still authenticates every
+ *     client and only the gateway's own host client can connect
  * @param reorderTimeout how long a message that arrived ahead of a missing seq waits for the gap to fill before
  *     the gap is given up and a rebirth requested; null means 2 s; 0 to 60 s
  *
@@ -83,7 +84,8 @@ public record GatewayConfig(
 
     /**
      * Embedded broker on 127.0.0.1:1883 with its files in {@code dataDir/broker}, H2 file store {@code
-     * dataDir/facts.mv.db}, host id {@code floorlink}, flush every 5 s, no auth.
+     * dataDir/facts.mv.db}, host id {@code floorlink}, flush every 5 s, no credentials (no edge can connect until
+     * {@link #withAuth} lists some).
      */
     public static GatewayConfig defaults(Path dataDir) {
         return new GatewayConfig(
@@ -115,7 +117,7 @@ public record GatewayConfig(
         return new GatewayConfig(broker, hostId, store, newInterval, auth, reorderTimeout);
     }
 
-    /** Same config with edge authentication; null turns it off. */
+    /** Same config with these broker credentials; null leaves only the gateway's own host client. */
     public GatewayConfig withAuth(AuthConfig newAuth) {
         return new GatewayConfig(broker, hostId, store, flushInterval, newAuth, reorderTimeout);
     }

@@ -38,10 +38,20 @@ class AuthIT {
 
     @BeforeAll
     static void start() throws Exception {
-        AuthConfig auth = new AuthConfig(List.of(
-                new AuthConfig.EdgeCredential("edge-a", PasswordHash.hash("s3cret-a"), List.of("ENT001"), "edge-a"),
-                new AuthConfig.EdgeCredential("edge-b", "clear-b-from-env", List.of("ENT002", "ENT003"), "edge-b"),
-                new AuthConfig.EdgeCredential("edge-c", PasswordHash.hash("s3cret-c"), List.of("ENT001"), "edge-c")));
+        AuthConfig auth = new AuthConfig(
+                List.of(
+                        new AuthConfig.EdgeCredential(
+                                "edge-a", PasswordHash.hash("s3cret-a"), List.of("ENT001"), "edge-a"),
+                        new AuthConfig.EdgeCredential(
+                                "edge-b", "clear-b-from-env", List.of("ENT002", "ENT003"), "edge-b"),
+                        new AuthConfig.EdgeCredential(
+                                "edge-c", PasswordHash.hash("s3cret-c"), List.of("ENT001"), "edge-c")),
+                List.of(
+                        new AuthConfig.ClientCredential(
+                                "asm1-stations", PasswordHash.hash("s3cret-st"), List.of("plant/asm1/#"), null),
+                        new AuthConfig.ClientCredential(
+                                "asm1-reader", PasswordHash.hash("s3cret-rd"), null, List.of("plant/asm1/#"))),
+                false);
         gateway = Gateway.start(
                 GatewayConfig.defaults(dir).withBrokerPort(0).withAuth(auth).withFlushInterval(Duration.ofHours(1)),
                 new SimpleMeterRegistry());
@@ -211,6 +221,67 @@ class AuthIT {
             assertThat(ack.getReasonCodes()).containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
         } finally {
             quietlyDisconnect(c);
+        }
+    }
+
+    @Test
+    void clientCredentialsPublishAndReadOnlyTheirTopicFiltersAndNeverSparkplug() throws InterruptedException {
+        Mqtt5BlockingClient reader = client("asm1-reader", "s3cret-rd");
+        reader.connect();
+        try (Mqtt5BlockingClient.Mqtt5Publishes received = reader.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(reader.subscribeWith()
+                            .topicFilter("plant/asm1/+/data")
+                            .qos(MqttQos.AT_LEAST_ONCE)
+                            .send()
+                            .getReasonCodes())
+                    .containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+            for (String outside : List.of(
+                    "plant/#", "spBv1.0/#", Topic.state(gateway.hostId()).toString())) {
+                Mqtt5SubAck ack;
+                try {
+                    ack = reader.subscribeWith().topicFilter(outside).send();
+                } catch (Mqtt5SubAckException e) {
+                    ack = e.getMqttMessage();
+                }
+                assertThat(ack.getReasonCodes())
+                        .as("the reader subscribing to %s", outside)
+                        .containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+            }
+
+            Mqtt5BlockingClient station = client("asm1-stations", "s3cret-st");
+            station.connect();
+            assertThat(publish(station, "plant/asm1/ST-01/data", "{\"pieces\":1}"))
+                    .isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+            var got = received.receive(5, TimeUnit.SECONDS);
+            assertThat(got).isPresent();
+            assertThat(got.get().getTopic().toString()).isEqualTo("plant/asm1/ST-01/data");
+            quietlyDisconnect(station);
+
+            for (String outside : List.of("plant/asm2/ST-01/data", "spBv1.0/ENT001/NDATA/edge-a")) {
+                Mqtt5BlockingClient forger = client("asm1-stations", "s3cret-st");
+                forger.connect();
+                assertThat(publish(forger, outside, "{\"pieces\":1000000000}"))
+                        .as("the stations' credential publishing to %s", outside)
+                        .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+                quietlyDisconnect(forger);
+            }
+            assertThat(received.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+        } finally {
+            quietlyDisconnect(reader);
+        }
+        assertThatThrownBy(() -> client("asm1-stations", "wrong").connect()).isInstanceOf(Mqtt5ConnAckException.class);
+    }
+
+    private static Mqtt5PubAckReasonCode publish(Mqtt5BlockingClient c, String topic, String payload) {
+        try {
+            Mqtt5PublishResult r = c.publishWith()
+                    .topic(topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .send();
+            return ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode();
+        } catch (com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException e) {
+            return e.getMqttMessage().getReasonCode();
         }
     }
 

@@ -50,7 +50,10 @@ class BufferLossGapIT {
     @Test
     void aLossRecordIsOneEdgeBufferLossGapEvenWhenReplayedTwiceAndNeverAPoint() throws Exception {
         try (Gateway gw = Gateway.start(
-                        GatewayConfig.defaults(dir).withBrokerPort(0).withFlushInterval(Duration.ofHours(1)),
+                        GatewayConfig.defaults(dir)
+                                .withAuth(AuthConfig.anonymousOnLoopback())
+                                .withBrokerPort(0)
+                                .withFlushInterval(Duration.ofHours(1)),
                         new SimpleMeterRegistry());
                 TestEdge edge = new TestEdge(gw.mqttUrl(), "ENT007", "edge-loss", 1)) {
             edge.connect();

@@ -53,6 +53,52 @@ class ConfigTest {
     }
 
     @Test
+    void clientCredentialsAndAnonymousAccessBindAndAreValidatedNamingTheField() throws Exception {
+        GatewayConfig c = parse("""
+                broker: { data_dir: /tmp/b }
+                store: { url: 'jdbc:h2:mem:x' }
+                auth:
+                  clients:
+                    - { username: asm1-stations, password: "${GW_PW}", publish: ["plant/asm1/#"] }
+                    - { username: asm1-reader, password: "${GW_PW}", subscribe: ["plant/asm1/+/data"] }
+                """);
+        assertThat(c.auth().edges()).isEmpty();
+        assertThat(c.auth().allowAnonymous()).isFalse();
+        assertThat(c.auth().clients().get(0).publish()).containsExactly("plant/asm1/#");
+        assertThat(c.auth().clients().get(1).subscribe()).containsExactly("plant/asm1/+/data");
+        assertThat(c.auth().toString()).doesNotContain("from-env");
+
+        assertThat(parse("broker: { data_dir: /tmp/b }\nstore: { url: 'jdbc:h2:mem:x' }\n"
+                                + "auth: { allow_anonymous: true }")
+                        .auth()
+                        .allowAnonymous())
+                .isTrue();
+        assertThatThrownBy(() -> parse("broker: { data_dir: /tmp/b }\nstore: { url: 'jdbc:h2:mem:x' }\nauth: {}"))
+                .hasMessageContaining("auth must list at least one credential");
+        for (String[] bad : new String[][] {
+            {"spBv1.0/ENT001/#", "in the Sparkplug namespace"},
+            {"#", "starts with a wildcard"},
+            {"+/asm1/#", "starts with a wildcard"},
+            {"$SYS/#", "starts with a wildcard or '$'"},
+            {"plant/#/x", "not a valid MQTT topic filter"},
+            {"plant/a+b", "not a valid MQTT topic filter"},
+            {"plant/" + "x".repeat(AuthConfig.MAX_FILTER_LENGTH), "longer than 256"}
+        }) {
+            assertThatThrownBy(() -> new AuthConfig.ClientCredential("dev", "p", List.of(bad[0]), null))
+                    .as(bad[0])
+                    .hasMessageContaining("auth.clients[dev].publish")
+                    .hasMessageContaining(bad[1]);
+        }
+        assertThatThrownBy(() -> new AuthConfig.ClientCredential("dev", "p", null, List.of()))
+                .hasMessageContaining("auth.clients[dev]: list at least one topic filter");
+        assertThatThrownBy(() -> new AuthConfig(
+                        List.of(new AuthConfig.EdgeCredential("same", "p", List.of("G"), "n")),
+                        List.of(new AuthConfig.ClientCredential("same", "q", List.of("plant/x"), null)),
+                        false))
+                .hasMessageContaining("auth.clients[0]: duplicate username 'same'");
+    }
+
+    @Test
     void anEmbeddedBrokerWithoutPortUsesTheMqttDefault() throws Exception {
         GatewayConfig c = parse("broker: { data_dir: /tmp/b }\nstore: { url: 'jdbc:h2:mem:x' }");
         assertThat(c.broker().isEmbedded()).isTrue();

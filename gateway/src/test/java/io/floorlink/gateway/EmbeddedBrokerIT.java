@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -24,19 +27,44 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedBrokerIT {
 
     @Test
-    void bindsLoopbackOnAFreePortWithUsageStatisticsOff(@TempDir Path dir) throws Exception {
+    void bindsLoopbackOnAFreePortWithUsageStatisticsOffAndAuthenticatesEvenThere(@TempDir Path dir) throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, dir), null)) {
             assertThat(broker.port()).isPositive();
             assertThat(broker.url().toString()).isEqualTo("tcp://127.0.0.1:" + broker.port());
 
-            Mqtt5BlockingClient client = MqttClient.builder()
+            Mqtt5BlockingClient anonymous = MqttClient.builder()
                     .useMqttVersion5()
                     .serverHost("127.0.0.1")
                     .serverPort(broker.port())
                     .buildBlocking();
-            client.connect();
-            assertThat(client.getState().isConnected()).isTrue();
-            client.disconnect();
+            assertThatThrownBy(anonymous::connect)
+                    .as("no credentials configured: an anonymous client on loopback is refused too")
+                    .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
+                                    e.getMqttMessage().getReasonCode())
+                            .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+            Mqtt5BlockingClient guessing = MqttClient.builder()
+                    .useMqttVersion5()
+                    .serverHost("127.0.0.1")
+                    .serverPort(broker.port())
+                    .simpleAuth()
+                    .username(broker.hostUser())
+                    .password("guessed".getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth()
+                    .buildBlocking();
+            assertThatThrownBy(guessing::connect).isInstanceOf(Mqtt5ConnAckException.class);
+
+            Mqtt5BlockingClient host = MqttClient.builder()
+                    .useMqttVersion5()
+                    .serverHost("127.0.0.1")
+                    .serverPort(broker.port())
+                    .simpleAuth()
+                    .username(broker.hostUser())
+                    .password(broker.hostPassword().getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth()
+                    .buildBlocking();
+            host.connect();
+            assertThat(host.getState().isConnected()).isTrue();
+            host.disconnect();
 
             String xml = Files.readString(dir.resolve("conf/config.xml"));
             assertThat(xml.replaceAll("\\s+", ""))
@@ -78,6 +106,36 @@ class EmbeddedBrokerIT {
                 .hasMessageContaining("0.0.0.0")
                 .hasMessageContaining("gateway.auth");
         assertThat(dir.resolve("conf/config.xml")).doesNotExist();
+    }
+
+    @Test
+    void anonymousAccessIsExplicitAndForLoopbackOnly(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> EmbeddedBroker.start(
+                        BrokerConfig.embedded("0.0.0.0", 0, dir), AuthConfig.anonymousOnLoopback()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gateway.auth.allow_anonymous")
+                .hasMessageContaining("0.0.0.0");
+        try (EmbeddedBroker broker =
+                EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, dir), AuthConfig.anonymousOnLoopback())) {
+            Mqtt5BlockingClient anonymous = MqttClient.builder()
+                    .useMqttVersion5()
+                    .serverHost("127.0.0.1")
+                    .serverPort(broker.port())
+                    .buildBlocking();
+            anonymous.connect();
+            assertThat(anonymous.getState().isConnected()).isTrue();
+            anonymous.disconnect();
+        }
+    }
+
+    @Test
+    void aGatewayWithoutCredentialsStartsItsHostButNoEdgeCanConnect(@TempDir Path dir) throws Exception {
+        try (Gateway gateway = Gateway.start(GatewayConfig.defaults(dir).withBrokerPort(0), new SimpleMeterRegistry());
+                TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT001", "edge-anonymous", 0)) {
+            assertThatThrownBy(edge::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
+                            e.getMqttMessage().getReasonCode())
+                    .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+        }
     }
 
     @Test

@@ -71,6 +71,7 @@ class HostConformanceIT {
 
     private static GatewayConfig config(Path d, String hostId, Duration flush) {
         return GatewayConfig.defaults(d)
+                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBroker(BrokerConfig.external(broker.url(), null, null))
                 .withHostId(hostId)
                 .withFlushInterval(flush);
@@ -485,9 +486,10 @@ class HostConformanceIT {
     @DisplayName("operational-behavior-primary-application-state-with-multiple-servers-state: one host on two MQTT"
             + " servers: STATE birth on each, rebirth requests and receipts reach an edge on either")
     void multiple_servers(@TempDir Path d) throws Exception {
-        try (EmbeddedBroker second =
-                EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, d.resolve("second")), null)) {
+        try (EmbeddedBroker second = EmbeddedBroker.start(
+                BrokerConfig.embedded("127.0.0.1", 0, d.resolve("second")), AuthConfig.anonymousOnLoopback())) {
             GatewayConfig cfg = GatewayConfig.defaults(d)
+                    .withAuth(AuthConfig.anonymousOnLoopback())
                     .withBroker(BrokerConfig.externalServers(List.of(broker.url(), second.url()), null, null))
                     .withHostId("multi")
                     .withFlushInterval(Duration.ofHours(1));

@@ -60,6 +60,7 @@ class HostFuzzIT {
         gatewayLogger.addAppender(logs);
         gateway = Gateway.start(
                 GatewayConfig.defaults(dir)
+                        .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBrokerPort(0)
                         .withFlushInterval(Duration.ofHours(1))
                         .withReorderTimeout(Duration.ofMillis(500)),

@@ -45,6 +45,7 @@ class HostHardeningIT {
     static void start() throws Exception {
         gateway = Gateway.start(
                 GatewayConfig.defaults(dir)
+                        .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBrokerPort(0)
                         .withFlushInterval(Duration.ofHours(1))
                         .withReorderTimeout(Duration.ofMillis(500)),
@@ -260,7 +261,10 @@ class HostHardeningIT {
 
     @Test
     void replayedRecordsCountOnceAlsoAcrossAGatewayRestart(@TempDir Path store) throws Exception {
-        GatewayConfig cfg = GatewayConfig.defaults(store).withBrokerPort(0).withFlushInterval(Duration.ofHours(1));
+        GatewayConfig cfg = GatewayConfig.defaults(store)
+                .withAuth(AuthConfig.anonymousOnLoopback())
+                .withBrokerPort(0)
+                .withFlushInterval(Duration.ofHours(1));
         Instant m = T0.plusSeconds(7200);
         SimpleMeterRegistry first = new SimpleMeterRegistry();
         try (Gateway gw = Gateway.start(cfg, first);
@@ -378,9 +382,10 @@ class HostHardeningIT {
     void afterARestartDataOfALiveEdgeIsParkedUntilTheRebirthAndUnreceiptedRecordsComeBackByReplay(@TempDir Path d)
             throws Exception {
         Instant m = T0.plusSeconds(10_800);
-        try (EmbeddedBroker broker =
-                EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, d.resolve("broker")), null)) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(
+                BrokerConfig.embedded("127.0.0.1", 0, d.resolve("broker")), AuthConfig.anonymousOnLoopback())) {
             GatewayConfig cfg = GatewayConfig.defaults(d)
+                    .withAuth(AuthConfig.anonymousOnLoopback())
                     .withBroker(BrokerConfig.external(broker.url(), null, null))
                     .withHostId("durable")
                     .withFlushInterval(Duration.ofHours(1));

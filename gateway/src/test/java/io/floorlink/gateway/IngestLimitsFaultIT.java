@@ -47,7 +47,11 @@ class IngestLimitsFaultIT {
     @BeforeAll
     static void start() throws Exception {
         gateway = Gateway.start(
-                GatewayConfig.defaults(dir).withBrokerPort(0).withFlushInterval(Duration.ofHours(1)), registry);
+                GatewayConfig.defaults(dir)
+                        .withAuth(AuthConfig.anonymousOnLoopback())
+                        .withBrokerPort(0)
+                        .withFlushInterval(Duration.ofHours(1)),
+                registry);
     }
 
     @AfterAll

@@ -34,7 +34,10 @@ class LoadIT {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Instant minute = Instant.parse("2026-05-01T12:00:00Z");
         try (Gateway gateway = Gateway.start(
-                        GatewayConfig.defaults(dir).withBrokerPort(0).withFlushInterval(Duration.ofMillis(500)),
+                        GatewayConfig.defaults(dir)
+                                .withAuth(AuthConfig.anonymousOnLoopback())
+                                .withBrokerPort(0)
+                                .withFlushInterval(Duration.ofMillis(500)),
                         registry);
                 TestEdge edge = new TestEdge(gateway.mqttUrl(), "ENT001", "edge-load", 0)) {
             edge.connect();

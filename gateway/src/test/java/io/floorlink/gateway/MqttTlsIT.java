@@ -72,6 +72,7 @@ class MqttTlsIT {
     void anEdgeOverTlsIsStoredAndAnUntrustedServerCertificateFailsTheHandshake() throws Exception {
         Path d = dir.resolve("a");
         GatewayConfig config = GatewayConfig.defaults(d)
+                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBroker(BrokerConfig.embedded("127.0.0.1", 0, d.resolve("broker"))
                         .withTls(listener(BrokerConfig.ClientAuth.NONE)))
                 .withFlushInterval(Duration.ofHours(1));
@@ -113,7 +114,8 @@ class MqttTlsIT {
             throws Exception {
         Path d = dir.resolve("b");
         try (EmbeddedBroker broker = EmbeddedBroker.start(
-                BrokerConfig.embedded("127.0.0.1", 0, d).withTls(listener(BrokerConfig.ClientAuth.REQUIRED)), null)) {
+                BrokerConfig.embedded("127.0.0.1", 0, d).withTls(listener(BrokerConfig.ClientAuth.REQUIRED)),
+                AuthConfig.anonymousOnLoopback())) {
             assertThat(Files.readString(d.resolve("conf/config.xml")).replaceAll("\\s+", ""))
                     .contains("<client-authentication-mode>REQUIRED</client-authentication-mode>")
                     .contains("<truststore><path>" + certs.trustStore.toAbsolutePath() + "</path>");
@@ -160,10 +162,11 @@ class MqttTlsIT {
         try (EmbeddedBroker external = EmbeddedBroker.start(
                 BrokerConfig.embedded("127.0.0.1", 0, d.resolve("external"))
                         .withTls(listener(BrokerConfig.ClientAuth.REQUIRED)),
-                null)) {
+                AuthConfig.anonymousOnLoopback())) {
             BrokerConfig.Tls clientTls = new BrokerConfig.Tls(
                     null, certs.clientKeyStore, TestCerts.PASSWORD, certs.trustStore, TestCerts.PASSWORD, null);
             GatewayConfig config = GatewayConfig.defaults(d.resolve("gw"))
+                    .withAuth(AuthConfig.anonymousOnLoopback())
                     .withHostId("tls-host")
                     .withBroker(
                             BrokerConfig.external(external.tlsUrl(), null, null).withTls(clientTls))

@@ -64,6 +64,7 @@ class PlatformGapIT {
     @DisplayName("a gateway stopped and restarted: one gateway_down row from its last heartbeat to the restart")
     void aStoppedGatewayLeavesOneGatewayDownRowCoveringTheStop() throws Exception {
         GatewayConfig cfg = GatewayConfig.defaults(dir)
+                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBrokerPort(0)
                 .withHostId("down-" + UUID.randomUUID().toString().substring(0, 8))
                 .withFlushInterval(Duration.ofMillis(200));
@@ -108,6 +109,7 @@ class PlatformGapIT {
             + " the good node's data exact")
     void decodeErrorsOfANodeAreFlaggedPerMinuteAndGoodDataStaysExact() throws Exception {
         GatewayConfig cfg = GatewayConfig.defaults(dir)
+                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBrokerPort(0)
                 .withHostId("decode-" + UUID.randomUUID().toString().substring(0, 8))
                 .withFlushInterval(Duration.ofMillis(200))

@@ -73,6 +73,7 @@ class PostgresOutageFaultIT {
                         + " (e.g. jdbc:postgresql://127.0.0.1:5432/floorlink?user=..&password=..)")
                 .isNotBlank();
         GatewayConfig cfg = GatewayConfig.defaults(dir)
+                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBrokerPort(0)
                 .withHostId("outage-" + UUID.randomUUID().toString().substring(0, 8))
                 .withFlushInterval(Duration.ofMillis(100))

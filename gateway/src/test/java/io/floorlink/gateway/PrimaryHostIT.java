@@ -44,7 +44,11 @@ class PrimaryHostIT {
     @BeforeAll
     static void start() throws Exception {
         gateway = Gateway.start(
-                GatewayConfig.defaults(dir).withBrokerPort(0).withFlushInterval(Duration.ofHours(1)), registry);
+                GatewayConfig.defaults(dir)
+                        .withAuth(AuthConfig.anonymousOnLoopback())
+                        .withBrokerPort(0)
+                        .withFlushInterval(Duration.ofHours(1)),
+                registry);
     }
 
     @AfterAll
@@ -420,6 +424,7 @@ class PrimaryHostIT {
     @Test
     void stateOfflineWithTheBirthTimestampIsRetainedAfterClose(@TempDir Path other) throws Exception {
         GatewayConfig cfg = GatewayConfig.defaults(other)
+                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBroker(BrokerConfig.external(gateway.mqttUrl(), null, null))
                 .withHostId("second");
         StateMessage online;
@@ -461,6 +466,7 @@ class PrimaryHostIT {
             port = probe.getLocalPort();
         }
         GatewayConfig cfg = GatewayConfig.defaults(other)
+                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBroker(BrokerConfig.external(java.net.URI.create("tcp://127.0.0.1:" + port), null, null))
                 .withHostId("late");
         java.util.concurrent.CompletableFuture<Gateway> starting =
@@ -474,7 +480,8 @@ class PrimaryHostIT {
         Thread.sleep(1500);
         assertThat(starting).as("start blocks while the broker is unreachable").isNotDone();
         try (io.floorlink.gateway.broker.EmbeddedBroker broker = io.floorlink.gateway.broker.EmbeddedBroker.start(
-                        BrokerConfig.embedded("127.0.0.1", port, other.resolve("late-broker")), null);
+                        BrokerConfig.embedded("127.0.0.1", port, other.resolve("late-broker")),
+                        AuthConfig.anonymousOnLoopback());
                 Gateway late = starting.get(30, TimeUnit.SECONDS)) {
             assertThat(late.mqttUrl().getPort()).isEqualTo(broker.port());
         }
@@ -505,7 +512,10 @@ class PrimaryHostIT {
 
     @Test
     void restartOnTheSameStoreClosesSessionsLeftOpenAsPlatformRestart(@TempDir Path store) throws Exception {
-        GatewayConfig cfg = GatewayConfig.defaults(store).withBrokerPort(0).withFlushInterval(Duration.ofHours(1));
+        GatewayConfig cfg = GatewayConfig.defaults(store)
+                .withAuth(AuthConfig.anonymousOnLoopback())
+                .withBrokerPort(0)
+                .withFlushInterval(Duration.ofHours(1));
         Instant before;
         try (Gateway first = Gateway.start(cfg, new SimpleMeterRegistry());
                 TestEdge edge = new TestEdge(first.mqttUrl(), "ENT009", "edge-restart", 0)) {

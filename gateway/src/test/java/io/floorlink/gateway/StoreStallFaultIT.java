@@ -40,6 +40,7 @@ class StoreStallFaultIT {
     private GatewayConfig config(String kind) {
         String host = "stall-" + UUID.randomUUID().toString().substring(0, 8);
         GatewayConfig cfg = GatewayConfig.defaults(dir)
+                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBrokerPort(0)
                 .withHostId(host)
                 .withFlushInterval(Duration.ofMillis(100));

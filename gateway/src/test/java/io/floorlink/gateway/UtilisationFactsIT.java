@@ -29,7 +29,10 @@ class UtilisationFactsIT {
     void stateTimeCounterIncreaseAndStaticRunsOfOneDeviceSession(@TempDir Path dir) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Gateway gw = Gateway.start(
-                        GatewayConfig.defaults(dir).withBrokerPort(0).withFlushInterval(Duration.ofHours(1)),
+                        GatewayConfig.defaults(dir)
+                                .withAuth(AuthConfig.anonymousOnLoopback())
+                                .withBrokerPort(0)
+                                .withFlushInterval(Duration.ofHours(1)),
                         registry);
                 TestEdge edge = new TestEdge(gw.mqttUrl(), "ENT010", "edge-util", 1)) {
             edge.connect();
@@ -139,7 +142,10 @@ class UtilisationFactsIT {
     void anOpenStaticRunIsWrittenAtFlushAndClosedAtTheSessionEnd(@TempDir Path dir) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Gateway gw = Gateway.start(
-                        GatewayConfig.defaults(dir).withBrokerPort(0).withFlushInterval(Duration.ofHours(1)),
+                        GatewayConfig.defaults(dir)
+                                .withAuth(AuthConfig.anonymousOnLoopback())
+                                .withBrokerPort(0)
+                                .withFlushInterval(Duration.ofHours(1)),
                         registry);
                 TestEdge edge = new TestEdge(gw.mqttUrl(), "ENT010", "edge-run", 1)) {
             edge.connect();

@@ -30,16 +30,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HiveMQ embedded extension enforcing edge credentials: an unknown user or a wrong password gets CONNACK "not
- * authorized"; an edge may publish only the topics of its own node and read only its own commands, receipts and
- * the host STATE ({@link #permissions}); the gateway's own host client (an internal random credential) may do
- * anything. Password checks
- * run on the extension executor, never on a broker network thread.
+ * HiveMQ embedded extension enforcing the broker's credentials: no user name (unless anonymous access is
+ * configured), an unknown user or a wrong password gets CONNACK "not authorized"; an edge may publish only the
+ * topics of its own node and read only its own commands, receipts and the host STATE ({@link #permissions}); a
+ * client credential only its own topic filters ({@link #clientPermissions}); the gateway's own host client (an
+ * internal random credential) may do anything. Password checks run on the extension executor, never on a broker
+ * network thread.
  */
 final class EdgeAuthExtension implements ExtensionMain {
     private static final Logger log = LoggerFactory.getLogger(EdgeAuthExtension.class);
 
     private final Map<String, AuthConfig.EdgeCredential> edges = new HashMap<>();
+    private final Map<String, AuthConfig.ClientCredential> clients = new HashMap<>();
+    private final boolean allowAnonymous;
     private final String hostUser;
     private final String hostPassword;
     private final String hostId;
@@ -48,7 +51,9 @@ final class EdgeAuthExtension implements ExtensionMain {
         this.hostId = hostId;
         if (auth != null) {
             auth.edges().forEach(e -> edges.put(e.username(), e));
+            auth.clients().forEach(c -> clients.put(c.username(), c));
         }
+        this.allowAnonymous = auth != null && auth.allowAnonymous();
         this.hostUser = hostUser;
         this.hostPassword = hostPassword;
     }
@@ -70,7 +75,12 @@ final class EdgeAuthExtension implements ExtensionMain {
                 .orElse("");
         String clientId = input.getClientInformation().getClientId();
         if (user.isEmpty()) {
-            deny(output, clientId, "no user name");
+            if (allowAnonymous) {
+                output.getDefaultPermissions().add(permission("#", TopicPermission.MqttActivity.ALL));
+                output.authenticateSuccessfully();
+            } else {
+                deny(output, clientId, "no user name");
+            }
             return;
         }
         String name = user.get();
@@ -84,19 +94,22 @@ final class EdgeAuthExtension implements ExtensionMain {
             return;
         }
         AuthConfig.EdgeCredential edge = edges.get(name);
-        if (edge == null) {
+        AuthConfig.ClientCredential client = clients.get(name);
+        if (edge == null && client == null) {
             deny(output, clientId, "unknown user '" + name + "'");
             return;
         }
+        String stored = edge != null ? edge.password() : client.password();
+        List<TopicPermission> granted = edge != null ? permissions(edge, hostId) : clientPermissions(client);
         Async<SimpleAuthOutput> async = output.async(Duration.ofSeconds(10), TimeoutFallback.FAILURE);
         Services.extensionExecutorService().submit(() -> {
             try {
-                boolean ok = PasswordHash.isHash(edge.password())
-                        ? PasswordHash.verify(password, edge.password())
-                        : PasswordHash.equalsClear(password, edge.password());
+                boolean ok = PasswordHash.isHash(stored)
+                        ? PasswordHash.verify(password, stored)
+                        : PasswordHash.equalsClear(password, stored);
                 if (ok) {
                     output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
-                    for (TopicPermission p : permissions(edge, hostId)) {
+                    for (TopicPermission p : granted) {
                         output.getDefaultPermissions().add(p);
                     }
                     output.authenticateSuccessfully();
@@ -136,6 +149,14 @@ final class EdgeAuthExtension implements ExtensionMain {
         }
         out.add(permission(Topic.NAMESPACE + "/STATE/+", TopicPermission.MqttActivity.SUBSCRIBE));
         out.add(permission(Topic.NAMESPACE + "/" + hostId, TopicPermission.MqttActivity.SUBSCRIBE));
+        return out;
+    }
+
+    /** What one client credential may do: exactly its publish and subscribe filters, nothing else. */
+    static List<TopicPermission> clientPermissions(AuthConfig.ClientCredential client) {
+        List<TopicPermission> out = new ArrayList<>();
+        client.publish().forEach(f -> out.add(permission(f, TopicPermission.MqttActivity.PUBLISH)));
+        client.subscribe().forEach(f -> out.add(permission(f, TopicPermission.MqttActivity.SUBSCRIBE)));
         return out;
     }
 

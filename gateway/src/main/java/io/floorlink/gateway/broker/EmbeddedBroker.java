@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * HiveMQ CE running in-process with a generated configuration: one TCP listener on the configured address (and
  * with {@link BrokerConfig#tls()} a TLS listener on the same address), anonymous usage statistics off, in-memory
  * persistence, a per-client queue sized for the gateway subscriber.
- * With {@link AuthConfig} the {@link EdgeAuthExtension} checks every client; without it the broker must be
- * bound to a loopback address.
+ * The {@link EdgeAuthExtension} authenticates every client, always: without an {@link AuthConfig} only the
+ * gateway's own host client (a random credential of this start) can connect.
  */
 public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -59,8 +59,10 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
     /**
      * Generates the configuration in {@code config.dataDir()} and starts the broker. Blocks until it listens.
      *
-     * @param auth nullable: without it only a loopback bind address is accepted
-     * @throws IllegalArgumentException for a non-loopback address without auth, naming the setting
+     * @param auth nullable: without it only the host client may connect, and only a loopback bind address is
+     *     accepted (nobody else could connect anyway)
+     * @throws IllegalArgumentException for a non-loopback address without auth or with anonymous access, naming
+     *     the setting
      * @throws IllegalStateException when the broker does not start
      */
     public static EmbeddedBroker start(BrokerConfig config, AuthConfig auth) throws IOException, InterruptedException {
@@ -79,6 +81,11 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                     + ", which is not a loopback address: configure gateway.auth (edge credentials) before exposing"
                     + " the embedded broker, or bind 127.0.0.1");
         }
+        if (!bind.isLoopbackAddress() && auth.allowAnonymous()) {
+            throw new IllegalArgumentException(
+                    "gateway.auth.allow_anonymous is for a broker on a loopback address only,"
+                            + " but gateway.broker.host is " + config.host() + ": give every client a credential");
+        }
         BrokerConfig.Tls tls = config.tls();
         if (tls != null) {
             checkStores(tls);
@@ -92,27 +99,30 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
         Path extensions = Files.createDirectories(dir.resolve("extensions"));
         writeOwnerOnly(conf.resolve("config.xml"), configXml(config.host(), port, tls, tlsPort));
 
-        String hostUser = null;
-        String hostPassword = null;
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String hostUser = "floorlink-host-" + HexFormat.of().formatHex(random, 0, 4);
+        String hostPassword = HexFormat.of().formatHex(random, 4, 24);
         EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
                 .withExtensionsFolder(extensions)
-                .withoutLoggingBootstrap();
-        if (auth != null) {
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            hostUser = "floorlink-host-" + HexFormat.of().formatHex(random, 0, 4);
-            hostPassword = HexFormat.of().formatHex(random, 4, 24);
-            builder.withEmbeddedExtension(EmbeddedExtension.builder()
-                    .withId("floorlink-edge-auth")
-                    .withName("FloorLink edge authentication")
-                    .withVersion("1")
-                    .withAuthor("FloorLink")
-                    .withPriority(1000)
-                    .withStartPriority(1000)
-                    .withExtensionMain(new EdgeAuthExtension(auth, hostUser, hostPassword, hostId))
-                    .build());
+                .withoutLoggingBootstrap()
+                .withEmbeddedExtension(EmbeddedExtension.builder()
+                        .withId("floorlink-edge-auth")
+                        .withName("FloorLink edge authentication")
+                        .withVersion("1")
+                        .withAuthor("FloorLink")
+                        .withPriority(1000)
+                        .withStartPriority(1000)
+                        .withExtensionMain(new EdgeAuthExtension(auth, hostUser, hostPassword, hostId))
+                        .build());
+        if (auth == null) {
+            log.warn("gateway.auth lists no credentials: the embedded broker accepts only the gateway's own host"
+                    + " client and no edge can connect; add gateway.auth.edges (see docs/operations.md, Security)");
+        } else if (auth.allowAnonymous()) {
+            log.warn("gateway.auth.allow_anonymous is on: any local process can publish and forge evidence on the"
+                    + " embedded broker; for development only, never in a pilot");
         }
         EmbeddedHiveMQ hivemq = builder.build();
         try {
@@ -136,7 +146,11 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                 config.host(),
                 port,
                 tls == null ? "" : ", TLS on port " + tlsPort + " (client_auth " + tls.clientAuth() + ")",
-                auth == null ? "" : " (edge auth on)");
+                auth == null
+                        ? " (authentication on, no credentials)"
+                        : " (authentication on, " + auth.edges().size() + " edge and "
+                                + auth.clients().size() + " client credentials"
+                                + (auth.allowAnonymous() ? ", anonymous allowed)" : ")"));
         return new EmbeddedBroker(hivemq, config.host(), port, tlsPort, hostUser, hostPassword);
     }
 
@@ -322,12 +336,12 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
         return tlsPort;
     }
 
-    /** User name of the gateway's own host client when auth is on, else null. */
+    /** User name of the gateway's own host client; random per start. */
     public String hostUser() {
         return hostUser;
     }
 
-    /** Password of the gateway's own host client when auth is on, else null; random per start, never logged. */
+    /** Password of the gateway's own host client; random per start, never logged. */
     public String hostPassword() {
         return hostPassword;
     }

@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.sparkplug.DataType;
@@ -46,8 +47,8 @@ class GatewayProcessIT {
         // H2 writes commits to the file up to WRITE_DELAY (default 500 ms) later: a SIGKILL inside that window
         // loses facts that were already committed and visible, so this file store writes at every commit.
         String liveUrl = GatewayProcess.h2AutoServerUrl(store) + ";WRITE_DELAY=0";
-        try (EmbeddedBroker broker =
-                EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, dir.resolve("broker")), null)) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(
+                BrokerConfig.embedded("127.0.0.1", 0, dir.resolve("broker")), AuthConfig.anonymousOnLoopback())) {
             try (GatewayProcess first = GatewayProcess.start(broker.url(), liveUrl, HOST, Duration.ofSeconds(1))) {
                 Mqtt5BlockingClient edge = MqttClient.builder()
                         .useMqttVersion5()

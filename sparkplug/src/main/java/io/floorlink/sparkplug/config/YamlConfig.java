@@ -36,7 +36,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * Loads FloorLink YAML configuration into records: snake_case keys, unknown keys rejected, durations with
  * units ({@link Durations}), sizes ({@link DataSize}), categories, and {@code ${ENV}} / {@code
- * ${ENV:-default}} references replaced from the environment before parsing. Every failure is a {@link
+ * ${ENV:-default}} references replaced from the environment before parsing, {@code ${file:PATH}} by the content
+ * of a secret file (trailing line breaks removed; a relative PATH is resolved against the configuration file's
+ * folder; systemd credentials, Kubernetes and Docker secrets). Every failure is a {@link
  * ConfigException} whose message starts with {@code file:line:column: field.path:}.
  *
  * <p>Records validate themselves in their compact constructors by throwing {@link IllegalArgumentException};
@@ -46,7 +48,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * references) and still point at the offending field. Loaders that validate after parsing use {@link #at}.
  */
 public final class YamlConfig {
-    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final Pattern ENV_REF =
+            Pattern.compile("\\$\\{(?:file:([^}]+)|([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?)}");
+
+    /** Largest secret file {@code ${file:...}} reads; a password or token, never a document. */
+    public static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
+
     private static final ObjectMapper MAPPER = createMapper();
 
     private YamlConfig() {}
@@ -196,13 +203,18 @@ public final class YamlConfig {
             Matcher m = ENV_REF.matcher(body);
             StringBuilder sb = new StringBuilder();
             while (m.find()) {
-                String value = env.apply(m.group(1));
-                if (value == null) {
-                    value = m.group(2);
-                }
-                if (value == null) {
-                    throw new ConfigException(source + ":" + (i + 1) + ":" + (m.start() + 1) + ": environment variable "
-                            + m.group(1) + " is not set");
+                String place = source + ":" + (i + 1) + ":" + (m.start() + 1) + ": ";
+                String value;
+                if (m.group(1) != null) {
+                    value = secretFile(source, m.group(1).strip(), place);
+                } else {
+                    value = env.apply(m.group(2));
+                    if (value == null) {
+                        value = m.group(3);
+                    }
+                    if (value == null) {
+                        throw new ConfigException(place + "environment variable " + m.group(2) + " is not set");
+                    }
                 }
                 m.appendReplacement(sb, Matcher.quoteReplacement(value));
             }
@@ -216,6 +228,31 @@ public final class YamlConfig {
             }
         }
         return out.toString();
+    }
+
+    /** The content of a {@code ${file:...}} secret; errors name the place and the file, never the content. */
+    private static String secretFile(String source, String path, String place) {
+        Path file = Path.of(path);
+        if (!file.isAbsolute()) {
+            Path parent = Path.of(source).toAbsolutePath().getParent();
+            file = parent == null ? file : parent.resolve(file);
+        }
+        try {
+            if (Files.size(file) > MAX_SECRET_FILE_BYTES) {
+                throw new ConfigException(
+                        place + "secret file " + file + " is larger than " + MAX_SECRET_FILE_BYTES + " bytes");
+            }
+            String value = Files.readString(file).replaceAll("[\\r\\n]+$", "");
+            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+                throw new ConfigException(place + "secret file " + file + " must hold one line");
+            }
+            return value;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(place + "secret file " + file + " not found");
+        } catch (IOException e) {
+            throw new ConfigException(place + "cannot read secret file " + file + ": "
+                    + e.getClass().getSimpleName());
+        }
     }
 
     private static int commentStart(String line) {

@@ -225,6 +225,32 @@ class YamlConfigTest {
     }
 
     @Test
+    void fileSecretIsReadRelativeToTheConfigFileAndErrorsNameThePlaceNotTheContent(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(dir.resolve("secrets/uplink.password"), "s3cret-from-file\n");
+        Files.writeString(dir.resolve("edge.yaml"), "name: a\npassword: \"${file:secrets/uplink.password}\"\n");
+        assertThat(YamlConfig.load(dir.resolve("edge.yaml"), Root.class).password())
+                .isEqualTo("s3cret-from-file");
+
+        Files.writeString(
+                dir.resolve("abs.yaml"), "password: \"${file:" + dir.resolve("secrets/uplink.password") + "}\"\n");
+        assertThat(YamlConfig.load(dir.resolve("abs.yaml"), Root.class).password())
+                .isEqualTo("s3cret-from-file");
+
+        Files.writeString(dir.resolve("missing.yaml"), "name: a\npassword: ${file:secrets/none}\n");
+        assertThatThrownBy(() -> YamlConfig.load(dir.resolve("missing.yaml"), Root.class))
+                .hasMessageContaining("missing.yaml:2:11: secret file ")
+                .hasMessageEndingWith("none not found");
+
+        Files.writeString(dir.resolve("secrets/two-lines"), "first-secret-line\nsecond\n");
+        Files.writeString(dir.resolve("two.yaml"), "password: ${file:secrets/two-lines}\n");
+        assertThatThrownBy(() -> YamlConfig.load(dir.resolve("two.yaml"), Root.class))
+                .hasMessageContaining("two.yaml:1:11: secret file ")
+                .hasMessageEndingWith("must hold one line")
+                .hasMessageNotContaining("first-secret-line");
+    }
+
+    @Test
     void missingFileAndSyntaxErrors(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> YamlConfig.load(dir.resolve("nope.yaml"), Root.class))
                 .hasMessageEndingWith("nope.yaml: file not found");

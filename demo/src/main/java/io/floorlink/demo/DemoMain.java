@@ -90,6 +90,9 @@ public final class DemoMain implements Callable<Integer> {
         out.printf(
                 "  MQTT broker (Sparkplug B, and the assembly line's plant topics): %s%n",
                 demo.collector().gateway().mqttUrl());
+        out.printf(
+                "  MQTT credentials (new at every start; anonymous clients are refused): %s%n",
+                dir.toAbsolutePath().resolve(DemoCredentials.SECRETS_DIR));
         out.printf("  indicators: %s/api/v1/indicators%n", demo.url());
         out.printf("  generated configs and facts: %s%n", dir.toAbsolutePath());
         out.println("Press Ctrl-C to stop.");

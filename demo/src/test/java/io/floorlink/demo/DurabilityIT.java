@@ -7,6 +7,7 @@ import io.floorlink.collector.Collector;
 import io.floorlink.collector.CollectorConfig;
 import io.floorlink.collector.indicators.EquipmentIndicators;
 import io.floorlink.collector.indicators.IndicatorReport;
+import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.gateway.broker.EmbeddedBroker;
@@ -69,7 +70,7 @@ class DurabilityIT {
     void everyServedValueReachesTheFactsExactlyOnceThroughOutagesKillsAndRestarts() throws Exception {
         plant = MoldingMachineSimulator.start(MoldingMachineSimulator.Options.local(MACHINES));
         brokerConfig = BrokerConfig.embedded("127.0.0.1", 0, dir.resolve("broker"));
-        broker = EmbeddedBroker.start(brokerConfig, null);
+        broker = EmbeddedBroker.start(brokerConfig, AuthConfig.anonymousOnLoopback());
         brokerConfig = brokerConfig.withPort(broker.port());
         uplink = new TcpProxy(broker.port());
         Path inventory =
@@ -78,6 +79,7 @@ class DurabilityIT {
                 .withHttpPort(0)
                 .withInventory(inventory)
                 .withGateway(GatewayConfig.defaults(dir.resolve("gateway"))
+                        .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBroker(BrokerConfig.external(broker.url(), null, null))
                         .withHostId(HOST_ID)
                         .withFlushInterval(Duration.ofSeconds(1)));
@@ -107,7 +109,7 @@ class DurabilityIT {
         // 2. The broker restarts.
         broker.close();
         Thread.sleep(5_000);
-        broker = EmbeddedBroker.start(brokerConfig, null);
+        broker = EmbeddedBroker.start(brokerConfig, AuthConfig.anonymousOnLoopback());
         awaitFlowing(Duration.ofSeconds(90));
         Thread.sleep(15_000);
 

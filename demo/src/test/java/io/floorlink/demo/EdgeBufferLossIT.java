@@ -15,6 +15,7 @@ import io.floorlink.collector.inventory.Site;
 import io.floorlink.collector.inventory.Workshop;
 import io.floorlink.edge.EdgeAgent;
 import io.floorlink.edge.config.EdgeConfig;
+import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.Gateway;
 import io.floorlink.gateway.GatewayConfig;
@@ -80,10 +81,11 @@ class EdgeBufferLossIT {
             throws Exception {
         plant = MoldingMachineSimulator.start(MoldingMachineSimulator.Options.local(MACHINES));
         BrokerConfig brokerConfig = BrokerConfig.embedded("127.0.0.1", 0, dir.resolve("broker"));
-        broker = EmbeddedBroker.start(brokerConfig, null);
+        broker = EmbeddedBroker.start(brokerConfig, AuthConfig.anonymousOnLoopback());
         uplink = new TcpProxy(broker.port());
         gateway = Gateway.start(
                 GatewayConfig.defaults(dir.resolve("gateway"))
+                        .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBroker(BrokerConfig.external(broker.url(), null, null))
                         .withHostId(HOST_ID)
                         .withFlushInterval(Duration.ofSeconds(1)),

@@ -1,18 +1,31 @@
 package io.floorlink.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.exceptions.MqttClientStateException;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import io.floorlink.edge.EdgeHealth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,6 +80,67 @@ class EndToEndIT {
     static void stopPlant() {
         if (demo != null) {
             demo.close();
+        }
+    }
+
+    @Test
+    void theDemoBrokerAuthenticatesEveryClientWithCredentialsTheDemoMadeAndKeptOwnerOnly() throws Exception {
+        URI mqtt = demo.collector().gateway().mqttUrl();
+        Mqtt5BlockingClient anonymous = MqttClient.builder()
+                .useMqttVersion5()
+                .serverHost(mqtt.getHost())
+                .serverPort(mqtt.getPort())
+                .buildBlocking();
+        assertThatThrownBy(anonymous::connect)
+                .as("an anonymous client on the demo's loopback broker")
+                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
+                                e.getMqttMessage().getReasonCode())
+                        .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+
+        Path secret = dataDir.resolve(DemoCredentials.passwordFile(DemoCredentials.STATIONS_USER));
+        assertThat(Files.getPosixFilePermissions(secret))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(secret.getParent()))
+                .doesNotContain(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+        String password = Files.readString(secret).strip();
+        assertThat(password).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(Files.readString(dataDir.resolve("edge.yaml")))
+                .contains("${file:" + DemoCredentials.passwordFile(Demo.EDGE_NODE) + "}")
+                .doesNotContain(password)
+                .doesNotContain(Files.readString(dataDir.resolve(DemoCredentials.passwordFile(Demo.EDGE_NODE)))
+                        .strip());
+
+        Mqtt5BlockingClient station = MqttClient.builder()
+                .useMqttVersion5()
+                .serverHost(mqtt.getHost())
+                .serverPort(mqtt.getPort())
+                .simpleAuth()
+                .username(DemoCredentials.STATIONS_USER)
+                .password(password.getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .buildBlocking();
+        station.connect();
+        try {
+            Mqtt5PubAckReasonCode code;
+            try {
+                Mqtt5PublishResult r = station.publishWith()
+                        .topic("spBv1.0/" + Demo.ENTERPRISE + "/DDATA/" + Demo.EDGE_NODE + "/SEW-01")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(new byte[] {1})
+                        .send();
+                code = ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode();
+            } catch (Mqtt5PubAckException e) {
+                code = e.getMqttMessage().getReasonCode();
+            }
+            assertThat(code)
+                    .as("the assembly stations' credential forging Sparkplug DDATA")
+                    .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+        } finally {
+            try {
+                station.disconnect();
+            } catch (MqttClientStateException alreadyClosedByTheBroker) {
+                // a broker may drop a client after a refused publish
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.sim.modbus.MoldingMachine;
@@ -68,7 +69,7 @@ class GatewayKillIT {
         logs = Files.createDirectories(Path.of("target", "GatewayKillIT", String.valueOf(System.currentTimeMillis())));
         plant = MoldingMachineSimulator.start(MoldingMachineSimulator.Options.local(MACHINES));
         BrokerConfig brokerConfig = BrokerConfig.embedded("127.0.0.1", 0, dir.resolve("broker"));
-        broker = EmbeddedBroker.start(brokerConfig, null);
+        broker = EmbeddedBroker.start(brokerConfig, AuthConfig.anonymousOnLoopback());
         observeReceipts();
         Path inventory = Files.writeString(
                 dir.resolve("inventory.yaml"), PlantYaml.inventory("Gateway kill test", plant, POINTS));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.sim.modbus.MoldingMachine;
@@ -135,7 +136,7 @@ class ThirdPartySubscriberIT {
             return URI.create(env);
         }
         BrokerConfig config = BrokerConfig.embedded("127.0.0.1", 0, dir.resolve("broker"));
-        broker = EmbeddedBroker.start(config, null);
+        broker = EmbeddedBroker.start(config, AuthConfig.anonymousOnLoopback());
         return broker.url();
     }
 

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.floorlink.collector.Collector;
 import io.floorlink.collector.CollectorConfig;
+import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MessageType;
@@ -70,6 +71,7 @@ class CollectorApiIT {
                 .withHttpPort(0)
                 .withInventory(inventory)
                 .withGateway(GatewayConfig.defaults(dir.resolve("data"))
+                        .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBrokerPort(0)
                         .withFlushInterval(Duration.ofMillis(200)));
         collector = Collector.start(config, new SimpleMeterRegistry());

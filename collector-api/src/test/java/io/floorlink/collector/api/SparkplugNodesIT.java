@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.floorlink.collector.Collector;
 import io.floorlink.collector.CollectorConfig;
+import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MessageType;
@@ -38,7 +39,9 @@ class SparkplugNodesIT {
     void liveViewShowsValuesAndStaleAfterDeaths(@TempDir Path dir) throws Exception {
         CollectorConfig config = CollectorConfig.defaults(dir.resolve("data"))
                 .withHttpPort(0)
-                .withGateway(GatewayConfig.defaults(dir.resolve("data")).withBrokerPort(0));
+                .withGateway(GatewayConfig.defaults(dir.resolve("data"))
+                        .withAuth(AuthConfig.anonymousOnLoopback())
+                        .withBrokerPort(0));
         try (Collector collector = Collector.start(config, new SimpleMeterRegistry())) {
             URI mqtt = collector.gateway().mqttUrl();
             Mqtt5BlockingClient edge = MqttClient.builder()

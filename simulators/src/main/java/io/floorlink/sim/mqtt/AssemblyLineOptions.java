@@ -97,6 +97,12 @@ public record AssemblyLineOptions(
                 url, stations, prefix, interval, seed, malformedRate, skew, username, password, scenario);
     }
 
+    /** Same options connecting as {@code user} with {@code pw} (nullable: anonymous). */
+    public AssemblyLineOptions withCredentials(String user, String pw) {
+        return new AssemblyLineOptions(
+                url, stations, prefix, interval, seed, malformedRate, clockSkew, user, pw, scenario);
+    }
+
     public AssemblyLineOptions withScenario(Scenario s) {
         return new AssemblyLineOptions(
                 url, stations, prefix, interval, seed, malformedRate, clockSkew, username, password, s);

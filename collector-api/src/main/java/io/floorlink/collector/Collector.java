@@ -187,19 +187,37 @@ public final class Collector implements AutoCloseable {
         audit.recordConfig("http_tokens", AuditLog.sha256(tokens.toString()), tokenDetails);
 
         AuthConfig auth = config.effectiveGateway().auth();
-        StringBuilder edges = new StringBuilder();
-        List<String> users = new ArrayList<>();
+        StringBuilder credentials = new StringBuilder();
+        List<String> edgeUsers = new ArrayList<>();
+        List<String> clientUsers = new ArrayList<>();
+        boolean anonymous = auth != null && auth.allowAnonymous();
         if (auth != null) {
             for (AuthConfig.EdgeCredential e : auth.edges()) {
-                users.add(e.username() + " " + e.groups());
-                edges.append(e.username()).append(':').append(e.groups()).append(':');
-                edges.append(e.password()).append('\n');
+                edgeUsers.add(e.username() + " " + e.groups() + " " + e.node());
+                credentials.append("edge:").append(e.username()).append(':').append(e.groups());
+                credentials
+                        .append(':')
+                        .append(e.node())
+                        .append(':')
+                        .append(e.password())
+                        .append('\n');
+            }
+            for (AuthConfig.ClientCredential c : auth.clients()) {
+                clientUsers.add(c.username() + " publish " + c.publish() + " subscribe " + c.subscribe());
+                credentials.append("client:").append(c.username()).append(':').append(c.publish());
+                credentials
+                        .append(':')
+                        .append(c.subscribe())
+                        .append(':')
+                        .append(c.password())
+                        .append('\n');
             }
         }
+        credentials.append("anonymous:").append(anonymous);
         audit.recordConfig(
                 "edge_credentials",
-                AuditLog.sha256(edges.toString()),
-                Map.of("authentication", auth != null, "edges", users));
+                AuditLog.sha256(credentials.toString()),
+                Map.of("edges", edgeUsers, "clients", clientUsers, "allow_anonymous", anonymous));
     }
 
     /** The HTTP server (its routes). */

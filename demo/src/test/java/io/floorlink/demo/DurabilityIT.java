@@ -79,7 +79,6 @@ class DurabilityIT {
                 .withHttpPort(0)
                 .withInventory(inventory)
                 .withGateway(GatewayConfig.defaults(dir.resolve("gateway"))
-                        .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBroker(BrokerConfig.external(broker.url(), null, null))
                         .withHostId(HOST_ID)
                         .withFlushInterval(Duration.ofSeconds(1)));

@@ -85,7 +85,6 @@ class EdgeBufferLossIT {
         uplink = new TcpProxy(broker.port());
         gateway = Gateway.start(
                 GatewayConfig.defaults(dir.resolve("gateway"))
-                        .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBroker(BrokerConfig.external(broker.url(), null, null))
                         .withHostId(HOST_ID)
                         .withFlushInterval(Duration.ofSeconds(1)),

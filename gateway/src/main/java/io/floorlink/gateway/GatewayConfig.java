@@ -49,6 +49,10 @@ public record GatewayConfig(
         if (flushInterval.toMillis() < 10) {
             throw new IllegalArgumentException("gateway.flush_interval must be at least 10ms but was " + flushInterval);
         }
+        if (auth != null && !broker.isEmbedded()) {
+            throw new IllegalArgumentException("gateway.auth is for the embedded broker; with broker.mode external the"
+                    + " credentials and ACLs are that broker's own (the host connects with broker.username/password)");
+        }
         reorderTimeout = reorderTimeout == null ? DEFAULT_REORDER_TIMEOUT : reorderTimeout;
         if (reorderTimeout.isNegative() || reorderTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new IllegalArgumentException(

@@ -37,9 +37,6 @@ class ConfigTest {
                 host_id: plant-a
                 store: { url: "jdbc:postgresql://db/floorlink", username: fl }
                 flush_interval: 2s
-                auth:
-                  edges:
-                    - { username: edge-01, password: "pbkdf2-sha256$210000$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g", groups: [ENT001], node: edge-01 }
                 """;
         GatewayConfig c = parse(yaml);
         assertThat(c.broker().isEmbedded()).isFalse();
@@ -47,9 +44,18 @@ class ConfigTest {
         assertThat(c.hostId()).isEqualTo("plant-a");
         assertThat(c.store().isPostgres()).isTrue();
         assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.auth().edges().get(0).groups()).containsExactly("ENT001");
         assertThat(c.broker().password()).isEqualTo("from-env");
-        assertThat(c.toString()).doesNotContain("from-env").doesNotContain("pbkdf2");
+        assertThat(c.toString()).doesNotContain("from-env");
+
+        GatewayConfig embedded = parse("""
+                broker: { data_dir: /tmp/b }
+                store: { url: 'jdbc:h2:mem:x' }
+                auth:
+                  edges:
+                    - { username: edge-01, password: "pbkdf2-sha256$210000$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g", groups: [ENT001], node: edge-01 }
+                """);
+        assertThat(embedded.auth().edges().get(0).groups()).containsExactly("ENT001");
+        assertThat(embedded.toString()).doesNotContain("pbkdf2");
     }
 
     @Test
@@ -89,6 +95,9 @@ class ConfigTest {
                     .hasMessageContaining("auth.clients[dev].publish")
                     .hasMessageContaining(bad[1]);
         }
+        assertThatThrownBy(() -> parse("broker: { mode: external, url: 'tcp://10.0.0.9:1883' }\n"
+                        + "store: { url: 'jdbc:h2:mem:x' }\nauth: { allow_anonymous: true }"))
+                .hasMessageContaining("gateway.auth is for the embedded broker");
         assertThatThrownBy(() -> new AuthConfig.ClientCredential("dev", "p", null, List.of()))
                 .hasMessageContaining("auth.clients[dev]: list at least one topic filter");
         assertThatThrownBy(() -> new AuthConfig(

@@ -71,7 +71,6 @@ class HostConformanceIT {
 
     private static GatewayConfig config(Path d, String hostId, Duration flush) {
         return GatewayConfig.defaults(d)
-                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBroker(BrokerConfig.external(broker.url(), null, null))
                 .withHostId(hostId)
                 .withFlushInterval(flush);
@@ -489,7 +488,6 @@ class HostConformanceIT {
         try (EmbeddedBroker second = EmbeddedBroker.start(
                 BrokerConfig.embedded("127.0.0.1", 0, d.resolve("second")), AuthConfig.anonymousOnLoopback())) {
             GatewayConfig cfg = GatewayConfig.defaults(d)
-                    .withAuth(AuthConfig.anonymousOnLoopback())
                     .withBroker(BrokerConfig.externalServers(List.of(broker.url(), second.url()), null, null))
                     .withHostId("multi")
                     .withFlushInterval(Duration.ofHours(1));

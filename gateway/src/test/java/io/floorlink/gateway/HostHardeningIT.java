@@ -385,7 +385,6 @@ class HostHardeningIT {
         try (EmbeddedBroker broker = EmbeddedBroker.start(
                 BrokerConfig.embedded("127.0.0.1", 0, d.resolve("broker")), AuthConfig.anonymousOnLoopback())) {
             GatewayConfig cfg = GatewayConfig.defaults(d)
-                    .withAuth(AuthConfig.anonymousOnLoopback())
                     .withBroker(BrokerConfig.external(broker.url(), null, null))
                     .withHostId("durable")
                     .withFlushInterval(Duration.ofHours(1));

@@ -166,7 +166,6 @@ class MqttTlsIT {
             BrokerConfig.Tls clientTls = new BrokerConfig.Tls(
                     null, certs.clientKeyStore, TestCerts.PASSWORD, certs.trustStore, TestCerts.PASSWORD, null);
             GatewayConfig config = GatewayConfig.defaults(d.resolve("gw"))
-                    .withAuth(AuthConfig.anonymousOnLoopback())
                     .withHostId("tls-host")
                     .withBroker(
                             BrokerConfig.external(external.tlsUrl(), null, null).withTls(clientTls))

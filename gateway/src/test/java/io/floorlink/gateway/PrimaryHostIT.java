@@ -424,7 +424,6 @@ class PrimaryHostIT {
     @Test
     void stateOfflineWithTheBirthTimestampIsRetainedAfterClose(@TempDir Path other) throws Exception {
         GatewayConfig cfg = GatewayConfig.defaults(other)
-                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBroker(BrokerConfig.external(gateway.mqttUrl(), null, null))
                 .withHostId("second");
         StateMessage online;
@@ -466,7 +465,6 @@ class PrimaryHostIT {
             port = probe.getLocalPort();
         }
         GatewayConfig cfg = GatewayConfig.defaults(other)
-                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBroker(BrokerConfig.external(java.net.URI.create("tcp://127.0.0.1:" + port), null, null))
                 .withHostId("late");
         java.util.concurrent.CompletableFuture<Gateway> starting =

@@ -265,7 +265,6 @@ class PlatformGapIT {
         long minute = Keys.minute(System.currentTimeMillis()) - 120_000;
         try (FactsStore store = FactsStore.open(url, null, null);
                 FactsWriter writer = new FactsWriter(store, host)) {
-            writer.bindTo(new SimpleMeterRegistry());
             Map<Keys.PointKey, PointAgg> points = new HashMap<>();
             PointAgg ok = new PointAgg();
             ok.addSample(0, false);

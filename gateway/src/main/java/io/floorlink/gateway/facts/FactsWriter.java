@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,8 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        // Counted somewhere even when nobody binds a registry (a writer used on its own, a test).
+        bindTo(new SimpleMeterRegistry());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.floorlink.collector;
 import io.floorlink.collector.api.ApiServer;
 import io.floorlink.collector.api.Json;
 import io.floorlink.collector.audit.AuditLog;
+import io.floorlink.collector.evidence.PlatformKey;
 import io.floorlink.collector.indicators.CacheWarmer;
 import io.floorlink.collector.indicators.FactsCache;
 import io.floorlink.collector.indicators.IndicatorService;
@@ -40,6 +41,8 @@ public final class Collector implements AutoCloseable {
     static final String NO_INVENTORY_CODE = "NONE";
     /** The audit log's file name in the data folder. */
     public static final String AUDIT_LOG = "audit.log";
+    /** Folder of the platform's Ed25519 signing key, under {@code data_dir}. */
+    public static final String KEYS_DIR = "keys";
 
     private final Gateway gateway;
     private final ApiServer api;
@@ -128,6 +131,7 @@ public final class Collector implements AutoCloseable {
                     meters,
                     new ApiServer.InventoryUpdates(config.inventory(), services, audit));
             api.attachSparkplugView(gateway::liveView);
+            api.attachEvidence(PlatformKey.loadOrCreate(config.dataDir().resolve(KEYS_DIR)), audit);
             api.attachGatewayHealth(gateway::health);
             LOG.info(
                     "Collector up: http://{}:{}/ ({} equipment of {}), MQTT {}",

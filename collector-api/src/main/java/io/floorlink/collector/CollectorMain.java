@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         name = "floorlink-collector",
         mixinStandardHelpOptions = true,
         description = "FloorLink collector: gateway, facts store, indicators and web UI in one process.",
-        subcommands = {CollectorMain.Serve.class})
+        subcommands = {CollectorMain.Serve.class, VerifyCommand.class})
 public final class CollectorMain implements Callable<Integer> {
 
     @CommandLine.Spec

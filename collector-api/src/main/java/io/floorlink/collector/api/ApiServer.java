@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     private final Access access;
     private final InventoryEndpoint inventory;
     private final SparkplugNodesEndpoint sparkplugNodes = new SparkplugNodesEndpoint();
+    private final EvidenceEndpoint evidence = new EvidenceEndpoint();
     private volatile Supplier<io.floorlink.gateway.GatewayHealth> gatewayHealth;
     private final PrometheusMeterRegistry prometheus;
     private final ApiMetrics metrics = new ApiMetrics();
@@ -166,6 +167,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
+     * Serves {@code GET /api/v1/keys} and {@code GET /api/v1/bundles} with this signing key; until then they answer
+     * 503. Each generated bundle is recorded in {@code audit} (nullable: not recorded).
+     */
+    public void attachEvidence(io.floorlink.collector.evidence.PlatformKey key, AuditLog audit) {
+        evidence.attach(Objects.requireNonNull(key, "key"), audit);
+    }
+
+    /**
      * Makes {@code /health} include the gateway's liveness ({@code gateway} and {@code gateway_reasons}): a DOWN
      * gateway makes the whole answer DOWN with HTTP 503.
      *
@@ -225,6 +234,8 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.get("/api/v1/profiles/{id}", this::profile);
         cfg.routes.get("/api/v1/evaluations", this::evaluation);
         cfg.routes.get("/api/v1/sparkplug/nodes", sparkplugNodes::get);
+        cfg.routes.get("/api/v1/keys", evidence::keys);
+        cfg.routes.get("/api/v1/bundles", this::bundle);
 
         cfg.routes.exception(Unauthorized.class, (e, ctx) -> {
             ctx.header("WWW-Authenticate", "Bearer");
@@ -397,6 +408,11 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         ctx.json(e);
+    }
+
+    private void bundle(Context ctx) throws java.io.IOException {
+        Instant[] w = window(ctx);
+        evidence.bundle(ctx, service, ctx.queryParam("scope"), w[0], w[1], profileParam(ctx));
     }
 
     private void profiles(Context ctx) {

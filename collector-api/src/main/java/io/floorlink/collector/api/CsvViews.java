@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.floorlink.collector.indicators.EquipmentIndicators;
 import io.floorlink.collector.indicators.IndicatorReport;
 import io.floorlink.collector.profiles.Evaluation;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -142,23 +147,56 @@ final class CsvViews {
     }
 
     private static Object[] concat(Object[] head, Object... tail) {
-        Object[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        Object[] all = Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
         return all;
     }
 
     /** Every field of {@code node} that is a figure (an object with a formula id), by its indicator id. */
+    /**
+     * Every figure of every equipment per local day: one table per equipment id, the day (enterprise calendar date)
+     * first, then the columns of {@link #equipment}; days in the given order.
+     */
+    static Map<String, CsvTable> equipmentDays(List<Map.Entry<LocalDate, IndicatorReport>> days) {
+        Map<String, CsvTable> out = new LinkedHashMap<>();
+        for (Map.Entry<LocalDate, IndicatorReport> day : days) {
+            IndicatorReport report = day.getValue();
+            ZoneId zone = ZoneId.of(report.window().timezone());
+            JsonNode tree = Json.mapper().valueToTree(report);
+            for (int i = 0; i < report.equipment().size(); i++) {
+                EquipmentIndicators e = report.equipment().get(i);
+                CsvTable t = out.computeIfAbsent(e.id(), id -> {
+                    List<String> columns = new ArrayList<>(List.of("day"));
+                    columns.addAll(List.of(FIGURE_COLUMNS));
+                    return new CsvTable(columns);
+                });
+                figures(
+                        t,
+                        day.getKey().toString(),
+                        e.id(),
+                        tree.path("equipment").get(i),
+                        trust(e, zone));
+            }
+        }
+        return out;
+    }
+
     private static void figures(CsvTable t, String equipment, JsonNode node, String trust) {
+        figures(t, null, equipment, node, trust);
+    }
+
+    /** @param day nullable: no day column */
+    private static void figures(CsvTable t, String day, String equipment, JsonNode node, String trust) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             JsonNode v = f.getValue();
             if (v.isObject() && v.has("formula")) {
-                figure(t, equipment, f.getKey(), v, trust);
+                figure(t, day, equipment, f.getKey(), v, trust);
             } else if (v.isObject() && f.getKey().equals("oee")) {
                 for (Iterator<Map.Entry<String, JsonNode>> parts = v.fields(); parts.hasNext(); ) {
                     Map.Entry<String, JsonNode> p = parts.next();
                     if (p.getValue().isObject() && p.getValue().has("formula")) {
-                        figure(t, equipment, "oee." + p.getKey(), p.getValue(), trust);
+                        figure(t, day, equipment, "oee." + p.getKey(), p.getValue(), trust);
                     }
                 }
             }
@@ -166,7 +204,15 @@ final class CsvViews {
     }
 
     private static void figure(CsvTable t, String equipment, String id, JsonNode f, String trust) {
-        t.row(
+        figure(t, null, equipment, id, f, trust);
+    }
+
+    private static void figure(CsvTable t, String day, String equipment, String id, JsonNode f, String trust) {
+        List<Object> row = new ArrayList<>(FIGURE_COLUMNS.length + 1);
+        if (day != null) {
+            row.add(day);
+        }
+        row.addAll(Arrays.asList(
                 equipment,
                 id,
                 text(f.get("value")),
@@ -177,7 +223,8 @@ final class CsvViews {
                 text(f.get("denominator_label")),
                 text(f.get("official")),
                 text(f.get("reason")),
-                trust);
+                trust));
+        t.row(row.toArray());
     }
 
     private static String text(JsonNode n) {

@@ -16,6 +16,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,6 +77,10 @@ final class EvidenceEndpoint {
             files.add(text(
                     "equipment/" + safe(e.id()) + ".csv", CsvViews.equipment(e).render()));
         }
+        Map<String, CsvTable> daily = CsvViews.equipmentDays(days(service, scope, from, to, profile, report));
+        for (Map.Entry<String, CsvTable> d : daily.entrySet()) {
+            files.add(text("daily/" + safe(d.getKey()) + ".csv", d.getValue().render()));
+        }
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("enterprise", service.inventory().enterprise().code());
         about.put("scope", report.scope());
@@ -109,6 +115,31 @@ final class EvidenceEndpoint {
                         + DateTimeFormatter.BASIC_ISO_DATE.format(to.atOffset(java.time.ZoneOffset.UTC)) + ".zip";
         ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
         ctx.contentType("application/zip").result(zip);
+    }
+
+    /** The report of each enterprise-local calendar day the period touches, cut to the period. */
+    private static List<Map.Entry<LocalDate, IndicatorReport>> days(
+            IndicatorService service, String scope, Instant from, Instant to, Profile profile, IndicatorReport whole) {
+        ZoneId zone = ZoneId.of(whole.window().timezone());
+        List<Map.Entry<LocalDate, IndicatorReport>> out = new ArrayList<>();
+        for (LocalDate d = from.atZone(zone).toLocalDate();
+                d.atStartOfDay(zone).toInstant().isBefore(to);
+                d = d.plusDays(1)) {
+            Instant start = max(from, d.atStartOfDay(zone).toInstant());
+            Instant end = min(to, d.plusDays(1).atStartOfDay(zone).toInstant());
+            if (start.isBefore(end)) {
+                out.add(Map.entry(d, service.compute(scope, start, end, profile)));
+            }
+        }
+        return out;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static EvidenceBundle.Entry json(String name, Object value) throws IOException {

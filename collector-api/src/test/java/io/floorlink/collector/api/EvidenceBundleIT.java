@@ -104,7 +104,16 @@ class EvidenceBundleIT {
         bundled.path("equipment").forEach(e -> bundledIds.add(e.path("id").asText()));
         assertThat(bundledIds).isNotEmpty().isEqualTo(apiIds);
         for (String id : apiIds) {
-            assertThat(entries).containsKey("equipment/" + id + ".csv");
+            assertThat(entries).containsKeys("equipment/" + id + ".csv", "daily/" + id + ".csv");
+            String daily = new String(entries.get("daily/" + id + ".csv"), StandardCharsets.UTF_8);
+            assertThat(daily).startsWith("\uFEFFday,equipment,indicator,");
+            java.time.ZoneId zone = java.time.ZoneId.of(
+                    apiReport.path("window").path("timezone").asText());
+            for (java.time.LocalDate d = from.atZone(zone).toLocalDate();
+                    d.atStartOfDay(zone).toInstant().isBefore(to);
+                    d = d.plusDays(1)) {
+                assertThat(daily).as("%s has a row for %s", id, d).contains("\r\n" + d + "," + id + ",online_ratio,");
+            }
         }
         assertThat(bundled.path("indicators").path("networking_rate"))
                 .isEqualTo(apiReport.path("indicators").path("networking_rate"));

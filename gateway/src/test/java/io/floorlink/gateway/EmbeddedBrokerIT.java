@@ -32,36 +32,16 @@ class EmbeddedBrokerIT {
             assertThat(broker.port()).isPositive();
             assertThat(broker.url().toString()).isEqualTo("tcp://127.0.0.1:" + broker.port());
 
-            Mqtt5BlockingClient anonymous = MqttClient.builder()
-                    .useMqttVersion5()
-                    .serverHost("127.0.0.1")
-                    .serverPort(broker.port())
-                    .buildBlocking();
+            Mqtt5BlockingClient anonymous = client(broker.port(), null, null);
             assertThatThrownBy(anonymous::connect)
                     .as("no credentials configured: an anonymous client on loopback is refused too")
                     .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
                                     e.getMqttMessage().getReasonCode())
                             .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
-            Mqtt5BlockingClient guessing = MqttClient.builder()
-                    .useMqttVersion5()
-                    .serverHost("127.0.0.1")
-                    .serverPort(broker.port())
-                    .simpleAuth()
-                    .username(broker.hostUser())
-                    .password("guessed".getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth()
-                    .buildBlocking();
+            Mqtt5BlockingClient guessing = client(broker.port(), broker.hostUser(), "guessed");
             assertThatThrownBy(guessing::connect).isInstanceOf(Mqtt5ConnAckException.class);
 
-            Mqtt5BlockingClient host = MqttClient.builder()
-                    .useMqttVersion5()
-                    .serverHost("127.0.0.1")
-                    .serverPort(broker.port())
-                    .simpleAuth()
-                    .username(broker.hostUser())
-                    .password(broker.hostPassword().getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth()
-                    .buildBlocking();
+            Mqtt5BlockingClient host = client(broker.port(), broker.hostUser(), broker.hostPassword());
             host.connect();
             assertThat(host.getState().isConnected()).isTrue();
             host.disconnect();
@@ -117,11 +97,7 @@ class EmbeddedBrokerIT {
                 .hasMessageContaining("0.0.0.0");
         try (EmbeddedBroker broker =
                 EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, dir), AuthConfig.anonymousOnLoopback())) {
-            Mqtt5BlockingClient anonymous = MqttClient.builder()
-                    .useMqttVersion5()
-                    .serverHost("127.0.0.1")
-                    .serverPort(broker.port())
-                    .buildBlocking();
+            Mqtt5BlockingClient anonymous = client(broker.port(), null, null);
             anonymous.connect();
             assertThat(anonymous.getState().isConnected()).isTrue();
             anonymous.disconnect();
@@ -144,6 +120,19 @@ class EmbeddedBrokerIT {
         assertThatThrownBy(() -> Gateway.start(cfg, new SimpleMeterRegistry()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("gateway.auth");
+    }
+
+    /** A loopback MQTT 5 client, anonymous when {@code user} is null. */
+    private static Mqtt5BlockingClient client(int port, String user, String password) {
+        var b = MqttClient.builder().useMqttVersion5().serverHost("127.0.0.1").serverPort(port);
+        if (user == null) {
+            return b.buildBlocking();
+        }
+        return b.simpleAuth()
+                .username(user)
+                .password(password.getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .buildBlocking();
     }
 
     private static Optional<InetAddress> nonLoopbackAddress() throws IOException {

@@ -237,7 +237,9 @@ class MqttTlsIT {
                             .keyManagerFactory(alwaysPresenting(certs.otherKeyStore))
                             .handshakeTimeout(10, TimeUnit.SECONDS)
                             .build());
-            assertThatThrownBy(presentingUntrusted::connect).hasStackTraceContaining("SSLHandshakeException");
+            assertThatThrownBy(presentingUntrusted::connect)
+                    .hasStackTraceContaining("SSLHandshakeException")
+                    .hasStackTraceContaining("Received fatal alert");
             assertThat(presentingUntrusted.getState().isConnected()).isFalse();
         }
     }

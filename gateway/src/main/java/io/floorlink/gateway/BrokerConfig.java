@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +30,8 @@ import java.util.Locale;
  *     duplicates; nullable
  * @param username external broker user name, nullable
  * @param password external broker password or {@code ${ENV}} reference, nullable; never logged
- * @param tls nullable. Embedded: a TLS listener next to the plain one ({@link Tls}, key_store required). External:
+ * @param tls nullable. Embedded: a TLS listener next to the plain one ({@link Tls}, key_store or PEM certificate +
+ *     private_key). External:
  *     trust and key stores for {@code ssl://} servers (then only with ssl:// urls; the JVM's default trust without
  *     it)
  */
@@ -220,21 +223,29 @@ public record BrokerConfig(
     }
 
     /**
-     * {@code broker.tls:} key material, PKCS12 (or JKS) files.
+     * {@code broker.tls:} key material, PKCS12 (or JKS) files, or PEM files for the embedded listener.
      *
      * <p>Embedded broker: a TLS listener on {@code host}:{@code port} (port 0 = any free port, default {@link
-     * #DEFAULT_TLS_PORT}) serving the private key and certificate chain of {@code key_store} (required), checking
-     * client certificates against {@code trust_store} as {@code client_auth} says. External broker: {@code
-     * trust_store} holds the CAs the server certificate must chain to (nullable: the JVM's default trust), {@code
-     * key_store} a client certificate (nullable); {@code port} and {@code client_auth} are not used there.
+     * #DEFAULT_TLS_PORT}) serving the private key and certificate chain of {@code key_store}, or of {@code
+     * certificate} + {@code private_key} (exactly one of the two forms), checking client certificates against
+     * {@code trust_store} or {@code trust_certificates} as {@code client_auth} says. PEM files are checked at load
+     * and converted to PKCS12 stores under the broker's {@code data_dir/conf/} at every start. External broker:
+     * {@code trust_store} holds the CAs the server certificate must chain to (nullable: the JVM's default trust),
+     * {@code key_store} a client certificate (nullable); {@code port}, {@code client_auth} and the PEM keys are not
+     * used there.
      *
      * @param port embedded TLS listener port 0..65535, nullable
-     * @param keyStore key store file, nullable for external
+     * @param keyStore key store file, nullable
      * @param keyStorePassword its password (also the private key's), or {@code ${ENV}}; never logged
      * @param trustStore trust store file, nullable
      * @param trustStorePassword its password, or {@code ${ENV}}; never logged
      * @param clientAuth embedded only; default {@link ClientAuth#NONE}; {@code required}/{@code optional} need a
-     *     trust_store
+     *     trust_store or trust_certificates
+     * @param certificate embedded only: PEM file with the server certificate chain, leaf first; nullable
+     * @param privateKey embedded only: PEM PKCS#8 private key of the leaf ({@code BEGIN PRIVATE KEY} or {@code
+     *     BEGIN ENCRYPTED PRIVATE KEY}); PKCS#1/SEC1 files are refused; nullable
+     * @param privateKeyPassword password of an encrypted private_key, or {@code ${ENV}}; never logged; nullable
+     * @param trustCertificates embedded only: PEM bundle of the CA certificates of client certificates; nullable
      */
     public record Tls(
             @JsonProperty("port") Integer port,
@@ -242,8 +253,13 @@ public record BrokerConfig(
             @JsonProperty("key_store_password") String keyStorePassword,
             @JsonProperty("trust_store") Path trustStore,
             @JsonProperty("trust_store_password") String trustStorePassword,
-            @JsonProperty("client_auth") ClientAuth clientAuth) {
+            @JsonProperty("client_auth") ClientAuth clientAuth,
+            @JsonProperty("certificate") Path certificate,
+            @JsonProperty("private_key") Path privateKey,
+            @JsonProperty("private_key_password") String privateKeyPassword,
+            @JsonProperty("trust_certificates") Path trustCertificates) {
 
+        @JsonCreator
         public Tls {
             if (port != null && (port < 0 || port > 65535)) {
                 throw new IllegalArgumentException(
@@ -255,28 +271,77 @@ public record BrokerConfig(
             if (trustStore == null && trustStorePassword != null) {
                 throw new IllegalArgumentException("broker.tls.trust_store: required with trust_store_password");
             }
+            if (privateKey == null && privateKeyPassword != null) {
+                throw new IllegalArgumentException("broker.tls.private_key: required with private_key_password");
+            }
+            if (trustStore != null && trustCertificates != null) {
+                throw new IllegalArgumentException("broker.tls.trust_certificates and broker.tls.trust_store are"
+                        + " exclusive: give the client CAs as a PEM bundle or as a trust store");
+            }
             requireReadableFile("broker.tls.key_store", keyStore);
             requireReadableFile("broker.tls.trust_store", trustStore);
+            requireReadableFile("broker.tls.certificate", certificate);
+            requireReadableFile("broker.tls.private_key", privateKey);
+            requireReadableFile("broker.tls.trust_certificates", trustCertificates);
         }
 
-        /** The embedded listener's settings: key store and password required, client_auth needs a trust store. */
+        /** Stores only (PKCS12/JKS), as an external broker's client uses them. */
+        public Tls(
+                Integer port,
+                Path keyStore,
+                String keyStorePassword,
+                Path trustStore,
+                String trustStorePassword,
+                ClientAuth clientAuth) {
+            this(port, keyStore, keyStorePassword, trustStore, trustStorePassword, clientAuth, null, null, null, null);
+        }
+
+        /**
+         * The embedded listener's settings: a key store with its password, or certificate + private_key (read,
+         * checked to match); client_auth needs trust_store or trust_certificates.
+         */
         void checkListener() {
-            if (keyStore == null) {
-                throw new IllegalArgumentException(
-                        "broker.tls.key_store is required for the embedded broker's TLS listener (PKCS12 file with"
-                                + " the server key and certificate chain)");
+            if (certificate != null || privateKey != null) {
+                if (keyStore != null) {
+                    throw new IllegalArgumentException("broker.tls.key_store and broker.tls.certificate/private_key"
+                            + " are exclusive: give the server key as a key store or as PEM files");
+                }
+                if (certificate == null) {
+                    throw new IllegalArgumentException(
+                            "broker.tls.certificate is required with private_key (PEM certificate chain, leaf first)");
+                }
+                if (privateKey == null) {
+                    throw new IllegalArgumentException(
+                            "broker.tls.private_key is required with certificate (PEM PKCS#8 private key)");
+                }
+            } else {
+                if (keyStore == null) {
+                    throw new IllegalArgumentException(
+                            "broker.tls.key_store is required for the embedded broker's TLS listener (PKCS12 file with"
+                                    + " the server key and certificate chain), or broker.tls.certificate +"
+                                    + " private_key (PEM)");
+                }
+                if (keyStorePassword == null) {
+                    throw new IllegalArgumentException("broker.tls.key_store_password is required with key_store");
+                }
             }
-            if (keyStorePassword == null) {
-                throw new IllegalArgumentException("broker.tls.key_store_password is required with key_store");
-            }
-            if (clientAuth() != ClientAuth.NONE && trustStore == null) {
+            if (clientAuth() != ClientAuth.NONE && trustStore == null && trustCertificates == null) {
                 throw new IllegalArgumentException(
                         "broker.tls.client_auth " + clientAuth().name().toLowerCase(Locale.ROOT)
-                                + " needs broker.tls.trust_store (the CAs of client certificates)");
+                                + " needs broker.tls.trust_store or broker.tls.trust_certificates (the CAs of client"
+                                + " certificates)");
+            }
+            if (certificate != null) {
+                List<X509Certificate> chain = Pem.certificates(certificate, "broker.tls.certificate");
+                PrivateKey key = Pem.privateKey(privateKey, resolvedPrivateKeyPassword(), "broker.tls.private_key");
+                Pem.checkMatches(key, chain.get(0), "broker.tls.private_key");
+            }
+            if (trustCertificates != null) {
+                Pem.certificates(trustCertificates, "broker.tls.trust_certificates");
             }
         }
 
-        /** For an external broker: port and client_auth belong to the embedded listener only. */
+        /** For an external broker: port, client_auth and the PEM keys belong to the embedded listener only. */
         void checkClient() {
             if (port != null) {
                 throw new IllegalArgumentException(
@@ -284,6 +349,11 @@ public record BrokerConfig(
             }
             if (clientAuth != null) {
                 throw new IllegalArgumentException("broker.tls.client_auth is for the embedded broker only");
+            }
+            if (certificate != null || privateKey != null || privateKeyPassword != null || trustCertificates != null) {
+                throw new IllegalArgumentException("broker.tls.certificate, private_key, private_key_password and"
+                        + " trust_certificates are for the embedded broker only; an external broker takes key_store"
+                        + " and trust_store (PKCS12)");
             }
         }
 
@@ -308,6 +378,11 @@ public record BrokerConfig(
             return Secrets.resolve(trustStorePassword, "gateway.broker.tls.trust_store_password");
         }
 
+        /** The private key password with a {@code ${ENV}} or {@code ${file:...}} reference resolved; nullable. */
+        public String resolvedPrivateKeyPassword() {
+            return Secrets.resolve(privateKeyPassword, "gateway.broker.tls.private_key_password");
+        }
+
         private static void requireReadableFile(String field, Path file) {
             if (file != null && !Files.isReadable(file)) {
                 throw new IllegalArgumentException(field + ": file " + file + " does not exist or is not readable");
@@ -317,7 +392,9 @@ public record BrokerConfig(
         @Override
         public String toString() {
             return "Tls[port=" + port + ", keyStore=" + keyStore + ", trustStore=" + trustStore + ", clientAuth="
-                    + clientAuth + "]";
+                    + clientAuth + ", certificate=" + certificate + ", privateKey=" + privateKey
+                    + ", privateKeyPassword=" + (privateKeyPassword == null ? "null" : "***") + ", trustCertificates="
+                    + trustCertificates + "]";
         }
     }
 }

@@ -14,13 +14,25 @@ import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.sparkplug.StateMessage;
 import io.floorlink.sparkplug.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManagerFactorySpi;
+import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,6 +145,164 @@ class MqttTlsIT {
             assertThat(withCertificate.getState().isConnected()).isTrue();
             withCertificate.disconnect();
         }
+    }
+
+    private static BrokerConfig.Tls pemListener(
+            Path key, String keyPassword, Path trustCertificates, BrokerConfig.ClientAuth clientAuth) {
+        return new BrokerConfig.Tls(
+                0, null, null, null, null, clientAuth, certs.serverChainPem, key, keyPassword, trustCertificates);
+    }
+
+    @Test
+    void anEdgeOverAListenerFromPemFilesIsStoredAndTheConvertedKeyStoreIsOwnerOnly() throws Exception {
+        Path d = dir.resolve("pem-a");
+        GatewayConfig config = GatewayConfig.defaults(d)
+                .withBroker(BrokerConfig.embedded("127.0.0.1", 0, d.resolve("broker"))
+                        .withTls(pemListener(certs.serverKeyPem, null, null, BrokerConfig.ClientAuth.NONE)))
+                .withFlushInterval(Duration.ofHours(1));
+        try (Gateway gateway = Gateway.start(config, new SimpleMeterRegistry())) {
+            Path keyStore = d.resolve("broker/conf/tls-key-store.p12");
+            assertThat(Files.getPosixFilePermissions(keyStore)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.readString(d.resolve("broker/conf/config.xml")).replaceAll("\\s+", ""))
+                    .contains("<keystore><path>" + keyStore.toAbsolutePath() + "</path>");
+
+            try (TestEdge edge = new TestEdge(
+                    gateway.mqttTlsUrl(), "ENT001", "edge-pem", 0, null, null, ssl(certs.trustStore, null))) {
+                edge.connect();
+                assertThat(edge.nbirth(System.currentTimeMillis()).getError()).isEmpty();
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    gateway.flush();
+                    assertThat(Db.count(
+                                    gateway.dataSource(),
+                                    "SELECT COUNT(*) FROM edge_session WHERE edge_node_id = 'edge-pem'"))
+                            .isPositive();
+                });
+            }
+        }
+    }
+
+    @Test
+    void anEncryptedPemKeyAndPemTrustCertificatesUnderClientAuthRequiredAcceptOnlyAClientSignedByTheCa()
+            throws Exception {
+        Path d = dir.resolve("pem-b");
+        BrokerConfig.Tls tls = pemListener(
+                certs.serverEncryptedKeyPem, TestCerts.KEY_PASSWORD, certs.caPem, BrokerConfig.ClientAuth.REQUIRED);
+        try (EmbeddedBroker broker =
+                EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, d).withTls(tls), null)) {
+            assertThat(Files.getPosixFilePermissions(d.resolve("conf/tls-trust-store.p12")))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.readString(d.resolve("conf/config.xml")))
+                    .doesNotContain(TestCerts.KEY_PASSWORD)
+                    .contains("REQUIRED");
+
+            Mqtt5BlockingClient anonymous = client(broker.tlsUrl(), ssl(certs.trustStore, null));
+            assertThatThrownBy(anonymous::connect).hasStackTraceContaining("SSLHandshakeException");
+            assertThat(anonymous.getState().isConnected()).isFalse();
+
+            Mqtt5BlockingClient withCertificate = client(broker.tlsUrl(), ssl(certs.trustStore, certs.clientKeyStore));
+            withCertificate.connect();
+            assertThat(withCertificate.getState().isConnected()).isTrue();
+            withCertificate.disconnect();
+        }
+    }
+
+    @Test
+    void clientAuthOptionalLetsInClientsWithoutACertificateOrWithOneSignedByTheCaAndRefusesOnePresentingAnUntrusted()
+            throws Exception {
+        Path d = dir.resolve("optional");
+        try (EmbeddedBroker broker = EmbeddedBroker.start(
+                BrokerConfig.embedded("127.0.0.1", 0, d).withTls(listener(BrokerConfig.ClientAuth.OPTIONAL)), null)) {
+            assertThat(Files.readString(d.resolve("conf/config.xml")))
+                    .contains("<client-authentication-mode>OPTIONAL</client-authentication-mode>");
+
+            Mqtt5BlockingClient anonymous = client(broker.tlsUrl(), ssl(certs.trustStore, null));
+            anonymous.connect();
+            assertThat(anonymous.getState().isConnected()).isTrue();
+            anonymous.disconnect();
+
+            Mqtt5BlockingClient withCertificate = client(broker.tlsUrl(), ssl(certs.trustStore, certs.clientKeyStore));
+            withCertificate.connect();
+            assertThat(withCertificate.getState().isConnected()).isTrue();
+            withCertificate.disconnect();
+
+            // the JDK key manager only offers a certificate issued by a CA the server names in its request, so a
+            // client holding just the self-signed one sends none and is let in like the anonymous client
+            Mqtt5BlockingClient holdingUntrusted = client(broker.tlsUrl(), ssl(certs.trustStore, certs.otherKeyStore));
+            holdingUntrusted.connect();
+            assertThat(holdingUntrusted.getState().isConnected()).isTrue();
+            holdingUntrusted.disconnect();
+
+            Mqtt5BlockingClient presentingUntrusted = client(
+                    broker.tlsUrl(),
+                    MqttClientSslConfig.builder()
+                            .trustManagerFactory(TestCerts.trust(certs.trustStore))
+                            .keyManagerFactory(alwaysPresenting(certs.otherKeyStore))
+                            .handshakeTimeout(10, TimeUnit.SECONDS)
+                            .build());
+            assertThatThrownBy(presentingUntrusted::connect)
+                    .hasStackTraceContaining("SSLHandshakeException")
+                    .hasStackTraceContaining("Received fatal alert");
+            assertThat(presentingUntrusted.getState().isConnected()).isFalse();
+        }
+    }
+
+    /** Key managers that send the store's certificate whatever CAs the server asks for. */
+    private static KeyManagerFactory alwaysPresenting(Path store) throws Exception {
+        KeyManagerFactory real = TestCerts.keys(store);
+        X509ExtendedKeyManager km = (X509ExtendedKeyManager) real.getKeyManagers()[0];
+        X509ExtendedKeyManager forced = new X509ExtendedKeyManager() {
+            private String alias() {
+                return km.getClientAliases("EC", null)[0];
+            }
+
+            @Override
+            public String[] getClientAliases(String keyType, Principal[] issuers) {
+                return km.getClientAliases(keyType, null);
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+                return alias();
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+                return alias();
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+                return null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return km.getCertificateChain(alias);
+            }
+
+            @Override
+            public PrivateKey getPrivateKey(String alias) {
+                return km.getPrivateKey(alias);
+            }
+        };
+        KeyManagerFactorySpi spi = new KeyManagerFactorySpi() {
+            @Override
+            protected void engineInit(KeyStore ks, char[] password) {}
+
+            @Override
+            protected void engineInit(ManagerFactoryParameters spec) {}
+
+            @Override
+            protected KeyManager[] engineGetKeyManagers() {
+                return new KeyManager[] {forced};
+            }
+        };
+        return new KeyManagerFactory(spi, real.getProvider(), real.getAlgorithm()) {};
     }
 
     @Test

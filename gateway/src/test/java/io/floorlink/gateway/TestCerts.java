@@ -1,23 +1,41 @@
 package io.floorlink.gateway;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
 import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Certificates made for a test with the JDK's {@code keytool}: a CA, a server key store (key + chain, SAN
  * ip:127.0.0.1) and a client key store signed by the CA, a trust store with the CA, and a trust store with an
- * unrelated CA. All PKCS12 with password {@link #PASSWORD}.
+ * unrelated CA. All PKCS12 with password {@link #PASSWORD}. The same server and client keys also as PEM files
+ * written with plain Java: the chain (leaf first), the PKCS#8 key, and the key encrypted with PBES2
+ * (PBKDF2-HmacSHA256, AES-256-CBC, as {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} makes it) with password {@link
+ * #KEY_PASSWORD}; the CA certificate as PEM in {@link #caPem}.
  */
 final class TestCerts {
     static final String PASSWORD = "changeit-test";
+    static final String KEY_PASSWORD = "pem-key-test-pw";
+    /** DER of the PBES2 object identifier 1.2.840.113549.1.5.13. */
+    private static final byte[] PBES2_OID = {
+        0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x05, 0x0D
+    };
 
     final Path dir;
     final Path serverKeyStore;
@@ -27,6 +45,12 @@ final class TestCerts {
     /** A self-signed key pair (the unrelated CA's), usable as a client certificate nobody trusts. */
     final Path otherKeyStore;
 
+    final Path caPem;
+    final Path serverChainPem;
+    final Path serverKeyPem;
+    final Path serverEncryptedKeyPem;
+    final Path clientKeyPem;
+
     private TestCerts(Path dir) {
         this.dir = dir;
         this.serverKeyStore = dir.resolve("server.p12");
@@ -34,9 +58,14 @@ final class TestCerts {
         this.trustStore = dir.resolve("trust.p12");
         this.otherTrustStore = dir.resolve("other-trust.p12");
         this.otherKeyStore = dir.resolve("other-ca.p12");
+        this.caPem = dir.resolve("ca.pem");
+        this.serverChainPem = dir.resolve("server-chain.pem");
+        this.serverKeyPem = dir.resolve("server-key.pem");
+        this.serverEncryptedKeyPem = dir.resolve("server-key-encrypted.pem");
+        this.clientKeyPem = dir.resolve("client-key.pem");
     }
 
-    static TestCerts make(Path dir) throws IOException, InterruptedException {
+    static TestCerts make(Path dir) throws Exception {
         Files.createDirectories(dir);
         TestCerts c = new TestCerts(dir);
         Path ca = dir.resolve("ca.p12");
@@ -97,7 +126,77 @@ final class TestCerts {
                 otherCert.toString(),
                 "-keystore",
                 c.otherTrustStore.toString());
+        c.writePem();
         return c;
+    }
+
+    private void writePem() throws Exception {
+        KeyStore server = KeyStore.getInstance(serverKeyStore.toFile(), PASSWORD.toCharArray());
+        StringBuilder chain = new StringBuilder();
+        for (Certificate cert : server.getCertificateChain("server")) {
+            chain.append(pem("CERTIFICATE", cert.getEncoded()));
+        }
+        Files.writeString(serverChainPem, chain);
+        byte[] serverKey = server.getKey("server", PASSWORD.toCharArray()).getEncoded();
+        Files.writeString(serverKeyPem, pem("PRIVATE KEY", serverKey));
+        Files.writeString(serverEncryptedKeyPem, pem("ENCRYPTED PRIVATE KEY", encrypt(serverKey, KEY_PASSWORD)));
+        KeyStore client = KeyStore.getInstance(clientKeyStore.toFile(), PASSWORD.toCharArray());
+        Files.writeString(
+                clientKeyPem,
+                pem(
+                        "PRIVATE KEY",
+                        client.getKey("client", PASSWORD.toCharArray()).getEncoded()));
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /**
+     * An EncryptedPrivateKeyInfo with PBES2; built by hand because the JDK 17 EncryptedPrivateKeyInfo constructor
+     * does not know the PBES2 cipher names.
+     */
+    static byte[] encrypt(byte[] pkcs8, String password) throws Exception {
+        String alg = "PBEWithHmacSHA256AndAES_256";
+        byte[] salt = new byte[16];
+        byte[] iv = new byte[16];
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(salt);
+        random.nextBytes(iv);
+        AlgorithmParameters params = AlgorithmParameters.getInstance(alg);
+        params.init(new PBEParameterSpec(salt, 10_000, new IvParameterSpec(iv)));
+        Cipher cipher = Cipher.getInstance(alg);
+        cipher.init(
+                Cipher.ENCRYPT_MODE,
+                SecretKeyFactory.getInstance(alg).generateSecret(new PBEKeySpec(password.toCharArray())),
+                params);
+        byte[] encrypted = cipher.doFinal(pkcs8);
+        return der(0x30, der(0x30, PBES2_OID, params.getEncoded()), der(0x04, encrypted));
+    }
+
+    private static byte[] der(int tag, byte[]... parts) {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            content.writeBytes(p);
+        }
+        int n = content.size();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(tag);
+        if (n < 0x80) {
+            out.write(n);
+        } else if (n < 0x100) {
+            out.write(0x81);
+            out.write(n);
+        } else {
+            out.write(0x82);
+            out.write(n >> 8);
+            out.write(n & 0xFF);
+        }
+        out.writeBytes(content.toByteArray());
+        return out.toByteArray();
     }
 
     /** A key pair in {@code store} whose certificate the CA signed, with the CA certificate in its chain. */

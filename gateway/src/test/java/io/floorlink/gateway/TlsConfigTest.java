@@ -20,18 +20,20 @@ class TlsConfigTest {
 
     static Path keyStore;
     static Path trustStore;
+    static TestCerts certs;
 
     @BeforeAll
     static void files() throws Exception {
         keyStore = Files.writeString(dir.resolve("server.p12"), "not parsed at load");
         trustStore = Files.writeString(dir.resolve("trust.p12"), "not parsed at load");
+        certs = TestCerts.make(dir.resolve("certs"));
     }
 
     private static GatewayConfig parse(String broker) {
         return YamlConfig.parse(
                 "gateway.yaml",
                 "store: { url: 'jdbc:h2:mem:x' }\nbroker: " + broker,
-                Map.of("KS_PW", "ks-secret", "TS_PW", "ts-secret")::get,
+                Map.of("KS_PW", "ks-secret", "TS_PW", "ts-secret", "KEY_PW", TestCerts.KEY_PASSWORD)::get,
                 GatewayConfig.class);
     }
 
@@ -114,5 +116,102 @@ class TlsConfigTest {
                 .hasMessageContaining("broker.tls.client_auth is for the embedded broker only");
         assertThatThrownBy(() -> parse("{ mode: external, url: 'mqtts://a:8883' }"))
                 .hasMessageContaining("broker.url must be tcp://host:port or ssl://host:port");
+    }
+
+    private static String pem(Path key, String more) {
+        return "{ data_dir: /tmp/b, tls: { certificate: '" + certs.serverChainPem + "', private_key: '" + key + "'"
+                + more + " } }";
+    }
+
+    @Test
+    void aPemListenerWithAnEncryptedKeyBindsAndKeepsThePasswordOutOfToString() {
+        GatewayConfig c = parse(pem(
+                certs.serverEncryptedKeyPem,
+                ", private_key_password: '${KEY_PW}', trust_certificates: '" + certs.caPem
+                        + "', client_auth: optional"));
+        BrokerConfig.Tls tls = c.broker().tls();
+        assertThat(tls.certificate()).isEqualTo(certs.serverChainPem);
+        assertThat(tls.privateKey()).isEqualTo(certs.serverEncryptedKeyPem);
+        assertThat(tls.trustCertificates()).isEqualTo(certs.caPem);
+        assertThat(tls.resolvedPrivateKeyPassword()).isEqualTo(TestCerts.KEY_PASSWORD);
+        assertThat(tls.clientAuth()).isEqualTo(BrokerConfig.ClientAuth.OPTIONAL);
+        assertThat(c.toString()).contains("server-key-encrypted.pem").doesNotContain(TestCerts.KEY_PASSWORD);
+        assertThat(parse(pem(certs.serverKeyPem, "")).broker().tls().keyStore()).isNull();
+    }
+
+    @Test
+    void pemListenerErrorsNameTheField() throws Exception {
+        assertThatThrownBy(() -> parse("{ data_dir: /tmp/b, tls: { key_store: '" + keyStore
+                        + "', key_store_password: x, certificate: '" + certs.serverChainPem + "', private_key: '"
+                        + certs.serverKeyPem + "' } }"))
+                .hasMessageContaining("broker.tls.key_store and broker.tls.certificate/private_key are exclusive");
+        assertThatThrownBy(() -> parse("{ data_dir: /tmp/b, tls: { certificate: '" + certs.serverChainPem + "' } }"))
+                .hasMessageContaining("broker.tls.private_key is required with certificate");
+        assertThatThrownBy(() -> parse("{ data_dir: /tmp/b, tls: { private_key: '" + certs.serverKeyPem + "' } }"))
+                .hasMessageContaining("broker.tls.certificate is required with private_key");
+        assertThatThrownBy(() -> parse("{ data_dir: /tmp/b, tls: { private_key_password: x, key_store: '" + keyStore
+                        + "', key_store_password: x } }"))
+                .hasMessageContaining("broker.tls.private_key: required with private_key_password");
+        assertThatThrownBy(() -> parse(pem(
+                        certs.serverKeyPem,
+                        ", trust_store: '" + trustStore + "', trust_certificates: '" + certs.caPem + "'")))
+                .hasMessageContaining("broker.tls.trust_certificates and broker.tls.trust_store are exclusive");
+        assertThatThrownBy(() -> parse(pem(dir.resolve("missing-key.pem"), "")))
+                .hasMessageContaining("broker.tls.private_key: file")
+                .hasMessageContaining("missing-key.pem");
+        assertThatThrownBy(() ->
+                        parse(pem(certs.serverKeyPem, ", trust_certificates: '" + dir.resolve("no-ca.pem") + "'")))
+                .hasMessageContaining("broker.tls.trust_certificates: file");
+        assertThatThrownBy(() -> parse(pem(certs.serverKeyPem, ", client_auth: optional")))
+                .hasMessageContaining(
+                        "broker.tls.client_auth optional needs broker.tls.trust_store or broker.tls.trust_certificates");
+        assertThatThrownBy(() -> parse(pem(certs.serverKeyPem, ", trust_certificates: '" + keyStore + "'")))
+                .hasMessageContaining("broker.tls.trust_certificates")
+                .hasMessageContaining("holds no PEM certificate");
+        assertThatThrownBy(() -> parse("{ data_dir: /tmp/b, tls: { certificate: '" + keyStore + "', private_key: '"
+                        + certs.serverKeyPem + "' } }"))
+                .hasMessageContaining("broker.tls.certificate")
+                .hasMessageContaining("holds no PEM certificate");
+    }
+
+    @Test
+    void aPkcs1KeyIsRefusedWithTheConversionCommandAndAKeyOfAnotherCertificateIsRefused() throws Exception {
+        Path pkcs1 = Files.writeString(
+                dir.resolve("rsa-key.pem"),
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n"
+                        + "-----END RSA PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> parse(pem(pkcs1, "")))
+                .hasMessageContaining("broker.tls.private_key")
+                .hasMessageContaining("RSA PRIVATE KEY")
+                .hasMessageContaining("openssl pkcs8 -topk8 -in key.pem -out key.p8.pem -nocrypt")
+                .hasMessageNotContaining("MIIBOgIBAAJB");
+        Path sec1 = Files.writeString(
+                dir.resolve("ec-key.pem"), "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> parse(pem(sec1, "")))
+                .hasMessageContaining("broker.tls.private_key")
+                .hasMessageContaining("openssl pkcs8 -topk8");
+        assertThatThrownBy(() -> parse(pem(certs.clientKeyPem, "")))
+                .hasMessageContaining("broker.tls.private_key does not match the public key of the first certificate");
+    }
+
+    @Test
+    void anEncryptedKeyWithoutOrWithAWrongPasswordIsRefusedWithoutShowingThePassword() {
+        assertThatThrownBy(() -> parse(pem(certs.serverEncryptedKeyPem, "")))
+                .hasMessageContaining("broker.tls.private_key_password is required");
+        assertThatThrownBy(() -> parse(pem(certs.serverEncryptedKeyPem, ", private_key_password: wrong-pw-4711")))
+                .hasMessageContaining("broker.tls.private_key")
+                .hasMessageContaining("cannot be decrypted")
+                .hasMessageNotContaining("wrong-pw-4711");
+    }
+
+    @Test
+    void pemKeysAreRefusedForAnExternalBroker() {
+        assertThatThrownBy(() -> parse(
+                        "{ mode: external, url: 'ssl://a:8883', tls: { trust_certificates: '" + certs.caPem + "' } }"))
+                .hasMessageContaining("broker.tls.certificate, private_key, private_key_password and"
+                        + " trust_certificates are for the embedded broker only");
+        assertThatThrownBy(() -> parse("{ mode: external, url: 'ssl://a:8883', tls: { certificate: '"
+                        + certs.serverChainPem + "', private_key: '" + certs.serverKeyPem + "' } }"))
+                .hasMessageContaining("are for the embedded broker only");
     }
 }

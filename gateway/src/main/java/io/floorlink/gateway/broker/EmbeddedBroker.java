@@ -88,6 +88,7 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
         }
         BrokerConfig.Tls tls = config.tls();
         if (tls != null) {
+            tls = PemStores.toStores(tls, config.dataDir().toAbsolutePath().resolve("conf"));
             checkStores(tls);
         }
         int[] free = freePorts(bind, (config.port() == 0 ? 1 : 0) + (tls != null && tls.listenerPort() == 0 ? 1 : 0));

@@ -157,6 +157,7 @@ class MqttTlsIT {
     void anEdgeOverAListenerFromPemFilesIsStoredAndTheConvertedKeyStoreIsOwnerOnly() throws Exception {
         Path d = dir.resolve("pem-a");
         GatewayConfig config = GatewayConfig.defaults(d)
+                .withAuth(AuthConfig.anonymousOnLoopback())
                 .withBroker(BrokerConfig.embedded("127.0.0.1", 0, d.resolve("broker"))
                         .withTls(pemListener(certs.serverKeyPem, null, null, BrokerConfig.ClientAuth.NONE)))
                 .withFlushInterval(Duration.ofHours(1));
@@ -187,8 +188,8 @@ class MqttTlsIT {
         Path d = dir.resolve("pem-b");
         BrokerConfig.Tls tls = pemListener(
                 certs.serverEncryptedKeyPem, TestCerts.KEY_PASSWORD, certs.caPem, BrokerConfig.ClientAuth.REQUIRED);
-        try (EmbeddedBroker broker =
-                EmbeddedBroker.start(BrokerConfig.embedded("127.0.0.1", 0, d).withTls(tls), null)) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(
+                BrokerConfig.embedded("127.0.0.1", 0, d).withTls(tls), AuthConfig.anonymousOnLoopback())) {
             assertThat(Files.getPosixFilePermissions(d.resolve("conf/tls-trust-store.p12")))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(Files.readString(d.resolve("conf/config.xml")))
@@ -211,7 +212,8 @@ class MqttTlsIT {
             throws Exception {
         Path d = dir.resolve("optional");
         try (EmbeddedBroker broker = EmbeddedBroker.start(
-                BrokerConfig.embedded("127.0.0.1", 0, d).withTls(listener(BrokerConfig.ClientAuth.OPTIONAL)), null)) {
+                BrokerConfig.embedded("127.0.0.1", 0, d).withTls(listener(BrokerConfig.ClientAuth.OPTIONAL)),
+                AuthConfig.anonymousOnLoopback())) {
             assertThat(Files.readString(d.resolve("conf/config.xml")))
                     .contains("<client-authentication-mode>OPTIONAL</client-authentication-mode>");
 

@@ -10,8 +10,15 @@ package io.floorlink.sim.opcua;
  * @param maxNodesPerRead most nodes per Read, 0 = no limit
  * @param maxNodesPerBrowse most nodes per Browse, TranslateBrowsePathsToNodeIds and RegisterNodes, 0 = no limit
  * @param maxMonitoredItemsPerCall most items per Create/Modify/DeleteMonitoredItems, 0 = no limit
+ * @param monitoredItemsLimitAdvertised false for a device that under-reports: MaxMonitoredItemsPerCall is
+ *     enforced but OperationLimits shows Milo's default (10,000). The Read and Browse limits are always advertised
+ *     (Milo enforces what it advertises)
  */
-public record SewingLineLimits(int maxNodesPerRead, int maxNodesPerBrowse, int maxMonitoredItemsPerCall) {
+public record SewingLineLimits(
+        int maxNodesPerRead,
+        int maxNodesPerBrowse,
+        int maxMonitoredItemsPerCall,
+        boolean monitoredItemsLimitAdvertised) {
 
     /** No limits of our own. */
     public static final SewingLineLimits NONE = new SewingLineLimits(0, 0, 0);
@@ -24,6 +31,11 @@ public record SewingLineLimits(int maxNodesPerRead, int maxNodesPerBrowse, int m
         check("max_nodes_per_read", maxNodesPerRead);
         check("max_nodes_per_browse", maxNodesPerBrowse);
         check("max_monitored_items_per_call", maxMonitoredItemsPerCall);
+    }
+
+    /** Limits that are all advertised. */
+    public SewingLineLimits(int maxNodesPerRead, int maxNodesPerBrowse, int maxMonitoredItemsPerCall) {
+        this(maxNodesPerRead, maxNodesPerBrowse, maxMonitoredItemsPerCall, true);
     }
 
     private static void check(String field, int value) {

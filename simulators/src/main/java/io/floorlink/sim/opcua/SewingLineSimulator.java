@@ -626,7 +626,7 @@ public final class SewingLineSimulator implements AutoCloseable {
 
             @Override
             public UInteger getMaxMonitoredItemsPerCall() {
-                return limits.maxMonitoredItemsPerCall() > 0
+                return limits.maxMonitoredItemsPerCall() > 0 && limits.monitoredItemsLimitAdvertised()
                         ? uint(limits.maxMonitoredItemsPerCall())
                         : OpcUaServerConfigLimits.super.getMaxMonitoredItemsPerCall();
             }

@@ -200,12 +200,13 @@ final class OpcUaOperations {
             if (tooMany.isEmpty()) {
                 return done;
             }
-            int smaller = Math.max(1, size / 2);
+            int sent = Math.min(size, results.size());
+            int smaller = Math.max(1, sent / 2);
             monitoredItemsSize.accumulateAndGet(smaller, Math::min);
             log.info(
                     "OPC UA server refused {} monitored items per CreateMonitoredItems (Bad_TooManyOperations);"
                             + " retrying with {}",
-                    size,
+                    sent,
                     smaller);
             retry = tooMany;
         }

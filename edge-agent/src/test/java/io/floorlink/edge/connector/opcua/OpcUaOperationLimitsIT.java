@@ -107,6 +107,58 @@ class OpcUaOperationLimitsIT {
     }
 
     @Test
+    @DisplayName("Part 4 §5.12.2: a server that under-reports MaxMonitoredItemsPerCall gets halved"
+            + " CreateMonitoredItems calls; every point stays subscribed")
+    void createMonitoredItemsRetriesAtHalfSizeOnTooManyOperations() throws Exception {
+        try (SewingLineSimulator sim = SewingLineSimulator.start(SewingLineOptions.defaults()
+                .withStations(STATIONS)
+                .withTick(Duration.ofMillis(200))
+                .withLimits(new SewingLineLimits(0, 0, 50, false)))) {
+            List<Device> devices = new ArrayList<>();
+            for (String station : sim.stationIds()) {
+                List<Point> points = new ArrayList<>();
+                for (String variable : SewingLineSimulator.VARIABLES) {
+                    points.add(new Point(
+                            OpcUaBrowser.pointId(variable),
+                            sim.nodeId(station, variable),
+                            Category.PROCESS,
+                            Duration.ofMillis(500),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null));
+                }
+                devices.add(new Device(station, points));
+            }
+            RecordingSink sink = new RecordingSink();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            OpcUaConnectorConfig config = new OpcUaConnectorConfig(
+                    "under-reporting",
+                    URI.create(sim.endpointUrl()),
+                    null,
+                    Duration.ofSeconds(5),
+                    new Reconnect(Duration.ofMillis(200), Duration.ofSeconds(1)),
+                    devices);
+            try (OpcUaConnector connector = new OpcUaConnector(config, registry)) {
+                connector.start(sink);
+
+                await().atMost(WAIT).untilAsserted(() -> assertThat(sink.samples(s -> s.value() != null).stream()
+                                .map(s -> s.deviceId() + "/" + s.pointId())
+                                .collect(Collectors.toSet()))
+                        .hasSize(504));
+                // Refused items would have fallen back to polling; none did.
+                assertThat(registry.get("floorlink.edge.opcua.points.polled")
+                                .gauge()
+                                .value())
+                        .isZero();
+                assertThat(connector.connectProblem()).isNull();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("Part 4 §5.10.2: a server that advertises no limit but refuses large Reads gets halved chunks")
     void readRetriesAtHalfSizeOnTooManyOperations() throws Exception {
         try (SewingLineSimulator sim = SewingLineSimulator.start(

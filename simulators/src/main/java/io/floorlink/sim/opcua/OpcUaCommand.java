@@ -105,6 +105,12 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
     @Option(names = "--no-anonymous", description = "Refuse anonymous user tokens (needs --user).")
     private boolean noAnonymous;
 
+    @Option(
+            names = "--small-operation-limits",
+            description = "Advertise and enforce small operation limits like a PLC's: 50 nodes per Read, 20 per"
+                    + " Browse, 50 monitored items per call (answers Bad_TooManyOperations above).")
+    private boolean smallLimits;
+
     private SewingLineSecurity security = SewingLineSecurity.none();
 
     @Override
@@ -136,6 +142,9 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
                     + ".");
         } else {
             out.println("Security policy None.");
+        }
+        if (options.limits().any()) {
+            out.println("Operation limits: " + options.limits() + ".");
         }
         out.println("User tokens: " + (security.anonymous() ? "anonymous" : "")
                 + (security.users().isEmpty()
@@ -191,7 +200,8 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
         }
         SewingLineOptions options;
         try {
-            options = new SewingLineOptions(host, port, stations, line, seed, step, null);
+            options = new SewingLineOptions(
+                    host, port, stations, line, seed, step, null, smallLimits ? SewingLineLimits.SMALL : null);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }

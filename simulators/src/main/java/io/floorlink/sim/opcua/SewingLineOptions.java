@@ -14,9 +14,23 @@ import java.util.Objects;
  * @param seed seed of the simulated behaviour; the same seed gives the same sequence of states per tick
  * @param tick simulation step, at least 10 ms
  * @param scenario events to play from the start, or null for none
+ * @param limits operation limits the server advertises and enforces; null for {@link SewingLineLimits#NONE}
  */
 public record SewingLineOptions(
-        String host, int port, int stations, String line, long seed, Duration tick, Scenario scenario) {
+        String host,
+        int port,
+        int stations,
+        String line,
+        long seed,
+        Duration tick,
+        Scenario scenario,
+        SewingLineLimits limits) {
+
+    /** Options without operation limits of our own. */
+    public SewingLineOptions(
+            String host, int port, int stations, String line, long seed, Duration tick, Scenario scenario) {
+        this(host, port, stations, line, seed, tick, scenario, SewingLineLimits.NONE);
+    }
 
     /** Validates the options; throws {@link IllegalArgumentException} naming the bad field. */
     public SewingLineOptions {
@@ -38,6 +52,7 @@ public record SewingLineOptions(
         if (tick.compareTo(Duration.ofMillis(10)) < 0) {
             throw new IllegalArgumentException("tick: must be at least 10ms, was " + tick.toMillis() + "ms");
         }
+        limits = limits == null ? SewingLineLimits.NONE : limits;
     }
 
     /** 127.0.0.1, port 0, 12 stations, "Line1", seed 1, tick 200 ms, no scenario. */
@@ -47,36 +62,41 @@ public record SewingLineOptions(
 
     /** A copy with another bind address. */
     public SewingLineOptions withHost(String host) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
     }
 
     /** A copy with another port (0 = any free port). */
     public SewingLineOptions withPort(int port) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
     }
 
     /** A copy with another number of stations. */
     public SewingLineOptions withStations(int stations) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
     }
 
     /** A copy with another line name. */
     public SewingLineOptions withLine(String line) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
     }
 
     /** A copy with another seed. */
     public SewingLineOptions withSeed(long seed) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
     }
 
     /** A copy with another simulation step. */
     public SewingLineOptions withTick(Duration tick) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
     }
 
     /** A copy with a scenario (null for none). */
     public SewingLineOptions withScenario(Scenario scenario) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
+    }
+
+    /** A copy with other operation limits (null for none). */
+    public SewingLineOptions withLimits(SewingLineLimits limits) {
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
     }
 }

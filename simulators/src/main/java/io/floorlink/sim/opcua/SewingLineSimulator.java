@@ -1,5 +1,7 @@
 package io.floorlink.sim.opcua;
 
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
 import io.floorlink.sim.scenario.Scenario;
 import io.floorlink.sim.scenario.ScenarioRunner;
 import io.floorlink.sim.scenario.ScenarioTarget;
@@ -31,6 +33,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigBuilder;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigLimits;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
@@ -48,6 +52,7 @@ import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
@@ -485,6 +490,12 @@ public final class SewingLineSimulator implements AutoCloseable {
                 serverConfig(bindPort),
                 profile -> new OpcTcpServerTransport(
                         OpcTcpServerTransportConfig.newBuilder().build()));
+        if (options.limits().maxMonitoredItemsPerCall() > 0) {
+            candidate.addServiceSet(
+                    PATH,
+                    new LimitedMonitoredItemServiceSet(
+                            candidate, options.limits().maxMonitoredItemsPerCall()));
+        }
         List<StationSnapshot> snapshots = new ArrayList<>();
         for (SewingStation station : stations.values()) {
             snapshots.add(station.snapshot());
@@ -562,8 +573,11 @@ public final class SewingLineSimulator implements AutoCloseable {
             }
         }
         String version = SewingLineSimulator.class.getPackage().getImplementationVersion();
-        return OpcUaServerConfig.builder()
-                .setApplicationUri(applicationUri(options))
+        OpcUaServerConfigBuilder builder = OpcUaServerConfig.builder();
+        if (options.limits().any()) {
+            builder.setLimits(serverLimits(options.limits()));
+        }
+        return builder.setApplicationUri(applicationUri(options))
                 .setApplicationName(LocalizedText.english("FloorLink sewing line simulator " + options.line()))
                 .setProductUri(PRODUCT_URI)
                 .setBuildInfo(new BuildInfo(
@@ -577,6 +591,46 @@ public final class SewingLineSimulator implements AutoCloseable {
                 .setIdentityValidator(identityValidator())
                 .setEndpoints(endpoints)
                 .build();
+    }
+
+    /** Milo advertises these in OperationLimits and enforces Read, Browse, TranslateBrowsePaths, RegisterNodes. */
+    private static OpcUaServerConfigLimits serverLimits(SewingLineLimits limits) {
+        return new OpcUaServerConfigLimits() {
+            @Override
+            public UInteger getMaxNodesPerRead() {
+                return limits.maxNodesPerRead() > 0
+                        ? uint(limits.maxNodesPerRead())
+                        : OpcUaServerConfigLimits.super.getMaxNodesPerRead();
+            }
+
+            @Override
+            public UInteger getMaxNodesPerBrowse() {
+                return limits.maxNodesPerBrowse() > 0
+                        ? uint(limits.maxNodesPerBrowse())
+                        : OpcUaServerConfigLimits.super.getMaxNodesPerBrowse();
+            }
+
+            @Override
+            public UInteger getMaxNodesPerTranslateBrowsePathsToNodeIds() {
+                return limits.maxNodesPerBrowse() > 0
+                        ? uint(limits.maxNodesPerBrowse())
+                        : OpcUaServerConfigLimits.super.getMaxNodesPerTranslateBrowsePathsToNodeIds();
+            }
+
+            @Override
+            public UInteger getMaxNodesPerRegisterNodes() {
+                return limits.maxNodesPerBrowse() > 0
+                        ? uint(limits.maxNodesPerBrowse())
+                        : OpcUaServerConfigLimits.super.getMaxNodesPerRegisterNodes();
+            }
+
+            @Override
+            public UInteger getMaxMonitoredItemsPerCall() {
+                return limits.maxMonitoredItemsPerCall() > 0 && limits.monitoredItemsLimitAdvertised()
+                        ? uint(limits.maxMonitoredItemsPerCall())
+                        : OpcUaServerConfigLimits.super.getMaxMonitoredItemsPerCall();
+            }
+        };
     }
 
     private static UserTokenPolicy usernameToken(SecurityPolicy policy) {

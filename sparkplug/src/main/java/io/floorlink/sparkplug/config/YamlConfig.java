@@ -31,6 +31,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -50,6 +51,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class YamlConfig {
     private static final Pattern ENV_REF =
             Pattern.compile("\\$\\{(?:file:([^}]+)|([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?)}");
+
+    /**
+     * Largest configuration document, in characters (code points) after {@code ${...}} substitution. A
+     * 100,000-point edge configuration is about 10 MB; SnakeYAML's own default (3 MB) refused about 30,000.
+     */
+    public static final int MAX_DOCUMENT_CODE_POINTS = 64 * 1024 * 1024;
 
     /** Largest secret file {@code ${file:...}} reads; a password or token, never a document. */
     public static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -101,6 +108,7 @@ public final class YamlConfig {
      */
     public static <T> T parse(String source, String text, Function<String, String> env, Class<T> type) {
         String resolved = substituteEnv(source, text, env);
+        checkSize(source, resolved);
         if (resolved.isBlank()) {
             throw new ConfigException(source + ": file is empty");
         }
@@ -157,6 +165,7 @@ public final class YamlConfig {
      */
     public static Tree tree(String source, String text, Function<String, String> env) {
         String resolved = substituteEnv(source, text, env);
+        checkSize(source, resolved);
         if (resolved.isBlank()) {
             throw new ConfigException(source + ": file is empty");
         }
@@ -465,13 +474,26 @@ public final class YamlConfig {
         return sb.toString();
     }
 
+    private static void checkSize(String source, String text) {
+        if (text.length() > MAX_DOCUMENT_CODE_POINTS
+                && text.codePointCount(0, text.length()) > MAX_DOCUMENT_CODE_POINTS) {
+            throw new ConfigException(source + ": file is larger than the limit of " + MAX_DOCUMENT_CODE_POINTS
+                    + " characters (YamlConfig.MAX_DOCUMENT_CODE_POINTS)");
+        }
+    }
+
     private static ObjectMapper createMapper() {
         SimpleModule module = new SimpleModule("floorlink-config");
         module.addDeserializer(Duration.class, new TextDeserializer<>(Duration.class, Durations::parse));
         module.addDeserializer(DataSize.class, new TextDeserializer<>(DataSize.class, DataSize::parse));
         module.addDeserializer(Category.class, new TextDeserializer<>(Category.class, Category::parse));
         module.addDeserializer(URI.class, new TextDeserializer<>(URI.class, URI::create));
-        YAMLMapper yaml = YAMLMapper.builder(new YAMLFactory())
+        LoaderOptions loader = new LoaderOptions();
+        // checkSize reports an oversized file by name first; this only keeps SnakeYAML's 3 MB default away.
+        loader.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
+        // rebuild(), not builder(): builder() starts without the default parser features (empty value = null).
+        YAMLMapper yaml = YAMLMapper.builder(
+                        new YAMLFactory().rebuild().loaderOptions(loader).build())
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

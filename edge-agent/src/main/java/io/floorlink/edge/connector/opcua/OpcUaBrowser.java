@@ -1,5 +1,7 @@
 package io.floorlink.edge.connector.opcua;
 
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
 import io.floorlink.sparkplug.DataType;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,8 +21,12 @@ import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.BrowseDirection;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.BrowseResultMask;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.NodeClass;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.structured.BrowseDescription;
+import org.eclipse.milo.opcua.stack.core.types.structured.BrowseResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
 
@@ -108,7 +114,7 @@ public final class OpcUaBrowser {
                     + OpcUaClients.describe(e, attempt, options.security()));
         }
         try {
-            Walker w = new Walker(client, options, out);
+            Walker w = new Walker(client, OpcUaOperations.of(client), options, out);
             out.println("Objects  " + NodeIds.ObjectsFolder.toParseableString());
             w.walk(NodeIds.ObjectsFolder, 1, "Objects");
             w.printSuggestion();
@@ -163,20 +169,38 @@ public final class OpcUaBrowser {
 
     private static final class Walker {
         private final OpcUaClient client;
+        private final OpcUaOperations ops;
         private final Options options;
         private final PrintWriter out;
         private final Map<String, List<Variable>> byParent = new LinkedHashMap<>();
         int nodes;
         int variableCount;
 
-        Walker(OpcUaClient client, Options options, PrintWriter out) {
+        Walker(OpcUaClient client, OpcUaOperations ops, Options options, PrintWriter out) {
             this.client = client;
+            this.ops = ops;
             this.options = options;
             this.out = out;
         }
 
         void walk(NodeId parent, int level, String parentName) throws UaException {
-            List<ReferenceDescription> refs = client.getAddressSpace().browse(parent);
+            // One node per Browse (always within MaxNodesPerBrowse); all its references through BrowseNext.
+            BrowseResult result = ops.browse(List.of(new BrowseDescription(
+                            parent,
+                            BrowseDirection.Forward,
+                            NodeIds.HierarchicalReferences,
+                            true,
+                            uint(0),
+                            uint(BrowseResultMask.All.getValue()))))
+                    .get(0);
+            boolean bad =
+                    result.getStatusCode() != null && result.getStatusCode().isBad();
+            if (bad && level == 1) {
+                throw new UaException(result.getStatusCode());
+            }
+            // A node below Objects that cannot be browsed (e.g. access denied) is printed without children.
+            List<ReferenceDescription> refs =
+                    bad || result.getReferences() == null ? List.of() : List.of(result.getReferences());
             List<ReferenceDescription> children = new ArrayList<>();
             for (ReferenceDescription r : refs) {
                 NodeClass nc = r.getNodeClass();
@@ -220,7 +244,7 @@ public final class OpcUaBrowser {
             }
         }
 
-        /** DataType, AccessLevel and Value of each variable child in one Read call; objects get nulls. */
+        /** DataType, AccessLevel and Value of each variable child, Read in chunks; objects get nulls. */
         private List<DataValue[]> readVariableAttributes(List<ReferenceDescription> children) throws UaException {
             List<ReadValueId> ids = new ArrayList<>();
             for (ReferenceDescription r : children) {
@@ -232,15 +256,12 @@ public final class OpcUaBrowser {
                     ids.add(new ReadValueId(id, AttributeId.Value.uid(), null, QualifiedName.NULL_VALUE));
                 }
             }
-            DataValue[] results = ids.isEmpty()
-                    ? new DataValue[0]
-                    : Objects.requireNonNull(
-                            client.read(0.0, TimestampsToReturn.Source, ids).getResults());
+            List<DataValue> results = ids.isEmpty() ? List.of() : ops.read(ids, TimestampsToReturn.Source);
             List<DataValue[]> out = new ArrayList<>(children.size());
             int k = 0;
             for (ReferenceDescription r : children) {
                 if (r.getNodeClass() == NodeClass.Variable) {
-                    out.add(new DataValue[] {results[k], results[k + 1], results[k + 2]});
+                    out.add(new DataValue[] {results.get(k), results.get(k + 1), results.get(k + 2)});
                     k += 3;
                 } else {
                     out.add(null);

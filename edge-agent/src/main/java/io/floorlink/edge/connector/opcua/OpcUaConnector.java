@@ -47,7 +47,6 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
-import org.eclipse.milo.opcua.stack.core.types.structured.ReadResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * the connector reconnects with exponential backoff and jitter, creating a new session and new subscription
  * rather than relying on subscription transfer, so data flows again after a restart with a fresh address
  * space. Datatypes of points without a configured {@code type} are read from the server after every
- * connect.
+ * connect. Reads and monitored-item creation are split to the server's operation limits ({@link
+ * OpcUaOperations}).
  *
  * <p>Device health: a device goes down ({@code no_communication}) when none of its points has a good or
  * uncertain latest value and at least one reports Bad_NoCommunication, Bad_NotConnected or
@@ -234,7 +234,7 @@ public final class OpcUaConnector implements Connector {
             client = newClient(attempt);
             client.addSessionActivityListener(new SessionListener(gen));
             client.connect();
-            Session s = new Session(gen, client);
+            Session s = new Session(gen, client, OpcUaOperations.of(client));
             resolveNodes(s);
             subscribe(s);
             session = s;
@@ -250,11 +250,14 @@ public final class OpcUaConnector implements Connector {
             metrics.connectSucceeded.increment();
             metrics.pointsPolled.set(s.polledCount);
             log.info(
-                    "OPC UA connector {}: session open on {} ({} points subscribed, {} polled)",
+                    "OPC UA connector {}: session open on {} ({} points subscribed, {} polled; at most {} nodes per"
+                            + " Read, {} monitored items per call)",
                     config.name(),
                     config.endpoint(),
                     s.subscribedCount,
-                    s.polledCount);
+                    s.polledCount,
+                    s.ops.readSize(),
+                    s.ops.monitoredItemsSize());
             failures = 0;
             lastConnectWarning = Instant.MIN;
             lastConnectProblem = null;
@@ -331,11 +334,10 @@ public final class OpcUaConnector implements Connector {
             List<ReadValueId> ids = needType.stream()
                     .map(p -> new ReadValueId(p.nodeId, AttributeId.DataType.uid(), null, QualifiedName.NULL_VALUE))
                     .toList();
-            ReadResponse response = s.client.read(0.0, TimestampsToReturn.Neither, ids);
-            DataValue[] results = Objects.requireNonNull(response.getResults());
+            List<DataValue> results = s.ops.read(ids, TimestampsToReturn.Neither);
             for (int i = 0; i < needType.size(); i++) {
                 PointState p = needType.get(i);
-                DataValue dv = results[i];
+                DataValue dv = results.get(i);
                 if (dv.statusCode().isGood() && dv.value().value() instanceof NodeId dataTypeId) {
                     p.type = resolveType(s.client, p, dataTypeId);
                 } else {
@@ -414,7 +416,7 @@ public final class OpcUaConnector implements Connector {
             items.add(item);
         }
         subscription.addMonitoredItems(items);
-        for (MonitoredItemServiceOperationResult r : subscription.createMonitoredItems()) {
+        for (MonitoredItemServiceOperationResult r : s.ops.createMonitoredItems(subscription)) {
             PointState p = (PointState) r.monitoredItem().getUserObject().orElseThrow();
             StatusCode op = r.operationResult().orElse(r.serviceResult());
             if (r.serviceResult().isGood() && op.isGood()) {
@@ -721,14 +723,16 @@ public final class OpcUaConnector implements Connector {
     private final class Session {
         final long gen;
         final OpcUaClient client;
+        final OpcUaOperations ops;
         final List<ScheduledFuture<?>> polls = new ArrayList<>();
         OpcUaSubscription subscription;
         int subscribedCount;
         int polledCount;
 
-        Session(long gen, OpcUaClient client) {
+        Session(long gen, OpcUaClient client, OpcUaOperations ops) {
             this.gen = gen;
             this.client = client;
+            this.ops = ops;
         }
 
         void cancelPolls() {
@@ -737,7 +741,7 @@ public final class OpcUaConnector implements Connector {
         }
     }
 
-    /** Points polled at one interval: one Read request per period for all of them. */
+    /** Points polled at one interval: one Read per period for all of them, split to the server's limits. */
     private final class PollGroup {
         private final Session session;
         private final List<PointState> points;
@@ -777,20 +781,20 @@ public final class OpcUaConnector implements Connector {
                 return;
             }
             metrics.pollRequests.increment();
-            CompletableFuture<ReadResponse> read = session.client.readAsync(0.0, TimestampsToReturn.Both, ids);
-            read.whenComplete((response, error) -> {
+            CompletableFuture<List<DataValue>> read = session.ops.readAsync(ids, TimestampsToReturn.Both);
+            read.whenComplete((results, error) -> {
                 Instant received = Instant.now();
                 List<DataValue> values;
-                if (error != null || response.getResults() == null) {
+                if (error != null) {
                     StatusCode status = error instanceof UaException ua
                             ? ua.getStatusCode()
-                            : error != null && error.getCause() instanceof UaException ua2
+                            : error.getCause() instanceof UaException ua2
                                     ? ua2.getStatusCode()
                                     : new StatusCode(StatusCodes.Bad_UnexpectedError);
                     DataValue failed = new DataValue(status);
                     values = readable.stream().map(p -> failed).toList();
                 } else {
-                    values = List.of(response.getResults());
+                    values = results;
                 }
                 submit(() -> {
                     inFlight.set(false);

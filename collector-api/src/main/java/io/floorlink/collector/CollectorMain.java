@@ -11,19 +11,56 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Command line of {@code floorlink-collector.jar}. */
+/**
+ * Command line of {@code floorlink-collector.jar}.
+ *
+ * <p>Exit codes: 0 after a clean stop, {@value #EXIT_CONFIG} (EX_CONFIG of sysexits.h) for a configuration that does
+ * not load or validate (collector.yaml, the inventory, or an option such as {@code --http-port}; the message on stderr
+ * names file, line and field, without a stack trace), 2 for command-line errors (picocli), 1 when the collector cannot
+ * start for another reason.
+ */
 @Command(
         name = "floorlink-collector",
         mixinStandardHelpOptions = true,
+        versionProvider = CollectorMain.Version.class,
         description = "FloorLink collector: gateway, facts store, indicators and web UI in one process.",
         subcommands = {CollectorMain.Serve.class, VerifyCommand.class})
 public final class CollectorMain implements Callable<Integer> {
+    /** Exit code of a configuration that cannot be used: EX_CONFIG of sysexits.h. */
+    public static final int EXIT_CONFIG = 78;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CollectorMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line, with a configuration error thrown from anywhere in a command reported as its message and
+     * {@link #EXIT_CONFIG} instead of a stack trace.
+     */
+    static CommandLine commandLine() {
+        CommandLine root = new CommandLine(new CollectorMain()).setExecutionExceptionHandler((e, cli, parsed) -> {
+            if (e instanceof ConfigException) {
+                cli.getErr().println("floorlink-collector: " + e.getMessage());
+                cli.getErr().flush();
+                return EXIT_CONFIG;
+            }
+            throw e;
+        });
+        // so that `serve --version` prints the version too, not an empty line
+        root.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
+        return root;
+    }
+
+    /** {@code --version}: {@code floorlink-collector <version>} from the jar manifest, {@code dev} from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = CollectorMain.class.getPackage().getImplementationVersion();
+            return new String[] {"floorlink-collector " + (v == null ? "dev" : v)};
+        }
     }
 
     @Override
@@ -70,14 +107,14 @@ public final class CollectorMain implements Callable<Integer> {
                 }
             } catch (ConfigException | IllegalArgumentException e) {
                 err.println("floorlink-collector: " + e.getMessage());
-                return 2;
+                return EXIT_CONFIG;
             }
             Collector collector;
             try {
                 collector = Collector.start(cfg, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             } catch (ConfigException e) {
                 err.println("floorlink-collector: " + e.getMessage());
-                return 2;
+                return EXIT_CONFIG;
             } catch (Exception e) {
                 err.println("floorlink-collector: cannot start: " + e.getMessage());
                 return 1;

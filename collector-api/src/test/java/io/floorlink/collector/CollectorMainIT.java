@@ -72,26 +72,65 @@ class CollectorMainIT {
     }
 
     @Test
-    void badConfigExitsWith2AndNamesFileLineAndField(@TempDir Path dir) throws IOException {
+    void badConfigExits78AndNamesFileLineAndFieldWithoutStackTrace(@TempDir Path dir) throws IOException {
         Path config = Files.writeString(dir.resolve("collector.yaml"), "http:\n  prot: 8080\n");
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new CollectorMain()).setErr(new PrintWriter(err, true));
+        CommandLine cli = CollectorMain.commandLine().setErr(new PrintWriter(err, true));
 
         int code = cli.execute("serve", "--config", config.toString());
 
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains(config + ":2:").contains("http").contains("unknown key 'prot'");
+        assertThat(code).isEqualTo(78).isEqualTo(CollectorMain.EXIT_CONFIG);
+        assertThat(err.toString())
+                .contains(config + ":2:")
+                .contains("http")
+                .contains("unknown key 'prot'")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     @Test
-    void missingInventoryFileExitsWith2(@TempDir Path dir) throws IOException {
+    void missingInventoryFileExits78(@TempDir Path dir) throws IOException {
         Path config = Files.writeString(
                 dir.resolve("collector.yaml"),
                 "inventory: nowhere.yaml\ngateway:\n  broker: { port: 0, data_dir: b }\n  store: { url: \"jdbc:h2:mem:x\" }\n");
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new CollectorMain()).setErr(new PrintWriter(err, true));
+        CommandLine cli = CollectorMain.commandLine().setErr(new PrintWriter(err, true));
 
-        assertThat(cli.execute("serve", "--config", config.toString())).isEqualTo(2);
+        assertThat(cli.execute("serve", "--config", config.toString())).isEqualTo(78);
         assertThat(err.toString()).contains("nowhere.yaml: inventory file not found");
+    }
+
+    @Test
+    void versionPrintsTheProgramAndVersionAndExitsZero() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = CollectorMain.commandLine().setOut(new PrintWriter(out, true));
+
+        assertThat(cli.execute("--version")).isZero();
+        assertThat(out.toString()).matches("floorlink-collector \\S+\\R");
+    }
+
+    @Test
+    void jarVersionIsTheManifestVersion(@TempDir Path dir) throws Exception {
+        Path jar = Path.of(CollectorMainIT.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .getParent()
+                .resolve("floorlink-collector.jar");
+        assertThat(jar).as("the fat jar (built by ./mvnw package)").exists();
+        Path out = dir.resolve("out.txt");
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        jar.toString(),
+                        "--version")
+                .redirectOutput(out.toFile())
+                .redirectError(dir.resolve("err.txt").toFile())
+                .start();
+
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(out)).matches("floorlink-collector \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R");
     }
 }

@@ -112,11 +112,12 @@ public final class DemoMain implements Callable<Integer> {
         stop.countDown();
     }
 
+    /** {@code --version}: {@code floorlink-demo <version>} from the jar manifest, {@code dev} from classes. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = DemoMain.class.getPackage().getImplementationVersion();
-            return new String[] {"floorlink-demo " + (v == null ? "(development build)" : v)};
+            return new String[] {"floorlink-demo " + (v == null ? "dev" : v)};
         }
     }
 }

@@ -3,6 +3,7 @@ package io.floorlink.edge;
 import io.floorlink.edge.cli.BrowseOpcUaCommand;
 import io.floorlink.edge.cli.DiscoverMqttCommand;
 import io.floorlink.edge.cli.OpcUaCertsCommand;
+import io.floorlink.edge.cli.SampleCommand;
 import io.floorlink.edge.cli.ScanModbusCommand;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
@@ -28,23 +29,32 @@ import picocli.CommandLine.Spec;
 
 /**
  * Command line of {@code floorlink-edge-agent.jar}: {@code run}, {@code check}, {@code browse}, {@code scan},
- * {@code discover}.
+ * {@code discover}, {@code sample}, {@code --version}.
+ *
+ * <p>Exit codes: 0 success, {@value #EXIT_CONFIG} (EX_CONFIG of sysexits.h) for a configuration file that does not
+ * load or validate (the message on stderr names file, line and field; no stack trace), {@value #EXIT_USAGE}
+ * (EX_USAGE) for an unknown {@code sample} name, 2 for other command-line errors (picocli), 1 for other failures.
  */
 @Command(
         name = "floorlink-edge-agent",
         description = "FloorLink edge agent: reads equipment and publishes Sparkplug B to the platform.",
         mixinStandardHelpOptions = true,
+        versionProvider = EdgeAgentMain.Version.class,
         subcommands = {
             EdgeAgentMain.Run.class,
             EdgeAgentMain.Check.class,
             BrowseOpcUaCommand.class,
             OpcUaCertsCommand.class,
             ScanModbusCommand.class,
-            DiscoverMqttCommand.class
+            DiscoverMqttCommand.class,
+            SampleCommand.class
         })
 public final class EdgeAgentMain {
-    /** Exit code of a configuration that cannot be used. */
-    public static final int EXIT_CONFIG = 2;
+    /** Exit code of a configuration that cannot be used: EX_CONFIG of sysexits.h. */
+    public static final int EXIT_CONFIG = 78;
+
+    /** Exit code of a command line naming something that does not exist: EX_USAGE of sysexits.h. */
+    public static final int EXIT_USAGE = 64;
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -52,12 +62,49 @@ public final class EdgeAgentMain {
 
     /** Runs the command line and returns the exit code; {@code run} returns only after shutdown. */
     public static int execute(String... args) {
-        return new CommandLine(new EdgeAgentMain()).execute(args);
+        return commandLine().execute(args);
     }
 
     /** As {@link #execute(String...)}, writing to the given streams instead of stdout/stderr. */
     static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return new CommandLine(new EdgeAgentMain()).setOut(out).setErr(err).execute(args);
+        return commandLine().setOut(out).setErr(err).execute(args);
+    }
+
+    /**
+     * The command line, with a configuration error thrown from any subcommand (after the load, e.g. when a connector
+     * starts) reported as its message and {@link #EXIT_CONFIG} instead of a stack trace.
+     */
+    static CommandLine commandLine() {
+        CommandLine root = new CommandLine(new EdgeAgentMain()).setExecutionExceptionHandler((e, cli, parsed) -> {
+            if (e instanceof ConfigException) {
+                cli.getErr().println(e.getMessage());
+                cli.getErr().flush();
+                return EXIT_CONFIG;
+            }
+            throw e;
+        });
+        versionEverywhere(root, new Version());
+        return root;
+    }
+
+    /** So that {@code run --version} prints the version too, not an empty line. */
+    private static void versionEverywhere(CommandLine cli, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            versionEverywhere(sub, version);
+        }
+    }
+
+    /** {@code --version}: {@code floorlink-edge-agent <version>} from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        /** What {@code --version} prints when run from classes rather than the jar (no manifest version). */
+        static final String DEVELOPMENT = "dev";
+
+        @Override
+        public String[] getVersion() {
+            String v = EdgeAgentMain.class.getPackage().getImplementationVersion();
+            return new String[] {"floorlink-edge-agent " + (v == null ? DEVELOPMENT : v)};
+        }
     }
 
     /** {@code run --config edge.yaml}: runs until the process is stopped (Ctrl-C, SIGTERM). */

@@ -81,13 +81,13 @@ class EdgeAgentMainTest {
     }
 
     @Test
-    void checkOfABadFileExitsTwoWithFileLineAndField(@TempDir Path dir) throws Exception {
+    void checkOfABadFileExitsExConfigWithFileLineAndField(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("edge.yaml");
         Files.writeString(file, config(1883).replace("interval: 500ms", "interval: 500"));
 
         int code = run("check", "--config", file.toString());
 
-        assertThat(code).isEqualTo(2);
+        assertThat(code).isEqualTo(78).isEqualTo(EdgeAgentMain.EXIT_CONFIG);
         assertThat(err.toString())
                 .startsWith(file + ":14:")
                 .contains("connectors[0].devices[0].points[1].interval")
@@ -96,11 +96,87 @@ class EdgeAgentMainTest {
     }
 
     @Test
-    void checkOfAMissingFileExitsTwo(@TempDir Path dir) {
+    void checkOfAMissingFileExitsExConfig(@TempDir Path dir) {
         Path file = dir.resolve("missing.yaml");
 
-        assertThat(run("check", "--config", file.toString())).isEqualTo(2);
+        assertThat(run("check", "--config", file.toString())).isEqualTo(78);
         assertThat(err.toString()).contains(file + ": file not found");
+    }
+
+    @Test
+    void runOfABadFileExitsExConfigWithoutStackTrace(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge.yaml");
+        Files.writeString(file, config(1883).replace("interval: 500ms", "interval: 500"));
+
+        int code = run("run", "--config", file.toString());
+
+        assertThat(code).isEqualTo(78);
+        assertThat(err.toString())
+                .startsWith(file + ":14:")
+                .contains("connectors[0].devices[0].points[1].interval")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void versionPrintsTheProgramAndVersionAndExitsZero() {
+        assertThat(run("--version")).isZero();
+
+        // from classes (no jar manifest) the version is "dev"; EdgeAgentJarIT checks the jar's
+        assertThat(out.toString()).matches("floorlink-edge-agent \\S+\\R");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void versionOfASubcommandPrintsTheSame() {
+        assertThat(run("run", "--version")).isZero();
+
+        assertThat(out.toString()).matches("floorlink-edge-agent \\S+\\R");
+    }
+
+    @Test
+    void sampleMqttPrintsThePackagedSampleWhichLoads() throws Exception {
+        assertThat(run("sample", "mqtt")).isZero();
+
+        String printed = out.toString();
+        assertThat(printed)
+                .isEqualTo(Files.readString(Path.of("src/main/java/io/floorlink/edge/connector/mqtt/sample.yaml")));
+        Path trustStore = Files.createTempFile("plant-ca", ".p12");
+        try {
+            Map<String, String> env = Map.of(
+                    "FLOORLINK_MQTT_USER", "edge",
+                    "FLOORLINK_MQTT_PASSWORD", "s3cret",
+                    "FLOORLINK_MQTT_TRUST_PASSWORD", "changeit",
+                    "FLOORLINK_MQTT_TRUST_STORE", trustStore.toString());
+            String edge = """
+                    edge: { group: ENT001, node: edge-01 }
+                    uplink: { url: "tcp://127.0.0.1:1883" }
+                    """ + printed;
+            EdgeConfig cfg = EdgeConfig.parse("sample-mqtt.yaml", edge, env::get);
+            assertThat(cfg.connectors()).hasSize(1);
+            assertThat(cfg.connectors().get(0).name()).isEqualTo("assembly-line-1");
+        } finally {
+            Files.delete(trustStore);
+        }
+    }
+
+    @Test
+    void sampleOfEachConnectorIsPackaged() {
+        for (String connector : List.of("opcua", "modbus", "mqtt")) {
+            StringWriter o = new StringWriter();
+            int code = EdgeAgentMain.execute(
+                    new PrintWriter(o, true), new PrintWriter(new StringWriter(), true), "sample", connector);
+            assertThat(code).as(connector).isZero();
+            assertThat(o.toString()).as(connector).contains("type: " + connector);
+        }
+    }
+
+    @Test
+    void sampleOfAnUnknownConnectorExitsUsageListingTheKnownOnes() {
+        assertThat(run("sample", "profinet")).isEqualTo(64).isEqualTo(EdgeAgentMain.EXIT_USAGE);
+
+        assertThat(err.toString()).contains("unknown connector 'profinet'").contains("opcua, modbus, mqtt");
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test

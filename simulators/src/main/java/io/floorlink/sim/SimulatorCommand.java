@@ -1,5 +1,6 @@
 package io.floorlink.sim;
 
+import io.floorlink.sim.scenario.ScenarioException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -12,13 +13,17 @@ import picocli.CommandLine.Spec;
 /**
  * A simulator subcommand: reads its options, starts the simulator, prints where it runs and blocks until Ctrl-C,
  * SIGTERM or {@link #requestStop()}, then closes it cleanly (a shutdown hook waits for the close). Exit codes: 0
- * after a clean stop, 2 for bad options or a bad scenario (the message names the option, or file, line and field),
- * 1 when the simulator cannot start.
+ * after a clean stop, 2 for bad options (the message names the option), {@value #EXIT_CONFIG} (EX_CONFIG of
+ * sysexits.h) for a scenario file that cannot be read or is not valid (the message names file, line and field), 1 when
+ * the simulator cannot start.
  *
  * @param <O> the simulator's options
  * @param <S> the running simulator
  */
 public abstract class SimulatorCommand<O, S extends AutoCloseable> implements Callable<Integer> {
+    /** Exit code of a scenario file that cannot be used: EX_CONFIG of sysexits.h. */
+    public static final int EXIT_CONFIG = 78;
+
     @Spec
     private CommandSpec spec;
 
@@ -58,9 +63,12 @@ public abstract class SimulatorCommand<O, S extends AutoCloseable> implements Ca
         try {
             options = options();
         } catch (IllegalArgumentException e) {
-            return fail(err, e.getMessage(), CommandLine.ExitCode.USAGE);
+            return fail(
+                    err,
+                    e.getMessage(),
+                    e.getCause() instanceof ScenarioException ? EXIT_CONFIG : CommandLine.ExitCode.USAGE);
         } catch (IOException e) {
-            return fail(err, "cannot read scenario " + e.getMessage(), CommandLine.ExitCode.USAGE);
+            return fail(err, "cannot read scenario " + e.getMessage(), EXIT_CONFIG);
         }
         S simulator;
         try {

@@ -28,6 +28,12 @@ class SimulatorsMainTest {
     }
 
     @Test
+    void versionPrintsTheProgramAndVersionAndExitsZero() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).matches("floorlink-simulators \\S+\\R");
+    }
+
+    @Test
     void rejectsStationCountOutOfRange() {
         assertThat(run("opcua", "--stations", "0", "--port", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--stations: must be 1..99, was 0");
@@ -40,22 +46,22 @@ class SimulatorsMainTest {
     }
 
     @Test
-    void rejectsScenarioNamingAStationTheLineDoesNotHave() throws URISyntaxException {
+    void rejectsScenarioNamingAStationTheLineDoesNotHaveWithExConfig() throws URISyntaxException {
         Path scenario = Path.of(SimulatorsMainTest.class
                 .getResource("/testcases/scenario-good/scenario.yaml")
                 .toURI());
 
         assertThat(run("opcua", "--stations", "2", "--port", "0", "--scenario", scenario.toString()))
-                .isEqualTo(2);
+                .isEqualTo(78);
         assertThat(err.toString())
                 .contains("scenario.yaml line 3, field station: unknown station 'SEW-03'")
                 .contains("SEW-01, SEW-02");
     }
 
     @Test
-    void reportsAMissingScenarioFile() {
+    void reportsAMissingScenarioFileWithExConfig() {
         assertThat(run("opcua", "--port", "0", "--scenario", "does-not-exist.yaml"))
-                .isEqualTo(2);
+                .isEqualTo(78);
         assertThat(err.toString()).contains("cannot read scenario does-not-exist.yaml");
     }
 }

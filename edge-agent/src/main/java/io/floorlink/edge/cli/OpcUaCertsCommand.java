@@ -1,5 +1,6 @@
 package io.floorlink.edge.cli;
 
+import io.floorlink.edge.EdgeAgentMain;
 import io.floorlink.edge.config.ConnectorConfig;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
@@ -91,7 +92,7 @@ public final class OpcUaCertsCommand {
                 dirs = folders(where);
             } catch (ConfigException | IllegalArgumentException e) {
                 err.println(e.getMessage());
-                return 2;
+                return EdgeAgentMain.EXIT_CONFIG;
             }
             for (Path dir : dirs) {
                 if (!Files.isDirectory(dir)) {
@@ -154,7 +155,7 @@ public final class OpcUaCertsCommand {
                 dirs = folders(where);
             } catch (ConfigException | IllegalArgumentException e) {
                 err.println(e.getMessage());
-                return 2;
+                return EdgeAgentMain.EXIT_CONFIG;
             }
             List<String> problems = new ArrayList<>();
             int trusted = 0;

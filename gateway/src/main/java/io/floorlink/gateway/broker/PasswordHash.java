@@ -133,7 +133,7 @@ public final class PasswordHash {
                 new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         if (pw == null || pw.isEmpty()) {
             System.err.println(
-                    "usage: echo -n 'password' | java -cp floorlink-gateway.jar " + PasswordHash.class.getName());
+                    "usage: echo -n 'password' | java -cp floorlink-collector.jar " + PasswordHash.class.getName());
             System.exit(2);
         }
         System.out.println(hash(pw));

@@ -1,0 +1,166 @@
+package io.floorlink.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code floorlink-edge-agent.jar} as a user runs it ({@code java -jar}, a new JVM): the conventions of the command
+ * line. Needs the fat jar, which {@code package} builds before the integration tests run.
+ */
+class EdgeAgentJarIT {
+    private static final String CONFIG = """
+            edge: { group: ENT001, node: edge-01 }
+            uplink: { url: "tcp://127.0.0.1:%d", primary_host: floorlink }
+            buffer: { path: "%s" }
+            http: { port: 0 }
+            connectors:
+              - type: opcua
+                name: sewing-line-1
+                endpoint: opc.tcp://127.0.0.1:%d
+                devices:
+                  - id: SEW-01
+                    points:
+                      - { id: run_state, node: "ns=2;s=A", category: state, interval: 1s }
+            """;
+
+    record Result(int code, String out, String err) {}
+
+    private static Path jar() throws URISyntaxException {
+        Path testClasses = Path.of(EdgeAgentJarIT.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        Path jar = testClasses.getParent().resolve("floorlink-edge-agent.jar");
+        assertThat(jar).as("the fat jar (built by ./mvnw package)").exists();
+        return jar;
+    }
+
+    private static List<String> command(String... args) throws URISyntaxException {
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static Result run(Path dir, String... args) throws Exception {
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(command(args))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void versionPrintsTheManifestVersionAndExitsZero(@TempDir Path dir) throws Exception {
+        Result r = run(dir, "--version");
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).matches("floorlink-edge-agent \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void runOfABrokenConfigExits78WithFileLineFieldAndNoStackTrace(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge.yaml");
+        Files.writeString(file, CONFIG.formatted(1883, "buffer.db", 4840).replace("interval: 1s", "interval: 1"));
+
+        Result r = run(dir, "run", "--config", file.toString());
+
+        assertThat(r.code()).isEqualTo(78);
+        assertThat(r.err())
+                .startsWith(file + ":12:")
+                .contains("connectors[0].devices[0].points[0].interval")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void sampleMqttPrintsTheSampleYamlPackagedInTheJar(@TempDir Path dir) throws Exception {
+        Result r = run(dir, "sample", "mqtt");
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out())
+                .isEqualTo(Files.readString(Path.of("src/main/java/io/floorlink/edge/connector/mqtt/sample.yaml")));
+    }
+
+    @Test
+    void jsonLogFormatWritesOneJsonObjectPerLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge.yaml");
+        Files.writeString(
+                file,
+                CONFIG.formatted(
+                        unusedPort(), dir.resolve("buffer.db").toString().replace('\\', '/'), unusedPort()));
+        ProcessBuilder pb = new ProcessBuilder(command("run", "--config", file.toString()))
+                .redirectOutput(dir.resolve("out.txt").toFile());
+        pb.environment().put("FLOORLINK_LOG_FORMAT", "json");
+        Process p = pb.start();
+        try (BufferedReader err =
+                new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            String first = err.readLine();
+            assertThat(first).as("first log line").isNotNull();
+
+            JsonNode json = new ObjectMapper().readTree(first);
+            assertThat(json.path("level").asText()).isNotEmpty();
+            assertThat(json.path("loggerName").asText()).isNotEmpty();
+            assertThat(json.path("formattedMessage").asText()).isNotEmpty();
+            assertThat(json.has("timestamp")).isTrue();
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void textLogFormatIsTheDefault(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge.yaml");
+        Files.writeString(
+                file,
+                CONFIG.formatted(
+                        unusedPort(), dir.resolve("buffer.db").toString().replace('\\', '/'), unusedPort()));
+        ProcessBuilder pb = new ProcessBuilder(command("run", "--config", file.toString()))
+                .redirectOutput(dir.resolve("out.txt").toFile());
+        Map<String, String> env = pb.environment();
+        env.remove("FLOORLINK_LOG_FORMAT");
+        Process p = pb.start();
+        try (BufferedReader err =
+                new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            String first = err.readLine();
+            assertThat(first).as("first log line").isNotNull().matches("\\d{4}-\\d\\d-\\d\\dT\\S+ [A-Z]+ .*");
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static int unusedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code verify BUNDLE.zip}: checks an evidence bundle offline; exit 0 when valid, 1 when not, 2 when unreadable. */
+/**
+ * {@code verify BUNDLE.zip}: checks an evidence bundle offline; exit 0 when valid, 1 when not, {@value
+ * #EXIT_NOINPUT} (EX_NOINPUT of sysexits.h) when the bundle or the key cannot be read.
+ */
 @Command(
         name = "verify",
         mixinStandardHelpOptions = true,
@@ -22,6 +25,8 @@ import picocli.CommandLine.Parameters;
                     + " without it only its integrity is checked."
         })
 final class VerifyCommand implements Callable<Integer> {
+    static final int EXIT_NOINPUT = 66;
+
     @Parameters(index = "0", paramLabel = "BUNDLE.zip")
     Path bundle;
 
@@ -42,7 +47,7 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             err.println("floorlink-collector verify: cannot read "
                     + (key != null && !Files.isReadable(key) ? key : bundle) + ": " + e.getMessage());
-            return 2;
+            return EXIT_NOINPUT;
         }
         if (v.valid()) {
             out.println("VALID: " + bundle + ": " + v.files() + " files as signed by key " + v.keyId()

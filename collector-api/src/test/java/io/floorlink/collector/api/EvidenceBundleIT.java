@@ -135,6 +135,10 @@ class EvidenceBundleIT {
         assertThat(bad[0]).isEqualTo("1");
         assertThat(bad[1]).startsWith("INVALID: ").contains("changed: indicators.csv");
 
+        String[] missing = verify("verify", dir.resolve("no-such-bundle.zip").toString());
+        assertThat(missing[0]).isEqualTo("66");
+        assertThat(missing[1]).contains("cannot read").contains("no-such-bundle.zip");
+
         AuditLog.Verification audit = AuditLog.verify(dir.resolve("data").resolve(Collector.AUDIT_LOG));
         assertThat(audit.intact()).as(audit.problem()).isTrue();
         assertThat(Files.readString(dir.resolve("data").resolve(Collector.AUDIT_LOG)))

@@ -8,20 +8,34 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.floorlink.collector.CollectorMain;
+import io.floorlink.sim.SimulatorsMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The shipped logback.xml: text by default, one JSON object per line with {@code FLOORLINK_LOG_FORMAT=json}. */
+/**
+ * The logback.xml shipped in the collector, simulators and demo jars (each next to its main class): text by
+ * default, one JSON object per line with {@code FLOORLINK_LOG_FORMAT=json}. The edge agent's is checked from its jar
+ * by {@code EdgeAgentJarIT}.
+ */
 class LogFormatTest {
     private static final String KEY = "FLOORLINK_LOG_FORMAT";
 
-    @Test
-    void jsonFormatWritesOneJsonObjectPerLine() throws Exception {
-        String logged = log("json");
+    static List<Class<?>> mains() {
+        return List.of(CollectorMain.class, SimulatorsMain.class, DemoMain.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("mains")
+    void jsonFormatWritesOneJsonObjectPerLine(Class<?> main) throws Exception {
+        String logged = log(main, "json");
 
         JsonNode json = new ObjectMapper().readTree(logged.lines().findFirst().orElseThrow());
         assertThat(json.path("level").asText()).isEqualTo("INFO");
@@ -31,27 +45,28 @@ class LogFormatTest {
         assertThat(json.has("timestamp")).isTrue();
     }
 
-    @Test
-    void textFormatIsTheDefault() throws Exception {
+    @ParameterizedTest
+    @MethodSource("mains")
+    void textFormatIsTheDefault(Class<?> main) throws Exception {
         assumeThat(System.getenv(KEY))
                 .as("FLOORLINK_LOG_FORMAT set in this environment")
                 .isNull();
 
-        String logged = log(null);
+        String logged = log(main, null);
 
         assertThat(logged).doesNotStartWith("{").contains("INFO").contains("hello \"world\"");
     }
 
-    /** Configures a new logger context from the module's logback.xml and logs one line, returning what it wrote. */
-    private static String log(String format) throws Exception {
-        URL config = Path.of(DemoMain.class
-                        .getProtectionDomain()
-                        .getCodeSource()
-                        .getLocation()
-                        .toURI())
-                .resolve("logback.xml")
-                .toUri()
-                .toURL();
+    /**
+     * Configures a new logger context from the logback.xml beside {@code main} (its classes folder or jar) and logs
+     * one line, returning what it wrote.
+     */
+    private static String log(Class<?> main, String format) throws Exception {
+        Path codeSource =
+                Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI());
+        URL config = Files.isDirectory(codeSource)
+                ? codeSource.resolve("logback.xml").toUri().toURL()
+                : new URL("jar:" + codeSource.toUri() + "!/logback.xml");
         PrintStream savedOut = System.out;
         String savedFormat = System.getProperty(KEY);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();

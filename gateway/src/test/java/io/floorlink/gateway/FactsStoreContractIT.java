@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * FLOORLINK_IT_POSTGRES_URL is set. Device ids are unique per run so a shared PostgreSQL database may be reused.
  */
 class FactsStoreContractIT {
+    private static final String GROUP = "ENT001";
     private static final String PG_ENV = "FLOORLINK_IT_POSTGRES_URL";
     private static final Instant MINUTE = Instant.parse("2026-04-01T10:15:00Z");
 
@@ -62,11 +63,11 @@ class FactsStoreContractIT {
 
     private static FactsBatch batch(String device, PointAgg point, long readsOk) {
         Map<Keys.PointKey, PointAgg> points = new HashMap<>();
-        points.put(new Keys.PointKey(device, "temp", MINUTE.toEpochMilli()), point);
+        points.put(new Keys.PointKey(GROUP, device, "temp", MINUTE.toEpochMilli()), point);
         Map<Keys.DeviceKey, DeviceAgg> devices = new HashMap<>();
         DeviceAgg d = new DeviceAgg();
         d.addReadsOk(readsOk);
-        devices.put(new Keys.DeviceKey(device, MINUTE.toEpochMilli()), d);
+        devices.put(new Keys.DeviceKey(GROUP, device, MINUTE.toEpochMilli()), d);
         return new FactsBatch(List.of(), List.of(), points, devices);
     }
 
@@ -138,7 +139,8 @@ class FactsStoreContractIT {
 
             // a historical state minute two days back raises only that day, and only for its device
             long back = t - 2 * 86_400_000L;
-            Map<Keys.StateKey, Long> state = Map.of(new Keys.StateKey(other, "mode", Keys.minute(back), 1.0), 60_000L);
+            Map<Keys.StateKey, Long> state =
+                    Map.of(new Keys.StateKey(GROUP, other, "mode", Keys.minute(back), 1.0), 60_000L);
             FactsBatch historical =
                     new FactsBatch(List.of(), List.of(), Map.of(), Map.of(), List.of(), state, List.of());
             facts.write(historical, "contract", System.currentTimeMillis());
@@ -231,7 +233,7 @@ class FactsStoreContractIT {
         counter.addValue(1.0, MINUTE.toEpochMilli());
         counter.addIncrease(increase);
         Map<Keys.PointKey, PointAgg> points = new HashMap<>();
-        points.put(new Keys.PointKey(device, "count", MINUTE.toEpochMilli()), counter);
+        points.put(new Keys.PointKey(GROUP, device, "count", MINUTE.toEpochMilli()), counter);
         return new FactsBatch(List.of(), List.of(), points, Map.of(), List.of(), states, runs);
     }
 
@@ -246,19 +248,19 @@ class FactsStoreContractIT {
                             device,
                             4.0,
                             Map.of(
-                                    new Keys.StateKey(device, "mode", t, 1.0), 20_000L,
-                                    new Keys.StateKey(device, "mode", t + 60_000, 2.0), 5_000L),
-                            List.of(new StaticRun(device, "temp", t, t + 70_000, 20.5, true))),
+                                    new Keys.StateKey(GROUP, device, "mode", t, 1.0), 20_000L,
+                                    new Keys.StateKey(GROUP, device, "mode", t + 60_000, 2.0), 5_000L),
+                            List.of(new StaticRun(GROUP, device, "temp", t, t + 70_000, 20.5, true))),
                     "contract",
                     t + 80_000);
             facts.write(
                     utilisation(
                             device,
                             2.5,
-                            Map.of(new Keys.StateKey(device, "mode", t, 1.0), 15_000L),
+                            Map.of(new Keys.StateKey(GROUP, device, "mode", t, 1.0), 15_000L),
                             List.of(
-                                    new StaticRun(device, "temp", t, t + 90_000, 20.5, false),
-                                    new StaticRun(device, "temp", t + 200_000, t + 300_000, 21.0, true))),
+                                    new StaticRun(GROUP, device, "temp", t, t + 90_000, 20.5, false),
+                                    new StaticRun(GROUP, device, "temp", t + 200_000, t + 300_000, 21.0, true))),
                     "contract",
                     t + 310_000);
 

@@ -269,12 +269,12 @@ class PlatformGapIT {
             PointAgg ok = new PointAgg();
             ok.addSample(0, false);
             ok.addValue(1.0, minute + 1_000);
-            points.put(new Keys.PointKey(device, "speed", minute), ok);
+            points.put(new Keys.PointKey("GQ", device, "speed", minute), ok);
             PointAgg refused = new PointAgg();
             refused.addSample(0, false);
             refused.addValue(2.0, minute + 1_000);
             // an id longer than the column: refused; its gap widens to every device of the host
-            points.put(new Keys.PointKey("x".repeat(129), "speed", minute), refused);
+            points.put(new Keys.PointKey("GQ", "x".repeat(129), "speed", minute), refused);
             // a category longer than its column (past the host's limits): the declaration of this device is refused
             PointDeclaration decl = new PointDeclaration(
                     "GQ", node, device, "speed", 10, "c".repeat(20), "rpm", 1000L, null, null, minute + 5_000);

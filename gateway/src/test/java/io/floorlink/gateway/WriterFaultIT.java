@@ -44,6 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * refused records quarantined and the rest committed; later batches flow and receipts are published.
  */
 class WriterFaultIT {
+    private static final String GROUP = "ENT001";
     private static final long MINUTE = 1_775_038_500_000L - 1_775_038_500_000L % 60_000;
     private static final String LONG_ID = "x".repeat(129);
 
@@ -99,8 +100,8 @@ class WriterFaultIT {
         String node = "edge-" + ok;
         java.time.Instant since = java.time.Instant.now().minusSeconds(1);
         Map<Keys.PointKey, PointAgg> points = new HashMap<>();
-        points.put(new Keys.PointKey(ok, "speed", MINUTE), agg(1.0));
-        points.put(new Keys.PointKey(LONG_ID, "speed", MINUTE), agg(2.0));
+        points.put(new Keys.PointKey(GROUP, ok, "speed", MINUTE), agg(1.0));
+        points.put(new Keys.PointKey(GROUP, LONG_ID, "speed", MINUTE), agg(2.0));
         Map<Keys.DeviceKey, DeviceAgg> devices = new HashMap<>();
         List<SessionOp> sessions = List.of(new SessionOp.OpenEdge("g", node, 1L, MINUTE));
         List<PointDeclaration> decls = List.of(
@@ -133,7 +134,7 @@ class WriterFaultIT {
 
         // later batches flow
         Map<Keys.PointKey, PointAgg> later = new HashMap<>();
-        later.put(new Keys.PointKey(ok, "speed", MINUTE + 60_000), agg(3.0));
+        later.put(new Keys.PointKey(GROUP, ok, "speed", MINUTE + 60_000), agg(3.0));
         writer.submit(new FactsBatch(List.of(), List.of(), later, Map.of())).get(30, TimeUnit.SECONDS);
         assertThat(Db.count(ds, "SELECT COUNT(*) FROM point_minute WHERE device_id = ?", ok))
                 .isEqualTo(2);

@@ -37,9 +37,6 @@ final class DataTrust {
      */
     static final java.time.Duration LOSS_CONTINUES = java.time.Duration.ofSeconds(10);
 
-    /** Key prefix of a node whatever its group ('\0' is in no Sparkplug id). */
-    private static final String ANY_GROUP = "\0/";
-
     private DataTrust() {}
 
     /**
@@ -60,7 +57,9 @@ final class DataTrust {
     /**
      * The gaps of each equipment: platform-wide ones for all; an edge node's for the equipment it declared points
      * of (latest DBIRTH) or reported sessions through; a device's for that equipment. Consecutive or overlapping
-     * gaps of one cause and scope are merged.
+     * gaps of one cause and scope are merged. Rows, declarations and sessions are those of one group (a group-bound
+     * {@link FactsStore}), so an edge node id names one node; a node gap without a group (its group id could not be
+     * stored) applies to the node of that id.
      */
     static Map<String, List<GapFlag>> byEquipment(
             List<GapFact> rows,
@@ -75,12 +74,7 @@ final class DataTrust {
         Map<String, Set<String>> reportedBy = new HashMap<>();
         for (String id : equipment) {
             for (Declaration d : declarations.getOrDefault(id, Map.of()).values()) {
-                declaredBy
-                        .computeIfAbsent(d.groupId() + "/" + d.edgeNodeId(), k -> new HashSet<>())
-                        .add(id);
-                declaredBy
-                        .computeIfAbsent(ANY_GROUP + d.edgeNodeId(), k -> new HashSet<>())
-                        .add(id);
+                declaredBy.computeIfAbsent(d.edgeNodeId(), k -> new HashSet<>()).add(id);
             }
             for (SessionFact s : sessions.getOrDefault(id, List.of())) {
                 reportedBy.computeIfAbsent(s.edgeNodeId(), k -> new HashSet<>()).add(id);
@@ -93,14 +87,8 @@ final class DataTrust {
             if (g.deviceId() != null) {
                 concerned = all.contains(g.deviceId()) ? List.of(g.deviceId()) : List.of();
             } else if (g.edgeNodeId() != null) {
-                Set<String> s = new HashSet<>(declaredBy.getOrDefault(
-                        (g.groupId() == null ? ANY_GROUP : g.groupId() + "/") + g.edgeNodeId(), Set.of()));
-                // sessions carry no group: they decide only for equipment without declarations
-                for (String id : reportedBy.getOrDefault(g.edgeNodeId(), Set.of())) {
-                    if (!declarations.containsKey(id)) {
-                        s.add(id);
-                    }
-                }
+                Set<String> s = new HashSet<>(declaredBy.getOrDefault(g.edgeNodeId(), Set.of()));
+                s.addAll(reportedBy.getOrDefault(g.edgeNodeId(), Set.of()));
                 concerned = s;
             } else {
                 concerned = equipment;

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the indicator engine read from the facts of closed UTC days, kept between reports: the rollup sums of one
  * device's part of S inside one day, and the running time inside a counter's frozen parts of one day. Each entry
- * carries the gateway's {@code fact_revision} of its (device, day) as read before the facts; an entry is used
+ * carries the gateway's {@code fact_revision} of its (group, device, day) as read before the facts; an entry is used
  * only while the stored revision is unchanged, so late data and historical replay are never hidden. A day that
  * has not ended yet is never cached.
  *

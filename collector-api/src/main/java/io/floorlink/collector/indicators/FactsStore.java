@@ -18,7 +18,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * Reads the gateway's facts (migrations V1..V5) for a set of devices and a set of spans. Every method blocks on
+ * Reads the gateway's facts (migrations V1..V8) of one Sparkplug group for a set of devices and a set of spans. Every method blocks on
  * JDBC and throws {@link FactsUnavailableException} when the store cannot be read. Runs unchanged on H2
  * (PostgreSQL mode) and PostgreSQL.
  *
@@ -184,11 +184,22 @@ final class FactsStore {
     }
 
     private final DataSource dataSource;
+    private final String groupId;
     /** Whether the store is PostgreSQL; null until the first connection tells. */
     private volatile Boolean postgres;
 
-    FactsStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+    /**
+     * A store bound to one Sparkplug group (one enterprise): every statement reads rows of that group only, with
+     * {@code group_id} as the leading key column (V8), so no read can reach another enterprise's facts.
+     */
+    FactsStore(DataSource dataSource, String groupId) {
+        this.dataSource = java.util.Objects.requireNonNull(dataSource, "dataSource");
+        this.groupId = java.util.Objects.requireNonNull(groupId, "groupId");
+    }
+
+    /** The Sparkplug group (enterprise code) every read is bound to. */
+    String groupId() {
+        return groupId;
     }
 
     /** Sessions of the devices that overlap {@code [from, to)}, open ones included, ordered by start. */
@@ -197,7 +208,7 @@ final class FactsStore {
         forDevices(
                 devices,
                 "SELECT t.device_id, t.edge_node_id, t.connected_at, t.disconnected_at, t.end_reason, t.historical",
-                " JOIN device_session t ON t.device_id = k.kd WHERE t.connected_at < ?"
+                " JOIN device_session t ON t.group_id = ? AND t.device_id = k.kd WHERE t.connected_at < ?"
                         + " AND (t.disconnected_at IS NULL OR t.disconnected_at > ?) ORDER BY t.connected_at",
                 List.of(utc(to), utc(from)),
                 rs -> {
@@ -213,16 +224,17 @@ final class FactsStore {
         return out;
     }
 
-    /** Edge sessions of every edge node that overlap {@code [from, to)}, ordered by node and start. */
+    /** Edge sessions of every edge node of the group that overlap {@code [from, to)}, ordered by node and start. */
     List<EdgeSessionFact> edgeSessions(Instant from, Instant to) {
         List<EdgeSessionFact> out = new ArrayList<>();
         withConnection(c -> {
             String sql = "SELECT group_id, edge_node_id, connected_at, disconnected_at, end_reason FROM edge_session"
-                    + " WHERE connected_at < ? AND (disconnected_at IS NULL OR disconnected_at > ?)"
-                    + " ORDER BY group_id, edge_node_id, connected_at";
+                    + " WHERE group_id = ? AND connected_at < ? AND (disconnected_at IS NULL OR disconnected_at > ?)"
+                    + " ORDER BY edge_node_id, connected_at";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setObject(1, utc(to));
-                ps.setObject(2, utc(from));
+                ps.setString(1, groupId);
+                ps.setObject(2, utc(to));
+                ps.setObject(3, utc(from));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new EdgeSessionFact(
@@ -235,18 +247,20 @@ final class FactsStore {
     }
 
     /**
-     * Platform gaps overlapping {@code [from, to)}, ordered by start; at most {@code limit} rows (the caller
-     * detects a cut by asking for one more than it keeps).
+     * Platform gaps of the group, or of no group (the whole host), overlapping {@code [from, to)}, ordered by start;
+     * at most {@code limit} rows (the caller detects a cut by asking for one more than it keeps).
      */
     List<GapFact> gaps(Instant from, Instant to, int limit) {
         List<GapFact> out = new ArrayList<>();
         withConnection(c -> {
             String sql = "SELECT cause, group_id, edge_node_id, device_id, gap_from, gap_to, events, detail"
-                    + " FROM platform_gap WHERE gap_from < ? AND gap_to > ? ORDER BY gap_from, id LIMIT ?";
+                    + " FROM platform_gap WHERE (group_id IS NULL OR group_id = ?) AND gap_from < ? AND gap_to > ?"
+                    + " ORDER BY gap_from, id LIMIT ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setObject(1, utc(to));
-                ps.setObject(2, utc(from));
-                ps.setInt(3, limit);
+                ps.setString(1, groupId);
+                ps.setObject(2, utc(to));
+                ps.setObject(3, utc(from));
+                ps.setInt(4, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new GapFact(
@@ -274,7 +288,7 @@ final class FactsStore {
         forDevices(
                 devices,
                 "SELECT t.device_id, t.bucket",
-                " JOIN device_minute t ON t.device_id = k.kd WHERE t.bucket >= ? AND t.bucket < ?"
+                " JOIN device_minute t ON t.group_id = ? AND t.device_id = k.kd WHERE t.bucket >= ? AND t.bucket < ?"
                         + " ORDER BY t.device_id, t.bucket",
                 List.of(utc(from.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)), utc(to)),
                 rs -> out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
@@ -289,7 +303,7 @@ final class FactsStore {
                 devices,
                 "SELECT t.device_id, t.group_id, t.edge_node_id, t.point_id, t.category, t.interval_ms, t.eng_low,"
                         + " t.eng_high",
-                " JOIN point_declaration t ON t.device_id = k.kd",
+                " JOIN point_declaration t ON t.group_id = ? AND t.device_id = k.kd",
                 List.of(),
                 rs -> {
                     Declaration d = new Declaration(
@@ -312,7 +326,7 @@ final class FactsStore {
         forDevices(
                 devices,
                 "SELECT t.device_id, t.point_id, t.started_at, t.ended_at, t.static_value, t.is_open",
-                " JOIN point_static_run t ON t.device_id = k.kd WHERE t.ended_at > ? AND t.started_at < ?",
+                " JOIN point_static_run t ON t.group_id = ? AND t.device_id = k.kd WHERE t.ended_at > ? AND t.started_at < ?",
                 List.of(utc(from), utc(to)),
                 rs -> {
                     StaticRun r = new StaticRun(
@@ -423,7 +437,12 @@ final class FactsStore {
         withConnection(c -> {
             for (Map.Entry<Set<Double>, List<Integer>> g : byValues.entrySet()) {
                 stateMillis(
-                        c, requests, g.getValue(), g.getKey() == null ? List.of() : List.copyOf(g.getKey()), answers);
+                        c,
+                        groupId,
+                        requests,
+                        g.getValue(),
+                        g.getKey() == null ? List.of() : List.copyOf(g.getKey()),
+                        answers);
             }
         });
         return out;
@@ -431,11 +450,15 @@ final class FactsStore {
 
     private static void stateMillis(
             Connection c,
+            String groupId,
             List<StateRequest> requests,
             List<Integer> indexes,
             List<Double> values,
             List<Map<Double, Double>> answers)
             throws SQLException {
+        List<Object> bound = new ArrayList<>(values.size() + 1);
+        bound.add(groupId);
+        bound.addAll(values);
         String[] levels = {"day", "hour", "minute"};
         List<List<Object[]>> ranges = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         List<Object[]> partials = new ArrayList<>();
@@ -461,9 +484,10 @@ final class FactsStore {
                 List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + RANGE_CHUNK));
                 String sql = "SELECT k.kq, p.state_value, SUM(p.millis) FROM "
                         + rangeValues(chunk.size(), "TIMESTAMP WITH TIME ZONE") + " AS k(kq, kd, kp, lo, hi)"
-                        + " JOIN point_state_" + levels[l] + " p ON p.device_id = k.kd AND p.point_id = k.kp"
+                        + " JOIN point_state_" + levels[l]
+                        + " p ON p.group_id = ? AND p.device_id = k.kd AND p.point_id = k.kp"
                         + " AND p.bucket >= k.lo AND p.bucket < k.hi" + only + " GROUP BY k.kq, p.state_value";
-                queryRows(c, sql, chunk, values, rs -> answers.get(rs.getInt(1))
+                queryRows(c, sql, chunk, bound, rs -> answers.get(rs.getInt(1))
                         .merge(rs.getDouble(2), (double) rs.getLong(3), Double::sum));
             }
         }
@@ -471,9 +495,9 @@ final class FactsStore {
             List<Object[]> chunk = partials.subList(from, Math.min(partials.size(), from + RANGE_CHUNK));
             String sql = "SELECT k.kq, k.hi, p.state_value, p.millis FROM "
                     + rangeValues(chunk.size(), "DOUBLE PRECISION") + " AS k(kq, kd, kp, lo, hi)"
-                    + " JOIN point_state_minute p ON p.device_id = k.kd AND p.point_id = k.kp AND p.bucket = k.lo"
+                    + " JOIN point_state_minute p ON p.group_id = ? AND p.device_id = k.kd AND p.point_id = k.kp AND p.bucket = k.lo"
                     + only;
-            queryRows(c, sql, chunk, values, rs -> answers.get(rs.getInt(1))
+            queryRows(c, sql, chunk, bound, rs -> answers.get(rs.getInt(1))
                     .merge(rs.getDouble(3), rs.getLong(4) * weights.get((int) rs.getDouble(2)), Double::sum));
         }
     }
@@ -555,7 +579,7 @@ final class FactsStore {
         forDevices(
                 devices,
                 "SELECT t.device_id, t.bucket, t.revision",
-                " JOIN fact_revision t ON t.device_id = k.kd WHERE t.bucket >= ? AND t.bucket < ?",
+                " JOIN fact_revision t ON t.group_id = ? AND t.device_id = k.kd WHERE t.bucket >= ? AND t.bucket < ?",
                 List.of(utc(from), utc(to)),
                 rs -> out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
                         .put(epochDay(instant(rs, 2)), rs.getLong(3)));
@@ -618,7 +642,9 @@ final class FactsStore {
             for (int from = 0; from < keys.size(); from += CHUNK) {
                 List<List<Object>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
                 String values = keyTable(chunk.size(), width);
-                String on = width == 1 ? " ON p.device_id = k.kd" : " ON p.device_id = k.kd AND p.point_id = k.kp";
+                String on = width == 1
+                        ? " ON p.group_id = ? AND p.device_id = k.kd"
+                        : " ON p.group_id = ? AND p.device_id = k.kd AND p.point_id = k.kp";
                 String[] levels = {"_day", "_hour", "_minute"};
                 List<List<Interval>> ranges = List.of(spans.days(), spans.hours(), spans.minutes());
                 for (int l = 0; l < 3; l++) {
@@ -626,14 +652,14 @@ final class FactsStore {
                         if (byDay && l == 0) {
                             String sql = "SELECT " + rowColumns + ", p.bucket FROM " + values + " JOIN " + table
                                     + levels[l] + " p" + on + " WHERE p.bucket >= ? AND p.bucket < ?";
-                            query(c, sql, chunk, List.of(utc(r.start()), utc(r.end())), null, null, sink);
+                            query(c, sql, chunk, List.of(groupId, utc(r.start()), utc(r.end())), null, null, sink);
                             continue;
                         }
                         for (Interval part : byDay ? perDay(r) : List.of(r)) {
                             String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + levels[l] + " p"
                                     + on + " WHERE p.bucket >= ? AND p.bucket < ? GROUP BY " + groupBy;
                             long day = byDay ? epochDay(part.start()) : ALL_DAYS;
-                            query(c, sql, chunk, List.of(utc(part.start()), utc(part.end())), null, day, sink);
+                            query(c, sql, chunk, List.of(groupId, utc(part.start()), utc(part.end())), null, day, sink);
                         }
                     }
                 }
@@ -641,7 +667,7 @@ final class FactsStore {
                     String sql = "SELECT " + columns + " FROM " + values + " JOIN " + table + "_minute p" + on
                             + " WHERE p.bucket = ? GROUP BY " + groupBy;
                     long day = byDay ? epochDay(p.bucket()) : ALL_DAYS;
-                    query(c, sql, chunk, List.of(utc(p.bucket())), p, day, sink);
+                    query(c, sql, chunk, List.of(groupId, utc(p.bucket())), p, day, sink);
                 }
             }
         });
@@ -697,8 +723,9 @@ final class FactsStore {
 
     /**
      * Runs {@code select FROM k(kd) tail} for chunks of the devices, {@code k} being a VALUES table of device ids
-     * joined on the leading key column (an IN list is compared one by one for every row read by H2), with
-     * {@code args} bound after the ids, every row to {@code reader}.
+     * joined on the key columns after the group (an IN list is compared one by one for every row read by H2), with
+     * the group and then {@code args} bound after the ids, every row to {@code reader}. The tail's first parameter
+     * is the group ({@code t.group_id = ?}).
      */
     private void forDevices(
             Collection<String> devices, String select, String tail, List<Object> args, RowReader reader) {
@@ -706,12 +733,15 @@ final class FactsStore {
             return;
         }
         List<String> all = List.copyOf(devices);
+        List<Object> bound = new ArrayList<>(args.size() + 1);
+        bound.add(groupId);
+        bound.addAll(args);
         withConnection(c -> {
             for (int i = 0; i < all.size(); i += CHUNK) {
                 List<String> ids = all.subList(i, Math.min(all.size(), i + CHUNK));
                 String sql = select + " FROM " + keyTable(ids.size(), 1) + tail;
                 List<Object[]> rows = ids.stream().map(id -> new Object[] {id}).toList();
-                queryRows(c, sql, rows, args, reader);
+                queryRows(c, sql, rows, bound, reader);
             }
         });
     }

@@ -103,7 +103,11 @@ public final class IndicatorService {
      */
     public IndicatorService(DataSource dataSource, Inventory inventory, ProfileLoader profiles, Clock clock) {
         this(
-                new FactsStore(Objects.requireNonNull(dataSource, "dataSource")),
+                new FactsStore(
+                        Objects.requireNonNull(dataSource, "dataSource"),
+                        Objects.requireNonNull(inventory, "inventory")
+                                .enterprise()
+                                .code()),
                 inventory,
                 profiles,
                 clock,
@@ -380,7 +384,14 @@ public final class IndicatorService {
             for (String id : groupIds) {
                 for (Map.Entry<Long, List<Interval>> day : closed.entrySet()) {
                     Object hit = cache.get(
-                            sliceKey(id, day.getKey(), day.getValue(), pointIds, statePoints, declarations),
+                            sliceKey(
+                                    facts.groupId(),
+                                    id,
+                                    day.getKey(),
+                                    day.getValue(),
+                                    pointIds,
+                                    statePoints,
+                                    declarations),
                             revision(revisions, id, day.getKey()));
                     if (hit instanceof DayFacts f) {
                         f.mergeInto(id, points, reads, states);
@@ -410,7 +421,8 @@ public final class IndicatorService {
                     r.mergeDay(day, devices, points, reads, states);
                     for (String id : devices) {
                         cache.put(
-                                sliceKey(id, day, closed.get(day), pointIds, statePoints, declarations),
+                                sliceKey(
+                                        facts.groupId(), id, day, closed.get(day), pointIds, statePoints, declarations),
                                 revision(revisions, id, day),
                                 r.dayFacts(day, id));
                     }
@@ -508,7 +520,8 @@ public final class IndicatorService {
                 List<Interval> rest = new ArrayList<>();
                 splitClosedDays(g.getKey(), now, closed, rest);
                 for (Map.Entry<Long, List<Interval>> day : closed.entrySet()) {
-                    FrozenKey cacheKey = new FrozenKey(e.id(), day.getKey(), statePoint, runningValues, day.getValue());
+                    FrozenKey cacheKey = new FrozenKey(
+                            facts.groupId(), e.id(), day.getKey(), statePoint, runningValues, day.getValue());
                     Object hit = cache.get(cacheKey, revision(revisions, e.id(), day.getKey()));
                     if (hit instanceof Map<?, ?> m) {
                         m.forEach((v, ms) -> millis.merge((Double) v, (Double) ms, Double::sum));
@@ -613,16 +626,24 @@ public final class IndicatorService {
     }
 
     /**
-     * Cache key of a device's rollup sums over its S inside one closed day: the slice itself, the points asked for
-     * with the eng range they were judged against, and the state points.
+     * Cache key of a device's rollup sums over its S inside one closed day: the group (device ids are unique within
+     * one only, and one cache serves every enterprise), the slice itself, the points asked for with the eng range
+     * they were judged against, and the state points.
      */
     private record SliceKey(
-            String device, long day, List<Interval> slice, List<List<Object>> points, List<String> statePoints) {}
+            String group,
+            String device,
+            long day,
+            List<Interval> slice,
+            List<List<Object>> points,
+            List<String> statePoints) {}
 
     /** Cache key of the time per raw state value inside a day's slice of a counter's frozen parts. */
-    private record FrozenKey(String device, long day, String statePoint, Set<Double> values, List<Interval> slice) {}
+    private record FrozenKey(
+            String group, String device, long day, String statePoint, Set<Double> values, List<Interval> slice) {}
 
     private static SliceKey sliceKey(
+            String group,
             String device,
             long day,
             List<Interval> slice,
@@ -635,7 +656,7 @@ public final class IndicatorService {
             Declaration d = decl.get(p);
             points.add(java.util.Arrays.asList(p, d == null ? null : d.engLow(), d == null ? null : d.engHigh()));
         }
-        return new SliceKey(device, day, slice, points, statePoints.getOrDefault(device, List.of()));
+        return new SliceKey(group, device, day, slice, points, statePoints.getOrDefault(device, List.of()));
     }
 
     private static long revision(Map<String, Map<Long, Long>> revisions, String device, long day) {

@@ -112,36 +112,37 @@ class CollectorApiIT {
         for (int m = 0; m < 60; m++) {
             Instant bucket = T0.plus(Duration.ofMinutes(m));
             insert(
-                    "INSERT INTO device_minute (device_id, bucket, reads_ok, reads_failed) VALUES ('IMM-01', ?, 126, 0)",
+                    "INSERT INTO device_minute (group_id, device_id, bucket, reads_ok, reads_failed) VALUES ('ENT001', 'IMM-01', ?, 126, 0)",
                     utc(bucket));
         }
         for (String point : List.of("production_status", "shot_count", "energy_kwh")) {
             insert(
-                    "INSERT INTO point_minute (device_id, point_id, bucket, samples, good, bad, uncertain, historical,"
+                    "INSERT INTO point_minute (group_id, device_id, point_id, bucket, samples, good, bad, uncertain, historical,"
                             + " value_count, latency_count, latency_sum_ms, lat_b00, lat_b01, lat_b02, lat_b03, lat_b04,"
                             + " lat_b05, lat_b06, lat_b07, lat_b08, lat_b09, lat_b10, lat_b11, lat_b12, lat_b13,"
-                            + " lat_b14, lat_b15) VALUES ('IMM-01', ?, ?, 5, 5, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0,"
+                            + " lat_b14, lat_b15) VALUES ('ENT001', 'IMM-01', ?, ?, 5, 5, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0,"
                             + " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)",
                     point,
                     utc(T0.plus(Duration.ofMinutes(30))));
             // The gateway adds every minute to the hour and day rollups too; a whole-hour window reads those.
             for (String table : List.of("point_hour", "point_day")) {
                 insert(
-                        "INSERT INTO " + table + " (device_id, point_id, bucket, samples, good, bad, uncertain,"
+                        "INSERT INTO " + table
+                                + " (group_id, device_id, point_id, bucket, samples, good, bad, uncertain,"
                                 + " historical, value_count, latency_count, latency_sum_ms, lat_b00, lat_b01, lat_b02,"
                                 + " lat_b03, lat_b04, lat_b05, lat_b06, lat_b07, lat_b08, lat_b09, lat_b10, lat_b11,"
-                                + " lat_b12, lat_b13, lat_b14, lat_b15) VALUES ('IMM-01', ?, ?, 5, 5, 0, 0, 0, 5, 0, 0,"
+                                + " lat_b12, lat_b13, lat_b14, lat_b15) VALUES ('ENT001', 'IMM-01', ?, ?, 5, 5, 0, 0, 0, 5, 0, 0,"
                                 + " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)",
                         point,
                         utc(table.equals("point_hour") ? T0 : T0.truncatedTo(ChronoUnit.DAYS)));
             }
         }
         insert(
-                "INSERT INTO device_hour (device_id, bucket, reads_ok, reads_failed) VALUES ('IMM-01', ?, ?, 0)",
+                "INSERT INTO device_hour (group_id, device_id, bucket, reads_ok, reads_failed) VALUES ('ENT001', 'IMM-01', ?, ?, 0)",
                 utc(T0),
                 126 * 60);
         insert(
-                "INSERT INTO device_day (device_id, bucket, reads_ok, reads_failed) VALUES ('IMM-01', ?, ?, 0)",
+                "INSERT INTO device_day (group_id, device_id, bucket, reads_ok, reads_failed) VALUES ('ENT001', 'IMM-01', ?, ?, 0)",
                 utc(T0.truncatedTo(ChronoUnit.DAYS)),
                 126 * 60);
 

@@ -73,8 +73,8 @@ class DataTrustApiIT {
         for (Instant m = start; m.isBefore(now.plus(Duration.ofMinutes(2))); m = m.plus(Duration.ofMinutes(1))) {
             if (m.isBefore(gapFrom) || !m.isBefore(gapTo)) {
                 insert(
-                        "INSERT INTO device_minute (device_id, bucket, reads_ok, reads_failed)"
-                                + " VALUES ('SEW-01', ?, 120, 0)",
+                        "INSERT INTO device_minute (group_id, device_id, bucket, reads_ok, reads_failed)"
+                                + " VALUES ('ENT001', 'SEW-01', ?, 120, 0)",
                         utc(m));
             }
         }

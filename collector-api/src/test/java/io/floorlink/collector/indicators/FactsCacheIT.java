@@ -58,11 +58,12 @@ class FactsCacheIT {
                 a.addSample(0, historical);
                 a.addValue(200.0, minute.toEpochMilli() + i * 1000L);
             }
-            points.put(new Keys.PointKey(IMM, p, minute.toEpochMilli()), a);
+            points.put(new Keys.PointKey(FactsFixture.DEFAULT_GROUP, IMM, p, minute.toEpochMilli()), a);
         }
         DeviceAgg d = new DeviceAgg();
         d.addReadsOk(readsOk);
-        Map<Keys.DeviceKey, DeviceAgg> devices = Map.of(new Keys.DeviceKey(IMM, minute.toEpochMilli()), d);
+        Map<Keys.DeviceKey, DeviceAgg> devices =
+                Map.of(new Keys.DeviceKey(FactsFixture.DEFAULT_GROUP, IMM, minute.toEpochMilli()), d);
         store.write(new FactsBatch(List.of(), List.of(), points, devices), "cache-it", System.currentTimeMillis());
     }
 

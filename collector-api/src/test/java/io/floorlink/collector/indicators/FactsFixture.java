@@ -33,10 +33,24 @@ public final class FactsFixture {
         }
     }
 
-    private final DataSource dataSource;
+    private static final String POINT_COLUMNS = "group_id, device_id, point_id, bucket, samples, good, bad, uncertain,"
+            + " historical, value_min, value_max, value_count, value_increase, latency_count, latency_sum_ms, "
+            + String.join(", ", LAT);
 
-    private FactsFixture(DataSource dataSource) {
+    /** The Sparkplug group (enterprise code) of the fixtures' own inventories. */
+    public static final String DEFAULT_GROUP = "ENT001";
+
+    private final DataSource dataSource;
+    private final String group;
+
+    private FactsFixture(DataSource dataSource, String group) {
         this.dataSource = dataSource;
+        this.group = group;
+    }
+
+    /** The same database, writing the facts of another Sparkplug group (enterprise) from now on. */
+    public FactsFixture group(String groupId) {
+        return new FactsFixture(dataSource, groupId);
     }
 
     /** A fresh in-memory H2 database in PostgreSQL mode with the facts schema. */
@@ -55,7 +69,7 @@ public final class FactsFixture {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
-        return new FactsFixture(ds);
+        return new FactsFixture(ds, DEFAULT_GROUP);
     }
 
     public DataSource dataSource() {
@@ -113,7 +127,8 @@ public final class FactsFixture {
     public FactsFixture session(String edge, String device, Instant from, Instant to, boolean historical) {
         return exec(
                 "INSERT INTO device_session (group_id, edge_node_id, device_id, connected_at, disconnected_at,"
-                        + " end_reason, historical) VALUES ('ENT001', ?, ?, ?, ?, ?, ?)",
+                        + " end_reason, historical) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                group,
                 edge,
                 device,
                 utc(from),
@@ -126,7 +141,8 @@ public final class FactsFixture {
     public FactsFixture edgeSession(String edge, Instant from, Instant to) {
         return exec(
                 "INSERT INTO edge_session (group_id, edge_node_id, connected_at, disconnected_at, end_reason)"
-                        + " VALUES ('ENT001', ?, ?, ?, ?)",
+                        + " VALUES (?, ?, ?, ?, ?)",
+                group,
                 edge,
                 utc(from),
                 to == null ? null : utc(to),
@@ -142,7 +158,7 @@ public final class FactsFixture {
                 "INSERT INTO platform_gap (host_id, cause, group_id, edge_node_id, device_id, gap_from, gap_to, events,"
                         + " detail) VALUES ('floorlink', ?, ?, ?, ?, ?, ?, ?, ?)",
                 cause,
-                edge == null ? null : "ENT001",
+                edge == null && device == null ? null : group,
                 edge,
                 device,
                 utc(from),
@@ -156,8 +172,9 @@ public final class FactsFixture {
             String edge, String device, String point, String category, long intervalMs, Double low, Double high) {
         return exec(
                 "INSERT INTO point_declaration (group_id, edge_node_id, device_id, point_id, datatype, category,"
-                        + " interval_ms, eng_low, eng_high, first_seen, last_birth) VALUES ('ENT001', ?, ?, ?, 10, ?,"
-                        + " ?, ?, ?, ?, ?)",
+                        + " interval_ms, eng_low, eng_high, first_seen, last_birth) VALUES (?, ?, ?, ?, 10, ?, ?, ?,"
+                        + " ?, ?, ?)",
+                group,
                 edge,
                 device,
                 point,
@@ -190,8 +207,9 @@ public final class FactsFixture {
     /** A point_static_run. */
     public FactsFixture staticRun(String device, String point, Instant from, Instant to, double value) {
         return exec(
-                "INSERT INTO point_static_run (device_id, point_id, started_at, ended_at, static_value, is_open)"
-                        + " VALUES (?, ?, ?, ?, ?, FALSE)",
+                "INSERT INTO point_static_run (group_id, device_id, point_id, started_at, ended_at, static_value,"
+                        + " is_open) VALUES (?, ?, ?, ?, ?, ?, FALSE)",
+                group,
                 device,
                 point,
                 utc(from),
@@ -201,9 +219,8 @@ public final class FactsFixture {
 
     /** Minute rows, batch-inserted, and their hour and day rollups added to whatever is there. */
     public FactsFixture points(Collection<PointRow> minutes) {
-        String cols = "device_id, point_id, bucket, samples, good, bad, uncertain, historical, value_min, value_max,"
-                + " value_count, value_increase, latency_count, latency_sum_ms, " + String.join(", ", LAT);
-        String marks = String.join(",", java.util.Collections.nCopies(30, "?"));
+        String cols = POINT_COLUMNS;
+        String marks = String.join(",", java.util.Collections.nCopies(31, "?"));
         Map<String, PointRow> hours = new LinkedHashMap<>();
         Map<String, PointRow> days = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
@@ -220,10 +237,11 @@ public final class FactsFixture {
                 for (PointRow r : rows) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT samples, good, bad, uncertain, historical,"
                             + " value_min, value_max, value_increase, " + String.join(", ", LAT) + " FROM " + table
-                            + " WHERE device_id = ? AND point_id = ? AND bucket = ?")) {
-                        ps.setString(1, r.device());
-                        ps.setString(2, r.point());
-                        ps.setObject(3, utc(r.bucket()));
+                            + " WHERE group_id = ? AND device_id = ? AND point_id = ? AND bucket = ?")) {
+                        ps.setString(1, group);
+                        ps.setString(2, r.device());
+                        ps.setString(3, r.point());
+                        ps.setObject(4, utc(r.bucket()));
                         try (var rs = ps.executeQuery()) {
                             if (rs.next()) {
                                 long[] lat = new long[16];
@@ -244,10 +262,11 @@ public final class FactsFixture {
                                         (Double) rs.getObject(8, Double.class),
                                         lat);
                                 try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table
-                                        + " WHERE device_id = ? AND point_id = ? AND bucket = ?")) {
-                                    del.setString(1, r.device());
-                                    del.setString(2, r.point());
-                                    del.setObject(3, utc(r.bucket()));
+                                        + " WHERE group_id = ? AND device_id = ? AND point_id = ? AND bucket = ?")) {
+                                    del.setString(1, group);
+                                    del.setString(2, r.device());
+                                    del.setString(3, r.point());
+                                    del.setObject(4, utc(r.bucket()));
                                     del.executeUpdate();
                                 }
                                 fresh.add(old.plus(r));
@@ -265,13 +284,14 @@ public final class FactsFixture {
         return this;
     }
 
-    private static void insertPoints(Connection c, String table, String cols, String marks, Collection<PointRow> rows)
+    private void insertPoints(Connection c, String table, String cols, String marks, Collection<PointRow> rows)
             throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ")")) {
             int n = 0;
             for (PointRow r : rows) {
                 int i = 1;
+                ps.setString(i++, group);
                 ps.setString(i++, r.device());
                 ps.setString(i++, r.point());
                 ps.setObject(i++, utc(r.bucket()));
@@ -298,8 +318,12 @@ public final class FactsFixture {
         }
     }
 
-    /** Batch-inserts rows into a table (no upsert: the rows must be new). */
+    /**
+     * Batch-inserts rows into a group-keyed facts table (no upsert: the rows must be new); the fixture's group is
+     * the leading {@code group_id} column, not part of {@code columns} and {@code rows}.
+     */
     public FactsFixture insert(String table, String columns, Collection<Object[]> rows) {
+        columns = "group_id, " + columns;
         int n = columns.split(",").length;
         String marks = String.join(",", java.util.Collections.nCopies(n, "?"));
         try (Connection c = dataSource.getConnection();
@@ -307,8 +331,9 @@ public final class FactsFixture {
                         c.prepareStatement("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
             int k = 0;
             for (Object[] r : rows) {
+                ps.setString(1, group);
                 for (int i = 0; i < r.length; i++) {
-                    ps.setObject(i + 1, r[i] instanceof Instant t ? utc(t) : r[i]);
+                    ps.setObject(i + 2, r[i] instanceof Instant t ? utc(t) : r[i]);
                 }
                 ps.addBatch();
                 if (++k % 1000 == 0) {
@@ -324,10 +349,8 @@ public final class FactsFixture {
 
     /** Point rows into one rollup table, batch-inserted (no upsert: the rows must be new). */
     public FactsFixture insertPoints(String table, Collection<PointRow> rows) {
-        String cols = "device_id, point_id, bucket, samples, good, bad, uncertain, historical, value_min, value_max,"
-                + " value_count, value_increase, latency_count, latency_sum_ms, " + String.join(", ", LAT);
         try (Connection c = dataSource.getConnection()) {
-            insertPoints(c, table, cols, String.join(",", java.util.Collections.nCopies(30, "?")), rows);
+            insertPoints(c, table, POINT_COLUMNS, String.join(",", java.util.Collections.nCopies(31, "?")), rows);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -352,21 +375,23 @@ public final class FactsFixture {
                     OffsetDateTime b = utc(Instant.parse(k[1]));
                     int updated;
                     try (PreparedStatement ps = c.prepareStatement("UPDATE device_" + level
-                            + " SET reads_ok = reads_ok + ?, reads_failed = reads_failed + ? WHERE device_id = ? AND"
-                            + " bucket = ?")) {
+                            + " SET reads_ok = reads_ok + ?, reads_failed = reads_failed + ? WHERE group_id = ? AND"
+                            + " device_id = ? AND bucket = ?")) {
                         ps.setLong(1, e.getValue()[0]);
                         ps.setLong(2, e.getValue()[1]);
-                        ps.setString(3, k[0]);
-                        ps.setObject(4, b);
+                        ps.setString(3, group);
+                        ps.setString(4, k[0]);
+                        ps.setObject(5, b);
                         updated = ps.executeUpdate();
                     }
                     if (updated == 0) {
                         try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_" + level
-                                + " (device_id, bucket, reads_ok, reads_failed) VALUES (?, ?, ?, ?)")) {
-                            ps.setString(1, k[0]);
-                            ps.setObject(2, b);
-                            ps.setLong(3, e.getValue()[0]);
-                            ps.setLong(4, e.getValue()[1]);
+                                + " (group_id, device_id, bucket, reads_ok, reads_failed) VALUES (?, ?, ?, ?, ?)")) {
+                            ps.setString(1, group);
+                            ps.setString(2, k[0]);
+                            ps.setObject(3, b);
+                            ps.setLong(4, e.getValue()[0]);
+                            ps.setLong(5, e.getValue()[1]);
                             ps.executeUpdate();
                         }
                     }
@@ -393,23 +418,26 @@ public final class FactsFixture {
                     List<Object> k = e.getKey();
                     int updated;
                     try (PreparedStatement ps = c.prepareStatement("UPDATE point_state_" + level
-                            + " SET millis = millis + ? WHERE device_id = ? AND point_id = ? AND bucket = ? AND"
-                            + " state_value = ?")) {
+                            + " SET millis = millis + ? WHERE group_id = ? AND device_id = ? AND point_id = ? AND"
+                            + " bucket = ? AND state_value = ?")) {
                         ps.setLong(1, e.getValue());
-                        ps.setString(2, (String) k.get(0));
-                        ps.setString(3, (String) k.get(1));
-                        ps.setObject(4, utc((Instant) k.get(2)));
-                        ps.setDouble(5, (Double) k.get(3));
+                        ps.setString(2, group);
+                        ps.setString(3, (String) k.get(0));
+                        ps.setString(4, (String) k.get(1));
+                        ps.setObject(5, utc((Instant) k.get(2)));
+                        ps.setDouble(6, (Double) k.get(3));
                         updated = ps.executeUpdate();
                     }
                     if (updated == 0) {
                         try (PreparedStatement ps = c.prepareStatement("INSERT INTO point_state_" + level
-                                + " (device_id, point_id, bucket, state_value, millis) VALUES (?, ?, ?, ?, ?)")) {
-                            ps.setString(1, (String) k.get(0));
-                            ps.setString(2, (String) k.get(1));
-                            ps.setObject(3, utc((Instant) k.get(2)));
-                            ps.setDouble(4, (Double) k.get(3));
-                            ps.setLong(5, e.getValue());
+                                + " (group_id, device_id, point_id, bucket, state_value, millis)"
+                                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                            ps.setString(1, group);
+                            ps.setString(2, (String) k.get(0));
+                            ps.setString(3, (String) k.get(1));
+                            ps.setObject(4, utc((Instant) k.get(2)));
+                            ps.setDouble(5, (Double) k.get(3));
+                            ps.setLong(6, e.getValue());
                             ps.executeUpdate();
                         }
                     }

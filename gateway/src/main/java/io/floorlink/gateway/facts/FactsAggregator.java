@@ -159,6 +159,7 @@ public final class FactsAggregator {
             Map<String, Object> props = m.hasProperties() ? Metrics.properties(m.getProperties()) : Map.of();
             String category = MetricValues.text(props.get(MetricNames.PROP_CATEGORY));
             PointFacts p = new PointFacts(
+                    d.group,
                     d.deviceId,
                     name,
                     type,
@@ -297,7 +298,8 @@ public final class FactsAggregator {
         if (increment <= 0) {
             return;
         }
-        DeviceAgg agg = devices.computeIfAbsent(new Keys.DeviceKey(d.deviceId, Keys.minute(ts)), k -> new DeviceAgg());
+        DeviceAgg agg =
+                devices.computeIfAbsent(new Keys.DeviceKey(d.group, d.deviceId, Keys.minute(ts)), k -> new DeviceAgg());
         if (ok) {
             agg.addReadsOk(increment);
         } else {
@@ -395,7 +397,7 @@ public final class FactsAggregator {
         if (p.generation == generation && p.bucket == bucket) {
             agg = p.agg;
         } else {
-            agg = points.computeIfAbsent(new Keys.PointKey(d.deviceId, p.name, bucket), k -> new PointAgg());
+            agg = points.computeIfAbsent(new Keys.PointKey(d.group, d.deviceId, p.name, bucket), k -> new PointAgg());
             p.agg = agg;
             p.bucket = bucket;
             p.generation = generation;

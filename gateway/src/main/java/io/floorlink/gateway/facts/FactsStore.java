@@ -32,9 +32,9 @@ public final class FactsStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FactsStore.class);
 
     private static final String[] POINT_COLUMNS = pointColumns();
-    private static final String[] POINT_KEY = {"device_id", "point_id", "bucket"};
-    private static final String[] DEVICE_COLUMNS = {"device_id", "bucket", "reads_ok", "reads_failed"};
-    private static final String[] DEVICE_KEY = {"device_id", "bucket"};
+    private static final String[] POINT_KEY = {"group_id", "device_id", "point_id", "bucket"};
+    private static final String[] DEVICE_COLUMNS = {"group_id", "device_id", "bucket", "reads_ok", "reads_failed"};
+    private static final String[] DEVICE_KEY = {"group_id", "device_id", "bucket"};
 
     private final HikariDataSource dataSource;
 
@@ -299,27 +299,27 @@ public final class FactsStore implements AutoCloseable {
                         c,
                         "point",
                         batch.points(),
-                        k -> GapScope.minute(null, null, k.deviceId(), k.bucket()),
+                        k -> GapScope.minute(k.groupId(), null, k.deviceId(), k.bucket()),
                         days -> writeRevisions(c, days, Set.of(), Set.of()));
                 DEVICE_ROLLUPS.writeEach(
                         iso,
                         c,
                         "device",
                         batch.devices(),
-                        k -> GapScope.minute(null, null, k.deviceId(), k.bucket()),
+                        k -> GapScope.minute(k.groupId(), null, k.deviceId(), k.bucket()),
                         days -> writeRevisions(c, Set.of(), days, Set.of()));
                 STATE_ROLLUPS.writeEach(
                         iso,
                         c,
                         "state",
                         batch.stateMillis(),
-                        k -> GapScope.minute(null, null, k.deviceId(), k.bucket()),
+                        k -> GapScope.minute(k.groupId(), null, k.deviceId(), k.bucket()),
                         days -> writeRevisions(c, Set.of(), Set.of(), days));
                 for (StaticRun r : batch.staticRuns()) {
                     iso.runVoid(
                             "static_run",
                             r::toString,
-                            GapScope.of(null, null, r.deviceId(), r.startedAt(), r.endedAt()),
+                            GapScope.of(r.groupId(), null, r.deviceId(), r.startedAt(), r.endedAt()),
                             () -> writeStaticRuns(c, List.of(r)));
                 }
                 for (EdgeReceipt r : batch.receipts()) {
@@ -620,16 +620,20 @@ public final class FactsStore implements AutoCloseable {
         }
     }
 
-    private static final String[] STATE_COLUMNS = {"device_id", "point_id", "bucket", "state_value", "millis"};
-    private static final String[] STATE_KEY = {"device_id", "point_id", "bucket", "state_value"};
+    private static final String[] STATE_COLUMNS = {
+        "group_id", "device_id", "point_id", "bucket", "state_value", "millis"
+    };
+    private static final String[] STATE_KEY = {"group_id", "device_id", "point_id", "bucket", "state_value"};
     private static final String[] RUN_COLUMNS = {
-        "device_id", "point_id", "started_at", "ended_at", "static_value", "is_open"
+        "group_id", "device_id", "point_id", "started_at", "ended_at", "static_value", "is_open"
     };
 
     private static Map<Keys.StateKey, Long> rollUpStates(Map<Keys.StateKey, Long> minutes, LongUnaryOperator trunc) {
         Map<Keys.StateKey, Long> out = new HashMap<>();
         minutes.forEach((k, v) -> out.merge(
-                new Keys.StateKey(k.deviceId(), k.pointId(), trunc.applyAsLong(k.bucket()), k.value()), v, Long::sum));
+                new Keys.StateKey(k.groupId(), k.deviceId(), k.pointId(), trunc.applyAsLong(k.bucket()), k.value()),
+                v,
+                Long::sum));
         return out;
     }
 
@@ -641,11 +645,12 @@ public final class FactsStore implements AutoCloseable {
                 c.prepareStatement(merge(table, STATE_COLUMNS, STATE_KEY, "millis = t.millis + s.millis"))) {
             for (Map.Entry<Keys.StateKey, Long> e : rows.entrySet()) {
                 Keys.StateKey k = e.getKey();
-                ps.setString(1, k.deviceId());
-                ps.setString(2, k.pointId());
-                ps.setObject(3, odt(k.bucket()));
-                ps.setDouble(4, k.value());
-                ps.setLong(5, e.getValue());
+                ps.setString(1, k.groupId());
+                ps.setString(2, k.deviceId());
+                ps.setString(3, k.pointId());
+                ps.setObject(4, odt(k.bucket()));
+                ps.setDouble(5, k.value());
+                ps.setLong(6, e.getValue());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -661,23 +666,25 @@ public final class FactsStore implements AutoCloseable {
             Connection c, Set<Keys.PointKey> points, Set<Keys.DeviceKey> devices, Set<Keys.StateKey> states)
             throws SQLException {
         // Sorted: one lock order for every writer, like the rollup rows of a device.
-        Set<Keys.DeviceKey> days =
-                new TreeSet<>(Comparator.comparing(Keys.DeviceKey::deviceId).thenComparingLong(Keys.DeviceKey::bucket));
+        Set<Keys.DeviceKey> days = new TreeSet<>(Comparator.comparing(Keys.DeviceKey::groupId)
+                .thenComparing(Keys.DeviceKey::deviceId)
+                .thenComparingLong(Keys.DeviceKey::bucket));
         days.addAll(devices);
-        points.forEach(k -> days.add(new Keys.DeviceKey(k.deviceId(), k.bucket())));
-        states.forEach(k -> days.add(new Keys.DeviceKey(k.deviceId(), k.bucket())));
+        points.forEach(k -> days.add(new Keys.DeviceKey(k.groupId(), k.deviceId(), k.bucket())));
+        states.forEach(k -> days.add(new Keys.DeviceKey(k.groupId(), k.deviceId(), k.bucket())));
         if (days.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(merge(
                 "fact_revision",
-                new String[] {"device_id", "bucket", "revision"},
-                new String[] {"device_id", "bucket"},
+                new String[] {"group_id", "device_id", "bucket", "revision"},
+                new String[] {"group_id", "device_id", "bucket"},
                 "revision = t.revision + s.revision"))) {
             for (Keys.DeviceKey k : days) {
-                ps.setString(1, k.deviceId());
-                ps.setObject(2, odt(k.bucket()));
-                ps.setLong(3, 1);
+                ps.setString(1, k.groupId());
+                ps.setString(2, k.deviceId());
+                ps.setObject(3, odt(k.bucket()));
+                ps.setLong(4, 1);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -692,15 +699,16 @@ public final class FactsStore implements AutoCloseable {
         try (PreparedStatement ps = c.prepareStatement(merge(
                 "point_static_run",
                 RUN_COLUMNS,
-                new String[] {"device_id", "point_id", "started_at"},
+                new String[] {"group_id", "device_id", "point_id", "started_at"},
                 "ended_at = s.ended_at, static_value = s.static_value, is_open = s.is_open"))) {
             for (StaticRun r : runs) {
-                ps.setString(1, r.deviceId());
-                ps.setString(2, r.pointId());
-                ps.setObject(3, odt(r.startedAt()));
-                ps.setObject(4, odt(r.endedAt()));
-                ps.setDouble(5, r.value());
-                ps.setBoolean(6, r.open());
+                ps.setString(1, r.groupId());
+                ps.setString(2, r.deviceId());
+                ps.setString(3, r.pointId());
+                ps.setObject(4, odt(r.startedAt()));
+                ps.setObject(5, odt(r.endedAt()));
+                ps.setDouble(6, r.value());
+                ps.setBoolean(7, r.open());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -760,7 +768,7 @@ public final class FactsStore implements AutoCloseable {
     private static Map<Keys.PointKey, PointAgg> rollUp(Map<Keys.PointKey, PointAgg> minutes, LongUnaryOperator trunc) {
         Map<Keys.PointKey, PointAgg> out = new HashMap<>();
         minutes.forEach((k, v) -> out.computeIfAbsent(
-                        new Keys.PointKey(k.deviceId(), k.pointId(), trunc.applyAsLong(k.bucket())),
+                        new Keys.PointKey(k.groupId(), k.deviceId(), k.pointId(), trunc.applyAsLong(k.bucket())),
                         x -> new PointAgg())
                 .merge(v));
         return out;
@@ -770,7 +778,8 @@ public final class FactsStore implements AutoCloseable {
             Map<Keys.DeviceKey, DeviceAgg> minutes, LongUnaryOperator trunc) {
         Map<Keys.DeviceKey, DeviceAgg> out = new HashMap<>();
         minutes.forEach((k, v) -> out.computeIfAbsent(
-                        new Keys.DeviceKey(k.deviceId(), trunc.applyAsLong(k.bucket())), x -> new DeviceAgg())
+                        new Keys.DeviceKey(k.groupId(), k.deviceId(), trunc.applyAsLong(k.bucket())),
+                        x -> new DeviceAgg())
                 .merge(v));
         return out;
     }
@@ -884,8 +893,8 @@ public final class FactsStore implements AutoCloseable {
         String sql = merge(
                 "point_declaration",
                 DECL_COLUMNS,
-                new String[] {"device_id", "point_id"},
-                "group_id = s.group_id, edge_node_id = s.edge_node_id, datatype = s.datatype, category = s.category,"
+                new String[] {"group_id", "device_id", "point_id"},
+                "edge_node_id = s.edge_node_id, datatype = s.datatype, category = s.category,"
                         + " unit = s.unit, interval_ms = s.interval_ms, eng_low = s.eng_low, eng_high = s.eng_high,"
                         + " last_birth = s.last_birth");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -948,6 +957,7 @@ public final class FactsStore implements AutoCloseable {
                 Keys.PointKey k = e.getKey();
                 PointAgg a = e.getValue();
                 int p = 1;
+                ps.setString(p++, k.groupId());
                 ps.setString(p++, k.deviceId());
                 ps.setString(p++, k.pointId());
                 ps.setObject(p++, odt(k.bucket()));
@@ -994,10 +1004,11 @@ public final class FactsStore implements AutoCloseable {
                 "reads_ok = t.reads_ok + s.reads_ok, reads_failed = t.reads_failed + s.reads_failed");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Map.Entry<Keys.DeviceKey, DeviceAgg> e : rows.entrySet()) {
-                ps.setString(1, e.getKey().deviceId());
-                ps.setObject(2, odt(e.getKey().bucket()));
-                ps.setLong(3, e.getValue().readsOk);
-                ps.setLong(4, e.getValue().readsFailed);
+                ps.setString(1, e.getKey().groupId());
+                ps.setString(2, e.getKey().deviceId());
+                ps.setObject(3, odt(e.getKey().bucket()));
+                ps.setLong(4, e.getValue().readsOk);
+                ps.setLong(5, e.getValue().readsFailed);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -1060,6 +1071,7 @@ public final class FactsStore implements AutoCloseable {
 
     private static String[] pointColumns() {
         List<String> cols = new ArrayList<>(List.of(
+                "group_id",
                 "device_id",
                 "point_id",
                 "bucket",

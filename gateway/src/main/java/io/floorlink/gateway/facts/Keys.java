@@ -1,17 +1,20 @@
 package io.floorlink.gateway.facts;
 
-/** Row keys of the rollup tables; buckets are epoch milliseconds at the start of the bucket (UTC). */
+/**
+ * Row keys of the rollup tables; buckets are epoch milliseconds at the start of the bucket (UTC). Every key leads
+ * with the Sparkplug group: device ids are unique within a group (an enterprise) only (V8).
+ */
 public final class Keys {
     private Keys() {}
 
     /** Key of a point rollup row. */
-    public record PointKey(String deviceId, String pointId, long bucket) {}
+    public record PointKey(String groupId, String deviceId, String pointId, long bucket) {}
 
     /** Key of a state time row ({@code point_state_minute} and coarser). */
-    public record StateKey(String deviceId, String pointId, long bucket, double value) {}
+    public record StateKey(String groupId, String deviceId, String pointId, long bucket, double value) {}
 
     /** Key of a device rollup row. */
-    public record DeviceKey(String deviceId, long bucket) {}
+    public record DeviceKey(String groupId, String deviceId, long bucket) {}
 
     /** Start of the UTC minute containing {@code epochMs}. */
     public static long minute(long epochMs) {

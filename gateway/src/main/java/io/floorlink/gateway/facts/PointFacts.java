@@ -27,7 +27,14 @@ public final class PointFacts {
 
     /** @param birthAt the DBIRTH time: live facts start there, historical ones end there */
     PointFacts(
-            String deviceId, String name, DataType type, Double engLow, Double engHigh, PointKind kind, long birthAt) {
+            String groupId,
+            String deviceId,
+            String name,
+            DataType type,
+            Double engLow,
+            Double engHigh,
+            PointKind kind,
+            long birthAt) {
         this.name = name;
         this.type = type;
         this.engLow = engLow;
@@ -35,10 +42,10 @@ public final class PointFacts {
         this.kind = kind;
         boolean state = kind == PointKind.STATE;
         boolean runs = kind == PointKind.COUNTER || kind == PointKind.STATIC;
-        liveState = state ? new StateTracker(deviceId, name, birthAt, Long.MAX_VALUE) : null;
-        histState = state ? new StateTracker(deviceId, name, Long.MIN_VALUE, birthAt) : null;
-        liveStatic = runs ? new StaticRunTracker(deviceId, name, birthAt) : null;
-        histStatic = runs ? new StaticRunTracker(deviceId, name, Long.MIN_VALUE) : null;
+        liveState = state ? new StateTracker(groupId, deviceId, name, birthAt, Long.MAX_VALUE) : null;
+        histState = state ? new StateTracker(groupId, deviceId, name, Long.MIN_VALUE, birthAt) : null;
+        liveStatic = runs ? new StaticRunTracker(groupId, deviceId, name, birthAt) : null;
+        histStatic = runs ? new StaticRunTracker(groupId, deviceId, name, Long.MIN_VALUE) : null;
     }
 
     /** The point (metric) name. */

@@ -11,12 +11,12 @@ public final class StateTime {
     private final Map<Keys.StateKey, Long> millis = new HashMap<>();
 
     /** Credits {@code [from, to)} (epoch ms) to {@code value}, split at minute boundaries; nothing when empty. */
-    public void add(String deviceId, String pointId, double value, long from, long to) {
+    public void add(String groupId, String deviceId, String pointId, double value, long from, long to) {
         long t = from;
         while (t < to) {
             long bucket = Keys.minute(t);
             long end = Math.min(to, bucket + 60_000L);
-            millis.merge(new Keys.StateKey(deviceId, pointId, bucket, value), end - t, Long::sum);
+            millis.merge(new Keys.StateKey(groupId, deviceId, pointId, bucket, value), end - t, Long::sum);
             t = end;
         }
     }

@@ -8,6 +8,7 @@ package io.floorlink.gateway.facts;
  * session start) nor beyond {@code limit} (for the historical stream: where the live one starts).
  */
 public final class StateTracker {
+    private final String groupId;
     private final String deviceId;
     private final String pointId;
     private final long floor;
@@ -16,7 +17,8 @@ public final class StateTracker {
     private double value;
     private long from;
 
-    public StateTracker(String deviceId, String pointId, long floor, long limit) {
+    public StateTracker(String groupId, String deviceId, String pointId, long floor, long limit) {
+        this.groupId = groupId;
         this.deviceId = deviceId;
         this.pointId = pointId;
         this.floor = floor;
@@ -36,7 +38,7 @@ public final class StateTracker {
     public void creditUpTo(long t, StateTime out) {
         long to = Math.min(t, limit);
         if (open && to > from) {
-            out.add(deviceId, pointId, value, from, to);
+            out.add(groupId, deviceId, pointId, value, from, to);
         }
         from = Math.max(from, to);
     }

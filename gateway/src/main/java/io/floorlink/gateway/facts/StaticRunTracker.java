@@ -11,6 +11,7 @@ public final class StaticRunTracker {
     /** Shortest run written to the store. */
     public static final long MIN_RUN_MS = 60_000;
 
+    private final String groupId;
     private final String deviceId;
     private final String pointId;
     private final long floor;
@@ -20,7 +21,8 @@ public final class StaticRunTracker {
     private long lastTs;
     private boolean changed;
 
-    public StaticRunTracker(String deviceId, String pointId, long floor) {
+    public StaticRunTracker(String groupId, String deviceId, String pointId, long floor) {
+        this.groupId = groupId;
         this.deviceId = deviceId;
         this.pointId = pointId;
         this.floor = floor;
@@ -57,7 +59,9 @@ public final class StaticRunTracker {
         }
         open = false;
         long end = Math.max(at, lastTs);
-        return end - startedAt >= MIN_RUN_MS ? new StaticRun(deviceId, pointId, startedAt, end, value, false) : null;
+        return end - startedAt >= MIN_RUN_MS
+                ? new StaticRun(groupId, deviceId, pointId, startedAt, end, value, false)
+                : null;
     }
 
     /** Ends the open run at its latest sample (the stream ended without saying when the value stopped). */
@@ -74,6 +78,6 @@ public final class StaticRunTracker {
             return null;
         }
         changed = false;
-        return new StaticRun(deviceId, pointId, startedAt, lastTs, value, true);
+        return new StaticRun(groupId, deviceId, pointId, startedAt, lastTs, value, true);
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * there) and not write it again, or every rollup of the batch would count twice.
  */
 class CommitAckLostFaultIT {
+    private static final String GROUP = "ENT001";
     private static final long MINUTE = 1_775_038_500_000L - 1_775_038_500_000L % 60_000;
 
     private FactsStore store;
@@ -59,7 +60,7 @@ class CommitAckLostFaultIT {
             a.addSample(0, false);
             a.addValue(i, MINUTE + i);
         }
-        points.put(new Keys.PointKey("press-1", "pieces", MINUTE), a);
+        points.put(new Keys.PointKey(GROUP, "press-1", "pieces", MINUTE), a);
 
         writer.submit(new FactsBatch(List.of(), List.of(), points, Map.of())).get(30, TimeUnit.SECONDS);
 
@@ -75,7 +76,7 @@ class CommitAckLostFaultIT {
         PointAgg b = new PointAgg();
         b.addSample(0, false);
         b.addValue(1, MINUTE + 500);
-        more.put(new Keys.PointKey("press-1", "pieces", MINUTE), b);
+        more.put(new Keys.PointKey(GROUP, "press-1", "pieces", MINUTE), b);
         writer.submit(new FactsBatch(List.of(), List.of(), more, Map.of())).get(30, TimeUnit.SECONDS);
         assertThat(samples("point_minute")).isEqualTo(101);
     }

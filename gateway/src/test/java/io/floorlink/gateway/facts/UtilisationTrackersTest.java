@@ -21,7 +21,7 @@ class UtilisationTrackersTest {
     @Test
     void stateTimeIsSplitAtMinuteBoundariesAndEndsAtTheSessionEnd() {
         StateTime out = new StateTime();
-        StateTracker s = new StateTracker("D", "state", M, Long.MAX_VALUE);
+        StateTracker s = new StateTracker("G", "D", "state", M, Long.MAX_VALUE);
         s.sample(1, M + 50_000, out);
         s.sample(2, M + 70_000, out); // 1 held 50 s .. 70 s: 10 s in minute 0, 10 s in minute 1
         s.sample(Double.NaN, M + 100_000, out); // a bad sample holds nothing
@@ -36,7 +36,7 @@ class UtilisationTrackersTest {
     @Test
     void anOpenSegmentIsCreditedAtEachFlushNeverTwice() {
         StateTime out = new StateTime();
-        StateTracker s = new StateTracker("D", "state", M, Long.MAX_VALUE);
+        StateTracker s = new StateTracker("G", "D", "state", M, Long.MAX_VALUE);
         s.sample(7, M + 1_000, out);
         s.creditUpTo(M + 21_000, out);
         s.creditUpTo(M + 11_000, out); // an earlier flush time credits nothing
@@ -49,8 +49,8 @@ class UtilisationTrackersTest {
     void liveSegmentsStartAtTheBirthAndHistoricalOnesStopWhereTheLiveStreamStarts() {
         StateTime out = new StateTime();
         long birth = M + 30_000;
-        StateTracker live = new StateTracker("D", "state", birth, Long.MAX_VALUE);
-        StateTracker hist = new StateTracker("D", "state", Long.MIN_VALUE, birth);
+        StateTracker live = new StateTracker("G", "D", "state", birth, Long.MAX_VALUE);
+        StateTracker hist = new StateTracker("G", "D", "state", Long.MIN_VALUE, birth);
         live.sample(1, M + 10_000, out); // a DBIRTH value from an older record holds from the birth
         hist.sample(2, M, out);
         hist.sample(3, M + 20_000, out);
@@ -61,29 +61,29 @@ class UtilisationTrackersTest {
 
     @Test
     void staticRunsOfAtLeastAMinuteAreReportedOpenThenClosed() {
-        StaticRunTracker r = new StaticRunTracker("D", "p", Long.MIN_VALUE);
+        StaticRunTracker r = new StaticRunTracker("G", "D", "p", Long.MIN_VALUE);
         assertThat(r.sample(5, M)).isNull();
         assertThat(r.sample(5, M + 30_000)).isNull();
         assertThat(r.openRunIfChanged()).as("30 s is no static run yet").isNull();
         assertThat(r.sample(5, M + 60_000)).isNull();
-        assertThat(r.openRunIfChanged()).isEqualTo(new StaticRun("D", "p", M, M + 60_000, 5, true));
+        assertThat(r.openRunIfChanged()).isEqualTo(new StaticRun("G", "D", "p", M, M + 60_000, 5, true));
         assertThat(r.openRunIfChanged()).as("unchanged since the last report").isNull();
         assertThat(r.sample(5, M + 80_000)).isNull();
-        assertThat(r.sample(6, M + 90_000)).isEqualTo(new StaticRun("D", "p", M, M + 90_000, 5, false));
+        assertThat(r.sample(6, M + 90_000)).isEqualTo(new StaticRun("G", "D", "p", M, M + 90_000, 5, false));
         assertThat(r.sample(Double.NaN, M + 100_000)).as("6 held 10 s").isNull();
         assertThat(r.sample(6, M + 110_000)).isNull();
-        assertThat(r.close(M + 175_000)).isEqualTo(new StaticRun("D", "p", M + 110_000, M + 175_000, 6, false));
+        assertThat(r.close(M + 175_000)).isEqualTo(new StaticRun("G", "D", "p", M + 110_000, M + 175_000, 6, false));
         assertThat(r.close(M + 200_000)).isNull();
     }
 
     @Test
     void aBadSampleEndsARunAndAHistoricalStreamEndsAtItsLastSample() {
-        StaticRunTracker r = new StaticRunTracker("D", "p", Long.MIN_VALUE);
+        StaticRunTracker r = new StaticRunTracker("G", "D", "p", Long.MIN_VALUE);
         r.sample(1, M);
-        assertThat(r.sample(Double.NaN, M + 61_000)).isEqualTo(new StaticRun("D", "p", M, M + 61_000, 1, false));
+        assertThat(r.sample(Double.NaN, M + 61_000)).isEqualTo(new StaticRun("G", "D", "p", M, M + 61_000, 1, false));
         r.sample(2, M + 100_000);
         r.sample(2, M + 170_000);
-        assertThat(r.closeAtLast()).isEqualTo(new StaticRun("D", "p", M + 100_000, M + 170_000, 2, false));
+        assertThat(r.closeAtLast()).isEqualTo(new StaticRun("G", "D", "p", M + 100_000, M + 170_000, 2, false));
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -49,7 +48,7 @@ public final class InventoryLoader {
     }
 
     private static Inventory read(YamlConfig.Tree tree) {
-        Problems problems = new Problems();
+        YamlProblems problems = new YamlProblems();
         JsonNode root = tree.root();
         if (!root.isObject()) {
             throw tree.at("", "expected a map with enterprise, calendars, sites and equipment");
@@ -92,72 +91,5 @@ public final class InventoryLoader {
         }
         problems.throwIfAny();
         return Inventory.of(enterprise, sites, equipment, calendars);
-    }
-
-    /** The problems of one import, by place in the file, and which parts failed to read. */
-    private static final class Problems {
-        private final TreeMap<Long, List<String>> byPlace = new TreeMap<>();
-        private final List<String> failedParts = new ArrayList<>();
-        private long order;
-
-        void add(ConfigException e) {
-            byPlace.computeIfAbsent(place(e.getMessage()) * 1_000_000L + order++, k -> new ArrayList<>())
-                    .add(e.getMessage());
-        }
-
-        <T> T bind(YamlConfig.Tree tree, String path, JsonNode node, Class<T> type) {
-            try {
-                return tree.bind(path, node, type);
-            } catch (ConfigException e) {
-                add(e);
-                failedParts.add(path);
-                return null;
-            }
-        }
-
-        /** Every element of a list section, null where one failed (its place kept). */
-        <T> List<T> list(YamlConfig.Tree tree, JsonNode root, String key, Class<T> type) {
-            JsonNode node = root.get(key);
-            List<T> out = new ArrayList<>();
-            if (node == null || node.isNull()) {
-                return out;
-            }
-            if (!node.isArray()) {
-                add(tree.at(key, "expected a list"));
-                failedParts.add(key);
-                return out;
-            }
-            for (int i = 0; i < node.size(); i++) {
-                out.add(bind(tree, key + "[" + i + "]", node.get(i), type));
-            }
-            return out;
-        }
-
-        boolean failedIn(String section) {
-            return failedParts.stream().anyMatch(p -> p.equals(section) || p.startsWith(section + "["));
-        }
-
-        /** Whether the problem is about a part that already failed to read (it would be reported twice). */
-        boolean failed(String path) {
-            return failedParts.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "."));
-        }
-
-        void throwIfAny() {
-            if (!byPlace.isEmpty()) {
-                List<String> all = new ArrayList<>();
-                byPlace.values().forEach(all::addAll);
-                throw new ConfigException(String.join("\n", all));
-            }
-        }
-
-        /** The line of a {@code source:line:column: ...} message, 0 when it has none. */
-        private static long place(String message) {
-            String[] parts = message.split(":", 4);
-            try {
-                return parts.length >= 3 ? Long.parseLong(parts[1]) * 10_000 + Long.parseLong(parts[2]) : 0;
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-        }
     }
 }

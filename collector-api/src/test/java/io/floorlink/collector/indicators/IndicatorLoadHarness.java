@@ -131,7 +131,7 @@ public final class IndicatorLoadHarness {
      * The report as text with every decimal number rounded to 9 significant digits: equal reports up to the order
      * of floating-point sums (fractions of partial minutes, counter increases) give the same text.
      */
-    static String rounded(IndicatorReport report) {
+    public static String rounded(Object report) {
         java.util.regex.Matcher m =
                 java.util.regex.Pattern.compile("-?\\d+\\.\\d+(E-?\\d+)?").matcher(report.toString());
         StringBuilder out = new StringBuilder();

@@ -1,0 +1,189 @@
+package io.floorlink.collector.district;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.floorlink.collector.indicators.FactsFixture;
+import io.floorlink.collector.indicators.Figure;
+import io.floorlink.collector.indicators.IndicatorLoadHarness;
+import io.floorlink.collector.indicators.IndicatorReport;
+import io.floorlink.collector.indicators.IndicatorService;
+import io.floorlink.collector.inventory.Equipment;
+import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.inventory.PointRequirement;
+import io.floorlink.collector.profiles.Evaluation;
+import io.floorlink.collector.profiles.ProfileEvaluator;
+import io.floorlink.collector.profiles.ProfileLoader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The golden district ({@code testcases/district-golden}): three enterprises of three industries, with their own
+ * calendars and time zones (Asia/Shanghai two shifts with a holiday, Europe/Berlin nights across midnight and the DST
+ * change of 29 March 2026, UTC without calendar), whose equipment and edge nodes share ids ({@code SEW-01},
+ * {@code IMM-01}, {@code edge-01}). Each enterprise's report and acceptance evaluation over a week are the same with
+ * the other enterprises' facts in the store as with its own alone, and its 设备联网率 is the scripted truth.
+ */
+class GoldenDistrictTest {
+    private static final Path DIR = Path.of("src/test/resources/testcases/district-golden");
+    /** Monday 23 to Sunday 29 March 2026 (UTC days): the profile's minimum window of 7 days. */
+    private static final Instant FROM = Instant.parse("2026-03-23T00:00:00Z");
+
+    private static final Instant TO = FROM.plus(Duration.ofDays(7));
+    private static final Clock CLOCK = Clock.fixed(TO.plus(Duration.ofDays(2)), ZoneOffset.UTC);
+
+    /**
+     * Offline spans per enterprise and device, in whole UTC days from {@link #FROM}: {first day, days}. Every other
+     * digital device is connected and delivers every required point at its interval all week. ENT-MOLD's SEW-01 is
+     * offline on the first day (online ratio 6/7 < θ_online): merged with the other groups' SEW-01 it would look
+     * networked.
+     */
+    private static final Map<String, Map<String, int[]>> OFFLINE =
+            Map.of("ENT-MOLD", Map.of("SEW-01", new int[] {0, 1}));
+
+    /** 设备联网率 = networked / production equipment, the truth of the script. */
+    private static final Map<String, double[]> NETWORKING = Map.of(
+            "ENT-SEW", new double[] {2, 3},
+            "ENT-MOLD", new double[] {1, 5},
+            "ENT-ASM", new double[] {2, 2});
+
+    private static District district;
+    private static Map<String, Inventory> inventories;
+    private static FactsFixture together;
+
+    @BeforeAll
+    static void load() {
+        district = DistrictLoader.load(DIR.resolve("district.yaml"));
+        inventories = DistrictLoader.inventories(district, DIR.resolve("enterprises"));
+        together = FactsFixture.h2();
+        for (String code : inventories.keySet()) {
+            write(together.group(code), code);
+        }
+    }
+
+    /**
+     * One enterprise's facts: sessions, declarations, point and read rollups of hours and days only (the window and
+     * every shift are whole UTC hours), as a device connected in those hours and read at every point's interval.
+     */
+    private static void write(FactsFixture facts, String code) {
+        facts.edgeSession("edge-01", FROM.minus(Duration.ofDays(1)), null);
+        for (Equipment e : inventories.get(code).equipment()) {
+            if (!e.digital()) {
+                continue;
+            }
+            int[] off = OFFLINE.getOrDefault(code, Map.of()).get(e.id());
+            List<Instant[]> online = new ArrayList<>();
+            if (off == null) {
+                online.add(new Instant[] {FROM.minus(Duration.ofDays(1)), TO.plus(Duration.ofDays(1))});
+            } else {
+                online.add(new Instant[] {FROM.minus(Duration.ofDays(1)), FROM.plus(Duration.ofDays(off[0]))});
+                online.add(new Instant[] {FROM.plus(Duration.ofDays(off[0] + off[1])), TO.plus(Duration.ofDays(1))});
+            }
+            for (Instant[] span : online) {
+                facts.session("edge-01", e.id(), span[0], span[1], false);
+            }
+            List<FactsFixture.PointRow> hours = new ArrayList<>();
+            List<FactsFixture.PointRow> days = new ArrayList<>();
+            long readsPerHour = 0;
+            for (PointRequirement p : e.points()) {
+                readsPerHour += Duration.ofHours(1).dividedBy(p.interval());
+                facts.declaration(
+                        "edge-01",
+                        e.id(),
+                        p.id(),
+                        p.category().wireName(),
+                        p.interval().toMillis(),
+                        null,
+                        null);
+                long perHour = Duration.ofHours(1).dividedBy(p.interval());
+                for (int d = 0; d < 7; d++) {
+                    Instant day = FROM.plus(Duration.ofDays(d));
+                    long good = 0;
+                    for (int h = 0; h < 24; h++) {
+                        Instant hour = day.plus(Duration.ofHours(h));
+                        if (online.stream().anyMatch(s -> !hour.isBefore(s[0]) && hour.isBefore(s[1]))) {
+                            hours.add(row(e.id(), p.id(), hour, perHour));
+                            good += perHour;
+                        }
+                    }
+                    if (good > 0) {
+                        days.add(row(e.id(), p.id(), day, good));
+                    }
+                }
+            }
+            facts.insertPoints("point_hour", hours).insertPoints("point_day", days);
+            List<Object[]> readHours = new ArrayList<>();
+            List<Object[]> readDays = new ArrayList<>();
+            for (int d = 0; d < 7; d++) {
+                Instant day = FROM.plus(Duration.ofDays(d));
+                long ok = 0;
+                for (int h = 0; h < 24; h++) {
+                    Instant hour = day.plus(Duration.ofHours(h));
+                    if (online.stream().anyMatch(s -> !hour.isBefore(s[0]) && hour.isBefore(s[1]))) {
+                        readHours.add(new Object[] {e.id(), hour, readsPerHour, 0L});
+                        ok += readsPerHour;
+                    }
+                }
+                readDays.add(new Object[] {e.id(), day, ok, 0L});
+            }
+            facts.insert("device_hour", "device_id, bucket, reads_ok, reads_failed", readHours)
+                    .insert("device_day", "device_id, bucket, reads_ok, reads_failed", readDays);
+        }
+    }
+
+    private static FactsFixture.PointRow row(String device, String point, Instant bucket, long good) {
+        long[] lat = new long[16];
+        lat[3] = good;
+        return new FactsFixture.PointRow(device, point, bucket, good, good, 0, 0, 0, 1.0, 2.0, null, lat);
+    }
+
+    private static IndicatorService service(FactsFixture facts, String code) {
+        return new IndicatorService(facts.dataSource(), inventories.get(code), ProfileLoader.shippedOnly(), CLOCK);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ENT-SEW", "ENT-MOLD", "ENT-ASM"})
+    void anEnterpriseGetsTheSameFiguresInTheDistrictAsAlone(String code) {
+        FactsFixture alone = FactsFixture.h2().group(code);
+        write(alone, code);
+
+        IndicatorReport inDistrict = service(together, code).compute("pilot", FROM, TO);
+        IndicatorReport byItself = service(alone, code).compute("pilot", FROM, TO);
+        assertThat(IndicatorLoadHarness.rounded(inDistrict)).isEqualTo(IndicatorLoadHarness.rounded(byItself));
+
+        ProfileLoader profiles = ProfileLoader.shippedOnly();
+        Evaluation evaluation =
+                new ProfileEvaluator(service(together, code)).evaluate(profiles.defaultProfile(), "pilot", FROM, TO);
+        Evaluation evaluationAlone =
+                new ProfileEvaluator(service(alone, code)).evaluate(profiles.defaultProfile(), "pilot", FROM, TO);
+        assertThat(IndicatorLoadHarness.rounded(evaluation)).isEqualTo(IndicatorLoadHarness.rounded(evaluationAlone));
+
+        Figure networking = inDistrict.indicators().get("networking_rate");
+        double[] truth = NETWORKING.get(code);
+        assertThat(networking.numerator().doubleValue())
+                .as(code + " networked production equipment")
+                .isEqualTo(truth[0]);
+        assertThat(networking.denominator().doubleValue())
+                .as(code + " production equipment")
+                .isEqualTo(truth[1]);
+        assertThat(networking.value()).isCloseTo(truth[0] / truth[1], within(1e-12));
+        Evaluation.RuleResult rule = evaluation.rules().stream()
+                .filter(r -> r.id().equals("networking_rate"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(rule.outcome())
+                .as(code + ": level 2 asks 设备联网率 >= 60 %")
+                .isEqualTo(truth[0] / truth[1] >= 0.60 ? Evaluation.PASS : Evaluation.FAIL);
+        assertThat(inDistrict.window().timezone())
+                .isEqualTo(inventories.get(code).enterprise().timezone());
+    }
+}

@@ -30,9 +30,17 @@ public final class ProfileEvaluator {
      * @throws io.floorlink.collector.indicators.FactsUnavailableException if the facts store cannot be read
      */
     public Evaluation evaluate(Profile profile, String scope, Instant from, Instant to) {
-        IndicatorReport report = service.compute(scope, from, to, profile);
+        return evaluate(profile, service.compute(scope, from, to, profile));
+    }
+
+    /**
+     * Evaluates a report already computed with this profile's parameters ({@link IndicatorService#compute(String,
+     * Instant, Instant, Profile)} of this evaluator's service), without reading facts again.
+     */
+    public Evaluation evaluate(Profile profile, IndicatorReport report) {
         List<String> reasons = new ArrayList<>();
-        Duration length = Duration.between(from, to);
+        Duration length =
+                Duration.between(report.window().from(), report.window().to());
         if (length.compareTo(profile.minWindow()) < 0) {
             reasons.add("the window is " + Durations.format(length) + " long; profile " + profile.id()
                     + " needs at least min_window " + Durations.format(profile.minWindow()));

@@ -18,11 +18,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -185,5 +187,76 @@ class GoldenDistrictTest {
                 .isEqualTo(truth[0] / truth[1] >= 0.60 ? Evaluation.PASS : Evaluation.FAIL);
         assertThat(inDistrict.window().timezone())
                 .isEqualTo(inventories.get(code).enterprise().timezone());
+    }
+
+    @Test
+    void theProgrammeViewShowsEachEnterprisesOwnFiguresOverItsLocalDaysAndTotalsThatAddUp() {
+        ProfileLoader profiles = ProfileLoader.shippedOnly();
+        Enterprises enterprises = Enterprises.of(
+                district,
+                inventories,
+                inventory -> new IndicatorService(together.dataSource(), inventory, profiles, CLOCK));
+        LocalDate first = LocalDate.of(2026, 3, 23);
+        LocalDate last = LocalDate.of(2026, 3, 29);
+        List<ProgrammeView.Row> rows = ProgrammeView.rows(enterprises, profiles.defaultProfile(), first, last);
+
+        for (ProgrammeView.Row row : rows) {
+            FactsFixture alone = FactsFixture.h2().group(row.code());
+            write(alone, row.code());
+            Enterprises.Context own = Enterprises.of(
+                            district,
+                            inventories,
+                            inventory -> new IndicatorService(alone.dataSource(), inventory, profiles, CLOCK))
+                    .get(row.code())
+                    .orElseThrow();
+            ProgrammeView.Row byItself = ProgrammeView.row(district, own, profiles.defaultProfile(), first, last);
+            assertThat(IndicatorLoadHarness.rounded(row))
+                    .as(row.code() + ": the row is the enterprise's own view")
+                    .isEqualTo(IndicatorLoadHarness.rounded(byItself));
+            double[] truth = NETWORKING.get(row.code());
+            assertThat(row.counts().networked()).isEqualTo((long) truth[0]);
+            assertThat(row.counts().production()).isEqualTo((long) truth[1]);
+            assertThat(row.window().timezone())
+                    .isEqualTo(own.inventory().enterprise().timezone());
+            assertThat(row.window().from())
+                    .as("local midnight of the enterprise's zone")
+                    .isEqualTo(first.atStartOfDay(own.inventory().enterprise().zone())
+                            .toInstant());
+        }
+        assertThat(rows.stream()
+                        .filter(r -> r.code().equals("ENT-MOLD"))
+                        .findFirst()
+                        .orElseThrow()
+                        .industryName())
+                .isEqualTo("新能源汽车零部件注塑");
+
+        ProgrammeView.View all =
+                ProgrammeView.of(rows, ProgrammeView.Filter.ALL, ProgrammeView.SortBy.NETWORKING_RATE, false);
+        assertThat(all.rows()).extracting(ProgrammeView.Row::code).containsExactly("ENT-MOLD", "ENT-SEW", "ENT-ASM");
+        assertThat(all.totals().enterprises()).isEqualTo(3);
+        assertThat(all.totals().networkingRate().numerator()).isEqualTo(2 + 1 + 2);
+        assertThat(all.totals().networkingRate().denominator()).isEqualTo(3 + 5 + 2);
+        assertThat(all.totals().byVerdict().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
+                .isEqualTo(3);
+        assertThat(all.totals().byVerdict())
+                .isEqualTo(rows.stream()
+                        .collect(java.util.stream.Collectors.groupingBy(
+                                r -> r.verdict().status(),
+                                java.util.TreeMap::new,
+                                java.util.stream.Collectors.summingInt(r -> 1))));
+
+        ProgrammeView.View east = ProgrammeView.of(
+                rows, new ProgrammeView.Filter(null, null, "CTR-EAST", null), ProgrammeView.SortBy.CODE, true);
+        assertThat(east.rows()).extracting(ProgrammeView.Row::code).containsExactly("ENT-SEW", "ENT-ASM");
+        assertThat(east.totals().networkingRate().value()).isCloseTo(4.0 / 5, within(1e-12));
+        ProgrammeView.View molding = ProgrammeView.of(
+                rows,
+                new ProgrammeView.Filter(null, "auto-part-molding", null, "active"),
+                ProgrammeView.SortBy.CODE,
+                false);
+        assertThat(molding.rows()).extracting(ProgrammeView.Row::code).containsExactly("ENT-MOLD");
+        assertThat(molding.totals().networkingRate().value()).isCloseTo(0.2, within(1e-12));
     }
 }

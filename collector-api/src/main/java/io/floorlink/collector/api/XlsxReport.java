@@ -239,7 +239,7 @@ final class XlsxReport {
             for (IndicatorReport.Uplink u : r.uplinks()) {
                 Figure fig = u.uplinkAvailability();
                 Row row = c.next();
-                text(row, 0, u.groupId() + "/" + u.edgeNodeId());
+                text(row, 0, u.groupId() == null ? u.edgeNodeId() : u.groupId() + "/" + u.edgeNodeId());
                 text(row, 1, indicatorName("uplink_availability"));
                 text(row, 2, kind("uplink_availability", fig));
                 number(row, 3, fig.value(), percent);

@@ -94,6 +94,7 @@ class ReportsApiIT {
         // 16:00 to 17:00 on 2 March in Asia/Shanghai
         assertThat(r.headers().firstValue("Content-Disposition").orElse(""))
                 .contains("filename=\"floorlink-report-ENT001-20260302-20260302.xlsx\"");
+        saveArtifact("report-zh-CN-hour.xlsx", r.body());
         JsonNode api = json("/api/v1/indicators" + HOUR);
         assertThat(api.path("indicators").path("networking_rate").path("value").asDouble())
                 .as("the facts make IMM-01 networked")
@@ -178,6 +179,7 @@ class ReportsApiIT {
     void rulesAndDailyEvidenceEqualTheApi() throws Exception {
         HttpResponse<byte[]> r = get("/api/v1/reports" + WEEK, REVIEWER, "zh-CN,zh;q=0.9");
         assertThat(r.statusCode()).isEqualTo(200);
+        saveArtifact("report-zh-CN-week.xlsx", r.body());
         JsonNode evaluation = json("/api/v1/evaluations" + WEEK);
         assertThat(evaluation.path("rules")).isNotEmpty();
         try (Workbook wb = new XSSFWorkbook(new ByteArrayInputStream(r.body()))) {
@@ -240,6 +242,7 @@ class ReportsApiIT {
     void englishByLangOrAcceptLanguageAndLangWins() throws Exception {
         HttpResponse<byte[]> en = get("/api/v1/reports" + HOUR + "&lang=en", REVIEWER, null);
         assertThat(en.statusCode()).isEqualTo(200);
+        saveArtifact("report-en-hour.xlsx", en.body());
         try (Workbook wb = new XSSFWorkbook(new ByteArrayInputStream(en.body()))) {
             assertThat(sheetNames(wb)).isEqualTo(EN_SHEETS);
             assertThat(text(wb.getSheet("Summary")))
@@ -312,6 +315,13 @@ class ReportsApiIT {
                 "INSERT INTO device_day (device_id, bucket, reads_ok, reads_failed) VALUES ('IMM-01', ?, ?, 0)",
                 utc(T0.truncatedTo(ChronoUnit.DAYS)),
                 126 * 60);
+    }
+
+    /** Keeps a report as a build artifact for a human look, in target/report-artifacts. */
+    private static void saveArtifact(String name, byte[] xlsx) throws Exception {
+        Path dir = Path.of("target", "report-artifacts");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name), xlsx);
     }
 
     private void assertBad(String path, String parameter) throws Exception {

@@ -236,6 +236,7 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.get("/api/v1/sparkplug/nodes", sparkplugNodes::get);
         cfg.routes.get("/api/v1/keys", evidence::keys);
         cfg.routes.get("/api/v1/bundles", this::bundle);
+        cfg.routes.get("/api/v1/reports", this::report);
 
         cfg.routes.exception(Unauthorized.class, (e, ctx) -> {
             ctx.header("WWW-Authenticate", "Bearer");
@@ -413,6 +414,13 @@ public final class ApiServer implements AutoCloseable {
     private void bundle(Context ctx) throws java.io.IOException {
         Instant[] w = window(ctx);
         evidence.bundle(ctx, service, ctx.queryParam("scope"), w[0], w[1], profileParam(ctx));
+    }
+
+    private void report(Context ctx) throws java.io.IOException {
+        ReportEndpoint.format(ctx);
+        var language = ReportEndpoint.language(ctx);
+        Instant[] w = window(ctx);
+        ReportEndpoint.send(ctx, service, ctx.queryParam("scope"), w[0], w[1], profileParam(ctx), language);
     }
 
     private void profiles(Context ctx) {

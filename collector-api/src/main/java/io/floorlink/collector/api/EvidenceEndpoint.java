@@ -10,6 +10,7 @@ import io.floorlink.collector.inventory.InventoryDocument;
 import io.floorlink.collector.profiles.Evaluation;
 import io.floorlink.collector.profiles.Profile;
 import io.floorlink.collector.profiles.ProfileEvaluator;
+import io.floorlink.collector.reports.ReportLanguage;
 import io.floorlink.sparkplug.config.YamlConfig;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +31,9 @@ import java.util.regex.Pattern;
  * bundle of one scope, period and profile). Both answer 503 while no platform key is attached.
  */
 final class EvidenceEndpoint {
+    /** The acceptance report in the bundle: the XLSX of {@code GET /api/v1/reports}, in zh-CN. */
+    static final String REPORT = "report.xlsx";
+
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
 
     private volatile PlatformKey key;
@@ -77,10 +81,19 @@ final class EvidenceEndpoint {
             files.add(text(
                     "equipment/" + safe(e.id()) + ".csv", CsvViews.equipment(e).render()));
         }
-        Map<String, CsvTable> daily = CsvViews.equipmentDays(days(service, scope, from, to, profile, report));
+        List<Map.Entry<LocalDate, IndicatorReport>> days = days(service, scope, from, to, profile, report);
+        Map<String, CsvTable> daily = CsvViews.equipmentDays(days);
         for (Map.Entry<String, CsvTable> d : daily.entrySet()) {
             files.add(text("daily/" + safe(d.getKey()) + ".csv", d.getValue().render()));
         }
+        String who = Access.of(ctx).name();
+        Instant generatedAt = service.clock().instant();
+        files.add(new EvidenceBundle.Entry(
+                REPORT,
+                XlsxReport.write(
+                        new XlsxReport.Input(
+                                service.inventory().enterprise(), report, evaluation, days, generatedAt, who),
+                        ReportLanguage.ZH_CN)));
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("enterprise", service.inventory().enterprise().code());
         about.put("scope", report.scope());
@@ -88,8 +101,7 @@ final class EvidenceEndpoint {
         about.put("to", to);
         about.put("profile", Map.of("id", profile.id(), "version", profile.version()));
         about.put("evaluation_status", evaluation.status());
-        about.put("generated_at", service.clock().instant());
-        String who = Access.of(ctx).name();
+        about.put("generated_at", generatedAt);
         about.put("generated_by", who);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         EvidenceBundle.write(out, files, Json.mapper().convertValue(about, Map.class), k);
@@ -118,7 +130,7 @@ final class EvidenceEndpoint {
     }
 
     /** The report of each enterprise-local calendar day the period touches, cut to the period. */
-    private static List<Map.Entry<LocalDate, IndicatorReport>> days(
+    static List<Map.Entry<LocalDate, IndicatorReport>> days(
             IndicatorService service, String scope, Instant from, Instant to, Profile profile, IndicatorReport whole) {
         ZoneId zone = ZoneId.of(whole.window().timezone());
         List<Map.Entry<LocalDate, IndicatorReport>> out = new ArrayList<>();

@@ -96,7 +96,8 @@ class EvidenceBundleIT {
                         "evaluation.json",
                         "evaluation.csv",
                         "profile.json",
-                        "inventory.yaml");
+                        "inventory.yaml",
+                        "report.xlsx");
         JsonNode bundled = Json.mapper().readTree(entries.get("indicators.json"));
         List<String> apiIds = new ArrayList<>();
         apiReport.path("equipment").forEach(e -> apiIds.add(e.path("id").asText()));
@@ -117,7 +118,28 @@ class EvidenceBundleIT {
         }
         assertThat(bundled.path("indicators").path("networking_rate"))
                 .isEqualTo(apiReport.path("indicators").path("networking_rate"));
+        try (org.apache.poi.ss.usermodel.Workbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                new java.io.ByteArrayInputStream(entries.get("report.xlsx")))) {
+            assertThat(wb.getSheetName(0)).as("the bundled report is in zh-CN").isEqualTo("汇总");
+            assertThat(wb.getSheet("设备").getLastRowNum() - 1).isEqualTo(apiIds.size());
+            boolean found = false;
+            for (org.apache.poi.ss.usermodel.Row row : wb.getSheet("汇总")) {
+                if (row.getCell(0) != null
+                        && row.getCell(0).toString().equals("networking_rate")
+                        && row.getCell(1).toString().equals("设备联网率")) {
+                    assertThat(row.getCell(3).getNumericCellValue())
+                            .isEqualTo(apiReport
+                                    .path("indicators")
+                                    .path("networking_rate")
+                                    .path("value")
+                                    .asDouble());
+                    found = true;
+                }
+            }
+            assertThat(found).as("设备联网率 in the bundled report").isTrue();
+        }
         JsonNode manifest = Json.mapper().readTree(entries.get("manifest.json"));
+        assertThat(manifest.path("files").toString()).contains("\"report.xlsx\"");
         assertThat(manifest.path("generated_by").asText()).isEqualTo("li-na");
         assertThat(manifest.path("from").asText()).isEqualTo(from.toString());
 
@@ -134,6 +156,17 @@ class EvidenceBundleIT {
         String[] bad = verify("verify", "--key", dir.resolve("platform.pem").toString(), changed.toString());
         assertThat(bad[0]).isEqualTo("1");
         assertThat(bad[1]).startsWith("INVALID: ").contains("changed: indicators.csv");
+
+        Map<String, byte[]> xlsxChanged = new LinkedHashMap<>(entries);
+        byte[] xlsx = xlsxChanged.get("report.xlsx").clone();
+        xlsx[xlsx.length / 2] ^= 1;
+        xlsxChanged.put("report.xlsx", xlsx);
+        Path changedReport = dir.resolve("changed-report.zip");
+        write(changedReport, xlsxChanged);
+        String[] badReport =
+                verify("verify", "--key", dir.resolve("platform.pem").toString(), changedReport.toString());
+        assertThat(badReport[0]).isEqualTo("1");
+        assertThat(badReport[1]).startsWith("INVALID: ").contains("changed: report.xlsx");
 
         String[] missing = verify("verify", dir.resolve("no-such-bundle.zip").toString());
         assertThat(missing[0]).isEqualTo("66");

@@ -1,0 +1,104 @@
+package io.floorlink.collector.reports;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The texts of the reports in one language, from the UTF-8 resources {@code /i18n/reports_zh_CN.properties} and
+ * {@code /i18n/reports_en.properties} (same keys in both). Loaded once; thread-safe.
+ */
+public final class Messages {
+    /** Classpath folder of the message files. */
+    public static final String RESOURCE_FOLDER = "/i18n/";
+
+    private static final Map<ReportLanguage, Messages> LOADED = load();
+
+    private final ReportLanguage language;
+    private final Properties texts;
+
+    private Messages(ReportLanguage language, Properties texts) {
+        this.language = language;
+        this.texts = texts;
+    }
+
+    /** The texts of a language. */
+    public static Messages of(ReportLanguage language) {
+        return LOADED.get(language);
+    }
+
+    /** The language these texts are in. */
+    public ReportLanguage language() {
+        return language;
+    }
+
+    /**
+     * The text of a key.
+     *
+     * @throws IllegalArgumentException when the key is in no message file (a programming error)
+     */
+    public String get(String key) {
+        String v = texts.getProperty(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no report text '" + key + "' for " + language.tag());
+        }
+        return v;
+    }
+
+    /** The text of a key, or {@code fallback} when there is none (e.g. an indicator a newer engine added). */
+    public String get(String key, String fallback) {
+        return texts.getProperty(key, fallback);
+    }
+
+    /** Whether a key has a text. */
+    public boolean has(String key) {
+        return texts.containsKey(key);
+    }
+
+    /**
+     * The text of a key with {@code {name}} placeholders replaced by the values given (by {@code toString()});
+     * placeholders without a value stay as they are.
+     */
+    public String format(String key, Map<String, ?> values) {
+        return fill(get(key), values);
+    }
+
+    /** Replaces {@code {name}} placeholders of {@code text} with the values given. */
+    public static String fill(String text, Map<String, ?> values) {
+        String out = text;
+        for (Map.Entry<String, ?> v : values.entrySet()) {
+            out = out.replace("{" + v.getKey() + "}", String.valueOf(v.getValue()));
+        }
+        return out;
+    }
+
+    /** Every key of this language's file, sorted. */
+    public Set<String> keys() {
+        return new TreeSet<>(texts.stringPropertyNames());
+    }
+
+    private static Map<ReportLanguage, Messages> load() {
+        Map<ReportLanguage, Messages> out = new EnumMap<>(ReportLanguage.class);
+        for (ReportLanguage l : ReportLanguage.values()) {
+            String name = RESOURCE_FOLDER + "reports_" + l.suffix() + ".properties";
+            Properties p = new Properties();
+            try (InputStream in = Messages.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + name);
+                }
+                p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + name, e);
+            }
+            out.put(l, new Messages(l, p));
+        }
+        return out;
+    }
+}

@@ -35,11 +35,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -103,48 +100,7 @@ class CollectorApiIT {
 
     @Test
     void indicatorsOfAKnownWindowCarryFormulaAndDenominator() throws Exception {
-        // IMM-01: connected 54 of 60 minutes, every point sampled, all expected reads (3 points: 1s, 1s, 10s).
-        insert(
-                "INSERT INTO device_session (group_id, edge_node_id, device_id, connected_at, disconnected_at,"
-                        + " end_reason) VALUES ('ENT001', 'edge-02', 'IMM-01', ?, ?, 'ddeath')",
-                utc(T0.plus(Duration.ofMinutes(6))),
-                utc(T1));
-        for (int m = 0; m < 60; m++) {
-            Instant bucket = T0.plus(Duration.ofMinutes(m));
-            insert(
-                    "INSERT INTO device_minute (group_id, device_id, bucket, reads_ok, reads_failed) VALUES ('ENT001', 'IMM-01', ?, 126, 0)",
-                    utc(bucket));
-        }
-        for (String point : List.of("production_status", "shot_count", "energy_kwh")) {
-            insert(
-                    "INSERT INTO point_minute (group_id, device_id, point_id, bucket, samples, good, bad, uncertain, historical,"
-                            + " value_count, latency_count, latency_sum_ms, lat_b00, lat_b01, lat_b02, lat_b03, lat_b04,"
-                            + " lat_b05, lat_b06, lat_b07, lat_b08, lat_b09, lat_b10, lat_b11, lat_b12, lat_b13,"
-                            + " lat_b14, lat_b15) VALUES ('ENT001', 'IMM-01', ?, ?, 5, 5, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0,"
-                            + " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)",
-                    point,
-                    utc(T0.plus(Duration.ofMinutes(30))));
-            // The gateway adds every minute to the hour and day rollups too; a whole-hour window reads those.
-            for (String table : List.of("point_hour", "point_day")) {
-                insert(
-                        "INSERT INTO " + table
-                                + " (group_id, device_id, point_id, bucket, samples, good, bad, uncertain,"
-                                + " historical, value_count, latency_count, latency_sum_ms, lat_b00, lat_b01, lat_b02,"
-                                + " lat_b03, lat_b04, lat_b05, lat_b06, lat_b07, lat_b08, lat_b09, lat_b10, lat_b11,"
-                                + " lat_b12, lat_b13, lat_b14, lat_b15) VALUES ('ENT001', 'IMM-01', ?, ?, 5, 5, 0, 0, 0, 5, 0, 0,"
-                                + " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)",
-                        point,
-                        utc(table.equals("point_hour") ? T0 : T0.truncatedTo(ChronoUnit.DAYS)));
-            }
-        }
-        insert(
-                "INSERT INTO device_hour (group_id, device_id, bucket, reads_ok, reads_failed) VALUES ('ENT001', 'IMM-01', ?, ?, 0)",
-                utc(T0),
-                126 * 60);
-        insert(
-                "INSERT INTO device_day (group_id, device_id, bucket, reads_ok, reads_failed) VALUES ('ENT001', 'IMM-01', ?, ?, 0)",
-                utc(T0.truncatedTo(ChronoUnit.DAYS)),
-                126 * 60);
+        ApiFacts.imm01ConnectedFiftyFourMinutes(collector.gateway().dataSource(), T0);
 
         Response r = get("/api/v1/indicators?scope=pilot&from=" + T0 + "&to=" + T1);
 
@@ -377,10 +333,6 @@ class CollectorApiIT {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static OffsetDateTime utc(Instant t) {
-        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
     private void insert(String sql, Object... args) throws SQLException {

@@ -17,15 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +70,7 @@ class ReportsApiIT {
                         .withReviewerTokens(List.of(new HttpConfig.ReviewerToken("wang-fang", REVIEWER))))
                 .withGateway(GatewayConfig.defaults(dir.resolve("data")).withBrokerPort(0));
         collector = Collector.start(config, new SimpleMeterRegistry());
-        insertFacts();
+        ApiFacts.imm01ConnectedFiftyFourMinutes(collector.gateway().dataSource(), T0);
     }
 
     @AfterAll
@@ -286,37 +281,6 @@ class ReportsApiIT {
 
     // ------------------------------------------------------------------ helpers
 
-    /** IMM-01 connected 54 of the 60 minutes of [T0, T1) with every point sampled: networked. */
-    private void insertFacts() throws Exception {
-        insert(
-                "INSERT INTO device_session (group_id, edge_node_id, device_id, connected_at, disconnected_at,"
-                        + " end_reason) VALUES ('ENT001', 'edge-02', 'IMM-01', ?, ?, 'ddeath')",
-                utc(T0.plus(Duration.ofMinutes(6))),
-                utc(T1));
-        for (int m = 0; m < 60; m++) {
-            insert(
-                    "INSERT INTO device_minute (device_id, bucket, reads_ok, reads_failed) VALUES ('IMM-01', ?, 126, 0)",
-                    utc(T0.plus(Duration.ofMinutes(m))));
-        }
-        String columns = " (device_id, point_id, bucket, samples, good, bad, uncertain, historical, value_count,"
-                + " latency_count, latency_sum_ms, lat_b00, lat_b01, lat_b02, lat_b03, lat_b04, lat_b05, lat_b06,"
-                + " lat_b07, lat_b08, lat_b09, lat_b10, lat_b11, lat_b12, lat_b13, lat_b14, lat_b15) VALUES ('IMM-01',"
-                + " ?, ?, 5, 5, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)";
-        for (String point : List.of("production_status", "shot_count", "energy_kwh")) {
-            insert("INSERT INTO point_minute" + columns, point, utc(T0.plus(Duration.ofMinutes(30))));
-            insert("INSERT INTO point_hour" + columns, point, utc(T0));
-            insert("INSERT INTO point_day" + columns, point, utc(T0.truncatedTo(ChronoUnit.DAYS)));
-        }
-        insert(
-                "INSERT INTO device_hour (device_id, bucket, reads_ok, reads_failed) VALUES ('IMM-01', ?, ?, 0)",
-                utc(T0),
-                126 * 60);
-        insert(
-                "INSERT INTO device_day (device_id, bucket, reads_ok, reads_failed) VALUES ('IMM-01', ?, ?, 0)",
-                utc(T0.truncatedTo(ChronoUnit.DAYS)),
-                126 * 60);
-    }
-
     /** Keeps a report as a build artifact for a human look, in target/report-artifacts. */
     private static void saveArtifact(String name, byte[] xlsx) throws Exception {
         Path dir = Path.of("target", "report-artifacts");
@@ -422,20 +386,6 @@ class ReportsApiIT {
             b.header("Accept-Language", acceptLanguage);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private void insert(String sql, Object... args) throws Exception {
-        try (Connection c = collector.gateway().dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    private static OffsetDateTime utc(Instant t) {
-        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
     private static Instant max(Instant a, Instant b) {

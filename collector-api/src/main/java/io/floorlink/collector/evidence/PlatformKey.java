@@ -1,13 +1,12 @@
 package io.floorlink.collector.evidence;
 
 import io.floorlink.collector.audit.AuditLog;
+import io.floorlink.sparkplug.io.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -80,23 +79,14 @@ public final class PlatformKey {
         } catch (GeneralSecurityException e) {
             throw new IOException("this JVM cannot make Ed25519 keys", e);
         }
-        Files.createDirectories(dir);
+        OwnerOnlyFiles.createDirectories(dir);
         try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the data dir's ACL applies
-        }
-        try {
-            Files.createFile(priv);
+            OwnerOnlyFiles.createNew(
+                    priv,
+                    Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII));
         } catch (FileAlreadyExistsException raced) {
             return loadOrCreate(dir);
         }
-        try {
-            Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // as above
-        }
-        Files.writeString(priv, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardOpenOption.WRITE);
         Files.writeString(pub, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
         return new PlatformKey(
                 pair.getPrivate(),

@@ -241,10 +241,24 @@ public final class YamlConfig {
 
     /** The content of a {@code ${file:...}} secret; errors name the place and the file, never the content. */
     private static String secretFile(String source, String path, String place) {
+        return readSecretFile(Path.of(source).toAbsolutePath().getParent(), path, place);
+    }
+
+    /**
+     * Reads a secret file the way a {@code ${file:PATH}} reference does: at most {@link #MAX_SECRET_FILE_BYTES},
+     * one line, trailing line breaks removed (other white space is kept). Blocks on file I/O.
+     *
+     * @param base folder a relative {@code path} is resolved against (the configuration file's folder); null
+     *     means the working directory
+     * @param path the file as the reference writes it
+     * @param place start of every error message, e.g. {@code edge.yaml:3:11: } or {@code gateway.store.password: }
+     * @return the secret, never null
+     * @throws ConfigException starting with {@code place} and naming the file; never containing its content
+     */
+    public static String readSecretFile(Path base, String path, String place) {
         Path file = Path.of(path);
-        if (!file.isAbsolute()) {
-            Path parent = Path.of(source).toAbsolutePath().getParent();
-            file = parent == null ? file : parent.resolve(file);
+        if (!file.isAbsolute() && base != null) {
+            file = base.resolve(file);
         }
         try {
             if (Files.size(file) > MAX_SECRET_FILE_BYTES) {

@@ -152,7 +152,8 @@ public final class Collector implements AutoCloseable {
 
     /**
      * Records in the audit log what changed in the configuration since the last start: profiles, inventory, HTTP
-     * tokens and edge credentials, each by a fingerprint (SHA-256; secrets only ever inside a digest).
+     * tokens and edge credentials, each by a fingerprint (SHA-256; a secret goes in only as its own salted digest,
+     * see {@link ConfigFingerprints}).
      */
     private static void recordConfiguration(
             AuditLog audit, CollectorConfig config, ProfileLoader profiles, Inventory inventory) throws IOException {
@@ -177,50 +178,32 @@ public final class Collector implements AutoCloseable {
                         String.valueOf(config.inventory())));
 
         HttpConfig http = config.http();
-        StringBuilder tokens =
-                new StringBuilder("admin:").append(http.adminToken()).append('\n');
         List<String> reviewers = new ArrayList<>();
         for (HttpConfig.ReviewerToken r : http.reviewerTokens()) {
             reviewers.add(r.name());
-            tokens.append(r.name()).append(':').append(r.token()).append('\n');
         }
         Map<String, Object> tokenDetails = new LinkedHashMap<>();
         tokenDetails.put("admin_token", http.adminToken() != null);
         tokenDetails.put("reviewers", reviewers);
         tokenDetails.put("allow_anonymous_reads", http.allowAnonymousReads());
-        audit.recordConfig("http_tokens", AuditLog.sha256(tokens.toString()), tokenDetails);
+        audit.recordConfig(
+                ConfigFingerprints.HTTP_TOKENS, AuditLog.sha256(ConfigFingerprints.httpTokens(http)), tokenDetails);
 
         AuthConfig auth = config.effectiveGateway().auth();
-        StringBuilder credentials = new StringBuilder();
         List<String> edgeUsers = new ArrayList<>();
         List<String> clientUsers = new ArrayList<>();
         boolean anonymous = auth != null && auth.allowAnonymous();
         if (auth != null) {
             for (AuthConfig.EdgeCredential e : auth.edges()) {
                 edgeUsers.add(e.username() + " " + e.groups() + " " + e.node());
-                credentials.append("edge:").append(e.username()).append(':').append(e.groups());
-                credentials
-                        .append(':')
-                        .append(e.node())
-                        .append(':')
-                        .append(e.password())
-                        .append('\n');
             }
             for (AuthConfig.ClientCredential c : auth.clients()) {
                 clientUsers.add(c.username() + " publish " + c.publish() + " subscribe " + c.subscribe());
-                credentials.append("client:").append(c.username()).append(':').append(c.publish());
-                credentials
-                        .append(':')
-                        .append(c.subscribe())
-                        .append(':')
-                        .append(c.password())
-                        .append('\n');
             }
         }
-        credentials.append("anonymous:").append(anonymous);
         audit.recordConfig(
-                "edge_credentials",
-                AuditLog.sha256(credentials.toString()),
+                ConfigFingerprints.EDGE_CREDENTIALS,
+                AuditLog.sha256(ConfigFingerprints.edgeCredentials(auth)),
                 Map.of("edges", edgeUsers, "clients", clientUsers, "allow_anonymous", anonymous));
     }
 

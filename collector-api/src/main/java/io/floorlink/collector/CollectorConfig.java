@@ -1,8 +1,12 @@
 package io.floorlink.collector;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.floorlink.collector.indicators.FactsCache;
 import io.floorlink.collector.indicators.Thresholds;
+import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.GatewayConfig;
+import io.floorlink.gateway.StoreConfig;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.YamlConfig;
 import java.nio.file.Path;
@@ -17,7 +21,8 @@ import java.nio.file.Path;
  *     (embedded broker on 127.0.0.1:1883, H2 file store)
  * @param thresholds θ_online / θ_complete overriding those of the default acceptance profile; null means the
  *     profile's (0.90, 0.95 in the shipped miit-2024-level2)
- * @param dataDir folder for the default gateway's broker and H2 files; null means {@code ./data}
+ * @param dataDir folder for the gateway's broker and H2 files (also when a {@code gateway:} section leaves them
+ *     out), the audit log and the platform key; null means {@code ./data}
  * @param profiles folder of extra acceptance profiles ({@code *.yaml}); null means only the shipped one
  * @param indicatorCacheEntries entries of the closed-day indicator cache (key {@code indicator_cache_entries}, about
  *     2 KB each, one or two per equipment and day of a report); 0 turns it off; null means
@@ -80,27 +85,87 @@ public record CollectorConfig(
     }
 
     /**
-     * Reads collector.yaml. Relative {@code inventory} and {@code data_dir} paths are resolved against the
-     * folder of the file. Blocks on file I/O.
+     * Reads collector.yaml. Every relative path in it is resolved against the folder of the file, never the working
+     * directory: {@code inventory}, {@code data_dir}, {@code profiles}, {@code http.tls.keystore}, and in {@code
+     * gateway:} the broker's {@code data_dir} and TLS/PEM files and an H2 {@code store.url} ({@code
+     * jdbc:h2:file:./facts}); {@code ${file:...}} secrets too (by the YAML loader). In a {@code gateway:} section,
+     * an embedded broker without {@code data_dir} keeps its files in {@code <data_dir>/broker} and a missing {@code
+     * store} is the H2 file in {@code data_dir}, as without the section. Blocks on file I/O.
      *
      * @throws ConfigException naming file, line, column and field
      */
     public static CollectorConfig load(Path file) {
-        CollectorConfig c = YamlConfig.load(file, CollectorConfig.class);
         Path base = file.toAbsolutePath().getParent();
-        HttpConfig http = c.http;
-        if (http.tls() != null) {
-            http = http.withTls(new HttpConfig.Tls(
-                    base.resolve(http.tls().keystore()), http.tls().keystorePassword()));
+        YamlConfig.Tree tree = YamlConfig.tree(file);
+        if (tree.root() instanceof ObjectNode root && root.get("gateway") instanceof ObjectNode gateway) {
+            JsonNode dir = root.get("data_dir");
+            Path dataDir = base.resolve(dir != null && dir.isTextual() ? Path.of(dir.asText()) : DEFAULT_DATA_DIR);
+            defaultGatewayFolders(gateway, dataDir);
+        }
+        CollectorConfig c = tree.bindRelativeTo(base, "", tree.root(), CollectorConfig.class);
+        GatewayConfig gateway = c.gateway;
+        if (gateway != null) {
+            StoreConfig store = gateway.store();
+            String url = resolveH2(store.url(), base);
+            if (!url.equals(store.url())) {
+                gateway = gateway.withStore(new StoreConfig(url, store.username(), store.password()));
+            }
         }
         return new CollectorConfig(
-                http,
-                c.inventory == null ? null : base.resolve(c.inventory),
-                c.gateway,
+                c.http,
+                c.inventory,
+                gateway,
                 c.thresholds,
                 base.resolve(c.dataDir),
-                c.profiles == null ? null : base.resolve(c.profiles),
+                c.profiles,
                 c.indicatorCacheEntries);
+    }
+
+    /** Fills what the gateway section leaves out from {@code dataDir}, as {@link GatewayConfig#defaults} does. */
+    private static void defaultGatewayFolders(ObjectNode gateway, Path dataDir) {
+        JsonNode broker = gateway.get("broker");
+        if (broker == null || broker.isNull()) {
+            broker = gateway.putObject("broker");
+        }
+        if (broker instanceof ObjectNode b) {
+            JsonNode mode = b.get("mode");
+            boolean embedded = mode == null
+                    || mode.isNull()
+                    || BrokerConfig.EMBEDDED.equalsIgnoreCase(mode.asText().trim());
+            if (embedded && (b.get("data_dir") == null || b.get("data_dir").isNull())) {
+                b.put("data_dir", dataDir.resolve("broker").toString());
+            }
+        }
+        JsonNode store = gateway.get("store");
+        if (store == null || store.isNull()) {
+            StoreConfig h2 = StoreConfig.h2File(dataDir);
+            gateway.putObject("store").put("url", h2.url()).put("username", h2.username());
+        }
+    }
+
+    /**
+     * An H2 file URL with a relative path ({@code jdbc:h2:file:./facts}, {@code jdbc:h2:./facts}) made absolute
+     * against {@code base}; any other URL (PostgreSQL, {@code mem:}, {@code tcp:}, {@code ~/...}) unchanged.
+     */
+    static String resolveH2(String url, Path base) {
+        String prefix = "jdbc:h2:";
+        if (!url.startsWith(prefix)) {
+            return url;
+        }
+        String rest = url.substring(prefix.length());
+        String scheme = "";
+        if (rest.startsWith("file:")) {
+            scheme = "file:";
+            rest = rest.substring(scheme.length());
+        } else if (!(rest.startsWith("./") || rest.startsWith("../") || rest.startsWith(".\\"))) {
+            return url;
+        }
+        int end = rest.indexOf(';');
+        String file = end < 0 ? rest : rest.substring(0, end);
+        if (file.isEmpty() || file.startsWith("~") || Path.of(file).isAbsolute()) {
+            return url;
+        }
+        return prefix + scheme + base.resolve(file).normalize() + (end < 0 ? "" : rest.substring(end));
     }
 
     /** The gateway to start: the configured one, or the defaults in {@code dataDir}. */

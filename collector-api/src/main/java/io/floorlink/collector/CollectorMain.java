@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Exit codes: 0 after a clean stop, {@value #EXIT_CONFIG} (EX_CONFIG of sysexits.h) for a configuration that does
  * not load or validate (collector.yaml, the inventory, or an option such as {@code --http-port}; the message on stderr
- * names file, line and field, without a stack trace), 2 for command-line errors (picocli), 1 when the collector cannot
- * start for another reason.
+ * names file, line and field, without a stack trace), {@value #EXIT_USAGE} (EX_USAGE) for command-line errors (unknown
+ * option or command, bad option value, no command), 1 when the collector cannot start for another reason.
  */
 @Command(
         name = "floorlink-collector",
@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
 public final class CollectorMain implements Callable<Integer> {
     /** Exit code of a configuration that cannot be used: EX_CONFIG of sysexits.h. */
     public static final int EXIT_CONFIG = 78;
+
+    /** Exit code of a command line that cannot be used (unknown option, bad value): EX_USAGE of sysexits.h. */
+    public static final int EXIT_USAGE = 64;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,8 +52,13 @@ public final class CollectorMain implements Callable<Integer> {
             }
             throw e;
         });
-        // so that `serve --version` prints the version too, not an empty line
-        root.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
+        root.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+        for (CommandLine sub : root.getSubcommands().values()) {
+            // so that `serve --version` prints the version too, not an empty line
+            sub.getCommandSpec().versionProvider(new Version());
+            // picocli takes the code of the command where the usage error is
+            sub.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+        }
         return root;
     }
 
@@ -66,7 +74,7 @@ public final class CollectorMain implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
-        return 2;
+        return EXIT_USAGE;
     }
 
     @Command(

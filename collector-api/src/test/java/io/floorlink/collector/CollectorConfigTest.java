@@ -3,6 +3,8 @@ package io.floorlink.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.floorlink.gateway.GatewayConfig;
+import io.floorlink.gateway.StoreConfig;
 import io.floorlink.sparkplug.config.ConfigException;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -73,6 +75,76 @@ class CollectorConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(weak.toString())
                 .hasMessageContaining("reviewer_tokens[0] (li): token must be at least 16");
+    }
+
+    @Test
+    void gatewaySectionPathsResolveAgainstTheFileFolderNotTheWorkingDirectory(@TempDir Path dir) throws IOException {
+        Path base = dir.toAbsolutePath();
+        assertThat(Path.of("").toAbsolutePath()).as("working directory").isNotEqualTo(base);
+        Files.createDirectories(base.resolve("tls"));
+        Files.writeString(base.resolve("tls/broker.p12"), "only its readability is checked at load");
+        Files.writeString(base.resolve("tls/store.password"), "from-a-file\n");
+        Path file = Files.writeString(
+                base.resolve("collector.yaml"),
+                "data_dir: state\n"
+                        + "profiles: profiles\n"
+                        + "gateway:\n"
+                        + "  broker:\n"
+                        + "    port: 0\n"
+                        + "    tls: { key_store: tls/broker.p12, key_store_password: \"${file:tls/store.password}\" }\n"
+                        + "  store: { url: \"jdbc:h2:file:./state/facts;MODE=PostgreSQL\", username: sa }\n");
+
+        CollectorConfig c = CollectorConfig.load(file);
+
+        assertThat(c.dataDir()).isEqualTo(base.resolve("state"));
+        assertThat(c.profiles()).isEqualTo(base.resolve("profiles"));
+        GatewayConfig g = c.effectiveGateway();
+        assertThat(g.broker().dataDir())
+                .as("data_dir is used when the section leaves it out")
+                .isEqualTo(base.resolve("state/broker"));
+        assertThat(g.broker().tls().keyStore()).isEqualTo(base.resolve("tls/broker.p12"));
+        assertThat(g.broker().tls().resolvedKeyStorePassword()).isEqualTo("from-a-file");
+        assertThat(g.store().url()).isEqualTo("jdbc:h2:file:" + base.resolve("state/facts") + ";MODE=PostgreSQL");
+    }
+
+    @Test
+    void gatewaySectionWithoutBrokerFolderOrStoreKeepsThemInDataDir(@TempDir Path dir) throws IOException {
+        Path base = dir.toAbsolutePath();
+        Path file = Files.writeString(base.resolve("collector.yaml"), "data_dir: d\ngateway: { host_id: plant-a }\n");
+
+        GatewayConfig g = CollectorConfig.load(file).effectiveGateway();
+
+        assertThat(g.hostId()).isEqualTo("plant-a");
+        assertThat(g.broker().isEmbedded()).isTrue();
+        assertThat(g.broker().dataDir()).isEqualTo(base.resolve("d/broker"));
+        assertThat(g.store().url())
+                .isEqualTo(StoreConfig.h2File(base.resolve("d")).url());
+
+        Path external = Files.writeString(
+                base.resolve("external.yaml"),
+                "gateway:\n  broker: { mode: external, url: \"tcp://mqtt:1883\" }\n"
+                        + "  store: { url: \"jdbc:postgresql://db:5432/floorlink\" }\n");
+        GatewayConfig e = CollectorConfig.load(external).effectiveGateway();
+        assertThat(e.broker().dataDir()).isNull();
+        assertThat(e.store().url()).isEqualTo("jdbc:postgresql://db:5432/floorlink");
+    }
+
+    @Test
+    void onlyRelativeH2FileUrlsAreResolved() {
+        Path base = Path.of("/etc/floorlink");
+        assertThat(CollectorConfig.resolveH2("jdbc:h2:./facts;MODE=PostgreSQL", base))
+                .isEqualTo("jdbc:h2:/etc/floorlink/facts;MODE=PostgreSQL");
+        assertThat(CollectorConfig.resolveH2("jdbc:h2:file:../data/facts", base))
+                .isEqualTo("jdbc:h2:file:/etc/data/facts");
+        for (String kept : new String[] {
+            "jdbc:h2:file:/var/lib/floorlink/facts",
+            "jdbc:h2:file:~/facts",
+            "jdbc:h2:mem:x",
+            "jdbc:h2:tcp://db/facts",
+            "jdbc:postgresql://db:5432/floorlink"
+        }) {
+            assertThat(CollectorConfig.resolveH2(kept, base)).isEqualTo(kept);
+        }
     }
 
     @Test

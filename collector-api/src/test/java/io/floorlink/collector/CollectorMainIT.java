@@ -89,6 +89,17 @@ class CollectorMainIT {
     }
 
     @Test
+    void usageErrorsExit64() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = CollectorMain.commandLine().setErr(new PrintWriter(err, true));
+
+        assertThat(cli.execute("--no-such-option")).isEqualTo(64).isEqualTo(CollectorMain.EXIT_USAGE);
+        assertThat(cli.execute("serve", "--http-port", "not-a-port")).isEqualTo(64);
+        assertThat(cli.execute("verify", "--no-such-option")).isEqualTo(64);
+        assertThat(err.toString()).contains("--no-such-option").contains("not-a-port");
+    }
+
+    @Test
     void missingInventoryFileExits78(@TempDir Path dir) throws IOException {
         Path config = Files.writeString(
                 dir.resolve("collector.yaml"),

@@ -2,10 +2,9 @@ package io.floorlink.demo;
 
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.broker.PasswordHash;
+import io.floorlink.sparkplug.io.OwnerOnlyFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -47,9 +46,7 @@ final class DemoCredentials {
     /** Generates the three passwords and writes them under {@code dataDir/secrets/}, owner-only. Blocks on I/O. */
     static DemoCredentials generate(Path dataDir) throws IOException {
         DemoCredentials c = new DemoCredentials(random(), random(), random());
-        Path dir = dataDir.resolve(SECRETS_DIR);
-        Files.createDirectories(dir);
-        restrict(dir, "rwx------");
+        Path dir = OwnerOnlyFiles.createDirectories(dataDir.resolve(SECRETS_DIR));
         c.write(dir, EDGE_USER, c.edgePassword);
         c.write(dir, STATIONS_USER, c.stationsPassword);
         c.write(dir, CONNECTOR_USER, c.connectorPassword);
@@ -71,19 +68,7 @@ final class DemoCredentials {
     }
 
     private void write(Path dir, String user, String password) throws IOException {
-        Path file = dir.resolve(user + ".password");
-        Files.deleteIfExists(file);
-        Files.createFile(file);
-        restrict(file, "rw-------");
-        Files.writeString(file, password + "\n");
-    }
-
-    private static void restrict(Path path, String permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the data dir's ACL applies
-        }
+        OwnerOnlyFiles.writeString(dir.resolve(user + ".password"), password + "\n");
     }
 
     private static String random() {

@@ -46,8 +46,18 @@ public final class DemoMain implements Callable<Integer> {
 
     private final CountDownLatch stop = new CountDownLatch(1);
 
+    /** Exit code of a command line that cannot be used (unknown option, bad value): EX_USAGE of sysexits.h. */
+    static final int EXIT_USAGE = 64;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DemoMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line {@link #main} runs: a usage error exits {@link #EXIT_USAGE}, not picocli's 2. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new DemoMain());
+        cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+        return cli;
     }
 
     @Override

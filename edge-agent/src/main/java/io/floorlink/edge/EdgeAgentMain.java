@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 success, {@value #EXIT_CONFIG} (EX_CONFIG of sysexits.h) for a configuration file that does not
  * load or validate (the message on stderr names file, line and field; no stack trace), {@value #EXIT_USAGE}
- * (EX_USAGE) for an unknown {@code sample} name, 2 for other command-line errors (picocli), 1 for other failures.
+ * (EX_USAGE) for a command line that cannot be used (unknown option or command, bad parameter, unknown {@code
+ * sample} name), 1 for other failures.
  */
 @Command(
         name = "floorlink-edge-agent",
@@ -53,7 +54,10 @@ public final class EdgeAgentMain {
     /** Exit code of a configuration that cannot be used: EX_CONFIG of sysexits.h. */
     public static final int EXIT_CONFIG = 78;
 
-    /** Exit code of a command line naming something that does not exist: EX_USAGE of sysexits.h. */
+    /**
+     * Exit code of a command line that cannot be used (an unknown option or command, a missing or malformed
+     * parameter, an unknown {@code sample} name): EX_USAGE of sysexits.h.
+     */
     public static final int EXIT_USAGE = 64;
 
     public static void main(String[] args) {
@@ -84,7 +88,19 @@ public final class EdgeAgentMain {
             throw e;
         });
         versionEverywhere(root, new Version());
+        usageErrorsExit(root, EXIT_USAGE);
         return root;
+    }
+
+    /**
+     * Makes picocli exit with {@code code} instead of its own 2 for a command line it cannot parse, in {@code cli}
+     * and every subcommand (picocli takes the code of the command where the error is).
+     */
+    static void usageErrorsExit(CommandLine cli, int code) {
+        cli.getCommandSpec().exitCodeOnInvalidInput(code);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            usageErrorsExit(sub, code);
+        }
     }
 
     /** So that {@code run --version} prints the version too, not an empty line. */

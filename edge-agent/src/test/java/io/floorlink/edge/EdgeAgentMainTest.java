@@ -172,6 +172,23 @@ class EdgeAgentMainTest {
     }
 
     @Test
+    void usageErrorsExitExUsageNotPicoclis2() {
+        assertThat(run("--no-such-option")).isEqualTo(EdgeAgentMain.EXIT_USAGE);
+        assertThat(run("check", "--no-such-option")).as("in a subcommand").isEqualTo(64);
+        assertThat(run("scan", "modbus", "--port", "not-a-number"))
+                .as("in a nested subcommand")
+                .isEqualTo(64);
+        assertThat(run("no-such-command")).isEqualTo(64);
+        assertThat(run("scan", "modbus", "--host", "127.0.0.1", "--start", "0", "--count", "0"))
+                .as("an option value the command itself refuses")
+                .isEqualTo(64);
+        assertThat(err.toString())
+                .contains("--no-such-option")
+                .contains("not-a-number")
+                .contains("--count: must be");
+    }
+
+    @Test
     void sampleOfAnUnknownConnectorExitsUsageListingTheKnownOnes() {
         assertThat(run("sample", "profinet")).isEqualTo(64).isEqualTo(EdgeAgentMain.EXIT_USAGE);
 

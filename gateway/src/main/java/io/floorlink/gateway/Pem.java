@@ -99,6 +99,36 @@ public final class Pem {
     }
 
     /**
+     * PEM armour of DER bytes: {@code -----BEGIN type-----}, the Base64 in lines of 64 characters, {@code -----END
+     * type-----}, each line ending with {@code \n}.
+     *
+     * @param type the label, e.g. {@code PUBLIC KEY} or {@code PRIVATE KEY}
+     */
+    public static String encode(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /**
+     * The DER bytes of the first {@code type} block of PEM text (text around the blocks is ignored).
+     *
+     * @param where what the text is, named in errors (a file, a field)
+     * @throws IllegalArgumentException naming {@code where} when the text holds no such block or its Base64 is
+     *     not valid
+     */
+    public static byte[] decode(String text, String type, String where) {
+        Matcher m = BLOCK.matcher(text);
+        while (m.find()) {
+            if (type.equals(m.group(1))) {
+                return decode(m, where);
+            }
+        }
+        throw new IllegalArgumentException(where + " holds no PEM " + type + " (-----BEGIN " + type + "-----)");
+    }
+
+    /**
      * Checks that {@code key} belongs to {@code leaf} by signing a random challenge and verifying it with the
      * certificate's public key.
      *

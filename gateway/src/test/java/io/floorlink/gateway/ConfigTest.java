@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.floorlink.gateway.broker.PasswordHash;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.YamlConfig;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigTest {
 
@@ -192,6 +195,29 @@ class ConfigTest {
         assertThat(Secrets.resolve("plain", "gateway.store.password", env::get)).isEqualTo("plain");
         assertThatThrownBy(() -> Secrets.resolve("${NOPE}", "gateway.store.password", env::get))
                 .hasMessage("gateway.store.password: environment variable NOPE is not set");
+    }
+
+    @Test
+    void secretFilesAreReadLikeTheYamlLoaderReadsThem(@TempDir Path dir) throws IOException {
+        Path one = Files.writeString(dir.resolve("db.password"), "  hunter2 \n\n");
+        assertThat(Secrets.resolve("${file:" + one + "}", "gateway.store.password"))
+                .as("trailing line breaks removed, spaces kept, as ${file:} in YAML")
+                .isEqualTo("  hunter2 ");
+
+        Path two = Files.writeString(dir.resolve("two.password"), "first-secret-line\nsecond\n");
+        assertThatThrownBy(() -> Secrets.resolve("${file:" + two + "}", "gateway.store.password"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("gateway.store.password: secret file " + two + " must hold one line")
+                .hasMessageNotContaining("first-secret-line");
+
+        Path big = Files.writeString(dir.resolve("big"), "x".repeat(YamlConfig.MAX_SECRET_FILE_BYTES + 1));
+        assertThatThrownBy(() -> Secrets.resolve("${file:" + big + "}", "gateway.broker.password"))
+                .hasMessage("gateway.broker.password: secret file " + big + " is larger than "
+                        + YamlConfig.MAX_SECRET_FILE_BYTES + " bytes");
+
+        Path none = dir.resolve("none");
+        assertThatThrownBy(() -> Secrets.resolve("${file:" + none + "}", "gateway.store.password"))
+                .hasMessage("gateway.store.password: secret file " + none + " not found");
     }
 
     @Test

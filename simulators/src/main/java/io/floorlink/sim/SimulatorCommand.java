@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /**
  * A simulator subcommand: reads its options, starts the simulator, prints where it runs and blocks until Ctrl-C,
  * SIGTERM or {@link #requestStop()}, then closes it cleanly (a shutdown hook waits for the close). Exit codes: 0
- * after a clean stop, 2 for bad options (the message names the option), {@value #EXIT_CONFIG} (EX_CONFIG of
+ * after a clean stop, 64 (EX_USAGE) for bad options (the message names the option), {@value #EXIT_CONFIG} (EX_CONFIG of
  * sysexits.h) for a scenario file that cannot be read or is not valid (the message names file, line and field), 1 when
  * the simulator cannot start.
  *
@@ -66,7 +66,7 @@ public abstract class SimulatorCommand<O, S extends AutoCloseable> implements Ca
             return fail(
                     err,
                     e.getMessage(),
-                    e.getCause() instanceof ScenarioException ? EXIT_CONFIG : CommandLine.ExitCode.USAGE);
+                    e.getCause() instanceof ScenarioException ? EXIT_CONFIG : SimulatorsMain.EXIT_USAGE);
         } catch (IOException e) {
             return fail(err, "cannot read scenario " + e.getMessage(), EXIT_CONFIG);
         }

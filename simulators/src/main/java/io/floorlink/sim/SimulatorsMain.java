@@ -21,9 +21,23 @@ public final class SimulatorsMain implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** Exit code of a command line that cannot be used (unknown option, bad parameter): EX_USAGE of sysexits.h. */
+    public static final int EXIT_USAGE = 64;
+
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SimulatorsMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line {@link #main} runs (not yet executed): a usage error exits {@link #EXIT_USAGE} in every
+     * subcommand, not picocli's 2.
+     */
+    public static CommandLine commandLine() {
+        CommandLine root = new CommandLine(new SimulatorsMain());
+        root.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+        root.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE));
+        return root;
     }
 
     @Override
@@ -33,7 +47,7 @@ public final class SimulatorsMain implements Callable<Integer> {
                 .println(
                         "Missing simulator: choose one of " + spec.subcommands().keySet());
         spec.commandLine().usage(spec.commandLine().getErr());
-        return CommandLine.ExitCode.USAGE;
+        return EXIT_USAGE;
     }
 
     /** The version from the jar manifest. */

@@ -15,7 +15,7 @@ class SimulatorsMainTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine commandLine = new CommandLine(new SimulatorsMain());
+        CommandLine commandLine = SimulatorsMain.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
@@ -23,8 +23,15 @@ class SimulatorsMainTest {
 
     @Test
     void withoutASimulatorListsTheChoices() {
-        assertThat(run()).isEqualTo(2);
+        assertThat(run()).isEqualTo(SimulatorsMain.EXIT_USAGE);
         assertThat(err.toString()).contains("Missing simulator").contains("opcua");
+    }
+
+    @Test
+    void unknownOptionsExitExUsage() {
+        assertThat(run("--no-such-option")).isEqualTo(64);
+        assertThat(run("mqtt", "--no-such-option")).isEqualTo(64);
+        assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
     }
 
     @Test
@@ -35,13 +42,13 @@ class SimulatorsMainTest {
 
     @Test
     void rejectsStationCountOutOfRange() {
-        assertThat(run("opcua", "--stations", "0", "--port", "0")).isEqualTo(2);
+        assertThat(run("opcua", "--stations", "0", "--port", "0")).isEqualTo(64);
         assertThat(err.toString()).contains("--stations: must be 1..99, was 0");
     }
 
     @Test
     void rejectsTickWithoutUnit() {
-        assertThat(run("opcua", "--tick", "200", "--port", "0")).isEqualTo(2);
+        assertThat(run("opcua", "--tick", "200", "--port", "0")).isEqualTo(64);
         assertThat(err.toString()).contains("--tick: invalid duration '200'");
     }
 

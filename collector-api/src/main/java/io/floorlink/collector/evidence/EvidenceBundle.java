@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.floorlink.collector.audit.AuditLog;
+import io.floorlink.gateway.Pem;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,7 +152,7 @@ public final class EvidenceBundle {
         }
         byte[] spki;
         try {
-            spki = PlatformKey.Pem.decode(new String(keyPem, StandardCharsets.US_ASCII), PUBLIC_KEY);
+            spki = Pem.decode(new String(keyPem, StandardCharsets.US_ASCII), "PUBLIC KEY", PUBLIC_KEY);
         } catch (IllegalArgumentException e) {
             problems.add("changed: " + PUBLIC_KEY + " is not a public key");
             return new Verification(false, null, problems, 0, null);
@@ -170,7 +171,7 @@ public final class EvidenceBundle {
             problems.add("changed: " + MANIFEST + " or " + SIGNATURE + ": the signature does not match the manifest");
         }
         if (trustedKeyPem != null) {
-            byte[] trusted = PlatformKey.Pem.decode(trustedKeyPem, "the trusted key");
+            byte[] trusted = Pem.decode(trustedKeyPem, "PUBLIC KEY", "the trusted key");
             if (!java.util.Arrays.equals(trusted, spki)) {
                 problems.add("signed by key " + keyId + ", not by the trusted platform key " + PlatformKey.id(trusted));
             }

@@ -1,13 +1,13 @@
 package io.floorlink.collector.evidence;
 
 import io.floorlink.collector.audit.AuditLog;
+import io.floorlink.gateway.Pem;
+import io.floorlink.sparkplug.io.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -18,7 +18,6 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
-import java.util.Base64;
 
 /**
  * The platform's Ed25519 signing key, which signs evidence bundles. Created at the first start in {@code
@@ -59,8 +58,10 @@ public final class PlatformKey {
         }
         try {
             KeyFactory kf = KeyFactory.getInstance(ALGORITHM);
-            PrivateKey p = kf.generatePrivate(new PKCS8EncodedKeySpec(Pem.decode(Files.readString(priv), priv)));
-            PublicKey q = kf.generatePublic(new X509EncodedKeySpec(Pem.decode(Files.readString(pub), pub)));
+            PrivateKey p = kf.generatePrivate(
+                    new PKCS8EncodedKeySpec(Pem.decode(Files.readString(priv), "PRIVATE KEY", priv.toString())));
+            PublicKey q = kf.generatePublic(
+                    new X509EncodedKeySpec(Pem.decode(Files.readString(pub), "PUBLIC KEY", pub.toString())));
             PlatformKey key =
                     new PlatformKey(p, q, Files.getLastModifiedTime(pub).toInstant());
             byte[] probe = "floorlink platform key check".getBytes(StandardCharsets.UTF_8);
@@ -80,23 +81,14 @@ public final class PlatformKey {
         } catch (GeneralSecurityException e) {
             throw new IOException("this JVM cannot make Ed25519 keys", e);
         }
-        Files.createDirectories(dir);
+        OwnerOnlyFiles.createDirectories(dir);
         try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the data dir's ACL applies
-        }
-        try {
-            Files.createFile(priv);
+            OwnerOnlyFiles.createNew(
+                    priv,
+                    Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII));
         } catch (FileAlreadyExistsException raced) {
             return loadOrCreate(dir);
         }
-        try {
-            Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // as above
-        }
-        Files.writeString(priv, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardOpenOption.WRITE);
         Files.writeString(pub, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
         return new PlatformKey(
                 pair.getPrivate(),
@@ -156,25 +148,5 @@ public final class PlatformKey {
     @Override
     public String toString() {
         return "PlatformKey[" + ALGORITHM + " " + id() + "]";
-    }
-
-    /** PEM armour of DER bytes. */
-    static final class Pem {
-        private Pem() {}
-
-        static String encode(String type, byte[] der) {
-            return "-----BEGIN " + type + "-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(der)
-                    + "\n-----END " + type + "-----\n";
-        }
-
-        static byte[] decode(String pem, Object where) {
-            String body = pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
-            if (body.isEmpty()) {
-                throw new IllegalArgumentException(where + " holds no PEM data");
-            }
-            return Base64.getDecoder().decode(body);
-        }
     }
 }

@@ -143,7 +143,8 @@ public final class ScanModbusCommand {
         private int usage(PrintWriter err, String message) {
             err.println("scan modbus: " + message);
             err.flush();
-            return CommandLine.ExitCode.USAGE;
+            // 64 (EX_USAGE) under EdgeAgentMain, picocli's 2 in a bare CommandLine
+            return spec.exitCodeOnInvalidInput();
         }
 
         private static String orderName(Decoding d) {

@@ -6,6 +6,7 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.embedded.EmbeddedHiveMQBuilder;
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.BrokerConfig;
+import io.floorlink.sparkplug.io.OwnerOnlyFiles;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,7 +17,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -98,7 +98,8 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Path data = Files.createDirectories(dir.resolve("data"));
         Path extensions = Files.createDirectories(dir.resolve("extensions"));
-        writeOwnerOnly(conf.resolve("config.xml"), configXml(config.host(), port, tls, tlsPort));
+        // holds key store passwords: owner-only
+        OwnerOnlyFiles.writeString(conf.resolve("config.xml"), configXml(config.host(), port, tls, tlsPort));
 
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
@@ -219,17 +220,6 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
                             + e.getMessage(),
                     e);
         }
-    }
-
-    /** The generated file holds key store passwords: readable by the owner only where the file system allows it. */
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, content);
     }
 
     static String configXml(String host, int port) {

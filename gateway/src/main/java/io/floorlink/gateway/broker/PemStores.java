@@ -2,11 +2,10 @@ package io.floorlink.gateway.broker;
 
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.Pem;
+import io.floorlink.sparkplug.io.OwnerOnlyFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -66,16 +65,13 @@ final class PemStores {
                 tls.port(), keyStore, keyStorePassword, trustStore, trustStorePassword, tls.clientAuth());
     }
 
-    private static void writeOwnerOnly(Path file, KeyStore store, String password)
-            throws IOException, GeneralSecurityException {
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, password.toCharArray());
-        }
+    private static void writeOwnerOnly(Path file, KeyStore store, String password) throws IOException {
+        OwnerOnlyFiles.write(file, out -> {
+            try {
+                store.store(out, password.toCharArray());
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot write the PKCS12 store " + file.getFileName(), e);
+            }
+        });
     }
 }

@@ -62,10 +62,10 @@ class ModbusCommandIT {
     @Test
     void aBadByteOrderIsAUsageError() {
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(new SimulatorsMain())
+        int exit = SimulatorsMain.commandLine()
                 .setErr(new PrintWriter(err, true))
                 .execute("modbus", "--machines", "1", "--port", "0", "--byte-order", "ABDC");
-        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(exit).isEqualTo(SimulatorsMain.EXIT_USAGE);
         assertThat(err.toString()).contains("--byte-order: unknown byte order 'ABDC'");
     }
 }

@@ -103,11 +103,11 @@ class OpcUaCommandIT {
 
     @Test
     void securityOptionsWithoutSecuredAreAUsageError() {
-        CommandLine commandLine = new CommandLine(new SimulatorsMain());
+        CommandLine commandLine = SimulatorsMain.commandLine();
         StringWriter err = new StringWriter();
         commandLine.setErr(new PrintWriter(err, true));
         assertThat(commandLine.execute("opcua", "--port", "0", "--pki-dir", "x"))
-                .isEqualTo(2);
+                .isEqualTo(SimulatorsMain.EXIT_USAGE);
         assertThat(err.toString()).contains("need --secured");
     }
 }

@@ -12,10 +12,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.ext.NioPathDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -60,6 +62,9 @@ public final class YamlConfig {
 
     /** Largest secret file {@code ${file:...}} reads; a password or token, never a document. */
     public static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
+
+    /** Deserialization attribute: the folder a relative {@link Path} value is resolved against, when set. */
+    private static final Object BASE_DIR = new Object();
 
     private static final ObjectMapper MAPPER = createMapper();
 
@@ -145,6 +150,22 @@ public final class YamlConfig {
         public <T> T bind(String path, JsonNode node, Class<T> type) {
             try {
                 return MAPPER.treeToValue(node, type);
+            } catch (JsonMappingException e) {
+                throw new ConfigException(describe(source, text, path, e), e);
+            } catch (JsonProcessingException e) {
+                throw new ConfigException(placed(source, YamlPlaces.of(text).nearest(path), path, e.getMessage()), e);
+            }
+        }
+
+        /**
+         * {@link #bind}, with every relative {@link Path} value resolved against {@code base} (an absolute one is
+         * kept): for a configuration file whose paths mean "next to this file", whatever the working directory.
+         *
+         * @param base folder relative paths are resolved against, typically the configuration file's folder
+         */
+        public <T> T bindRelativeTo(Path base, String path, JsonNode node, Class<T> type) {
+            try {
+                return MAPPER.reader().withAttribute(BASE_DIR, base).treeToValue(node, type);
             } catch (JsonMappingException e) {
                 throw new ConfigException(describe(source, text, path, e), e);
             } catch (JsonProcessingException e) {
@@ -241,10 +262,24 @@ public final class YamlConfig {
 
     /** The content of a {@code ${file:...}} secret; errors name the place and the file, never the content. */
     private static String secretFile(String source, String path, String place) {
+        return readSecretFile(Path.of(source).toAbsolutePath().getParent(), path, place);
+    }
+
+    /**
+     * Reads a secret file the way a {@code ${file:PATH}} reference does: at most {@link #MAX_SECRET_FILE_BYTES},
+     * one line, trailing line breaks removed (other white space is kept). Blocks on file I/O.
+     *
+     * @param base folder a relative {@code path} is resolved against (the configuration file's folder); null
+     *     means the working directory
+     * @param path the file as the reference writes it
+     * @param place start of every error message, e.g. {@code edge.yaml:3:11: } or {@code gateway.store.password: }
+     * @return the secret, never null
+     * @throws ConfigException starting with {@code place} and naming the file; never containing its content
+     */
+    public static String readSecretFile(Path base, String path, String place) {
         Path file = Path.of(path);
-        if (!file.isAbsolute()) {
-            Path parent = Path.of(source).toAbsolutePath().getParent();
-            file = parent == null ? file : parent.resolve(file);
+        if (!file.isAbsolute() && base != null) {
+            file = base.resolve(file);
         }
         try {
             if (Files.size(file) > MAX_SECRET_FILE_BYTES) {
@@ -482,12 +517,31 @@ public final class YamlConfig {
         }
     }
 
+    /** Jackson's own Path binding, then a relative result resolved against {@link #BASE_DIR} when that is set. */
+    private static final class RelativePathDeserializer extends StdScalarDeserializer<Path> {
+        private static final long serialVersionUID = 1L;
+        private final NioPathDeserializer plain = new NioPathDeserializer();
+
+        RelativePathDeserializer() {
+            super(Path.class);
+        }
+
+        @Override
+        public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            Path path = plain.deserialize(p, ctxt);
+            return path != null && !path.isAbsolute() && ctxt.getAttribute(BASE_DIR) instanceof Path base
+                    ? base.resolve(path)
+                    : path;
+        }
+    }
+
     private static ObjectMapper createMapper() {
         SimpleModule module = new SimpleModule("floorlink-config");
         module.addDeserializer(Duration.class, new TextDeserializer<>(Duration.class, Durations::parse));
         module.addDeserializer(DataSize.class, new TextDeserializer<>(DataSize.class, DataSize::parse));
         module.addDeserializer(Category.class, new TextDeserializer<>(Category.class, Category::parse));
         module.addDeserializer(URI.class, new TextDeserializer<>(URI.class, URI::create));
+        module.addDeserializer(Path.class, new RelativePathDeserializer());
         LoaderOptions loader = new LoaderOptions();
         // checkSize reports an oversized file by name first; this only keeps SnakeYAML's 3 MB default away.
         loader.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);

@@ -144,6 +144,30 @@ class YamlConfigTest {
                 .isEqualTo("edge.yaml:5:5: devices[1].id: duplicate");
     }
 
+    record Files2(Path data, List<Path> certs, String url) {}
+
+    @Test
+    void bindRelativeToResolvesEveryRelativePathAgainstTheBaseAndKeepsAbsoluteOnes(@TempDir Path base) {
+        Path absolute = base.resolve("elsewhere/ca.pem").toAbsolutePath();
+        YamlConfig.Tree tree = YamlConfig.tree(
+                "collector.yaml",
+                "data: ./data\ncerts: [tls/cert.pem, " + absolute + "]\nurl: ./not-a-path\n",
+                Map.<String, String>of()::get);
+
+        Files2 relative = tree.bindRelativeTo(base, "", tree.root(), Files2.class);
+        Files2 plain = tree.bind("", tree.root(), Files2.class);
+
+        assertThat(Path.of("").toAbsolutePath())
+                .as("the working directory is not the base")
+                .isNotEqualTo(base);
+        assertThat(relative.data()).isEqualTo(base.resolve("./data"));
+        assertThat(relative.certs()).containsExactly(base.resolve("tls/cert.pem"), absolute);
+        assertThat(relative.url()).as("strings are not paths").isEqualTo("./not-a-path");
+        assertThat(plain.data())
+                .as("bind without a base keeps the path as written")
+                .isEqualTo(Path.of("./data"));
+    }
+
     @Test
     void recordRejectingItselfIsPlacedWhereItStartsNotWhereItEnds() {
         assertThatThrownBy(() -> parse("""

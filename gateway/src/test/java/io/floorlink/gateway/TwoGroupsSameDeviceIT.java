@@ -115,6 +115,11 @@ class TwoGroupsSameDeviceIT {
                             "SELECT group_id, COUNT(*) AS n FROM fact_revision WHERE device_id = 'SEW-01'"
                                     + " GROUP BY group_id ORDER BY group_id"))
                     .containsExactly(Map.of("group_id", "ENT-A", "n", 1L), Map.of("group_id", "ENT-B", "n", 1L));
+            assertThat(Db.rows(ds, "SELECT group_id, last_data_at FROM group_activity ORDER BY group_id"))
+                    .as("last data received per group: the newest sample's source time")
+                    .containsExactly(
+                            Map.of("group_id", "ENT-A", "last_data_at", M.plusSeconds(90)),
+                            Map.of("group_id", "ENT-B", "last_data_at", M.plusSeconds(90)));
             assertThat(Db.rows(
                             ds,
                             "SELECT group_id, end_reason FROM device_session WHERE device_id = 'SEW-01'"

@@ -43,6 +43,7 @@ public final class ProgrammeView {
      * @param contractor contractor id, null when none; {@code contractorName} its name
      * @param window the period as evaluated (UTC instants and local texts of the enterprise's zone)
      * @param dataTrust {@code complete} or {@code flagged}
+     * @param lastDataAt source time of the enterprise's newest stored data, whatever the period; null when none
      */
     public record Row(
             String code,
@@ -61,6 +62,7 @@ public final class ProgrammeView {
             Figure keyNetworkingRate,
             Verdict verdict,
             String dataTrust,
+            Instant lastDataAt,
             IndicatorReport.WindowRef window) {}
 
     /**
@@ -178,6 +180,7 @@ public final class ProgrammeView {
                 key,
                 new Verdict(evaluation.status(), profile.id(), profile.version()),
                 report.dataTrust().status(),
+                c.service().lastDataAt(),
                 report.window());
     }
 

@@ -279,6 +279,23 @@ final class FactsStore {
         return out;
     }
 
+    /** The latest data time of the group's stored facts (V9 {@code group_activity}); null when it has none. */
+    Instant lastDataAt() {
+        Instant[] out = {null};
+        withConnection(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT last_data_at FROM group_activity WHERE group_id = ?")) {
+                ps.setString(1, groupId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        out[0] = instant(rs, 1);
+                    }
+                }
+            }
+        });
+        return out[0];
+    }
+
     /**
      * The minutes of {@code [from, to)} in which the edge reported health counters of each device (a device_minute
      * row, live or historical): minutes the platform knows about even when it was not watching live.

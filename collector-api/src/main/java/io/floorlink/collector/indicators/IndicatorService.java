@@ -270,6 +270,16 @@ public final class IndicatorService {
         }
     }
 
+    /**
+     * When the latest facts of this enterprise's group were stored from (the source time of the newest sample; the
+     * minute when only counts are known); null when the store holds none. Blocks on one indexed read.
+     *
+     * @throws FactsUnavailableException if the facts store cannot be read
+     */
+    public Instant lastDataAt() {
+        return facts.lastDataAt();
+    }
+
     /** Throws {@link FactsUnavailableException} unless the facts store answers. Blocks up to about 2 s. */
     public void checkStore() {
         facts.ping();

@@ -58,6 +58,9 @@ class GoldenDistrictTest {
             "ENT-MOLD", new double[] {1, 5},
             "ENT-ASM", new double[] {2, 2});
 
+    /** How long before the end of the week each enterprise's newest data is. */
+    private static final Map<String, Integer> LAST_DATA_MINUTES = Map.of("ENT-SEW", 1, "ENT-MOLD", 75, "ENT-ASM", 20);
+
     private static District district;
     private static Map<String, Inventory> inventories;
     private static FactsFixture together;
@@ -77,7 +80,8 @@ class GoldenDistrictTest {
      * every shift are whole UTC hours), as a device connected in those hours and read at every point's interval.
      */
     private static void write(FactsFixture facts, String code) {
-        facts.edgeSession("edge-01", FROM.minus(Duration.ofDays(1)), null);
+        facts.edgeSession("edge-01", FROM.minus(Duration.ofDays(1)), null)
+                .activity(TO.minus(Duration.ofMinutes(LAST_DATA_MINUTES.get(code))));
         for (Equipment e : inventories.get(code).equipment()) {
             if (!e.digital()) {
                 continue;
@@ -215,6 +219,9 @@ class GoldenDistrictTest {
                     .isEqualTo(IndicatorLoadHarness.rounded(byItself));
             double[] truth = NETWORKING.get(row.code());
             assertThat(row.counts().networked()).isEqualTo((long) truth[0]);
+            assertThat(row.lastDataAt())
+                    .as(row.code() + ": last data received, its own")
+                    .isEqualTo(TO.minus(Duration.ofMinutes(LAST_DATA_MINUTES.get(row.code()))));
             assertThat(row.counts().production()).isEqualTo((long) truth[1]);
             assertThat(row.window().timezone())
                     .isEqualTo(own.inventory().enterprise().timezone());

@@ -204,6 +204,15 @@ public final class FactsFixture {
         return states(rows);
     }
 
+    /** The group's {@code group_activity} row (V9), as a gateway that stored data up to {@code lastData} leaves it. */
+    public FactsFixture activity(Instant lastData) {
+        return exec(
+                "INSERT INTO group_activity (group_id, last_data_at, last_stored_at) VALUES (?, ?, ?)",
+                group,
+                utc(lastData),
+                utc(lastData));
+    }
+
     /** A point_static_run. */
     public FactsFixture staticRun(String device, String point, Instant from, Instant to, double value) {
         return exec(

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongUnaryOperator;
 import javax.sql.DataSource;
@@ -233,6 +234,7 @@ public final class FactsStore implements AutoCloseable {
                 writeStaticRuns(c, batch.staticRuns());
                 writeReceipts(c, batch.receipts());
                 writeGaps(c, hostId, batch.gaps());
+                writeActivity(c, activity(batch), now);
                 writeHeartbeat(c, hostId, now);
                 c.commit();
                 afterCommit.run();
@@ -336,6 +338,13 @@ public final class FactsStore implements AutoCloseable {
                             g::toString,
                             GapScope.minute(null, null, null, now),
                             () -> writeGaps(c, hostId, List.of(g)));
+                }
+                for (Map.Entry<String, Long> a : activity(batch).entrySet()) {
+                    iso.runVoid(
+                            "activity",
+                            () -> "group " + a.getKey(),
+                            GapScope.minute(a.getKey(), null, null, now),
+                            () -> writeActivity(c, Map.of(a.getKey(), a.getValue()), now));
                 }
                 iso.writeQuarantineGaps(hostId);
                 writeHeartbeat(c, hostId, now);
@@ -602,6 +611,39 @@ public final class FactsStore implements AutoCloseable {
                 ps.setObject(7, odt(g.to().toEpochMilli()));
                 ps.setLong(8, g.events());
                 ps.setString(9, g.detail());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * The latest data time per group of a batch's rollups (V9 {@code group_activity}): a sample's source time where
+     * the point row has one, else the start of the minute of its counts; sorted by group (one lock order).
+     */
+    static Map<String, Long> activity(FactsBatch batch) {
+        Map<String, Long> out = new TreeMap<>();
+        batch.points()
+                .forEach((k, a) -> out.merge(
+                        k.groupId(), a.valueCount > 0 ? Math.max(a.lastTs, k.bucket()) : k.bucket(), Math::max));
+        batch.devices().keySet().forEach(k -> out.merge(k.groupId(), k.bucket(), Math::max));
+        batch.stateMillis().keySet().forEach(k -> out.merge(k.groupId(), k.bucket(), Math::max));
+        return out;
+    }
+
+    private static void writeActivity(Connection c, Map<String, Long> latest, long now) throws SQLException {
+        if (latest.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(merge(
+                "group_activity",
+                new String[] {"group_id", "last_data_at", "last_stored_at"},
+                new String[] {"group_id"},
+                combine("last_data_at", "GREATEST") + ", " + combine("last_stored_at", "GREATEST")))) {
+            for (Map.Entry<String, Long> e : latest.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setObject(2, odt(e.getValue()));
+                ps.setObject(3, odt(now));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -1052,8 +1094,15 @@ public final class FactsStore implements AutoCloseable {
         return switch (column) {
             case "device_id", "point_id", "group_id", "edge_node_id", "host_id" -> "VARCHAR(256)";
             case "category", "unit" -> "VARCHAR(32)";
-            case "bucket", "last_ts", "first_seen", "last_birth", "seen_at", "started_at", "ended_at" ->
-                "TIMESTAMP" + " WITH TIME ZONE";
+            case "bucket",
+                    "last_ts",
+                    "first_seen",
+                    "last_birth",
+                    "seen_at",
+                    "started_at",
+                    "ended_at",
+                    "last_data_at",
+                    "last_stored_at" -> "TIMESTAMP" + " WITH TIME ZONE";
             case "value_min",
                     "value_max",
                     "value_sum",

@@ -46,6 +46,14 @@
   function yesNo(b) {
     return b ? '<span class="yes">' + esc(t('yes')) + '</span>' : '<span class="no">' + esc(t('no')) + '</span>';
   }
+  /** yes/no for a flag where neither answer is good or bad (e.g. from buffer). */
+  function plainYesNo(b) {
+    return esc(b ? t('yes') : t('no'));
+  }
+  /** yes/no for a warning flag: yes is the bad answer (e.g. clock skew). */
+  function warnYesNo(b) {
+    return b ? '<span class="no">' + esc(t('yes')) + '</span>' : esc(t('no'));
+  }
   function unit(u) {
     return u ? (I.has(state.lang, 'unit.' + u) ? t('unit.' + u) : u) : '';
   }
@@ -353,7 +361,9 @@
       ? esc(t('formula.numbers', {num: num(f.numerator), den: num(f.denominator), unit: unit(f.unit)})) : '';
     var params = Object.keys(f.parameters || {}).filter(function (k) {
       return typeof f.parameters[k] === 'number';
-    }).map(function (k) { return esc(k + ' = ' + f.parameters[k]); }).join('; ');
+    }).map(function (k) {
+      return esc((I.has(state.lang, 'param.' + k) ? t('param.' + k) : k) + ' = ' + f.parameters[k]);
+    }).join('; ');
     return '<div class="formula" data-formula="' + esc(f.formula) + '"><span class="meta">' + esc(t('formula.label')) +
       ' ' + esc(f.formula) + ':</span> ' + words + (numbers ? ' = <span class="numbers">' + numbers + '</span>' : '') +
       (params ? '<div class="meta">' + params + '</div>' : '') + '</div>';
@@ -548,7 +558,7 @@
     var rows = r.equipment.map(function (e) {
       return '<tr data-equipment="' + esc(e.id) + '"><td><a class="eq-link" href="' + esc(equipmentHref(e.id)) + '" title="' +
         esc(t('eq.link')) + '">' + esc(e.id) + '</a><div class="meta">' + esc(e.name) + '</div></td>' +
-        '<td>' + esc(e.line) + '</td><td>' + yesNo(e.production) + '</td><td>' + yesNo(e.digital) + '</td>' +
+        '<td>' + esc(e.line) + '</td><td>' + plainYesNo(e.production) + '</td><td>' + plainYesNo(e.digital) + '</td>' +
         '<td data-col="online_ratio">' + cellPct(e.online_ratio) + (e.not_known_seconds > 0 ? '<div class="gap">' +
           esc(t('trust.notKnownLeftOut', {s: Math.round(e.not_known_seconds)})) + '</div>' : '') + '</td>' +
         '<td data-col="point_coverage">' + cellPct(e.point_coverage) + '</td>' +
@@ -567,8 +577,8 @@
             (g.not_known_seconds > 0 ? ', ' + esc(t('trust.notKnownShort', {s: Math.round(g.not_known_seconds)})) : '');
         }).join('<br>') + '</td></tr>';
     }).join('');
-    return '<section id="equipment"><h2>' + esc(t('h.equipment')) + '</h2><table class="equipment"><thead><tr>' + head +
-      '</tr></thead><tbody id="rows">' + rows + '</tbody></table></section>';
+    return '<section id="equipment"><h2>' + esc(t('h.equipment')) + '</h2><div class="wide"><table class="equipment"><thead><tr>' + head +
+      '</tr></thead><tbody id="rows">' + rows + '</tbody></table></div></section>';
   }
 
   /* ---------- equipment page ---------- */
@@ -608,8 +618,8 @@
     var identity = '<table class="kv">' +
       kv('col.id', '<span id="eq-id">' + esc(inv.id) + '</span>') + kv('col.name', esc(inv.name)) +
       kv('col.type', esc(inv.type || '')) + kv('col.site', esc(inv.site)) + kv('col.workshop', esc(inv.workshop)) +
-      kv('col.line', esc(inv.line)) + kv('col.production', yesNo(inv.production)) + kv('col.digital', yesNo(inv.digital)) +
-      kv('col.key', yesNo(inv.key)) + kv('col.idealCycle', esc(inv.ideal_cycle_time || t('ideal.none'))) +
+      kv('col.line', esc(inv.line)) + kv('col.production', plainYesNo(inv.production)) + kv('col.digital', plainYesNo(inv.digital)) +
+      kv('col.key', plainYesNo(inv.key)) + kv('col.idealCycle', esc(inv.ideal_cycle_time || t('ideal.none'))) +
       kv('col.calendar', esc(inv.calendar || t('none'))) +
       kv('col.scheduled', esc(num(e.scheduled_seconds) + ' ' + t('unit.s'))) + '</table>';
     var conditions = e.networked.conditions.map(function (c) {
@@ -630,7 +640,7 @@
       ['latency_p50', 'latency_p95', 'latency_p99'].map(function (k) { return figureRow(k, e[k], latencyHtml(e[k])); }).join('') +
       '<tr data-figure="oee"><td>' + esc(t('ind.oee')) + '</td><td class="v">' + (e.oee.value == null ? esc(t('notMeasurable')) : pctText(e.oee.value)) +
       '</td><td><span class="meta">' + esc(e.oee.formula) + '</span></td><td class="meta">' + reason(e.oee.reason) + '</td></tr>' +
-      '<tr data-figure="clock_skew"><td>' + esc(t('ind.clock_skew')) + '</td><td>' + yesNo(e.clock_skew.value) + '</td><td><span class="meta">' +
+      '<tr data-figure="clock_skew"><td>' + esc(t('ind.clock_skew')) + '</td><td>' + warnYesNo(e.clock_skew.value) + '</td><td><span class="meta">' +
       esc(e.clock_skew.formula) + '</span></td><td class="meta">' + reason(e.clock_skew.reason) + '</td></tr>' +
       '</tbody></table><p class="meta">' + esc(t('eq.completenessNote')) + ' ' + esc(t('eq.latencyNote')) + '</p></section>';
     var intervals = {};
@@ -658,7 +668,7 @@
       (ev.sessions || []).map(function (s) {
         return '<tr><td>' + esc(s.edge_node_id) + '</td><td>' + esc(localTime(s.connected_at)) + '</td><td>' +
           esc(s.disconnected_at ? localTime(s.disconnected_at) : t('open')) + '</td><td>' + esc(s.end_reason || '') +
-          '</td><td>' + yesNo(s.historical) + '</td></tr>';
+          '</td><td>' + plainYesNo(s.historical) + '</td></tr>';
       }).join('') + '</tbody></table></section>';
     var trust = '<section id="trust">' + trustBanner({status: e.data_trust.length ? 'flagged' : 'complete',
       gaps: e.data_trust.map(function (g) { return Object.assign({equipment: 1}, g); }),
@@ -693,13 +703,21 @@
         data.push({value: [1, Date.parse(g.from), Date.parse(g.to)], itemStyle: {color: '#d80'}});
       });
       var sched = ev.scheduled || [];
-      var min = sched.length ? Date.parse(sched[0].from) : undefined;
-      var max = sched.length ? Date.parse(sched[sched.length - 1].to) : undefined;
-      var chart = echarts.init(el, null, {renderer: 'canvas'});
+      var min = sched.length ? Date.parse(sched[0].start) : undefined;
+      var max = sched.length ? Date.parse(sched[sched.length - 1].end) : undefined;
+      if (chartInstance) {
+        chartInstance.dispose();
+      }
+      var chart = echarts.init(el, null, {renderer: 'canvas', locale: state.lang === 'zh-CN' ? 'ZH' : 'EN'});
+      chartInstance = chart;
       chart.setOption({
         animation: false,
         grid: {left: 110, right: 20, top: 10, bottom: 30},
-        xAxis: {type: 'time', min: min, max: max},
+        // ECharts writes the browser's local time; the axis shows the enterprise's
+        xAxis: {type: 'time', min: min, max: max, axisLabel: {hideOverlap: true, formatter: function (v) {
+          var p = zoneParts(enterprise.timezone, new Date(v));
+          return p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
+        }}},
         yAxis: {type: 'category', data: rows},
         series: [{
           type: 'custom',
@@ -717,6 +735,7 @@
       el.setAttribute('data-chart', 'drawn');
     });
   }
+  var chartInstance = null;
   var echartsWaiters = null;
   function withECharts(cb) {
     if (window.echarts) {

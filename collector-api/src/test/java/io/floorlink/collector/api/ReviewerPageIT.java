@@ -283,6 +283,9 @@ class ReviewerPageIT {
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text(By.id("networked")))
                 .contains("SEW-01 is not stably networked")
                 .contains("online_ratio 0.5 < θ_online 0.9"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(
+                        driver.findElement(By.id("chart")).getAttribute("data-chart"))
+                .isEqualTo("drawn"));
         screenshot("equipment-SEW-01-en");
     }
 
@@ -340,6 +343,25 @@ class ReviewerPageIT {
     }
 
     @Test
+    void aFixedPeriodIsNeverRefreshedOnlyTheLiveViewIs() throws Exception {
+        openFresh(base + "#/?lang=en&from=" + day + "&to=" + day);
+        String fixed = loaded();
+        // the live view refreshes every 15 s; a fixed period must not be fetched again in that time
+        await().during(Duration.ofSeconds(17)).atMost(Duration.ofSeconds(25)).until(() -> fixed.equals(loaded()));
+
+        click(By.id("mode-live"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(driver.getCurrentUrl())
+                .contains("period=live")
+                .contains("window=1h")
+                .doesNotContain("from="));
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text(By.id("refresh-note")))
+                .isEqualTo("live: refreshed every 15 s"));
+        await().atMost(WAIT).until(() -> !fixed.equals(loaded()));
+        String live = loaded();
+        await().atMost(Duration.ofSeconds(25)).until(() -> !live.equals(loaded()));
+    }
+
+    @Test
     void printingPutsTheWholeEquipmentTableOnA4() throws Exception {
         openFresh(base + "#/?lang=zh-CN&from=" + day + "&to=" + day);
         await().atMost(WAIT).ignoreExceptions().until(() -> !driver.findElements(By.cssSelector("tr[data-equipment]"))
@@ -387,6 +409,11 @@ class ReviewerPageIT {
         await().atMost(WAIT)
                 .ignoreExceptions()
                 .until(() -> driver.findElement(By.id("view")).getAttribute("data-loaded") != null);
+    }
+
+    /** Which load of the view is shown (app.js counts them). */
+    private String loaded() {
+        return driver.findElement(By.id("view")).getAttribute("data-loaded");
     }
 
     private void openSameTab(String url) {

@@ -657,7 +657,7 @@
       }).join('') + '</tbody></table></section>';
     var reads = '<section id="reads"><h2>' + esc(t('h.reads')) + '</h2><table class="kv">' +
       kv('col.readsOk', num(ev.reads_ok)) + kv('col.readsFailed', num(ev.reads_failed)) +
-      kv('col.expectedReads', num(ev.expected_reads)) + kv('col.rollups', esc(ev.rollups || '')) + '</table></section>';
+      kv('col.expectedReads', num(ev.expected_reads)) + kv('col.rollups', reason(ev.rollups)) + '</table></section>';
     var states = ev.state_seconds ? '<section id="states"><h2>' + esc(t('h.states')) + '</h2><table class="kv">' +
       Object.keys(ev.state_seconds).map(function (s) {
         return kv(I.has(state.lang, 'state.' + s) ? 'state.' + s : s, num(ev.state_seconds[s]));
@@ -708,6 +708,11 @@
       if (chartInstance) {
         chartInstance.dispose();
       }
+      // sessions and gaps reach beyond the period; draw only their part inside it
+      data.forEach(function (d) {
+        d.value[1] = min === undefined ? d.value[1] : Math.max(min, d.value[1]);
+        d.value[2] = max === undefined ? d.value[2] : Math.min(max, d.value[2]);
+      });
       var chart = echarts.init(el, null, {renderer: 'canvas', locale: state.lang === 'zh-CN' ? 'ZH' : 'EN'});
       chartInstance = chart;
       chart.setOption({
@@ -721,6 +726,7 @@
         yAxis: {type: 'category', data: rows},
         series: [{
           type: 'custom',
+          clip: true,
           encode: {x: [1, 2], y: 0},
           data: data,
           renderItem: function (params, api) {

@@ -632,6 +632,8 @@
     [/^at or below -2000 ms: source clock ahead \(clock skew\)$/, function () { return '不高于 -2000 毫秒：数据源时钟超前（时钟偏差）'; }],
     [/^p01 below -2 s: (\S+) % of real-time samples arrived >= 2 s before their source timestamp; the source clock runs ahead$/,
       function (m) { return 'p01 低于 -2 秒：' + m[1] + ' % 的实时样本比其源时间戳早到 2 秒以上；数据源时钟超前'; }],
+    [/^(\d+) day range\(s\), (\d+) hour range\(s\), (\d+) minute range\(s\), (\d+) partial minute\(s\)$/,
+      function (m) { return '日汇总 ' + m[1] + ' 段，小时汇总 ' + m[2] + ' 段，分钟汇总 ' + m[3] + ' 段，不足一分钟 ' + m[4] + ' 段'; }],
     [/^no samples in S$/, function () { return '计划时长内没有样本'; }],
     [/^upper bound: (\S+) rollup bucket\(s\) had a value outside the declared eng range, counted as one bad sample each \(rollups keep no per-sample count\)$/,
       function (m) { return '上限值：' + m[1] + ' 个汇总区间的数值超出声明量程，每个区间按一个不良样本计（汇总不保留逐样本计数）'; }],

@@ -231,6 +231,8 @@ class ReviewerPageIT {
                 .contains("1 / 3 台");
         assertThat(text(By.cssSelector("tr[data-equipment=SEW-01]"))).contains("在线率（online_ratio） 0.5 < θ_online 0.9");
         assertThat(text(By.cssSelector("#evaluation"))).contains("无法评价").contains("要求至少 7d");
+        // every reason sentence of the collector on this page has its Chinese rendering (none marked as original)
+        assertThat(text(By.tagName("body"))).doesNotContain("（原文）");
         screenshot("overview-zh");
 
         click(By.id("lang-en"));
@@ -276,6 +278,7 @@ class ReviewerPageIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(
                         driver.findElement(By.id("chart")).getAttribute("data-chart"))
                 .isEqualTo("drawn"));
+        assertThat(text(By.tagName("body"))).doesNotContain("（原文）");
         screenshot("equipment-IMM-01-zh");
 
         // the page for a not networked machine says why

@@ -568,10 +568,10 @@
         '<td data-col="latency_p95">' + latencyHtml(e.latency_p95) + (e.clock_skew.value ? '<div class="no">' + esc(t('clockSkew')) + '</div>' : '') + '</td>' +
         '<td data-col="good_ratio">' + cellPct(e.good_ratio) + '</td>' +
         '<td data-col="frozen_ratio">' + cellPct(e.frozen_ratio) + '</td>' +
-        '<td>' + [e.power_on_ratio, e.run_ratio, e.utilisation, e.fault_ratio].map(cellPct).join(' / ') + '</td>' +
+        '<td class="pot">' + [e.power_on_ratio, e.run_ratio, e.utilisation, e.fault_ratio].map(cellPct).join(' / ') + '</td>' +
         '<td data-col="oee"' + (e.oee.reason ? ' title="' + esc(I.reason(state.lang, e.oee.reason)) + '"' : '') + '>' +
         (e.oee.value == null ? esc(t('notMeasurable')) : pctText(e.oee.value)) + '</td>' +
-        '<td class="meta">' + e.networked.reasons.map(reason).join('<br>') + '</td>' +
+        '<td class="meta why">' + e.networked.reasons.map(reason).join('<br>') + '</td>' +
         '<td class="gap">' + e.data_trust.map(function (g) {
           return gapText(g, localTime(g.from), localTime(g.to)) +
             (g.not_known_seconds > 0 ? ', ' + esc(t('trust.notKnownShort', {s: Math.round(g.not_known_seconds)})) : '');

@@ -43,7 +43,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -460,9 +459,26 @@ class ReviewerPageIT {
         return v;
     }
 
+    /** The whole page, not only the window (Chrome DevTools: capture beyond the viewport). */
     private void screenshot(String name) throws IOException {
-        byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
-        Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+        @SuppressWarnings("unchecked")
+        List<Number> size = (List<Number>)
+                js("return [document.documentElement.scrollWidth," + " document.documentElement.scrollHeight];");
+        Map<String, Object> clip = Map.of(
+                "x",
+                0,
+                "y",
+                0,
+                "width",
+                size.get(0).intValue(),
+                "height",
+                size.get(1).intValue(),
+                "scale",
+                1);
+        Map<String, Object> shot = ((ChromeDriver) driver)
+                .executeCdpCommand(
+                        "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+        Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
     }
 
     /* ---------- API and facts ---------- */

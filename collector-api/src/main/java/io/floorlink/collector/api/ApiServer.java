@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The collector's HTTP server (Javalin 7): the REST API under {@code /api/v1}, {@code /health}, {@code /metrics}
- * (Prometheus text) and the static web page at {@code /}. Handlers run on Jetty's request threads and block on
+ * (Prometheus text), the static web page at {@code /} and the ECharts WebJar at {@code /webjars/echarts/}. Handlers run on Jetty's request threads and block on
  * the facts store there.
  */
 public final class ApiServer implements AutoCloseable {
@@ -215,6 +215,12 @@ public final class ApiServer implements AutoCloseable {
         cfg.staticFiles.add(sf -> {
             sf.hostedPath = "/";
             sf.directory = "/web";
+            sf.location = Location.CLASSPATH;
+        });
+        // The page's charts: ECharts from its WebJar, served by the collector itself (plants are offline).
+        cfg.staticFiles.add(sf -> {
+            sf.hostedPath = "/webjars/echarts";
+            sf.directory = "/META-INF/resources/webjars/echarts";
             sf.location = Location.CLASSPATH;
         });
         cfg.requestLogger.http((ctx, ms) -> metrics.record(method(ctx), route(ctx), ctx.statusCode(), ms));

@@ -288,8 +288,13 @@ class CollectorApiIT {
         HttpResponse<String> page = raw("/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-        assertThat(page.body()).contains("networked.v1").contains("app.js");
-        assertThat(raw("/app.js").body()).contains("/api/v1/indicators");
+        assertThat(page.body()).contains("i18n.js").contains("app.js");
+        assertThat(raw("/app.js").body()).contains("/api/v1/indicators").contains("networked.v1");
+        assertThat(raw("/i18n.js").body()).contains("设备联网率").contains("Networking rate");
+        // the page's chart library comes from the collector (WebJar), not from the internet
+        HttpResponse<String> echarts = raw("/webjars/echarts/5.3.1/dist/echarts.min.js");
+        assertThat(echarts.statusCode()).isEqualTo(200);
+        assertThat(echarts.headers().firstValue("Content-Type").orElse("")).contains("javascript");
     }
 
     private static Metric.Builder point(String name, String category, int value) {

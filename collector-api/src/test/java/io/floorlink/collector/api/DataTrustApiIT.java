@@ -139,12 +139,19 @@ class DataTrustApiIT {
         assumeThat(Files.isExecutable(CHROMIUM))
                 .as("headless Chromium at " + CHROMIUM + " (.ci/run installs it)")
                 .isTrue();
-        String dom = dumpDom("http://127.0.0.1:" + collector.httpPort() + "/?window=1h&scope=pilot");
+        String dom = dumpDom("http://127.0.0.1:" + collector.httpPort() + "/?window=1h&scope=pilot&lang=en");
 
         assertThat(dom).contains("data-trust=\"flagged\"");
-        assertThat(dom).contains("Data trust 数据可信度: flagged");
-        assertThat(dom).contains("gateway down 网关停机");
+        assertThat(dom).contains("Data trust: flagged");
+        assertThat(dom).contains("gateway down");
         assertThat(dom).contains("360 s not known");
+
+        String zh = dumpDom("http://127.0.0.1:" + collector.httpPort() + "/?window=1h&scope=pilot&lang=zh-CN");
+
+        assertThat(zh).contains("data-trust=\"flagged\"");
+        assertThat(zh).contains("数据可信度：存在缺口");
+        assertThat(zh).contains("网关停机");
+        assertThat(zh).contains("360 秒无法确认");
     }
 
     /** The DOM of a page after its scripts ran, from headless Chromium. */

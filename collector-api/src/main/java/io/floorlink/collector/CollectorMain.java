@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = CollectorMain.Version.class,
         description = "FloorLink collector: gateway, facts store, indicators and web UI in one process.",
-        subcommands = {CollectorMain.Serve.class, VerifyCommand.class})
+        subcommands = {CollectorMain.Serve.class, VerifyCommand.class, CheckCommand.class})
 public final class CollectorMain implements Callable<Integer> {
     /** Exit code of a configuration that cannot be used: EX_CONFIG of sysexits.h. */
     public static final int EXIT_CONFIG = 78;

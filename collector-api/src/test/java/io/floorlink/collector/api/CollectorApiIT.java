@@ -21,14 +21,12 @@ import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,10 +58,7 @@ class CollectorApiIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        Path inventory = dir.resolve("inventory.yaml");
-        try (InputStream in = CollectorApiIT.class.getResourceAsStream("/inventory.yaml")) {
-            Files.copy(in, inventory);
-        }
+        Path inventory = SampleInventory.copyTo(dir);
         CollectorConfig config = CollectorConfig.defaults(dir.resolve("data"))
                 .withHttpPort(0)
                 .withInventory(inventory)

@@ -9,7 +9,6 @@ import io.floorlink.collector.CollectorConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,10 +53,7 @@ class DataTrustApiIT {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        Path inventory = dir.resolve("inventory.yaml");
-        try (InputStream in = DataTrustApiIT.class.getResourceAsStream("/inventory.yaml")) {
-            Files.copy(in, inventory);
-        }
+        Path inventory = SampleInventory.copyTo(dir);
         CollectorConfig config = CollectorConfig.defaults(dir.resolve("data"))
                 .withHttpPort(0)
                 .withInventory(inventory)

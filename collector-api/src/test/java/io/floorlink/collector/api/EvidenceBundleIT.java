@@ -10,7 +10,6 @@ import io.floorlink.collector.HttpConfig;
 import io.floorlink.collector.audit.AuditLog;
 import io.floorlink.gateway.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -50,10 +49,7 @@ class EvidenceBundleIT {
 
     @Test
     void aDownloadedBundleVerifiesOfflineAndOneChangedByteIsNamed() throws Exception {
-        Path inventory = dir.resolve("inventory.yaml");
-        try (InputStream in = EvidenceBundleIT.class.getResourceAsStream("/inventory.yaml")) {
-            Files.copy(in, inventory);
-        }
+        Path inventory = SampleInventory.copyTo(dir);
         CollectorConfig config = CollectorConfig.defaults(dir.resolve("data"))
                 .withInventory(inventory)
                 .withHttp(new HttpConfig("127.0.0.1", 0, null)

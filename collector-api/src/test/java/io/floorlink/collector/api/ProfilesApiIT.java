@@ -8,7 +8,6 @@ import io.floorlink.collector.CollectorConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,10 +37,7 @@ class ProfilesApiIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        Path inventory = dir.resolve("inventory.yaml");
-        try (InputStream in = ProfilesApiIT.class.getResourceAsStream("/inventory.yaml")) {
-            Files.copy(in, inventory);
-        }
+        Path inventory = SampleInventory.copyTo(dir);
         Path profiles = Files.createDirectories(dir.resolve("profiles"));
         Files.writeString(profiles.resolve("hourly.yaml"), """
                 id: hourly-check

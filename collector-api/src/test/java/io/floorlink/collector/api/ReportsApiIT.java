@@ -10,7 +10,6 @@ import io.floorlink.collector.HttpConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,10 +59,7 @@ class ReportsApiIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        Path inventory = dir.resolve("inventory.yaml");
-        try (InputStream in = ReportsApiIT.class.getResourceAsStream("/inventory.yaml")) {
-            Files.copy(in, inventory);
-        }
+        Path inventory = SampleInventory.copyTo(dir);
         CollectorConfig config = CollectorConfig.defaults(dir.resolve("data"))
                 .withInventory(inventory)
                 .withHttp(new HttpConfig("127.0.0.1", 0, null)

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.floorlink.collector.Collector;
 import io.floorlink.collector.CollectorConfig;
 import io.floorlink.collector.HttpConfig;
+import io.floorlink.collector.indicators.FactsFixture;
 import io.floorlink.gateway.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,15 +20,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -79,10 +74,7 @@ class ReviewerPageIT {
                 .as("headless Chromium at " + CHROMIUM + " and its driver at " + CHROMEDRIVER
                         + " (.ci/run installs chromium and chromium-driver)")
                 .isTrue();
-        Path inventory = dir.resolve("inventory.yaml");
-        try (InputStream in = ReviewerPageIT.class.getResourceAsStream("/inventory.yaml")) {
-            Files.copy(in, inventory);
-        }
+        Path inventory = SampleInventory.copyTo(dir);
         CollectorConfig defaults = CollectorConfig.defaults(dir.resolve("data"));
         CollectorConfig config = defaults.withHttp(defaults.http()
                         .withPort(0)
@@ -536,94 +528,32 @@ class ReviewerPageIT {
         throw new AssertionError("no " + id + " in " + list);
     }
 
-    private void session(String device, String edge, Instant from, Instant to) throws SQLException {
-        try (Connection c = collector.gateway().dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO device_session (group_id, edge_node_id, device_id, connected_at, disconnected_at,"
-                                + " end_reason) VALUES ('ENT001', ?, ?, ?, ?, 'ddeath')")) {
-            ps.setString(1, edge);
-            ps.setString(2, device);
-            ps.setObject(3, utc(from));
-            ps.setObject(4, utc(to));
-            ps.executeUpdate();
-        }
+    private FactsFixture facts() {
+        return FactsFixture.migrated(collector.gateway().dataSource());
+    }
+
+    private void session(String device, String edge, Instant from, Instant to) {
+        facts().session(edge, device, from, to, false);
     }
 
     /** reads_ok per minute in [from, to), with the hour and day (UTC) rollups the gateway adds them to. */
-    private void deviceReads(String device, Instant from, Instant to, long perMinute) throws SQLException {
-        List<Instant> minutes = new ArrayList<>();
-        Map<Instant, Long> hours = new LinkedHashMap<>();
-        Map<Instant, Long> days = new LinkedHashMap<>();
+    private void deviceReads(String device, Instant from, Instant to, long perMinute) {
+        Map<Instant, long[]> minutes = new LinkedHashMap<>();
         for (Instant m = from; m.isBefore(to); m = m.plus(Duration.ofMinutes(1))) {
-            minutes.add(m);
-            hours.merge(m.truncatedTo(ChronoUnit.HOURS), perMinute, Long::sum);
-            days.merge(m.truncatedTo(ChronoUnit.DAYS), perMinute, Long::sum);
+            minutes.put(m, new long[] {perMinute, 0});
         }
-        try (Connection c = collector.gateway().dataSource().getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO device_minute (device_id, bucket, reads_ok, reads_failed) VALUES (?, ?, ?, 0)")) {
-                for (Instant m : minutes) {
-                    ps.setString(1, device);
-                    ps.setObject(2, utc(m));
-                    ps.setLong(3, perMinute);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            for (var level : Map.of("device_hour", hours, "device_day", days).entrySet()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + level.getKey()
-                        + " (device_id, bucket, reads_ok, reads_failed) VALUES (?, ?, ?, 0)")) {
-                    for (var e : level.getValue().entrySet()) {
-                        ps.setString(1, device);
-                        ps.setObject(2, utc(e.getKey()));
-                        ps.setLong(3, e.getValue());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
-        }
+        facts().devices(Map.of(device, minutes));
     }
 
     /** Five good real-time samples of a point once an hour (at minute 30), in the minute, hour and day rollups. */
-    private void pointSamples(String device, String point, Instant from, Instant to) throws SQLException {
-        Map<Instant, Long> minutes = new LinkedHashMap<>();
-        Map<Instant, Long> hours = new LinkedHashMap<>();
-        Map<Instant, Long> days = new LinkedHashMap<>();
+    private void pointSamples(String device, String point, Instant from, Instant to) {
+        List<FactsFixture.PointRow> rows = new ArrayList<>();
         for (Instant h = from.truncatedTo(ChronoUnit.HOURS); h.isBefore(to); h = h.plus(Duration.ofHours(1))) {
             Instant m = h.plus(Duration.ofMinutes(30));
-            if (m.isBefore(from) || !m.isBefore(to)) {
-                continue;
-            }
-            minutes.put(m, 5L);
-            hours.merge(h, 5L, Long::sum);
-            days.merge(m.truncatedTo(ChronoUnit.DAYS), 5L, Long::sum);
-        }
-        try (Connection c = collector.gateway().dataSource().getConnection()) {
-            for (var level : List.of(
-                    Map.entry("point_minute", minutes), Map.entry("point_hour", hours), Map.entry("point_day", days))) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + level.getKey()
-                        + " (device_id, point_id, bucket, samples, good, bad, uncertain, historical, value_count,"
-                        + " latency_count, latency_sum_ms, lat_b00, lat_b01, lat_b02, lat_b03, lat_b04, lat_b05,"
-                        + " lat_b06, lat_b07, lat_b08, lat_b09, lat_b10, lat_b11, lat_b12, lat_b13, lat_b14, lat_b15)"
-                        + " VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,"
-                        + " 0)")) {
-                    for (var e : level.getValue().entrySet()) {
-                        ps.setString(1, device);
-                        ps.setString(2, point);
-                        ps.setObject(3, utc(e.getKey()));
-                        ps.setLong(4, e.getValue());
-                        ps.setLong(5, e.getValue());
-                        ps.setLong(6, e.getValue());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+            if (!m.isBefore(from) && m.isBefore(to)) {
+                rows.add(new FactsFixture.PointRow(device, point, m, 5, 5, 0, 0, 0, null, null, null, new long[16]));
             }
         }
-    }
-
-    private static OffsetDateTime utc(Instant t) {
-        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+        facts().points(rows);
     }
 }

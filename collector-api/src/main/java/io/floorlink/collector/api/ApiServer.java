@@ -423,10 +423,10 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void report(Context ctx) throws java.io.IOException {
-        ReportEndpoint.format(ctx);
+        String format = ReportEndpoint.format(ctx);
         var language = ReportEndpoint.language(ctx);
         Instant[] w = window(ctx);
-        ReportEndpoint.send(ctx, service, ctx.queryParam("scope"), w[0], w[1], profileParam(ctx), language);
+        ReportEndpoint.send(ctx, format, service, ctx.queryParam("scope"), w[0], w[1], profileParam(ctx), language);
     }
 
     private void profiles(Context ctx) {

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
 final class EvidenceEndpoint {
     /** The acceptance report in the bundle: the XLSX of {@code GET /api/v1/reports}, in zh-CN. */
     static final String REPORT = "report.xlsx";
+    /** The acceptance report in the bundle: the PDF of {@code GET /api/v1/reports?format=pdf}, in zh-CN. */
+    static final String REPORT_PDF = "report.pdf";
 
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
 
@@ -88,12 +90,10 @@ final class EvidenceEndpoint {
         }
         String who = Access.of(ctx).name();
         Instant generatedAt = service.clock().instant();
-        files.add(new EvidenceBundle.Entry(
-                REPORT,
-                XlsxReport.write(
-                        new XlsxReport.Input(
-                                service.inventory().enterprise(), report, evaluation, days, generatedAt, who),
-                        ReportLanguage.ZH_CN)));
+        XlsxReport.Input reportInput =
+                new XlsxReport.Input(service.inventory().enterprise(), report, evaluation, days, generatedAt, who);
+        files.add(new EvidenceBundle.Entry(REPORT, XlsxReport.write(reportInput, ReportLanguage.ZH_CN)));
+        files.add(new EvidenceBundle.Entry(REPORT_PDF, PdfReport.write(reportInput, ReportLanguage.ZH_CN)));
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("enterprise", service.inventory().enterprise().code());
         about.put("scope", report.scope());

@@ -18,13 +18,13 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/v1/reports}: the acceptance report of a scope, period and profile as a file ({@code format=xlsx},
- * the default), in the language of {@code lang} or, without it, of {@code Accept-Language} (zh* gives zh-CN,
+ * the default, or {@code format=pdf}), in the language of {@code lang} or, without it, of {@code Accept-Language} (zh* gives zh-CN,
  * anything else en). Same parameters, defaults and access as {@code /api/v1/indicators} and
  * {@code /api/v1/evaluations}.
  */
 final class ReportEndpoint {
-    /** The report formats served. */
-    static final List<String> FORMATS = List.of("xlsx");
+    /** The report formats served; the first is the default. */
+    static final List<String> FORMATS = List.of("xlsx", "pdf");
 
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
 
@@ -65,9 +65,10 @@ final class ReportEndpoint {
         return l;
     }
 
-    /** Computes the figures as the JSON routes do, writes the workbook in memory and sends it. */
+    /** Computes the figures as the JSON routes do, writes the workbook or PDF in memory and sends it. */
     static void send(
             Context ctx,
+            String format,
             IndicatorService service,
             String scope,
             Instant from,
@@ -78,30 +79,30 @@ final class ReportEndpoint {
         IndicatorReport report = service.compute(scope, from, to, profile);
         Evaluation evaluation = new ProfileEvaluator(service).evaluate(profile, scope, from, to);
         Enterprise enterprise = service.inventory().enterprise();
-        byte[] xlsx = XlsxReport.write(
-                new XlsxReport.Input(
-                        enterprise,
-                        report,
-                        evaluation,
-                        EvidenceEndpoint.days(service, scope, from, to, profile, report),
-                        service.clock().instant(),
-                        Access.of(ctx).name()),
-                language);
-        ctx.header("Content-Disposition", "attachment; filename=\"" + fileName(enterprise, report) + "\"");
+        boolean pdf = format.equals("pdf");
+        XlsxReport.Input input = new XlsxReport.Input(
+                enterprise,
+                report,
+                evaluation,
+                pdf ? List.of() : EvidenceEndpoint.days(service, scope, from, to, profile, report),
+                service.clock().instant(),
+                Access.of(ctx).name());
+        byte[] file = pdf ? PdfReport.write(input, language) : XlsxReport.write(input, language);
+        ctx.header("Content-Disposition", "attachment; filename=\"" + fileName(enterprise, report, format) + "\"");
         ctx.header("Content-Language", language.tag());
-        ctx.contentType(XlsxReport.CONTENT_TYPE).result(xlsx);
+        ctx.contentType(pdf ? PdfReport.CONTENT_TYPE : XlsxReport.CONTENT_TYPE).result(file);
     }
 
     /**
-     * {@code floorlink-report-<enterprise>-<from>-<to>.xlsx}, the dates of from and to (exclusive) in the
+     * {@code floorlink-report-<enterprise>-<from>-<to>.<format>}, the dates of from and to (exclusive) in the
      * enterprise's time zone as yyyyMMdd.
      */
-    static String fileName(Enterprise enterprise, IndicatorReport report) {
+    static String fileName(Enterprise enterprise, IndicatorReport report, String format) {
         ZoneId zone = ZoneId.of(report.window().timezone());
         return "floorlink-report-" + UNSAFE.matcher(enterprise.code()).replaceAll("_") + "-"
                 + DateTimeFormatter.BASIC_ISO_DATE.format(
                         report.window().from().atZone(zone).toLocalDate()) + "-"
                 + DateTimeFormatter.BASIC_ISO_DATE.format(
-                        report.window().to().atZone(zone).toLocalDate()) + ".xlsx";
+                        report.window().to().atZone(zone).toLocalDate()) + "." + format;
     }
 }

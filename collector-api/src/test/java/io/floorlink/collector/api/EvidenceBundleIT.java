@@ -93,7 +93,8 @@ class EvidenceBundleIT {
                         "evaluation.csv",
                         "profile.json",
                         "inventory.yaml",
-                        "report.xlsx");
+                        "report.xlsx",
+                        "report.pdf");
         JsonNode bundled = Json.mapper().readTree(entries.get("indicators.json"));
         List<String> apiIds = new ArrayList<>();
         apiReport.path("equipment").forEach(e -> apiIds.add(e.path("id").asText()));
@@ -134,8 +135,23 @@ class EvidenceBundleIT {
             }
             assertThat(found).as("设备联网率 in the bundled report").isTrue();
         }
+        try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(entries.get("report.pdf"))) {
+            String text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf);
+            assertThat(text).as("the bundled PDF is in zh-CN").contains("设备联网率", "验收专家签字");
+            assertThat(text)
+                    .contains(PdfReport.value(
+                            "networking_rate",
+                            apiReport
+                                    .path("indicators")
+                                    .path("networking_rate")
+                                    .path("value")
+                                    .asDouble()));
+            for (String id : apiIds) {
+                assertThat(text).contains(id);
+            }
+        }
         JsonNode manifest = Json.mapper().readTree(entries.get("manifest.json"));
-        assertThat(manifest.path("files").toString()).contains("\"report.xlsx\"");
+        assertThat(manifest.path("files").toString()).contains("\"report.xlsx\"", "\"report.pdf\"");
         assertThat(manifest.path("generated_by").asText()).isEqualTo("li-na");
         assertThat(manifest.path("from").asText()).isEqualTo(from.toString());
 
@@ -163,6 +179,16 @@ class EvidenceBundleIT {
                 verify("verify", "--key", dir.resolve("platform.pem").toString(), changedReport.toString());
         assertThat(badReport[0]).isEqualTo("1");
         assertThat(badReport[1]).startsWith("INVALID: ").contains("changed: report.xlsx");
+
+        Map<String, byte[]> pdfChanged = new LinkedHashMap<>(entries);
+        byte[] pdfBytes = pdfChanged.get("report.pdf").clone();
+        pdfBytes[pdfBytes.length / 2] ^= 1;
+        pdfChanged.put("report.pdf", pdfBytes);
+        Path changedPdf = dir.resolve("changed-pdf.zip");
+        write(changedPdf, pdfChanged);
+        String[] badPdf = verify("verify", "--key", dir.resolve("platform.pem").toString(), changedPdf.toString());
+        assertThat(badPdf[0]).isEqualTo("1");
+        assertThat(badPdf[1]).startsWith("INVALID: ").contains("changed: report.pdf");
 
         String[] missing = verify("verify", dir.resolve("no-such-bundle.zip").toString());
         assertThat(missing[0]).isEqualTo("66");

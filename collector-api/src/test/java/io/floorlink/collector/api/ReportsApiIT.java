@@ -255,7 +255,7 @@ class ReportsApiIT {
 
     @Test
     void badParametersAre400NamingTheParameter() throws Exception {
-        assertBad("/api/v1/reports" + HOUR + "&format=pdf", "format");
+        assertBad("/api/v1/reports" + HOUR + "&format=docx", "format");
         assertBad("/api/v1/reports" + HOUR + "&format=csv", "format");
         assertBad("/api/v1/reports" + HOUR + "&lang=fr", "lang");
         assertBad("/api/v1/reports?from=" + T1 + "&to=" + T0, "from");

@@ -15,13 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -296,57 +291,9 @@ class PdfReportIT {
     }
 
     /** The first {@link #NETWORKED} machines connected 54 of the 60 minutes with every point sampled. */
-    private void insertFacts() throws Exception {
-        String columns = " (device_id, point_id, bucket, samples, good, bad, uncertain, historical, value_count,"
-                + " latency_count, latency_sum_ms, lat_b00, lat_b01, lat_b02, lat_b03, lat_b04, lat_b05, lat_b06,"
-                + " lat_b07, lat_b08, lat_b09, lat_b10, lat_b11, lat_b12, lat_b13, lat_b14, lat_b15) VALUES (?,"
-                + " ?, ?, 5, 5, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)";
-        try (Connection c = collector.gateway().dataSource().getConnection()) {
-            for (int i = 1; i <= NETWORKED; i++) {
-                String id = id(i);
-                execute(
-                        c,
-                        "INSERT INTO device_session (group_id, edge_node_id, device_id, connected_at,"
-                                + " disconnected_at, end_reason) VALUES ('ENT001', 'edge-02', ?, ?, ?, 'ddeath')",
-                        id,
-                        utc(T0.plus(Duration.ofMinutes(6))),
-                        utc(T1));
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO device_minute (device_id, bucket, reads_ok, reads_failed) VALUES (?, ?, 126, 0)")) {
-                    for (int m = 0; m < 60; m++) {
-                        ps.setString(1, id);
-                        ps.setObject(2, utc(T0.plus(Duration.ofMinutes(m))));
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                for (String point : List.of("production_status", "shot_count", "energy_kwh")) {
-                    execute(c, "INSERT INTO point_minute" + columns, id, point, utc(T0.plus(Duration.ofMinutes(30))));
-                    execute(c, "INSERT INTO point_hour" + columns, id, point, utc(T0));
-                    execute(c, "INSERT INTO point_day" + columns, id, point, utc(T0.truncatedTo(ChronoUnit.DAYS)));
-                }
-                execute(
-                        c,
-                        "INSERT INTO device_hour (device_id, bucket, reads_ok, reads_failed) VALUES (?, ?, ?, 0)",
-                        id,
-                        utc(T0),
-                        126 * 60);
-                execute(
-                        c,
-                        "INSERT INTO device_day (device_id, bucket, reads_ok, reads_failed) VALUES (?, ?, ?, 0)",
-                        id,
-                        utc(T0.truncatedTo(ChronoUnit.DAYS)),
-                        126 * 60);
-            }
-        }
-    }
-
-    private static void execute(Connection c, String sql, Object... args) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
+    private void insertFacts() {
+        for (int i = 1; i <= NETWORKED; i++) {
+            ApiFacts.moldingMachineConnectedFiftyFourMinutes(collector.gateway().dataSource(), id(i), T0);
         }
     }
 
@@ -384,9 +331,5 @@ class PdfReportIT {
                 .header("Authorization", "Bearer " + REVIEWER)
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static OffsetDateTime utc(Instant t) {
-        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 }

@@ -15,6 +15,7 @@ import io.floorlink.collector.profiles.ProfileLoader;
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.Gateway;
 import io.floorlink.sparkplug.config.YamlConfig;
+import io.floorlink.sparkplug.metrics.StandardMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -48,12 +49,15 @@ public final class Collector implements AutoCloseable {
     private final ApiServer api;
     private final CacheWarmer warmer;
     private final AuditLog audit;
+    private final StandardMeters standardMeters;
 
-    private Collector(Gateway gateway, ApiServer api, CacheWarmer warmer, AuditLog audit) {
+    private Collector(
+            Gateway gateway, ApiServer api, CacheWarmer warmer, AuditLog audit, StandardMeters standardMeters) {
         this.gateway = gateway;
         this.api = api;
         this.warmer = warmer;
         this.audit = audit;
+        this.standardMeters = standardMeters;
     }
 
     /**
@@ -62,7 +66,8 @@ public final class Collector implements AutoCloseable {
      *
      * @param config the configuration, never null
      * @param registry where meters go; if it is not a Prometheus registry, a Prometheus registry is added beside
-     *     it (through a composite) for {@code /metrics}
+     *     it (through a composite) for {@code /metrics}. The collector binds Micrometer's standard JVM and process
+     *     meters there too ({@link StandardMeters}, skipped when the registry already holds them).
      * @throws io.floorlink.sparkplug.config.ConfigException if the inventory file or a profile is missing or invalid
      * @throws Exception if the gateway or the HTTP server cannot start (everything started is closed again)
      */
@@ -142,7 +147,7 @@ public final class Collector implements AutoCloseable {
                     gateway.mqttUrl());
             // The last 30 closed days of the pilot, cached soon after start and each hour (days close at midnight).
             CacheWarmer warmer = new CacheWarmer(api::indicators).start(Duration.ofSeconds(10), Duration.ofHours(1));
-            return new Collector(gateway, api, warmer, audit);
+            return new Collector(gateway, api, warmer, audit, StandardMeters.bindTo(meters));
         } catch (Exception | Error e) {
             gateway.close();
             audit.close();
@@ -248,6 +253,7 @@ public final class Collector implements AutoCloseable {
             warmer.close();
             api.close();
         } finally {
+            standardMeters.close();
             gateway.close();
             try {
                 audit.close();

@@ -6,6 +6,7 @@ import io.floorlink.edge.connector.Connector;
 import io.floorlink.edge.connector.Connectors;
 import io.floorlink.edge.http.HealthServer;
 import io.floorlink.edge.node.EdgeNode;
+import io.floorlink.sparkplug.metrics.StandardMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -26,11 +27,13 @@ public final class EdgeAgent implements AutoCloseable {
     private final EdgeNode node;
     private final List<Connector> connectors;
     private final HealthServer http;
+    private final StandardMeters standardMeters;
 
-    private EdgeAgent(EdgeNode node, List<Connector> connectors, HealthServer http) {
+    private EdgeAgent(EdgeNode node, List<Connector> connectors, HealthServer http, StandardMeters standardMeters) {
         this.node = node;
         this.connectors = connectors;
         this.http = http;
+        this.standardMeters = standardMeters;
     }
 
     /**
@@ -40,7 +43,9 @@ public final class EdgeAgent implements AutoCloseable {
      *
      * @param config validated configuration
      * @param registry where meters are registered; {@code GET /metrics} serves it when it is (or contains) a
-     *     {@link PrometheusMeterRegistry}, otherwise a Prometheus registry is added beside it
+     *     {@link PrometheusMeterRegistry}, otherwise a Prometheus registry is added beside it. The agent binds
+     *     Micrometer's standard JVM and process meters there too ({@link StandardMeters}, skipped when the registry
+     *     already holds them)
      * @throws java.io.UncheckedIOException when the HTTP address cannot be bound
      * @throws IllegalArgumentException when a connector cannot be built from its configuration
      */
@@ -90,7 +95,7 @@ public final class EdgeAgent implements AutoCloseable {
                 servers(config.uplink()),
                 config.http().host(),
                 http.port());
-        return new EdgeAgent(node, connectors, http);
+        return new EdgeAgent(node, connectors, http, StandardMeters.bindTo(meters));
     }
 
     /** The uplink server, or the servers comma-separated. */
@@ -138,6 +143,7 @@ public final class EdgeAgent implements AutoCloseable {
         }
         node.close();
         http.close();
+        standardMeters.close();
         LOG.info("Edge agent stopped");
     }
 }

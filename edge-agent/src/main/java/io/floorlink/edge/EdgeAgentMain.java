@@ -8,11 +8,6 @@ import io.floorlink.edge.cli.ScanModbusCommand;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 import io.floorlink.sparkplug.config.ConfigException;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -142,11 +137,6 @@ public final class EdgeAgentMain {
                 return EXIT_CONFIG;
             }
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            new JvmMemoryMetrics().bindTo(registry);
-            new JvmGcMetrics().bindTo(registry);
-            new JvmThreadMetrics().bindTo(registry);
-            new ProcessorMetrics().bindTo(registry);
-            new UptimeMetrics().bindTo(registry);
             EdgeAgent agent = EdgeAgent.start(cfg, registry);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()

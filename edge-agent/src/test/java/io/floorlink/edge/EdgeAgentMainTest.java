@@ -255,7 +255,12 @@ class EdgeAgentMainTest {
                     .contains("floorlink_edge_devices_up")
                     .contains("floorlink_edge_samples_dropped")
                     .contains("floorlink_edge_buffer_records")
-                    .contains("floorlink_edge_buffer_dropped_records_total{reason=\"drop_oldest\"}");
+                    .contains("floorlink_edge_buffer_dropped_records_total{reason=\"drop_oldest\"}")
+                    .contains("jvm_memory_used_bytes{")
+                    .contains("jvm_gc_memory_allocated_bytes_total")
+                    .contains("jvm_threads_live_threads")
+                    .contains("process_cpu_usage")
+                    .contains("process_uptime_seconds");
 
             HttpResponse<String> post = http.send(
                     HttpRequest.newBuilder(base.resolve("/health"))

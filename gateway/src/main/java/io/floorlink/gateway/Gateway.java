@@ -69,7 +69,8 @@ public final class Gateway implements AutoCloseable {
      * external server that is not reachable yet is retried with exponential backoff and jitter, so this keeps
      * blocking until every one is.
      *
-     * @param registry where the gateway's meters are registered, never null
+     * @param registry where the gateway's meters are registered (the facts store's pool too: {@code hikaricp.*},
+     *     pool {@code floorlink-facts}), never null
      * @throws IllegalArgumentException for configuration that cannot work (message names the setting)
      * @throws Exception when the store or the embedded broker cannot be started
      */
@@ -82,7 +83,7 @@ public final class Gateway implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             StoreConfig sc = config.store();
-            FactsStore store = openStore(sc);
+            FactsStore store = openStore(sc, registry);
             started.add(store);
             int closed = store.closeLeftOpenSessions(config.hostId(), Instant.now());
             if (closed > 0) {
@@ -160,12 +161,12 @@ public final class Gateway implements AutoCloseable {
      * Opens the store, waiting for a database that is not reachable yet (exponential backoff 1 s .. 30 s with
      * jitter); other failures (bad credentials, failing migration) end the start.
      */
-    private static FactsStore openStore(StoreConfig sc) throws InterruptedException {
+    private static FactsStore openStore(StoreConfig sc, MeterRegistry registry) throws InterruptedException {
         String password = Secrets.resolve(sc.password(), "gateway.store.password");
         long backoff = 1_000;
         for (int attempt = 1; ; attempt++) {
             try {
-                return FactsStore.open(sc.url(), sc.username(), password);
+                return FactsStore.open(sc.url(), sc.username(), password, registry);
             } catch (IllegalStateException e) {
                 if (!FactsStore.isUnreachable(e)) {
                     throw e;

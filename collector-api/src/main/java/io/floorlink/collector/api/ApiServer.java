@@ -13,6 +13,7 @@ import io.floorlink.sparkplug.host.LiveView;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.ExceptionHandler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -223,7 +224,12 @@ public final class ApiServer implements AutoCloseable {
             sf.directory = "/META-INF/resources/webjars/echarts";
             sf.location = Location.CLASSPATH;
         });
-        cfg.requestLogger.http((ctx, ms) -> metrics.record(method(ctx), route(ctx), ctx.statusCode(), ms));
+        cfg.requestLogger.http((ctx, ms) -> metrics.record(
+                method(ctx),
+                ApiMetrics.uri(route(ctx), ctx.statusCode()),
+                ctx.statusCode(),
+                ctx.attribute(ApiMetrics.EXCEPTION_ATTRIBUTE),
+                ms));
 
         cfg.routes.before(this::guard);
         cfg.routes.get("/health", this::health);
@@ -244,10 +250,10 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.get("/api/v1/bundles", this::bundle);
         cfg.routes.get("/api/v1/reports", this::report);
 
-        cfg.routes.exception(Unauthorized.class, (e, ctx) -> {
+        cfg.routes.exception(Unauthorized.class, recorded((e, ctx) -> {
             ctx.header("WWW-Authenticate", "Bearer");
             ctx.status(401).json(new ApiError("unauthorized", "Authorization", e.getMessage()));
-        });
+        }));
         cfg.routes.error(404, ctx -> {
             String type = ctx.res().getContentType();
             if (type == null || !type.startsWith("application/json")) {
@@ -263,20 +269,28 @@ public final class ApiServer implements AutoCloseable {
                     ctx.method().name() + " is not allowed on " + ctx.path() + "; allowed: "
                             + String.join(", ", allowed)));
         });
-        cfg.routes.exception(BadParameterException.class, (e, ctx) -> ctx.status(400)
-                .json(new ApiError("bad_parameter", e.parameter(), e.getMessage())));
-        cfg.routes.exception(UnknownScopeException.class, (e, ctx) -> ctx.status(400)
-                .json(new ApiError("bad_parameter", "scope", e.getMessage())));
-        cfg.routes.exception(NoSuchElementException.class, (e, ctx) -> ctx.status(404)
-                .json(new ApiError("not_found", "id", e.getMessage())));
-        cfg.routes.exception(FactsUnavailableException.class, (e, ctx) -> {
+        cfg.routes.exception(BadParameterException.class, recorded((e, ctx) -> ctx.status(400)
+                .json(new ApiError("bad_parameter", e.parameter(), e.getMessage()))));
+        cfg.routes.exception(UnknownScopeException.class, recorded((e, ctx) -> ctx.status(400)
+                .json(new ApiError("bad_parameter", "scope", e.getMessage()))));
+        cfg.routes.exception(NoSuchElementException.class, recorded((e, ctx) -> ctx.status(404)
+                .json(new ApiError("not_found", "id", e.getMessage()))));
+        cfg.routes.exception(FactsUnavailableException.class, recorded((e, ctx) -> {
             warnStoreDown(e);
             ctx.status(503).json(new ApiError("facts_unavailable", null, "the facts store cannot be read"));
-        });
-        cfg.routes.exception(Exception.class, (e, ctx) -> {
+        }));
+        cfg.routes.exception(Exception.class, recorded((e, ctx) -> {
             LOG.error("Request {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError("internal", null, "internal error; see the collector log"));
-        });
+        }));
+    }
+
+    /** {@code handler}, leaving the exception's class name for the {@code exception} tag of the request's timer. */
+    private static <T extends Exception> ExceptionHandler<T> recorded(ExceptionHandler<T> handler) {
+        return (e, ctx) -> {
+            ctx.attribute(ApiMetrics.EXCEPTION_ATTRIBUTE, ApiMetrics.exception(e));
+            handler.handle(e, ctx);
+        };
     }
 
     /** A request without a token where one is needed, or with a token that matches none. */
@@ -551,11 +565,9 @@ public final class ApiServer implements AutoCloseable {
         return METHODS.contains(m) ? m : "OTHER";
     }
 
+    /** The matched route template, null when no route matched. */
     private static String route(Context ctx) {
         Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-        if (endpoint != null) {
-            return endpoint.path;
-        }
-        return ctx.statusCode() == 404 ? "unmatched" : "static";
+        return endpoint == null ? null : endpoint.path;
     }
 }

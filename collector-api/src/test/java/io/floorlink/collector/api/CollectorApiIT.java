@@ -276,8 +276,8 @@ class CollectorApiIT {
         HttpResponse<String> metrics = raw("/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body())
-                .contains(
-                        "floorlink_collector_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/equipment\",status=\"200\"}")
+                .contains("http_server_requests_seconds_count{exception=\"none\",method=\"GET\",outcome=\"SUCCESS\","
+                        + "status=\"200\",uri=\"/api/v1/equipment\"}")
                 .contains("floorlink_collector_indicators_computation_seconds");
 
         HttpResponse<String> page = raw("/");

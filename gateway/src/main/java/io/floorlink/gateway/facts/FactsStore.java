@@ -2,6 +2,7 @@ package io.floorlink.gateway.facts;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,6 +38,9 @@ public final class FactsStore implements AutoCloseable {
     private static final String[] DEVICE_COLUMNS = {"group_id", "device_id", "bucket", "reads_ok", "reads_failed"};
     private static final String[] DEVICE_KEY = {"group_id", "device_id", "bucket"};
 
+    /** The pool's name, also the {@code pool} tag of its {@code hikaricp.*} meters. */
+    public static final String POOL_NAME = "floorlink-facts";
+
     private final HikariDataSource dataSource;
 
     private FactsStore(HikariDataSource dataSource) {
@@ -63,6 +67,17 @@ public final class FactsStore implements AutoCloseable {
      * @throws IllegalStateException naming the URL (without credentials) when the store cannot be opened
      */
     public static FactsStore open(String url, String username, String password) {
+        return open(url, username, password, null);
+    }
+
+    /**
+     * Like {@link #open(String, String, String)}, with the pool's meters (Micrometer's standard {@code hikaricp.*},
+     * tag {@code pool=floorlink-facts}) in {@code registry}; closing the store removes them again.
+     *
+     * @param registry where the pool's meters go; null: none. When the registry already holds the meters of an
+     *     open {@code floorlink-facts} pool (two stores open at once on one registry), this pool reports none.
+     */
+    public static FactsStore open(String url, String username, String password, MeterRegistry registry) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(durable(url));
         if (username != null) {
@@ -71,7 +86,11 @@ public final class FactsStore implements AutoCloseable {
         if (password != null) {
             hc.setPassword(password);
         }
-        hc.setPoolName("floorlink-facts");
+        hc.setPoolName(POOL_NAME);
+        if (registry != null
+                && registry.find("hikaricp.connections").tag("pool", POOL_NAME).meter() == null) {
+            hc.setMetricRegistry(registry);
+        }
         hc.setMaximumPoolSize(4);
         hc.setMinimumIdle(1);
         // Fail fast on the first connection so the caller decides: retry an unreachable store, stop on a refusal.

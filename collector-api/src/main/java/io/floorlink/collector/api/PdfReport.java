@@ -203,7 +203,7 @@ final class PdfReport {
         heading("section.indicators");
         List<String[]> rows = new ArrayList<>();
         for (Map.Entry<String, Figure> f : r.indicators().entrySet()) {
-            rows.add(figureRow(indicatorName(f.getKey()) + "\n" + f.getKey(), f.getKey(), f.getValue()));
+            rows.add(figureRow(m.indicatorName(f.getKey()) + "\n" + f.getKey(), f.getKey(), f.getValue()));
         }
         table(
                 new float[] {118, 50, 66, 56, WIDTH - 290},
@@ -229,7 +229,7 @@ final class PdfReport {
 
     /** Name, value, numerator / denominator with unit, kind, and the formula in words with its id and reason. */
     private String[] figureRow(String name, String id, Figure f) {
-        StringBuilder formula = new StringBuilder(formulaWords(id, f))
+        StringBuilder formula = new StringBuilder(m.formulaWords(id, f))
                 .append("\n[")
                 .append(f.formula())
                 .append(']');
@@ -245,7 +245,7 @@ final class PdfReport {
         String fraction = f.numerator() == null && f.denominator() == null
                 ? "-"
                 : number(f.numerator()) + " / " + number(f.denominator()) + " " + unit(f.unit());
-        return new String[] {name, value(id, f.value()), fraction.trim(), kind(id, f), formula.toString()};
+        return new String[] {name, value(id, f.value()), fraction.trim(), m.kind(id, f), formula.toString()};
     }
 
     private void assessment() throws IOException {
@@ -355,7 +355,7 @@ final class PdfReport {
             }
             rows.add(new String[] {
                 (r.title() == null ? "" : r.title() + "\n") + r.id(),
-                indicatorName(r.indicator()) + "\n[" + r.formula() + "]",
+                m.indicatorName(r.indicator()) + "\n[" + r.formula() + "]",
                 m.get("level." + r.level(), r.level()),
                 r.comparator() + " " + value(r.indicator(), r.threshold()),
                 value(r.indicator(), r.value()),
@@ -409,12 +409,12 @@ final class PdfReport {
                     m.get("col.equipment_id"),
                     m.get("col.name") + " / " + m.get("col.type"),
                     m.get("pdf.col.flags"),
-                    indicatorName("online_ratio"),
-                    indicatorName("point_coverage"),
-                    indicatorName("completeness"),
-                    indicatorName("read_success"),
-                    indicatorName("latency_p95"),
-                    indicatorName("networked"),
+                    m.indicatorName("online_ratio"),
+                    m.indicatorName("point_coverage"),
+                    m.indicatorName("completeness"),
+                    m.indicatorName("read_success"),
+                    m.indicatorName("latency_p95"),
+                    m.indicatorName("networked"),
                     m.get("pdf.col.notes")
                 },
                 rows,
@@ -812,22 +812,6 @@ final class PdfReport {
         return v == Math.rint(v) && Math.abs(v) < 1e15
                 ? Long.toString((long) v)
                 : String.format(Locale.ROOT, "%.3f", v).replaceAll("\\.?0+$", "");
-    }
-
-    private String indicatorName(String id) {
-        return m.get("indicator." + id + ".name", id);
-    }
-
-    private String formulaWords(String id, Figure f) {
-        String key = "indicator." + id + ".formula";
-        return m.has(key) ? m.format(key, f.parameters()) : f.formula();
-    }
-
-    private String kind(String id, Figure f) {
-        if (f.official()) {
-            return m.get("kind.official");
-        }
-        return m.get(id.endsWith("_digital") ? "kind.variant" : "kind.definition");
     }
 
     private String unit(String unit) {

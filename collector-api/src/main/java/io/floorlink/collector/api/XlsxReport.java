@@ -211,14 +211,14 @@ final class XlsxReport {
             Figure fig = f.getValue();
             Row row = c.next();
             text(row, 0, f.getKey());
-            text(row, 1, indicatorName(f.getKey()));
-            text(row, 2, kind(f.getKey(), fig));
+            text(row, 1, m.indicatorName(f.getKey()));
+            text(row, 2, m.kind(f.getKey(), fig));
             number(row, 3, fig.value(), percent);
             number(row, 4, fig.numerator(), numberStyleOf(fig.unit()));
             number(row, 5, fig.denominator(), numberStyleOf(fig.unit()));
             text(row, 6, unit(fig.unit()));
             text(row, 7, fig.denominatorLabel());
-            text(row, 8, formulaWords(f.getKey(), fig) + "  [" + fig.formula() + "]");
+            text(row, 8, m.formulaWords(f.getKey(), fig) + "  [" + fig.formula() + "]");
             text(row, 9, fig.reason());
         }
         if (!r.uplinks().isEmpty()) {
@@ -240,14 +240,14 @@ final class XlsxReport {
                 Figure fig = u.uplinkAvailability();
                 Row row = c.next();
                 text(row, 0, u.groupId() == null ? u.edgeNodeId() : u.groupId() + "/" + u.edgeNodeId());
-                text(row, 1, indicatorName("uplink_availability"));
-                text(row, 2, kind("uplink_availability", fig));
+                text(row, 1, m.indicatorName("uplink_availability"));
+                text(row, 2, m.kind("uplink_availability", fig));
                 number(row, 3, fig.value(), percent);
                 number(row, 4, fig.numerator(), decimal);
                 number(row, 5, fig.denominator(), decimal);
                 text(row, 6, unit(fig.unit()));
                 text(row, 7, String.join(", ", u.equipment()));
-                text(row, 8, formulaWords("uplink_availability", fig) + "  [" + fig.formula() + "]");
+                text(row, 8, m.formulaWords("uplink_availability", fig) + "  [" + fig.formula() + "]");
                 text(row, 9, fig.reason());
             }
         }
@@ -508,7 +508,7 @@ final class XlsxReport {
         JsonNode tree = Json.mapper().valueToTree(e);
         forEachFigure(tree, (id, f) -> {
             if (f.path("value").isNull() || f.path("value").isMissingNode()) {
-                out.add(indicatorName(id) + ": "
+                out.add(m.indicatorName(id) + ": "
                         + (f.path("reason").isTextual() ? f.path("reason").asText() : m.get("not_measurable")));
             }
         });
@@ -559,7 +559,7 @@ final class XlsxReport {
             text(row, 0, r.id());
             text(row, 1, r.title());
             text(row, 2, r.indicator());
-            text(row, 3, indicatorName(r.indicator()));
+            text(row, 3, m.indicatorName(r.indicator()));
             text(row, 4, m.get("level." + r.level(), r.level()));
             text(row, 5, r.comparator());
             number(row, 6, r.threshold(), style);
@@ -653,7 +653,7 @@ final class XlsxReport {
         text(row, 0, day.toString());
         text(row, 1, equipment);
         text(row, 2, id);
-        text(row, 3, indicatorName(id));
+        text(row, 3, m.indicatorName(id));
         JsonNode v = f.path("value");
         if (v.isNumber()) {
             number(row, 4, v.doubleValue(), measureStyle(id));
@@ -783,22 +783,6 @@ final class XlsxReport {
 
     private static boolean isMeasure(String indicator) {
         return indicator != null && indicator.startsWith("latency");
-    }
-
-    private String indicatorName(String id) {
-        return m.get("indicator." + id + ".name", id);
-    }
-
-    private String formulaWords(String id, Figure f) {
-        String key = "indicator." + id + ".formula";
-        return m.has(key) ? m.format(key, f.parameters()) : f.formula();
-    }
-
-    private String kind(String id, Figure f) {
-        if (f.official()) {
-            return m.get("kind.official");
-        }
-        return m.get(id.endsWith("_digital") ? "kind.variant" : "kind.definition");
     }
 
     private String unit(String unit) {

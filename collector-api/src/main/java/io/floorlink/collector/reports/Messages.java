@@ -1,5 +1,6 @@
 package io.floorlink.collector.reports;
 
+import io.floorlink.collector.indicators.Figure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -77,6 +78,25 @@ public final class Messages {
             out = out.replace("{" + v.getKey() + "}", String.valueOf(v.getValue()));
         }
         return out;
+    }
+
+    /** The name of an indicator ({@code networking_rate} -> 设备联网率); the id where the file has none. */
+    public String indicatorName(String id) {
+        return get("indicator." + id + ".name", id);
+    }
+
+    /** An indicator's formula in words with its parameters filled in; the formula id where the file has none. */
+    public String formulaWords(String id, Figure f) {
+        String key = "indicator." + id + ".formula";
+        return has(key) ? format(key, f.parameters()) : f.formula();
+    }
+
+    /** Whether a figure is official (MIIT), a variant of one, or a FloorLink definition, in words. */
+    public String kind(String id, Figure f) {
+        if (f.official()) {
+            return get("kind.official");
+        }
+        return get(id.endsWith("_digital") ? "kind.variant" : "kind.definition");
     }
 
     /** Every key of this language's file, sorted. */

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The programme view: one row per enterprise with its official indicators (设备联网率, 数字化率, 关键设备联网率),
@@ -209,8 +208,9 @@ public final class ProgrammeView {
 
     /** Rows of every enterprise of {@code enterprises} (registry order), each over its own local days. */
     public static List<Row> rows(Enterprises enterprises, Profile profile, LocalDate from, LocalDate to) {
-        Function<Enterprises.Context, Row> one = c -> row(enterprises.district(), c, profile, from, to);
-        return enterprises.all().stream().map(one).toList();
+        return enterprises.all().stream()
+                .map(c -> row(enterprises.district(), c, profile, from, to))
+                .toList();
     }
 
     private static long count(Number n) {

@@ -838,11 +838,14 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         for (PointState ps : d.points.values()) {
             Metric m = birthMetric(ps, true, now);
             if (ps.lastRid > 0 && ps.lastRid <= committedThrough && ps.lastValue != null) {
+                // The host already has this record: the DBIRTH repeats it, it is no new sample, so the refresh
+                // clock keeps running from the last publication the host counted.
                 m = DurableBuffer.withRid(
                         m.toBuilder().setTimestamp(ps.lastRidMillis).build(), ps.lastRid);
+            } else if (ps.lastValue != null) {
+                ps.lastPublishedMillis = now;
             }
             p.addMetrics(withBirthAlias(d, m));
-            ps.lastPublishedMillis = now;
         }
         p.addMetrics(withBirthAlias(
                 d,
@@ -994,6 +997,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 ps.lastSourceMillis = old.lastSourceMillis;
                 ps.lastRid = old.lastRid;
                 ps.lastRidMillis = old.lastRidMillis;
+                ps.lastPublishedMillis = old.lastPublishedMillis;
             }
             next.put(spec.id(), ps);
         }
@@ -1596,7 +1600,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         // DBIRTH carries them, so the host counts that value once whether the DBIRTH or the record comes first.
         long lastRid;
         long lastRidMillis;
-        // Wall-clock time this point's value was last put on the wire or in the buffer (DBIRTH, change, refresh).
+        // Wall-clock time this point's value last went out as a sample the host counts: a change, a refresh, or a
+        // DBIRTH value without the rid of a record the host already has.
         long lastPublishedMillis;
 
         PointState(PointSpec spec) {

@@ -551,4 +551,35 @@ class BufferedEdgeNodeIT {
 
     /** Just the connectors list of an edge.yaml, for connector configs in tests. */
     record Snippet(List<io.floorlink.edge.config.ConnectorConfig> connectors) {}
+
+    @Test
+    void aDbirthRepeatingARecordTheHostHasDoesNotPostponeTheRefresh() {
+        EdgeNode n = node(broker.url(), new SimpleMeterRegistry());
+        n.refreshInterval(Duration.ofSeconds(3));
+        TestConnector c = startWithDevice(n);
+        recorder.await(r -> r.type() == MessageType.DBIRTH);
+        c.sample(new PointSample(DEV, "motor_speed", 4200.0, Quality.GOOD, Instant.now(), Instant.now()));
+        Received first = recorder.await(
+                r -> r.type() == MessageType.DDATA && r.metric("motor_speed").isPresent());
+        long countedAt = first.metric("motor_speed").orElseThrow().getTimestamp();
+        await().pollDelay(Duration.ofMillis(2500)).until(() -> true);
+        recorder.clear();
+
+        c.down(DEV, "no_response");
+        recorder.await(r -> r.type() == MessageType.DDEATH);
+        c.up(DEV, List.of(SPEED));
+        Received rebirth = recorder.await(r -> r.type() == MessageType.DBIRTH);
+        assertThat(Metrics.properties(
+                        rebirth.metric("motor_speed").orElseThrow().getProperties()))
+                .as("the DBIRTH repeats the record the host already counted: a duplicate there, not a sample")
+                .containsKey(MetricNames.PROP_RID);
+
+        // The refresh is due 3 s after the last sample the host counted, not 3 s after the DBIRTH (at 5.5 s or
+        // later): otherwise a minute rollup after a device outage can hold no sample of an unchanged point.
+        Received refresh = recorder.await(
+                r -> r.type() == MessageType.DDATA && r.metric("motor_speed").isPresent());
+        assertThat(refresh.metric("motor_speed").orElseThrow().getTimestamp() - countedAt)
+                .as("ms from the last counted sample to the refresh")
+                .isBetween(3_000L, 4_600L);
+    }
 }

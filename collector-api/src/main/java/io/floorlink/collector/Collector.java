@@ -3,6 +3,9 @@ package io.floorlink.collector;
 import io.floorlink.collector.api.ApiServer;
 import io.floorlink.collector.api.Json;
 import io.floorlink.collector.audit.AuditLog;
+import io.floorlink.collector.district.District;
+import io.floorlink.collector.district.DistrictLoader;
+import io.floorlink.collector.district.Enterprises;
 import io.floorlink.collector.evidence.PlatformKey;
 import io.floorlink.collector.indicators.CacheWarmer;
 import io.floorlink.collector.indicators.FactsCache;
@@ -14,6 +17,7 @@ import io.floorlink.collector.profiles.Profile;
 import io.floorlink.collector.profiles.ProfileLoader;
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.Gateway;
+import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.YamlConfig;
 import io.floorlink.sparkplug.metrics.StandardMeters;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,6 +76,11 @@ public final class Collector implements AutoCloseable {
      * @throws Exception if the gateway or the HTTP server cannot start (everything started is closed again)
      */
     public static Collector start(CollectorConfig config, MeterRegistry registry) throws Exception {
+        if (config.district() != null) {
+            District district = DistrictLoader.load(config.district());
+            Map<String, Inventory> inventories = DistrictLoader.inventories(district, config.inventoriesDir());
+            return start(config, district, inventories, registry);
+        }
         Inventory inventory;
         if (config.inventory() == null) {
             LOG.warn("No inventory configured: indicators list no equipment until one is given"
@@ -90,9 +99,30 @@ public final class Collector implements AutoCloseable {
      */
     public static Collector start(CollectorConfig config, Inventory inventory, MeterRegistry registry)
             throws Exception {
-        Objects.requireNonNull(config, "config");
         Objects.requireNonNull(inventory, "inventory");
+        return start(config, null, Map.of(inventory.enterprise().code(), inventory), registry);
+    }
+
+    /**
+     * Like {@link #start(CollectorConfig, MeterRegistry)} with a district registry and its inventories built in
+     * code; accepted imports are written under {@link CollectorConfig#inventoriesDir()}.
+     *
+     * @param district the registry; null for a district of one (then {@code inventories} holds exactly one)
+     * @param inventories the inventory of every enterprise of the registry, by code
+     * @throws io.floorlink.sparkplug.config.ConfigException when an HTTP user names an enterprise or contractor the
+     *     registry does not know
+     */
+    public static Collector start(
+            CollectorConfig config, District district, Map<String, Inventory> inventories, MeterRegistry registry)
+            throws Exception {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(inventories, "inventories");
         Objects.requireNonNull(registry, "registry");
+        if (district == null && inventories.size() != 1) {
+            throw new IllegalArgumentException(
+                    "without a district registry the collector serves exactly one inventory");
+        }
+        checkUsers(config.http(), district, inventories);
         PrometheusMeterRegistry prometheus;
         MeterRegistry meters;
         if (registry instanceof PrometheusMeterRegistry p) {
@@ -113,7 +143,7 @@ public final class Collector implements AutoCloseable {
         AuditLog audit = AuditLog.open(config.dataDir().resolve(AUDIT_LOG), Clock.systemUTC());
         Gateway gateway;
         try {
-            recordConfiguration(audit, config, profiles, inventory);
+            recordConfiguration(audit, config, profiles, inventories);
             gateway = Gateway.start(config.effectiveGateway(), meters);
         } catch (Exception | Error e) {
             audit.close();
@@ -129,12 +159,19 @@ public final class Collector implements AutoCloseable {
                 s.metrics().bindTo(meters);
                 return s;
             };
+            Enterprises enterprises = district == null
+                    ? Enterprises.single(inventories.values().iterator().next(), services)
+                    : Enterprises.of(district, inventories, services);
+            Function<String, java.nio.file.Path> files = district == null
+                    ? code -> config.inventory()
+                    : code -> DistrictLoader.inventoryFile(config.inventoriesDir(), code);
             ApiServer api = ApiServer.start(
                     config.http(),
-                    services.apply(inventory),
+                    enterprises,
+                    profiles,
                     prometheus,
                     meters,
-                    new ApiServer.InventoryUpdates(config.inventory(), services, audit));
+                    new ApiServer.InventoryUpdates(files, audit));
             api.attachSparkplugView(gateway::liveView);
             api.attachEvidence(PlatformKey.loadOrCreate(config.dataDir().resolve(KEYS_DIR)), audit);
             api.attachGatewayHealth(gateway::health);
@@ -142,16 +179,43 @@ public final class Collector implements AutoCloseable {
                     "Collector up: http://{}:{}/ ({} equipment of {}), MQTT {}",
                     config.http().host(),
                     api.port(),
-                    inventory.equipment().size(),
-                    inventory.enterprise().code(),
+                    inventories.values().stream()
+                            .mapToInt(i -> i.equipment().size())
+                            .sum(),
+                    district == null ? inventories.keySet().iterator().next() : inventories.size() + " enterprises",
                     gateway.mqttUrl());
-            // The last 30 closed days of the pilot, cached soon after start and each hour (days close at midnight).
-            CacheWarmer warmer = new CacheWarmer(api::indicators).start(Duration.ofSeconds(10), Duration.ofHours(1));
+            // The last 30 closed days of every enterprise, cached soon after start and each hour.
+            CacheWarmer warmer = new CacheWarmer(() -> enterprises.all().stream()
+                            .map(Enterprises.Context::service)
+                            .toList())
+                    .start(Duration.ofSeconds(10), Duration.ofHours(1));
             return new Collector(gateway, api, warmer, audit, StandardMeters.bindTo(meters));
         } catch (Exception | Error e) {
             gateway.close();
             audit.close();
             throw e;
+        }
+    }
+
+    /** Every HTTP user's enterprise and contractor must be in the registry (a district of one has no contractors). */
+    private static void checkUsers(HttpConfig http, District district, Map<String, Inventory> inventories) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < http.users().size(); i++) {
+            HttpConfig.User u = http.users().get(i);
+            if (u.enterprise() != null && !inventories.containsKey(u.enterprise())) {
+                problems.add("http.users[" + i + "].enterprise: '" + u.enterprise() + "' of user " + u.name()
+                        + " is no enterprise of " + (district == null ? "the inventory" : "the district registry"));
+            }
+            if (u.contractor() != null
+                    && (district == null || district.contractor(u.contractor()).isEmpty())) {
+                problems.add("http.users[" + i + "].contractor: '" + u.contractor() + "' of user " + u.name()
+                        + (district == null
+                                ? " needs a district registry (collector.yaml 'district:') naming its enterprises"
+                                : " is no contractor of the district registry"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("\n", problems));
         }
     }
 
@@ -161,7 +225,8 @@ public final class Collector implements AutoCloseable {
      * see {@link ConfigFingerprints}).
      */
     private static void recordConfiguration(
-            AuditLog audit, CollectorConfig config, ProfileLoader profiles, Inventory inventory) throws IOException {
+            AuditLog audit, CollectorConfig config, ProfileLoader profiles, Map<String, Inventory> inventories)
+            throws IOException {
         StringBuilder all = new StringBuilder();
         List<String> ids = new ArrayList<>();
         for (Profile p : profiles.all()) {
@@ -171,16 +236,37 @@ public final class Collector implements AutoCloseable {
         }
         audit.recordConfig("profiles", AuditLog.sha256(all.toString()), Map.of("profiles", ids));
 
-        audit.recordConfig(
-                "inventory",
-                AuditLog.sha256(YamlConfig.mapper().writeValueAsString(InventoryDocument.of(inventory))),
-                Map.of(
-                        "enterprise",
-                        inventory.enterprise().code(),
-                        "equipment",
-                        inventory.equipment().size(),
-                        "file",
-                        String.valueOf(config.inventory())));
+        if (config.district() == null) {
+            Inventory inventory = inventories.values().iterator().next();
+            audit.recordConfig(
+                    "inventory",
+                    AuditLog.sha256(YamlConfig.mapper().writeValueAsString(InventoryDocument.of(inventory))),
+                    Map.of(
+                            "enterprise",
+                            inventory.enterprise().code(),
+                            "equipment",
+                            inventory.equipment().size(),
+                            "file",
+                            String.valueOf(config.inventory())));
+        } else {
+            audit.recordConfig(
+                    "district",
+                    AuditLog.sha256(java.nio.file.Files.readString(config.district())),
+                    Map.of("file", config.district().toString(), "enterprises", inventories.size()));
+            for (Map.Entry<String, Inventory> e : inventories.entrySet()) {
+                audit.recordConfig(
+                        "inventory:" + e.getKey(),
+                        AuditLog.sha256(YamlConfig.mapper().writeValueAsString(InventoryDocument.of(e.getValue()))),
+                        Map.of(
+                                "enterprise",
+                                e.getKey(),
+                                "equipment",
+                                e.getValue().equipment().size(),
+                                "file",
+                                DistrictLoader.inventoryFile(config.inventoriesDir(), e.getKey())
+                                        .toString()));
+            }
+        }
 
         HttpConfig http = config.http();
         List<String> reviewers = new ArrayList<>();
@@ -227,17 +313,40 @@ public final class Collector implements AutoCloseable {
         return gateway;
     }
 
-    /** The active inventory; {@code POST /api/v1/inventory} replaces it. */
+    /**
+     * The active inventory of the only enterprise; {@code POST /api/v1/inventory} replaces it.
+     *
+     * @throws IllegalStateException when the collector serves several enterprises
+     */
     public Inventory inventory() {
         return api.indicators().inventory();
     }
 
     /**
-     * The indicator service of the active inventory, callable in-process; its methods block on the facts store.
-     * An inventory import replaces it: call this again rather than keeping the result.
+     * The indicator service of the only enterprise's active inventory, callable in-process; its methods block on
+     * the facts store. An inventory import replaces it: call this again rather than keeping the result.
+     *
+     * @throws IllegalStateException when the collector serves several enterprises (use {@link #indicators(String)})
      */
     public IndicatorService indicators() {
         return api.indicators();
+    }
+
+    /**
+     * The indicator service of one enterprise, as {@link #indicators()}.
+     *
+     * @throws java.util.NoSuchElementException when no enterprise has this code
+     */
+    public IndicatorService indicators(String code) {
+        return api.enterprises()
+                .get(code)
+                .orElseThrow(() -> new java.util.NoSuchElementException("no enterprise '" + code + "'"))
+                .service();
+    }
+
+    /** The enterprises served (a district of one for a single inventory). */
+    public Enterprises enterprises() {
+        return api.enterprises();
     }
 
     /** The append-only audit log ({@code <data_dir>/audit.log}). */

@@ -27,6 +27,10 @@ import java.nio.file.Path;
  * @param indicatorCacheEntries entries of the closed-day indicator cache (key {@code indicator_cache_entries}, about
  *     2 KB each, one or two per equipment and day of a report); 0 turns it off; null means
  *     {@link FactsCache#DEFAULT_ENTRIES}
+ * @param district the district registry ({@code district.yaml}: programmes, industries, contractors, enterprises,
+ *     reviews); null means a single enterprise, the one of {@code inventory}. Not together with {@code inventory}.
+ * @param inventories folder holding {@code <CODE>/inventory.yaml} of every enterprise of the district; null means
+ *     {@code <data_dir>/enterprises}. Only with {@code district}.
  */
 public record CollectorConfig(
         HttpConfig http,
@@ -35,9 +39,13 @@ public record CollectorConfig(
         Thresholds thresholds,
         Path dataDir,
         Path profiles,
-        Integer indicatorCacheEntries) {
+        Integer indicatorCacheEntries,
+        Path district,
+        Path inventories) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    /** Folder of the enterprises' inventories under {@code data_dir} when {@code inventories} is not given. */
+    public static final String DEFAULT_INVENTORIES = "enterprises";
 
     public CollectorConfig {
         http = http == null ? HttpConfig.defaults() : http;
@@ -46,6 +54,29 @@ public record CollectorConfig(
             throw new IllegalArgumentException(
                     "indicator_cache_entries must be 0 (off) or more but was " + indicatorCacheEntries);
         }
+        if (district != null && inventory != null) {
+            throw new IllegalArgumentException("inventory: give either inventory (one enterprise) or district (a"
+                    + " registry with the inventories under 'inventories'), not both");
+        }
+        if (inventories != null && district == null) {
+            throw new IllegalArgumentException("inventories: only with district (the registry naming the enterprises)");
+        }
+    }
+
+    public CollectorConfig(
+            HttpConfig http,
+            Path inventory,
+            GatewayConfig gateway,
+            Thresholds thresholds,
+            Path dataDir,
+            Path profiles,
+            Integer indicatorCacheEntries) {
+        this(http, inventory, gateway, thresholds, dataDir, profiles, indicatorCacheEntries, null, null);
+    }
+
+    /** The folder of the enterprises' inventories: the configured one or {@code <data_dir>/enterprises}. */
+    public Path inventoriesDir() {
+        return inventories != null ? inventories : dataDir.resolve(DEFAULT_INVENTORIES);
     }
 
     public CollectorConfig(
@@ -86,7 +117,7 @@ public record CollectorConfig(
 
     /**
      * Reads collector.yaml. Every relative path in it is resolved against the folder of the file, never the working
-     * directory: {@code inventory}, {@code data_dir}, {@code profiles}, {@code http.tls.keystore}, and in {@code
+     * directory: {@code inventory}, {@code district}, {@code inventories}, {@code data_dir}, {@code profiles}, {@code http.tls.keystore}, and in {@code
      * gateway:} the broker's {@code data_dir} and TLS/PEM files and an H2 {@code store.url} ({@code
      * jdbc:h2:file:./facts}); {@code ${file:...}} secrets too (by the YAML loader). In a {@code gateway:} section,
      * an embedded broker without {@code data_dir} keeps its files in {@code <data_dir>/broker} and a missing {@code
@@ -118,7 +149,9 @@ public record CollectorConfig(
                 c.thresholds,
                 base.resolve(c.dataDir),
                 c.profiles,
-                c.indicatorCacheEntries);
+                c.indicatorCacheEntries,
+                c.district,
+                c.inventories);
     }
 
     /** Fills what the gateway section leaves out from {@code dataDir}, as {@link GatewayConfig#defaults} does. */
@@ -174,7 +207,16 @@ public record CollectorConfig(
     }
 
     public CollectorConfig withHttp(HttpConfig newHttp) {
-        return new CollectorConfig(newHttp, inventory, gateway, thresholds, dataDir, profiles, indicatorCacheEntries);
+        return new CollectorConfig(
+                newHttp,
+                inventory,
+                gateway,
+                thresholds,
+                dataDir,
+                profiles,
+                indicatorCacheEntries,
+                district,
+                inventories);
     }
 
     public CollectorConfig withHttpPort(int port) {
@@ -182,22 +224,73 @@ public record CollectorConfig(
     }
 
     public CollectorConfig withInventory(Path newInventory) {
-        return new CollectorConfig(http, newInventory, gateway, thresholds, dataDir, profiles, indicatorCacheEntries);
+        return new CollectorConfig(
+                http,
+                newInventory,
+                gateway,
+                thresholds,
+                dataDir,
+                profiles,
+                indicatorCacheEntries,
+                district,
+                inventories);
     }
 
     public CollectorConfig withGateway(GatewayConfig newGateway) {
-        return new CollectorConfig(http, inventory, newGateway, thresholds, dataDir, profiles, indicatorCacheEntries);
+        return new CollectorConfig(
+                http,
+                inventory,
+                newGateway,
+                thresholds,
+                dataDir,
+                profiles,
+                indicatorCacheEntries,
+                district,
+                inventories);
     }
 
     public CollectorConfig withThresholds(Thresholds newThresholds) {
-        return new CollectorConfig(http, inventory, gateway, newThresholds, dataDir, profiles, indicatorCacheEntries);
+        return new CollectorConfig(
+                http,
+                inventory,
+                gateway,
+                newThresholds,
+                dataDir,
+                profiles,
+                indicatorCacheEntries,
+                district,
+                inventories);
     }
 
     public CollectorConfig withProfiles(Path newProfiles) {
-        return new CollectorConfig(http, inventory, gateway, thresholds, dataDir, newProfiles, indicatorCacheEntries);
+        return new CollectorConfig(
+                http,
+                inventory,
+                gateway,
+                thresholds,
+                dataDir,
+                newProfiles,
+                indicatorCacheEntries,
+                district,
+                inventories);
+    }
+
+    /** A district collector: the registry file and the folder of the inventories (null: under data_dir). */
+    public CollectorConfig withDistrict(Path newDistrict, Path newInventories) {
+        return new CollectorConfig(
+                http, null, gateway, thresholds, dataDir, profiles, indicatorCacheEntries, newDistrict, newInventories);
     }
 
     public CollectorConfig withDataDir(Path newDataDir) {
-        return new CollectorConfig(http, inventory, gateway, thresholds, newDataDir, profiles, indicatorCacheEntries);
+        return new CollectorConfig(
+                http,
+                inventory,
+                gateway,
+                thresholds,
+                newDataDir,
+                profiles,
+                indicatorCacheEntries,
+                district,
+                inventories);
     }
 }

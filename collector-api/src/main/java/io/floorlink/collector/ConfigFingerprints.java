@@ -32,6 +32,11 @@ final class ConfigFingerprints {
                     .append(secret(HTTP_TOKENS, r.token()))
                     .append('\n');
         }
+        for (HttpConfig.User u : http.users()) {
+            in.append("user:").append(u.name()).append(':').append(u.role().wireName());
+            in.append(':').append(u.enterprise()).append(':').append(u.contractor());
+            in.append(':').append(secret(HTTP_TOKENS, u.token())).append('\n');
+        }
         return in.toString();
     }
 

@@ -180,4 +180,43 @@ class CollectorConfigTest {
                 .hasMessageStartingWith(file + ":2:1: http: ")
                 .hasMessageContaining("port must be 0..65535");
     }
+
+    @Test
+    void aDistrictLoadsWithItsUsersAndInventoriesNextToTheFileAndNeverWithASingleInventory(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(
+                dir.resolve("collector.yaml"),
+                "district: district.yaml\n"
+                        + "inventories: pilots\n"
+                        + "http:\n"
+                        + "  users:\n"
+                        + "    - { name: li, token: li-0123456789abcdef, role: enterprise, enterprise: ENT-SEW }\n"
+                        + "    - { name: east, token: east-0123456789abcdef, role: contractor, contractor: CTR-EAST }\n"
+                        + "    - { name: wang, token: wang-0123456789abcdef, role: programme_admin }\n");
+
+        CollectorConfig c = CollectorConfig.load(file);
+
+        assertThat(c.district()).isEqualTo(dir.toAbsolutePath().resolve("district.yaml"));
+        assertThat(c.inventoriesDir()).isEqualTo(dir.toAbsolutePath().resolve("pilots"));
+        assertThat(c.http().users())
+                .extracting(HttpConfig.User::role)
+                .containsExactly(
+                        HttpConfig.Role.ENTERPRISE, HttpConfig.Role.CONTRACTOR, HttpConfig.Role.PROGRAMME_ADMIN);
+        assertThat(c.http().allowAnonymousReads()).isFalse();
+        assertThat(CollectorConfig.load(Files.writeString(dir.resolve("d.yaml"), "district: district.yaml\n"))
+                        .inventoriesDir())
+                .isEqualTo(dir.toAbsolutePath().resolve("data").resolve("enterprises"));
+
+        Path both = Files.writeString(dir.resolve("both.yaml"), "district: district.yaml\ninventory: inventory.yaml\n");
+        assertThatThrownBy(() -> CollectorConfig.load(both))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(both.toString())
+                .hasMessageContaining("either inventory (one enterprise) or district");
+        Path badRole = Files.writeString(
+                dir.resolve("role.yaml"),
+                "http:\n  users:\n    - { name: li, token: li-0123456789abcdef, role: owner }\n");
+        assertThatThrownBy(() -> CollectorConfig.load(badRole))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("role");
+    }
 }

@@ -52,4 +52,34 @@ class HttpConfigTest {
                 .doesNotContain(TOKEN)
                 .contains("zhang");
     }
+
+    @Test
+    void districtUsersNeedARoleAndExactlyTheReferenceOfTheirRoleNamingTheField() {
+        HttpConfig base = new HttpConfig("127.0.0.1", 0, "admin-0123456789abcdef");
+        HttpConfig ok = base.withUsers(List.of(
+                new HttpConfig.User("li", TOKEN, HttpConfig.Role.ENTERPRISE, "ENT-SEW", null),
+                new HttpConfig.User("east", TOKEN + "-2", HttpConfig.Role.CONTRACTOR, null, "CTR-EAST")));
+        assertThat(ok.allowAnonymousReads())
+                .as("users switch anonymous reads off")
+                .isFalse();
+        assertThat(ok.toString()).doesNotContain(TOKEN).contains("li:enterprise", "east:contractor");
+
+        assertThatThrownBy(() -> base.withUsers(
+                        List.of(new HttpConfig.User("li", TOKEN, HttpConfig.Role.ENTERPRISE, null, null))))
+                .hasMessageContaining("users[0] (li): enterprise is required for role enterprise");
+        assertThatThrownBy(() -> base.withUsers(
+                        List.of(new HttpConfig.User("li", TOKEN, HttpConfig.Role.REVIEWER, "ENT-SEW", null))))
+                .hasMessageContaining("users[0] (li): enterprise is only for role enterprise, not reviewer");
+        assertThatThrownBy(() -> base.withUsers(
+                        List.of(new HttpConfig.User("east", TOKEN, HttpConfig.Role.CONTRACTOR, null, null))))
+                .hasMessageContaining("users[0] (east): contractor is required for role contractor");
+        assertThatThrownBy(() -> base.withUsers(List.of(new HttpConfig.User("li", TOKEN, null, null, null))))
+                .hasMessageContaining("users[0] (li): role is required");
+        assertThatThrownBy(() -> base.withUsers(List.of(
+                        new HttpConfig.User("li", "admin-0123456789abcdef", HttpConfig.Role.REVIEWER, null, null))))
+                .hasMessageContaining("users[0] (li): the same token is given twice");
+        assertThatThrownBy(() -> base.withReviewerTokens(List.of(new HttpConfig.ReviewerToken("li", TOKEN + "-r")))
+                        .withUsers(List.of(new HttpConfig.User("li", TOKEN, HttpConfig.Role.REVIEWER, null, null))))
+                .hasMessageContaining("users[0]: duplicate name 'li'");
+    }
 }

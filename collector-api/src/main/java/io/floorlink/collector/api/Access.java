@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Who a request is, from its {@code Authorization: Bearer} token: the admin, a named reviewer, or anonymous. Tokens
- * are compared in constant time; no token is ever logged or echoed.
+ * Who a request is, from its {@code Authorization: Bearer} token: the admin (or a programme administrator), a named
+ * reviewer, an enterprise or contractor user, or anonymous. Tokens are compared in constant time; no token is ever
+ * logged or echoed. Which enterprises a principal sees is {@link Tenancy}'s decision.
  */
 final class Access {
     /** Request attribute holding the {@link Principal}. */
@@ -17,13 +18,24 @@ final class Access {
 
     enum Role {
         ANONYMOUS,
+        ENTERPRISE,
+        CONTRACTOR,
         REVIEWER,
         ADMIN
     }
 
-    /** The caller; {@code name} is what the audit log shows ({@code admin}, a reviewer's name, {@code anonymous}). */
-    record Principal(String name, Role role) {
-        static final Principal ANONYMOUS = new Principal("anonymous", Role.ANONYMOUS);
+    /**
+     * The caller; {@code name} is what the audit log shows ({@code admin}, a user's name, {@code anonymous}).
+     *
+     * @param enterprise the enterprise code of an enterprise user; null otherwise
+     * @param contractor the contractor id of a contractor user; null otherwise
+     */
+    record Principal(String name, Role role, String enterprise, String contractor) {
+        static final Principal ANONYMOUS = new Principal("anonymous", Role.ANONYMOUS, null, null);
+
+        Principal(String name, Role role) {
+            this(name, role, null, null);
+        }
     }
 
     private record Known(byte[] token, Principal principal) {}
@@ -39,14 +51,27 @@ final class Access {
         for (HttpConfig.ReviewerToken r : http.reviewerTokens()) {
             known.add(new Known(bytes(r.token()), new Principal(r.name(), Role.REVIEWER)));
         }
+        boolean admins = http.adminToken() != null;
+        for (HttpConfig.User u : http.users()) {
+            Role role =
+                    switch (u.role()) {
+                        case ENTERPRISE -> Role.ENTERPRISE;
+                        case CONTRACTOR -> Role.CONTRACTOR;
+                        case REVIEWER -> Role.REVIEWER;
+                        case PROGRAMME_ADMIN -> Role.ADMIN;
+                    };
+            admins |= role == Role.ADMIN || role == Role.CONTRACTOR;
+            known.add(new Known(bytes(u.token()), new Principal(u.name(), role, u.enterprise(), u.contractor())));
+        }
         this.anonymousReads = http.allowAnonymousReads();
-        this.adminConfigured = http.adminToken() != null;
+        this.adminConfigured = admins;
     }
 
     boolean anonymousReads() {
         return anonymousReads;
     }
 
+    /** Whether any token may change an inventory (the admin's, a programme administrator's or a contractor's). */
     boolean adminConfigured() {
         return adminConfigured;
     }

@@ -2,12 +2,14 @@ package io.floorlink.collector.api;
 
 import io.floorlink.collector.HttpConfig;
 import io.floorlink.collector.audit.AuditLog;
+import io.floorlink.collector.district.Enterprises;
 import io.floorlink.collector.indicators.FactsUnavailableException;
 import io.floorlink.collector.indicators.IndicatorService;
 import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.UnknownScopeException;
 import io.floorlink.collector.profiles.Profile;
 import io.floorlink.collector.profiles.ProfileEvaluator;
+import io.floorlink.collector.profiles.ProfileLoader;
 import io.floorlink.sparkplug.config.Durations;
 import io.floorlink.sparkplug.host.LiveView;
 import io.javalin.Javalin;
@@ -42,8 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The collector's HTTP server (Javalin 7): the REST API under {@code /api/v1}, {@code /health}, {@code /metrics}
- * (Prometheus text), the static web page at {@code /} and the ECharts WebJar at {@code /webjars/echarts/}. Handlers run on Jetty's request threads and block on
- * the facts store there.
+ * (Prometheus text), the static web page at {@code /} and the ECharts WebJar at {@code /webjars/echarts/}. Handlers
+ * run on Jetty's request threads and block on the facts store there. Every route about enterprise data takes {@code
+ * enterprise=<code>} and reaches that enterprise only through {@link Tenancy}.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -59,8 +62,9 @@ public final class ApiServer implements AutoCloseable {
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
 
     private final Javalin app;
-    /** Replaced by an inventory import; handlers read it once per request. */
-    private volatile IndicatorService service;
+    private final Enterprises enterprises;
+    private final Tenancy tenancy;
+    private final ProfileLoader profiles;
 
     private final Access access;
     private final InventoryEndpoint inventory;
@@ -73,34 +77,36 @@ public final class ApiServer implements AutoCloseable {
     private final AtomicLong suppressedStoreWarnings = new AtomicLong();
 
     private ApiServer(
-            IndicatorService service, PrometheusMeterRegistry prometheus, HttpConfig http, InventoryUpdates updates) {
-        this.service = service;
+            Enterprises enterprises,
+            ProfileLoader profiles,
+            PrometheusMeterRegistry prometheus,
+            HttpConfig http,
+            InventoryUpdates updates) {
+        this.enterprises = enterprises;
+        this.tenancy = new Tenancy(enterprises);
+        this.profiles = profiles;
         this.prometheus = prometheus;
         this.access = new Access(http);
         this.inventory = new InventoryEndpoint(
                 access,
+                tenancy,
                 updates != null,
                 updates == null ? null : updates.audit(),
-                updates == null ? null : updates.file(),
-                () -> this.service.inventory(),
-                inv -> this.service = updates.rebuild().apply(inv));
+                updates == null ? code -> null : updates.files());
         this.app = Javalin.create(cfg -> configure(cfg, http));
     }
 
     /**
-     * How {@code POST /api/v1/inventory} makes an imported inventory active.
+     * How {@code POST /api/v1/inventory} makes an imported inventory active: {@link Enterprises#replace} builds the
+     * enterprise's new service.
      *
-     * @param file the inventory YAML file an accepted import is written to (atomically); null keeps it in memory
-     * @param rebuild builds the indicator service for a new inventory, never null; called under the import lock
-     * @param audit where every import attempt of an admin is recorded; nullable
+     * @param files the inventory YAML file of an enterprise (by code) that an accepted import is written to
+     *     (atomically, creating its folder); a null result keeps it in memory
+     * @param audit where every import attempt is recorded; nullable
      */
-    public record InventoryUpdates(Path file, Function<Inventory, IndicatorService> rebuild, AuditLog audit) {
+    public record InventoryUpdates(Function<String, Path> files, AuditLog audit) {
         public InventoryUpdates {
-            Objects.requireNonNull(rebuild, "rebuild");
-        }
-
-        public InventoryUpdates(Path file, Function<Inventory, IndicatorService> rebuild) {
-            this(file, rebuild, null);
+            Objects.requireNonNull(files, "files");
         }
     }
 
@@ -115,19 +121,22 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(
             HttpConfig http, IndicatorService service, PrometheusMeterRegistry prometheus, MeterRegistry registry) {
-        return start(http, service, prometheus, registry, null);
+        return start(http, Enterprises.single(service), service.profiles(), prometheus, registry, null);
     }
 
     /**
-     * Like {@link #start(HttpConfig, IndicatorService, PrometheusMeterRegistry, MeterRegistry)}, with inventory
-     * imports: {@code POST /api/v1/inventory} is enabled when {@code updates} is given and {@code
-     * http.adminToken()} is set.
+     * Starts the server over the enterprises of a district (or the district of one of a single inventory); returns
+     * once it listens. {@code POST /api/v1/inventory} is enabled when {@code updates} is given and a token that may
+     * import is configured.
      *
-     * @param updates how an imported inventory becomes active; null disables imports (403)
+     * @param enterprises the enterprises served, each with its indicator service, never null
+     * @param profiles the acceptance profiles (the same for every enterprise), never null
+     * @param updates how an imported inventory is kept; null disables imports (403)
      */
     public static ApiServer start(
             HttpConfig http,
-            IndicatorService service,
+            Enterprises enterprises,
+            ProfileLoader profiles,
             PrometheusMeterRegistry prometheus,
             MeterRegistry registry,
             InventoryUpdates updates) {
@@ -135,7 +144,7 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException(
                     "http.tls.keystore: no such file " + http.tls().keystore());
         }
-        ApiServer server = new ApiServer(service, prometheus, http, updates);
+        ApiServer server = new ApiServer(enterprises, profiles, prometheus, http, updates);
         server.metrics.bindTo(registry);
         try {
             server.app.start();
@@ -152,9 +161,23 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The indicator service answering now; an inventory import replaces it. */
+    /**
+     * The indicator service of the only enterprise served; an inventory import replaces it.
+     *
+     * @throws IllegalStateException when the collector serves several enterprises (use {@link #enterprises()})
+     */
     public IndicatorService indicators() {
-        return service;
+        List<Enterprises.Context> all = enterprises.all();
+        if (all.size() != 1) {
+            throw new IllegalStateException(
+                    "this collector serves " + all.size() + " enterprises; pick one from enterprises()");
+        }
+        return all.get(0).service();
+    }
+
+    /** The enterprises served, each with its current inventory and indicator service. */
+    public Enterprises enterprises() {
+        return enterprises;
     }
 
     /**
@@ -233,19 +256,19 @@ public final class ApiServer implements AutoCloseable {
 
         cfg.routes.before(this::guard);
         cfg.routes.get("/health", this::health);
-        cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(prometheus.scrape()));
+        cfg.routes.get("/metrics", this::metrics);
         cfg.routes.get("/api/v1/equipment", this::equipment);
         cfg.routes.get("/api/v1/indicators", this::indicators);
         cfg.routes.get("/api/v1/equipment/{id}", this::oneEquipment);
         cfg.routes.get("/api/v1/equipment/{id}/indicators", this::equipmentIndicators);
+        cfg.routes.get("/api/v1/enterprises", this::enterpriseList);
         cfg.routes.get("/api/v1/inventory", inventory::get);
         cfg.routes.post("/api/v1/inventory", inventory::post);
         cfg.routes.get("/api/v1/openapi.json", OpenApi::serve);
         cfg.routes.get("/api/v1/profiles", this::profiles);
         cfg.routes.get("/api/v1/profiles/{id}", this::profile);
         cfg.routes.get("/api/v1/evaluations", this::evaluation);
-        cfg.routes.get("/api/v1/sparkplug/nodes", sparkplugNodes::get);
+        cfg.routes.get("/api/v1/sparkplug/nodes", this::sparkplugNodes);
         cfg.routes.get("/api/v1/keys", evidence::keys);
         cfg.routes.get("/api/v1/bundles", this::bundle);
         cfg.routes.get("/api/v1/reports", this::report);
@@ -269,6 +292,8 @@ public final class ApiServer implements AutoCloseable {
                     ctx.method().name() + " is not allowed on " + ctx.path() + "; allowed: "
                             + String.join(", ", allowed)));
         });
+        cfg.routes.exception(Tenancy.TenancyException.class, recorded((e, ctx) -> ctx.status(e.status())
+                .json(new ApiError(e.error(), Tenancy.PARAM, e.getMessage()))));
         cfg.routes.exception(BadParameterException.class, recorded((e, ctx) -> ctx.status(400)
                 .json(new ApiError("bad_parameter", e.parameter(), e.getMessage()))));
         cfg.routes.exception(UnknownScopeException.class, recorded((e, ctx) -> ctx.status(400)
@@ -363,12 +388,18 @@ public final class ApiServer implements AutoCloseable {
     private void health(Context ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
         boolean up = true;
+        List<Enterprises.Context> all = enterprises.all();
         try {
-            service.checkStore();
+            if (all.isEmpty()) {
+                throw new IllegalStateException("no enterprise");
+            }
+            all.get(0).service().checkStore();
             body.put("facts_store", "UP");
         } catch (FactsUnavailableException e) {
             body.put("facts_store", "DOWN");
             up = false;
+        } catch (IllegalStateException noEnterprise) {
+            body.put("facts_store", "UNKNOWN");
         }
         Supplier<io.floorlink.gateway.GatewayHealth> gh = gatewayHealth;
         if (gh != null) {
@@ -377,15 +408,47 @@ public final class ApiServer implements AutoCloseable {
             body.put("gateway_reasons", g.reasons());
             up &= g.isUp();
         }
-        Inventory inv = service.inventory();
-        body.put("enterprise", inv.enterprise().code());
-        body.put("equipment", inv.equipment().size());
+        // Open to anyone: a district's health names no enterprise, it only counts them.
+        if (enterprises.single() && all.size() == 1) {
+            body.put("enterprise", all.get(0).code());
+        } else {
+            body.put("enterprises", all.size());
+        }
+        body.put(
+                "equipment",
+                all.stream().mapToInt(c -> c.inventory().equipment().size()).sum());
         body.put("status", up ? "UP" : "DOWN");
         ctx.status(up ? 200 : 503).json(body);
     }
 
+    /** Prometheus text; a district's meters are the whole platform's, so only its administrators read them. */
+    private void metrics(Context ctx) {
+        if (!enterprises.single() && !tenancy.seesPlatform(ctx)) {
+            ctx.status(403)
+                    .json(new ApiError(
+                            "forbidden", "Authorization", "the platform's metrics are for its administrators"));
+            return;
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape());
+    }
+
+    private void enterpriseList(Context ctx) {
+        EnterprisesEndpoint.get(ctx, tenancy, profileParam(ctx));
+    }
+
+    private void sparkplugNodes(Context ctx) {
+        String code = ctx.queryParam(Tenancy.PARAM);
+        if (code != null && !code.isBlank()) {
+            String group = tenancy.require(ctx).code();
+            sparkplugNodes.get(ctx, group::equals);
+            return;
+        }
+        boolean all = tenancy.seesPlatform(ctx);
+        sparkplugNodes.get(ctx, g -> all || tenancy.seesGroup(ctx, g));
+    }
+
     private void equipment(Context ctx) {
-        Inventory inv = service.inventory();
+        Inventory inv = tenancy.require(ctx).inventory();
         if (CsvTable.wanted(ctx)) {
             EquipmentView.table(inv).send(ctx, "equipment");
             return;
@@ -401,7 +464,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void oneEquipment(Context ctx) {
-        Inventory inv = service.inventory();
+        Inventory inv = tenancy.require(ctx).inventory();
         String id = ctx.pathParam("id");
         ctx.json(EquipmentView.of(
                 inv,
@@ -411,7 +474,8 @@ public final class ApiServer implements AutoCloseable {
 
     private void indicators(Context ctx) {
         boolean csv = CsvTable.wanted(ctx);
-        Instant[] w = window(ctx);
+        IndicatorService service = tenancy.require(ctx).service();
+        Instant[] w = window(ctx, service);
         var report = service.compute(ctx.queryParam("scope"), w[0], w[1], profileParam(ctx));
         if (csv) {
             CsvViews.report(report).send(ctx, "indicators");
@@ -422,7 +486,8 @@ public final class ApiServer implements AutoCloseable {
 
     private void equipmentIndicators(Context ctx) {
         boolean csv = CsvTable.wanted(ctx);
-        Instant[] w = window(ctx);
+        IndicatorService service = tenancy.require(ctx).service();
+        Instant[] w = window(ctx, service);
         var e = service.equipment(ctx.pathParam("id"), w[0], w[1], profileParam(ctx));
         if (csv) {
             CsvViews.equipment(e).send(ctx, e.id() + "-indicators");
@@ -432,21 +497,23 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void bundle(Context ctx) throws java.io.IOException {
-        Instant[] w = window(ctx);
+        IndicatorService service = tenancy.require(ctx).service();
+        Instant[] w = window(ctx, service);
         evidence.bundle(ctx, service, ctx.queryParam("scope"), w[0], w[1], profileParam(ctx));
     }
 
     private void report(Context ctx) throws java.io.IOException {
         String format = ReportEndpoint.format(ctx);
         var language = ReportEndpoint.language(ctx);
-        Instant[] w = window(ctx);
+        IndicatorService service = tenancy.require(ctx).service();
+        Instant[] w = window(ctx, service);
         ReportEndpoint.send(ctx, format, service, ctx.queryParam("scope"), w[0], w[1], profileParam(ctx), language);
     }
 
     private void profiles(Context ctx) {
         boolean csv = CsvTable.wanted(ctx);
-        Profile def = service.profiles().defaultProfile();
-        List<Map<String, Object>> list = service.profiles().all().stream()
+        Profile def = profiles.defaultProfile();
+        List<Map<String, Object>> list = profiles.all().stream()
                 .map(p -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", p.id());
@@ -469,12 +536,13 @@ public final class ApiServer implements AutoCloseable {
 
     private void profile(Context ctx) {
         String id = ctx.pathParam("id");
-        ctx.json(service.profiles().get(id).orElseThrow(() -> new NoSuchElementException("no profile '" + id + "'")));
+        ctx.json(profiles.get(id).orElseThrow(() -> new NoSuchElementException("no profile '" + id + "'")));
     }
 
     private void evaluation(Context ctx) {
         boolean csv = CsvTable.wanted(ctx);
-        Instant[] w = window(ctx);
+        IndicatorService service = tenancy.require(ctx).service();
+        Instant[] w = window(ctx, service);
         var ev = new ProfileEvaluator(service).evaluate(profileParam(ctx), ctx.queryParam("scope"), w[0], w[1]);
         if (csv) {
             CsvViews.evaluation(ev).send(ctx, "evaluation");
@@ -487,16 +555,13 @@ public final class ApiServer implements AutoCloseable {
     private Profile profileParam(Context ctx) {
         String id = ctx.queryParam("profile");
         if (id == null || id.isBlank()) {
-            return service.profiles().defaultProfile();
+            return profiles.defaultProfile();
         }
-        return service.profiles()
-                .get(id.trim())
+        return profiles.get(id.trim())
                 .orElseThrow(() -> new BadParameterException(
                         "profile",
                         "unknown profile '" + id + "' (known: "
-                                + service.profiles().all().stream()
-                                        .map(Profile::id)
-                                        .toList()
+                                + profiles.all().stream().map(Profile::id).toList()
                                 + ")"));
     }
 
@@ -504,7 +569,7 @@ public final class ApiServer implements AutoCloseable {
      * from/to with defaults to = now, from = to - 1 h; or {@code window=30d} ending at {@code to} (default now);
      * validated.
      */
-    private Instant[] window(Context ctx) {
+    static Instant[] window(Context ctx, IndicatorService service) {
         Instant to = instant(ctx, "to");
         Instant from = instant(ctx, "from");
         String length = ctx.queryParam("window");

@@ -1,6 +1,7 @@
 package io.floorlink.collector.api;
 
 import io.floorlink.collector.audit.AuditLog;
+import io.floorlink.collector.district.Enterprises;
 import io.floorlink.collector.inventory.ImportError;
 import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.InventoryDocument;
@@ -23,16 +24,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/v1/inventory} (the active inventory) and {@code POST /api/v1/inventory} (validate an upload,
- * write it to the inventory file, then make it active). An import with any error changes nothing.
+ * {@code GET /api/v1/inventory} (an enterprise's active inventory) and {@code POST /api/v1/inventory} (validate an
+ * upload, write it to the enterprise's inventory file, then make it active). An import with any error changes
+ * nothing; imports of one enterprise are serialised, other enterprises are not blocked by them.
  */
 final class InventoryEndpoint {
     static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -40,38 +42,31 @@ final class InventoryEndpoint {
     private static final Pattern PLACED = Pattern.compile("(?s)^(.+?):(\\d+):(\\d+): ([^:\\s]+): (.*)$");
 
     private final Access access;
+    private final Tenancy tenancy;
     private final boolean enabled;
     private final AuditLog audit;
-    private final Path file;
-    private final Supplier<Inventory> current;
-    private final Consumer<Inventory> activate;
-    private final Object importLock = new Object();
+    private final Function<String, Path> files;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
-     * @param access who may import: the admin only; without an admin token POST is disabled (403)
+     * @param access who may import: the admin, a programme administrator or the enterprise's contractor; without
+     *     any such token POST is disabled (403)
+     * @param tenancy which enterprise a request is about
      * @param enabled false disables POST (403) whatever the tokens
-     * @param audit where every import attempt by an admin is recorded; null records nothing
-     * @param file where an accepted inventory is written (YAML); null keeps it in memory only
-     * @param current the active inventory
-     * @param activate makes an accepted inventory active
+     * @param audit where every import attempt by a user who may import is recorded; null records nothing
+     * @param files where an enterprise's accepted inventory is written (YAML), by code; a null result keeps it in
+     *     memory only
      */
-    InventoryEndpoint(
-            Access access,
-            boolean enabled,
-            AuditLog audit,
-            Path file,
-            Supplier<Inventory> current,
-            Consumer<Inventory> activate) {
+    InventoryEndpoint(Access access, Tenancy tenancy, boolean enabled, AuditLog audit, Function<String, Path> files) {
         this.access = access;
+        this.tenancy = tenancy;
         this.enabled = enabled;
         this.audit = audit;
-        this.file = file;
-        this.current = current;
-        this.activate = activate;
+        this.files = files;
     }
 
     void get(Context ctx) {
-        ctx.json(InventoryDocument.of(current.get()));
+        ctx.json(InventoryDocument.of(tenancy.require(ctx).inventory()));
     }
 
     void post(Context ctx) {
@@ -94,20 +89,29 @@ final class InventoryEndpoint {
                             "send the admin token as 'Authorization: Bearer <token>'"));
             return;
         }
-        if (who.role() != Access.Role.ADMIN) {
+        Enterprises.Context target = tenancy.require(ctx);
+        if (!tenancy.mayImport(who, target.entry())) {
             ctx.status(403)
                     .json(new ApiError(
                             "forbidden",
                             "Authorization",
-                            "reviewer tokens are read-only; an inventory import needs the admin token"));
+                            who.role() == Access.Role.REVIEWER
+                                    ? "reviewer tokens are read-only; an inventory import needs the admin token"
+                                    : who.name() + " may read but not import this enterprise's inventory; an import"
+                                            + " needs the admin token or the enterprise's contractor"));
             return;
         }
+        String code = target.code();
+        Path file = files.apply(code);
         String type = ctx.contentType() == null
                 ? ""
                 : ctx.contentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
         byte[] body = ctx.bodyAsBytes();
-        synchronized (importLock) {
-            Inventory base = current.get();
+        synchronized (locks.computeIfAbsent(code, k -> new Object())) {
+            Inventory base = tenancy.enterprises()
+                    .get(code)
+                    .map(Enterprises.Context::inventory)
+                    .orElse(target.inventory());
             Inventory next;
             try {
                 next = switch (type) {
@@ -118,8 +122,25 @@ final class InventoryEndpoint {
                     case XLSX -> TabularInventoryReader.xlsx("inventory.xlsx", body, base);
                     default -> null;
                 };
+                if (next != null
+                        && !tenancy.enterprises().single()
+                        && !next.enterprise().code().equals(code)) {
+                    throw new InventoryImportException(List.of(new ImportError(
+                            "inventory",
+                            null,
+                            0,
+                            "enterprise.code",
+                            "the upload is of enterprise '" + next.enterprise().code() + "', not of '" + code
+                                    + "' (enterprise=" + code + ")")));
+                }
             } catch (InventoryImportException e) {
-                audit(who, "refused", type, body, Map.of("errors", e.errors().size()));
+                audit(
+                        who,
+                        code,
+                        "refused",
+                        type,
+                        body,
+                        Map.of("errors", e.errors().size()));
                 refuse(ctx, e.errors());
                 return;
             }
@@ -132,10 +153,11 @@ final class InventoryEndpoint {
                                         + " equipment CSV), application/zip (the CSV set) or " + XLSX));
                 return;
             }
-            write(next);
-            activate.accept(next);
+            write(file, next);
+            tenancy.enterprises().replace(code, next);
             audit(
                     who,
+                    code,
                     "accepted",
                     type,
                     body,
@@ -151,11 +173,12 @@ final class InventoryEndpoint {
                     type,
                     next.equipment().size(),
                     file == null ? "" : ", written to " + file);
-            ctx.json(summary(next));
+            ctx.json(summary(next, file));
         }
     }
 
-    private void audit(Access.Principal who, String result, String type, byte[] body, Map<String, ?> more) {
+    private void audit(
+            Access.Principal who, String code, String result, String type, byte[] body, Map<String, ?> more) {
         if (audit == null) {
             return;
         }
@@ -164,7 +187,13 @@ final class InventoryEndpoint {
         d.put("upload_bytes", body.length);
         d.put("upload_sha256", AuditLog.sha256(body));
         d.putAll(more);
-        audit.append(who.name(), "inventory.import", "inventory", result, d);
+        // A district of one keeps the target of before districts; a district names the enterprise.
+        audit.append(
+                who.name(),
+                "inventory.import",
+                tenancy.enterprises().single() ? "inventory" : "inventory:" + code,
+                result,
+                d);
     }
 
     private Inventory yaml(byte[] body) {
@@ -196,12 +225,13 @@ final class InventoryEndpoint {
     }
 
     /** Writes next to the file and moves it over, so a crash leaves the old or the new file, never half. */
-    private void write(Inventory inventory) {
+    private static void write(Path file, Inventory inventory) {
         if (file == null) {
             return;
         }
         try {
             Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
             try {
                 String yaml = "# Written by the FloorLink collector after an inventory import.\n" + yamlOf(inventory);
@@ -228,7 +258,7 @@ final class InventoryEndpoint {
         ctx.status(400).json(body);
     }
 
-    private Map<String, Object> summary(Inventory inv) {
+    private static Map<String, Object> summary(Inventory inv, Path file) {
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("calendars", inv.calendars().size());
         counts.put("sites", inv.sites().size());

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /api/v1/sparkplug/nodes}: the primary host's live Sparkplug view (edge nodes, devices, metrics with
- * value, quality, timestamp and STALE), read-only. Answers 503 while no gateway is attached.
+ * value, quality, timestamp and STALE), read-only, of the groups the caller sees. Answers 503 while no gateway is
+ * attached.
  */
 final class SparkplugNodesEndpoint {
     private volatile Supplier<List<LiveView.Node>> source;
@@ -20,7 +21,10 @@ final class SparkplugNodesEndpoint {
         this.source = liveView;
     }
 
-    void get(Context ctx) {
+    /**
+     * @param visible whether the caller sees the edge nodes of a Sparkplug group (enterprise code)
+     */
+    void get(Context ctx, java.util.function.Predicate<String> visible) {
         Supplier<List<LiveView.Node>> s = source;
         if (s == null) {
             ctx.status(503).json(new ApiError("sparkplug_unavailable", null, "no Sparkplug host is attached"));
@@ -35,6 +39,9 @@ final class SparkplugNodesEndpoint {
         }
         List<Map<String, Object>> out = new ArrayList<>(nodes.size());
         for (LiveView.Node n : nodes) {
+            if (!visible.test(n.groupId())) {
+                continue;
+            }
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("group", n.groupId());
             node.put("node", n.edgeNodeId());

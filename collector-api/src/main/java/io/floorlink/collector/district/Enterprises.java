@@ -15,6 +15,10 @@ import java.util.function.Function;
  * The enterprises a collector serves, each with its inventory and its own {@link IndicatorService} (bound to its
  * Sparkplug group, so it reads no other enterprise's facts). Thread-safe: {@link #replace} swaps one enterprise's
  * inventory and service without touching, blocking or rebuilding the others.
+ *
+ * <p>A collector configured with a single {@code inventory:} serves a <em>district of one</em> ({@link #single}):
+ * its registry is made from the inventory's enterprise block, and an import may replace that enterprise by another
+ * one (as before districts existed).
  */
 public final class Enterprises {
     /**
@@ -24,15 +28,22 @@ public final class Enterprises {
      * @param inventory its inventory, never null
      * @param service its indicators, never null
      */
-    public record Context(EnterpriseEntry entry, Inventory inventory, IndicatorService service) {}
+    public record Context(EnterpriseEntry entry, Inventory inventory, IndicatorService service) {
+        /** The enterprise code (= Sparkplug group). */
+        public String code() {
+            return entry.code();
+        }
+    }
 
-    private final District district;
+    private final boolean single;
     private final Function<Inventory, IndicatorService> services;
     private final Map<String, Context> byCode = new ConcurrentHashMap<>();
+    private volatile District district;
 
-    private Enterprises(District district, Function<Inventory, IndicatorService> services) {
-        this.district = district;
-        this.services = services;
+    private Enterprises(boolean single, District district, Function<Inventory, IndicatorService> services) {
+        this.single = single;
+        this.district = Objects.requireNonNull(district, "district");
+        this.services = Objects.requireNonNull(services, "services");
     }
 
     /**
@@ -45,7 +56,7 @@ public final class Enterprises {
      */
     public static Enterprises of(
             District district, Map<String, Inventory> inventories, Function<Inventory, IndicatorService> services) {
-        Enterprises out = new Enterprises(Objects.requireNonNull(district), Objects.requireNonNull(services));
+        Enterprises out = new Enterprises(false, district, services);
         for (EnterpriseEntry e : district.enterprises()) {
             Inventory inventory = inventories.get(e.code());
             if (inventory == null) {
@@ -56,33 +67,74 @@ public final class Enterprises {
         return out;
     }
 
-    /** The registry served. */
+    /**
+     * A district of one: the enterprise of {@code inventory}, registered under its own code and name.
+     *
+     * @param services makes the indicator service of an inventory, never null
+     */
+    public static Enterprises single(Inventory inventory, Function<Inventory, IndicatorService> services) {
+        EnterpriseEntry entry = entryOf(inventory);
+        Enterprises out = new Enterprises(true, registryOf(entry), services);
+        out.put(entry, inventory);
+        return out;
+    }
+
+    /** A district of one around a service built elsewhere; {@link #replace} rebuilds nothing (it is refused). */
+    public static Enterprises single(IndicatorService service) {
+        return single(service.inventory(), inv -> {
+            if (inv != service.inventory()) {
+                throw new IllegalStateException("this collector serves a fixed indicator service");
+            }
+            return service;
+        });
+    }
+
+    /** Whether this is the district of one of a single-inventory collector. */
+    public boolean single() {
+        return single;
+    }
+
+    /** The registry served now. */
     public District district() {
         return district;
     }
 
     /** The enterprise with this code, active or retired; empty when the registry has none. */
     public Optional<Context> get(String code) {
-        return Optional.ofNullable(byCode.get(code));
+        return code == null ? Optional.empty() : Optional.ofNullable(byCode.get(code));
     }
 
     /** Every enterprise, in registry order. */
     public List<Context> all() {
         List<Context> out = new ArrayList<>();
         for (EnterpriseEntry e : district.enterprises()) {
-            out.add(byCode.get(e.code()));
+            Context c = byCode.get(e.code());
+            if (c != null) {
+                out.add(c);
+            }
         }
         return out;
     }
 
     /**
      * Serves a new inventory for one enterprise: builds its service and swaps it in; the other enterprises keep
-     * theirs (and their cached figures).
+     * theirs (and their cached figures). In a district of one the inventory may name another enterprise: it then
+     * replaces the one served.
      *
      * @return the enterprise as served from now on
      * @throws IllegalArgumentException when the registry has no such enterprise or the inventory names another one
      */
     public Context replace(String code, Inventory inventory) {
+        if (single) {
+            synchronized (this) {
+                EnterpriseEntry entry = entryOf(inventory);
+                Context c = new Context(entry, inventory, services.apply(inventory));
+                district = registryOf(entry);
+                byCode.put(entry.code(), c);
+                byCode.keySet().removeIf(k -> !k.equals(entry.code()));
+                return c;
+            }
+        }
         EnterpriseEntry e = district.enterprise(code)
                 .orElseThrow(() -> new IllegalArgumentException("unknown enterprise '" + code + "'"));
         return put(e, inventory);
@@ -96,5 +148,15 @@ public final class Enterprises {
         Context c = new Context(e, inventory, services.apply(inventory));
         byCode.put(e.code(), c);
         return c;
+    }
+
+    private static EnterpriseEntry entryOf(Inventory inventory) {
+        var enterprise = inventory.enterprise();
+        String name = enterprise.name() == null || enterprise.name().isBlank() ? enterprise.code() : enterprise.name();
+        return new EnterpriseEntry(enterprise.code(), name, "", null, "", null, null, District.Status.ACTIVE, null);
+    }
+
+    private static District registryOf(EnterpriseEntry entry) {
+        return new District(List.of(), List.of(), List.of(), List.of(entry), List.of());
     }
 }

@@ -3,6 +3,7 @@ package io.floorlink.collector.indicators;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the closed-day cache filled for the reports reviewers run: shortly after start and then every
- * {@code every}, the pilot report over the last closed UTC days (30, or the default profile's minimum window when
+ * {@code every}, each enterprise's report over the last closed UTC days (30, or the default profile's minimum window when
  * longer) is computed in the background, so a reviewer's first report finds those days cached. Reports of other
  * windows and scopes share the days (a day's slice of S does not depend on the window around it). A run that
  * fails (facts store down) is logged and tried again at the next one. One daemon thread.
@@ -22,7 +23,7 @@ public final class CacheWarmer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheWarmer.class);
     static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
 
-    private final Supplier<IndicatorService> services;
+    private final Supplier<? extends Collection<IndicatorService>> services;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "floorlink-indicator-cache-warmer");
         t.setDaemon(true);
@@ -30,9 +31,10 @@ public final class CacheWarmer implements AutoCloseable {
     });
 
     /**
-     * @param services the current indicator service (an inventory import replaces it), never null
+     * @param services the indicator services served now, one per enterprise (an inventory import replaces one),
+     *     never null; warmed one after the other
      */
-    public CacheWarmer(Supplier<IndicatorService> services) {
+    public CacheWarmer(Supplier<? extends Collection<IndicatorService>> services) {
         this.services = Objects.requireNonNull(services, "services");
     }
 
@@ -43,14 +45,22 @@ public final class CacheWarmer implements AutoCloseable {
     }
 
     /**
-     * One run, on the calling thread: computes the pilot report over the last closed days when the service has a
-     * cache and equipment. Blocks on the facts store.
+     * One run, on the calling thread: computes the report of every enterprise over the last closed days, for each
+     * service that has a cache and equipment. Blocks on the facts store.
      *
-     * @return the window computed, or null when there was nothing to warm
+     * @return the window computed (of the last enterprise warmed), or null when there was nothing to warm
      * @throws FactsUnavailableException if the facts store cannot be read
      */
     public Window runOnce() {
-        IndicatorService service = services.get();
+        Window last = null;
+        for (IndicatorService service : services.get()) {
+            Window w = warm(service);
+            last = w != null ? w : last;
+        }
+        return last;
+    }
+
+    private static Window warm(IndicatorService service) {
         if (!service.cache().enabled() || service.inventory().equipment().isEmpty()) {
             return null;
         }

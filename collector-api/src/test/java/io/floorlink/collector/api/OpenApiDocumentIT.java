@@ -12,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -51,9 +53,37 @@ class OpenApiDocumentIT {
                     .contains(route));
             assertThat(documented).isEqualTo(registered);
 
+            // Every operation about enterprise data names the enterprise parameter (the platform-wide ones do not).
+            Set<String> platformWide = Set.of(
+                    "GET /health",
+                    "GET /metrics",
+                    "GET /api/v1/openapi.json",
+                    "GET /api/v1/profiles",
+                    "GET /api/v1/profiles/{id}",
+                    "GET /api/v1/keys",
+                    "GET /api/v1/enterprises");
+            for (String route : registered) {
+                if (platformWide.contains(route)) {
+                    continue;
+                }
+                String[] mp = route.split(" ", 2);
+                JsonNode parameters = doc.path("paths")
+                        .path(mp[1])
+                        .path(mp[0].toLowerCase(Locale.ROOT))
+                        .path("parameters");
+                List<String> refs = new ArrayList<>();
+                parameters.forEach(p -> refs.add(p.path("$ref").asText()));
+                assertThat(refs).as("parameters of %s", route).contains("#/components/parameters/enterprise");
+            }
+            assertThat(doc.at("/components/parameters/enterprise/name").asText())
+                    .isEqualTo("enterprise");
+
             // Every $ref points at a schema that exists.
             JsonNode schemas = doc.at("/components/schemas");
             for (String ref : refs(doc, new TreeSet<>())) {
+                if (ref.startsWith("#/components/parameters/")) {
+                    continue;
+                }
                 assertThat(schemas.has(ref.substring("#/components/schemas/".length())))
                         .as(ref)
                         .isTrue();

@@ -149,7 +149,7 @@ class FactsCacheIT {
         Instant now = D0.plus(Duration.ofDays(40)).plus(Duration.ofHours(3));
         IndicatorService service = service(now, cache);
 
-        CacheWarmer.Window w = new CacheWarmer(() -> service).runOnce();
+        CacheWarmer.Window w = new CacheWarmer(() -> List.of(service)).runOnce();
         assertThat(w.to()).isEqualTo(D0.plus(Duration.ofDays(40)));
         assertThat(w.from()).isEqualTo(D0.plus(Duration.ofDays(10)));
         assertThat(cache.size()).isEqualTo(30);
@@ -165,7 +165,7 @@ class FactsCacheIT {
                 .isEqualTo(6);
         assertThat(readsOk(e)).isCloseTo(420, within(1e-6));
 
-        assertThat(new CacheWarmer(() -> service(now, FactsCache.off())).runOnce())
+        assertThat(new CacheWarmer(() -> List.of(service(now, FactsCache.off()))).runOnce())
                 .as("nothing to warm without a cache")
                 .isNull();
     }

@@ -1,0 +1,152 @@
+package io.floorlink.collector.api;
+
+import io.floorlink.collector.district.Enterprises;
+import io.floorlink.collector.district.ProgrammeView;
+import io.floorlink.collector.indicators.Figure;
+import io.floorlink.collector.profiles.Profile;
+import io.javalin.http.Context;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/enterprises}: the programme view, one row per enterprise the caller sees (registry entry, 设备联网率,
+ * 数字化率, 关键设备联网率, the profile's verdict, data trust, last data), each over the same local days of its own
+ * time zone, filtered, sorted, with totals pooled over the rows shown. Computed on request (one report per
+ * enterprise, from the shared closed-day cache).
+ */
+final class EnterprisesEndpoint {
+    /** Default period: the last 30 closed days. */
+    static final int DEFAULT_DAYS = 30;
+    /** Longest period a request may ask for, in days. */
+    static final int MAX_DAYS = 400;
+
+    private EnterprisesEndpoint() {}
+
+    static void get(Context ctx, Tenancy tenancy, Profile profile) {
+        boolean csv = CsvTable.wanted(ctx);
+        String status = ctx.queryParam("status");
+        boolean all = status != null && status.trim().equalsIgnoreCase("all");
+        if (status != null && !all && !status.isBlank()) {
+            String s = status.trim().toLowerCase(Locale.ROOT);
+            if (!s.equals("active") && !s.equals("retired")) {
+                throw new BadParameterException(
+                        "status", "status must be active, retired or all but was '" + status + "'");
+            }
+        }
+        ProgrammeView.Filter filter = new ProgrammeView.Filter(
+                blankToNull(ctx.queryParam("programme")),
+                blankToNull(ctx.queryParam("industry")),
+                blankToNull(ctx.queryParam("contractor")),
+                all ? null : status == null || status.isBlank() ? "active" : status.trim());
+        ProgrammeView.SortBy sort;
+        try {
+            String by = ctx.queryParam("sort");
+            sort = by == null || by.isBlank() ? ProgrammeView.SortBy.CODE : ProgrammeView.SortBy.parse(by);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameterException("sort", e.getMessage());
+        }
+        String order = ctx.queryParam("order");
+        if (order != null && !order.isBlank() && !order.equals("asc") && !order.equals("desc")) {
+            throw new BadParameterException("order", "order must be asc or desc but was '" + order + "'");
+        }
+        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        LocalDate to = date(ctx, "to", yesterday);
+        LocalDate from = date(ctx, "from", to.minusDays(DEFAULT_DAYS - 1));
+        if (from.isAfter(to)) {
+            throw new BadParameterException("from", "from " + from + " is after to " + to);
+        }
+        if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
+            throw new BadParameterException(
+                    "from", "the period " + from + " .. " + to + " is longer than " + MAX_DAYS + " days");
+        }
+
+        List<ProgrammeView.Row> rows = new ArrayList<>();
+        Enterprises enterprises = tenancy.enterprises();
+        for (Enterprises.Context c : tenancy.visible(ctx, true)) {
+            rows.add(ProgrammeView.row(enterprises.district(), c, profile, from, to));
+        }
+        ProgrammeView.View view = ProgrammeView.of(rows, filter, sort, "desc".equals(order));
+        if (csv) {
+            table(view).send(ctx, "enterprises");
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", from);
+        body.put("to", to);
+        body.put("profile", Map.of("id", profile.id(), "version", profile.version()));
+        body.put("count", view.rows().size());
+        body.put("enterprises", view.rows());
+        body.put("totals", view.totals());
+        ctx.json(body);
+    }
+
+    private static CsvTable table(ProgrammeView.View view) {
+        CsvTable t = new CsvTable(
+                "code",
+                "name",
+                "industry",
+                "contractor",
+                "programme",
+                "status",
+                "production",
+                "digital",
+                "networked",
+                "key",
+                "networking_rate",
+                "digitalization_rate",
+                "key_networking_rate",
+                "verdict",
+                "profile",
+                "data_trust",
+                "last_data_at");
+        for (ProgrammeView.Row r : view.rows()) {
+            t.row(
+                    r.code(),
+                    r.name(),
+                    r.industry(),
+                    r.contractor(),
+                    r.programme(),
+                    r.status(),
+                    r.counts().production(),
+                    r.counts().digital(),
+                    r.counts().networked(),
+                    r.counts().key(),
+                    value(r.networkingRate()),
+                    value(r.digitalizationRate()),
+                    value(r.keyNetworkingRate()),
+                    r.verdict().status(),
+                    r.verdict().profileId() + "@" + r.verdict().profileVersion(),
+                    r.dataTrust(),
+                    r.lastDataAt());
+        }
+        return t;
+    }
+
+    private static Double value(Figure f) {
+        return f == null ? null : f.value();
+    }
+
+    private static LocalDate date(Context ctx, String name, LocalDate otherwise) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return otherwise;
+        }
+        try {
+            return LocalDate.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new BadParameterException(
+                    name, "'" + text + "' is not a local date; write e.g. 2026-03-01 (each enterprise's own days)");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

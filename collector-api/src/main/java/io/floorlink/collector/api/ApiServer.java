@@ -450,7 +450,7 @@ public final class ApiServer implements AutoCloseable {
     private void equipment(Context ctx) {
         Inventory inv = tenancy.require(ctx).inventory();
         if (CsvTable.wanted(ctx)) {
-            EquipmentView.table(inv).send(ctx, "equipment");
+            EquipmentView.table(inv).send(ctx, inv.enterprise().code() + "-equipment");
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -478,7 +478,7 @@ public final class ApiServer implements AutoCloseable {
         Instant[] w = window(ctx, service);
         var report = service.compute(ctx.queryParam("scope"), w[0], w[1], profileParam(ctx));
         if (csv) {
-            CsvViews.report(report).send(ctx, "indicators");
+            CsvViews.report(report).send(ctx, report.enterprise().code() + "-indicators");
             return;
         }
         ctx.json(report);
@@ -487,10 +487,11 @@ public final class ApiServer implements AutoCloseable {
     private void equipmentIndicators(Context ctx) {
         boolean csv = CsvTable.wanted(ctx);
         IndicatorService service = tenancy.require(ctx).service();
+        String code = service.inventory().enterprise().code();
         Instant[] w = window(ctx, service);
         var e = service.equipment(ctx.pathParam("id"), w[0], w[1], profileParam(ctx));
         if (csv) {
-            CsvViews.equipment(e).send(ctx, e.id() + "-indicators");
+            CsvViews.equipment(e).send(ctx, code + "-" + e.id() + "-indicators");
             return;
         }
         ctx.json(e);
@@ -545,7 +546,7 @@ public final class ApiServer implements AutoCloseable {
         Instant[] w = window(ctx, service);
         var ev = new ProfileEvaluator(service).evaluate(profileParam(ctx), ctx.queryParam("scope"), w[0], w[1]);
         if (csv) {
-            CsvViews.evaluation(ev).send(ctx, "evaluation");
+            CsvViews.evaluation(ev).send(ctx, ev.enterprise().code() + "-evaluation");
             return;
         }
         ctx.json(ev);

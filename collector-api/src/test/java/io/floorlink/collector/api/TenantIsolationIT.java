@@ -341,6 +341,29 @@ class TenantIsolationIT {
         assertThat(audit).contains("\"inventory:ENT-MOLD\"").contains("\"inventory:ENT-ASM\"");
     }
 
+    @Test
+    void reportsEvaluationsAndExportsSayWhoseTheyAre() throws Exception {
+        JsonNode report = Json.mapper()
+                .readTree(send("GET", "/api/v1/indicators?enterprise=ENT-MOLD", ADMIN, null, null)
+                        .body());
+        assertThat(report.at("/enterprise/code").asText()).isEqualTo("ENT-MOLD");
+        assertThat(report.at("/enterprise/name").asText()).isEqualTo("Molding GmbH (Berlin)");
+        assertThat(report.at("/enterprise/timezone").asText()).isEqualTo("Europe/Berlin");
+        JsonNode evaluation = Json.mapper()
+                .readTree(send("GET", "/api/v1/evaluations?enterprise=ENT-ASM", ADMIN, null, null)
+                        .body());
+        assertThat(evaluation.at("/enterprise/code").asText()).isEqualTo("ENT-ASM");
+        for (String path : List.of(
+                "/api/v1/indicators?format=csv&enterprise=ENT-MOLD",
+                "/api/v1/evaluations?format=csv&enterprise=ENT-MOLD",
+                "/api/v1/equipment?format=csv&enterprise=ENT-MOLD",
+                "/api/v1/equipment/SEW-01/indicators?format=csv&enterprise=ENT-MOLD")) {
+            assertThat(send("GET", path, ADMIN, null, null).headers().firstValue("Content-Disposition"))
+                    .as(path)
+                    .hasValueSatisfying(d -> assertThat(d).contains("filename=\"ENT-MOLD-"));
+        }
+    }
+
     private static String with(String path, String param) {
         return path + (path.contains("?") ? "&" : "?") + param;
     }

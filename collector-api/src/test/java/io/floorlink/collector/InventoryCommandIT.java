@@ -2,6 +2,7 @@ package io.floorlink.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floorlink.collector.district.GoldenDistrictFiles;
 import io.floorlink.collector.inventory.InventoryLoader;
 import io.floorlink.gateway.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,15 +34,7 @@ class InventoryCommandIT {
 
     @BeforeAll
     static void startDistrict() throws Exception {
-        Path golden = Path.of("src/test/resources/testcases/district-golden");
-        Path district = Files.copy(golden.resolve("district.yaml"), dir.resolve("district.yaml"));
-        Path inventories = dir.resolve("enterprises");
-        for (String code : List.of("ENT-SEW", "ENT-MOLD", "ENT-ASM")) {
-            Files.createDirectories(inventories.resolve(code));
-            Files.copy(
-                    golden.resolve("enterprises").resolve(code).resolve("inventory.yaml"),
-                    inventories.resolve(code).resolve("inventory.yaml"));
-        }
+        GoldenDistrictFiles files = GoldenDistrictFiles.copyTo(dir);
         HttpConfig http = new HttpConfig("127.0.0.1", 0, ADMIN)
                 .withUsers(List.of(
                         new HttpConfig.User("ctr-east", CONTRACTOR, HttpConfig.Role.CONTRACTOR, null, "CTR-EAST")));
@@ -49,7 +42,7 @@ class InventoryCommandIT {
                 CollectorConfig.defaults(dir.resolve("data"))
                         .withHttp(http)
                         .withGateway(GatewayConfig.defaults(dir.resolve("data")).withBrokerPort(0))
-                        .withDistrict(district, inventories),
+                        .withDistrict(files.registry(), files.inventories()),
                 new SimpleMeterRegistry());
         contractorToken = Files.writeString(dir.resolve("ctr.token"), CONTRACTOR + "\n");
     }
@@ -72,6 +65,17 @@ class InventoryCommandIT {
         return new Run(exit, out.toString(), err.toString());
     }
 
+    /** {@code inventory <command> --url <this collector> --token-file <the contractor's> --enterprise E [more]}. */
+    private static Run asContractor(String command, String enterprise, String... more) {
+        List<String> args = new java.util.ArrayList<>(
+                List.of("inventory", command, "--url", url(), "--token-file", contractorToken.toString()));
+        if (enterprise != null) {
+            args.addAll(List.of("--enterprise", enterprise));
+        }
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
     private static String url() {
         return "http://127.0.0.1:" + collector.httpPort();
     }
@@ -87,16 +91,7 @@ class InventoryCommandIT {
                         + " category: state, interval: 1s }] }\n"
                         + "  - { id: ASM-03, line: L2, production: true, digital: false }\n");
 
-        Run r = run(
-                "inventory",
-                "import",
-                "--url",
-                url(),
-                "--token-file",
-                contractorToken.toString(),
-                "--enterprise",
-                "ENT-ASM",
-                upload.toString());
+        Run r = asContractor("import", "ENT-ASM", upload.toString());
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("inventory of ENT-ASM now: 2 equipment, 1 points, 2 lines");
@@ -107,17 +102,7 @@ class InventoryCommandIT {
                 .isPresent();
 
         Path copy = dir.resolve("asm-active.json");
-        Run get = run(
-                "inventory",
-                "get",
-                "--url",
-                url(),
-                "--token-file",
-                contractorToken.toString(),
-                "--enterprise",
-                "ENT-ASM",
-                "-o",
-                copy.toString());
+        Run get = asContractor("get", "ENT-ASM", "-o", copy.toString());
         assertThat(get.exit()).as(get.err()).isZero();
         assertThat(Files.readString(copy)).contains("\"ASM-03\"").contains("\"ENT-ASM\"");
     }
@@ -125,14 +110,8 @@ class InventoryCommandIT {
     @Test
     void anotherContractorsEnterpriseIsRefusedAndChangesNothing() throws Exception {
         String before = Files.readString(dir.resolve("enterprises/ENT-MOLD/inventory.yaml"));
-        Run r = run(
-                "inventory",
+        Run r = asContractor(
                 "import",
-                "--url",
-                url(),
-                "--token-file",
-                contractorToken.toString(),
-                "--enterprise",
                 "ENT-MOLD",
                 dir.resolve("enterprises/ENT-MOLD/inventory.yaml").toString());
 
@@ -150,16 +129,7 @@ class InventoryCommandIT {
                         + "E1,one,L1,W1,S1,true,true\n"
                         + "E1,dup,L1,W1,S1,true,true\n"
                         + "E2,two,L1,W1,S1,,true\n");
-        Run r = run(
-                "inventory",
-                "import",
-                "--url",
-                url(),
-                "--token-file",
-                contractorToken.toString(),
-                "--enterprise",
-                "ENT-SEW",
-                csv.toString());
+        Run r = asContractor("import", "ENT-SEW", csv.toString());
 
         assertThat(r.exit()).isEqualTo(InventoryCommand.EXIT_DATA);
         assertThat(r.err())
@@ -183,14 +153,8 @@ class InventoryCommandIT {
         assertThat(down.exit()).isEqualTo(InventoryCommand.EXIT_UNAVAILABLE);
         assertThat(down.err()).contains("cannot reach http://127.0.0.1:1/api/v1/inventory");
 
-        Run type = run(
-                "inventory",
-                "import",
-                "--url",
-                url(),
-                "--token-file",
-                contractorToken.toString(),
-                Files.writeString(dir.resolve("notes.txt"), "x").toString());
+        Run type = asContractor(
+                "import", null, Files.writeString(dir.resolve("notes.txt"), "x").toString());
         assertThat(type.exit()).isEqualTo(CollectorMain.EXIT_USAGE);
         assertThat(type.err()).contains("is not .yaml, .yml, .csv, .zip or .xlsx");
     }

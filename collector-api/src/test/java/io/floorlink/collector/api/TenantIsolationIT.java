@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.floorlink.collector.Collector;
 import io.floorlink.collector.CollectorConfig;
 import io.floorlink.collector.HttpConfig;
+import io.floorlink.collector.district.GoldenDistrictFiles;
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.sparkplug.DataType;
@@ -49,7 +50,7 @@ class TenantIsolationIT {
     private static final String CONTRACTOR = "ctr-east-token-0123456789ab";
     private static final String REVIEWER = "expert-li-token-0123456789a";
     private static final String IDLE_REVIEWER = "expert-zhao-token-012345678";
-    private static final List<String> CODES = List.of("ENT-SEW", "ENT-MOLD", "ENT-ASM");
+    private static final List<String> CODES = GoldenDistrictFiles.CODES;
 
     /** What each enterprise leaves in an answer about it: its code, its name, its live canary metric. */
     private static final Map<String, List<String>> TRACES = Map.of(
@@ -106,16 +107,7 @@ class TenantIsolationIT {
 
     @BeforeAll
     static void startDistrict() throws Exception {
-        Path golden = Path.of("src/test/resources/testcases/district-golden");
-        Path district = dir.resolve("district.yaml");
-        Files.copy(golden.resolve("district.yaml"), district);
-        Path inventories = dir.resolve("enterprises");
-        for (String code : CODES) {
-            Files.createDirectories(inventories.resolve(code));
-            Files.copy(
-                    golden.resolve("enterprises").resolve(code).resolve("inventory.yaml"),
-                    inventories.resolve(code).resolve("inventory.yaml"));
-        }
+        GoldenDistrictFiles files = GoldenDistrictFiles.copyTo(dir);
         HttpConfig httpConfig = new HttpConfig("127.0.0.1", 0, ADMIN)
                 .withUsers(List.of(
                         new HttpConfig.User("sew-user", SEW_USER, HttpConfig.Role.ENTERPRISE, "ENT-SEW", null),
@@ -128,7 +120,7 @@ class TenantIsolationIT {
                 .withGateway(GatewayConfig.defaults(dir.resolve("data"))
                         .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBrokerPort(0))
-                .withDistrict(district, inventories);
+                .withDistrict(files.registry(), files.inventories());
         collector = Collector.start(config, new SimpleMeterRegistry());
         // Three edges of the same node id, each with a device SEW-01 and a metric only its enterprise has.
         URI mqtt = collector.gateway().mqttUrl();

@@ -71,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
     private final SparkplugNodesEndpoint sparkplugNodes = new SparkplugNodesEndpoint();
     private final EvidenceEndpoint evidence = new EvidenceEndpoint();
     private volatile Supplier<io.floorlink.gateway.GatewayHealth> gatewayHealth;
+    private volatile AuditLog audit;
     private final PrometheusMeterRegistry prometheus;
     private final ApiMetrics metrics = new ApiMetrics();
     private final AtomicLong lastStoreWarning = new AtomicLong();
@@ -199,6 +200,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
+     * Keeps each enterprise's file (一企一档) in this audit log: {@code POST /api/v1/evaluations} records there and
+     * {@code GET /api/v1/enterprises/{code}/history} reads it; until then both answer 503.
+     */
+    public void attachHistory(AuditLog log) {
+        this.audit = Objects.requireNonNull(log, "log");
+    }
+
+    /**
      * Makes {@code /health} include the gateway's liveness ({@code gateway} and {@code gateway_reasons}): a DOWN
      * gateway makes the whole answer DOWN with HTTP 503.
      *
@@ -268,6 +277,8 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.get("/api/v1/profiles", this::profiles);
         cfg.routes.get("/api/v1/profiles/{id}", this::profile);
         cfg.routes.get("/api/v1/evaluations", this::evaluation);
+        cfg.routes.post("/api/v1/evaluations", this::recordEvaluation);
+        cfg.routes.get("/api/v1/enterprises/{code}/history", this::history);
         cfg.routes.get("/api/v1/sparkplug/nodes", this::sparkplugNodes);
         cfg.routes.get("/api/v1/keys", evidence::keys);
         cfg.routes.get("/api/v1/bundles", this::bundle);
@@ -550,6 +561,45 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         ctx.json(ev);
+    }
+
+    /** Computes an evaluation as GET does and records it in the enterprise's file (一企一档). */
+    private void recordEvaluation(Context ctx) throws java.io.IOException {
+        Access.Principal who = Access.of(ctx);
+        if (who.role() == Access.Role.ANONYMOUS) {
+            throw new Unauthorized("recording an evaluation needs a reviewer, contractor or admin token");
+        }
+        Enterprises.Context c = tenancy.require(ctx);
+        if (who.role() == Access.Role.ENTERPRISE) {
+            ctx.status(403)
+                    .json(new ApiError(
+                            "forbidden",
+                            "Authorization",
+                            "an enterprise user reads its evaluations; a reviewer, its contractor or the admin records"
+                                    + " them"));
+            return;
+        }
+        AuditLog log = audit;
+        if (log == null) {
+            ctx.status(503).json(new ApiError("history_unavailable", null, "no audit log is attached"));
+            return;
+        }
+        IndicatorService service = c.service();
+        Instant[] w = window(ctx, service);
+        Profile profile = profileParam(ctx);
+        var report = service.compute(ctx.queryParam("scope"), w[0], w[1], profile);
+        var ev = new ProfileEvaluator(service).evaluate(profile, report);
+        ctx.status(201).json(History.record(who, log, ev, report.indicators()));
+    }
+
+    private void history(Context ctx) throws java.io.IOException {
+        Enterprises.Context c = tenancy.require(ctx, ctx.pathParam("code"));
+        AuditLog log = audit;
+        if (log == null) {
+            ctx.status(503).json(new ApiError("history_unavailable", null, "no audit log is attached"));
+            return;
+        }
+        History.get(ctx, c, enterprises.single(), log);
     }
 
     /** The profile named by {@code profile=}, or the default profile. */

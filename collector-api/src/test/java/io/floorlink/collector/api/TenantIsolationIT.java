@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,9 @@ class TenantIsolationIT {
         ROUTES.put("GET /api/v1/profiles", new Route("/api/v1/profiles", false, true));
         ROUTES.put("GET /api/v1/profiles/{id}", new Route("/api/v1/profiles/miit-2024-level2", false, true));
         ROUTES.put("GET /api/v1/evaluations", new Route("/api/v1/evaluations", true, true));
+        ROUTES.put("POST /api/v1/evaluations", null);
+        ROUTES.put(
+                "GET /api/v1/enterprises/{code}/history", new Route("/api/v1/enterprises/{code}/history", true, true));
         ROUTES.put("GET /api/v1/sparkplug/nodes", new Route("/api/v1/sparkplug/nodes", false, true));
         ROUTES.put("GET /api/v1/keys", new Route("/api/v1/keys", false, true));
         ROUTES.put("GET /api/v1/bundles", new Route("/api/v1/bundles", true, false));
@@ -188,6 +192,13 @@ class TenantIsolationIT {
                     check(failures, u, e.getKey(), r, r.path(), null);
                     continue;
                 }
+                if (r.path().contains("{code}")) {
+                    for (String code :
+                            Stream.concat(CODES.stream(), Stream.of("ENT-NOPE")).toList()) {
+                        check(failures, u, e.getKey(), r, r.path().replace("{code}", code), code);
+                    }
+                    continue;
+                }
                 for (String code : CODES) {
                     check(failures, u, e.getKey(), r, with(r.path(), "enterprise=" + code), code);
                 }
@@ -274,7 +285,8 @@ class TenantIsolationIT {
             if (e.getValue() == null || e.getKey().equals("GET /health")) {
                 continue;
             }
-            assertThat(send("GET", e.getValue().path(), null, null, null).statusCode())
+            assertThat(send("GET", e.getValue().path().replace("{code}", "ENT-SEW"), null, null, null)
+                            .statusCode())
                     .as(e.getKey())
                     .isEqualTo(401);
         }

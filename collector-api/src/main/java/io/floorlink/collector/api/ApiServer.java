@@ -72,6 +72,8 @@ public final class ApiServer implements AutoCloseable {
     private final EvidenceEndpoint evidence = new EvidenceEndpoint();
     private volatile Supplier<io.floorlink.gateway.GatewayHealth> gatewayHealth;
     private volatile AuditLog audit;
+    private volatile Path registryFile;
+    private volatile Path inventoriesDir;
     private final PrometheusMeterRegistry prometheus;
     private final ApiMetrics metrics = new ApiMetrics();
     private final AtomicLong lastStoreWarning = new AtomicLong();
@@ -200,6 +202,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
+     * Lets the admin reload the district registry ({@code POST /api/v1/district/reload}) from this file, with the
+     * inventories of new enterprises from {@code inventories}; until then the route answers 409.
+     */
+    public void attachDistrict(Path registry, Path inventories) {
+        this.inventoriesDir = Objects.requireNonNull(inventories, "inventories");
+        this.registryFile = Objects.requireNonNull(registry, "registry");
+    }
+
+    /**
      * Keeps each enterprise's file (一企一档) in this audit log: {@code POST /api/v1/evaluations} records there and
      * {@code GET /api/v1/enterprises/{code}/history} reads it; until then both answer 503.
      */
@@ -271,6 +282,7 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.get("/api/v1/equipment/{id}", this::oneEquipment);
         cfg.routes.get("/api/v1/equipment/{id}/indicators", this::equipmentIndicators);
         cfg.routes.get("/api/v1/enterprises", this::enterpriseList);
+        cfg.routes.post("/api/v1/district/reload", this::reloadDistrict);
         cfg.routes.get("/api/v1/inventory", inventory::get);
         cfg.routes.post("/api/v1/inventory", inventory::post);
         cfg.routes.get("/api/v1/openapi.json", OpenApi::serve);
@@ -445,6 +457,81 @@ public final class ApiServer implements AutoCloseable {
 
     private void enterpriseList(Context ctx) {
         EnterprisesEndpoint.get(ctx, tenancy, profileParam(ctx));
+    }
+
+    /**
+     * Re-reads the registry: new enterprises start being served, retired ones leave the programme view; the others
+     * keep their inventories, services and caches. Admin only; a registry with any problem changes nothing.
+     */
+    private void reloadDistrict(Context ctx) {
+        Access.Principal who = Access.of(ctx);
+        if (who.role() == Access.Role.ANONYMOUS) {
+            throw new Unauthorized("reloading the district registry needs the admin token");
+        }
+        if (who.role() != Access.Role.ADMIN) {
+            ctx.status(403)
+                    .json(new ApiError(
+                            "forbidden", "Authorization", "only the programme administrator reloads the registry"));
+            return;
+        }
+        Path file = registryFile;
+        if (file == null || enterprises.single()) {
+            ctx.status(409)
+                    .json(
+                            new ApiError(
+                                    "not_a_district",
+                                    null,
+                                    "this collector serves one inventory (collector.yaml inventory:), not a district registry"));
+            return;
+        }
+        io.floorlink.collector.district.District next;
+        Map<String, Inventory> added = new LinkedHashMap<>();
+        try {
+            next = io.floorlink.collector.district.DistrictLoader.load(file);
+            io.floorlink.collector.district.District fresh = new io.floorlink.collector.district.District(
+                    next.programmes(),
+                    next.industries(),
+                    next.contractors(),
+                    next.enterprises().stream()
+                            .filter(e -> enterprises.get(e.code()).isEmpty())
+                            .toList(),
+                    List.of());
+            added.putAll(io.floorlink.collector.district.DistrictLoader.inventories(fresh, inventoriesDir));
+        } catch (io.floorlink.sparkplug.config.ConfigException e) {
+            recordReload(who, "refused", Map.of("problems", e.getMessage().split("\n").length));
+            ctx.status(400).json(new ApiError("invalid_district", null, e.getMessage()));
+            return;
+        }
+        Enterprises.Reloaded r;
+        try {
+            r = enterprises.reload(next, added);
+        } catch (IllegalArgumentException e) {
+            recordReload(who, "refused", Map.of("problem", e.getMessage()));
+            ctx.status(400).json(new ApiError("invalid_district", null, e.getMessage()));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "reloaded");
+        body.put("enterprises", next.enterprises().size());
+        body.put("added", r.added());
+        body.put("retired", r.retired());
+        body.put("changed", r.changed());
+        recordReload(who, "accepted", body);
+        LOG.info(
+                "District registry {} reloaded by {}: added {}, retired {}, changed {}",
+                file,
+                who.name(),
+                r.added(),
+                r.retired(),
+                r.changed());
+        ctx.json(body);
+    }
+
+    private void recordReload(Access.Principal who, String result, Map<String, ?> details) {
+        AuditLog log = audit;
+        if (log != null) {
+            log.append(who.name(), "district.reload", "district", result, details);
+        }
     }
 
     private void sparkplugNodes(Context ctx) {

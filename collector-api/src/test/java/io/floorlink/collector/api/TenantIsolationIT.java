@@ -94,6 +94,7 @@ class TenantIsolationIT {
         ROUTES.put("GET /api/v1/profiles/{id}", new Route("/api/v1/profiles/miit-2024-level2", false, true));
         ROUTES.put("GET /api/v1/evaluations", new Route("/api/v1/evaluations", true, true));
         ROUTES.put("POST /api/v1/evaluations", null);
+        ROUTES.put("POST /api/v1/district/reload", null);
         ROUTES.put(
                 "GET /api/v1/enterprises/{code}/history", new Route("/api/v1/enterprises/{code}/history", true, true));
         ROUTES.put("GET /api/v1/sparkplug/nodes", new Route("/api/v1/sparkplug/nodes", false, true));

@@ -94,6 +94,72 @@ class OpenApiDocumentIT {
         }
     }
 
+    /**
+     * The documented schema of every JSON answer names every top-level field the answer has and requires some that
+     * it always has: a schema that is only {@code {"type": "object"}}, misses a field or requires one the answer
+     * lacks fails here.
+     */
+    @Test
+    void everyJsonAnswerHasTheTopLevelFieldsItsSchemaNames(@TempDir Path dir) throws Exception {
+        CollectorConfig config = CollectorConfig.defaults(dir.resolve("data"))
+                .withHttpPort(0)
+                .withInventory(SampleInventory.copyTo(dir))
+                .withGateway(GatewayConfig.defaults(dir.resolve("data")).withBrokerPort(0));
+        try (Collector collector = Collector.start(config, new SimpleMeterRegistry())) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + collector.httpPort();
+            JsonNode doc = Json.mapper()
+                    .readTree(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi.json"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body());
+            Map<String, String> asked = new java.util.LinkedHashMap<>();
+            asked.put("/health", "/health");
+            asked.put("/api/v1/openapi.json", "/api/v1/openapi.json");
+            asked.put("/api/v1/equipment", "/api/v1/equipment");
+            asked.put("/api/v1/equipment/{id}", "/api/v1/equipment/IMM-01");
+            asked.put("/api/v1/equipment/{id}/indicators", "/api/v1/equipment/IMM-01/indicators");
+            asked.put("/api/v1/indicators", "/api/v1/indicators");
+            asked.put("/api/v1/evaluations", "/api/v1/evaluations");
+            asked.put("/api/v1/profiles", "/api/v1/profiles");
+            asked.put("/api/v1/profiles/{id}", "/api/v1/profiles/miit-2024-level2");
+            asked.put("/api/v1/inventory", "/api/v1/inventory");
+            asked.put("/api/v1/enterprises", "/api/v1/enterprises");
+            asked.put("/api/v1/enterprises/{code}/history", "/api/v1/enterprises/ENT001/history");
+            asked.put("/api/v1/sparkplug/nodes", "/api/v1/sparkplug/nodes");
+            asked.put("/api/v1/keys", "/api/v1/keys");
+            List<String> problems = new ArrayList<>();
+            for (Map.Entry<String, String> a : asked.entrySet()) {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(base + a.getValue())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode schema = doc.path("paths")
+                        .path(a.getKey())
+                        .path("get")
+                        .path("responses")
+                        .path(String.valueOf(r.statusCode()))
+                        .path("content")
+                        .path("application/json")
+                        .path("schema");
+                if (schema.has("$ref")) {
+                    schema = doc.at(schema.get("$ref").asText().substring(1));
+                }
+                Set<String> documented = new TreeSet<>();
+                schema.path("properties").fieldNames().forEachRemaining(documented::add);
+                Set<String> required = new TreeSet<>();
+                schema.path("required").forEach(n -> required.add(n.asText()));
+                Set<String> answered = new TreeSet<>();
+                Json.mapper().readTree(r.body()).fieldNames().forEachRemaining(answered::add);
+                if (!documented.containsAll(answered) || !answered.containsAll(required) || required.isEmpty()) {
+                    problems.add("GET " + a.getKey() + " " + r.statusCode() + ": answers " + answered + ", documents "
+                            + documented + ", requires " + required);
+                }
+            }
+            assertThat(problems).isEmpty();
+        }
+    }
+
     private static Set<String> refs(JsonNode node, Set<String> out) {
         if (node.isObject()) {
             node.fields().forEachRemaining(f -> {

@@ -32,6 +32,8 @@
   // every enterprise the caller sees (rows of /api/v1/enterprises?status=all); null until asked or when refused
   var directory = null;
   var progCache = null;
+  // the programme view last shown in this tab (filters, sort, period), where the overview's link leads back to
+  var programmeHash = null;
 
   function $(id) {
     return document.getElementById(id);
@@ -313,7 +315,7 @@
     $('permalink').href = window.location.href;
     $('controls').hidden = state.page === 'programme';
     $('nav-programme').hidden = !multi() || state.page === 'programme';
-    $('nav-programme').href = hashOf(Object.assign({}, state, {page: 'programme', id: null}));
+    $('nav-programme').href = programmeHash || hashOf(Object.assign({}, state, {page: 'programme', id: null}));
     $('nav-overview').hidden = state.page === 'programme' && !state.enterprise;
     $('nav-overview').href = hashOf(Object.assign({}, state, {page: 'overview', id: null}));
   }
@@ -755,7 +757,11 @@
     var rows = progCache && progCache.url === url ? Promise.resolve(progCache.res) : api(url);
     return rows.then(function (res) {
       if (!res.ok) {
-        return {error: errorHtml(res)};
+        // keep the period and filters on screen so a refused choice (e.g. from after to) can be corrected
+        var html = renderProgramme({count: 0, profile: {id: state.profile, version: ''}, from: state.from, to: state.to,
+          enterprises: [], totals: null});
+        html.message = errorHtml(res);
+        return html;
       }
       progCache = {url: url, res: res};
       if (!state.from || !state.to) {
@@ -842,6 +848,7 @@
   }
 
   function renderProgramme(body) {
+    programmeHash = hashOf(state);
     $('window').textContent = t('prog.count', {n: body.count, profile: body.profile.id, version: body.profile.version,
       from: body.from, to: body.to});
     var filters = '<form id="prog-controls" class="filters no-print"><fieldset class="period"><legend>' + esc(t('prog.period')) +
@@ -881,7 +888,7 @@
       rateCell('networking_rate', tot.networking_rate) + rateCell('digitalization_rate', tot.digitalization_rate) +
       '<td colspan="3">' + esc(t('prog.verdicts', {n: tot.enterprises, list: verdicts})) + '</td></tr>';
     var view = '<section id="programme"><h2>' + esc(t('prog.title')) + '</h2>' + filters +
-      (body.enterprises.length ? '' : '<p class="warn">' + esc(t('prog.none')) + '</p>') +
+      (body.enterprises.length || !body.totals ? '' : '<p class="warn">' + esc(t('prog.none')) + '</p>') +
       '<div class="wide"><table class="programme" id="programme-table"><thead><tr>' + head + '</tr></thead><tbody id="prog-rows">' +
       rows + '</tbody><tfoot>' + totals + '</tfoot></table></div><p class="meta">' + esc(t('prog.totalsNote')) + '</p></section>';
     return {view: view, after: function () {

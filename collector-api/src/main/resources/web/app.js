@@ -1002,7 +1002,19 @@
     return {view: view, after: function () { drawTimeline(e); }};
   }
 
-  /** Connected sessions and platform gaps over the period, drawn with ECharts served by the collector. */
+  /** Rows of the timeline: connected, the machine states, platform gaps; each state with its colour. */
+  var TIMELINE_STATES = [
+    {state: 'running', color: '#0a6'},
+    {state: 'idle', color: '#e6b800'},
+    {state: 'setup', color: '#69c'},
+    {state: 'fault', color: '#c33'},
+    {state: 'off', color: '#888'}
+  ];
+
+  /**
+   * Connected sessions, machine states (running / idle / setup / fault / off, from the state timeline of the
+   * drill-down) and platform gaps over the period, drawn with ECharts served by the collector.
+   */
   function drawTimeline(e) {
     var ev = e.evidence || {};
     withECharts(function (echarts) {
@@ -1014,14 +1026,26 @@
         el.textContent = t('chart.unavailable');
         return;
       }
-      var rows = [t('state.connected'), t('state.gap')];
+      var rows = [t('state.connected')];
+      TIMELINE_STATES.forEach(function (st) { rows.push(t('state.' + st.state)); });
+      var gapRow = rows.length;
+      rows.push(t('state.gap'));
       var data = [];
       (ev.sessions || []).forEach(function (s) {
         data.push({value: [0, Date.parse(s.connected_at), Date.parse(s.counted_end || s.disconnected_at || new Date().toISOString())],
           itemStyle: {color: '#0a6'}});
       });
+      var stateSegments = 0;
+      ((ev.state_timeline || {}).segments || []).forEach(function (seg) {
+        for (var i = 0; i < TIMELINE_STATES.length; i++) {
+          if (TIMELINE_STATES[i].state === seg.state) {
+            data.push({value: [i + 1, Date.parse(seg.from), Date.parse(seg.to)], itemStyle: {color: TIMELINE_STATES[i].color}});
+            stateSegments++;
+          }
+        }
+      });
       (e.data_trust || []).forEach(function (g) {
-        data.push({value: [1, Date.parse(g.from), Date.parse(g.to)], itemStyle: {color: '#d80'}});
+        data.push({value: [gapRow, Date.parse(g.from), Date.parse(g.to)], itemStyle: {color: '#d80'}});
       });
       var sched = ev.scheduled || [];
       var min = sched.length ? Date.parse(sched[0].start) : undefined;
@@ -1044,7 +1068,7 @@
           var p = zoneParts(enterprise.timezone, new Date(v));
           return p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
         }}},
-        yAxis: {type: 'category', data: rows},
+        yAxis: {type: 'category', data: rows, inverse: true},
         series: [{
           type: 'custom',
           clip: true,
@@ -1059,6 +1083,7 @@
           }
         }]
       });
+      el.setAttribute('data-states', String(stateSegments));
       el.setAttribute('data-chart', 'drawn');
     });
   }
@@ -1172,7 +1197,8 @@
         $('message').innerHTML = errorHtml(res);
         return;
       }
-      api('/api/v1/profiles').then(function (p) {
+      Promise.all([api('/api/v1/profiles'), I.ready]).then(function (ps) {
+        var p = ps[0];
         profiles = p.ok ? p.body : null;
         if (!state.profile && profiles) {
           state.profile = profiles['default'];
@@ -1186,7 +1212,7 @@
   /** Reads the enterprise time zone and the profiles, fills a missing period, then shows the view. */
   function startEnterprise() {
     var e = state.enterprise ? '?enterprise=' + encodeURIComponent(state.enterprise) : '';
-    Promise.all([api('/api/v1/equipment' + e), api('/api/v1/profiles')]).then(function (rs) {
+    Promise.all([api('/api/v1/equipment' + e), api('/api/v1/profiles'), I.ready]).then(function (rs) {
       if (!rs[0].ok) {
         $('message').innerHTML = errorHtml(rs[0]);
         return;

@@ -1,7 +1,8 @@
 /*
  * Every text of the collector's web page, in zh-CN and en. Terms follow the MIIT
  * 《中小企业数字化水平评测指标（2024年版）》 (设备联网率, 设备数字化率, 关键设备联网率, 生产设备, 联网设备 ...).
- * app.js reads only from here: FloorLinkI18n.t(lang, key, params) and FloorLinkI18n.reason(lang, text).
+ * app.js reads only from here: FloorLinkI18n.t(lang, key, params) and FloorLinkI18n.reason(lang, text) (after
+ * FloorLinkI18n.ready, which loads /reasons.zh-CN.json).
  */
 (function (global) {
   var en = {
@@ -701,86 +702,41 @@
     return IND_ZH[id] ? IND_ZH[id] + '（' + id + '）' : id;
   }
 
-  // The collector's reasons are English sentences; these patterns give them in Chinese. An unknown sentence is
-  // shown as it came, marked as the original text.
-  var ZH_REASONS = [
-    [/^no device_session facts overlap the window$/, function () { return '期间内没有设备会话（device_session）事实'; }],
-    [/^no edge_session facts overlap the window$/, function () { return '期间内没有边缘节点会话（edge_session）事实'; }],
-    [/^scheduled time is empty$|^S is empty$/, function () { return '计划时长为空'; }],
-    [/^the window is empty$/, function () { return '期间为空'; }],
-    [/^not known: platform gaps cover all of S (.*)$/, function (m) { return '无法确认：平台缺口覆盖了全部计划时长 ' + m[1]; }],
-    [/^no required points in the inventory$/, function () { return '台账中没有必采点位'; }],
-    [/^no good sample in S for (.*)$/, function (m) { return '计划时长内以下点位没有良好样本：' + m[1]; }],
-    [/^no device_minute facts \(reads_ok\) in the window$/, function () { return '期间内没有分钟级读取事实（device_minute 的 reads_ok）'; }],
-    [/^capped at 1: more reads than expected$/, function () { return '封顶为 1：实际读取次数多于应读取次数'; }],
-    [/^no reads in S$/, function () { return '计划时长内没有读取'; }],
-    [/^the equipment was never on$/, function () { return '设备从未开机'; }],
-    [/^the profile (\S+) has no state map for equipment type (.*)$/, function (m) { return '验收方案 ' + m[1] + ' 没有设备类型 ' + m[2] + ' 的状态映射'; }],
-    [/^no state point: the inventory lists no point of category state$/, function () { return '没有状态点位：台账未列出 state 类点位'; }],
-    [/^the profile (\S+) maps no total\/good count points for equipment type (.*)$/, function (m) { return '验收方案 ' + m[1] + ' 没有为设备类型 ' + m[2] + ' 指定总数/良品计数点位'; }],
-    [/^the inventory gives no ideal_cycle_time for (.*)$/, function (m) { return '台账未给出 ' + m[1] + ' 的理想节拍（ideal_cycle_time）'; }],
-    [/^no counter facts \(value_increase\) in S for (.*)$/, function (m) { return '计划时长内以下点位没有计数事实（value_increase）：' + m[1]; }],
-    [/^no planned time$/, function () { return '没有计划时间'; }],
-    [/^never running in S$/, function () { return '计划时长内从未运行'; }],
-    [/^nothing produced in S$/, function () { return '计划时长内没有产出'; }],
-    [/^no real-time good sample in S$/, function () { return '计划时长内没有实时良好样本'; }],
-    [/^above 300000 ms \(the last bucket is open\)$/, function () { return '超过 300000 毫秒（最后一个区间无上限）'; }],
-    [/^at or below -2000 ms: source clock ahead \(clock skew\)$/, function () { return '不高于 -2000 毫秒：数据源时钟超前（时钟偏差）'; }],
-    [/^p01 below -2 s: (\S+) % of real-time samples arrived >= 2 s before their source timestamp; the source clock runs ahead$/,
-      function (m) { return 'p01 低于 -2 秒：' + m[1] + ' % 的实时样本比其源时间戳早到 2 秒以上；数据源时钟超前'; }],
-    [/^(\d+) day range\(s\), (\d+) hour range\(s\), (\d+) minute range\(s\), (\d+) partial minute\(s\)$/,
-      function (m) { return '日汇总 ' + m[1] + ' 段，小时汇总 ' + m[2] + ' 段，分钟汇总 ' + m[3] + ' 段，不足一分钟 ' + m[4] + ' 段'; }],
-    [/^no samples in S$/, function () { return '计划时长内没有样本'; }],
-    [/^upper bound: (\S+) rollup bucket\(s\) had a value outside the declared eng range, counted as one bad sample each \(rollups keep no per-sample count\)$/,
-      function (m) { return '上限值：' + m[1] + ' 个汇总区间的数值超出声明量程，每个区间按一个不良样本计（汇总不保留逐样本计数）'; }],
-    [/^no variable point with a max_static in the profile$/, function () { return '验收方案没有为任何变化型点位设置 max_static'; }],
-    [/^no (key |digital )?production equipment in scope$/, function (m) {
-      return '范围内没有' + (m[1] === 'key ' ? '关键' : m[1] === 'digital ' ? '数字化' : '') + '生产设备';
-    }],
-    [/^no digital equipment or no scheduled time in scope$/, function () { return '范围内没有数字化设备或没有计划时长'; }],
-    [/^no digital equipment with required points and scheduled time in scope$/, function () { return '范围内没有同时具备必采点位和计划时长的数字化设备'; }],
-    [/^no samples of digital equipment in scope$/, function () { return '范围内数字化设备没有样本'; }],
-    [/^networked but not declared digital in the inventory \(digital: false\)$/, function () { return '已联网但台账未声明为数字化设备（digital: false）'; }],
-    [/^the window is (\S+) long; profile (\S+) needs at least min_window (\S+)$/, function (m) { return '期间长度为 ' + m[1] + '；验收方案 ' + m[2] + ' 要求至少 ' + m[3] + '（min_window）'; }],
-    [/^the inventory is empty: load an inventory \(台账\) before evaluating$/, function () { return '设备台账为空：评价前请先导入台账'; }],
-    [/^scope (\S+) holds no equipment$/, function (m) { return '范围 ' + m[1] + ' 内没有设备'; }],
-    [/^no facts \(device sessions, reads or samples\) for any equipment of (\S+) in the window$/, function (m) { return '期间内范围 ' + m[1] + ' 的所有设备都没有事实（设备会话、读取或样本）'; }],
-    [/^fails for (.*)$/, function (m) { return '不满足的设备：' + m[1]; }],
-    [/^not measurable for (.*)$/, function (m) { return '无法计算的设备：' + m[1]; }],
-    [/^not measurable$/, function () { return '无法计算'; }],
-    [/^(\w+) not measurable$/, function (m) { return ind(m[1]) + ' 无法计算'; }],
-    [/^(\w+) ([-\d.]+) < (θ_online|θ_complete|1)(?: ([-\d.]+))?$/, function (m) {
-      return ind(m[1]) + ' ' + m[2] + ' < ' + m[3] + (m[4] ? ' ' + m[4] : '');
-    }],
-    [/^(\w+) ([-\d.E]+) is not (\S+) ([-\d.E]+)$/, function (m) { return ind(m[1]) + ' 为 ' + m[2] + '，不满足 ' + m[3] + ' ' + m[4]; }],
-    [/^unknown or unmeasurable equipment indicator '(\S+)' for (.*)$/, function (m) { return '设备指标 ' + m[1] + ' 未知或无法计算：' + m[2]; }],
-    [/^every key equipment is networked with OEE computable$/, function () { return '每台关键设备均稳定联网且可计算 OEE'; }],
-    [/^not networked or OEE not measurable: (.*)$/, function (m) { return '未稳定联网或无法计算 OEE：' + m[1]; }],
-    [/^no networked equipment delivers an energy point$/, function () { return '没有稳定联网设备采集能耗点位'; }],
-    [/^energy collected from (.*)$/, function (m) { return '能耗采集自 ' + m[1]; }],
-    [/^every equipment with an energy point is networked with real-time latency p95 <= 60 s$/, function () { return '每台有能耗点位的设备均稳定联网，实时时延 p95 ≤ 60 秒'; }],
-    [/^equipment with an energy point but not networked in real time: (.*)$/, function (m) { return '有能耗点位但未实时联网的设备：' + m[1]; }],
-    [/^no networked equipment delivers both process and counter points$/, function () { return '没有稳定联网设备同时采集工艺参数和计数点位'; }],
-    [/^process parameters with counts from (.*)$/, function (m) { return '工艺参数及计数采集自 ' + m[1]; }],
-    [/^no networked equipment delivers a quality point$/, function () { return '没有稳定联网设备采集质量点位'; }],
-    [/^quality from (.*)$/, function (m) { return '质量数据采集自 ' + m[1]; }]
-  ];
+  // The collector's reasons are English sentences; reasons.zh-CN.json (also read by the reports) gives them in
+  // Chinese. An unknown sentence is shown as it came, marked as the original text.
+  var zhPatterns = [];
+  var ready = fetch('/reasons.zh-CN.json').then(function (r) {
+    return r.ok ? r.json() : {patterns: []};
+  }).then(function (doc) {
+    zhPatterns = doc.patterns.map(function (p) { return {en: new RegExp(p.en), zh: p.zh}; });
+  }, function () {
+    zhPatterns = [];
+  });
+
+  function fill(template, m) {
+    return template.replace(/\{(ind:)?(\d+)\}/g, function (all, indicator, n) {
+      var v = m[Number(n)] == null ? '' : m[Number(n)];
+      return indicator ? ind(v) : v;
+    }).trim();
+  }
 
   function zhReason(text) {
-    for (var i = 0; i < ZH_REASONS.length; i++) {
-      var m = ZH_REASONS[i][0].exec(text);
+    for (var i = 0; i < zhPatterns.length; i++) {
+      var m = zhPatterns[i].en.exec(text);
       if (m) {
-        return ZH_REASONS[i][1](m);
+        return fill(zhPatterns[i].zh, m);
       }
     }
     // Composite sentences: "head: tail", "not measurable: tail", "rule id: tail".
     var rule = /^rule (\S+): (.*)$/.exec(text);
     if (rule) {
-      return '规则 ' + rule[1] + '：' + zhReason(rule[2]);
+      var inner = zhReason(rule[2]);
+      return inner === null ? null : '规则 ' + rule[1] + '：' + inner;
     }
     var nm = /^not measurable: (.*)$/.exec(text);
     if (nm) {
-      return '无法计算：' + zhReason(nm[1]);
+      var rest = zhReason(nm[1]);
+      return rest === null ? null : '无法计算：' + rest;
     }
     var cut = text.indexOf(': ');
     if (cut > 0) {
@@ -798,6 +754,8 @@
   var DICT = {en: en, 'zh-CN': zh};
 
   global.FloorLinkI18n = {
+    /** Resolves once the Chinese reason texts are loaded (or failed to load: reasons then stay marked as original). */
+    ready: ready,
     LANGS: ['zh-CN', 'en'],
     NAMES: {'zh-CN': '中文', en: 'English'},
     has: function (lang, key) {

@@ -175,6 +175,10 @@ public final class Collector implements AutoCloseable {
             api.attachSparkplugView(gateway::liveView);
             api.attachEvidence(PlatformKey.loadOrCreate(config.dataDir().resolve(KEYS_DIR)), audit);
             api.attachGatewayHealth(gateway::health);
+            api.attachHistory(audit);
+            if (district != null && config.district() != null) {
+                api.attachDistrict(config.district(), config.inventoriesDir());
+            }
             LOG.info(
                     "Collector up: http://{}:{}/ ({} equipment of {}), MQTT {}",
                     config.http().host(),

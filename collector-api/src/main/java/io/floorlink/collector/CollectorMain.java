@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = CollectorMain.Version.class,
         description = "FloorLink collector: gateway, facts store, indicators and web UI in one process.",
-        subcommands = {CollectorMain.Serve.class, VerifyCommand.class, CheckCommand.class})
+        subcommands = {CollectorMain.Serve.class, VerifyCommand.class, CheckCommand.class, InventoryCommand.class})
 public final class CollectorMain implements Callable<Integer> {
     /** Exit code of a configuration that cannot be used: EX_CONFIG of sysexits.h. */
     public static final int EXIT_CONFIG = 78;
@@ -53,13 +53,18 @@ public final class CollectorMain implements Callable<Integer> {
             throw e;
         });
         root.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
-        for (CommandLine sub : root.getSubcommands().values()) {
+        configureSubcommands(root);
+        return root;
+    }
+
+    private static void configureSubcommands(CommandLine parent) {
+        for (CommandLine sub : parent.getSubcommands().values()) {
             // so that `serve --version` prints the version too, not an empty line
             sub.getCommandSpec().versionProvider(new Version());
             // picocli takes the code of the command where the usage error is
             sub.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+            configureSubcommands(sub);
         }
-        return root;
     }
 
     /** {@code --version}: {@code floorlink-collector <version>} from the jar manifest, {@code dev} from classes. */

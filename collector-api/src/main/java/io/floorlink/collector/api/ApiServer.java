@@ -71,6 +71,9 @@ public final class ApiServer implements AutoCloseable {
     private final SparkplugNodesEndpoint sparkplugNodes = new SparkplugNodesEndpoint();
     private final EvidenceEndpoint evidence = new EvidenceEndpoint();
     private volatile Supplier<io.floorlink.gateway.GatewayHealth> gatewayHealth;
+    private volatile AuditLog audit;
+    private volatile Path registryFile;
+    private volatile Path inventoriesDir;
     private final PrometheusMeterRegistry prometheus;
     private final ApiMetrics metrics = new ApiMetrics();
     private final AtomicLong lastStoreWarning = new AtomicLong();
@@ -199,6 +202,23 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
+     * Lets the admin reload the district registry ({@code POST /api/v1/district/reload}) from this file, with the
+     * inventories of new enterprises from {@code inventories}; until then the route answers 409.
+     */
+    public void attachDistrict(Path registry, Path inventories) {
+        this.inventoriesDir = Objects.requireNonNull(inventories, "inventories");
+        this.registryFile = Objects.requireNonNull(registry, "registry");
+    }
+
+    /**
+     * Keeps each enterprise's file (一企一档) in this audit log: {@code POST /api/v1/evaluations} records there and
+     * {@code GET /api/v1/enterprises/{code}/history} reads it; until then both answer 503.
+     */
+    public void attachHistory(AuditLog log) {
+        this.audit = Objects.requireNonNull(log, "log");
+    }
+
+    /**
      * Makes {@code /health} include the gateway's liveness ({@code gateway} and {@code gateway_reasons}): a DOWN
      * gateway makes the whole answer DOWN with HTTP 503.
      *
@@ -262,12 +282,15 @@ public final class ApiServer implements AutoCloseable {
         cfg.routes.get("/api/v1/equipment/{id}", this::oneEquipment);
         cfg.routes.get("/api/v1/equipment/{id}/indicators", this::equipmentIndicators);
         cfg.routes.get("/api/v1/enterprises", this::enterpriseList);
+        cfg.routes.post("/api/v1/district/reload", this::reloadDistrict);
         cfg.routes.get("/api/v1/inventory", inventory::get);
         cfg.routes.post("/api/v1/inventory", inventory::post);
         cfg.routes.get("/api/v1/openapi.json", OpenApi::serve);
         cfg.routes.get("/api/v1/profiles", this::profiles);
         cfg.routes.get("/api/v1/profiles/{id}", this::profile);
         cfg.routes.get("/api/v1/evaluations", this::evaluation);
+        cfg.routes.post("/api/v1/evaluations", this::recordEvaluation);
+        cfg.routes.get("/api/v1/enterprises/{code}/history", this::history);
         cfg.routes.get("/api/v1/sparkplug/nodes", this::sparkplugNodes);
         cfg.routes.get("/api/v1/keys", evidence::keys);
         cfg.routes.get("/api/v1/bundles", this::bundle);
@@ -436,6 +459,81 @@ public final class ApiServer implements AutoCloseable {
         EnterprisesEndpoint.get(ctx, tenancy, profileParam(ctx));
     }
 
+    /**
+     * Re-reads the registry: new enterprises start being served, retired ones leave the programme view; the others
+     * keep their inventories, services and caches. Admin only; a registry with any problem changes nothing.
+     */
+    private void reloadDistrict(Context ctx) {
+        Access.Principal who = Access.of(ctx);
+        if (who.role() == Access.Role.ANONYMOUS) {
+            throw new Unauthorized("reloading the district registry needs the admin token");
+        }
+        if (who.role() != Access.Role.ADMIN) {
+            ctx.status(403)
+                    .json(new ApiError(
+                            "forbidden", "Authorization", "only the programme administrator reloads the registry"));
+            return;
+        }
+        Path file = registryFile;
+        if (file == null || enterprises.single()) {
+            ctx.status(409)
+                    .json(
+                            new ApiError(
+                                    "not_a_district",
+                                    null,
+                                    "this collector serves one inventory (collector.yaml inventory:), not a district registry"));
+            return;
+        }
+        io.floorlink.collector.district.District next;
+        Map<String, Inventory> added = new LinkedHashMap<>();
+        try {
+            next = io.floorlink.collector.district.DistrictLoader.load(file);
+            io.floorlink.collector.district.District fresh = new io.floorlink.collector.district.District(
+                    next.programmes(),
+                    next.industries(),
+                    next.contractors(),
+                    next.enterprises().stream()
+                            .filter(e -> enterprises.get(e.code()).isEmpty())
+                            .toList(),
+                    List.of());
+            added.putAll(io.floorlink.collector.district.DistrictLoader.inventories(fresh, inventoriesDir));
+        } catch (io.floorlink.sparkplug.config.ConfigException e) {
+            recordReload(who, "refused", Map.of("problems", e.getMessage().split("\n").length));
+            ctx.status(400).json(new ApiError("invalid_district", null, e.getMessage()));
+            return;
+        }
+        Enterprises.Reloaded r;
+        try {
+            r = enterprises.reload(next, added);
+        } catch (IllegalArgumentException e) {
+            recordReload(who, "refused", Map.of("problem", e.getMessage()));
+            ctx.status(400).json(new ApiError("invalid_district", null, e.getMessage()));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "reloaded");
+        body.put("enterprises", next.enterprises().size());
+        body.put("added", r.added());
+        body.put("retired", r.retired());
+        body.put("changed", r.changed());
+        recordReload(who, "accepted", body);
+        LOG.info(
+                "District registry {} reloaded by {}: added {}, retired {}, changed {}",
+                file,
+                who.name(),
+                r.added(),
+                r.retired(),
+                r.changed());
+        ctx.json(body);
+    }
+
+    private void recordReload(Access.Principal who, String result, Map<String, ?> details) {
+        AuditLog log = audit;
+        if (log != null) {
+            log.append(who.name(), "district.reload", "district", result, details);
+        }
+    }
+
     private void sparkplugNodes(Context ctx) {
         String code = ctx.queryParam(Tenancy.PARAM);
         if (code != null && !code.isBlank()) {
@@ -450,7 +548,7 @@ public final class ApiServer implements AutoCloseable {
     private void equipment(Context ctx) {
         Inventory inv = tenancy.require(ctx).inventory();
         if (CsvTable.wanted(ctx)) {
-            EquipmentView.table(inv).send(ctx, "equipment");
+            EquipmentView.table(inv).send(ctx, inv.enterprise().code() + "-equipment");
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -478,7 +576,7 @@ public final class ApiServer implements AutoCloseable {
         Instant[] w = window(ctx, service);
         var report = service.compute(ctx.queryParam("scope"), w[0], w[1], profileParam(ctx));
         if (csv) {
-            CsvViews.report(report).send(ctx, "indicators");
+            CsvViews.report(report).send(ctx, report.enterprise().code() + "-indicators");
             return;
         }
         ctx.json(report);
@@ -487,10 +585,11 @@ public final class ApiServer implements AutoCloseable {
     private void equipmentIndicators(Context ctx) {
         boolean csv = CsvTable.wanted(ctx);
         IndicatorService service = tenancy.require(ctx).service();
+        String code = service.inventory().enterprise().code();
         Instant[] w = window(ctx, service);
         var e = service.equipment(ctx.pathParam("id"), w[0], w[1], profileParam(ctx));
         if (csv) {
-            CsvViews.equipment(e).send(ctx, e.id() + "-indicators");
+            CsvViews.equipment(e).send(ctx, code + "-" + e.id() + "-indicators");
             return;
         }
         ctx.json(e);
@@ -545,10 +644,49 @@ public final class ApiServer implements AutoCloseable {
         Instant[] w = window(ctx, service);
         var ev = new ProfileEvaluator(service).evaluate(profileParam(ctx), ctx.queryParam("scope"), w[0], w[1]);
         if (csv) {
-            CsvViews.evaluation(ev).send(ctx, "evaluation");
+            CsvViews.evaluation(ev).send(ctx, ev.enterprise().code() + "-evaluation");
             return;
         }
         ctx.json(ev);
+    }
+
+    /** Computes an evaluation as GET does and records it in the enterprise's file (一企一档). */
+    private void recordEvaluation(Context ctx) throws java.io.IOException {
+        Access.Principal who = Access.of(ctx);
+        if (who.role() == Access.Role.ANONYMOUS) {
+            throw new Unauthorized("recording an evaluation needs a reviewer, contractor or admin token");
+        }
+        Enterprises.Context c = tenancy.require(ctx);
+        if (who.role() == Access.Role.ENTERPRISE) {
+            ctx.status(403)
+                    .json(new ApiError(
+                            "forbidden",
+                            "Authorization",
+                            "an enterprise user reads its evaluations; a reviewer, its contractor or the admin records"
+                                    + " them"));
+            return;
+        }
+        AuditLog log = audit;
+        if (log == null) {
+            ctx.status(503).json(new ApiError("history_unavailable", null, "no audit log is attached"));
+            return;
+        }
+        IndicatorService service = c.service();
+        Instant[] w = window(ctx, service);
+        Profile profile = profileParam(ctx);
+        var report = service.compute(ctx.queryParam("scope"), w[0], w[1], profile);
+        var ev = new ProfileEvaluator(service).evaluate(profile, report);
+        ctx.status(201).json(History.record(who, log, ev, report.indicators()));
+    }
+
+    private void history(Context ctx) throws java.io.IOException {
+        Enterprises.Context c = tenancy.require(ctx, ctx.pathParam("code"));
+        AuditLog log = audit;
+        if (log == null) {
+            ctx.status(503).json(new ApiError("history_unavailable", null, "no audit log is attached"));
+            return;
+        }
+        History.get(ctx, c, enterprises.single(), log);
     }
 
     /** The profile named by {@code profile=}, or the default profile. */

@@ -111,9 +111,10 @@ final class EvidenceEndpoint {
             a.append(
                     who,
                     "bundle.generated",
-                    "evidence_bundle",
+                    History.target(service.inventory().enterprise().code()),
                     evaluation.status(),
                     Map.of(
+                            "enterprise", service.inventory().enterprise().code(),
                             "scope", report.scope().name(),
                             "from", from.toString(),
                             "to", to.toString(),

@@ -240,7 +240,7 @@ final class PdfReport {
                     .append(f.denominatorLabel());
         }
         if (f.reason() != null) {
-            formula.append("\n").append(m.get("col.reason")).append(": ").append(f.reason());
+            formula.append("\n").append(m.get("col.reason")).append(": ").append(m.reason(f.reason()));
         }
         String fraction = f.numerator() == null && f.denominator() == null
                 ? "-"
@@ -302,7 +302,7 @@ final class PdfReport {
         subheading("section.scenarios");
         List<String[]> scenarios = new ArrayList<>();
         for (Assessment2024.Scenario sc : a.scenarios()) {
-            String reason = sc.reason() == null ? "" : sc.reason();
+            String reason = sc.reason() == null ? "" : m.reason(sc.reason());
             if (!sc.evidence().isEmpty()) {
                 reason += "\n" + m.get("col.evidence") + ": " + String.join(", ", sc.evidence());
             }
@@ -325,13 +325,13 @@ final class PdfReport {
         heading("pdf.section.evaluation");
         paragraph(m.get("label.evaluation_status") + ": " + status(ev.status()), BODY_SIZE + 1);
         if (!ev.reasons().isEmpty()) {
-            paragraph(m.get("label.evaluation_reasons") + ": " + String.join("; ", ev.reasons()), TABLE_SIZE);
+            paragraph(m.get("label.evaluation_reasons") + ": " + m.reasons(ev.reasons()), TABLE_SIZE);
         }
         List<String[]> rows = new ArrayList<>();
         for (Evaluation.RuleResult r : ev.rules()) {
             StringBuilder note = new StringBuilder();
             if (r.reason() != null) {
-                note.append(r.reason());
+                note.append(m.reason(r.reason()));
             }
             if (!r.evidence().isEmpty()) {
                 long passed = r.evidence().stream()
@@ -384,7 +384,7 @@ final class PdfReport {
         for (EquipmentIndicators e : in.report().equipment()) {
             List<String> notes = new ArrayList<>();
             if (!e.networked().reasons().isEmpty()) {
-                notes.add(String.join("; ", e.networked().reasons()));
+                notes.add(m.reasons(e.networked().reasons()));
             }
             String trust = CsvViews.trust(e, zone);
             if (!trust.isEmpty()) {
@@ -454,7 +454,7 @@ final class PdfReport {
             subheading("label.inventory_findings");
             List<String[]> findings = new ArrayList<>();
             for (IndicatorReport.Finding f : in.report().inventoryFindings()) {
-                findings.add(row(f.equipment(), f.problem()));
+                findings.add(row(f.equipment(), m.reason(f.problem())));
             }
             table(new float[] {100, WIDTH - 100}, headers("col.equipment", "col.reason"), findings, TABLE_SIZE);
         }

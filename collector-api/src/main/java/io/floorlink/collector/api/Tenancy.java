@@ -62,8 +62,15 @@ final class Tenancy {
      *     enterprise_required} when the caller sees several enterprises and names none
      */
     Enterprises.Context require(Context ctx) {
+        return require(ctx, ctx.queryParam(PARAM));
+    }
+
+    /**
+     * The enterprise of this code (from a path, e.g. {@code /api/v1/enterprises/{code}/history}), as {@link
+     * #require(Context)} decides it; a blank code is the only visible one.
+     */
+    Enterprises.Context require(Context ctx, String code) {
         Access.Principal who = Access.of(ctx);
-        String code = ctx.queryParam(PARAM);
         if (code == null || code.isBlank()) {
             List<Enterprises.Context> visible = visible(who, false);
             if (visible.size() == 1) {

@@ -190,7 +190,7 @@ final class XlsxReport {
         Row st = pair(c, "label.evaluation_status", status(ev.status()));
         st.getCell(1).setCellStyle(bold);
         if (!ev.reasons().isEmpty()) {
-            pair(c, "label.evaluation_reasons", String.join("; ", ev.reasons()));
+            pair(c, "label.evaluation_reasons", m.reasons(ev.reasons()));
         }
         c.skip();
 
@@ -219,7 +219,7 @@ final class XlsxReport {
             text(row, 6, unit(fig.unit()));
             text(row, 7, fig.denominatorLabel());
             text(row, 8, m.formulaWords(f.getKey(), fig) + "  [" + fig.formula() + "]");
-            text(row, 9, fig.reason());
+            text(row, 9, m.reason(fig.reason()));
         }
         if (!r.uplinks().isEmpty()) {
             c.skip();
@@ -248,7 +248,7 @@ final class XlsxReport {
                 text(row, 6, unit(fig.unit()));
                 text(row, 7, String.join(", ", u.equipment()));
                 text(row, 8, m.formulaWords("uplink_availability", fig) + "  [" + fig.formula() + "]");
-                text(row, 9, fig.reason());
+                text(row, 9, m.reason(fig.reason()));
             }
         }
         c.skip();
@@ -286,7 +286,7 @@ final class XlsxReport {
             text(row, 0, sc.id());
             text(row, 1, m.get("assessment." + sc.id(), sc.name()));
             text(row, 2, yesNo(sc.met()));
-            text(row, 3, sc.reason());
+            text(row, 3, m.reason(sc.reason()));
             text(row, 4, String.join(", ", sc.evidence()));
         }
         if (!r.inventoryFindings().isEmpty()) {
@@ -295,7 +295,7 @@ final class XlsxReport {
             for (IndicatorReport.Finding f : r.inventoryFindings()) {
                 Row row = c.next();
                 text(row, 0, f.equipment());
-                text(row, 1, f.problem());
+                text(row, 1, m.reason(f.problem()));
             }
         }
         c.skip();
@@ -389,7 +389,7 @@ final class XlsxReport {
                 "col.networked_reasons",
                 "networked.reasons",
                 50,
-                e -> String.join("; ", e.networked().reasons())));
+                e -> m.reasons(e.networked().reasons())));
         cols.add(new Column("indicator.read_success.name", "read_success", 12, e -> ratio(e.readSuccess())));
         cols.add(new Column("indicator.latency_p50.name", "latency_p50", 12, e -> measure(e.latencyP50())));
         cols.add(new Column("indicator.latency_p95.name", "latency_p95", 12, e -> measure(e.latencyP95())));
@@ -509,7 +509,9 @@ final class XlsxReport {
         forEachFigure(tree, (id, f) -> {
             if (f.path("value").isNull() || f.path("value").isMissingNode()) {
                 out.add(m.indicatorName(id) + ": "
-                        + (f.path("reason").isTextual() ? f.path("reason").asText() : m.get("not_measurable")));
+                        + (f.path("reason").isTextual()
+                                ? m.reason(f.path("reason").asText())
+                                : m.get("not_measurable")));
             }
         });
         return String.join("; ", out);
@@ -530,7 +532,7 @@ final class XlsxReport {
         Row reasons = c.next();
         if (!ev.reasons().isEmpty()) {
             text(reasons, 0, m.get("label.evaluation_reasons")).setCellStyle(bold);
-            text(reasons, 1, String.join("; ", ev.reasons()));
+            text(reasons, 1, m.reasons(ev.reasons()));
         } else {
             text(reasons, 0, m.get("label.data_trust")).setCellStyle(bold);
             text(
@@ -566,7 +568,7 @@ final class XlsxReport {
             number(row, 7, r.value(), style);
             text(row, 8, status(r.outcome())).setCellStyle(bold);
             text(row, 9, r.formula());
-            text(row, 10, r.reason());
+            text(row, 10, m.reason(r.reason()));
             text(row, 11, evidence(r));
         }
         c.skip();
@@ -585,7 +587,7 @@ final class XlsxReport {
                 text(row, 1, e.equipment());
                 number(row, 2, e.value(), style);
                 text(row, 3, yesNo(e.passed()));
-                text(row, 4, e.detail());
+                text(row, 4, m.reason(e.detail()));
             }
         }
     }
@@ -670,7 +672,7 @@ final class XlsxReport {
             number(row, 8, f.path("denominator").doubleValue(), numberStyleOf(unit));
         }
         text(row, 9, f.path("denominator_label").asText(null));
-        text(row, 10, f.path("reason").asText(null));
+        text(row, 10, m.reason(f.path("reason").asText(null)));
         text(row, 11, trust);
     }
 

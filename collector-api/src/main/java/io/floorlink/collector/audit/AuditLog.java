@@ -1,6 +1,7 @@
 package io.floorlink.collector.audit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -89,9 +90,11 @@ public final class AuditLog implements AutoCloseable {
      * @param target what was changed, e.g. {@code inventory}
      * @param result e.g. {@code accepted}, {@code refused}, {@code changed}
      * @param details small values (strings, numbers, booleans, lists of them); never a secret
+     * @return where the entry stands in the chain
      * @throws java.io.UncheckedIOException if the entry cannot be written
      */
-    public synchronized void append(String actor, String action, String target, String result, Map<String, ?> details) {
+    public synchronized Appended append(
+            String actor, String action, String target, String result, Map<String, ?> details) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("seq", seq + 1);
         e.put("time", clock.instant().toString());
@@ -113,6 +116,7 @@ public final class AuditLog implements AutoCloseable {
             channel.force(true);
             seq++;
             last = hash;
+            return new Appended(seq, hash);
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException("cannot append to the audit log " + file, ex);
         }
@@ -140,6 +144,45 @@ public final class AuditLog implements AutoCloseable {
         append("collector", before == null ? "config.initial" : "config.changed", target, "recorded", d);
         fingerprints.put(target, fingerprint);
         return true;
+    }
+
+    /**
+     * An entry's place in the chain.
+     *
+     * @param seq its sequence number, from 1
+     * @param hash its SHA-256 (hex), which the next entry chains to
+     */
+    public record Appended(long seq, String hash) {}
+
+    /**
+     * The entries whose {@code target} is one of {@code targets}, oldest first, at most the newest {@code max}. Blocks
+     * on reading the whole file; an unreadable line is skipped ({@link #verify} names it).
+     */
+    public static List<JsonNode> entries(Path file, java.util.Set<String> targets, int max) throws IOException {
+        java.util.ArrayDeque<JsonNode> out = new java.util.ArrayDeque<>();
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try (java.io.BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.isEmpty() || line.length() > MAX_LINE_CHARS) {
+                    continue;
+                }
+                JsonNode e;
+                try {
+                    e = JSON.readTree(line);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                    continue;
+                }
+                if (targets.contains(e.path("target").asText())) {
+                    if (out.size() == max) {
+                        out.removeFirst();
+                    }
+                    out.addLast(e);
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     @Override

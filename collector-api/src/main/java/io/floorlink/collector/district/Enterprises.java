@@ -137,7 +137,85 @@ public final class Enterprises {
         }
         EnterpriseEntry e = district.enterprise(code)
                 .orElseThrow(() -> new IllegalArgumentException("unknown enterprise '" + code + "'"));
-        return put(e, inventory);
+        if (!inventory.enterprise().code().equals(e.code())) {
+            throw new IllegalArgumentException("the inventory is of enterprise '"
+                    + inventory.enterprise().code() + "', not of '" + e.code() + "'");
+        }
+        IndicatorService service = services.apply(inventory);
+        // the entry as a registry reload may have changed it meanwhile
+        synchronized (this) {
+            Context c = new Context(district.enterprise(code).orElse(e), inventory, service);
+            byCode.put(code, c);
+            return c;
+        }
+    }
+
+    /**
+     * What a {@link #reload} changed.
+     *
+     * @param added codes new in the registry
+     * @param retired codes active before and retired now
+     * @param changed codes whose registry entry changed otherwise (name, contractor, acceptance, ...)
+     */
+    public record Reloaded(List<String> added, List<String> retired, List<String> changed) {}
+
+    /**
+     * Serves a new registry: enterprises new in it get their inventory and service; the others keep their inventory,
+     * service and cached figures and take their new entry (a retired enterprise stays readable by its code). An
+     * enterprise may be retired but never removed: its facts and history stay.
+     *
+     * @param inventories the inventory of every enterprise new in {@code next}, by code (others are not read)
+     * @throws IllegalArgumentException naming the codes the new registry drops or the new enterprises without an
+     *     inventory; nothing changes then
+     * @throws IllegalStateException for a district of one (it has no registry file)
+     */
+    public synchronized Reloaded reload(District next, Map<String, Inventory> inventories) {
+        if (single) {
+            throw new IllegalStateException("a collector of one inventory has no district registry to reload");
+        }
+        Map<String, EnterpriseEntry> now = district.byCode();
+        Map<String, EnterpriseEntry> then = next.byCode();
+        List<String> dropped =
+                now.keySet().stream().filter(c -> !then.containsKey(c)).toList();
+        if (!dropped.isEmpty()) {
+            throw new IllegalArgumentException("enterprises: " + dropped
+                    + " are missing from the new registry; retire an enterprise (status: retired, retired_on) instead"
+                    + " of removing it: its facts and history stay");
+        }
+        List<String> added =
+                then.keySet().stream().filter(c -> !now.containsKey(c)).toList();
+        List<String> without =
+                added.stream().filter(c -> !inventories.containsKey(c)).toList();
+        if (!without.isEmpty()) {
+            throw new IllegalArgumentException("enterprises " + without + " have no inventory");
+        }
+        Map<String, Context> built = new java.util.LinkedHashMap<>();
+        for (String code : added) {
+            Inventory inventory = inventories.get(code);
+            if (!inventory.enterprise().code().equals(code)) {
+                throw new IllegalArgumentException("the inventory of " + code + " is of enterprise '"
+                        + inventory.enterprise().code() + "'");
+            }
+            built.put(code, new Context(then.get(code), inventory, services.apply(inventory)));
+        }
+        List<String> retired = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, EnterpriseEntry> e : now.entrySet()) {
+            EnterpriseEntry after = then.get(e.getKey());
+            if (after.equals(e.getValue())) {
+                continue;
+            }
+            if (e.getValue().active() && !after.active()) {
+                retired.add(e.getKey());
+            } else {
+                changed.add(e.getKey());
+            }
+            Context c = byCode.get(e.getKey());
+            byCode.put(e.getKey(), new Context(after, c.inventory(), c.service()));
+        }
+        byCode.putAll(built);
+        district = next;
+        return new Reloaded(added, List.copyOf(retired), List.copyOf(changed));
     }
 
     private Context put(EnterpriseEntry e, Inventory inventory) {

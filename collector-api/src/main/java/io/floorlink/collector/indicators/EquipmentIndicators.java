@@ -174,6 +174,8 @@ public record EquipmentIndicators(
      * @param stateSeconds seconds in S per machine state (off includes time without any state fact)
      * @param stateMap the state map applied, nullable
      * @param frozen the frozen intervals per point (static longer than max_static, inside S)
+     * @param stateTimeline the machine state over the whole window (not only S), for the equipment page; null in
+     *     reports
      */
     public record Evidence(
             List<Interval> scheduled,
@@ -185,7 +187,82 @@ public record EquipmentIndicators(
             double expectedReads,
             Map<String, Double> stateSeconds,
             Object stateMap,
-            Map<String, List<Interval>> frozen) {}
+            Map<String, List<Interval>> frozen,
+            @JsonInclude(JsonInclude.Include.NON_NULL) StateTimeline stateTimeline) {
+
+        /** This evidence with a state timeline. */
+        public Evidence withStateTimeline(StateTimeline timeline) {
+            return new Evidence(
+                    scheduled,
+                    rollups,
+                    sessions,
+                    points,
+                    readsOk,
+                    readsFailed,
+                    expectedReads,
+                    stateSeconds,
+                    stateMap,
+                    frozen,
+                    timeline);
+        }
+    }
+
+    /**
+     * The machine state (off, idle, running, fault, setup, as the profile's state map reads the state point) over a
+     * window: in each rollup bucket the state held longest, adjacent buckets of one state merged.
+     *
+     * @param point the state point read; null when the equipment has none
+     * @param resolution the rollup level read: {@code minute} (windows up to 2 days), {@code hour} (up to 62 days) or
+     *     {@code day}; null when nothing was read
+     * @param segments in time order; buckets without any state fact have none (no data), never null
+     * @param reason why the timeline is empty or cut; null when it is whole
+     */
+    public record StateTimeline(String point, String resolution, List<StateSegment> segments, String reason) {}
+
+    /**
+     * One stretch of a machine state.
+     *
+     * @param from start, UTC, inclusive
+     * @param to end, UTC, exclusive
+     * @param state the machine state's wire name ({@code running}, {@code idle}, {@code fault}, {@code off}, {@code
+     *     setup})
+     */
+    public record StateSegment(Instant from, Instant to, String state) {}
+
+    /** These figures with other evidence. */
+    public EquipmentIndicators withEvidence(Evidence newEvidence) {
+        return new EquipmentIndicators(
+                id,
+                name,
+                type,
+                site,
+                workshop,
+                line,
+                production,
+                digital,
+                key,
+                scheduledSeconds,
+                onlineRatio,
+                pointCoverage,
+                completeness,
+                networked,
+                readSuccess,
+                latencyP50,
+                latencyP95,
+                latencyP99,
+                clockSkew,
+                goodRatio,
+                frozenRatio,
+                powerOnRatio,
+                runRatio,
+                utilisation,
+                faultRatio,
+                oee,
+                counters,
+                notKnownSeconds,
+                dataTrust,
+                newEvidence);
+    }
 
     /**
      * A device_session row.

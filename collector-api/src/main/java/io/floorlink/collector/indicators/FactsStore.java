@@ -297,6 +297,38 @@ final class FactsStore {
     }
 
     /**
+     * Milliseconds per raw state value in each bucket of one device's state point over {@code [from, to)}, at one
+     * rollup level ({@code minute}, {@code hour} or {@code day}), in bucket order.
+     *
+     * @return bucket start -> raw state value -> milliseconds
+     */
+    java.util.SortedMap<Instant, Map<Double, Long>> stateBuckets(
+            String device, String point, Instant from, Instant to, String level) {
+        if (!Set.of("minute", "hour", "day").contains(level)) {
+            throw new IllegalArgumentException("level must be minute, hour or day but was " + level);
+        }
+        java.util.SortedMap<Instant, Map<Double, Long>> out = new java.util.TreeMap<>();
+        withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT bucket, state_value, millis FROM point_state_" + level
+                            + " WHERE group_id = ? AND device_id = ? AND point_id = ? AND bucket >= ? AND bucket < ?")) {
+                ps.setString(1, groupId);
+                ps.setString(2, device);
+                ps.setString(3, point);
+                ps.setObject(4, utc(from));
+                ps.setObject(5, utc(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(instant(rs, 1), k -> new HashMap<>())
+                                .merge(rs.getDouble(2), rs.getLong(3), Long::sum);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
      * The minutes of {@code [from, to)} in which the edge reported health counters of each device (a device_minute
      * row, live or historical): minutes the platform knows about even when it was not watching live.
      */

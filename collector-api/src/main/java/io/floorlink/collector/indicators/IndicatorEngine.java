@@ -300,7 +300,8 @@ final class IndicatorEngine {
                         expected,
                         st.reason == null ? st.seconds : Map.of(),
                         st.map,
-                        frozenParts)
+                        frozenParts,
+                        null)
                 : null;
         return new EquipmentIndicators(
                 e.id(),

@@ -8,6 +8,7 @@ import java.util.Map;
  * Indicators of a scope over a window: scope figures keyed by indicator id ({@code networking_rate},
  * {@code networking_rate_digital}, {@code digitalization_rate}, {@code online_ratio}) and per-equipment figures.
  *
+ * @param enterprise whose figures these are: code (= Sparkplug group), name, time zone; never null
  * @param scope the resolved scope
  * @param window the window and the enterprise's local rendering of it
  * @param profile the acceptance profile whose parameters were used
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param dataTrust the known gaps of the platform itself that overlap the window for equipment of the scope
  */
 public record IndicatorReport(
+        io.floorlink.collector.inventory.Enterprise enterprise,
         ScopeRef scope,
         WindowRef window,
         ProfileRef profile,

@@ -220,6 +220,7 @@ public final class IndicatorService {
             }
             Map<String, Figure> scopeFigures = engine.scope(results);
             IndicatorReport report = new IndicatorReport(
+                    inventory.enterprise(),
                     new IndicatorReport.ScopeRef(
                             resolved.kind().wireName(), resolved.id(), resolved.name(), resolved.expression()),
                     window(from, to, resolved.equipment()),
@@ -260,14 +261,67 @@ public final class IndicatorService {
         long start = System.nanoTime();
         boolean ok = false;
         try {
-            EquipmentIndicators result = evaluate(
-                            new IndicatorEngine(profile), List.of(e), from, to, clock.instant(), true, new boolean[1])
+            IndicatorEngine engine = new IndicatorEngine(profile);
+            EquipmentIndicators result = evaluate(engine, List.of(e), from, to, clock.instant(), true, new boolean[1])
                     .get(0);
+            result = result.withEvidence(result.evidence().withStateTimeline(stateTimeline(engine, e, from, to)));
             ok = true;
             return result;
         } finally {
             metrics.record("equipment", ok, System.nanoTime() - start);
         }
+    }
+
+    /** Most segments of a state timeline; a longer one is cut (with a reason) rather than sent to a browser. */
+    static final int MAX_TIMELINE_SEGMENTS = 5_000;
+
+    /** The machine state over {@code [from, to)} at a rollup level that keeps the answer small (see StateTimeline). */
+    private EquipmentIndicators.StateTimeline stateTimeline(
+            IndicatorEngine engine, Equipment e, Instant from, Instant to) {
+        StateMap map = engine.stateMapOf(e);
+        String point = IndicatorEngine.statePoint(e, map);
+        if (point == null) {
+            return new EquipmentIndicators.StateTimeline(null, null, List.of(), "the equipment has no state point");
+        }
+        if (map == null) {
+            return new EquipmentIndicators.StateTimeline(
+                    point,
+                    null,
+                    List.of(),
+                    "the profile maps no machine states for type " + (e.type() == null ? "(none)" : e.type()));
+        }
+        Duration length = Duration.between(from, to);
+        ChronoUnit unit = length.compareTo(Duration.ofDays(2)) <= 0
+                ? ChronoUnit.MINUTES
+                : length.compareTo(Duration.ofDays(62)) <= 0 ? ChronoUnit.HOURS : ChronoUnit.DAYS;
+        String level = unit == ChronoUnit.MINUTES ? "minute" : unit == ChronoUnit.HOURS ? "hour" : "day";
+        Duration step = unit.getDuration();
+        Instant first = from.truncatedTo(unit);
+        List<EquipmentIndicators.StateSegment> out = new ArrayList<>();
+        String reason = null;
+        for (Map.Entry<Instant, Map<Double, Long>> b :
+                facts.stateBuckets(e.id(), point, first, to, level).entrySet()) {
+            Map<String, Long> byState = new HashMap<>();
+            b.getValue().forEach((raw, ms) -> byState.merge(map.stateOf(raw).wireName(), ms, Long::sum));
+            String state = byState.entrySet().stream()
+                    .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .orElseThrow()
+                    .getKey();
+            Instant start = Interval.max(b.getKey(), from);
+            Instant end = Interval.min(b.getKey().plus(step), to);
+            int last = out.size() - 1;
+            if (last >= 0
+                    && out.get(last).state().equals(state)
+                    && out.get(last).to().equals(start)) {
+                out.set(last, new EquipmentIndicators.StateSegment(out.get(last).from(), end, state));
+            } else if (out.size() == MAX_TIMELINE_SEGMENTS) {
+                reason = "cut after " + MAX_TIMELINE_SEGMENTS + " segments, at " + start;
+                break;
+            } else {
+                out.add(new EquipmentIndicators.StateSegment(start, end, state));
+            }
+        }
+        return new EquipmentIndicators.StateTimeline(point, level, List.copyOf(out), reason);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.List;
  * The result of evaluating an acceptance profile on a scope and window. One row per rule, so a flat table per
  * rule (and per rule and equipment through {@code evidence}) is direct.
  *
+ * @param enterprise whose evaluation this is: code (= Sparkplug group), name, time zone; never null
  * @param profile the profile evaluated
  * @param scope the resolved scope
  * @param window the window
@@ -22,6 +23,7 @@ import java.util.List;
  *     figures that leave the not-known time out; never null
  */
 public record Evaluation(
+        io.floorlink.collector.inventory.Enterprise enterprise,
         IndicatorReport.ProfileRef profile,
         IndicatorReport.ScopeRef scope,
         IndicatorReport.WindowRef window,

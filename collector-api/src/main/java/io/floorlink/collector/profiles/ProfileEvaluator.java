@@ -55,6 +55,7 @@ public final class ProfileEvaluator {
         }
         if (!reasons.isEmpty()) {
             return new Evaluation(
+                    report.enterprise(),
                     report.profile(),
                     report.scope(),
                     report.window(),
@@ -79,6 +80,7 @@ public final class ProfileEvaluator {
                 .map(r -> "rule " + r.id() + ": " + r.reason())
                 .toList();
         return new Evaluation(
+                report.enterprise(),
                 report.profile(),
                 report.scope(),
                 report.window(),

@@ -99,6 +99,29 @@ public final class Messages {
         return get(id.endsWith("_digital") ? "kind.variant" : "kind.definition");
     }
 
+    /**
+     * A reason sentence of the collector in this language: in Chinese by the table the web page uses too, else the
+     * original marked as such ({@code reason.untranslated}); unchanged in English. Null stays null.
+     */
+    public String reason(String text) {
+        if (text == null || text.isEmpty() || language != ReportLanguage.ZH_CN) {
+            return text;
+        }
+        String zh = Reasons.chinese(text, this::indicatorLabel);
+        return zh != null ? zh : get("reason.untranslated", "") + text;
+    }
+
+    /** Reason sentences in this language, joined by {@code "; "}. */
+    public String reasons(java.util.List<String> texts) {
+        return String.join("; ", texts.stream().map(this::reason).toList());
+    }
+
+    /** 设备联网率（networking_rate）: the name with the id, as the page writes it; the id alone when unnamed. */
+    private String indicatorLabel(String id) {
+        String name = get("indicator." + id + ".name", null);
+        return name == null ? id : name + "（" + id + "）";
+    }
+
     /** Every key of this language's file, sorted. */
     public Set<String> keys() {
         return new TreeSet<>(texts.stringPropertyNames());

@@ -61,7 +61,10 @@ class OpenApiDocumentIT {
                     "GET /api/v1/profiles",
                     "GET /api/v1/profiles/{id}",
                     "GET /api/v1/keys",
-                    "GET /api/v1/enterprises");
+                    "GET /api/v1/enterprises",
+                    "POST /api/v1/district/reload",
+                    // the enterprise is in the path
+                    "GET /api/v1/enterprises/{code}/history");
             for (String route : registered) {
                 if (platformWide.contains(route)) {
                     continue;

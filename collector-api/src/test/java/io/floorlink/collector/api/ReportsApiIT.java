@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.floorlink.collector.Collector;
 import io.floorlink.collector.CollectorConfig;
 import io.floorlink.collector.HttpConfig;
+import io.floorlink.collector.reports.Messages;
+import io.floorlink.collector.reports.ReportLanguage;
 import io.floorlink.gateway.GatewayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -163,6 +165,15 @@ class ReportsApiIT {
                         .isEqualTo(e.path("networked").path("value").asBoolean() ? "是" : "否");
             }
             assertThat(figures).as("figures compared").isGreaterThan(4 * 15);
+
+            // The engine's reasons (not networked, cannot evaluate, not measurable ...) are in Chinese too.
+            StringBuilder every = new StringBuilder();
+            wb.forEach(sheet -> every.append(text(sheet)).append('\n'));
+            assertThat(every.toString())
+                    .doesNotContain("（原文）")
+                    .doesNotContain("not measurable")
+                    .doesNotContain("scheduled time is empty")
+                    .contains("在线率（online_ratio）");
         }
     }
 
@@ -192,8 +203,10 @@ class ReportsApiIT {
                         .as(id + " verdict")
                         .isEqualTo(Map.of("pass", "通过", "fail", "不通过", "cannot_evaluate", "无法评价")
                                 .get(rule.path("outcome").asText()));
+                // the API's reason, in Chinese as the page shows it
                 assertThat(string(row.getCell(10)))
-                        .isEqualTo(rule.path("reason").asText(""));
+                        .isEqualTo(Messages.of(ReportLanguage.ZH_CN)
+                                .reason(rule.path("reason").asText("")));
                 evidenceRows += rule.path("evidence").size();
                 for (JsonNode ev : rule.path("evidence")) {
                     Row er = evidenceRow(rules, id, ev.path("equipment").asText());

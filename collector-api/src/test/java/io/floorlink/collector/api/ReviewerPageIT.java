@@ -99,6 +99,15 @@ class ReviewerPageIT {
         for (String p : List.of("run_state", "stitch_count")) {
             pointSamples("SEW-01", p, dayStart, dayStart.plus(Duration.ofHours(12)));
         }
+        // IMM-01's ProductionStatus: running (4) until 20:00 local, fault (5) for an hour, then idle (2).
+        List<Object[]> states = new ArrayList<>();
+        for (Instant m = dayStart; m.isBefore(dayEnd); m = m.plus(Duration.ofMinutes(1))) {
+            long minute = Duration.between(dayStart, m).toMinutes();
+            states.add(new Object[] {
+                "IMM-01", "production_status", m, minute < 20 * 60 ? 4.0 : minute < 21 * 60 ? 5.0 : 2.0, 60_000L
+            });
+        }
+        facts().states(states);
 
         Files.createDirectories(SCREENSHOTS);
         ChromeOptions options = new ChromeOptions();
@@ -269,6 +278,11 @@ class ReviewerPageIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(
                         driver.findElement(By.id("chart")).getAttribute("data-chart"))
                 .isEqualTo("drawn"));
+        // running, fault and idle of the day, as the API's state timeline has them
+        JsonNode segments = api.at("/evidence/state_timeline/segments");
+        assertThat(segments).extracting(s -> s.path("state").asText()).containsExactly("running", "fault", "idle");
+        assertThat(driver.findElement(By.id("chart")).getAttribute("data-states"))
+                .isEqualTo("3");
         assertThat(text(By.tagName("body"))).doesNotContain("（原文）");
         screenshot("equipment-IMM-01-zh");
 

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.floorlink.collector.Collector;
 import io.floorlink.collector.CollectorConfig;
 import io.floorlink.collector.HttpConfig;
+import io.floorlink.collector.district.GoldenDistrictFiles;
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.sparkplug.DataType;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +51,7 @@ class TenantIsolationIT {
     private static final String CONTRACTOR = "ctr-east-token-0123456789ab";
     private static final String REVIEWER = "expert-li-token-0123456789a";
     private static final String IDLE_REVIEWER = "expert-zhao-token-012345678";
-    private static final List<String> CODES = List.of("ENT-SEW", "ENT-MOLD", "ENT-ASM");
+    private static final List<String> CODES = GoldenDistrictFiles.CODES;
 
     /** What each enterprise leaves in an answer about it: its code, its name, its live canary metric. */
     private static final Map<String, List<String>> TRACES = Map.of(
@@ -91,6 +93,10 @@ class TenantIsolationIT {
         ROUTES.put("GET /api/v1/profiles", new Route("/api/v1/profiles", false, true));
         ROUTES.put("GET /api/v1/profiles/{id}", new Route("/api/v1/profiles/miit-2024-level2", false, true));
         ROUTES.put("GET /api/v1/evaluations", new Route("/api/v1/evaluations", true, true));
+        ROUTES.put("POST /api/v1/evaluations", null);
+        ROUTES.put("POST /api/v1/district/reload", null);
+        ROUTES.put(
+                "GET /api/v1/enterprises/{code}/history", new Route("/api/v1/enterprises/{code}/history", true, true));
         ROUTES.put("GET /api/v1/sparkplug/nodes", new Route("/api/v1/sparkplug/nodes", false, true));
         ROUTES.put("GET /api/v1/keys", new Route("/api/v1/keys", false, true));
         ROUTES.put("GET /api/v1/bundles", new Route("/api/v1/bundles", true, false));
@@ -106,16 +112,7 @@ class TenantIsolationIT {
 
     @BeforeAll
     static void startDistrict() throws Exception {
-        Path golden = Path.of("src/test/resources/testcases/district-golden");
-        Path district = dir.resolve("district.yaml");
-        Files.copy(golden.resolve("district.yaml"), district);
-        Path inventories = dir.resolve("enterprises");
-        for (String code : CODES) {
-            Files.createDirectories(inventories.resolve(code));
-            Files.copy(
-                    golden.resolve("enterprises").resolve(code).resolve("inventory.yaml"),
-                    inventories.resolve(code).resolve("inventory.yaml"));
-        }
+        GoldenDistrictFiles files = GoldenDistrictFiles.copyTo(dir);
         HttpConfig httpConfig = new HttpConfig("127.0.0.1", 0, ADMIN)
                 .withUsers(List.of(
                         new HttpConfig.User("sew-user", SEW_USER, HttpConfig.Role.ENTERPRISE, "ENT-SEW", null),
@@ -128,7 +125,7 @@ class TenantIsolationIT {
                 .withGateway(GatewayConfig.defaults(dir.resolve("data"))
                         .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBrokerPort(0))
-                .withDistrict(district, inventories);
+                .withDistrict(files.registry(), files.inventories());
         collector = Collector.start(config, new SimpleMeterRegistry());
         // Three edges of the same node id, each with a device SEW-01 and a metric only its enterprise has.
         URI mqtt = collector.gateway().mqttUrl();
@@ -194,6 +191,13 @@ class TenantIsolationIT {
                 }
                 if (!r.scoped()) {
                     check(failures, u, e.getKey(), r, r.path(), null);
+                    continue;
+                }
+                if (r.path().contains("{code}")) {
+                    for (String code :
+                            Stream.concat(CODES.stream(), Stream.of("ENT-NOPE")).toList()) {
+                        check(failures, u, e.getKey(), r, r.path().replace("{code}", code), code);
+                    }
                     continue;
                 }
                 for (String code : CODES) {
@@ -282,7 +286,8 @@ class TenantIsolationIT {
             if (e.getValue() == null || e.getKey().equals("GET /health")) {
                 continue;
             }
-            assertThat(send("GET", e.getValue().path(), null, null, null).statusCode())
+            assertThat(send("GET", e.getValue().path().replace("{code}", "ENT-SEW"), null, null, null)
+                            .statusCode())
                     .as(e.getKey())
                     .isEqualTo(401);
         }
@@ -339,6 +344,29 @@ class TenantIsolationIT {
                 .isEqualTo(200);
         String audit = Files.readString(dir.resolve("data").resolve(Collector.AUDIT_LOG), StandardCharsets.UTF_8);
         assertThat(audit).contains("\"inventory:ENT-MOLD\"").contains("\"inventory:ENT-ASM\"");
+    }
+
+    @Test
+    void reportsEvaluationsAndExportsSayWhoseTheyAre() throws Exception {
+        JsonNode report = Json.mapper()
+                .readTree(send("GET", "/api/v1/indicators?enterprise=ENT-MOLD", ADMIN, null, null)
+                        .body());
+        assertThat(report.at("/enterprise/code").asText()).isEqualTo("ENT-MOLD");
+        assertThat(report.at("/enterprise/name").asText()).isEqualTo("Molding GmbH (Berlin)");
+        assertThat(report.at("/enterprise/timezone").asText()).isEqualTo("Europe/Berlin");
+        JsonNode evaluation = Json.mapper()
+                .readTree(send("GET", "/api/v1/evaluations?enterprise=ENT-ASM", ADMIN, null, null)
+                        .body());
+        assertThat(evaluation.at("/enterprise/code").asText()).isEqualTo("ENT-ASM");
+        for (String path : List.of(
+                "/api/v1/indicators?format=csv&enterprise=ENT-MOLD",
+                "/api/v1/evaluations?format=csv&enterprise=ENT-MOLD",
+                "/api/v1/equipment?format=csv&enterprise=ENT-MOLD",
+                "/api/v1/equipment/SEW-01/indicators?format=csv&enterprise=ENT-MOLD")) {
+            assertThat(send("GET", path, ADMIN, null, null).headers().firstValue("Content-Disposition"))
+                    .as(path)
+                    .hasValueSatisfying(d -> assertThat(d).contains("filename=\"ENT-MOLD-"));
+        }
     }
 
     private static String with(String path, String param) {

@@ -56,4 +56,34 @@ class MessagesTest {
         assertThat(ReportLanguage.fromAcceptLanguage(null)).isEqualTo(ReportLanguage.EN);
         assertThat(ReportLanguage.fromAcceptLanguage(";;;")).isEqualTo(ReportLanguage.EN);
     }
+
+    @Test
+    void everySentenceOfTheReasonTableGivesChineseForItsExample() {
+        Messages zh = Messages.of(ReportLanguage.ZH_CN);
+        assertThat(Reasons.entries()).hasSizeGreaterThan(40);
+        for (Reasons.Entry e : Reasons.entries()) {
+            assertThat(e.en().matcher(e.example()).find())
+                    .as("example of %s", e.en())
+                    .isTrue();
+            assertThat(zh.reason(e.example()))
+                    .as(e.example())
+                    .doesNotStartWith("（原文）")
+                    .doesNotContain("{")
+                    .containsPattern("\\p{IsHan}");
+        }
+    }
+
+    @Test
+    void compositeReasonsAreTranslatedPartByPartAndUnknownOnesMarkedAsTheOriginal() {
+        Messages zh = Messages.of(ReportLanguage.ZH_CN);
+        assertThat(zh.reason("rule R1: not measurable: scheduled time is empty"))
+                .isEqualTo("规则 R1：无法计算：计划时长为空");
+        assertThat(zh.reason("online_ratio 0.5 < θ_online 0.9")).isEqualTo("在线率（online_ratio） 0.5 < θ_online 0.9");
+        assertThat(zh.reason("point_coverage 0.75 < 1: no good sample in S for [alarm, bad_parts]"))
+                .isEqualTo("点位覆盖率（point_coverage） 0.75 < 1：计划时长内以下点位没有良好样本：[alarm, bad_parts]");
+        assertThat(zh.reasons(java.util.List.of("no reads in S", "a sentence nobody wrote")))
+                .isEqualTo("计划时长内没有读取; （原文）a sentence nobody wrote");
+        assertThat(Messages.of(ReportLanguage.EN).reason("no reads in S")).isEqualTo("no reads in S");
+        assertThat(zh.reason(null)).isNull();
+    }
 }

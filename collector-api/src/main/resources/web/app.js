@@ -4,6 +4,10 @@
  * #/?lang=zh-CN&scope=pilot&profile=miit-2024-level2&from=2026-03-02&to=2026-03-08 (days of the enterprise time
  * zone, end day included) or #/equipment/IMM-01?...; period=live&window=1h is the rolling view, the only one that
  * refreshes itself. The API token stays in sessionStorage and goes with every request as a bearer token.
+ * A district collector serves many enterprises: enterprise=CODE in the hash goes with every API request, and a
+ * caller who sees several enterprises starts on the programme page #/programme?from=DAY&to=DAY&industry=...&sort=...
+ * (one row per enterprise, each linking to its overview). Downloads (report, CSV, bundle) go through fetch with the
+ * token and are saved from a blob.
  */
 (function () {
   var I = window.FloorLinkI18n;
@@ -16,12 +20,20 @@
   var FACT_FIGURES = {networking_rate: 1, networking_rate_digital: 1, key_networking_rate: 1, online_ratio: 1,
     completeness: 1, good_ratio: 1};
   var BANDS = [0, 1.5, 3, 4.5, 6];
+  var PROG_COLS = ['code', 'name', 'industry', 'contractor', 'production', 'networked', 'digital', 'networking_rate',
+    'digitalization_rate', 'verdict', 'data_trust', 'last_data_at'];
+  var PROG_FILTERS = ['programme', 'industry', 'contractor'];
 
   var state = null;
   var enterprise = null;
   var profiles = null;
   var timer = null;
   var generation = 0;
+  // every enterprise the caller sees (rows of /api/v1/enterprises?status=all); null until asked or when refused
+  var directory = null;
+  var progCache = null;
+  // the programme view last shown in this tab (filters, sort, period), where the overview's link leads back to
+  var programmeHash = null;
 
   function $(id) {
     return document.getElementById(id);
@@ -157,18 +169,42 @@
       window: get('window') || '1h',
       mode: get('period') === 'live' || (!get('from') && get('window')) ? 'live' : 'fixed',
       page: 'overview',
-      id: null
+      id: null,
+      enterprise: get('enterprise') || '',
+      programme: get('programme') || '',
+      industry: get('industry') || '',
+      contractor: get('contractor') || '',
+      status: ['active', 'retired', 'all'].indexOf(get('status')) >= 0 ? get('status') : 'active',
+      sort: PROG_COLS.indexOf(get('sort')) >= 0 ? get('sort') : 'code',
+      order: get('order') === 'desc' ? 'desc' : 'asc'
     };
     var eq = /^\/equipment\/(.+)$/.exec(path);
     if (eq) {
       s.page = 'equipment';
       s.id = decodeURIComponent(eq[1]);
+    } else if (path === '/programme') {
+      s.page = 'programme';
+      s.mode = 'fixed';
     }
     return s;
   }
   function query(s) {
     var p = new URLSearchParams();
     p.set('lang', s.lang);
+    if (s.page === 'programme') {
+      ['from', 'to', 'profile'].concat(PROG_FILTERS).forEach(function (k) {
+        if (s[k]) {
+          p.set(k, s[k]);
+        }
+      });
+      p.set('status', s.status);
+      p.set('sort', s.sort);
+      p.set('order', s.order);
+      return p.toString();
+    }
+    if (s.enterprise) {
+      p.set('enterprise', s.enterprise);
+    }
     p.set('scope', s.scope);
     if (s.profile) {
       p.set('profile', s.profile);
@@ -183,7 +219,8 @@
     return p.toString();
   }
   function hashOf(s) {
-    return '#/' + (s.page === 'equipment' ? 'equipment/' + encodeURIComponent(s.id) : '') + '?' + query(s);
+    return '#/' + (s.page === 'equipment' ? 'equipment/' + encodeURIComponent(s.id) : s.page === 'programme' ? 'programme' : '') +
+      '?' + query(s);
   }
   function navigate(changes) {
     var next = Object.assign({}, state, changes);
@@ -227,7 +264,15 @@
   }
   function commonParams() {
     return 'scope=' + encodeURIComponent(state.scope) + '&' + periodParams() +
-      (state.profile ? '&profile=' + encodeURIComponent(state.profile) : '');
+      (state.profile ? '&profile=' + encodeURIComponent(state.profile) : '') + entParam();
+  }
+  /** '&enterprise=CODE' when the view is about a chosen enterprise, else nothing (a single-enterprise collector). */
+  function entParam() {
+    return state.enterprise ? '&enterprise=' + encodeURIComponent(state.enterprise) : '';
+  }
+  /** More than one enterprise visible: the programme page is the start, every other view names its enterprise. */
+  function multi() {
+    return directory !== null && directory.length > 1;
   }
 
   /* ---------- static texts and controls ---------- */
@@ -268,6 +313,11 @@
     $('tz-note').textContent = enterprise ? t('period.tzNote', {tz: enterprise.timezone}) : '';
     $('refresh-note').textContent = state.mode === 'live' ? t('refresh.auto', {s: REFRESH_MS / 1000}) : t('refresh.fixed');
     $('permalink').href = window.location.href;
+    $('controls').hidden = state.page === 'programme';
+    $('nav-programme').hidden = !multi() || state.page === 'programme';
+    $('nav-programme').href = programmeHash || hashOf(Object.assign({}, state, {page: 'programme', id: null}));
+    $('nav-overview').hidden = state.page === 'programme' && !state.enterprise;
+    $('nav-overview').href = hashOf(Object.assign({}, state, {page: 'overview', id: null}));
   }
 
   function schedule() {
@@ -289,6 +339,14 @@
   function load() {
     var my = ++generation;
     var msg = $('message');
+    if (state.page === 'programme') {
+      loadProgramme().then(function (html) { show(my, html); });
+      return;
+    }
+    if (!state.enterprise && multi()) {
+      navigate({page: 'programme', id: null});
+      return;
+    }
     if (state.mode === 'fixed' && (!state.from || !state.to)) {
       msg.innerHTML = '<p class="error">' + esc(t('period.missing')) + '</p>';
       $('view').innerHTML = '';
@@ -302,23 +360,42 @@
     if (!$('view').innerHTML) {
       $('view').innerHTML = '<p class="meta">' + esc(t('loading')) + '</p>';
     }
-    var done = state.page === 'equipment' ? loadEquipment() : loadOverview();
-    done.then(function (html) {
-      if (my !== generation) {
-        return;
-      }
-      if (html.error) {
-        msg.innerHTML = html.error;
-        $('view').innerHTML = '';
-        return;
-      }
-      msg.innerHTML = html.message || '';
-      $('view').innerHTML = html.view;
-      $('view').setAttribute('data-loaded', String(my));
-      if (html.after) {
-        html.after();
-      }
+    var done = withEnterprise(function () {
+      return state.page === 'equipment' ? loadEquipment() : loadOverview();
     });
+    done.then(function (html) { show(my, html); });
+  }
+
+  /** Reads the enterprise of the view (time zone, name) when it is not the one known yet, then runs next. */
+  function withEnterprise(next) {
+    if (enterprise && (!state.enterprise || enterprise.code === state.enterprise)) {
+      return next();
+    }
+    return api('/api/v1/equipment?' + entParam().substring(1)).then(function (r) {
+      if (!r.ok) {
+        return {error: errorHtml(r)};
+      }
+      enterprise = r.body.enterprise;
+      return next();
+    });
+  }
+
+  function show(my, html) {
+    var msg = $('message');
+    if (my !== generation) {
+      return;
+    }
+    if (html.error) {
+      msg.innerHTML = html.error;
+      $('view').innerHTML = '';
+      return;
+    }
+    msg.innerHTML = html.message || '';
+    $('view').innerHTML = html.view;
+    $('view').setAttribute('data-loaded', String(my));
+    if (html.after) {
+      html.after();
+    }
   }
 
   /* ---------- overview ---------- */
@@ -433,7 +510,10 @@
     }).join('') + '<div class="card" data-indicator="partial_score"><div class="title">' + esc(t('ind.partial_score')) +
       '</div><div class="v">' + esc(t('card.score', {score: r.assessment2024.partial_score, max: r.assessment2024.max_partial_score})) +
       '</div><div class="meta">' + esc(t('disclaimer')) + '</div></div>';
-    var view = '<section id="trust">' + trustBanner(r.data_trust, r.equipment.length) + '</section>' +
+    var view = '<h2 class="enterprise-title" id="enterprise-title" data-enterprise="' + esc(enterprise.code) + '">' +
+      esc(t('enterprise.title', {name: enterprise.name || enterprise.code, code: enterprise.code})) + '</h2>' +
+      downloadsHtml() +
+      '<section id="trust">' + trustBanner(r.data_trust, r.equipment.length) + '</section>' +
       '<section><h2>' + esc(t('h.indicators')) + '</h2><div class="cards" id="cards">' + cards + '</div></section>' +
       assessmentHtml(r.assessment2024, i) +
       '<section id="evaluation"><h2>' + esc(t('h.evaluation')) + '</h2>' +
@@ -581,12 +661,253 @@
       '</tr></thead><tbody id="rows">' + rows + '</tbody></table></div></section>';
   }
 
+  /* ---------- downloads ---------- */
+
+  var DOWNLOADS = [
+    {id: 'xlsx', path: '/api/v1/reports', extra: 'format=xlsx&', name: 'report.xlsx'},
+    {id: 'pdf', path: '/api/v1/reports', extra: 'format=pdf&', name: 'report.pdf'},
+    {id: 'csv', path: '/api/v1/indicators', extra: 'format=csv&', name: 'indicators.csv'},
+    {id: 'bundle', path: '/api/v1/bundles', extra: '', name: 'bundle.zip'}
+  ];
+
+  function downloadsHtml() {
+    return '<section id="downloads" class="downloads no-print"><span class="meta">' + esc(t('dl.title')) + ':</span> ' +
+      DOWNLOADS.map(function (d) {
+        return '<button type="button" id="dl-' + d.id + '" data-download="' + d.id + '">' + esc(t('dl.' + d.id)) + '</button>';
+      }).join('') + ' <span id="dl-status" class="meta" role="status"></span></section>';
+  }
+
+  function downloadUrl(d) {
+    return d.path + '?' + d.extra + 'lang=' + encodeURIComponent(state.lang) + '&' + commonParams();
+  }
+
+  function fileNameOf(disposition) {
+    var m = /filename\*=UTF-8''([^;]+)/i.exec(disposition || '');
+    if (m) {
+      return decodeURIComponent(m[1]);
+    }
+    m = /filename="?([^";]+)"?/i.exec(disposition || '');
+    return m ? m[1] : null;
+  }
+
+  /**
+   * Fetches url with the bearer token (a plain link cannot carry it) and saves the answer under the server's file
+   * name through a temporary <a download>; a failure is written into #dl-status (or statusId).
+   */
+  function download(url, fallbackName, what, statusId) {
+    var status = $(statusId || 'dl-status');
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    status.className = 'meta';
+    status.removeAttribute('data-error');
+    status.textContent = t('dl.busy', {what: what});
+    fetch(url, token ? {headers: {'Authorization': 'Bearer ' + token}} : {}).then(function (r) {
+      if (!r.ok) {
+        return r.json().catch(function () { return {}; }).then(function (b) {
+          throw {status: r.status, body: b};
+        });
+      }
+      var name = fileNameOf(r.headers.get('Content-Disposition')) || fallbackName;
+      return r.blob().then(function (blob) { return {blob: blob, name: name}; });
+    }).then(function (f) {
+      var href = URL.createObjectURL(f.blob);
+      var a = document.createElement('a');
+      a.href = href;
+      a.download = f.name;
+      a.hidden = true;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () {
+        URL.revokeObjectURL(href);
+        a.remove();
+      }, 60000);
+      status.textContent = t('dl.done', {name: f.name});
+      status.setAttribute('data-file', f.name);
+    }).catch(function (e) {
+      var res = e && e.status !== undefined ? e : {status: 0, body: {error: 'network'}};
+      var b = res.body || {};
+      var key = res.status === 0 ? 'err.network' : 'err.' + b.error;
+      var why = I.has(state.lang, key) ? t(key, {parameter: b.parameter || ''}) : t('err.other', {status: res.status});
+      status.className = 'error';
+      status.setAttribute('data-error', b.error || String(res.status));
+      status.textContent = t('dl.failed', {what: what, why: why});
+    });
+  }
+
+  /* ---------- programme page ---------- */
+
+  function progParams(withSort) {
+    var p = new URLSearchParams();
+    ['from', 'to', 'profile'].concat(PROG_FILTERS).forEach(function (k) {
+      if (state[k]) {
+        p.set(k, state[k]);
+      }
+    });
+    p.set('status', state.status);
+    if (withSort) {
+      p.set('sort', PROG_COLS.indexOf(state.sort) >= 0 && ['code', 'name', 'industry', 'contractor', 'networking_rate',
+        'digitalization_rate', 'verdict'].indexOf(state.sort) >= 0 ? state.sort : 'code');
+      p.set('order', state.order);
+    }
+    return p.toString();
+  }
+
+  /** The rows of the period and filters from the API (cached: sorting is done here and asks nothing). */
+  function loadProgramme() {
+    var url = '/api/v1/enterprises?' + progParams(false);
+    var rows = progCache && progCache.url === url ? Promise.resolve(progCache.res) : api(url);
+    return rows.then(function (res) {
+      if (!res.ok) {
+        // keep the period and filters on screen so a refused choice (e.g. from after to) can be corrected
+        var html = renderProgramme({count: 0, profile: {id: state.profile, version: ''}, from: state.from, to: state.to,
+          enterprises: [], totals: null});
+        html.message = errorHtml(res);
+        return html;
+      }
+      progCache = {url: url, res: res};
+      if (!state.from || !state.to) {
+        // the API's default period: keep it in the URL so the link shows the same days
+        state.from = String(res.body.from);
+        state.to = String(res.body.to);
+        progCache.url = '/api/v1/enterprises?' + progParams(false);
+        history.replaceState(null, '', window.location.pathname + window.location.search + hashOf(state));
+        $('permalink').href = window.location.href;
+      }
+      return renderProgramme(res.body);
+    });
+  }
+
+  function sortValue(r, col) {
+    switch (col) {
+      case 'networking_rate':
+      case 'digitalization_rate':
+        return r[col] && r[col].value != null ? r[col].value : -1;
+      case 'production':
+      case 'networked':
+      case 'digital':
+        return r.counts[col];
+      case 'industry':
+        return r.industry_name || r.industry || '';
+      case 'contractor':
+        return r.contractor_name || r.contractor || '';
+      case 'verdict':
+        return r.verdict.status;
+      case 'last_data_at':
+        return r.last_data_at || '';
+      default:
+        return r[col] == null ? '' : String(r[col]);
+    }
+  }
+
+  /** As the API sorts: by the column, then by code; descending reverses both. */
+  function sortRows(rows) {
+    var dir = state.order === 'desc' ? -1 : 1;
+    return rows.slice().sort(function (a, b) {
+      var x = sortValue(a, state.sort);
+      var y = sortValue(b, state.sort);
+      var c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+      if (c === 0) {
+        c = a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+      }
+      return dir * c;
+    });
+  }
+
+  function rateText(f) {
+    return f == null || f.value == null ? '<span class="nodata">' + esc(t('noData')) + '</span>' : pctText(f.value);
+  }
+
+  function rateCell(key, f) {
+    var title = f && f.numerator != null ? ' title="' + esc(num(f.numerator) + ' / ' + num(f.denominator)) + '"' : '';
+    return '<td data-col="' + key + '" data-raw="' + (f && f.value != null ? f.value : '') + '"' + title + '>' + rateText(f) + '</td>';
+  }
+
+  function selectHtml(key, options) {
+    var opts = key === 'status' ? ['active', 'retired', 'all'].map(function (v) {
+      return '<option value="' + v + '">' + esc(t('prog.status.' + v)) + '</option>';
+    }).join('') : '<option value="">' + esc(t('prog.any')) + '</option>' + options.map(function (o) {
+      return '<option value="' + esc(o.value) + '">' + esc(o.label) + '</option>';
+    }).join('');
+    return '<label><span>' + esc(t('prog.filter.' + key)) + '</span> <select id="filter-' + key + '" data-filter="' + key + '">' +
+      opts + '</select></label>';
+  }
+
+  function filterOptions(key) {
+    var seen = {};
+    var out = [];
+    (directory || []).forEach(function (r) {
+      var v = r[key];
+      if (v && !seen[v]) {
+        seen[v] = 1;
+        out.push({value: v, label: key === 'industry' ? (r.industry_name || v) : key === 'contractor' ? (r.contractor_name || v) : v});
+      }
+    });
+    if (state[key] && !seen[state[key]]) {
+      out.push({value: state[key], label: state[key]});
+    }
+    return out;
+  }
+
+  function renderProgramme(body) {
+    programmeHash = hashOf(state);
+    $('window').textContent = t('prog.count', {n: body.count, profile: body.profile.id, version: body.profile.version,
+      from: body.from, to: body.to});
+    var filters = '<form id="prog-controls" class="filters no-print"><fieldset class="period"><legend>' + esc(t('prog.period')) +
+      '</legend><label><span>' + esc(t('prog.from')) + '</span> <input type="date" id="prog-from" value="' + esc(state.from) + '"></label>' +
+      '<label><span>' + esc(t('prog.to')) + '</span> <input type="date" id="prog-to" value="' + esc(state.to) + '"></label>' +
+      '<button type="submit" id="prog-apply">' + esc(t('prog.apply')) + '</button></fieldset>' +
+      PROG_FILTERS.map(function (k) { return selectHtml(k, filterOptions(k)); }).join('') + selectHtml('status') +
+      ' <button type="button" id="prog-csv">' + esc(t('prog.csv')) + '</button> <span id="prog-status" class="meta" role="status"></span></form>';
+    var head = PROG_COLS.map(function (c) {
+      var cls = 'sortable' + (state.sort === c ? ' sorted-' + state.order : '');
+      return '<th class="' + cls + '" data-sort="' + c + '" title="' + esc(t('prog.sortHint')) + '">' + esc(t('prog.col.' + c)) + '</th>';
+    }).join('');
+    var rows = sortRows(body.enterprises).map(function (r) {
+      var link = hashOf(Object.assign({}, state, {page: 'overview', id: null, enterprise: r.code, scope: 'pilot'}));
+      return '<tr data-enterprise="' + esc(r.code) + '"><td data-col="code"><a class="ent-link" href="' + esc(link) + '" title="' +
+        esc(t('prog.open', {code: r.code})) + '">' + esc(r.code) + '</a></td>' +
+        '<td data-col="name"><a href="' + esc(link) + '">' + esc(r.name) + '</a></td>' +
+        '<td data-col="industry">' + esc(r.industry_name || r.industry || '') + '</td>' +
+        '<td data-col="contractor">' + esc(r.contractor_name || r.contractor || '') + '</td>' +
+        '<td data-col="production">' + num(r.counts.production) + '</td>' +
+        '<td data-col="networked">' + num(r.counts.networked) + '</td>' +
+        '<td data-col="digital">' + num(r.counts.digital) + '</td>' +
+        rateCell('networking_rate', r.networking_rate) + rateCell('digitalization_rate', r.digitalization_rate) +
+        '<td data-col="verdict">' + verdictHtml(r.verdict.status) + '</td>' +
+        '<td data-col="data_trust" class="' + (r.data_trust === 'complete' ? 'trust-ok' : 'gap') + '">' +
+        esc(I.has(state.lang, 'prog.trust.' + r.data_trust) ? t('prog.trust.' + r.data_trust) : r.data_trust) + '</td>' +
+        '<td data-col="last_data_at">' + esc(r.last_data_at ? localTimeIn(r.window && r.window.timezone, r.last_data_at) : t('prog.never')) + '</td></tr>';
+    }).join('');
+    var tot = body.totals || {};
+    var verdicts = Object.keys(tot.by_verdict || {}).map(function (k) {
+      return (I.has(state.lang, 'verdict.' + k) ? t('verdict.' + k) : k) + ' ' + tot.by_verdict[k];
+    }).join(', ');
+    var totals = '<tr id="prog-totals"><td colspan="4">' + esc(t('prog.totals')) + '</td>' +
+      '<td data-col="production">' + num((tot.networking_rate || {}).denominator) + '</td>' +
+      '<td data-col="networked">' + num((tot.networking_rate || {}).numerator) + '</td>' +
+      '<td data-col="digital">' + num((tot.digitalization_rate || {}).numerator) + '</td>' +
+      rateCell('networking_rate', tot.networking_rate) + rateCell('digitalization_rate', tot.digitalization_rate) +
+      '<td colspan="3">' + esc(t('prog.verdicts', {n: tot.enterprises, list: verdicts})) + '</td></tr>';
+    var view = '<section id="programme"><h2>' + esc(t('prog.title')) + '</h2>' + filters +
+      (body.enterprises.length || !body.totals ? '' : '<p class="warn">' + esc(t('prog.none')) + '</p>') +
+      '<div class="wide"><table class="programme" id="programme-table"><thead><tr>' + head + '</tr></thead><tbody id="prog-rows">' +
+      rows + '</tbody><tfoot>' + totals + '</tfoot></table></div><p class="meta">' + esc(t('prog.totalsNote')) + '</p></section>';
+    return {view: view, after: function () {
+      PROG_FILTERS.concat(['status']).forEach(function (k) { $('filter-' + k).value = state[k] || ''; });
+    }};
+  }
+
+  function localTimeIn(tz, iso) {
+    var p = zoneParts(tz || Intl.DateTimeFormat().resolvedOptions().timeZone, new Date(iso));
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
+  }
+
   /* ---------- equipment page ---------- */
 
   function loadEquipment() {
     var id = encodeURIComponent(state.id);
-    var p = periodParams() + (state.profile ? '&profile=' + encodeURIComponent(state.profile) : '');
-    return Promise.all([api('/api/v1/equipment/' + id), api('/api/v1/equipment/' + id + '/indicators?' + p)]).then(function (rs) {
+    var p = periodParams() + (state.profile ? '&profile=' + encodeURIComponent(state.profile) : '') + entParam();
+    var e = state.enterprise ? '?enterprise=' + encodeURIComponent(state.enterprise) : '';
+    return Promise.all([api('/api/v1/equipment/' + id + e), api('/api/v1/equipment/' + id + '/indicators?' + p)]).then(function (rs) {
       if (rs[0].status === 404) {
         return {error: '<p class="error">' + esc(t('eq.notFound', {id: state.id})) + '</p>'};
       }
@@ -818,15 +1139,80 @@
       $('login').hidden = true;
       start();
     });
+    $('view').addEventListener('click', function (ev) {
+      var th = ev.target.closest('th[data-sort]');
+      if (th) {
+        var col = th.getAttribute('data-sort');
+        navigate({sort: col, order: state.sort === col && state.order === 'asc' ? 'desc' : 'asc'});
+        return;
+      }
+      var dl = ev.target.closest('[data-download]');
+      if (dl) {
+        var d = DOWNLOADS.filter(function (x) { return x.id === dl.getAttribute('data-download'); })[0];
+        download(downloadUrl(d), d.name, t('dl.' + d.id));
+        return;
+      }
+      if (ev.target.closest('#prog-csv')) {
+        download('/api/v1/enterprises?format=csv&' + progParams(true), 'enterprises.csv', t('prog.csv'), 'prog-status');
+      }
+    });
+    $('view').addEventListener('change', function (ev) {
+      var sel = ev.target.closest('select[data-filter]');
+      if (sel) {
+        var change = {};
+        change[sel.getAttribute('data-filter')] = sel.value;
+        navigate(change);
+      }
+    });
+    $('view').addEventListener('submit', function (ev) {
+      if (ev.target.id === 'prog-controls') {
+        ev.preventDefault();
+        navigate({from: $('prog-from').value, to: $('prog-to').value});
+      }
+    });
     window.addEventListener('hashchange', function () {
       state = readUrl();
       render();
     });
   }
 
-  /** Reads the enterprise time zone and the profiles, fills a missing period, then shows the view. */
+  /**
+   * Asks which enterprises the caller sees: with several and none chosen in the URL the programme page is shown,
+   * else the enterprise's view as on a single-enterprise collector.
+   */
   function start() {
-    Promise.all([api('/api/v1/equipment'), api('/api/v1/profiles'), I.ready]).then(function (rs) {
+    var d = new Date(Date.now() - 86400000);
+    var y = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+    api('/api/v1/enterprises?status=all&from=' + y + '&to=' + y).then(function (res) {
+      directory = res.ok && res.body.enterprises ? res.body.enterprises : null;
+      if (state.page !== 'programme' && !state.enterprise && multi()) {
+        state.page = 'programme';
+        state.id = null;
+      }
+      if (state.page !== 'programme') {
+        startEnterprise();
+        return;
+      }
+      if (!res.ok) {
+        $('message').innerHTML = errorHtml(res);
+        return;
+      }
+      Promise.all([api('/api/v1/profiles'), I.ready]).then(function (ps) {
+        var p = ps[0];
+        profiles = p.ok ? p.body : null;
+        if (!state.profile && profiles) {
+          state.profile = profiles['default'];
+        }
+        history.replaceState(null, '', window.location.pathname + window.location.search + hashOf(state));
+        render();
+      });
+    });
+  }
+
+  /** Reads the enterprise time zone and the profiles, fills a missing period, then shows the view. */
+  function startEnterprise() {
+    var e = state.enterprise ? '?enterprise=' + encodeURIComponent(state.enterprise) : '';
+    Promise.all([api('/api/v1/equipment' + e), api('/api/v1/profiles'), I.ready]).then(function (rs) {
       if (!rs[0].ok) {
         $('message').innerHTML = errorHtml(rs[0]);
         return;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.floorlink.collector.Collector;
 import io.floorlink.collector.CollectorConfig;
 import io.floorlink.collector.HttpConfig;
+import io.floorlink.collector.district.GoldenDistrictFiles;
 import io.floorlink.collector.indicators.FactsFixture;
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.GatewayConfig;
@@ -71,7 +72,6 @@ class ProgrammePageIT {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String ADMIN = "admin-token-programme-0123456789";
-    private static final List<String> CODES = List.of("ENT-SEW", "ENT-MOLD", "ENT-ASM");
     private static final Duration WAIT = Duration.ofSeconds(40);
 
     private Collector collector;
@@ -89,23 +89,14 @@ class ProgrammePageIT {
         assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
                 .as("headless Chromium at " + CHROMIUM + " and its driver at " + CHROMEDRIVER)
                 .isTrue();
-        Path golden = Path.of("src/test/resources/testcases/district-golden");
-        Path district = dir.resolve("district.yaml");
-        Files.copy(golden.resolve("district.yaml"), district);
-        Path inventories = dir.resolve("enterprises");
-        for (String code : CODES) {
-            Files.createDirectories(inventories.resolve(code));
-            Files.copy(
-                    golden.resolve("enterprises").resolve(code).resolve("inventory.yaml"),
-                    inventories.resolve(code).resolve("inventory.yaml"));
-        }
+        GoldenDistrictFiles files = GoldenDistrictFiles.copyTo(dir);
         CollectorConfig config = CollectorConfig.defaults(dir.resolve("data"))
                 // anonymous reads off (a loopback collector allows them by default): the page must send the token
                 .withHttp(new HttpConfig("127.0.0.1", 0, ADMIN, List.of(), false, null))
                 .withGateway(GatewayConfig.defaults(dir.resolve("data"))
                         .withAuth(AuthConfig.anonymousOnLoopback())
                         .withBrokerPort(0))
-                .withDistrict(district, inventories);
+                .withDistrict(files.registry(), files.inventories());
         collector = Collector.start(config, new SimpleMeterRegistry());
         base = "http://127.0.0.1:" + collector.httpPort() + "/";
 
@@ -511,10 +502,6 @@ class ProgrammePageIT {
         }
         facts.points(rows);
         // as the gateway marks a closed day it writes into, so the cache warmer's earlier look at it is dropped
-        List<Object[]> revisions = new ArrayList<>();
-        for (Instant d = from.truncatedTo(ChronoUnit.DAYS); d.isBefore(to); d = d.plus(Duration.ofDays(1))) {
-            revisions.add(new Object[] {device, d, 1L});
-        }
-        facts.insert("fact_revision", "device_id, bucket, revision", revisions);
+        facts.revise(device, from, to);
     }
 }

@@ -204,6 +204,31 @@ public final class FactsFixture {
         return states(rows);
     }
 
+    /**
+     * Raises the {@code fact_revision} of every UTC day of {@code [from, to)} for a device, as the gateway does for a
+     * closed day it writes into: a report that cached those days earlier (the collector's cache warmer) reads them
+     * again. Call it after writing facts under a running collector.
+     */
+    public FactsFixture revise(String device, Instant from, Instant to) {
+        for (Instant d = from.truncatedTo(ChronoUnit.DAYS); d.isBefore(to); d = d.plus(Duration.ofDays(1))) {
+            int updated;
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement("UPDATE fact_revision SET revision = revision + 1"
+                            + " WHERE group_id = ? AND device_id = ? AND bucket = ?")) {
+                ps.setString(1, group);
+                ps.setString(2, device);
+                ps.setObject(3, utc(d));
+                updated = ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            if (updated == 0) {
+                insert("fact_revision", "device_id, bucket, revision", List.<Object[]>of(new Object[] {device, d, 1L}));
+            }
+        }
+        return this;
+    }
+
     /** The group's {@code group_activity} row (V9), as a gateway that stored data up to {@code lastData} leaves it. */
     public FactsFixture activity(Instant lastData) {
         return exec(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.floorlink.collector.CollectorConfig;
 import io.floorlink.sparkplug.metrics.StandardMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -31,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The files of {@code deploy/} (Grafana dashboards and provisioning, Prometheus, compose), checked without Docker:
@@ -318,7 +320,12 @@ class DeployFilesTest {
         assertThat(volumes(collector))
                 .contains("./collector.yaml:/etc/floorlink/collector.yaml:ro", "collector-data:/var/lib/floorlink");
         assertThat(collector.path("command").toString()).contains("serve", "--config", "/etc/floorlink/collector.yaml");
-        assertThat(collector.path("healthcheck").path("test").toString()).contains("/health");
+        JsonNode healthcheck = collector.path("healthcheck").path("test");
+        assertThat(healthcheck).allSatisfy(arg -> assertThat(arg.isTextual())
+                .as("healthcheck argument %s is a string", arg)
+                .isTrue());
+        assertThat(healthcheck.get(healthcheck.size() - 1).asText())
+                .contains("GET /health HTTP/1.0\\r\\nHost: localhost");
         assertThat(fieldNames(services)).anySatisfy(name -> assertThat(
                         services.path(name).path("profiles").toString())
                 .contains("plant"));
@@ -329,6 +336,30 @@ class DeployFilesTest {
                 .startsWith("jdbc:postgresql://postgres:5432/");
         assertThat(collectorYaml.path("data_dir").asText()).isEqualTo("/var/lib/floorlink");
         assertThat(collectorYaml.path("http").path("port").asInt()).isEqualTo(8080);
+    }
+
+    @Test
+    void compose_collector_yaml_loads_with_the_collectors_own_loader(@TempDir Path dir) throws IOException {
+        String text = Files.readString(COMPOSE_DIR.resolve("collector.yaml"), StandardCharsets.UTF_8);
+        // the secrets compose mounts under /run/secrets and the environment it passes, as files of this test
+        Matcher refs = Pattern.compile("\\$\\{(?:file:/run/secrets/([a-z0-9_]+)|([A-Z][A-Z0-9_]*))}")
+                .matcher(text);
+        StringBuilder copy = new StringBuilder();
+        while (refs.find()) {
+            String name = refs.group(1) != null ? refs.group(1) : refs.group(2);
+            Path secret = dir.resolve(name);
+            Files.writeString(secret, "test-secret-" + name + "-0123456789");
+            refs.appendReplacement(copy, Matcher.quoteReplacement("${file:" + secret + "}"));
+        }
+        refs.appendTail(copy);
+        Path file = dir.resolve("collector.yaml");
+        Files.writeString(file, copy.toString(), StandardCharsets.UTF_8);
+
+        CollectorConfig config = CollectorConfig.load(file);
+
+        assertThat(config.gateway()).isNotNull();
+        assertThat(config.gateway().store().url()).isEqualTo("jdbc:postgresql://postgres:5432/floorlink");
+        assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/floorlink"));
     }
 
     @Test

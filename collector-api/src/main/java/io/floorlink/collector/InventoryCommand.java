@@ -67,6 +67,13 @@ final class InventoryCommand implements Callable<Integer> {
         Path tokenFile;
 
         @Option(
+                names = "--cacert",
+                paramLabel = "FILE",
+                description = "PEM certificate(s) to trust for an https collector (e.g. its own self-signed"
+                        + " certificate); default: the JDK's CA store")
+        Path cacert;
+
+        @Option(
                 names = "--enterprise",
                 paramLabel = "CODE",
                 description = "the enterprise (may be left out when the token sees exactly one)")
@@ -91,6 +98,35 @@ final class InventoryCommand implements Callable<Integer> {
                     ? ""
                     : "?enterprise=" + URLEncoder.encode(enterprise.trim(), StandardCharsets.UTF_8);
             return URI.create(base + path + query);
+        }
+
+        /** A client that trusts {@code --cacert} only when it is given, else the JDK's CA store. */
+        HttpClient client(CommandLine cli) {
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+            if (cacert != null) {
+                try (java.io.InputStream in = Files.newInputStream(cacert)) {
+                    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+                    trust.load(null, null);
+                    int n = 0;
+                    for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificates(in)) {
+                        trust.setCertificateEntry("ca-" + n++, c);
+                    }
+                    if (n == 0) {
+                        throw new CommandLine.ParameterException(cli, "--cacert: no certificate in " + cacert);
+                    }
+                    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                    tmf.init(trust);
+                    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+                    ssl.init(null, tmf.getTrustManagers(), null);
+                    b.sslContext(ssl);
+                } catch (IOException | java.security.GeneralSecurityException e) {
+                    throw new CommandLine.ParameterException(
+                            cli, "--cacert: cannot read " + cacert + " as PEM certificates: " + e.getMessage());
+                }
+            }
+            return b.build();
         }
 
         HttpRequest.Builder request(CommandLine cli, String path) {
@@ -132,7 +168,7 @@ final class InventoryCommand implements Callable<Integer> {
                     .header("Content-Type", type)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
-            return answer(cli, request, (out, json) -> {
+            return answer(cli, target.client(cli), request, (out, json) -> {
                 JsonNode counts = json.path("counts");
                 out.println("OK: " + file + " is the inventory of "
                         + json.path("enterprise").asText() + " now: "
@@ -184,7 +220,7 @@ final class InventoryCommand implements Callable<Integer> {
         public Integer call() {
             CommandLine cli = spec.commandLine();
             HttpRequest request = target.request(cli, "/api/v1/inventory").GET().build();
-            return answer(cli, request, (out, json) -> {
+            return answer(cli, target.client(cli), request, (out, json) -> {
                 String text = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);
                 if (output == null) {
                     out.println(text);
@@ -203,12 +239,10 @@ final class InventoryCommand implements Callable<Integer> {
     }
 
     /** Sends the request and turns the answer into output and an exit code. */
-    static int answer(CommandLine cli, HttpRequest request, Success success) {
+    static int answer(CommandLine cli, HttpClient http, HttpRequest request, Success success) {
         PrintWriter out = cli.getOut();
         PrintWriter err = cli.getErr();
         HttpResponse<String> r;
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -158,4 +158,78 @@ class InventoryCommandIT {
         assertThat(type.exit()).isEqualTo(CollectorMain.EXIT_USAGE);
         assertThat(type.err()).contains("is not .yaml, .yml, .csv, .zip or .xlsx");
     }
+
+    @Test
+    void anHttpsCollectorWithItsOwnCertificateIsReachedWithCacertAndNotWithout(@TempDir Path tls) throws Exception {
+        Path keystore = tls.resolve("collector.p12");
+        Path pem = tls.resolve("collector.pem");
+        String password = "keystore-password-123";
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        keytool(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "collector",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "san=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                password);
+        keytool(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "collector",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                password,
+                "-file",
+                pem.toString());
+        GoldenDistrictFiles files = GoldenDistrictFiles.copyTo(Files.createDirectories(tls.resolve("district")));
+        HttpConfig https = new HttpConfig("127.0.0.1", 0, ADMIN)
+                .withUsers(List.of(
+                        new HttpConfig.User("ctr-east", CONTRACTOR, HttpConfig.Role.CONTRACTOR, null, "CTR-EAST")))
+                .withTls(new HttpConfig.Tls(keystore, password));
+        try (Collector secure = Collector.start(
+                CollectorConfig.defaults(tls.resolve("data"))
+                        .withHttp(https)
+                        .withGateway(GatewayConfig.defaults(tls.resolve("data")).withBrokerPort(0))
+                        .withDistrict(files.registry(), files.inventories()),
+                new SimpleMeterRegistry())) {
+            String url = "https://127.0.0.1:" + secure.httpPort();
+            String[] get = {
+                "inventory", "get", "--url", url, "--token-file", contractorToken.toString(), "--enterprise", "ENT-SEW"
+            };
+
+            Run trusted = run(java.util.stream.Stream.concat(
+                            java.util.Arrays.stream(get), java.util.stream.Stream.of("--cacert", pem.toString()))
+                    .toArray(String[]::new));
+            assertThat(trusted.exit()).as(trusted.err()).isZero();
+            assertThat(trusted.out()).contains("\"ENT-SEW\"");
+
+            Run untrusted = run(get);
+            assertThat(untrusted.exit()).isEqualTo(InventoryCommand.EXIT_UNAVAILABLE);
+            assertThat(untrusted.err()).contains("cannot reach " + url);
+        }
+    }
+
+    private static void keytool(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(output).isZero();
+    }
 }

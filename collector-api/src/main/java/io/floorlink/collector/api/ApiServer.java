@@ -2,6 +2,8 @@ package io.floorlink.collector.api;
 
 import io.floorlink.collector.HttpConfig;
 import io.floorlink.collector.audit.AuditLog;
+import io.floorlink.collector.district.District;
+import io.floorlink.collector.district.DistrictLoader;
 import io.floorlink.collector.district.Enterprises;
 import io.floorlink.collector.indicators.FactsUnavailableException;
 import io.floorlink.collector.indicators.IndicatorService;
@@ -484,19 +486,16 @@ public final class ApiServer implements AutoCloseable {
                                     "this collector serves one inventory (collector.yaml inventory:), not a district registry"));
             return;
         }
-        io.floorlink.collector.district.District next;
-        Map<String, Inventory> added = new LinkedHashMap<>();
+        District next;
+        Map<String, Inventory> added;
         try {
-            next = io.floorlink.collector.district.DistrictLoader.load(file);
-            io.floorlink.collector.district.District fresh = new io.floorlink.collector.district.District(
-                    next.programmes(),
-                    next.industries(),
-                    next.contractors(),
+            next = DistrictLoader.load(file);
+            // only the enterprises the registry adds are read: the others keep the inventory they serve
+            added = DistrictLoader.inventories(
                     next.enterprises().stream()
                             .filter(e -> enterprises.get(e.code()).isEmpty())
                             .toList(),
-                    List.of());
-            added.putAll(io.floorlink.collector.district.DistrictLoader.inventories(fresh, inventoriesDir));
+                    inventoriesDir);
         } catch (io.floorlink.sparkplug.config.ConfigException e) {
             recordReload(who, "refused", Map.of("problems", e.getMessage().split("\n").length));
             ctx.status(400).json(new ApiError("invalid_district", null, e.getMessage()));

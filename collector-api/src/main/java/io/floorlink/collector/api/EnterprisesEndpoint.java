@@ -1,6 +1,5 @@
 package io.floorlink.collector.api;
 
-import io.floorlink.collector.district.Enterprises;
 import io.floorlink.collector.district.ProgrammeView;
 import io.floorlink.collector.indicators.Figure;
 import io.floorlink.collector.profiles.Profile;
@@ -9,7 +8,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,11 +65,8 @@ final class EnterprisesEndpoint {
                     "from", "the period " + from + " .. " + to + " is longer than " + MAX_DAYS + " days");
         }
 
-        List<ProgrammeView.Row> rows = new ArrayList<>();
-        Enterprises enterprises = tenancy.enterprises();
-        for (Enterprises.Context c : tenancy.visible(ctx, true)) {
-            rows.add(ProgrammeView.row(enterprises.district(), c, profile, from, to));
-        }
+        List<ProgrammeView.Row> rows =
+                ProgrammeView.rows(tenancy.enterprises().district(), tenancy.visible(ctx, true), profile, from, to);
         ProgrammeView.View view = ProgrammeView.of(rows, filter, sort, "desc".equals(order));
         if (csv) {
             table(view).send(ctx, "enterprises");

@@ -87,9 +87,17 @@ public final class DistrictLoader {
      * @throws ConfigException naming every file that is missing, wrong or of another enterprise
      */
     public static Map<String, Inventory> inventories(District district, Path dir) {
+        return inventories(district.enterprises(), dir);
+    }
+
+    /**
+     * The inventory of each of these enterprises, as {@link #inventories(District, Path)} reads them (e.g. only those
+     * a reloaded registry adds).
+     */
+    public static Map<String, Inventory> inventories(List<EnterpriseEntry> enterprises, Path dir) {
         Map<String, Inventory> out = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        for (EnterpriseEntry e : district.enterprises()) {
+        for (EnterpriseEntry e : enterprises) {
             Path file = inventoryFile(dir, e.code());
             try {
                 Inventory inventory = InventoryLoader.load(file);

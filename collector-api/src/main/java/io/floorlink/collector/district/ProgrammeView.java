@@ -208,8 +208,14 @@ public final class ProgrammeView {
 
     /** Rows of every enterprise of {@code enterprises} (registry order), each over its own local days. */
     public static List<Row> rows(Enterprises enterprises, Profile profile, LocalDate from, LocalDate to) {
-        return enterprises.all().stream()
-                .map(c -> row(enterprises.district(), c, profile, from, to))
+        return rows(enterprises.district(), enterprises.all(), profile, from, to);
+    }
+
+    /** Rows of these enterprises of {@code district} (e.g. those a caller sees), in the order given. */
+    public static List<Row> rows(
+            District district, List<Enterprises.Context> enterprises, Profile profile, LocalDate from, LocalDate to) {
+        return enterprises.stream()
+                .map(c -> row(district, c, profile, from, to))
                 .toList();
     }
 

@@ -184,7 +184,8 @@
       s.id = decodeURIComponent(eq[1]);
     } else if (path === '/programme') {
       s.page = 'programme';
-      s.mode = 'fixed';
+      // a window without days watches the district live (the same last hours for every enterprise)
+      s.mode = get('window') && !get('from') && !get('to') ? 'live' : 'fixed';
     }
     return s;
   }
@@ -192,7 +193,7 @@
     var p = new URLSearchParams();
     p.set('lang', s.lang);
     if (s.page === 'programme') {
-      ['from', 'to', 'profile'].concat(PROG_FILTERS).forEach(function (k) {
+      (s.mode === 'live' ? ['window', 'profile'] : ['from', 'to', 'profile']).concat(PROG_FILTERS).forEach(function (k) {
         if (s[k]) {
           p.set(k, s[k]);
         }
@@ -737,7 +738,7 @@
 
   function progParams(withSort) {
     var p = new URLSearchParams();
-    ['from', 'to', 'profile'].concat(PROG_FILTERS).forEach(function (k) {
+    (state.mode === 'live' ? ['window', 'profile'] : ['from', 'to', 'profile']).concat(PROG_FILTERS).forEach(function (k) {
       if (state[k]) {
         p.set(k, state[k]);
       }
@@ -754,7 +755,8 @@
   /** The rows of the period and filters from the API (cached: sorting is done here and asks nothing). */
   function loadProgramme() {
     var url = '/api/v1/enterprises?' + progParams(false);
-    var rows = progCache && progCache.url === url ? Promise.resolve(progCache.res) : api(url);
+    // a live window moves: every refresh asks again
+    var rows = progCache && progCache.url === url && state.mode !== 'live' ? Promise.resolve(progCache.res) : api(url);
     return rows.then(function (res) {
       if (!res.ok) {
         // keep the period and filters on screen so a refused choice (e.g. from after to) can be corrected
@@ -849,12 +851,19 @@
 
   function renderProgramme(body) {
     programmeHash = hashOf(state);
-    $('window').textContent = t('prog.count', {n: body.count, profile: body.profile.id, version: body.profile.version,
-      from: body.from, to: body.to});
+    $('window').textContent = body.window
+      ? t('prog.countLive', {n: body.count, profile: body.profile.id, version: body.profile.version, window: body.window,
+        s: REFRESH_MS / 1000})
+      : t('prog.count', {n: body.count, profile: body.profile.id, version: body.profile.version, from: body.from, to: body.to});
+    var live = state.mode === 'live' ? state.window : '';
     var filters = '<form id="prog-controls" class="filters no-print"><fieldset class="period"><legend>' + esc(t('prog.period')) +
       '</legend><label><span>' + esc(t('prog.from')) + '</span> <input type="date" id="prog-from" value="' + esc(state.from) + '"></label>' +
       '<label><span>' + esc(t('prog.to')) + '</span> <input type="date" id="prog-to" value="' + esc(state.to) + '"></label>' +
-      '<button type="submit" id="prog-apply">' + esc(t('prog.apply')) + '</button></fieldset>' +
+      '<button type="submit" id="prog-apply">' + esc(t('prog.apply')) + '</button> <label><span>' + esc(t('prog.live')) +
+      '</span> <select id="prog-live"><option value="">' + esc(t('prog.liveOff')) + '</option>' +
+      ['1h', '8h', '24h'].map(function (w) {
+        return '<option value="' + w + '"' + (live === w ? ' selected' : '') + '>' + esc(t('prog.liveLast', {w: w})) + '</option>';
+      }).join('') + '</select></label></fieldset>' +
       PROG_FILTERS.map(function (k) { return selectHtml(k, filterOptions(k)); }).join('') + selectHtml('status') +
       ' <button type="button" id="prog-csv">' + esc(t('prog.csv')) + '</button> <span id="prog-status" class="meta" role="status"></span></form>';
     var head = PROG_COLS.map(function (c) {
@@ -1157,6 +1166,10 @@
       }
     });
     $('view').addEventListener('change', function (ev) {
+      if (ev.target.id === 'prog-live') {
+        navigate(ev.target.value ? {mode: 'live', window: ev.target.value} : {mode: 'fixed'});
+        return;
+      }
       var sel = ev.target.closest('select[data-filter]');
       if (sel) {
         var change = {};
@@ -1167,7 +1180,7 @@
     $('view').addEventListener('submit', function (ev) {
       if (ev.target.id === 'prog-controls') {
         ev.preventDefault();
-        navigate({from: $('prog-from').value, to: $('prog-to').value});
+        navigate({mode: 'fixed', from: $('prog-from').value, to: $('prog-to').value});
       }
     });
     window.addEventListener('hashchange', function () {

@@ -3,7 +3,10 @@ package io.floorlink.collector.api;
 import io.floorlink.collector.district.ProgrammeView;
 import io.floorlink.collector.indicators.Figure;
 import io.floorlink.collector.profiles.Profile;
+import io.floorlink.sparkplug.config.Durations;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -16,7 +19,8 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/enterprises}: the programme view, one row per enterprise the caller sees (registry entry, 设备联网率,
  * 数字化率, 关键设备联网率, the profile's verdict, data trust, last data), each over the same local days of its own
- * time zone, filtered, sorted, with totals pooled over the rows shown. Computed on request (one report per
+ * time zone (or, with {@code window=1h}, over the same instants ending now, for watching a district live),
+ * filtered, sorted, with totals pooled over the rows shown. Computed on request (one report per
  * enterprise, from the shared closed-day cache).
  */
 final class EnterprisesEndpoint {
@@ -54,27 +58,52 @@ final class EnterprisesEndpoint {
         if (order != null && !order.isBlank() && !order.equals("asc") && !order.equals("desc")) {
             throw new BadParameterException("order", "order must be asc or desc but was '" + order + "'");
         }
-        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-        LocalDate to = date(ctx, "to", yesterday);
-        LocalDate from = date(ctx, "from", to.minusDays(DEFAULT_DAYS - 1));
-        if (from.isAfter(to)) {
-            throw new BadParameterException("from", "from " + from + " is after to " + to);
+        String window = ctx.queryParam("window");
+        Map<String, Object> period = new LinkedHashMap<>();
+        List<ProgrammeView.Row> rows;
+        if (window != null && !window.isBlank()) {
+            if (ctx.queryParam("from") != null || ctx.queryParam("to") != null) {
+                throw new BadParameterException("window", "give from and to (days), or window (ending now), not both");
+            }
+            Duration length;
+            try {
+                length = Durations.parse(window.trim());
+            } catch (IllegalArgumentException e) {
+                throw new BadParameterException("window", e.getMessage());
+            }
+            if (length.isNegative() || length.isZero() || length.compareTo(Duration.ofDays(MAX_DAYS)) > 0) {
+                throw new BadParameterException(
+                        "window", "window must be positive and at most " + MAX_DAYS + "d but was " + window);
+            }
+            Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            Instant start = end.minus(length);
+            period.put("from", start);
+            period.put("to", end);
+            period.put("window", Durations.format(length));
+            rows = ProgrammeView.rows(
+                    tenancy.enterprises().district(), tenancy.visible(ctx, true), profile, start, end);
+        } else {
+            LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+            LocalDate to = date(ctx, "to", yesterday);
+            LocalDate from = date(ctx, "from", to.minusDays(DEFAULT_DAYS - 1));
+            if (from.isAfter(to)) {
+                throw new BadParameterException("from", "from " + from + " is after to " + to);
+            }
+            if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
+                throw new BadParameterException(
+                        "from", "the period " + from + " .. " + to + " is longer than " + MAX_DAYS + " days");
+            }
+            period.put("from", from);
+            period.put("to", to);
+            rows = ProgrammeView.rows(tenancy.enterprises().district(), tenancy.visible(ctx, true), profile, from, to);
         }
-        if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
-            throw new BadParameterException(
-                    "from", "the period " + from + " .. " + to + " is longer than " + MAX_DAYS + " days");
-        }
-
-        List<ProgrammeView.Row> rows =
-                ProgrammeView.rows(tenancy.enterprises().district(), tenancy.visible(ctx, true), profile, from, to);
         ProgrammeView.View view = ProgrammeView.of(rows, filter, sort, "desc".equals(order));
         if (csv) {
             table(view).send(ctx, "enterprises");
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("from", from);
-        body.put("to", to);
+        body.putAll(period);
         body.put("profile", Map.of("id", profile.id(), "version", profile.version()));
         body.put("count", view.rows().size());
         body.put("enterprises", view.rows());

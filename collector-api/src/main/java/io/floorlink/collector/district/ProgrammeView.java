@@ -147,8 +147,19 @@ public final class ProgrammeView {
      */
     public static Row row(District district, Enterprises.Context c, Profile profile, LocalDate from, LocalDate to) {
         ZoneId zone = c.inventory().enterprise().zone();
-        Instant start = from.atStartOfDay(zone).toInstant();
-        Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
+        return row(
+                district,
+                c,
+                profile,
+                from.atStartOfDay(zone).toInstant(),
+                to.plusDays(1).atStartOfDay(zone).toInstant());
+    }
+
+    /**
+     * The row of one enterprise over the instants {@code [start, end)}, the same for every enterprise whatever its
+     * zone (a live window such as the last hour).
+     */
+    public static Row row(District district, Enterprises.Context c, Profile profile, Instant start, Instant end) {
         IndicatorReport report = c.service().compute("pilot", start, end, profile);
         Evaluation evaluation = new ProfileEvaluator(c.service()).evaluate(profile, report);
         EnterpriseEntry e = c.entry();
@@ -216,6 +227,14 @@ public final class ProgrammeView {
             District district, List<Enterprises.Context> enterprises, Profile profile, LocalDate from, LocalDate to) {
         return enterprises.stream()
                 .map(c -> row(district, c, profile, from, to))
+                .toList();
+    }
+
+    /** Rows of these enterprises over the instants {@code [start, end)}, in the order given. */
+    public static List<Row> rows(
+            District district, List<Enterprises.Context> enterprises, Profile profile, Instant start, Instant end) {
+        return enterprises.stream()
+                .map(c -> row(district, c, profile, start, end))
                 .toList();
     }
 

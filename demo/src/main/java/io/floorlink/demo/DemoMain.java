@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = DemoMain.Version.class,
         description =
-                "Runs a simulated sewing line, molding hall and assembly line, an edge agent, the gateway and the collector in one JVM.")
+                "Runs a small district in one JVM: three enterprises (a simulated sewing line, molding hall and assembly line), an edge agent each, the gateway and the collector.")
 public final class DemoMain implements Callable<Integer> {
 
     @Option(
@@ -84,27 +84,34 @@ public final class DemoMain implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true);
         out.printf("FloorLink demo is running: %s%n", demo.url());
         out.printf(
-                "  open %s/?window=5m to watch the stations come online (the last hour includes time before the start)%n",
-                demo.url());
+                "  open %s/#/programme to see the district's three enterprises; %s is not yet at level 2%n",
+                demo.url(), Demo.MOLDING);
         out.printf(
-                "  simulated sewing line: %s (%d stations)%n", demo.simulator().endpointUrl(), stations);
+                "  %s: simulated sewing line %s (%d stations) and a manual cutting table%n",
+                Demo.SEWING, demo.simulator().endpointUrl(), stations);
         out.printf(
-                "  simulated molding hall: %d Modbus TCP machines on 127.0.0.1 ports %s%n",
+                "  %s: %d simulated Modbus TCP molding machines on 127.0.0.1 ports %s and %d manual presses%n",
+                Demo.MOLDING,
                 demo.molding().machineIds().size(),
                 demo.molding().endpoints().stream()
                         .map(e -> String.valueOf(e.port()))
-                        .collect(java.util.stream.Collectors.joining(", ")));
+                        .collect(java.util.stream.Collectors.joining(", ")),
+                Demo.MANUAL_PRESSES.size());
         out.printf(
-                "  simulated assembly line: %d MQTT stations publishing JSON on %s/+/data%n",
-                assemblyStations, Demo.ASSEMBLY_PREFIX);
+                "  %s: %d simulated MQTT assembly stations publishing JSON on %s/+/data%n",
+                Demo.ASSEMBLY, assemblyStations, Demo.ASSEMBLY_PREFIX);
+        out.printf(
+                "  each enterprise has its own edge agent (node %s, Sparkplug group = enterprise code): %s%n",
+                Demo.EDGE_NODE, dir.toAbsolutePath().resolve(Demo.EDGES_DIR));
         out.printf(
                 "  MQTT broker (Sparkplug B, and the assembly line's plant topics): %s%n",
                 demo.collector().gateway().mqttUrl());
         out.printf(
                 "  MQTT credentials (new at every start; anonymous clients are refused): %s%n",
                 dir.toAbsolutePath().resolve(DemoCredentials.SECRETS_DIR));
-        out.printf("  indicators: %s/api/v1/indicators%n", demo.url());
-        out.printf("  generated configs and facts: %s%n", dir.toAbsolutePath());
+        out.printf("  enterprises: %s/api/v1/enterprises%n", demo.url());
+        out.printf("  indicators of one enterprise: %s/api/v1/indicators?enterprise=%s%n", demo.url(), Demo.SEWING);
+        out.printf("  generated registry, inventories, configs and facts: %s%n", dir.toAbsolutePath());
         out.println("Press Ctrl-C to stop.");
         try {
             stop.await();

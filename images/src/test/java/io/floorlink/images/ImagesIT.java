@@ -1,0 +1,344 @@
+package io.floorlink.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image tar files Jib wrote in {@code package} (docker-save format: manifest.json, config, gzipped layers), read
+ * as {@code docker load} would: their configuration (non-root user, entrypoint, ports, volume, labels), their files,
+ * and, where this machine allows {@code chroot}, the images run: each prints its {@code --version}, the collector
+ * serves {@code /health} with the image's own health check command.
+ */
+class ImagesIT {
+    private static final Path DIR = Path.of(System.getProperty("images.dir", "target/images"));
+    private static final String VERSION = System.getProperty("images.version", "");
+    private static final String USER = "10001:10001";
+    private static final String DATA = "/var/lib/floorlink";
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** One image as its tar holds it, the outer tar extracted into a folder. */
+    record Image(String name, Path extracted, JsonNode manifest, JsonNode config) {
+        JsonNode container() {
+            return config.path("config");
+        }
+
+        List<String> strings(String field) {
+            return StreamSupport.stream(container().path(field).spliterator(), false)
+                    .map(JsonNode::asText)
+                    .toList();
+        }
+
+        List<Path> layers() {
+            return StreamSupport.stream(manifest.path("Layers").spliterator(), false)
+                    .map(l -> extracted.resolve(l.asText()))
+                    .toList();
+        }
+    }
+
+    @Test
+    void collector_image_runs_as_a_numeric_user_with_its_ports_volume_and_labels(@TempDir Path tmp) throws Exception {
+        Image image = open("collector", tmp);
+        assertThat(image.manifest().path("RepoTags").get(0).asText()).isEqualTo("floorlink/collector:" + VERSION);
+        assertCommonConfig(image);
+        assertThat(image.strings("Entrypoint")).endsWith("-jar", "/opt/floorlink/floorlink-collector.jar");
+        assertThat(image.strings("Cmd")).containsExactly("serve", "--config", "/etc/floorlink/collector.yaml");
+        assertThat(fieldNames(image.container().path("ExposedPorts")))
+                .containsExactlyInAnyOrder("8080/tcp", "1883/tcp");
+        assertThat(image.container()
+                        .path("Labels")
+                        .path("org.opencontainers.image.title")
+                        .asText())
+                .isEqualTo("floorlink-collector");
+    }
+
+    @Test
+    void edge_agent_image_runs_the_agent_with_its_health_port(@TempDir Path tmp) throws Exception {
+        Image image = open("edge-agent", tmp);
+        assertThat(image.manifest().path("RepoTags").get(0).asText()).isEqualTo("floorlink/edge-agent:" + VERSION);
+        assertCommonConfig(image);
+        assertThat(image.strings("Entrypoint")).endsWith("-jar", "/opt/floorlink/floorlink-edge-agent.jar");
+        assertThat(image.strings("Cmd")).containsExactly("run", "--config", "/etc/floorlink/edge.yaml");
+        assertThat(fieldNames(image.container().path("ExposedPorts"))).containsExactly("9108/tcp");
+    }
+
+    @Test
+    void simulators_image_serves_the_opc_ua_plant_compose_names(@TempDir Path tmp) throws Exception {
+        Image image = open("simulators", tmp);
+        assertThat(image.manifest().path("RepoTags").get(0).asText()).isEqualTo("floorlink/simulators:" + VERSION);
+        assertCommonConfig(image);
+        assertThat(image.strings("Cmd")).startsWith("opcua").contains("0.0.0.0", "4840");
+        assertThat(fieldNames(image.container().path("ExposedPorts"))).containsExactly("4840/tcp");
+    }
+
+    @Test
+    void images_share_every_layer_but_the_one_with_their_jar(@TempDir Path tmp) throws Exception {
+        List<List<String>> layers = new ArrayList<>();
+        for (String name : List.of("collector", "edge-agent", "simulators")) {
+            Image image = open(name, tmp.resolve(name));
+            layers.add(
+                    image.layers().stream().map(p -> p.getFileName().toString()).toList());
+        }
+        List<String> shared = layers.get(0).subList(0, layers.get(0).size() - 1);
+        assertThat(shared).isNotEmpty();
+        for (List<String> l : layers) {
+            assertThat(l.subList(0, l.size() - 1)).isEqualTo(shared);
+        }
+        assertThat(layers.stream().map(l -> l.get(l.size() - 1)).distinct()).hasSize(3);
+    }
+
+    @Test
+    void collector_layers_hold_the_jar_the_runtime_its_libraries_and_the_user(@TempDir Path tmp) throws Exception {
+        Image image = open("collector", tmp);
+        Path root = extractLayers(image, tmp.resolve("root"));
+
+        assertThat(root.resolve("opt/floorlink/floorlink-collector.jar")).isRegularFile();
+        assertThat(root.resolve("opt/java/bin/java")).isExecutable();
+        assertThat(root.resolve("opt/java/lib/server/libjvm.so")).isRegularFile();
+        assertThat(root.resolve("opt/java/lib/security/cacerts"))
+                .isRegularFile()
+                .isNotEmptyFile();
+        assertThat(root.resolve("opt/floorlink/healthcheck/classes/io/floorlink/images/HealthCheck.class"))
+                .isRegularFile();
+        assertThat(Files.readString(root.resolve("etc/passwd"))).contains("floorlink:x:10001:10001:");
+        assertThat(Files.readString(root.resolve("etc/group"))).contains("floorlink:x:10001:");
+        // the loader java names (PT_INTERP) and the C library, copied from the build machine
+        try (var files = Files.walk(root.resolve("lib"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).contains("libc.so.6", "libz.so.1");
+        }
+        // a new Docker volume takes the mount point's mode: user 10001 must be able to write there
+        assertThat(Files.getPosixFilePermissions(root.resolve(DATA.substring(1))))
+                .contains(PosixFilePermission.OTHERS_WRITE);
+        assertThat(Files.getPosixFilePermissions(root.resolve("tmp"))).contains(PosixFilePermission.OTHERS_WRITE);
+    }
+
+    @Test
+    void every_image_prints_its_version_from_its_own_runtime(@TempDir Path tmp) throws Exception {
+        assumeChroot(tmp);
+        for (String name : List.of("collector", "edge-agent", "simulators")) {
+            Image image = open(name, tmp.resolve(name));
+            Path root = extractLayers(image, tmp.resolve(name + "-root"));
+            List<String> command = new ArrayList<>(image.strings("Entrypoint"));
+            command.add("--version");
+            Result result = runInChroot(root, image.strings("Env"), command, Duration.ofSeconds(60));
+            assertThat(result.exit()).as(result.output()).isZero();
+            String program = name.equals("collector") ? "floorlink-collector" : "floorlink-" + name;
+            assertThat(result.output().strip()).isEqualTo(program + " " + VERSION);
+        }
+    }
+
+    @Test
+    void collector_image_serves_health_and_its_health_check_command_passes(@TempDir Path tmp) throws Exception {
+        assumeChroot(tmp);
+        Image image = open("collector", tmp);
+        Path root = extractLayers(image, tmp.resolve("root"));
+        int httpPort = freePort();
+        int mqttPort = freePort();
+        // the compose file's shape: data in the volume, broker in it, no store section (H2 there)
+        Files.writeString(root.resolve("etc/floorlink/collector.yaml"), """
+                http:
+                  host: 127.0.0.1
+                  port: %d
+                data_dir: /var/lib/floorlink
+                gateway:
+                  host_id: floorlink
+                  broker:
+                    mode: embedded
+                    host: 127.0.0.1
+                    port: %d
+                """.formatted(httpPort, mqttPort));
+        List<String> command = new ArrayList<>(image.strings("Entrypoint"));
+        command.addAll(image.strings("Cmd"));
+        Path log = tmp.resolve("collector.log");
+        Process collector = chrootProcess(root, image.strings("Env"), command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI health = URI.create("http://127.0.0.1:" + httpPort + "/health");
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        assertThat(collector.isAlive())
+                                .as(Files.readString(log))
+                                .isTrue();
+                        HttpResponse<String> response;
+                        try {
+                            response = http.send(
+                                    HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+                        } catch (IOException notYet) {
+                            throw new AssertionError("not listening yet", notYet);
+                        }
+                        assertThat(response.statusCode()).isEqualTo(200);
+                        assertThat(response.body()).contains("\"status\":\"UP\"");
+                    });
+
+            // the compose file's health check command, as Docker runs it in the container (port: this test's)
+            List<String> composeCheck = composeHealthCheck().stream()
+                    .map(a -> a.replace("127.0.0.1:8080", "127.0.0.1:" + httpPort))
+                    .toList();
+            Result passed = runInChroot(root, image.strings("Env"), composeCheck, Duration.ofSeconds(30));
+            assertThat(passed.exit()).as(passed.output()).isZero();
+            List<String> elsewhere = new ArrayList<>(composeCheck);
+            elsewhere.set(elsewhere.size() - 1, "http://127.0.0.1:" + freePort() + "/health");
+            Result wrongPort = runInChroot(root, image.strings("Env"), elsewhere, Duration.ofSeconds(30));
+            assertThat(wrongPort.exit()).isEqualTo(1);
+            // the gateway's files went to the data volume, written as the image's user
+            assertThat(root.resolve("var/lib/floorlink/broker")).isDirectory();
+        } finally {
+            // the JVM changed its user in chroot, which clears unshare's --kill-child signal: stop it directly
+            collector.descendants().forEach(ProcessHandle::destroyForcibly);
+            collector.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The collector's healthcheck test in deploy/compose/compose.yaml, without its leading CMD. */
+    private static List<String> composeHealthCheck() throws IOException {
+        JsonNode compose = new YAMLMapper()
+                .readTree(Path.of("..", "deploy", "compose", "compose.yaml").toFile());
+        JsonNode test =
+                compose.path("services").path("collector").path("healthcheck").path("test");
+        assertThat(test.get(0).asText()).isEqualTo("CMD");
+        List<String> args = new ArrayList<>();
+        for (int i = 1; i < test.size(); i++) {
+            args.add(test.get(i).asText());
+        }
+        return args;
+    }
+
+    private void assertCommonConfig(Image image) {
+        JsonNode c = image.container();
+        assertThat(image.config().path("os").asText()).isEqualTo("linux");
+        assertThat(c.path("User").asText()).isEqualTo(USER);
+        assertThat(c.path("WorkingDir").asText()).isEqualTo(DATA);
+        assertThat(fieldNames(c.path("Volumes"))).containsExactly(DATA);
+        assertThat(image.strings("Entrypoint").get(0)).isEqualTo("/opt/java/bin/java");
+        assertThat(image.strings("Env")).contains("PATH=/opt/java/bin", "JAVA_HOME=/opt/java");
+        assertThat(c.path("Labels").path("org.opencontainers.image.version").asText())
+                .isEqualTo(VERSION);
+        assertThat(c.path("Labels").path("org.opencontainers.image.vendor").asText())
+                .isEqualTo("FloorLink");
+        assertThat(c.path("Labels").path("org.opencontainers.image.description").asText())
+                .isNotBlank();
+    }
+
+    private Image open(String name, Path tmp) throws IOException, InterruptedException {
+        assumeBuilt();
+        Path tar = DIR.resolve("floorlink-" + name + ".tar");
+        assertThat(tar).isRegularFile();
+        Path out = Files.createDirectories(tmp.resolve("tar"));
+        exec(List.of("tar", "-xf", tar.toAbsolutePath().toString(), "-C", out.toString()));
+        JsonNode manifest = json.readTree(out.resolve("manifest.json").toFile());
+        assertThat(manifest).hasSize(1);
+        JsonNode config = json.readTree(
+                out.resolve(manifest.get(0).path("Config").asText()).toFile());
+        return new Image(name, out, manifest.get(0), config);
+    }
+
+    private Path extractLayers(Image image, Path root) throws IOException, InterruptedException {
+        Files.createDirectories(root);
+        for (Path layer : image.layers()) {
+            exec(List.of("tar", "--warning=no-unknown-keyword", "-xzpf", layer.toString(), "-C", root.toString()));
+        }
+        return root;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /**
+     * Runs as the image would: its own root, /proc, /sys and /dev as a container runtime mounts them, user 10001, and
+     * only the image's environment (so {@code java} is found through the image's PATH, as Docker finds it).
+     */
+    private static ProcessBuilder chrootProcess(Path root, List<String> env, List<String> command) {
+        StringBuilder environment = new StringBuilder();
+        for (String variable : env) {
+            assertThat(variable).doesNotContain("'");
+            environment.append(" '").append(variable).append("'");
+        }
+        String script = ("mkdir -p '%1$s/proc' '%1$s/sys' '%1$s/dev'"
+                        + " && mount -t proc proc '%1$s/proc' && mount --rbind /sys '%1$s/sys'"
+                        + " && mount --rbind /dev '%1$s/dev'"
+                        + " && exec env -i%2$s \"$(command -v chroot)\" --userspec=%3$s '%1$s' \"$@\"")
+                .formatted(root, environment, USER);
+        List<String> all = new ArrayList<>(
+                List.of("unshare", "--pid", "--fork", "--kill-child", "--mount", "sh", "-c", script, "sh"));
+        all.addAll(command);
+        return new ProcessBuilder(all);
+    }
+
+    record Result(int exit, String output) {}
+
+    private static Result runInChroot(Path root, List<String> env, List<String> command, Duration timeout)
+            throws IOException, InterruptedException {
+        Process process =
+                chrootProcess(root, env, command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        byte[] out = process.getInputStream().readAllBytes();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    private static void assumeBuilt() {
+        assumeTrue(
+                Boolean.getBoolean("images.built"),
+                "images are built only on Linux with a JDK that has jmods (jlink): not here");
+        assumeTrue(!Boolean.getBoolean("images.skip"), "images not built: -Dimages.skip");
+    }
+
+    /** chroot and mount need root (CI runs as root); elsewhere the run checks are skipped. */
+    private static void assumeChroot(Path tmp) throws IOException, InterruptedException {
+        assumeBuilt();
+        Path probe = Files.createDirectories(tmp.resolve("probe"));
+        Process p = new ProcessBuilder("unshare", "--mount", "chroot", probe.toString(), "/nothing")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        // chroot reaches exec (and fails there, 127) only when it was allowed to change root
+        assumeTrue(p.exitValue() == 127, "chroot/unshare not permitted here (needs root): " + out.strip());
+    }
+
+    private static void exec(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(command + ": " + out).isZero();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

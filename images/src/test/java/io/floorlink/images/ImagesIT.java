@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,12 @@ class ImagesIT {
     private static final String VERSION = System.getProperty("images.version", "");
     private static final String USER = "10001:10001";
     private static final String DATA = "/var/lib/floorlink";
+
+    private static final Map<String, Image> IMAGES = new HashMap<>();
+    private static final Map<String, Path> ROOTS = new HashMap<>();
+
+    @TempDir
+    static Path shared;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -59,8 +67,8 @@ class ImagesIT {
     }
 
     @Test
-    void collector_image_runs_as_a_numeric_user_with_its_ports_volume_and_labels(@TempDir Path tmp) throws Exception {
-        Image image = open("collector", tmp);
+    void collector_image_runs_as_a_numeric_user_with_its_ports_volume_and_labels() throws Exception {
+        Image image = open("collector");
         assertThat(image.manifest().path("RepoTags").get(0).asText()).isEqualTo("floorlink/collector:" + VERSION);
         assertCommonConfig(image);
         assertThat(image.strings("Entrypoint")).endsWith("-jar", "/opt/floorlink/floorlink-collector.jar");
@@ -75,8 +83,8 @@ class ImagesIT {
     }
 
     @Test
-    void edge_agent_image_runs_the_agent_with_its_health_port(@TempDir Path tmp) throws Exception {
-        Image image = open("edge-agent", tmp);
+    void edge_agent_image_runs_the_agent_with_its_health_port() throws Exception {
+        Image image = open("edge-agent");
         assertThat(image.manifest().path("RepoTags").get(0).asText()).isEqualTo("floorlink/edge-agent:" + VERSION);
         assertCommonConfig(image);
         assertThat(image.strings("Entrypoint")).endsWith("-jar", "/opt/floorlink/floorlink-edge-agent.jar");
@@ -85,8 +93,8 @@ class ImagesIT {
     }
 
     @Test
-    void simulators_image_serves_the_opc_ua_plant_compose_names(@TempDir Path tmp) throws Exception {
-        Image image = open("simulators", tmp);
+    void simulators_image_serves_the_opc_ua_plant_compose_names() throws Exception {
+        Image image = open("simulators");
         assertThat(image.manifest().path("RepoTags").get(0).asText()).isEqualTo("floorlink/simulators:" + VERSION);
         assertCommonConfig(image);
         assertThat(image.strings("Cmd")).startsWith("opcua").contains("0.0.0.0", "4840");
@@ -94,10 +102,10 @@ class ImagesIT {
     }
 
     @Test
-    void images_share_every_layer_but_the_one_with_their_jar(@TempDir Path tmp) throws Exception {
+    void images_share_every_layer_but_the_one_with_their_jar() throws Exception {
         List<List<String>> layers = new ArrayList<>();
         for (String name : List.of("collector", "edge-agent", "simulators")) {
-            Image image = open(name, tmp.resolve(name));
+            Image image = open(name);
             layers.add(
                     image.layers().stream().map(p -> p.getFileName().toString()).toList());
         }
@@ -110,9 +118,9 @@ class ImagesIT {
     }
 
     @Test
-    void collector_layers_hold_the_jar_the_runtime_its_libraries_and_the_user(@TempDir Path tmp) throws Exception {
-        Image image = open("collector", tmp);
-        Path root = extractLayers(image, tmp.resolve("root"));
+    void collector_layers_hold_the_jar_the_runtime_its_libraries_and_the_user() throws Exception {
+        Image image = open("collector");
+        Path root = root(image);
 
         assertThat(root.resolve("opt/floorlink/floorlink-collector.jar")).isRegularFile();
         assertThat(root.resolve("opt/java/bin/java")).isExecutable();
@@ -138,8 +146,8 @@ class ImagesIT {
     void every_image_prints_its_version_from_its_own_runtime(@TempDir Path tmp) throws Exception {
         assumeChroot(tmp);
         for (String name : List.of("collector", "edge-agent", "simulators")) {
-            Image image = open(name, tmp.resolve(name));
-            Path root = extractLayers(image, tmp.resolve(name + "-root"));
+            Image image = open(name);
+            Path root = root(image);
             List<String> command = new ArrayList<>(image.strings("Entrypoint"));
             command.add("--version");
             Result result = runInChroot(root, image.strings("Env"), command, Duration.ofSeconds(60));
@@ -152,8 +160,8 @@ class ImagesIT {
     @Test
     void collector_image_serves_health_and_its_health_check_command_passes(@TempDir Path tmp) throws Exception {
         assumeChroot(tmp);
-        Image image = open("collector", tmp);
-        Path root = extractLayers(image, tmp.resolve("root"));
+        Image image = open("collector");
+        Path root = root(image);
         int httpPort = freePort();
         int mqttPort = freePort();
         // the compose file's shape: data in the volume, broker in it, no store section (H2 there)
@@ -209,9 +217,87 @@ class ImagesIT {
             // the gateway's files went to the data volume, written as the image's user
             assertThat(root.resolve("var/lib/floorlink/broker")).isDirectory();
         } finally {
-            // the JVM changed its user in chroot, which clears unshare's --kill-child signal: stop it directly
-            collector.descendants().forEach(ProcessHandle::destroyForcibly);
-            collector.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            stop(collector);
+        }
+    }
+
+    @Test
+    void edge_agent_image_reads_the_simulators_image_and_buffers_in_its_volume(@TempDir Path tmp) throws Exception {
+        assumeChroot(tmp);
+        Image simulators = open("simulators");
+        Image edge = open("edge-agent");
+        Path simulatorsRoot = root(simulators);
+        Path edgeRoot = root(edge);
+        int opcuaPort = freePort();
+        int httpPort = freePort();
+        List<String> plant = new ArrayList<>(simulators.strings("Entrypoint"));
+        plant.addAll(List.of("opcua", "--stations", "2", "--host", "127.0.0.1", "--port", String.valueOf(opcuaPort)));
+        // no MQTT server at all: the agent reads anyway and keeps every sample in its durable (SQLite) buffer
+        Files.writeString(edgeRoot.resolve("etc/floorlink/edge.yaml"), """
+                edge: { group: ENT001, node: edge-01 }
+                uplink: { url: "tcp://127.0.0.1:%d" }
+                buffer: { path: /var/lib/floorlink/buffer.db }
+                http: { host: 127.0.0.1, port: %d }
+                connectors:
+                  - type: opcua
+                    name: sewing-line-1
+                    endpoint: opc.tcp://127.0.0.1:%d/floorlink
+                    security: { mode: none }
+                    devices:
+                      - id: SEW-01
+                        points:
+                          - { id: run_state, node: "ns=2;s=Line1.SEW-01.RunState", category: state, interval: 1s }
+                """.formatted(freePort(), httpPort, opcuaPort));
+        List<String> agent = new ArrayList<>(edge.strings("Entrypoint"));
+        agent.addAll(edge.strings("Cmd"));
+        Process plantProcess = chrootProcess(simulatorsRoot, simulators.strings("Env"), plant)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("simulators.log").toFile())
+                .start();
+        Process agentProcess = null;
+        try {
+            agentProcess = chrootProcess(edgeRoot, edge.strings("Env"), agent)
+                    .redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("edge.log").toFile())
+                    .start();
+            HttpClient http = HttpClient.newHttpClient();
+            URI health = URI.create("http://127.0.0.1:" + httpPort + "/health");
+            Process running = agentProcess;
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        assertThat(running.isAlive())
+                                .as(Files.readString(tmp.resolve("edge.log")))
+                                .isTrue();
+                        String body;
+                        try {
+                            body = http.send(
+                                            HttpRequest.newBuilder(health).build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body();
+                        } catch (IOException notYet) {
+                            throw new AssertionError("not listening yet", notYet);
+                        }
+                        JsonNode state = json.readTree(body);
+                        assertThat(state.path("devices").get(0).path("up").asBoolean())
+                                .as(body)
+                                .isTrue();
+                        assertThat(state.path("buffer").path("state").asText()).isEqualTo("ok");
+                        assertThat(state.path("buffer").path("records").asLong())
+                                .isPositive();
+                    });
+            assertThat(edgeRoot.resolve("var/lib/floorlink/buffer.db")).isRegularFile();
+        } finally {
+            stop(agentProcess);
+            stop(plantProcess);
+        }
+    }
+
+    /** The JVM changed its user in chroot, which clears unshare's --kill-child signal: it is stopped directly. */
+    private static void stop(Process process) throws InterruptedException {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 
@@ -245,24 +331,36 @@ class ImagesIT {
                 .isNotBlank();
     }
 
-    private Image open(String name, Path tmp) throws IOException, InterruptedException {
+    private Image open(String name) throws IOException, InterruptedException {
         assumeBuilt();
+        Image cached = IMAGES.get(name);
+        if (cached != null) {
+            return cached;
+        }
         Path tar = DIR.resolve("floorlink-" + name + ".tar");
         assertThat(tar).isRegularFile();
-        Path out = Files.createDirectories(tmp.resolve("tar"));
+        Path out = Files.createDirectories(shared.resolve(name + "-tar"));
         exec(List.of("tar", "-xf", tar.toAbsolutePath().toString(), "-C", out.toString()));
         JsonNode manifest = json.readTree(out.resolve("manifest.json").toFile());
         assertThat(manifest).hasSize(1);
         JsonNode config = json.readTree(
                 out.resolve(manifest.get(0).path("Config").asText()).toFile());
-        return new Image(name, out, manifest.get(0), config);
+        Image image = new Image(name, out, manifest.get(0), config);
+        IMAGES.put(name, image);
+        return image;
     }
 
-    private Path extractLayers(Image image, Path root) throws IOException, InterruptedException {
-        Files.createDirectories(root);
+    /** The image's layers unpacked in order into one folder (once per class: the tests share it). */
+    private static Path root(Image image) throws IOException, InterruptedException {
+        Path cached = ROOTS.get(image.name());
+        if (cached != null) {
+            return cached;
+        }
+        Path root = Files.createDirectories(shared.resolve(image.name() + "-root"));
         for (Path layer : image.layers()) {
             exec(List.of("tar", "--warning=no-unknown-keyword", "-xzpf", layer.toString(), "-C", root.toString()));
         }
+        ROOTS.put(image.name(), root);
         return root;
     }
 

@@ -204,6 +204,18 @@ class ImagesIT {
                         assertThat(response.body()).contains("\"status\":\"UP\"");
                     });
 
+            // the acceptance reports (PDFBox, POI: the java.desktop parts of the runtime), anonymous on loopback
+            for (String format : List.of("pdf", "xlsx")) {
+                HttpResponse<byte[]> report = http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + httpPort + "/api/v1/reports?format=" + format))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(report.statusCode()).as(format).isEqualTo(200);
+                String magic = new String(report.body(), 0, 4, StandardCharsets.ISO_8859_1);
+                assertThat(magic).isEqualTo(format.equals("pdf") ? "%PDF" : "PK\u0003\u0004");
+            }
+
             // the compose file's health check command, as Docker runs it in the container (port: this test's)
             List<String> composeCheck = composeHealthCheck().stream()
                     .map(a -> a.replace("127.0.0.1:8080", "127.0.0.1:" + httpPort))

@@ -132,9 +132,16 @@ class ImagesIT {
                 .isRegularFile();
         assertThat(Files.readString(root.resolve("etc/passwd"))).contains("floorlink:x:10001:10001:");
         assertThat(Files.readString(root.resolve("etc/group"))).contains("floorlink:x:10001:");
-        // the loader java names (PT_INTERP) and the C library, copied from the build machine
-        try (var files = Files.walk(root.resolve("lib"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).contains("libc.so.6", "libz.so.1");
+        // the loader java names (PT_INTERP, executable) and the C library, copied from the build machine
+        try (var files = Files.walk(root)) {
+            List<Path> libraries = files.filter(p -> !p.startsWith(root.resolve("opt")))
+                    .filter(Files::isRegularFile)
+                    .toList();
+            assertThat(libraries).extracting(p -> p.getFileName().toString()).contains("libc.so.6", "libz.so.1");
+            assertThat(libraries)
+                    .filteredOn(p -> p.getFileName().toString().startsWith("ld-linux"))
+                    .isNotEmpty()
+                    .allSatisfy(loader -> assertThat(loader).isExecutable());
         }
         // a new Docker volume takes the mount point's mode: user 10001 must be able to write there
         assertThat(Files.getPosixFilePermissions(root.resolve(DATA.substring(1))))

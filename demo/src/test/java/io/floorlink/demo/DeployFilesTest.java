@@ -324,8 +324,10 @@ class DeployFilesTest {
         assertThat(healthcheck).allSatisfy(arg -> assertThat(arg.isTextual())
                 .as("healthcheck argument %s is a string", arg)
                 .isTrue());
-        assertThat(healthcheck.get(healthcheck.size() - 1).asText())
-                .contains("GET /health HTTP/1.0\\r\\nHost: localhost");
+        // the image's own check (no shell in it); ImagesIT runs this command in the collector image
+        assertThat(healthcheck.get(0).asText()).isEqualTo("CMD");
+        assertThat(healthcheck.toString())
+                .contains("\"io.floorlink.images.HealthCheck\"", "\"http://127.0.0.1:8080/health\"");
         assertThat(fieldNames(services)).anySatisfy(name -> assertThat(
                         services.path(name).path("profiles").toString())
                 .contains("plant"));

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code IMM-01}, {@code edge-01}). Each enterprise's report and acceptance evaluation over a week are the same with
  * the other enterprises' facts in the store as with its own alone, and its 设备联网率 is the scripted truth.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GoldenDistrictTest {
     private static final Path DIR = Path.of("src/test/resources/testcases/district-golden");
     /** Monday 23 to Sunday 29 March 2026 (UTC days): the profile's minimum window of 7 days. */
@@ -61,15 +63,20 @@ class GoldenDistrictTest {
     /** How long before the end of the week each enterprise's newest data is. */
     private static final Map<String, Integer> LAST_DATA_MINUTES = Map.of("ENT-SEW", 1, "ENT-MOLD", 75, "ENT-ASM", 20);
 
-    private static District district;
-    private static Map<String, Inventory> inventories;
-    private static FactsFixture together;
+    private District district;
+    private Map<String, Inventory> inventories;
+    private FactsFixture together;
+
+    /** A new, empty facts store with the gateway's schema: in-memory H2 here, PostgreSQL in the subclass. */
+    FactsFixture newStore() {
+        return FactsFixture.h2();
+    }
 
     @BeforeAll
-    static void load() {
+    void load() {
         district = DistrictLoader.load(DIR.resolve("district.yaml"));
         inventories = DistrictLoader.inventories(district, DIR.resolve("enterprises"));
-        together = FactsFixture.h2();
+        together = newStore();
         for (String code : inventories.keySet()) {
             write(together.group(code), code);
         }
@@ -79,7 +86,7 @@ class GoldenDistrictTest {
      * One enterprise's facts: sessions, declarations, point and read rollups of hours and days only (the window and
      * every shift are whole UTC hours), as a device connected in those hours and read at every point's interval.
      */
-    private static void write(FactsFixture facts, String code) {
+    private void write(FactsFixture facts, String code) {
         facts.edgeSession("edge-01", FROM.minus(Duration.ofDays(1)), null)
                 .activity(TO.minus(Duration.ofMinutes(LAST_DATA_MINUTES.get(code))));
         for (Equipment e : inventories.get(code).equipment()) {
@@ -152,14 +159,14 @@ class GoldenDistrictTest {
         return new FactsFixture.PointRow(device, point, bucket, good, good, 0, 0, 0, 1.0, 2.0, null, lat);
     }
 
-    private static IndicatorService service(FactsFixture facts, String code) {
+    private IndicatorService service(FactsFixture facts, String code) {
         return new IndicatorService(facts.dataSource(), inventories.get(code), ProfileLoader.shippedOnly(), CLOCK);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ENT-SEW", "ENT-MOLD", "ENT-ASM"})
     void anEnterpriseGetsTheSameFiguresInTheDistrictAsAlone(String code) {
-        FactsFixture alone = FactsFixture.h2().group(code);
+        FactsFixture alone = newStore().group(code);
         write(alone, code);
 
         IndicatorReport inDistrict = service(together, code).compute("pilot", FROM, TO);
@@ -205,7 +212,7 @@ class GoldenDistrictTest {
         List<ProgrammeView.Row> rows = ProgrammeView.rows(enterprises, profiles.defaultProfile(), first, last);
 
         for (ProgrammeView.Row row : rows) {
-            FactsFixture alone = FactsFixture.h2().group(row.code());
+            FactsFixture alone = newStore().group(row.code());
             write(alone, row.code());
             Enterprises.Context own = Enterprises.of(
                             district,

@@ -6,6 +6,7 @@ import io.floorlink.collector.audit.AuditLog;
 import io.floorlink.collector.district.District;
 import io.floorlink.collector.district.DistrictLoader;
 import io.floorlink.collector.district.Enterprises;
+import io.floorlink.collector.district.Summarizer;
 import io.floorlink.collector.evidence.PlatformKey;
 import io.floorlink.collector.indicators.CacheWarmer;
 import io.floorlink.collector.indicators.FactsCache;
@@ -48,18 +49,29 @@ public final class Collector implements AutoCloseable {
     public static final String AUDIT_LOG = "audit.log";
     /** Folder of the platform's Ed25519 signing key, under {@code data_dir}. */
     public static final String KEYS_DIR = "keys";
+    /** First check of the enterprise summaries after start. */
+    static final Duration SUMMARY_DELAY = Duration.ofSeconds(2);
+    /** Checks of the enterprise summaries against their inputs (one read of all groups' fact revisions). */
+    static final Duration SUMMARY_CHECK = Duration.ofMinutes(1);
 
     private final Gateway gateway;
     private final ApiServer api;
     private final CacheWarmer warmer;
+    private final Summarizer summarizer;
     private final AuditLog audit;
     private final StandardMeters standardMeters;
 
     private Collector(
-            Gateway gateway, ApiServer api, CacheWarmer warmer, AuditLog audit, StandardMeters standardMeters) {
+            Gateway gateway,
+            ApiServer api,
+            CacheWarmer warmer,
+            Summarizer summarizer,
+            AuditLog audit,
+            StandardMeters standardMeters) {
         this.gateway = gateway;
         this.api = api;
         this.warmer = warmer;
+        this.summarizer = summarizer;
         this.audit = audit;
         this.standardMeters = standardMeters;
     }
@@ -188,12 +200,18 @@ public final class Collector implements AutoCloseable {
                             .sum(),
                     district == null ? inventories.keySet().iterator().next() : inventories.size() + " enterprises",
                     gateway.mqttUrl());
+            // Programme-view rows of the default period, persisted in the facts store; their own (no) cache so a
+            // pass over hundreds of enterprises does not evict what reviewers' reports cached.
+            Summarizer summarizer = new Summarizer(
+                    gateway.dataSource(), enterprises, profiles.defaultProfile(), Clock.systemUTC(), FactsCache.off());
+            summarizer.bindTo(meters);
+            api.attachSummaries(summarizer.start(SUMMARY_DELAY, SUMMARY_CHECK));
             // The last 30 closed days of every enterprise, cached soon after start and each hour.
             CacheWarmer warmer = new CacheWarmer(() -> enterprises.all().stream()
                             .map(Enterprises.Context::service)
                             .toList())
                     .start(Duration.ofSeconds(10), Duration.ofHours(1));
-            return new Collector(gateway, api, warmer, audit, StandardMeters.bindTo(meters));
+            return new Collector(gateway, api, warmer, summarizer, audit, StandardMeters.bindTo(meters));
         } catch (Exception | Error e) {
             gateway.close();
             audit.close();
@@ -353,6 +371,11 @@ public final class Collector implements AutoCloseable {
         return api.enterprises();
     }
 
+    /** The background programme-view summaries of every enterprise. */
+    public Summarizer summarizer() {
+        return summarizer;
+    }
+
     /** The append-only audit log ({@code <data_dir>/audit.log}). */
     public AuditLog audit() {
         return audit;
@@ -364,6 +387,7 @@ public final class Collector implements AutoCloseable {
         LOG.info("Collector stopping");
         try {
             warmer.close();
+            summarizer.close();
             api.close();
         } finally {
             standardMeters.close();

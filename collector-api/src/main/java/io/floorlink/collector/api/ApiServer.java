@@ -76,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
     private volatile AuditLog audit;
     private volatile Path registryFile;
     private volatile Path inventoriesDir;
+    private volatile io.floorlink.collector.district.Summarizer summaries;
     private final PrometheusMeterRegistry prometheus;
     private final ApiMetrics metrics = new ApiMetrics();
     private final AtomicLong lastStoreWarning = new AtomicLong();
@@ -210,6 +211,16 @@ public final class ApiServer implements AutoCloseable {
     public void attachDistrict(Path registry, Path inventories) {
         this.inventoriesDir = Objects.requireNonNull(inventories, "inventories");
         this.registryFile = Objects.requireNonNull(registry, "registry");
+    }
+
+    /**
+     * Makes {@code GET /api/v1/enterprises} over the default period and with the default profile read the
+     * background summaries instead of computing one report per enterprise (see {@link EnterprisesEndpoint}).
+     *
+     * @param summarizer never null; its {@code served} and {@code lastDataAt} are called on request threads
+     */
+    public void attachSummaries(io.floorlink.collector.district.Summarizer summarizer) {
+        this.summaries = Objects.requireNonNull(summarizer, "summarizer");
     }
 
     /**
@@ -458,7 +469,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void enterpriseList(Context ctx) {
-        EnterprisesEndpoint.get(ctx, tenancy, profileParam(ctx));
+        EnterprisesEndpoint.get(ctx, tenancy, profileParam(ctx), summaries);
     }
 
     /**

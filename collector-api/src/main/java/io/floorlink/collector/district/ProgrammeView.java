@@ -43,6 +43,8 @@ public final class ProgrammeView {
      * @param window the period as evaluated (UTC instants and local texts of the enterprise's zone)
      * @param dataTrust {@code complete} or {@code flagged}
      * @param lastDataAt source time of the enterprise's newest stored data, whatever the period; null when none
+     * @param summary where the figures come from: null when computed for this request, else the background summary
+     *     they were read from; the figures, counts, verdict and window are null while that summary is pending
      */
     public record Row(
             String code,
@@ -62,7 +64,81 @@ public final class ProgrammeView {
             Verdict verdict,
             String dataTrust,
             Instant lastDataAt,
-            IndicatorReport.WindowRef window) {}
+            IndicatorReport.WindowRef window,
+            Summary summary) {
+
+        /** This row with the registry fields of {@code entry}, {@code lastDataAt} and {@code summary}. */
+        public Row with(District district, EnterpriseEntry entry, Instant lastDataAt, Summary summary) {
+            return of(
+                    district,
+                    entry,
+                    counts,
+                    networkingRate,
+                    digitalizationRate,
+                    keyNetworkingRate,
+                    verdict,
+                    dataTrust,
+                    lastDataAt,
+                    window,
+                    summary);
+        }
+    }
+
+    /**
+     * The background summary a row was read from.
+     *
+     * @param computedAt when it was computed; null when the enterprise has none yet (pending)
+     * @param stale true when its inputs changed since (facts of its period, inventory, profile) or its period is
+     *     not the one asked for (the default period rolled): it is being recomputed
+     */
+    public record Summary(Instant computedAt, boolean stale) {}
+
+    /**
+     * The row of an enterprise whose summary is not computed yet: registry fields and last data only.
+     *
+     * @param lastDataAt nullable
+     */
+    public static Row pending(District district, EnterpriseEntry entry, Instant lastDataAt) {
+        return of(district, entry, null, null, null, null, null, null, lastDataAt, null, new Summary(null, true));
+    }
+
+    private static Row of(
+            District district,
+            EnterpriseEntry e,
+            Counts counts,
+            Figure net,
+            Figure dig,
+            Figure key,
+            Verdict verdict,
+            String dataTrust,
+            Instant lastDataAt,
+            IndicatorReport.WindowRef window,
+            Summary summary) {
+        return new Row(
+                e.code(),
+                e.name(),
+                e.industry(),
+                district.industry(e.industry()).map(District.Industry::name).orElse(null),
+                e.contractor(),
+                e.contractor() == null
+                        ? null
+                        : district.contractor(e.contractor())
+                                .map(District.Contractor::name)
+                                .orElse(null),
+                e.programme(),
+                e.enrolledOn(),
+                e.acceptance(),
+                e.status().name().toLowerCase(Locale.ROOT),
+                counts,
+                net,
+                dig,
+                key,
+                verdict,
+                dataTrust,
+                lastDataAt,
+                window,
+                summary);
+    }
 
     /**
      * A ratio pooled over the rows: sum of numerators over sum of denominators (a FloorLink aggregate, not an
@@ -79,7 +155,8 @@ public final class ProgrammeView {
     /**
      * Totals over the rows shown.
      *
-     * @param byVerdict number of enterprises per verdict status
+     * @param byVerdict number of enterprises per verdict status ({@code pending}: rows whose summary is not computed yet,
+     *     left out of the pooled rates)
      */
     public record Totals(
             int enterprises, Map<String, Integer> byVerdict, Pooled networkingRate, Pooled digitalizationRate) {}
@@ -109,7 +186,7 @@ public final class ProgrammeView {
         CONTRACTOR(Comparator.comparing(r -> r.contractor() == null ? "" : r.contractor())),
         NETWORKING_RATE(Comparator.comparing(r -> value(r.networkingRate()))),
         DIGITALIZATION_RATE(Comparator.comparing(r -> value(r.digitalizationRate()))),
-        VERDICT(Comparator.comparing(r -> r.verdict().status()));
+        VERDICT(Comparator.comparing(r -> r.verdict() == null ? "" : r.verdict().status()));
 
         private final Comparator<Row> order;
 
@@ -169,21 +246,9 @@ public final class ProgrammeView {
         Figure key = f.get("key_networking_rate");
         Counts counts = new Counts(
                 count(net.denominator()), count(dig.numerator()), count(net.numerator()), count(key.denominator()));
-        return new Row(
-                e.code(),
-                e.name(),
-                e.industry(),
-                district.industry(e.industry()).map(District.Industry::name).orElse(null),
-                e.contractor(),
-                e.contractor() == null
-                        ? null
-                        : district.contractor(e.contractor())
-                                .map(District.Contractor::name)
-                                .orElse(null),
-                e.programme(),
-                e.enrolledOn(),
-                e.acceptance(),
-                e.status().name().toLowerCase(Locale.ROOT),
+        return of(
+                district,
+                e,
                 counts,
                 net,
                 dig,
@@ -191,7 +256,8 @@ public final class ProgrammeView {
                 new Verdict(evaluation.status(), profile.id(), profile.version()),
                 report.dataTrust().status(),
                 c.service().lastDataAt(),
-                report.window());
+                report.window(),
+                null);
     }
 
     /**
@@ -207,6 +273,10 @@ public final class ProgrammeView {
         long dig = 0;
         long production = 0;
         for (Row r : kept) {
+            if (r.verdict() == null) {
+                byVerdict.merge("pending", 1, Integer::sum);
+                continue;
+            }
             byVerdict.merge(r.verdict().status(), 1, Integer::sum);
             net += r.counts().networked();
             dig += r.counts().digital();

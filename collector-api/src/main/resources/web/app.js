@@ -786,13 +786,13 @@
       case 'production':
       case 'networked':
       case 'digital':
-        return r.counts[col];
+        return r.counts ? r.counts[col] : -1;
       case 'industry':
         return r.industry_name || r.industry || '';
       case 'contractor':
         return r.contractor_name || r.contractor || '';
       case 'verdict':
-        return r.verdict.status;
+        return r.verdict ? r.verdict.status : '';
       case 'last_data_at':
         return r.last_data_at || '';
       default:
@@ -871,17 +871,22 @@
       return '<th class="' + cls + '" data-sort="' + c + '" title="' + esc(t('prog.sortHint')) + '">' + esc(t('prog.col.' + c)) + '</th>';
     }).join('');
     var rows = sortRows(body.enterprises).map(function (r) {
+      var counts = r.counts || {};
+      var pending = r.summary && !r.summary.computed_at;
+      var stale = r.summary && r.summary.stale && !pending;
       var link = hashOf(Object.assign({}, state, {page: 'overview', id: null, enterprise: r.code, scope: 'pilot'}));
       return '<tr data-enterprise="' + esc(r.code) + '"><td data-col="code"><a class="ent-link" href="' + esc(link) + '" title="' +
         esc(t('prog.open', {code: r.code})) + '">' + esc(r.code) + '</a></td>' +
         '<td data-col="name"><a href="' + esc(link) + '">' + esc(r.name) + '</a></td>' +
         '<td data-col="industry">' + esc(r.industry_name || r.industry || '') + '</td>' +
         '<td data-col="contractor">' + esc(r.contractor_name || r.contractor || '') + '</td>' +
-        '<td data-col="production">' + num(r.counts.production) + '</td>' +
-        '<td data-col="networked">' + num(r.counts.networked) + '</td>' +
-        '<td data-col="digital">' + num(r.counts.digital) + '</td>' +
+        '<td data-col="production">' + num(counts.production) + '</td>' +
+        '<td data-col="networked">' + num(counts.networked) + '</td>' +
+        '<td data-col="digital">' + num(counts.digital) + '</td>' +
         rateCell('networking_rate', r.networking_rate) + rateCell('digitalization_rate', r.digitalization_rate) +
-        '<td data-col="verdict">' + verdictHtml(r.verdict.status) + '</td>' +
+        '<td data-col="verdict">' + (pending ? esc(t('prog.pending')) : verdictHtml(r.verdict.status)) +
+        (stale ? ' <span class="gap" title="' + esc(t('prog.staleHint', {at: r.summary.computed_at})) + '">' +
+          esc(t('prog.stale')) + '</span>' : '') + '</td>' +
         '<td data-col="data_trust" class="' + (r.data_trust === 'complete' ? 'trust-ok' : 'gap') + '">' +
         esc(I.has(state.lang, 'prog.trust.' + r.data_trust) ? t('prog.trust.' + r.data_trust) : r.data_trust) + '</td>' +
         '<td data-col="last_data_at">' + esc(r.last_data_at ? localTimeIn(r.window && r.window.timezone, r.last_data_at) : t('prog.never')) + '</td></tr>';

@@ -10,7 +10,6 @@ import io.floorlink.collector.indicators.IndicatorReport;
 import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.InventoryDocument;
 import io.floorlink.collector.profiles.Profile;
-import io.floorlink.sparkplug.config.YamlConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -48,9 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A summary is valid for its period, the default profile (id, version and content) and the enterprise's
  * inventory (a digest of it) while the group's {@code fact_revision} rows over the UTC days its period touches still
- * sum to the same stamp: late data, replay or a revised closed day move it. A check, at start and every {@code
- * checkEvery}, reads the stamps of all groups in one query and queues the enterprises whose summary is missing or
- * stale; a request that finds a stale summary queues it too. One daemon thread checks and computes; the queue of
+ * sum to the same stamp: late data, replay or a revised closed day move it. A check, shortly after start and every
+ * {@code checkEvery}, reads the stamps of all groups in one query and queues the enterprises whose summary is missing
+ * or stale; a request that finds a stale summary queues it too. So a fact written into a closed day shows as stale
+ * within one check interval at most, and is recomputed after the enterprises queued before it. One daemon thread checks and computes; the queue of
  * enterprise codes is bounded and offering to it never blocks (a full queue drops the code until the next check).
  * Computations use their own {@link FactsCache} so they never evict what interactive reports cached.
  */
@@ -60,6 +60,12 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
     public static final int DEFAULT_DAYS = 30;
     /** Bound of the queue of enterprise codes waiting for a computation. */
     static final int QUEUE = 4096;
+    /**
+     * The API's JSON with map entries sorted: the profile's maps (immutable, {@code Map.copyOf}) iterate in an order
+     * that differs from one JVM to the next, and the digest must not change when the collector restarts.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL =
+            Json.mapper().copy().enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /**
      * A period of local days, inclusive.
@@ -114,7 +120,12 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
         this.profile = Objects.requireNonNull(profile, "profile");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.cache = Objects.requireNonNull(cache, "cache");
-        this.profileKey = profile.id() + "@" + profile.version() + "#" + digest(json(profile));
+        try {
+            this.profileKey =
+                    profile.id() + "@" + profile.version() + "#" + digest(CANONICAL.writeValueAsString(profile));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("profile " + profile.id() + " not serializable", e);
+        }
     }
 
     /** The default period at {@code clock}'s now: the {@link #DEFAULT_DAYS} local days up to yesterday (UTC date). */
@@ -240,7 +251,8 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * Computes and persists the summary of one enterprise now, on the calling thread (blocking on the facts store).
+     * Computes and persists the summary of one enterprise now, on the calling thread (blocking on the facts store),
+     * unless the one it has is still fresh.
      *
      * @return false when no enterprise has this code
      * @throws FactsUnavailableException if the facts store cannot be read or written
@@ -257,10 +269,17 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
             // read before the facts: a write while computing moves the stamp, so the next check recomputes
             String stamp = stamp(revisions(code, p).getOrDefault(code, Map.of()), c, p);
             Key key = new Key(p.from(), p.to(), profileKey, inventoryKey(c), stamp);
+            Stored before = stored.get(code);
+            if (before != null && before.key().equals(key)) {
+                // queued twice (a check and a request) and computed meanwhile
+                stale.put(code, false);
+                return true;
+            }
             Enterprises.Context own = new Enterprises.Context(
                     c.entry(), c.inventory(), c.service().withCache(cache));
             ProgrammeView.Row row = ProgrammeView.row(enterprises.district(), own, profile, p.from(), p.to());
-            Instant computedAt = clock.instant();
+            // the precision the store keeps, so the row served now and after a restart say the same
+            Instant computedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
             persist(code, key, computedAt, computedOf(row));
             stored.put(code, new Stored(key, computedAt, row));
             stale.put(code, false);
@@ -305,7 +324,7 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
         boolean isStale = !s.key().from().equals(p.from())
                 || !s.key().to().equals(p.to())
                 || !s.key().profileKey().equals(profileKey)
-                || !s.key().inventoryKey().equals(inventoryKey(c))
+                || inventoryReplaced(c)
                 || stale.getOrDefault(c.code(), false);
         if (isStale) {
             stale.put(c.code(), true);
@@ -436,6 +455,17 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
         return sum + ":" + count;
     }
 
+    /**
+     * Whether the enterprise's inventory is another object than the one the last check digested. Digesting an
+     * inventory costs milliseconds (hundreds of them would hold a request for seconds), so a request compares
+     * identities only; an inventory not digested yet (just after a start) is taken as the one of its persisted
+     * summary until the first check, which digests it and marks the summary stale if it differs.
+     */
+    private boolean inventoryReplaced(Enterprises.Context c) {
+        InventoryKey k = inventoryKeys.get(c.code());
+        return k != null && k.inventory() != c.inventory();
+    }
+
     private String inventoryKey(Enterprises.Context c) {
         InventoryKey k = inventoryKeys.get(c.code());
         if (k != null && k.inventory() == c.inventory()) {
@@ -443,7 +473,7 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
         }
         String digest;
         try {
-            digest = digest(YamlConfig.mapper().writeValueAsString(InventoryDocument.of(c.inventory())));
+            digest = digest(CANONICAL.writeValueAsString(InventoryDocument.of(c.inventory())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("inventory of " + c.code() + " not serializable", e);
         }

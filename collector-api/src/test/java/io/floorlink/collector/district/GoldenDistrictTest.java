@@ -3,6 +3,7 @@ package io.floorlink.collector.district;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.floorlink.collector.indicators.FactsCache;
 import io.floorlink.collector.indicators.FactsFixture;
 import io.floorlink.collector.indicators.Figure;
 import io.floorlink.collector.indicators.IndicatorLoadHarness;
@@ -272,5 +273,102 @@ class GoldenDistrictTest {
                 false);
         assertThat(molding.rows()).extracting(ProgrammeView.Row::code).containsExactly("ENT-MOLD");
         assertThat(molding.totals().networkingRate().value()).isCloseTo(0.2, within(1e-12));
+    }
+
+    /**
+     * The background summaries of the golden district are the live programme rows of the default period (30 local
+     * days up to yesterday), persisted: a summarizer over the same store after a restart serves them before computing
+     * anything; a fact written into a closed day of the period marks only that enterprise stale, and recomputing it
+     * gives the live row with that fact.
+     */
+    @Test
+    void summariesAreTheLiveRowsStaleAfterALateFactAndReadBackAfterARestart() {
+        FactsFixture store = FactsFixture.h2();
+        for (String code : inventories.keySet()) {
+            write(store.group(code), code);
+        }
+        Clock clock = Clock.fixed(Instant.parse("2026-03-30T06:00:00Z"), ZoneOffset.UTC);
+        ProfileLoader profiles = ProfileLoader.shippedOnly();
+        Enterprises enterprises = Enterprises.of(
+                district,
+                inventories,
+                inventory -> new IndicatorService(store.dataSource(), inventory, profiles, clock));
+        Summarizer summarizer =
+                new Summarizer(store.dataSource(), enterprises, profiles.defaultProfile(), clock, FactsCache.off());
+        Summarizer.Period period = summarizer.defaultPeriod();
+        assertThat(period).isEqualTo(new Summarizer.Period(LocalDate.of(2026, 2, 28), LocalDate.of(2026, 3, 29)));
+        assertThat(summarizer.check()).as("no summary yet: all queued").isEqualTo(3);
+        assertThat(summarizer.staleCount()).isEqualTo(3);
+        assertThat(summarizer.summarizeAll()).isEqualTo(3);
+        assertThat(summarizer.check()).as("nothing changed").isZero();
+        assertThat(summarizer.staleCount()).isZero();
+        assertServedAreLive(summarizer, enterprises, profiles, period, false);
+
+        // late data for ENT-MOLD's SEW-01 on its offline day (Monday 23 March), as the gateway writes and revises it
+        FactsFixture mold = store.group("ENT-MOLD");
+        List<FactsFixture.PointRow> late = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            late.add(row("SEW-01", "run_state", FROM.plus(Duration.ofHours(h)), 60));
+        }
+        mold.insertPoints("point_hour", late).revise("SEW-01", FROM, FROM.plus(Duration.ofDays(1)));
+        assertThat(summarizer.check()).as("only ENT-MOLD's facts changed").isEqualTo(1);
+        for (Enterprises.Context c : enterprises.all()) {
+            assertThat(summarizer
+                            .served(c, period, null)
+                            .orElseThrow()
+                            .summary()
+                            .stale())
+                    .as(c.code())
+                    .isEqualTo(c.code().equals("ENT-MOLD"));
+        }
+        assertThat(summarizer.summarize("ENT-MOLD")).isTrue();
+        assertThat(summarizer.check()).isZero();
+        assertServedAreLive(summarizer, enterprises, profiles, period, false);
+
+        // a restarted collector: fresh enterprises, services and summarizer over the same store
+        Enterprises again = Enterprises.of(
+                district,
+                inventories,
+                inventory -> new IndicatorService(store.dataSource(), inventory, profiles, clock));
+        Summarizer restarted =
+                new Summarizer(store.dataSource(), again, profiles.defaultProfile(), clock, FactsCache.off());
+        for (Enterprises.Context c : again.all()) {
+            assertThat(restarted.served(c, period, null))
+                    .as(c.code() + " before loading")
+                    .isEmpty();
+        }
+        restarted.load();
+        assertServedAreLive(restarted, again, profiles, period, false);
+        assertThat(restarted.check())
+                .as("persisted summaries are fresh: nothing to recompute")
+                .isZero();
+    }
+
+    private static void assertServedAreLive(
+            Summarizer summarizer,
+            Enterprises enterprises,
+            ProfileLoader profiles,
+            Summarizer.Period period,
+            boolean stale) {
+        for (Enterprises.Context c : enterprises.all()) {
+            ProgrammeView.Row live =
+                    ProgrammeView.row(district, c, profiles.defaultProfile(), period.from(), period.to());
+            ProgrammeView.Row served =
+                    summarizer.served(c, period, live.lastDataAt()).orElseThrow();
+            assertThat(served.summary().stale()).as(c.code()).isEqualTo(stale);
+            assertThat(served.summary().computedAt()).as(c.code()).isNotNull();
+            assertThat(json(served.with(district, c.entry(), served.lastDataAt(), null)))
+                    .as(c.code() + ": the summary is the live row")
+                    .isEqualTo(json(live));
+        }
+    }
+
+    private static String json(Object o) {
+        try {
+            return IndicatorLoadHarness.rounded(
+                    io.floorlink.collector.api.Json.mapper().writeValueAsString(o));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

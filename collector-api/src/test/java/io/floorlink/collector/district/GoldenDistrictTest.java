@@ -283,7 +283,7 @@ class GoldenDistrictTest {
      */
     @Test
     void summariesAreTheLiveRowsStaleAfterALateFactAndReadBackAfterARestart() {
-        FactsFixture store = FactsFixture.h2();
+        FactsFixture store = newStore();
         for (String code : inventories.keySet()) {
             write(store.group(code), code);
         }
@@ -344,7 +344,7 @@ class GoldenDistrictTest {
                 .isZero();
     }
 
-    private static void assertServedAreLive(
+    private void assertServedAreLive(
             Summarizer summarizer,
             Enterprises enterprises,
             ProfileLoader profiles,

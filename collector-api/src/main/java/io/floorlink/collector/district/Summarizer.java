@@ -159,7 +159,12 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
         return this;
     }
 
-    /** Reads every persisted summary into memory (they are served from there). Blocks on the facts store. */
+    /**
+     * Reads every persisted summary into memory (they are served from there); a row this version cannot read is
+     * skipped (and computed again). Blocks on the facts store.
+     *
+     * @throws FactsUnavailableException if the table cannot be read
+     */
     public void load() {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement st = c.prepareStatement("SELECT group_id, period_from, period_to, profile_key,"
@@ -172,10 +177,20 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
                         rs.getString(4),
                         rs.getString(5),
                         rs.getString(6));
-                Computed computed = Json.mapper().readValue(rs.getString(8), Computed.class);
+                Computed computed;
+                try {
+                    computed = Json.mapper().readValue(rs.getString(8), Computed.class);
+                } catch (JsonProcessingException e) {
+                    // written by another version of the collector: computed again at the first check
+                    LOG.warn(
+                            "Summary of enterprise {} not readable, computing it again: {}",
+                            rs.getString(1),
+                            e.getMessage());
+                    continue;
+                }
                 stored.put(rs.getString(1), new Stored(key, rs.getTimestamp(7).toInstant(), rowOf(computed)));
             }
-        } catch (SQLException | JsonProcessingException e) {
+        } catch (SQLException e) {
             throw new FactsUnavailableException("enterprise summaries not readable: " + e.getMessage(), e);
         }
     }

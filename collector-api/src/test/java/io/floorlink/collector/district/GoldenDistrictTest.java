@@ -342,6 +342,22 @@ class GoldenDistrictTest {
         assertThat(restarted.check())
                 .as("persisted summaries are fresh: nothing to recompute")
                 .isZero();
+
+        // a row another version wrote and this one cannot read does not stop a start: it is computed again
+        try (java.sql.Connection c = store.dataSource().getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE enterprise_summary SET row_json = '{\"counts\": [' WHERE group_id = 'ENT-ASM'");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        Summarizer upgraded =
+                new Summarizer(store.dataSource(), again, profiles.defaultProfile(), clock, FactsCache.off());
+        upgraded.load();
+        assertThat(upgraded.served(again.get("ENT-ASM").orElseThrow(), period, null))
+                .isEmpty();
+        assertThat(upgraded.served(again.get("ENT-SEW").orElseThrow(), period, null))
+                .isPresent();
+        assertThat(upgraded.check()).isEqualTo(1);
     }
 
     private void assertServedAreLive(

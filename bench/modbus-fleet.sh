@@ -6,7 +6,8 @@
 # points it read from its /metrics, and prints one row. With --node-red it runs the same fleet through Node-RED with
 # node-red-contrib-modbus (installed from npm into bench/.node-red on first use) and prints its row beside.
 #
-#   ./mvnw -q package -DskipTests && bench/modbus-fleet.sh [--machines "20 200 1000"] [--seconds 60] [--node-red]
+#   ./mvnw -q package -DskipTests && bench/modbus-fleet.sh [--machines "20 200 1000"] [--seconds 60] [--warmup 20]
+#       [--node-red] [--threads]    (--threads: the edge's CPU by thread over the measurement, on stderr)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -15,13 +16,15 @@ MACHINES="20 200 1000"
 MEASURE=60
 WARMUP=20
 NODE_RED=false
+THREADS_REPORT=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --machines) MACHINES="$2"; shift 2 ;;
     --seconds) MEASURE="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --node-red) NODE_RED=true; shift ;;
-    *) echo "usage: $0 [--machines \"20 200 1000\"] [--seconds 60] [--warmup 20] [--node-red]" >&2; exit 64 ;;
+    --threads) THREADS_REPORT=true; shift ;;
+    *) echo "usage: $0 [--machines \"20 200 1000\"] [--seconds 60] [--warmup 20] [--node-red] [--threads]" >&2; exit 64 ;;
   esac
 done
 
@@ -49,6 +52,15 @@ free_port() {
 wait_for() { # file pattern seconds
   for _ in $(seq 1 $(($3 * 10))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   echo "timed out waiting for '$2' in $1" >&2; tail -20 "$1" >&2; return 1
+}
+wait_http() { # url seconds
+  for _ in $(seq 1 $(($2 * 10))); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "timed out waiting for $1" >&2; return 1
+}
+thread_ticks() { # pid: "ticks name" per thread, names with digits folded
+  for t in /proc/"$1"/task/*; do
+    printf '%s %s\n' "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)" "$(tr -d ' ' < "$t/comm" 2>/dev/null | tr '0-9' 'N')"
+  done | awk '{s[$2] += $1} END {for (n in s) print s[n], n}'
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
@@ -101,9 +113,16 @@ measure() { # label pid metrics-url reads-metric skipped-metric machines
   local label=$1 pid=$2 url=$3 reads=$4 skipped=$5 n=$6
   sleep "$WARMUP"
   local c0 r0 s0 t0 c1 r1 s1 t1
+  $THREADS_REPORT && thread_ticks "$pid" > "$WORK/threads0"
   c0=$(cpu_ticks "$pid"); r0=$(metric "$url" "$reads"); s0=$(metric "$url" "$skipped"); t0=$(date +%s.%N)
   sleep "$MEASURE"
   c1=$(cpu_ticks "$pid"); r1=$(metric "$url" "$reads"); s1=$(metric "$url" "$skipped"); t1=$(date +%s.%N)
+  if $THREADS_REPORT; then
+    thread_ticks "$pid" > "$WORK/threads1"
+    echo "  CPU by thread over the measurement, $label $n machines (seconds):" >&2
+    awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %8.2f %s\n", d / hz, $2}' \
+      "$WORK/threads0" "$WORK/threads1" | sort -rn | head -10 >&2
+  fi
   local row
   row=$(awk -v l="$label" -v n="$n" -v c="$((c1 - c0))" -v hz="$HZ" -v r="$((r1 - r0))" -v s="$((s1 - s0))" \
     -v dt="$(echo "$t1 - $t0" | bc)" -v th="$(threads "$pid")" -v rss="$(rss_mb "$pid")" 'BEGIN {
@@ -152,7 +171,7 @@ for N in $MACHINES; do
   EDGE=$!
   PIDS+=($EDGE)
   wait_for "$EDGE_DIR/edge.log" "Edge agent BENCH/edge-01 started" 120
-  measure floorlink "$EDGE" "http://127.0.0.1:$EDGE_HTTP/metrics" '^floorlink_edge_modbus_reads_reads_total[{].*outcome="ok"' \
+  measure floorlink "$EDGE" "http://127.0.0.1:$EDGE_HTTP/metrics" '^floorlink_edge_modbus_reads_total[{].*outcome="ok"' \
     '^floorlink_edge_modbus_cycles_skipped_cycles_total' "$N"
   kill "$EDGE"; wait "$EDGE" 2>/dev/null || true
 
@@ -175,7 +194,7 @@ EOF
       "$NR_DIR/flows.json") > "$NR_DIR/node-red.log" 2>&1 &
     NRP=$!
     PIDS+=($NRP)
-    wait_for "$NR_DIR/node-red.log" "Started flows\|Server now running" 120 || true
+    wait_http "http://127.0.0.1:$NR_PORT/bench/points" 120
     measure node-red "$NRP" "http://127.0.0.1:$NR_PORT/bench/points" '^points_read$' '^never_skipped$' "$N"
     kill "$NRP"; wait "$NRP" 2>/dev/null || true
   fi

@@ -168,7 +168,7 @@ public final class MoldingMachineSimulator implements ScenarioTarget, AutoClosea
     /**
      * @param host address to listen on, e.g. 127.0.0.1
      * @param basePort port of the first machine (the others follow), 0 for a free port per machine
-     * @param machines number of machines, 1..999
+     * @param machines number of machines, 1..9999 (each its own port)
      * @param orders byte orders assigned to machines in turn, at least one
      * @param seed seed of the simulated behaviour
      * @param tick simulation step, positive
@@ -183,8 +183,8 @@ public final class MoldingMachineSimulator implements ScenarioTarget, AutoClosea
             Duration tick,
             Scenario scenario) {
         public Options {
-            if (machines < 1 || machines > 999) {
-                throw new IllegalArgumentException("machines: must be 1..999, was " + machines);
+            if (machines < 1 || machines > 9999) {
+                throw new IllegalArgumentException("machines: must be 1..9999, was " + machines);
             }
             if (basePort < 0 || basePort + machines - 1 > 65535) {
                 throw new IllegalArgumentException(

@@ -14,6 +14,7 @@ import com.digitalpetri.modbus.tcp.client.NettyTcpClientTransport;
 import io.floorlink.edge.connector.Backoff;
 import io.floorlink.edge.connector.Connector;
 import io.floorlink.edge.connector.DeviceSink;
+import io.floorlink.edge.connector.Strand;
 import io.floorlink.edge.connector.modbus.ModbusConnectorConfig.Device;
 import io.floorlink.edge.connector.modbus.ModbusConnectorConfig.Point;
 import io.floorlink.edge.point.PointSample;
@@ -33,8 +34,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,8 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls the devices behind one Modbus TCP endpoint (see {@link ModbusConnectorConfig} and this package's README).
  * One TCP connection per connector; each device is polled once per its interval, its requests sent without waiting
- * for other devices, so a slow unit delays only itself. All state lives on the connector's own thread; Netty and
- * Modbus client callbacks only hand results to it.
+ * for other devices, so a slow unit delays only itself. All state lives on the connector's {@link Strand} (serial,
+ * on a small pool every connector shares: no thread per connector); Netty and Modbus client callbacks only hand
+ * results to it.
  */
 public final class ModbusConnector implements Connector {
     private static final Logger log = LoggerFactory.getLogger(ModbusConnector.class);
@@ -53,7 +53,7 @@ public final class ModbusConnector implements Connector {
     private final ModbusConnectorConfig config;
     private final MeterRegistry registry;
     private final ModbusMetrics metrics;
-    private final ScheduledExecutorService executor;
+    private final Strand executor;
     private final Backoff backoff;
     private final List<DeviceState> devices = new ArrayList<>();
     private final Map<String, Long> lastWarn = new HashMap<>();
@@ -74,11 +74,7 @@ public final class ModbusConnector implements Connector {
         this.metrics = new ModbusMetrics(config.name());
         this.backoff = new Backoff(
                 config.reconnect().initialDelay(), config.reconnect().maxDelay(), new Random());
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "floorlink-modbus-" + config.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Strand.shared();
         for (Device d : config.devices()) {
             devices.add(new DeviceState(d, ReadPlan.of(d, config.addressing())));
         }
@@ -126,6 +122,7 @@ public final class ModbusConnector implements Connector {
             cfg.setPort(config.port());
             cfg.setConnectTimeout(config.connectTimeout());
             cfg.setConnectPersistent(false);
+            cfg.setExecutor(Strand.callbacks());
         });
         ModbusTcpClient c = ModbusTcpClient.create(transport, cfg -> cfg.setRequestTimeout(config.requestTimeout()));
         transport.addConnectionListener(new NettyTcpClientTransport.ConnectionListener() {
@@ -177,7 +174,8 @@ public final class ModbusConnector implements Connector {
             d.failures = 0;
             d.inFlight = false;
             long period = d.device.interval().toNanos();
-            d.task = executor.scheduleAtFixedRate(() -> poll(d, gen), 0, period, TimeUnit.NANOSECONDS);
+            d.task = executor.scheduleAtFixedRate(
+                    () -> poll(d, gen), 0, period, TimeUnit.NANOSECONDS, metrics.cyclesSkipped::increment);
         }
     }
 
@@ -446,13 +444,17 @@ public final class ModbusConnector implements Connector {
         }
         closed = true;
         try {
-            executor.submit(() -> teardown(null)).get(3, TimeUnit.SECONDS);
+            executor.submit(() -> {
+                        teardown(null);
+                        return null;
+                    })
+                    .get(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.debug("Modbus connector {}: close: {}", config.name(), e.toString());
         }
-        executor.shutdownNow();
+        executor.shutdown();
         metrics.unbind();
     }
 

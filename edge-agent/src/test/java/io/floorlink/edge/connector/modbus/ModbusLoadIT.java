@@ -3,6 +3,7 @@ package io.floorlink.edge.connector.modbus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.floorlink.edge.connector.Strand;
 import io.floorlink.sim.modbus.MoldingMachineSimulator;
 import io.floorlink.sim.modbus.WordOrder;
 import io.micrometer.core.instrument.Timer;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 50 simulated machines polled at 1 s by one agent (one connector each), while 5 more are unreachable: 3 refuse
- * connections, 2 accept TCP but never answer. The healthy machines must miss no cycle.
+ * connections, 2 accept TCP but never answer. The healthy machines must miss no cycle, and the 55 connectors share a
+ * few threads instead of one each.
  */
 class ModbusLoadIT {
     private static final int HEALTHY = 50;
@@ -67,9 +69,28 @@ class ModbusLoadIT {
                 connectors.add(new ModbusConnector(
                         ModbusConnectorIT.config("MUTE-0" + i, s.getLocalPort(), "ABCD", "1s", POINTS), registry));
             }
+            // the simulator and the Modbus library's shared event loop are up: what the connectors add is theirs
+            try (var warm = new ModbusConnector(
+                    ModbusConnectorIT.config("WARM", sim.endpoints().get(0).port(), "ABCD", "1s", POINTS), registry)) {
+                RecordingSink warmSink = new RecordingSink();
+                warm.start(warmSink);
+                await().atMost(Duration.ofSeconds(10)).until(() -> warmSink.ok("WARM") > 0);
+            }
+            java.util.Set<Thread> existing = Thread.getAllStackTraces().keySet();
             connectors.forEach(c -> c.start(sink));
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> sim.machineIds().stream().allMatch(id -> sink.ok(id) >= 2L * POINT_COUNT));
+            // the simulated machines run in this JVM too: their threads and the test's own are not the agent's
+            java.util.Map<String, Long> addedByKind = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !existing.contains(t))
+                    .filter(t -> !t.getName().startsWith("floorlink-sim-")
+                            && !t.getName().startsWith("awaitility"))
+                    .collect(java.util.stream.Collectors.groupingBy(
+                            t -> t.getName().replaceAll("[0-9]+", "N"),
+                            java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting()));
+            long threadsAdded =
+                    addedByKind.values().stream().mapToLong(Long::longValue).sum();
 
             long[] before = sim.machineIds().stream().mapToLong(sink::ok).toArray();
             long t0 = System.nanoTime();
@@ -106,7 +127,7 @@ class ModbusLoadIT {
                     "ModbusLoadIT: %d machines x %d points at 1 s + 5 unreachable, window %.2f s:"
                             + " cycles per machine min %d max %d (expected %.1f), failed reads of healthy %d,"
                             + " skipped cycles %.0f, cycle duration mean %.2f ms max %.2f ms,"
-                            + " failed reads of the unreachable %d%n",
+                            + " failed reads of the unreachable %d, threads added by %d connectors %d%n",
                     HEALTHY,
                     POINT_COUNT,
                     seconds,
@@ -117,7 +138,9 @@ class ModbusLoadIT {
                     skipped,
                     meanMs,
                     cycle.max(TimeUnit.MILLISECONDS),
-                    unreachableFailed);
+                    unreachableFailed,
+                    connectors.size(),
+                    threadsAdded);
 
             assertThat(cycles.getMin()).isGreaterThanOrEqualTo((long) Math.floor(seconds) - 1);
             assertThat(cycles.getMax()).isLessThanOrEqualTo((long) Math.ceil(seconds) + 1);
@@ -128,6 +151,13 @@ class ModbusLoadIT {
             assertThat(sink.events.stream().filter(e -> e.contains("GONE") || e.contains("MUTE")))
                     .isEmpty();
             assertThat(unreachableFailed).isPositive();
+            assertThat(threadsAdded)
+                    .as(
+                            "threads added by %d connectors (two shared pools of %d and the Modbus event loop, not one"
+                                    + " each): %s",
+                            connectors.size(), Strand.SHARED_THREADS, addedByKind)
+                    .isLessThanOrEqualTo(
+                            2 * Strand.SHARED_THREADS + 2 * Runtime.getRuntime().availableProcessors());
         } finally {
             connectors.forEach(ModbusConnector::close);
             for (ServerSocket s : silent) {

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Modbus fleet benchmark: the real jars on loopback. For each fleet size N it starts the Modbus simulator with N
+# molding machines (its own JVM), the collector with its embedded broker and gateway as the primary host (its own
+# JVM), and the edge agent with one Modbus TCP connector per machine, 14 points each at 1 s (its own JVM, the shipped
+# launcher's heap setting); after a warm-up it reads the edge process's CPU time, threads and RSS from /proc and the
+# points it read from its /metrics, and prints one row. With --node-red it runs the same fleet through Node-RED with
+# node-red-contrib-modbus (installed from npm into bench/.node-red on first use) and prints its row beside.
+#
+#   ./mvnw -q package -DskipTests && bench/modbus-fleet.sh [--machines "20 200 1000"] [--seconds 60] [--warmup 20]
+#       [--node-red] [--threads]    (--threads: the edge's CPU by thread over the measurement, on stderr)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+MACHINES="20 200 1000"
+MEASURE=60
+WARMUP=20
+NODE_RED=false
+THREADS_REPORT=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --machines) MACHINES="$2"; shift 2 ;;
+    --seconds) MEASURE="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --node-red) NODE_RED=true; shift ;;
+    --threads) THREADS_REPORT=true; shift ;;
+    *) echo "usage: $0 [--machines \"20 200 1000\"] [--seconds 60] [--warmup 20] [--node-red] [--threads]" >&2; exit 64 ;;
+  esac
+done
+
+SIM_JAR=$ROOT/simulators/target/floorlink-simulators.jar
+EDGE_JAR=$ROOT/edge-agent/target/floorlink-edge-agent.jar
+COLLECTOR_JAR=$ROOT/collector-api/target/floorlink-collector.jar
+for j in "$SIM_JAR" "$EDGE_JAR" "$COLLECTOR_JAR"; do
+  [ -f "$j" ] || { echo "missing $j: run ./mvnw -q package -DskipTests first" >&2; exit 66; }
+done
+# The edge agent's heap as the shipped systemd unit starts it.
+EDGE_OPTS=$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' deploy/systemd/floorlink-edge-agent.service)
+
+WORK=$(mktemp -d /tmp/floorlink-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+wait_for() { # file pattern seconds
+  for _ in $(seq 1 $(($3 * 10))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "timed out waiting for '$2' in $1" >&2; tail -20 "$1" >&2; return 1
+}
+wait_http() { # url seconds
+  for _ in $(seq 1 $(($2 * 10))); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "timed out waiting for $1" >&2; return 1
+}
+thread_ticks() { # pid: "ticks name" per thread, names with digits folded
+  for t in /proc/"$1"/task/*; do
+    printf '%s %s\n' "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)" "$(tr -d ' ' < "$t/comm" 2>/dev/null | tr '0-9' 'N')"
+  done | awk '{s[$2] += $1} END {for (n in s) print s[n], n}'
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
+rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+HZ=$(getconf CLK_TCK)
+metric() { # url regex: the sum of every series whose name and labels match
+  curl -s "$1" | awk -v m="$2" '$1 ~ m {s += $NF} END {printf "%.0f", s}'
+}
+
+# The collector: embedded broker and gateway as the Sparkplug primary host, H2 store, one edge credential.
+BROKER_PORT=$(free_port)
+PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
+printf '%s' "$PASSWORD" > "$WORK/edge.password"
+HASH=$(printf '%s' "$PASSWORD" | java -cp "$COLLECTOR_JAR" io.floorlink.gateway.broker.PasswordHash)
+cat > "$WORK/collector.yaml" <<EOF
+http: { host: 127.0.0.1, port: 0 }
+data_dir: $WORK/collector
+gateway:
+  host_id: bench-host
+  flush_interval: 5s
+  broker: { mode: embedded, host: 127.0.0.1, port: $BROKER_PORT }
+  auth:
+    edges:
+      - { username: bench-edge, password: "$HASH", groups: [BENCH], node: edge-01 }
+EOF
+java -Xmx1g -jar "$COLLECTOR_JAR" serve --config "$WORK/collector.yaml" > "$WORK/collector.log" 2>&1 &
+PIDS+=($!)
+wait_for "$WORK/collector.log" "FloorLink collector:" 60
+
+POINTS='
+          - { id: machine_mode, address: "holding:0", type: uint16, category: state }
+          - { id: production_status, address: "holding:1", type: uint16, category: state }
+          - { id: cycle_counter, address: "holding:2", type: uint32, category: counter }
+          - { id: good_parts, address: "holding:4", type: uint32, category: quality }
+          - { id: bad_parts, address: "holding:6", type: uint32, category: quality }
+          - { id: last_cycle_time, address: "holding:8", type: float32, unit: s, category: process }
+          - { id: mold_temp_1, address: "holding:10", type: float32, unit: degC, category: process }
+          - { id: injection_pressure, address: "holding:18", type: float32, unit: bar, category: process }
+          - { id: power, address: "holding:20", type: float32, unit: kW, category: energy }
+          - { id: energy, address: "holding:22", type: float64, unit: kWh, category: energy }
+          - { id: running, address: "holding:26", type: bool, bit: 0, category: state }
+          - { id: machine_name, address: "holding:30", type: string, length: 8, category: state }
+          - { id: alarm, address: "coil:1", type: bool, category: alarm }
+          - { id: door_closed, address: "discrete:1", type: bool, category: safety }'
+
+printf '%-10s %9s %10s %8s %9s %12s %8s %8s\n' peer machines points/s cores threads "cpu-s/1000pt" rss_mb skipped
+ROWS=()
+
+measure() { # label pid metrics-url reads-metric skipped-metric machines
+  local label=$1 pid=$2 url=$3 reads=$4 skipped=$5 n=$6
+  sleep "$WARMUP"
+  local c0 r0 s0 t0 c1 r1 s1 t1
+  $THREADS_REPORT && thread_ticks "$pid" > "$WORK/threads0"
+  c0=$(cpu_ticks "$pid"); r0=$(metric "$url" "$reads"); s0=$(metric "$url" "$skipped"); t0=$(date +%s.%N)
+  sleep "$MEASURE"
+  c1=$(cpu_ticks "$pid"); r1=$(metric "$url" "$reads"); s1=$(metric "$url" "$skipped"); t1=$(date +%s.%N)
+  if $THREADS_REPORT; then
+    thread_ticks "$pid" > "$WORK/threads1"
+    echo "  CPU by thread over the measurement, $label $n machines (seconds):" >&2
+    awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %8.2f %s\n", d / hz, $2}' \
+      "$WORK/threads0" "$WORK/threads1" | sort -rn | head -10 >&2
+  fi
+  local row
+  row=$(awk -v l="$label" -v n="$n" -v c="$((c1 - c0))" -v hz="$HZ" -v r="$((r1 - r0))" -v s="$((s1 - s0))" \
+    -v dt="$(echo "$t1 - $t0" | bc)" -v th="$(threads "$pid")" -v rss="$(rss_mb "$pid")" 'BEGIN {
+      cpu = c / hz; rate = r / dt;
+      printf "%-10s %9d %10.0f %8.3f %9d %12.4f %8d %8d", l, n, rate, cpu / dt, th, (r > 0 ? cpu / (r / 1000) : 0), rss, s }')
+  echo "$row"
+  ROWS+=("$row")
+}
+
+for N in $MACHINES; do
+  SIM_LOG="$WORK/sim-$N.log"
+  java -Xmx512m -jar "$SIM_JAR" modbus --machines "$N" --port 0 --host 127.0.0.1 > "$SIM_LOG" 2>&1 &
+  SIM=$!
+  PIDS+=($SIM)
+  wait_for "$SIM_LOG" "IMM-$(printf '%02d' "$N") modbus-tcp\|IMM-$N modbus-tcp" 120
+  EDGE_DIR="$WORK/edge-$N"
+  mkdir -p "$EDGE_DIR"
+  EDGE_HTTP=$(free_port)
+  {
+    echo "edge: { group: BENCH, node: edge-01 }"
+    echo "uplink:"
+    echo "  url: tcp://127.0.0.1:$BROKER_PORT"
+    echo "  primary_host: bench-host"
+    echo "  username: bench-edge"
+    echo "  password: \"\${file:$WORK/edge.password}\""
+    echo "buffer: { path: $EDGE_DIR/buffer.db, max_size: 256MB }"
+    echo "http: { host: 127.0.0.1, port: $EDGE_HTTP }"
+    echo "connectors:"
+    grep -o 'IMM-[0-9]* modbus-tcp://[0-9.]*:[0-9]*' "$SIM_LOG" | while read -r id url; do
+      port=${url##*:}
+      echo "  - type: modbus"
+      echo "    name: m-$id"
+      echo "    host: 127.0.0.1"
+      echo "    port: $port"
+      echo "    addressing: zero_based"
+      echo "    devices:"
+      echo "      - id: $id"
+      echo "        unit: 1"
+      echo "        interval: 1s"
+      echo "        byte_order: ABCD"
+      echo "        points:$POINTS"
+    done
+  } > "$EDGE_DIR/edge.yaml"
+  # shellcheck disable=SC2086
+  java $EDGE_OPTS -jar "$EDGE_JAR" run --config "$EDGE_DIR/edge.yaml" > "$EDGE_DIR/edge.log" 2>&1 &
+  EDGE=$!
+  PIDS+=($EDGE)
+  wait_for "$EDGE_DIR/edge.log" "Edge agent BENCH/edge-01 started" 120
+  measure floorlink "$EDGE" "http://127.0.0.1:$EDGE_HTTP/metrics" '^floorlink_edge_modbus_reads_total[{].*outcome="ok"' \
+    '^floorlink_edge_modbus_cycles_skipped_cycles_total' "$N"
+  kill "$EDGE"; wait "$EDGE" 2>/dev/null || true
+
+  if $NODE_RED; then
+    NR="$ROOT/bench/.node-red"
+    if [ ! -x "$NR/node_modules/.bin/node-red" ]; then
+      mkdir -p "$NR"
+      # 5.23.3: later releases take modbus-serial from a host outside the npm registry
+      (cd "$NR" && npm install --silent --no-audit --no-fund node-red@4 node-red-contrib-modbus@5.23.3 >/dev/null)
+    fi
+    NR_DIR="$WORK/node-red-$N"
+    mkdir -p "$NR_DIR"
+    NR_PORT=$(free_port)
+    grep -o 'IMM-[0-9]* modbus-tcp://[0-9.]*:[0-9]*' "$SIM_LOG" | python3 "$ROOT/bench/node-red-flows.py" > "$NR_DIR/flows.json"
+    cat > "$NR_DIR/settings.js" <<EOF
+module.exports = { uiHost: "127.0.0.1", uiPort: $NR_PORT, flowFile: "flows.json", credentialSecret: false,
+  logging: { console: { level: "warn", metrics: false } }, httpAdminRoot: "/", editorTheme: { tours: false } };
+EOF
+    (cd "$NR_DIR" && exec node "$NR/node_modules/node-red/red.js" --userDir "$NR_DIR" --settings "$NR_DIR/settings.js" \
+      "$NR_DIR/flows.json") > "$NR_DIR/node-red.log" 2>&1 &
+    NRP=$!
+    PIDS+=($NRP)
+    wait_http "http://127.0.0.1:$NR_PORT/bench/points" 120
+    measure node-red "$NRP" "http://127.0.0.1:$NR_PORT/bench/points" '^points_read$' '^never_skipped$' "$N"
+    kill "$NRP"; wait "$NRP" 2>/dev/null || true
+  fi
+  kill "$SIM"; wait "$SIM" 2>/dev/null || true
+done
+
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); edge JAVA_OPTS: ${EDGE_OPTS:-none}; warm-up ${WARMUP}s, measured ${MEASURE}s"

@@ -35,7 +35,7 @@ class ExternalServicesEndToEndIT {
     private static final String POSTGRES_URL = System.getenv("FLOORLINK_IT_POSTGRES_URL");
     private static final int STATIONS = 3;
     private static final String OFF_STATION = "SEW-03";
-    private static final Duration WINDOW = Duration.ofSeconds(40);
+    private static final Duration WINDOW = Duration.ofSeconds(60);
 
     @TempDir
     Path dataDir;
@@ -86,8 +86,11 @@ class ExternalServicesEndToEndIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> demo.edgeAgents().values().stream()
                 .flatMap(a -> a.health().devices().stream())
                 .allMatch(d -> d.up() && d.born()));
+        // W of 60 to 120 s, ending on a minute boundary: an unchanged point is sent again at least every 50 s
+        // (the edge's refresh), so every required point has a sample in W, as EndToEndIT's window.
         Instant from = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
-        Instant to = from.plus(WINDOW);
+        Instant to = from.plus(WINDOW).plusSeconds(59).truncatedTo(ChronoUnit.MINUTES);
+        Duration window = Duration.between(from, to);
         sleepUntil(from.plusSeconds(10));
         Instant offAt = Instant.now();
         demo.simulator().setStationPower(OFF_STATION, false);
@@ -98,7 +101,7 @@ class ExternalServicesEndToEndIT {
         demo.collector().gateway().flush();
 
         IndicatorReport report = demo.collector().indicators(Demo.SEWING).compute("pilot", from, to);
-        double trueOnline = 1.0 - Duration.between(offAt, onAt).toMillis() / (double) WINDOW.toMillis();
+        double trueOnline = 1.0 - Duration.between(offAt, onAt).toMillis() / (double) window.toMillis();
         for (EquipmentIndicators e : report.equipment()) {
             if (e.id().equals(Demo.MANUAL_EQUIPMENT)) {
                 continue;

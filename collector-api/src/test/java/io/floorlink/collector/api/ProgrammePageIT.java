@@ -27,9 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -485,23 +483,8 @@ class ProgrammePageIT {
      * each UTC day touched).
      */
     private void connected(String enterprise, String device, List<String> points, Instant from, Instant to) {
-        FactsFixture facts =
-                FactsFixture.migrated(collector.gateway().dataSource()).group(enterprise);
-        facts.session("edge-01", device, from, to, false);
-        Map<Instant, long[]> minutes = new LinkedHashMap<>();
-        for (Instant m = from; m.isBefore(to); m = m.plus(Duration.ofMinutes(1))) {
-            minutes.put(m, new long[] {60L * points.size(), 0});
-        }
-        facts.devices(Map.of(device, minutes));
-        List<FactsFixture.PointRow> rows = new ArrayList<>();
-        for (String p : points) {
-            for (Instant h = from.truncatedTo(ChronoUnit.HOURS); h.isBefore(to); h = h.plus(Duration.ofHours(1))) {
-                rows.add(new FactsFixture.PointRow(
-                        device, p, h.plus(Duration.ofMinutes(30)), 5, 5, 0, 0, 0, null, null, null, new long[16]));
-            }
-        }
-        facts.points(rows);
-        // as the gateway marks a closed day it writes into, so the cache warmer's earlier look at it is dropped
-        facts.revise(device, from, to);
+        FactsFixture.migrated(collector.gateway().dataSource())
+                .group(enterprise)
+                .connected("edge-01", device, points, from, to);
     }
 }

@@ -5,16 +5,11 @@ import io.floorlink.collector.api.ApiServer;
 import io.floorlink.collector.indicators.FactsCache;
 import io.floorlink.collector.indicators.FactsFixture;
 import io.floorlink.collector.indicators.FactsFixture.PointRow;
+import io.floorlink.collector.indicators.IndicatorLoadHarness;
 import io.floorlink.collector.indicators.IndicatorService;
 import io.floorlink.collector.inventory.Enterprise;
-import io.floorlink.collector.inventory.Equipment;
 import io.floorlink.collector.inventory.Inventory;
-import io.floorlink.collector.inventory.Line;
-import io.floorlink.collector.inventory.PointRequirement;
-import io.floorlink.collector.inventory.Site;
-import io.floorlink.collector.inventory.Workshop;
 import io.floorlink.collector.profiles.ProfileLoader;
-import io.floorlink.sparkplug.Category;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -256,32 +251,8 @@ public final class DistrictLoadHarness {
     }
 
     static Inventory inventory(String code, int n) {
-        List<Equipment> list = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            list.add(new Equipment(
-                    device(i),
-                    null,
-                    "injection_molding",
-                    "L" + (i % 5),
-                    true,
-                    true,
-                    i % 10 == 0,
-                    Duration.ofSeconds(12),
-                    List.of(
-                            new PointRequirement("production_status", Category.STATE, Duration.ofSeconds(1)),
-                            new PointRequirement("shot_count", Category.COUNTER, Duration.ofSeconds(1)),
-                            new PointRequirement("reject_count", Category.COUNTER, Duration.ofSeconds(1)),
-                            new PointRequirement("mold_temp", Category.PROCESS, Duration.ofSeconds(1)),
-                            new PointRequirement("energy_kwh", Category.ENERGY, Duration.ofSeconds(10)))));
-        }
-        List<Line> lines = new ArrayList<>();
-        for (int l = 0; l < 5; l++) {
-            lines.add(new Line("L" + l, null));
-        }
-        return Inventory.of(
-                new Enterprise(code, code, ZONE.getId()),
-                List.of(new Site("S1", null, List.of(new Workshop("W1", null, lines)))),
-                list);
+        return IndicatorLoadHarness.inventory(
+                new Enterprise(code, code, ZONE.getId()), n, 5, DistrictLoadHarness::device);
     }
 
     private static String device(int i) {

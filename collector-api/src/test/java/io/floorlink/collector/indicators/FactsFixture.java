@@ -503,4 +503,28 @@ public final class FactsFixture {
     static Duration minutes(long m) {
         return Duration.ofMinutes(m);
     }
+
+    /**
+     * A device of this fixture's group connected to edge node {@code edge} in [from, to) and delivering every point
+     * each second, written as the gateway writes it: the session, minute reads, an hour row of good samples per point
+     * and hour, and a raised revision of each UTC day touched (so a collector's cache warmer that already looked at
+     * those days reads them again).
+     */
+    public FactsFixture connected(String edge, String device, List<String> points, Instant from, Instant to) {
+        session(edge, device, from, to, false);
+        Map<Instant, long[]> minutes = new LinkedHashMap<>();
+        for (Instant m = from; m.isBefore(to); m = m.plus(Duration.ofMinutes(1))) {
+            minutes.put(m, new long[] {60L * points.size(), 0});
+        }
+        devices(Map.of(device, minutes));
+        List<PointRow> rows = new ArrayList<>();
+        for (String p : points) {
+            for (Instant h = from.truncatedTo(ChronoUnit.HOURS); h.isBefore(to); h = h.plus(Duration.ofHours(1))) {
+                rows.add(new PointRow(
+                        device, p, h.plus(Duration.ofMinutes(30)), 5, 5, 0, 0, 0, null, null, null, new long[16]));
+            }
+        }
+        points(rows);
+        return revise(device, from, to);
+    }
 }

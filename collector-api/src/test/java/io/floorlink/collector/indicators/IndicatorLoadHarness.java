@@ -211,13 +211,22 @@ public final class IndicatorLoadHarness {
     }
 
     static Inventory inventory(int n) {
+        return inventory(new Enterprise("ENT001", null, null), n, 20, IndicatorLoadHarness::id);
+    }
+
+    /**
+     * {@code n} injection-molding machines of one site and workshop over {@code lineCount} lines, every tenth a key
+     * equipment, each with the harness's five required points.
+     */
+    public static Inventory inventory(
+            Enterprise enterprise, int n, int lineCount, java.util.function.IntFunction<String> id) {
         List<Equipment> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             list.add(new Equipment(
-                    id(i),
+                    id.apply(i),
                     null,
                     "injection_molding",
-                    "L" + (i % 20),
+                    "L" + (i % lineCount),
                     true,
                     true,
                     i % 10 == 0,
@@ -230,13 +239,10 @@ public final class IndicatorLoadHarness {
                             new PointRequirement("energy_kwh", Category.ENERGY, Duration.ofSeconds(10)))));
         }
         List<Line> lines = new ArrayList<>();
-        for (int l = 0; l < 20; l++) {
+        for (int l = 0; l < lineCount; l++) {
             lines.add(new Line("L" + l, null));
         }
-        return Inventory.of(
-                new Enterprise("ENT001", null, null),
-                List.of(new Site("S1", null, List.of(new Workshop("W1", null, lines)))),
-                list);
+        return Inventory.of(enterprise, List.of(new Site("S1", null, List.of(new Workshop("W1", null, lines)))), list);
     }
 
     private static String id(int i) {

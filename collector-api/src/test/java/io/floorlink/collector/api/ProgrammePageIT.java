@@ -174,6 +174,34 @@ class ProgrammePageIT {
     }
 
     @Test
+    void theLiveChoiceAsksForTheSameLastHoursOfEveryEnterpriseAndTheDaysComeBack() throws Exception {
+        openFresh(base + "#/programme?lang=en&from=" + day + "&to=" + day);
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(rowCodes())
+                .hasSize(3));
+        js("performance.clearResourceTimings();");
+        new Select(driver.findElement(By.id("prog-live"))).selectByValue("8h");
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(driver.getCurrentUrl()).contains("window=8h").doesNotContain("from="));
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text(By.id("window")))
+                .contains("the last 8h"));
+        assertThat(apiRequests()).anyMatch(u -> u.contains("/api/v1/enterprises?") && u.contains("window=8h"));
+        assertThat(rowCodes()).containsExactlyInAnyOrder("ENT-ASM", "ENT-MOLD", "ENT-SEW");
+        JsonNode live = api("/api/v1/enterprises?window=8h");
+        assertThat(live.path("window").asText()).isEqualTo("8h");
+        for (JsonNode row : live.path("enterprises")) {
+            assertThat(cell(row.path("code").asText(), "production"))
+                    .isEqualTo(row.at("/counts/production").asText());
+        }
+
+        new Select(driver.findElement(By.id("prog-live"))).selectByValue("");
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(driver.getCurrentUrl()).doesNotContain("window="));
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text(By.id("window")))
+                .doesNotContain("the last"));
+    }
+
+    @Test
     void theProgrammeTableSortsAndFiltersAsTheApiAndOpensAnEnterprise() throws Exception {
         openFresh(base + "#/programme?lang=en&from=" + day + "&to=" + day);
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(rowCodes())

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,10 +20,16 @@ import org.slf4j.LoggerFactory;
  * longer) is computed in the background, so a reviewer's first report finds those days cached. Reports of other
  * windows and scopes share the days (a day's slice of S does not depend on the window around it). A run that
  * fails (facts store down) is logged and tried again at the next one. One daemon thread.
+ *
+ * <p>A run warms enterprises, in the order given, only while their estimated entries (at most two per equipment and
+ * day) fit in the cache they share: a district of hundreds of enterprises would otherwise evict in every run what it
+ * cached a moment before. The rest is said in the log once per run.
  */
 public final class CacheWarmer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheWarmer.class);
     static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
+    /** Entries per equipment and day, at most: a rollup slice and a frozen-counter slice (docs/benchmarks.md). */
+    static final int ENTRIES_PER_DEVICE_DAY = 2;
 
     private final Supplier<? extends Collection<IndicatorService>> services;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -53,23 +61,40 @@ public final class CacheWarmer implements AutoCloseable {
      */
     public Window runOnce() {
         Window last = null;
+        Map<FactsCache, Long> planned = new IdentityHashMap<>();
+        int skipped = 0;
         for (IndicatorService service : services.get()) {
-            Window w = warm(service);
-            last = w != null ? w : last;
+            FactsCache cache = service.cache();
+            if (!cache.enabled() || service.inventory().equipment().isEmpty()) {
+                continue;
+            }
+            Window w = window(service);
+            long estimate = (long) service.inventory().equipment().size()
+                    * Duration.between(w.from(), w.to()).toDays()
+                    * ENTRIES_PER_DEVICE_DAY;
+            long used = planned.getOrDefault(cache, 0L);
+            if (used + estimate > cache.capacity()) {
+                skipped++;
+                continue;
+            }
+            planned.put(cache, used + estimate);
+            service.compute("pilot", w.from(), w.to());
+            last = w;
+        }
+        if (skipped > 0) {
+            LOG.info(
+                    "Indicator cache warm-up left {} enterprises out: their days would not fit in"
+                            + " indicator_cache_entries; their first reports read the facts store",
+                    skipped);
         }
         return last;
     }
 
-    private static Window warm(IndicatorService service) {
-        if (!service.cache().enabled() || service.inventory().equipment().isEmpty()) {
-            return null;
-        }
+    private static Window window(IndicatorService service) {
         Instant to = service.clock().instant().truncatedTo(ChronoUnit.DAYS);
         Duration min = service.profiles().defaultProfile().minWindow();
         long days = Math.max(DEFAULT_WINDOW.toDays(), (min.toSeconds() + 86_399) / 86_400);
-        Window w = new Window(to.minus(Duration.ofDays(days)), to);
-        service.compute("pilot", w.from(), w.to());
-        return w;
+        return new Window(to.minus(Duration.ofDays(days)), to);
     }
 
     /** A window computed by a run: [from, to), whole UTC days. */

@@ -65,6 +65,11 @@ public final class FactsCache implements MeterBinder {
         return capacity > 0;
     }
 
+    /** The most entries kept (0: off). */
+    public int capacity() {
+        return capacity;
+    }
+
     /** The value stored under {@code key} at {@code revision}; null (counted as a miss) otherwise. */
     synchronized Object get(Object key, long revision) {
         Entry e = entries.get(key);

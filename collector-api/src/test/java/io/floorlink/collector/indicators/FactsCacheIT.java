@@ -171,6 +171,33 @@ class FactsCacheIT {
     }
 
     @Test
+    void theWarmerWarmsOnlyTheEnterprisesWhoseDaysFitInTheCache() {
+        Instant now = D0.plus(Duration.ofDays(40)).plus(Duration.ofHours(5));
+        // one machine, 30 days: estimated 60 entries an enterprise; 120 entries take two of the three
+        FactsCache cache = new FactsCache(120);
+        List<IndicatorService> services = new java.util.ArrayList<>();
+        for (String code : List.of("ENT-A", "ENT-B", "ENT-C")) {
+            services.add(new IndicatorService(
+                            store.dataSource(),
+                            IndicatorLoadHarness.inventory(
+                                    new io.floorlink.collector.inventory.Enterprise(code, null, null), 1, 1, i -> IMM),
+                            ProfileLoader.shippedOnly(),
+                            Clock.fixed(now, ZoneOffset.UTC))
+                    .withCache(cache));
+        }
+        new CacheWarmer(() -> services).runOnce();
+        assertThat(cache.size()).as("the days of two enterprises, 30 each").isEqualTo(60);
+
+        long misses = cache.misses();
+        services.get(0).compute("pilot", D0.plus(Duration.ofDays(10)), D0.plus(Duration.ofDays(40)));
+        assertThat(cache.misses() - misses)
+                .as("the first enterprise was warmed")
+                .isZero();
+        services.get(2).compute("pilot", D0.plus(Duration.ofDays(10)), D0.plus(Duration.ofDays(40)));
+        assertThat(cache.misses() - misses).as("the third was left out").isPositive();
+    }
+
+    @Test
     void aCacheOfNoEntriesReadsEverything() throws Exception {
         writeMinute(D0.plus(Duration.ofHours(10)), 60, false);
         FactsCache off = FactsCache.off();

@@ -861,7 +861,7 @@
       '<label><span>' + esc(t('prog.to')) + '</span> <input type="date" id="prog-to" value="' + esc(state.to) + '"></label>' +
       '<button type="submit" id="prog-apply">' + esc(t('prog.apply')) + '</button> <label><span>' + esc(t('prog.live')) +
       '</span> <select id="prog-live"><option value="">' + esc(t('prog.liveOff')) + '</option>' +
-      ['1h', '8h', '24h'].map(function (w) {
+      ['5m', '1h', '8h', '24h'].map(function (w) {
         return '<option value="' + w + '"' + (live === w ? ' selected' : '') + '>' + esc(t('prog.liveLast', {w: w})) + '</option>';
       }).join('') + '</select></label></fieldset>' +
       PROG_FILTERS.map(function (k) { return selectHtml(k, filterOptions(k)); }).join('') + selectHtml('status') +

@@ -84,7 +84,9 @@ public final class DemoMain implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true);
         out.printf("FloorLink demo is running: %s%n", demo.url());
         out.printf(
-                "  open %s/#/programme to see the district's three enterprises; %s is not yet at level 2%n",
+                "  open %s/#/programme?window=5m to watch the district's three enterprises live (their equipment"
+                        + " counts as networked once it has been online for most of the window); %s is not yet at"
+                        + " level 2%n",
                 demo.url(), Demo.MOLDING);
         out.printf(
                 "  %s: simulated sewing line %s (%d stations) and a manual cutting table%n",

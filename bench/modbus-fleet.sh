@@ -172,7 +172,7 @@ for N in $MACHINES; do
   PIDS+=($EDGE)
   wait_for "$EDGE_DIR/edge.log" "Edge agent BENCH/edge-01 started" 120
   measure floorlink "$EDGE" "http://127.0.0.1:$EDGE_HTTP/metrics" '^floorlink_edge_modbus_reads_total[{].*outcome="ok"' \
-    '^floorlink_edge_modbus_cycles_skipped_cycles_total' "$N"
+    '^floorlink_edge_modbus_cycles_skipped_total' "$N"
   kill "$EDGE"; wait "$EDGE" 2>/dev/null || true
 
   if $NODE_RED; then

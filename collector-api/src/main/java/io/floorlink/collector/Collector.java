@@ -21,6 +21,7 @@ import io.floorlink.gateway.Gateway;
 import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.YamlConfig;
 import io.floorlink.sparkplug.metrics.StandardMeters;
+import io.floorlink.sparkplug.metrics.UnitOnceNamingConvention;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -141,7 +142,7 @@ public final class Collector implements AutoCloseable {
             prometheus = p;
             meters = p;
         } else {
-            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            prometheus = UnitOnceNamingConvention.install(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             CompositeMeterRegistry composite = new CompositeMeterRegistry();
             composite.add(registry);
             composite.add(prometheus);

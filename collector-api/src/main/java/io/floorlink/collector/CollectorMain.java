@@ -1,6 +1,7 @@
 package io.floorlink.collector;
 
 import io.floorlink.sparkplug.config.ConfigException;
+import io.floorlink.sparkplug.metrics.UnitOnceNamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -124,7 +125,8 @@ public final class CollectorMain implements Callable<Integer> {
             }
             Collector collector;
             try {
-                collector = Collector.start(cfg, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                collector = Collector.start(
+                        cfg, UnitOnceNamingConvention.install(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             } catch (ConfigException e) {
                 err.println("floorlink-collector: " + e.getMessage());
                 return EXIT_CONFIG;

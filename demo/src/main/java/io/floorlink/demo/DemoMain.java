@@ -1,5 +1,6 @@
 package io.floorlink.demo;
 
+import io.floorlink.sparkplug.metrics.UnitOnceNamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -67,7 +68,8 @@ public final class DemoMain implements Callable<Integer> {
                 .withHttpPort(httpPort)
                 .withStations(stations)
                 .withAssemblyStations(assemblyStations);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry =
+                UnitOnceNamingConvention.install(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Demo demo = Demo.start(options, registry);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

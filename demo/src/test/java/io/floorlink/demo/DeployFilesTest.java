@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.floorlink.collector.CollectorConfig;
 import io.floorlink.sparkplug.metrics.StandardMeters;
+import io.floorlink.sparkplug.metrics.UnitOnceNamingConvention;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -148,20 +149,22 @@ class DeployFilesTest {
         Set<String> known = prometheusNamesOfDoc();
         assertThat(known)
                 .contains(
-                        "floorlink_edge_samples_dropped_samples_total",
-                        "floorlink_edge_devices_up_devices",
+                        "floorlink_edge_samples_dropped_total",
+                        "floorlink_edge_devices_up",
+                        "floorlink_gateway_queue_dropped_messages_total",
                         "floorlink_edge_buffer_records",
                         "floorlink_gateway_flush_duration_seconds_count",
                         "floorlink_collector_indicators_cache_lookups_total",
                         "http_server_requests_seconds_count")
                 .doesNotContain(
-                        "floorlink_edge_samples_dropped_total",
+                        "floorlink_edge_samples_dropped_samples_total",
+                        "floorlink_gateway_messages_received_messages_total",
                         "floorlink_gateway_samples_stored_samples_total",
                         "floorlink_gateway_flush_duration_seconds_bucket",
                         "floorlink_collector_http_requests_total");
-        Set<String> used =
-                metricsIn("sum by (reason) (rate(floorlink_edge_samples_dropped_total{instance=~\"$instance\"}[5m]))");
-        assertThat(used).containsExactly("floorlink_edge_samples_dropped_total");
+        Set<String> used = metricsIn(
+                "sum by (reason) (rate(floorlink_edge_samples_dropped_samples_total{instance=~\"$instance\"}[5m]))");
+        assertThat(used).containsExactly("floorlink_edge_samples_dropped_samples_total");
         assertThat(known.containsAll(used)).isFalse();
     }
 
@@ -169,7 +172,8 @@ class DeployFilesTest {
     void doc_rendering_rule_matches_micrometer_prometheus_registry() throws IOException {
         Map<String, DocMeter> meters = floorlinkMetersOfDoc();
         assertThat(meters).hasSizeGreaterThan(70);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry =
+                UnitOnceNamingConvention.install(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         try {
             AtomicInteger value = new AtomicInteger(1);
             for (DocMeter m : meters.values()) {
@@ -213,7 +217,8 @@ class DeployFilesTest {
         }
         used.removeIf(n -> n.startsWith("floorlink_"));
         assertThat(standard).containsAll(used);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry =
+                UnitOnceNamingConvention.install(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         try (StandardMeters ignored = StandardMeters.bindTo(registry)) {
             Set<String> scraped = scrapedNames(registry, "");
             for (String name : used) {
@@ -445,14 +450,14 @@ class DeployFilesTest {
     }
 
     /**
-     * The rule at the top of docs/metrics.md: dots become underscores, the unit is appended (Micrometer does not
-     * repeat a unit the name already ends with), counters end in {@code _total}; a timer (unit seconds) is a count,
+     * The rule at the top of docs/metrics.md: dots become underscores, the unit is appended unless it is already
+     * one of the name's words ({@code UnitOnceNamingConvention}), counters end in {@code _total}; a timer (unit seconds) is a count,
      * a sum and a max (no histogram buckets: none is configured).
      */
     static List<String> prometheusNames(DocMeter meter) {
         String base = meter.name().replace('.', '_');
         String unit = meter.type().equals("timer") ? "seconds" : meter.baseUnit();
-        if (unit != null && !base.endsWith("_" + unit)) {
+        if (unit != null && !List.of(meter.name().split("\\.")).contains(unit)) {
             base = base + "_" + unit;
         }
         return switch (meter.type()) {

@@ -17,6 +17,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import io.floorlink.edge.EdgeHealth;
+import io.floorlink.sparkplug.metrics.UnitOnceNamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -65,7 +66,8 @@ class EndToEndIT {
     static Path dataDir;
 
     static Demo demo;
-    static PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    static PrometheusMeterRegistry registry =
+            UnitOnceNamingConvention.install(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     static HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll

@@ -7,6 +7,7 @@ import io.floorlink.edge.connector.Connectors;
 import io.floorlink.edge.http.HealthServer;
 import io.floorlink.edge.node.EdgeNode;
 import io.floorlink.sparkplug.metrics.StandardMeters;
+import io.floorlink.sparkplug.metrics.UnitOnceNamingConvention;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -61,7 +62,7 @@ public final class EdgeAgent implements AutoCloseable {
         PrometheusMeterRegistry prometheus = findPrometheus(registry);
         MeterRegistry meters = registry;
         if (prometheus == null) {
-            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            prometheus = UnitOnceNamingConvention.install(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             CompositeMeterRegistry composite = new CompositeMeterRegistry();
             composite.add(registry);
             composite.add(prometheus);

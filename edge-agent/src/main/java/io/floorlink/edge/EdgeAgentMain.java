@@ -8,6 +8,7 @@ import io.floorlink.edge.cli.ScanModbusCommand;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
 import io.floorlink.sparkplug.config.ConfigException;
+import io.floorlink.sparkplug.metrics.UnitOnceNamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -136,7 +137,8 @@ public final class EdgeAgentMain {
                 spec.commandLine().getErr().println(e.getMessage());
                 return EXIT_CONFIG;
             }
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry registry =
+                    UnitOnceNamingConvention.install(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             EdgeAgent agent = EdgeAgent.start(cfg, registry);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()

@@ -15,6 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,8 +74,29 @@ class StandardMetersIT {
                     .contains("process_uptime_seconds")
                     .contains("system_cpu_count")
                     .contains("hikaricp_connections_active{pool=\"floorlink-facts\"}")
-                    .contains("hikaricp_connections_max{pool=\"floorlink-facts\"} 4");
+                    .contains("hikaricp_connections_max{pool=\"floorlink-facts\"} 4")
+                    .contains("floorlink_gateway_sessions_open{")
+                    .contains("floorlink_gateway_queue_dropped_messages_total");
+            assertThat(floorlinkNamesRepeatingAWord(body))
+                    .as("FloorLink names with the unit twice (issue 16: no _messages_total style double units)")
+                    .isEmpty();
         }
+    }
+
+    /** Names such as {@code floorlink_gateway_messages_received_messages_total}: a word of the name repeated. */
+    private static List<String> floorlinkNamesRepeatingAWord(String scrape) {
+        List<String> repeated = new ArrayList<>();
+        for (String line : scrape.split("\n")) {
+            if (!line.startsWith("floorlink_")) {
+                continue;
+            }
+            String name = line.split("[{ ]", 2)[0];
+            List<String> words = List.of(name.replaceFirst("_total$", "").split("_"));
+            if (words.size() != new HashSet<>(words).size()) {
+                repeated.add(name);
+            }
+        }
+        return repeated;
     }
 
     private HttpResponse<String> get(URI base, String path) throws Exception {

@@ -2,6 +2,7 @@ package io.floorlink.gateway;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,9 +53,9 @@ public record BrokerConfig(
     public static final String EMBEDDED = "embedded";
     public static final String EXTERNAL = "external";
     /** The MQTT port used when configuration leaves {@code port} out. */
-    public static final int DEFAULT_PORT = 1883;
+    public static final int DEFAULT_PORT = MqttClients.DEFAULT_PORT;
     /** The MQTT over TLS port used when an {@code ssl://} url or {@code tls} leaves the port out. */
-    public static final int DEFAULT_TLS_PORT = 8883;
+    public static final int DEFAULT_TLS_PORT = MqttClients.DEFAULT_TLS_PORT;
 
     public BrokerConfig {
         mode = mode == null ? EMBEDDED : mode.trim().toLowerCase(Locale.ROOT);
@@ -188,10 +189,7 @@ public record BrokerConfig(
 
     /** The port of a server url, or the MQTT default of its scheme (1883 for tcp, 8883 for ssl). */
     public static int port(URI server) {
-        if (server.getPort() > 0) {
-            return server.getPort();
-        }
-        return "ssl".equalsIgnoreCase(server.getScheme()) ? DEFAULT_TLS_PORT : DEFAULT_PORT;
+        return MqttClients.port(server);
     }
 
     @Override

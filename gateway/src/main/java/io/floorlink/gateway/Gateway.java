@@ -7,12 +7,9 @@ import io.floorlink.gateway.facts.FactsWriter;
 import io.floorlink.gateway.host.HostProcessor;
 import io.floorlink.gateway.host.PrimaryHost;
 import io.floorlink.sparkplug.host.LiveView;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,45 +193,15 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalArgumentException naming the field when a store cannot be read with its password
      */
     static MqttClientSslConfig clientSsl(BrokerConfig.Tls tls) {
-        var b = MqttClientSslConfig.builder();
         if (tls == null) {
-            return b.build();
+            return MqttClientSslConfig.builder().build();
         }
-        if (tls.trustStore() != null) {
-            KeyStore ks =
-                    loadStore(tls.trustStore(), tls.resolvedTrustStorePassword(), "gateway.broker.tls.trust_store");
-            try {
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(ks);
-                b = b.trustManagerFactory(tmf);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("gateway.broker.tls.trust_store: " + e.getMessage(), e);
-            }
-        }
-        if (tls.keyStore() != null) {
-            String pw = tls.resolvedKeyStorePassword();
-            KeyStore ks = loadStore(tls.keyStore(), pw, "gateway.broker.tls.key_store");
-            try {
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(ks, pw == null ? new char[0] : pw.toCharArray());
-                b = b.keyManagerFactory(kmf);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("gateway.broker.tls.key_store: " + e.getMessage(), e);
-            }
-        }
-        return b.build();
-    }
-
-    private static KeyStore loadStore(Path file, String password, String field) {
-        try {
-            // PKCS12 or JKS, detected from the file
-            return KeyStore.getInstance(file.toFile(), password == null ? null : password.toCharArray());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException(
-                    field + ": cannot read " + file + " (wrong password or not a PKCS12/JKS" + " key store): "
-                            + e.getMessage(),
-                    e);
-        }
+        return MqttClients.ssl(
+                tls.trustStore(),
+                tls.resolvedTrustStorePassword(),
+                tls.keyStore(),
+                tls.resolvedKeyStorePassword(),
+                "gateway.broker.tls");
     }
 
     /**

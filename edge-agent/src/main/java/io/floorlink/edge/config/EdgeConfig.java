@@ -11,6 +11,7 @@ import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.ConfigFieldException;
 import io.floorlink.sparkplug.config.DataSize;
 import io.floorlink.sparkplug.config.YamlConfig;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -361,7 +362,7 @@ public record EdgeConfig(
 
         /** True for {@code ssl://}. */
         public boolean secure() {
-            return "ssl".equalsIgnoreCase(serverList().get(0).getScheme());
+            return MqttClients.secure(serverList().get(0));
         }
 
         /** The port of the (first) server, or the MQTT default of its scheme (1883, 8883). */
@@ -371,10 +372,7 @@ public record EdgeConfig(
 
         /** The port of a server url, or the MQTT default of its scheme (1883, 8883). */
         public static int port(URI server) {
-            if (server.getPort() > 0) {
-                return server.getPort();
-            }
-            return "ssl".equalsIgnoreCase(server.getScheme()) ? 8883 : 1883;
+            return MqttClients.port(server);
         }
 
         @Override

@@ -1,13 +1,12 @@
 package io.floorlink.edge.node;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
-import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
 import com.hivemq.client.mqtt.mqtt3.lifecycle.Mqtt3ClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
@@ -35,6 +34,7 @@ import io.floorlink.sparkplug.StateMessage;
 import io.floorlink.sparkplug.Topic;
 import io.floorlink.sparkplug.edge.EdgeSession;
 import io.floorlink.sparkplug.edge.EdgeSession.StateChange;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
@@ -348,33 +348,26 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     // ---------------------------------------------------------------- MQTT client and callbacks
 
     private Mqtt3AsyncClient buildClient() {
-        Mqtt3ClientBuilder b = MqttClient.builder()
-                .useMqttVersion3()
-                .identifier(clientId())
-                .serverHost(servers.get(0).getHost())
-                .serverPort(EdgeConfig.Uplink.port(servers.get(0)))
-                .automaticReconnect()
-                .initialDelay(uplink.reconnect().initialDelay().toMillis(), TimeUnit.MILLISECONDS)
-                .maxDelay(uplink.reconnect().maxDelay().toMillis(), TimeUnit.MILLISECONDS)
-                .applyAutomaticReconnect()
+        EdgeConfig.Tls tls = uplink.tls();
+        MqttClientSslConfig ssl = !uplink.secure() || tls == null
+                ? null
+                : MqttClients.ssl(
+                        tls.trustStore(),
+                        tls.trustStorePassword(),
+                        tls.keyStore(),
+                        tls.keyStorePassword(),
+                        "uplink.tls");
+        return MqttClients.builder(
+                        servers.get(0),
+                        clientId(),
+                        new MqttClients.Reconnect(
+                                uplink.reconnect().initialDelay(),
+                                uplink.reconnect().maxDelay()),
+                        ssl)
                 .addConnectedListener(this::onConnected)
-                .addDisconnectedListener(this::onDisconnected);
-        if (uplink.secure()) {
-            if (uplink.tls() == null) {
-                b = b.sslWithDefaultConfig();
-            } else {
-                var ssl = b.sslConfig();
-                EdgeConfig.Tls tls = uplink.tls();
-                if (tls.trustStore() != null) {
-                    ssl = ssl.trustManagerFactory(UplinkTls.trustManagers(tls.trustStore(), tls.trustStorePassword()));
-                }
-                if (tls.keyStore() != null) {
-                    ssl = ssl.keyManagerFactory(UplinkTls.keyManagers(tls.keyStore(), tls.keyStorePassword()));
-                }
-                b = ssl.applySslConfig();
-            }
-        }
-        return b.buildAsync();
+                .addDisconnectedListener(this::onDisconnected)
+                .useMqttVersion3()
+                .buildAsync();
     }
 
     /** The CONNECT of the next session: clean session, and NDEATH with that session's bdSeq as the will. */

@@ -1,6 +1,5 @@
 package io.floorlink.gateway.host;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -8,7 +7,6 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
@@ -19,8 +17,8 @@ import io.floorlink.sparkplug.Metrics;
 import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.StateMessage;
 import io.floorlink.sparkplug.Topic;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +61,9 @@ public final class PrimaryHost implements AutoCloseable, Uplink {
 
     private volatile boolean closing;
 
+    private static final MqttClients.Reconnect RECONNECT =
+            new MqttClients.Reconnect(Duration.ofMillis(500), Duration.ofSeconds(30));
+
     /**
      * @param username nullable
      * @param password nullable, already resolved; never logged
@@ -91,28 +92,19 @@ public final class PrimaryHost implements AutoCloseable, Uplink {
         this.stateTopic = Topic.state(hostId).toString();
         this.processor = processor;
         stateTimestamp.set(System.currentTimeMillis());
-        Mqtt5ClientBuilder b = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier("floorlink-host-" + hostId + "-"
-                        + UUID.randomUUID().toString().substring(0, 8))
-                .serverHost(host)
-                .serverPort(port)
-                .automaticReconnect()
-                .initialDelay(500, TimeUnit.MILLISECONDS)
-                .maxDelay(30, TimeUnit.SECONDS)
-                .applyAutomaticReconnect()
-                .addConnectedListener(this::onConnected)
-                .addDisconnectedListener(this::onDisconnected);
-        if (ssl != null) {
-            b = b.sslConfig(ssl);
-        }
-        if (username != null) {
-            b = b.simpleAuth()
-                    .username(username)
-                    .password(password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
-        }
-        this.client = b.buildAsync();
+        this.client = MqttClients.v5(
+                        MqttClients.builder(
+                                        host,
+                                        port,
+                                        "floorlink-host-" + hostId + "-"
+                                                + UUID.randomUUID().toString().substring(0, 8),
+                                        RECONNECT,
+                                        ssl)
+                                .addConnectedListener(this::onConnected)
+                                .addDisconnectedListener(this::onDisconnected),
+                        username,
+                        password)
+                .buildAsync();
         this.client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish);
         processor.addUplink(this);
     }

@@ -2,7 +2,6 @@ package io.floorlink.sim.mqtt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
@@ -10,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import io.floorlink.sim.scenario.FaultParams;
 import io.floorlink.sim.scenario.ScenarioRunner;
 import io.floorlink.sim.scenario.ScenarioTarget;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class AssemblyLineSimulator implements ScenarioTarget, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AssemblyLineSimulator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final MqttClients.Reconnect RECONNECT =
+            new MqttClients.Reconnect(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     private final AssemblyLineOptions options;
     private final Map<String, Station> stations = new LinkedHashMap<>();
@@ -263,32 +265,22 @@ public final class AssemblyLineSimulator implements ScenarioTarget, AutoCloseabl
             this.id = id;
             this.endOfLine = endOfLine;
             this.skew = skew;
-            Mqtt5ClientBuilder b = MqttClient.builder()
-                    .useMqttVersion5()
-                    .identifier("floorlink-sim-" + options.prefix().replaceAll("[^A-Za-z0-9]", "-") + "-" + id)
-                    .serverHost(options.url().getHost())
-                    .serverPort(options.url().getPort() > 0 ? options.url().getPort() : 1883)
-                    .automaticReconnect()
-                    .initialDelay(200, TimeUnit.MILLISECONDS)
-                    .maxDelay(5, TimeUnit.SECONDS)
-                    .applyAutomaticReconnect()
-                    .willPublish()
+            Mqtt5ClientBuilder b = MqttClients.v5(
+                    MqttClients.builder(
+                                    options.url(),
+                                    "floorlink-sim-" + options.prefix().replaceAll("[^A-Za-z0-9]", "-") + "-" + id,
+                                    RECONNECT,
+                                    null)
+                            .addConnectedListener(ctx -> announceOnline()),
+                    options.username(),
+                    options.password());
+            this.client = b.willPublish()
                     .topic(statusTopic(id))
                     .payload("offline".getBytes(StandardCharsets.UTF_8))
                     .qos(MqttQos.AT_LEAST_ONCE)
                     .retain(true)
                     .applyWillPublish()
-                    .addConnectedListener(ctx -> announceOnline());
-            if (options.username() != null) {
-                b = b.simpleAuth()
-                        .username(options.username())
-                        .password(
-                                options.password() == null
-                                        ? new byte[0]
-                                        : options.password().getBytes(StandardCharsets.UTF_8))
-                        .applySimpleAuth();
-            }
-            this.client = b.buildAsync();
+                    .buildAsync();
         }
 
         void connect() {

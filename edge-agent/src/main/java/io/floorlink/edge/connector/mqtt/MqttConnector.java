@@ -1,17 +1,15 @@
 package io.floorlink.edge.connector.mqtt;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
-import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import io.floorlink.edge.config.EdgeConfig;
@@ -19,14 +17,8 @@ import io.floorlink.edge.connector.Connector;
 import io.floorlink.edge.connector.DeviceSink;
 import io.floorlink.edge.connector.mqtt.MqttConnectorConfig.Device;
 import io.floorlink.edge.point.PointSpec;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +32,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,32 +107,31 @@ public final class MqttConnector implements Connector {
     public void start(DeviceSink sink) {
         this.sink = sink;
         metrics.bindTo(registry);
-        MqttClientBuilder b = MqttClient.builder()
-                .identifier(config.clientId())
-                .serverHost(config.url().getHost())
-                .serverPort(config.port())
-                .automaticReconnect()
-                .initialDelay(config.reconnect().initialDelay().toMillis(), TimeUnit.MILLISECONDS)
-                .maxDelay(config.reconnect().maxDelay().toMillis(), TimeUnit.MILLISECONDS)
-                .applyAutomaticReconnect()
+        EdgeConfig.Tls tls = config.tls();
+        MqttClientSslConfig ssl = !config.secure() || tls == null
+                ? null
+                : MqttClients.ssl(
+                        tls.trustStore(),
+                        tls.trustStorePassword(),
+                        tls.keyStore(),
+                        tls.keyStorePassword(),
+                        "mqtt connector '" + config.name() + "': tls");
+        MqttClientBuilder b = MqttClients.builder(
+                        config.url(),
+                        config.clientId(),
+                        new MqttClients.Reconnect(
+                                config.reconnect().initialDelay(),
+                                config.reconnect().maxDelay()),
+                        ssl)
                 .addConnectedListener(this::onConnected)
                 .addDisconnectedListener(this::onDisconnected);
-        if (config.secure()) {
-            b = tls(b, config.tls());
-        }
         long silenceCheck = silenceCheckMillis();
         if (silenceCheck > 0) {
             worker.scheduleWithFixedDelay(this::checkSilence, silenceCheck, silenceCheck, TimeUnit.MILLISECONDS);
         }
         if (config.mqttVersion() == 5) {
-            Mqtt5ClientBuilder b5 = b.useMqttVersion5();
-            if (config.username() != null) {
-                b5 = b5.simpleAuth()
-                        .username(config.username())
-                        .password(bytes(config.password()))
-                        .applySimpleAuth();
-            }
-            Mqtt5AsyncClient c = b5.buildAsync();
+            Mqtt5AsyncClient c =
+                    MqttClients.v5(b, config.username(), config.password()).buildAsync();
             client5 = c;
             c.publishes(
                     MqttGlobalPublishFilter.ALL,
@@ -155,14 +144,8 @@ public final class MqttConnector implements Connector {
                     .send()
                     .whenComplete((ack, e) -> logFirstConnect(e));
         } else {
-            Mqtt3ClientBuilder b3 = b.useMqttVersion3();
-            if (config.username() != null) {
-                b3 = b3.simpleAuth()
-                        .username(config.username())
-                        .password(bytes(config.password()))
-                        .applySimpleAuth();
-            }
-            Mqtt3AsyncClient c = b3.buildAsync();
+            Mqtt3AsyncClient c =
+                    MqttClients.v3(b, config.username(), config.password()).buildAsync();
             client3 = c;
             c.publishes(
                     MqttGlobalPublishFilter.ALL,
@@ -465,43 +448,6 @@ public final class MqttConnector implements Connector {
                     deviceId,
                     bytes,
                     problem);
-        }
-    }
-
-    private static byte[] bytes(String password) {
-        return password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static MqttClientBuilder tls(MqttClientBuilder b, EdgeConfig.Tls tls) {
-        if (tls == null) {
-            return b.sslWithDefaultConfig();
-        }
-        var ssl = b.sslConfig();
-        try {
-            if (tls.trustStore() != null) {
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(loadStore(tls.trustStore(), tls.trustStorePassword(), "trust_store"));
-                ssl = ssl.trustManagerFactory(tmf);
-            }
-            if (tls.keyStore() != null) {
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                String pw = tls.keyStorePassword();
-                kmf.init(loadStore(tls.keyStore(), pw, "key_store"), pw == null ? new char[0] : pw.toCharArray());
-                ssl = ssl.keyManagerFactory(kmf);
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("tls: " + e.getMessage());
-        }
-        return ssl.applySslConfig();
-    }
-
-    private static KeyStore loadStore(Path file, String password, String field) {
-        try (InputStream in = Files.newInputStream(file)) {
-            KeyStore ks = KeyStore.getInstance(file.toString().endsWith(".jks") ? "JKS" : "PKCS12");
-            ks.load(in, password == null ? null : password.toCharArray());
-            return ks;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("tls." + field + ": cannot read " + file + ": " + e.getMessage());
         }
     }
 

@@ -15,6 +15,7 @@ import io.floorlink.sparkplug.Category;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.config.ConfigEnums;
 import io.floorlink.sparkplug.config.DataSize;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import java.io.IOException;
 import java.net.URI;
 import java.time.DateTimeException;
@@ -170,15 +171,12 @@ public record MqttConnectorConfig(
 
     /** The port of the url, or the MQTT default of its scheme (1883, 8883). */
     public int port() {
-        if (url.getPort() > 0) {
-            return url.getPort();
-        }
-        return secure() ? 8883 : 1883;
+        return MqttClients.port(url);
     }
 
     /** True for {@code ssl://}. */
     public boolean secure() {
-        return "ssl".equalsIgnoreCase(url.getScheme());
+        return MqttClients.secure(url);
     }
 
     /** Every device id of every entry, in configuration order. */

@@ -2,11 +2,10 @@ package io.floorlink.edge.connector.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -99,27 +98,16 @@ public final class MqttDiscovery {
             t.setDaemon(true);
             return t;
         });
-        Mqtt5ClientBuilder b = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier("floorlink-discover-" + UUID.randomUUID().toString().substring(0, 8))
-                .serverHost(options.url().getHost())
-                .serverPort(
-                        options.url().getPort() > 0
-                                ? options.url().getPort()
-                                : "ssl".equalsIgnoreCase(options.url().getScheme()) ? 8883 : 1883);
-        if ("ssl".equalsIgnoreCase(options.url().getScheme())) {
-            b = b.sslWithDefaultConfig();
-        }
-        if (options.username() != null) {
-            b = b.simpleAuth()
-                    .username(options.username())
-                    .password(
-                            options.password() == null
-                                    ? new byte[0]
-                                    : options.password().getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
-        }
-        Mqtt5AsyncClient client = b.buildAsync();
+        Mqtt5AsyncClient client = MqttClients.v5(
+                        MqttClients.builder(
+                                options.url(),
+                                "floorlink-discover-"
+                                        + UUID.randomUUID().toString().substring(0, 8),
+                                null,
+                                null),
+                        options.username(),
+                        options.password())
+                .buildAsync();
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
                 p -> topics.computeIfAbsent(p.getTopic().toString(), Collector::new)

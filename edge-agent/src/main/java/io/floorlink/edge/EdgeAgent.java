@@ -3,7 +3,7 @@ package io.floorlink.edge;
 import io.floorlink.edge.config.ConnectorConfig;
 import io.floorlink.edge.config.EdgeConfig;
 import io.floorlink.edge.connector.Connector;
-import io.floorlink.edge.connector.Connectors;
+import io.floorlink.edge.connector.ConnectorTypes;
 import io.floorlink.edge.http.HealthServer;
 import io.floorlink.edge.node.EdgeNode;
 import io.floorlink.sparkplug.metrics.StandardMeters;
@@ -51,7 +51,7 @@ public final class EdgeAgent implements AutoCloseable {
      * @throws IllegalArgumentException when a connector cannot be built from its configuration
      */
     public static EdgeAgent start(EdgeConfig config, MeterRegistry registry) {
-        return start(config, registry, Connectors::create);
+        return start(config, registry, ConnectorTypes::create);
     }
 
     /** As {@link #start(EdgeConfig, MeterRegistry)}, with connectors built by {@code connectorFactory}. */

@@ -1,12 +1,8 @@
 package io.floorlink.edge.cli;
 
 import io.floorlink.edge.EdgeAgentMain;
-import java.io.IOException;
-import java.io.InputStream;
+import io.floorlink.edge.connector.ConnectorTypes;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,8 +20,6 @@ import picocli.CommandLine.Spec;
         description = "Print the sample configuration of a connector (opcua, modbus, mqtt) to stdout.",
         mixinStandardHelpOptions = true)
 public final class SampleCommand implements Callable<Integer> {
-    /** The connectors that ship a sample, in the order they are listed. */
-    public static final List<String> CONNECTORS = List.of("opcua", "modbus", "mqtt");
 
     @Spec
     CommandSpec spec;
@@ -40,7 +34,8 @@ public final class SampleCommand implements Callable<Integer> {
         Optional<String> text = sample(connector);
         if (text.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("sample: unknown connector '" + connector + "'; known: " + String.join(", ", CONNECTORS));
+            err.println("sample: unknown connector '" + connector + "'; known: "
+                    + String.join(", ", ConnectorTypes.names()));
             err.flush();
             return EdgeAgentMain.EXIT_USAGE;
         }
@@ -57,17 +52,6 @@ public final class SampleCommand implements Callable<Integer> {
      * @return its sample YAML, empty when the connector is unknown
      */
     public static Optional<String> sample(String connector) {
-        if (!CONNECTORS.contains(connector)) {
-            return Optional.empty();
-        }
-        String resource = "/io/floorlink/edge/connector/" + connector + "/sample.yaml";
-        try (InputStream in = SampleCommand.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " is missing from the jar (build problem)");
-            }
-            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ConnectorTypes.sample(connector);
     }
 }

@@ -1,18 +1,14 @@
 package io.floorlink.edge.config;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.floorlink.edge.connector.modbus.ModbusConnectorConfig;
-import io.floorlink.edge.connector.mqtt.MqttConnectorConfig;
-import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
+import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 
-/** One entry of {@code connectors:}; {@code type} selects the protocol. */
+/**
+ * One entry of {@code connectors:}; {@code type} selects the protocol, one of the registered {@link
+ * io.floorlink.edge.connector.ConnectorType}s.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = OpcUaConnectorConfig.class, name = "opcua"),
-    @JsonSubTypes.Type(value = ModbusConnectorConfig.class, name = "modbus"),
-    @JsonSubTypes.Type(value = MqttConnectorConfig.class, name = "mqtt")
-})
+@JsonTypeIdResolver(ConnectorTypeIdResolver.class)
 public interface ConnectorConfig {
 
     /** Connector name, unique within the agent. */

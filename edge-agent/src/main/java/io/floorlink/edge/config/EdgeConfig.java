@@ -1,9 +1,7 @@
 package io.floorlink.edge.config;
 
 import io.floorlink.edge.buffer.Overflow;
-import io.floorlink.edge.connector.modbus.ModbusConnectorConfig;
-import io.floorlink.edge.connector.mqtt.MqttConnectorConfig;
-import io.floorlink.edge.connector.opcua.OpcUaConnectorConfig;
+import io.floorlink.edge.connector.ConnectorTypes;
 import io.floorlink.sparkplug.Limits;
 import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.Topic;
@@ -146,26 +144,7 @@ public record EdgeConfig(
 
     /** Devices of one connector, in configuration order. */
     public static List<DeviceOutline> devicesOf(ConnectorConfig c) {
-        if (c instanceof OpcUaConnectorConfig opc) {
-            return opc.devices().stream()
-                    .map(d -> new DeviceOutline(
-                            c.name(), "opcua", d.id(), d.points().size()))
-                    .toList();
-        }
-        if (c instanceof ModbusConnectorConfig modbus) {
-            return modbus.devices().stream()
-                    .map(d -> new DeviceOutline(
-                            c.name(), "modbus", d.id(), d.points().size()))
-                    .toList();
-        }
-        if (c instanceof MqttConnectorConfig mqtt) {
-            return mqtt.devices().stream()
-                    .flatMap(d -> d.deviceIds().stream()
-                            .map(id -> new DeviceOutline(
-                                    c.name(), "mqtt", id, d.points().size())))
-                    .toList();
-        }
-        throw new IllegalStateException("unknown connector type " + c.getClass().getName());
+        return ConnectorTypes.of(c).devices(c);
     }
 
     /**

@@ -51,6 +51,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * references) and still point at the offending field. Loaders that validate after parsing use {@link #at}.
  */
 public final class YamlConfig {
+    /** Jackson's list of the type ids it knows, in an unknown-type error: {@code known type ids = [a, b]}. */
+    private static final Pattern KNOWN_TYPE_IDS = Pattern.compile("known type ids = \\[?([^\\]\\n]*)");
+
     private static final Pattern ENV_REF =
             Pattern.compile("\\$\\{(?:file:([^}]+)|([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?)}");
 
@@ -347,7 +350,9 @@ public final class YamlConfig {
             return where + " unknown key '" + u.getPropertyName() + "'" + known;
         }
         if (e instanceof InvalidTypeIdException t) {
-            return where + " unknown type '" + t.getTypeId() + "'";
+            Matcher known = KNOWN_TYPE_IDS.matcher(String.valueOf(t.getOriginalMessage()));
+            return where + " unknown type '" + t.getTypeId() + "'"
+                    + (known.find() ? " (known types: " + known.group(1).trim() + ")" : "");
         }
         if (e instanceof ValueInstantiationException v) {
             String unknown = unknownKey(source, text, places, path, v);

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * simulator served is in the facts exactly once (per point per minute: contiguous, no duplicate), the machines, which
  * kept running, stay online through the uplink outage, and the outage shows in the edge sessions.
  */
+@Tag("soak")
 class DurabilityIT {
     private static final int MACHINES = 10;
     private static final int POINTS = MoldingMachine.READ_SEQUENCE_REGISTERS;

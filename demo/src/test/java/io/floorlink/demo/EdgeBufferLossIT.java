@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * add up to the records the edge agent counted as dropped ({@code floorlink.edge.buffer.dropped}), and every value
  * outside those spans is in the facts exactly once, up to the last read served.
  */
+@Tag("soak")
 class EdgeBufferLossIT {
     private static final int MACHINES = 4;
     private static final int POINTS = MoldingMachine.READ_SEQUENCE_REGISTERS;

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * receipt covers, and the edge agent replays it. Afterwards every value the simulated machines served is in the facts
  * exactly once (per point per minute contiguous, no duplicate, ending at the reads served).
  */
+@Tag("soak")
 class GatewayKillIT {
     private static final int MACHINES = 4;
     private static final int POINTS = 40;

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Runs against Mosquitto when {@code FLOORLINK_IT_MQTT_URL} is set (.ci/run), else against the embedded HiveMQ CE.
  */
+@Tag("soak")
 class ThirdPartySubscriberIT {
     private static final int MACHINES = 2;
     private static final int POINTS = 20;

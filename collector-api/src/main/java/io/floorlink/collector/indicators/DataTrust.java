@@ -1,9 +1,9 @@
 package io.floorlink.collector.indicators;
 
 import io.floorlink.collector.indicators.EquipmentIndicators.GapFlag;
-import io.floorlink.collector.indicators.FactsStore.Declaration;
-import io.floorlink.collector.indicators.FactsStore.GapFact;
-import io.floorlink.collector.indicators.FactsStore.SessionFact;
+import io.floorlink.collector.indicators.FactsReader.Declaration;
+import io.floorlink.collector.indicators.FactsReader.GapFact;
+import io.floorlink.collector.indicators.FactsReader.SessionFact;
 import io.floorlink.gateway.facts.PlatformGap;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ final class DataTrust {
      * The gaps of each equipment: platform-wide ones for all; an edge node's for the equipment it declared points
      * of (latest DBIRTH) or reported sessions through; a device's for that equipment. Consecutive or overlapping
      * gaps of one cause and scope are merged. Rows, declarations and sessions are those of one group (a group-bound
-     * {@link FactsStore}), so an edge node id names one node; a node gap without a group (its group id could not be
+     * {@link FactsReader}), so an edge node id names one node; a node gap without a group (its group id could not be
      * stored) applies to the node of that id.
      */
     static Map<String, List<GapFlag>> byEquipment(

@@ -1,10 +1,10 @@
 package io.floorlink.collector.indicators;
 
-import io.floorlink.collector.indicators.FactsStore.Declaration;
-import io.floorlink.collector.indicators.FactsStore.PointAgg;
-import io.floorlink.collector.indicators.FactsStore.Reads;
-import io.floorlink.collector.indicators.FactsStore.SessionFact;
-import io.floorlink.collector.indicators.FactsStore.StaticRun;
+import io.floorlink.collector.indicators.FactsReader.Declaration;
+import io.floorlink.collector.indicators.FactsReader.PointAgg;
+import io.floorlink.collector.indicators.FactsReader.Reads;
+import io.floorlink.collector.indicators.FactsReader.SessionFact;
+import io.floorlink.collector.indicators.FactsReader.StaticRun;
 import io.floorlink.collector.inventory.Equipment;
 import io.floorlink.collector.inventory.Inventory;
 import io.floorlink.collector.inventory.PointRequirement;
@@ -12,6 +12,7 @@ import io.floorlink.collector.profiles.Profile;
 import io.floorlink.collector.profiles.Profile.CountMap;
 import io.floorlink.collector.profiles.Profile.MachineState;
 import io.floorlink.collector.profiles.Profile.StateMap;
+import io.floorlink.gateway.facts.FactsSchema;
 import io.floorlink.sparkplug.Category;
 import java.time.Duration;
 import java.time.Instant;
@@ -564,11 +565,6 @@ final class IndicatorEngine {
         return a == null ? null : a.increase();
     }
 
-    /** Upper bounds of lat_b00..lat_b15 in ms; the last bucket is open (> 300000). */
-    static final double[] LATENCY_UPPER_MS = {
-        -2000, 0, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000, 10000, 30000, 60000, 300000, Double.POSITIVE_INFINITY
-    };
-
     private static final double[] PERCENTILES = {0.50, 0.95, 0.99};
     static final double CLOCK_SKEW_SHARE = 0.01;
 
@@ -597,10 +593,10 @@ final class IndicatorEngine {
                     break;
                 }
             }
-            double upper = LATENCY_UPPER_MS[bucket];
+            double upper = FactsSchema.latencyUpperMs(bucket);
             boolean open = Double.isInfinite(upper);
             out[k] = new Figure(
-                    open ? LATENCY_UPPER_MS[bucket - 1] : upper,
+                    open ? FactsSchema.latencyUpperMs(bucket - 1) : upper,
                     LATENCY,
                     null,
                     n,
@@ -875,10 +871,10 @@ final class IndicatorEngine {
     /**
      * uplink_availability of one edge node: |edge sessions ∩ W| / |W|; open sessions run to min(now, W.end).
      */
-    static Figure uplink(List<FactsStore.EdgeSessionFact> sessions, Interval w, Instant now) {
+    static Figure uplink(List<FactsReader.EdgeSessionFact> sessions, Interval w, Instant now) {
         List<Interval> up = new ArrayList<>();
         Instant openEnd = Interval.min(now, w.end());
-        for (FactsStore.EdgeSessionFact f : sessions) {
+        for (FactsReader.EdgeSessionFact f : sessions) {
             Instant end = f.disconnectedAt() != null ? f.disconnectedAt() : Interval.max(f.connectedAt(), openEnd);
             up.add(new Interval(f.connectedAt(), end));
         }

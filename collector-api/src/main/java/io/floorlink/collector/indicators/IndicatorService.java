@@ -1,11 +1,11 @@
 package io.floorlink.collector.indicators;
 
-import io.floorlink.collector.indicators.FactsStore.Declaration;
-import io.floorlink.collector.indicators.FactsStore.EdgeSessionFact;
-import io.floorlink.collector.indicators.FactsStore.PointAgg;
-import io.floorlink.collector.indicators.FactsStore.Reads;
-import io.floorlink.collector.indicators.FactsStore.SessionFact;
-import io.floorlink.collector.indicators.FactsStore.StaticRun;
+import io.floorlink.collector.indicators.FactsReader.Declaration;
+import io.floorlink.collector.indicators.FactsReader.EdgeSessionFact;
+import io.floorlink.collector.indicators.FactsReader.PointAgg;
+import io.floorlink.collector.indicators.FactsReader.Reads;
+import io.floorlink.collector.indicators.FactsReader.SessionFact;
+import io.floorlink.collector.indicators.FactsReader.StaticRun;
 import io.floorlink.collector.indicators.IndicatorEngine.EquipmentFacts;
 import io.floorlink.collector.inventory.Equipment;
 import io.floorlink.collector.inventory.Inventory;
@@ -75,7 +75,7 @@ public final class IndicatorService {
         }
     }
 
-    private final FactsStore facts;
+    private final FactsReader facts;
     private final Inventory inventory;
     private final ProfileLoader profiles;
     private final Clock clock;
@@ -103,7 +103,7 @@ public final class IndicatorService {
      */
     public IndicatorService(DataSource dataSource, Inventory inventory, ProfileLoader profiles, Clock clock) {
         this(
-                new FactsStore(
+                new FactsReader(
                         Objects.requireNonNull(dataSource, "dataSource"),
                         Objects.requireNonNull(inventory, "inventory")
                                 .enterprise()
@@ -127,7 +127,7 @@ public final class IndicatorService {
     }
 
     private IndicatorService(
-            FactsStore facts,
+            FactsReader facts,
             Inventory inventory,
             ProfileLoader profiles,
             Clock clock,
@@ -383,7 +383,7 @@ public final class IndicatorService {
         Map<String, List<SessionFact>> sessions = facts.sessions(ids, minuteFrom, minuteTo);
         CompletableFuture<Map<String, List<StaticRun>>> runsRead = aside(() -> facts.staticRuns(ids, from, to));
         Map<String, Map<String, Declaration>> declarations = facts.declarations(ids);
-        List<FactsStore.GapFact> gapRows = facts.gaps(from, to, DataTrust.MAX_GAP_ROWS + 1);
+        List<FactsReader.GapFact> gapRows = facts.gaps(from, to, DataTrust.MAX_GAP_ROWS + 1);
         if (gapRows.size() > DataTrust.MAX_GAP_ROWS) {
             gapsCut[0] = true;
             gapRows = gapRows.subList(0, DataTrust.MAX_GAP_ROWS);
@@ -404,8 +404,8 @@ public final class IndicatorService {
         Map<String, Reads> reads = new HashMap<>();
         Map<String, Map<String, Map<Double, Double>>> states = new HashMap<>();
         Map<List<Interval>, String> rollups = new HashMap<>();
-        FactsStore.EdgeWeight weight = connectedWeight(sessions, now);
-        Instant firstDay = FactsStore.dayStart(FactsStore.epochDay(from));
+        FactsReader.EdgeWeight weight = connectedWeight(sessions, now);
+        Instant firstDay = FactsReader.dayStart(FactsReader.epochDay(from));
         // Read before any fact, so a write that lands in between makes the next report read the day again.
         Map<String, Map<Long, Long>> revisions =
                 cache.enabled() && firstDay.plus(Duration.ofDays(1)).compareTo(now) <= 0
@@ -443,7 +443,7 @@ public final class IndicatorService {
             List<Interval> rest = new ArrayList<>();
             splitClosedDays(g.getKey(), now, closed, rest);
             read(groupIds, pointIds, statePoints, declarations, Buckets.of(rest), weight, false)
-                    .mergeDay(FactsStore.ALL_DAYS, groupIds, points, reads, states);
+                    .mergeDay(FactsReader.ALL_DAYS, groupIds, points, reads, states);
             Map<Long, List<String>> missing = new TreeMap<>();
             for (String id : groupIds) {
                 for (Map.Entry<Long, List<Interval>> day : closed.entrySet()) {
@@ -535,7 +535,7 @@ public final class IndicatorService {
             Map<String, Map<String, Map<Double, Double>>> states,
             Map<String, Map<Long, Long>> revisions,
             Instant now) {
-        List<FactsStore.StateRequest> requests = new ArrayList<>();
+        List<FactsReader.StateRequest> requests = new ArrayList<>();
         // Per question (equipment and counters sharing frozen parts): the time per raw state value gathered so far.
         List<Map<Double, Double>> gathered = new ArrayList<>();
         List<String[]> questions = new ArrayList<>();
@@ -591,7 +591,7 @@ public final class IndicatorService {
                         m.forEach((v, ms) -> millis.merge((Double) v, (Double) ms, Double::sum));
                     } else {
                         String id = question + "/" + day.getKey();
-                        requests.add(new FactsStore.StateRequest(
+                        requests.add(new FactsReader.StateRequest(
                                 id, e.id(), statePoint, Buckets.of(day.getValue()), runningValues));
                         requestQuestion.put(id, question);
                         requestCacheKey.put(id, cacheKey);
@@ -599,13 +599,13 @@ public final class IndicatorService {
                 }
                 if (!rest.isEmpty()) {
                     String id = question + "/rest";
-                    requests.add(new FactsStore.StateRequest(id, e.id(), statePoint, Buckets.of(rest), runningValues));
+                    requests.add(new FactsReader.StateRequest(id, e.id(), statePoint, Buckets.of(rest), runningValues));
                     requestQuestion.put(id, question);
                 }
             }
         }
         // The two halves on two connections: these are the most rows of a report after the point rollups.
-        List<FactsStore.StateRequest> firstHalf = requests.subList(0, requests.size() / 2);
+        List<FactsReader.StateRequest> firstHalf = requests.subList(0, requests.size() / 2);
         CompletableFuture<Map<String, Map<Double, Double>>> first = aside(() -> facts.stateMillis(firstHalf));
         Map<String, Map<Double, Double>> answers =
                 new HashMap<>(facts.stateMillis(requests.subList(requests.size() / 2, requests.size())));
@@ -633,7 +633,7 @@ public final class IndicatorService {
         return out;
     }
 
-    /** What one read of the rollups gave, per epoch day (or {@link FactsStore#ALL_DAYS}). */
+    /** What one read of the rollups gave, per epoch day (or {@link FactsReader#ALL_DAYS}). */
     private record Reading(
             Map<Long, Map<String, Map<String, PointAgg>>> points,
             Map<Long, Map<String, Reads>> reads,
@@ -746,12 +746,12 @@ public final class IndicatorService {
     private void splitClosedDays(
             List<Interval> intervals, Instant now, SortedMap<Long, List<Interval>> closed, List<Interval> rest) {
         for (Interval i : intervals) {
-            for (Interval piece : FactsStore.perDay(i)) {
-                long day = FactsStore.epochDay(piece.start());
+            for (Interval piece : FactsReader.perDay(i)) {
+                long day = FactsReader.epochDay(piece.start());
                 // Partial minutes stay outside: their weights depend on the sessions around them.
                 Instant a = Buckets.ceil(piece.start(), ChronoUnit.MINUTES);
                 Instant b = piece.end().truncatedTo(ChronoUnit.MINUTES);
-                if (!cache.enabled() || FactsStore.dayStart(day + 1).isAfter(now) || !a.isBefore(b)) {
+                if (!cache.enabled() || FactsReader.dayStart(day + 1).isAfter(now) || !a.isBefore(b)) {
                     rest.add(piece);
                     continue;
                 }
@@ -777,7 +777,7 @@ public final class IndicatorService {
             Map<String, List<String>> statePoints,
             Map<String, Map<String, Declaration>> declarations,
             Buckets spans,
-            FactsStore.EdgeWeight weight,
+            FactsReader.EdgeWeight weight,
             boolean byDay) {
         if (spans.days().isEmpty()
                 && spans.hours().isEmpty()
@@ -977,7 +977,7 @@ public final class IndicatorService {
      * before the end of the minute did all of that minute's reads in those 15 s. A minute without any connected
      * time falls back to wall time.
      */
-    private static FactsStore.EdgeWeight connectedWeight(Map<String, List<SessionFact>> sessions, Instant now) {
+    private static FactsReader.EdgeWeight connectedWeight(Map<String, List<SessionFact>> sessions, Instant now) {
         return (device, bucket, partFrom, partTo) -> {
             List<Interval> connected = new ArrayList<>();
             for (SessionFact f : sessions.getOrDefault(device, List.of())) {
@@ -988,7 +988,7 @@ public final class IndicatorService {
             Duration inMinute =
                     Interval.overlap(connected, List.of(new Interval(bucket, bucket.plus(Duration.ofMinutes(1)))));
             if (inMinute.isZero()) {
-                return FactsStore.EdgeWeight.UNIFORM.weight(device, bucket, partFrom, partTo);
+                return FactsReader.EdgeWeight.UNIFORM.weight(device, bucket, partFrom, partTo);
             }
             Duration inPart = Interval.overlap(connected, List.of(new Interval(partFrom, partTo)));
             return (double) inPart.toNanos() / inMinute.toNanos();

@@ -106,7 +106,7 @@ public final class FactsStore implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(ds)
-                    .locations("classpath:db/migration")
+                    .locations(FactsSchema.MIGRATIONS)
                     .load()
                     .migrate();
         } catch (RuntimeException e) {
@@ -993,8 +993,8 @@ public final class FactsStore implements AutoCloseable {
                     .append(col)
                     .append(", ");
         }
-        for (int i = 0; i < PointAgg.LATENCY_BUCKETS; i++) {
-            String col = latColumn(i);
+        for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
+            String col = FactsSchema.latencyColumn(i);
             set.append(col)
                     .append(" = t.")
                     .append(col)
@@ -1043,7 +1043,7 @@ public final class FactsStore implements AutoCloseable {
                 ps.setLong(p++, a.latencySum);
                 setLong(ps, p++, a.latencyCount > 0 ? a.latencyMin : null);
                 setLong(ps, p++, a.latencyCount > 0 ? a.latencyMax : null);
-                for (int i = 0; i < PointAgg.LATENCY_BUCKETS; i++) {
+                for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
                     ps.setLong(p++, a.lat[i]);
                 }
                 ps.addBatch();
@@ -1159,14 +1159,10 @@ public final class FactsStore implements AutoCloseable {
                 "latency_sum_ms",
                 "latency_min_ms",
                 "latency_max_ms"));
-        for (int i = 0; i < PointAgg.LATENCY_BUCKETS; i++) {
-            cols.add(latColumn(i));
+        for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
+            cols.add(FactsSchema.latencyColumn(i));
         }
         return cols.toArray(String[]::new);
-    }
-
-    private static String latColumn(int i) {
-        return i < 10 ? "lat_b0" + i : "lat_b" + i;
     }
 
     static OffsetDateTime odt(long epochMs) {

@@ -5,12 +5,6 @@ package io.floorlink.gateway.facts;
  * confined to one thread at a time (the host's processing thread, then the writer after hand-over).
  */
 public final class PointAgg {
-    /** Upper bounds (inclusive, ms) of latency buckets lat_b00..lat_b14; lat_b15 takes the rest (V1__facts.sql). */
-    static final long[] LATENCY_BOUNDS = {
-        -2000, 0, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000, 10000, 30000, 60000, 300000
-    };
-
-    public static final int LATENCY_BUCKETS = LATENCY_BOUNDS.length + 1;
 
     long samples;
     long good;
@@ -27,7 +21,7 @@ public final class PointAgg {
     long latencySum;
     long latencyMin = Long.MAX_VALUE;
     long latencyMax = Long.MIN_VALUE;
-    final long[] lat = new long[LATENCY_BUCKETS];
+    final long[] lat = new long[FactsSchema.LATENCY_BUCKETS];
     /** Sum of counter increases; NaN when the point is no counter (the column stays NULL). */
     double increase = Double.NaN;
 
@@ -74,16 +68,7 @@ public final class PointAgg {
         latencySum += ms;
         latencyMin = Math.min(latencyMin, ms);
         latencyMax = Math.max(latencyMax, ms);
-        lat[latencyBucket(ms)]++;
-    }
-
-    static int latencyBucket(long ms) {
-        for (int i = 0; i < LATENCY_BOUNDS.length; i++) {
-            if (ms <= LATENCY_BOUNDS[i]) {
-                return i;
-            }
-        }
-        return LATENCY_BOUNDS.length;
+        lat[FactsSchema.latencyBucket(ms)]++;
     }
 
     /** Combines another rollup of the same point into this one (counts add, min/max combine, last by time). */
@@ -110,7 +95,7 @@ public final class PointAgg {
         latencySum += o.latencySum;
         latencyMin = Math.min(latencyMin, o.latencyMin);
         latencyMax = Math.max(latencyMax, o.latencyMax);
-        for (int i = 0; i < LATENCY_BUCKETS; i++) {
+        for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
             lat[i] += o.lat[i];
         }
     }

@@ -7,18 +7,6 @@ import org.junit.jupiter.api.Test;
 class PointAggTest {
 
     @Test
-    void latencyBucketsFollowTheBoundsDocumentedInV1() {
-        assertThat(PointAgg.latencyBucket(-5000)).isEqualTo(0);
-        assertThat(PointAgg.latencyBucket(-2000)).isEqualTo(0);
-        assertThat(PointAgg.latencyBucket(-1999)).isEqualTo(1);
-        assertThat(PointAgg.latencyBucket(0)).isEqualTo(1);
-        assertThat(PointAgg.latencyBucket(1)).isEqualTo(2);
-        assertThat(PointAgg.latencyBucket(50)).isEqualTo(4);
-        assertThat(PointAgg.latencyBucket(300_000)).isEqualTo(14);
-        assertThat(PointAgg.latencyBucket(300_001)).isEqualTo(15);
-    }
-
-    @Test
     void mergeAddsCountsCombinesMinMaxAndKeepsTheLatestLast() {
         PointAgg a = new PointAgg();
         a.addSample(0, false);

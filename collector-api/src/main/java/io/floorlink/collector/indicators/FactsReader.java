@@ -1,5 +1,6 @@
 package io.floorlink.collector.indicators;
 
+import io.floorlink.gateway.facts.FactsSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +19,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * Reads the gateway's facts (migrations V1..V8) of one Sparkplug group for a set of devices and a set of spans. Every method blocks on
+ * Reads the gateway's facts ({@link FactsSchema}, the owner of the tables) of one Sparkplug group for a set of devices and a set of spans. Every method blocks on
  * JDBC and throws {@link FactsUnavailableException} when the store cannot be read. Runs unchanged on H2
  * (PostgreSQL mode) and PostgreSQL.
  *
@@ -27,12 +28,10 @@ import javax.sql.DataSource;
  * caller's {@link EdgeWeight}). Rollup sums come either for the whole spans (under {@link #ALL_DAYS}) or per UTC
  * day (under the day's epoch day number), for {@link FactsCache}.
  */
-final class FactsStore {
+final class FactsReader {
     private static final int CHUNK = 500;
     /** Rows of a VALUES table of bucket ranges per statement (5 parameters each). */
     private static final int RANGE_CHUNK = 1000;
-
-    static final int LATENCY_BUCKETS = 16;
 
     /** The key of sums over all the spans, when they are not split by day. */
     static final long ALL_DAYS = Long.MIN_VALUE;
@@ -110,11 +109,12 @@ final class FactsStore {
             double[] latency,
             double outOfRangeBuckets) {
 
-        static final PointAgg EMPTY = new PointAgg(0, 0, 0, 0, 0, null, null, null, new double[LATENCY_BUCKETS], 0);
+        static final PointAgg EMPTY =
+                new PointAgg(0, 0, 0, 0, 0, null, null, null, new double[FactsSchema.LATENCY_BUCKETS], 0);
 
         PointAgg plus(PointAgg o) {
-            double[] lat = new double[LATENCY_BUCKETS];
-            for (int i = 0; i < LATENCY_BUCKETS; i++) {
+            double[] lat = new double[FactsSchema.LATENCY_BUCKETS];
+            for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
                 lat[i] = latency[i] + o.latency[i];
             }
             return new PointAgg(
@@ -173,8 +173,12 @@ final class FactsStore {
         }
         sb.append(aggregate ? ", MIN(p.value_min), MAX(p.value_max)" : ", p.value_min, p.value_max");
         sb.append(", ").append(sum).append("p.value_increase)");
-        for (int i = 0; i < LATENCY_BUCKETS; i++) {
-            sb.append(", ").append(sum).append(String.format("p.lat_b%02d)", i));
+        for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
+            sb.append(", ")
+                    .append(sum)
+                    .append("p.")
+                    .append(FactsSchema.latencyColumn(i))
+                    .append(')');
         }
         sb.append(", ")
                 .append(sum)
@@ -192,7 +196,7 @@ final class FactsStore {
      * A store bound to one Sparkplug group (one enterprise): every statement reads rows of that group only, with
      * {@code group_id} as the leading key column (V8), so no read can reach another enterprise's facts.
      */
-    FactsStore(DataSource dataSource, String groupId) {
+    FactsReader(DataSource dataSource, String groupId) {
         this.dataSource = java.util.Objects.requireNonNull(dataSource, "dataSource");
         this.groupId = java.util.Objects.requireNonNull(groupId, "groupId");
     }
@@ -413,8 +417,8 @@ final class FactsStore {
         }));
         rollups(keys, spans, "point", POINT_COLUMNS, POINT_ROW_COLUMNS, byDay, (rs, partial, day) -> {
             double w = partial == null ? 1 : partial.fraction();
-            double[] lat = new double[LATENCY_BUCKETS];
-            for (int i = 0; i < LATENCY_BUCKETS; i++) {
+            double[] lat = new double[FactsSchema.LATENCY_BUCKETS];
+            for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
                 lat[i] = rs.getLong(11 + i) * w;
             }
             Double inc = (Double) rs.getObject(10, Double.class);
@@ -428,7 +432,7 @@ final class FactsStore {
                     (Double) rs.getObject(9, Double.class),
                     inc == null ? null : inc * w,
                     lat,
-                    rs.getLong(11 + LATENCY_BUCKETS) * w);
+                    rs.getLong(11 + FactsSchema.LATENCY_BUCKETS) * w);
             out.computeIfAbsent(day, k -> new HashMap<>())
                     .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
                     .merge(rs.getString(2), a, PointAgg::plus);

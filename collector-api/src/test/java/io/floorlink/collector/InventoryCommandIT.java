@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.floorlink.collector.district.GoldenDistrictFiles;
 import io.floorlink.collector.inventory.InventoryLoader;
 import io.floorlink.gateway.GatewayConfig;
+import io.floorlink.testing.TestCerts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -163,42 +164,8 @@ class InventoryCommandIT {
     void anHttpsCollectorWithItsOwnCertificateIsReachedWithCacertAndNotWithout(@TempDir Path tls) throws Exception {
         Path keystore = tls.resolve("collector.p12");
         Path pem = tls.resolve("collector.pem");
-        String password = "keystore-password-123";
-        String keytool =
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        keytool(
-                keytool,
-                "-genkeypair",
-                "-alias",
-                "collector",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=localhost",
-                "-ext",
-                "san=ip:127.0.0.1,dns:localhost",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                password);
-        keytool(
-                keytool,
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "collector",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                password,
-                "-file",
-                pem.toString());
+        String password = TestCerts.PASSWORD;
+        TestCerts.selfSigned(keystore, pem);
         GoldenDistrictFiles files = GoldenDistrictFiles.copyTo(Files.createDirectories(tls.resolve("district")));
         HttpConfig https = new HttpConfig("127.0.0.1", 0, ADMIN)
                 .withUsers(List.of(
@@ -225,11 +192,5 @@ class InventoryCommandIT {
             assertThat(untrusted.exit()).isEqualTo(InventoryCommand.EXIT_UNAVAILABLE);
             assertThat(untrusted.err()).contains("cannot reach " + url);
         }
-    }
-
-    private static void keytool(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(output).isZero();
     }
 }

@@ -13,6 +13,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.sparkplug.StateMessage;
 import io.floorlink.sparkplug.Topic;
+import io.floorlink.testing.TestCerts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.Socket;
 import java.net.URI;

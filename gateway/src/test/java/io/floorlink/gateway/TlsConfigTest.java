@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.config.YamlConfig;
+import io.floorlink.testing.TestCerts;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import io.floorlink.collector.CollectorConfig;
 import io.floorlink.collector.HttpConfig;
 import io.floorlink.collector.audit.AuditLog;
 import io.floorlink.gateway.GatewayConfig;
+import io.floorlink.testing.TestCerts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,12 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -198,48 +195,13 @@ class HttpSecurityIT {
     @Test
     void httpsWithACertificateMadeInTheTest() throws Exception {
         Path keystore = dir.resolve("collector.p12");
-        String password = "keystore-password-123";
-        Process keytool = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "collector",
-                        "-keyalg",
-                        "EC",
-                        "-groupname",
-                        "secp256r1",
-                        "-dname",
-                        "CN=localhost",
-                        "-ext",
-                        "san=ip:127.0.0.1,dns:localhost",
-                        "-validity",
-                        "2",
-                        "-storetype",
-                        "PKCS12",
-                        "-keystore",
-                        keystore.toString(),
-                        "-storepass",
-                        password)
-                .redirectErrorStream(true)
-                .start();
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue())
-                .as(new String(keytool.getInputStream().readAllBytes()))
-                .isZero();
+        String password = TestCerts.PASSWORD;
+        TestCerts.selfSigned(keystore, null);
 
         HttpConfig cfg = new HttpConfig("127.0.0.1", 0).withTls(new HttpConfig.Tls(keystore, password));
         try (Collector c = start(cfg)) {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keystore)) {
-                trust.load(in, password.toCharArray());
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, tmf.getTrustManagers(), null);
             HttpClient https = HttpClient.newBuilder()
-                    .sslContext(ssl)
+                    .sslContext(TestCerts.trusting(keystore))
                     .connectTimeout(Duration.ofSeconds(5))
                     .build();
 

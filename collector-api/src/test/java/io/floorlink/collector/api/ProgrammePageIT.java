@@ -1,7 +1,6 @@
 package io.floorlink.collector.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +11,7 @@ import io.floorlink.collector.district.GoldenDistrictFiles;
 import io.floorlink.collector.indicators.FactsFixture;
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.GatewayConfig;
+import io.floorlink.testing.HeadlessChromium;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +30,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.DataFormatter;
@@ -51,10 +49,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -66,8 +61,6 @@ import org.openqa.selenium.support.ui.Select;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProgrammePageIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String ADMIN = "admin-token-programme-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(40);
@@ -84,9 +77,7 @@ class ProgrammePageIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as("headless Chromium at " + CHROMIUM + " and its driver at " + CHROMEDRIVER)
-                .isTrue();
+        HeadlessChromium.assumeInstalled();
         GoldenDistrictFiles files = GoldenDistrictFiles.copyTo(dir);
         CollectorConfig config = CollectorConfig.defaults(dir.resolve("data"))
                 // anonymous reads off (a loopback collector allows them by default): the page must send the token
@@ -111,38 +102,7 @@ class ProgrammePageIT {
 
         downloads = Files.createDirectories(dir.resolve("downloads"));
         Files.createDirectories(SCREENSHOTS);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--window-size=1500,1100",
-                "--lang=en",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
-        options.setExperimentalOption(
-                "prefs",
-                Map.of(
-                        "intl.accept_languages",
-                        "en",
-                        "download.default_directory",
-                        downloads.toAbsolutePath().toString(),
-                        "download.prompt_for_download",
-                        false,
-                        "download.directory_upgrade",
-                        true));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
+        driver = HeadlessChromium.start("en", dir, downloads);
     }
 
     @AfterAll

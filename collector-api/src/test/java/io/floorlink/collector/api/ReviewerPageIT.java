@@ -1,7 +1,6 @@
 package io.floorlink.collector.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +9,7 @@ import io.floorlink.collector.CollectorConfig;
 import io.floorlink.collector.HttpConfig;
 import io.floorlink.collector.indicators.FactsFixture;
 import io.floorlink.gateway.GatewayConfig;
+import io.floorlink.testing.HeadlessChromium;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -42,8 +42,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.print.PrintOptions;
 
 /**
@@ -54,8 +52,6 @@ import org.openqa.selenium.print.PrintOptions;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReviewerPageIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String REVIEWER = "reviewer-token-zhang-0123456789";
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
@@ -70,10 +66,7 @@ class ReviewerPageIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as("headless Chromium at " + CHROMIUM + " and its driver at " + CHROMEDRIVER
-                        + " (.ci/run installs chromium and chromium-driver)")
-                .isTrue();
+        HeadlessChromium.assumeInstalled();
         Path inventory = SampleInventory.copyTo(dir);
         CollectorConfig defaults = CollectorConfig.defaults(dir.resolve("data"));
         CollectorConfig config = defaults.withHttp(defaults.http()
@@ -113,25 +106,7 @@ class ReviewerPageIT {
         facts().revise("SEW-01", dayStart, dayStart.plus(Duration.ofHours(12)));
 
         Files.createDirectories(SCREENSHOTS);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--window-size=1500,1100",
-                "--lang=zh-CN",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
-        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "zh-CN,zh"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
+        driver = HeadlessChromium.start("zh-CN", dir, null);
     }
 
     @AfterAll

@@ -1,6 +1,6 @@
 package io.floorlink.edge.testing;
 
-import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import io.floorlink.sparkplug.MessageType;
@@ -9,6 +9,7 @@ import io.floorlink.sparkplug.Metrics;
 import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.StateMessage;
 import io.floorlink.sparkplug.Topic;
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import java.net.URI;
@@ -61,11 +62,13 @@ public final class SparkplugRecorder implements AutoCloseable {
     }
 
     public SparkplugRecorder(URI broker, String group) throws Exception {
-        client = MqttClient.builder()
+        this(broker, group, null);
+    }
+
+    /** A recorder on a {@code ssl://} broker, trusting what {@code ssl} trusts (null: the JVM's trust). */
+    public SparkplugRecorder(URI broker, String group, MqttClientSslConfig ssl) throws Exception {
+        client = MqttClients.builder(broker, "recorder-" + UUID.randomUUID(), null, ssl)
                 .useMqttVersion3()
-                .identifier("recorder-" + UUID.randomUUID())
-                .serverHost(broker.getHost())
-                .serverPort(broker.getPort())
                 .buildAsync();
         client.connect().get(10, TimeUnit.SECONDS);
         client.subscribeWith()

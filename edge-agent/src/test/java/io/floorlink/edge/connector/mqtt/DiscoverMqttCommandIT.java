@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floorlink.edge.cli.DiscoverMqttCommand;
 import io.floorlink.edge.config.ConnectorConfig;
-import io.floorlink.edge.testing.TestBroker;
 import io.floorlink.sim.mqtt.AssemblyLineOptions;
 import io.floorlink.sim.mqtt.AssemblyLineSimulator;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.config.YamlConfig;
+import io.floorlink.testing.TestBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

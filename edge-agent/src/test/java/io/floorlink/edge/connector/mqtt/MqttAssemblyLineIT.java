@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.floorlink.edge.config.ConnectorConfig;
 import io.floorlink.edge.point.PointSample;
-import io.floorlink.edge.testing.TestBroker;
 import io.floorlink.sim.mqtt.AssemblyLineOptions;
 import io.floorlink.sim.mqtt.AssemblyLineSimulator;
 import io.floorlink.sparkplug.config.YamlConfig;
+import io.floorlink.testing.TestBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.floorlink.gateway;
+package io.floorlink.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +19,7 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.PBEParameterSpec;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -29,27 +30,27 @@ import javax.net.ssl.TrustManagerFactory;
  * (PBKDF2-HmacSHA256, AES-256-CBC, as {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} makes it) with password {@link
  * #KEY_PASSWORD}; the CA certificate as PEM in {@link #caPem}.
  */
-final class TestCerts {
-    static final String PASSWORD = "changeit-test";
-    static final String KEY_PASSWORD = "pem-key-test-pw";
+public final class TestCerts {
+    public static final String PASSWORD = "changeit-test";
+    public static final String KEY_PASSWORD = "pem-key-test-pw";
     /** DER of the PBES2 object identifier 1.2.840.113549.1.5.13. */
     private static final byte[] PBES2_OID = {
         0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x05, 0x0D
     };
 
-    final Path dir;
-    final Path serverKeyStore;
-    final Path clientKeyStore;
-    final Path trustStore;
-    final Path otherTrustStore;
+    public final Path dir;
+    public final Path serverKeyStore;
+    public final Path clientKeyStore;
+    public final Path trustStore;
+    public final Path otherTrustStore;
     /** A self-signed key pair (the unrelated CA's), usable as a client certificate nobody trusts. */
-    final Path otherKeyStore;
+    public final Path otherKeyStore;
 
-    final Path caPem;
-    final Path serverChainPem;
-    final Path serverKeyPem;
-    final Path serverEncryptedKeyPem;
-    final Path clientKeyPem;
+    public final Path caPem;
+    public final Path serverChainPem;
+    public final Path serverKeyPem;
+    public final Path serverEncryptedKeyPem;
+    public final Path clientKeyPem;
 
     private TestCerts(Path dir) {
         this.dir = dir;
@@ -65,7 +66,7 @@ final class TestCerts {
         this.clientKeyPem = dir.resolve("client-key.pem");
     }
 
-    static TestCerts make(Path dir) throws Exception {
+    public static TestCerts make(Path dir) throws Exception {
         Files.createDirectories(dir);
         TestCerts c = new TestCerts(dir);
         Path ca = dir.resolve("ca.p12");
@@ -148,7 +149,7 @@ final class TestCerts {
                         client.getKey("client", PASSWORD.toCharArray()).getEncoded()));
     }
 
-    static String pem(String type, byte[] der) {
+    public static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                         .encodeToString(der)
@@ -159,7 +160,7 @@ final class TestCerts {
      * An EncryptedPrivateKeyInfo with PBES2; built by hand because the JDK 17 EncryptedPrivateKeyInfo constructor
      * does not know the PBES2 cipher names.
      */
-    static byte[] encrypt(byte[] pkcs8, String password) throws Exception {
+    public static byte[] encrypt(byte[] pkcs8, String password) throws Exception {
         String alg = "PBEWithHmacSHA256AndAES_256";
         byte[] salt = new byte[16];
         byte[] iv = new byte[16];
@@ -241,7 +242,13 @@ final class TestCerts {
         keytool("-importcert", "-noprompt", "-alias", name, "-file", cert.toString(), "-keystore", store.toString());
     }
 
-    private static void keytool(String... args) throws IOException, InterruptedException {
+    /**
+     * Runs the JDK's {@code keytool} with {@code args}, a PKCS12 store and the store password {@link #PASSWORD} (and
+     * key password, for {@code -genkeypair}); blocks until it exits (at most a minute).
+     *
+     * @throws IOException with keytool's output when it fails
+     */
+    public static void keytool(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         cmd.addAll(List.of(args));
@@ -257,14 +264,51 @@ final class TestCerts {
         }
     }
 
-    static TrustManagerFactory trust(Path store) throws Exception {
+    /**
+     * A self-signed EC key pair for {@code localhost} and {@code 127.0.0.1} (a server of a test), in the PKCS12
+     * {@code keystore} with password {@link #PASSWORD}; its certificate also as PEM in {@code pem} when not null.
+     * Blocks on keytool.
+     */
+    public static void selfSigned(Path keystore, Path pem) throws IOException, InterruptedException {
+        String alias = keystore.getFileName().toString().replace(".p12", "");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "san=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-keystore",
+                keystore.toString());
+        if (pem != null) {
+            keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", keystore.toString(), "-file", pem.toString());
+        }
+    }
+
+    /** A TLS client context that trusts the certificates of {@code store} (password {@link #PASSWORD}) only. */
+    public static SSLContext trusting(Path store) throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, trust(store).getTrustManagers(), null);
+        return ssl;
+    }
+
+    /** The trust of {@code store} (password {@link #PASSWORD}). */
+    public static TrustManagerFactory trust(Path store) throws Exception {
         KeyStore ks = KeyStore.getInstance(store.toFile(), PASSWORD.toCharArray());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         return tmf;
     }
 
-    static KeyManagerFactory keys(Path store) throws Exception {
+    /** The key of {@code store} (password {@link #PASSWORD}), for a client certificate. */
+    public static KeyManagerFactory keys(Path store) throws Exception {
         KeyStore ks = KeyStore.getInstance(store.toFile(), PASSWORD.toCharArray());
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, PASSWORD.toCharArray());

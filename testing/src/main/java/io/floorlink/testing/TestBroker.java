@@ -1,4 +1,4 @@
-package io.floorlink.edge.testing;
+package io.floorlink.testing;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.IOException;
@@ -12,22 +12,58 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real HiveMQ CE broker in this JVM, bound to 127.0.0.1 with anonymous usage statistics off and in-memory
- * persistence. HiveMQ does not report the port it bound when configured with 0, so a free port is taken from
+ * persistence, anonymous clients allowed (it plays a plant's or a third party's broker, not FloorLink's own), over TCP
+ * or, with {@link #startTls}, over TLS only. HiveMQ does not report the port it bound when configured with 0, so a free port is taken from
  * the OS just before the start and kept across {@link #stop()}/{@link #start()} (to simulate a broker restart).
  */
 public final class TestBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
+    private final boolean tls;
     private EmbeddedHiveMQ hivemq;
 
-    private TestBroker(Path dir, int port) {
+    private TestBroker(Path dir, int port, boolean tls) {
         this.dir = dir;
         this.port = port;
+        this.tls = tls;
     }
 
     /** Generates the configuration below {@code dir} and starts the broker; blocks until it listens. */
     public static TestBroker start(Path dir) throws Exception {
-        TestBroker b = new TestBroker(dir, freePort());
+        int port = freePort();
+        return start(dir, port, false, """
+                    <tcp-listener>
+                      <port>%d</port>
+                      <bind-address>127.0.0.1</bind-address>
+                    </tcp-listener>
+                """.formatted(port));
+    }
+
+    /**
+     * Like {@link #start(Path)} with one TLS listener serving the key and chain of {@code keyStore} (PKCS12, password
+     * {@link TestCerts#PASSWORD}), e.g. {@link TestCerts#serverKeyStore}; clients are not asked for a certificate.
+     */
+    public static TestBroker startTls(Path dir, Path keyStore) throws Exception {
+        int port = freePort();
+        return start(dir, port, true, """
+                    <tls-tcp-listener>
+                      <port>%d</port>
+                      <bind-address>127.0.0.1</bind-address>
+                      <tls>
+                        <keystore>
+                          <path>%s</path>
+                          <password>%s</password>
+                          <private-key-password>%s</private-key-password>
+                        </keystore>
+                        <client-authentication-mode>NONE</client-authentication-mode>
+                      </tls>
+                    </tls-tcp-listener>
+                """.formatted(
+                        port, keyStore.toAbsolutePath(), TestCerts.PASSWORD, TestCerts.PASSWORD));
+    }
+
+    private static TestBroker start(Path dir, int port, boolean tls, String listener) throws Exception {
+        TestBroker b = new TestBroker(dir, port, tls);
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("data"));
         Files.createDirectories(dir.resolve("extensions"));
@@ -35,18 +71,14 @@ public final class TestBroker implements AutoCloseable {
                 <?xml version="1.0"?>
                 <hivemq>
                   <listeners>
-                    <tcp-listener>
-                      <port>%d</port>
-                      <bind-address>127.0.0.1</bind-address>
-                    </tcp-listener>
-                  </listeners>
+                %s  </listeners>
                   <mqtt>
                     <queued-messages><max-queue-size>100000</max-queue-size></queued-messages>
                   </mqtt>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                   <persistence><mode>in-memory</mode></persistence>
                 </hivemq>
-                """.formatted(b.port));
+                """.formatted(listener));
         b.start();
         return b;
     }
@@ -75,8 +107,9 @@ public final class TestBroker implements AutoCloseable {
         return port;
     }
 
+    /** {@code tcp://127.0.0.1:<port>}, or {@code ssl://...} for a TLS broker. */
     public URI url() {
-        return URI.create("tcp://127.0.0.1:" + port);
+        return URI.create((tls ? "ssl" : "tcp") + "://127.0.0.1:" + port);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.floorlink.gateway.InfluxConfig;
 import io.floorlink.gateway.facts.Sample;
 import io.floorlink.gateway.facts.SampleSink;
 import io.floorlink.sparkplug.DataType;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,7 @@ public final class InfluxSink implements SampleSink, AutoCloseable {
     private final int batchSize;
     private final long flushIntervalMs;
     private final int maxRetries;
+    private final long timeoutMs;
     private final String target;
     private final InfluxDBClient client;
     private final WriteApiBlocking writeApi;
@@ -86,7 +88,7 @@ public final class InfluxSink implements SampleSink, AutoCloseable {
     private volatile long closeDeadline = Long.MAX_VALUE;
 
     /** Only the caller of {@link #accept} (the processing thread) reads and writes these two. */
-    private long fullSince = Long.MIN_VALUE;
+    private long fullSince = Long.MIN_VALUE / 2;
 
     private long fullDropped;
 
@@ -104,7 +106,7 @@ public final class InfluxSink implements SampleSink, AutoCloseable {
         this.flushIntervalMs = config.flushInterval().toMillis();
         this.maxRetries = config.maxRetries();
         this.target = config.url() + " (org " + config.org() + ", bucket " + config.bucket() + ")";
-        long timeoutMs = config.timeout().toMillis();
+        this.timeoutMs = config.timeout().toMillis();
         InfluxDBClientOptions.Builder options = InfluxDBClientOptions.builder()
                 .url(config.url())
                 .org(config.org())
@@ -194,12 +196,13 @@ public final class InfluxSink implements SampleSink, AutoCloseable {
         if (thread.isAlive()) {
             LockSupport.unpark(thread);
             try {
-                thread.join(CLOSE_GRACE_MS + 60_000);
+                // a request under way when the grace time ends may take its whole timeout
+                thread.join(CLOSE_GRACE_MS + timeoutMs + 1_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        int left = drop(Integer.MAX_VALUE);
+        int left = clear();
         if (left > 0) {
             metrics.droppedShutdown.increment(left);
             log.warn("influx sink closed with {} samples not written to {}", left, target);
@@ -315,15 +318,15 @@ public final class InfluxSink implements SampleSink, AutoCloseable {
         }
     }
 
-    private void dropBatch(int samples, io.micrometer.core.instrument.Counter reason) {
+    private void dropBatch(int samples, Counter reason) {
         reason.increment(samples);
         metrics.batchesDropped.increment();
     }
 
-    /** Removes up to {@code max} samples from the buffer; returns how many. */
-    private int drop(int max) {
+    /** Empties the buffer; returns how many samples it held. */
+    private int clear() {
         int n = 0;
-        while (n < max && queue.poll() != null) {
+        while (queue.poll() != null) {
             queued.decrementAndGet();
             n++;
         }

@@ -2,6 +2,9 @@ package io.floorlink.gateway.influx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.floorlink.gateway.InfluxConfig;
 import io.floorlink.gateway.facts.Sample;
 import io.floorlink.sparkplug.DataType;
@@ -9,6 +12,7 @@ import io.floorlink.sparkplug.Quality;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class InfluxSinkTest {
     private static final long T = 1_764_900_000_123L;
@@ -64,6 +68,10 @@ class InfluxSinkTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         InfluxSink sink = new InfluxSink(config, "secret");
         sink.meterBinder().bindTo(registry);
+        Logger logger = (Logger) LoggerFactory.getLogger(InfluxSink.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
         // not started: nothing drains the buffer
         for (int i = 0; i < 8; i++) {
             sink.accept(sample("process", DataType.DOUBLE, (double) i, Quality.GOOD));
@@ -72,6 +80,13 @@ class InfluxSinkTest {
         assertThat(registry.get("floorlink.gateway.influx.buffer").gauge().value())
                 .isEqualTo(5);
         assertThat(dropped(registry, "buffer_full")).isEqualTo(3);
+        logger.detachAppender(logged);
+        assertThat(logged.list)
+                .as("one warning per 30 s, naming the server, never the token")
+                .singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage())
+                        .contains("buffer full (5 samples", "http://127.0.0.1:9")
+                        .doesNotContain("secret"));
 
         sink.close();
         assertThat(dropped(registry, "shutdown"))

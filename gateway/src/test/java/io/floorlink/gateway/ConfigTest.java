@@ -258,7 +258,7 @@ class ConfigTest {
                 .isNull();
 
         InfluxConfig d = InfluxConfig.of("https://influx", "o", "b", null);
-        assertThat(d.batchSize()).isEqualTo(1000);
+        assertThat(d.batchSize()).isEqualTo(5000);
         assertThat(d.flushInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(d.bufferSamples()).isEqualTo(100_000);
         assertThat(d.maxRetries()).isEqualTo(5);
@@ -281,7 +281,7 @@ class ConfigTest {
         assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, flush_interval: 2m }"))
                 .hasMessageContaining("gateway.influx.flush_interval must be between 10ms and 60s");
         assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, buffer_samples: 2000000 }"))
-                .hasMessageContaining("gateway.influx.buffer_samples must be between batch_size (1000) and 1000000");
+                .hasMessageContaining("gateway.influx.buffer_samples must be between batch_size (5000) and 1000000");
         assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, max_retries: -1 }"))
                 .hasMessageContaining("gateway.influx.max_retries must be between 0 and 20");
         assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, timeout: 1ms }"))

@@ -6,6 +6,7 @@ import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.gateway.facts.FactsWriter;
 import io.floorlink.gateway.host.HostProcessor;
 import io.floorlink.gateway.host.PrimaryHost;
+import io.floorlink.gateway.influx.InfluxSink;
 import io.floorlink.sparkplug.host.LiveView;
 import io.floorlink.sparkplug.mqtt.MqttClients;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +37,7 @@ public final class Gateway implements AutoCloseable {
     private final FactsWriter writer;
     private final EmbeddedBroker broker;
     private final HostProcessor processor;
+    private final InfluxSink influx;
     private final List<PrimaryHost> hosts;
     private final List<URI> mqttUrls;
     private volatile boolean closed;
@@ -46,6 +48,7 @@ public final class Gateway implements AutoCloseable {
             FactsWriter writer,
             EmbeddedBroker broker,
             HostProcessor processor,
+            InfluxSink influx,
             List<PrimaryHost> hosts,
             List<URI> mqttUrls) {
         this.config = config;
@@ -53,6 +56,7 @@ public final class Gateway implements AutoCloseable {
         this.writer = writer;
         this.broker = broker;
         this.processor = processor;
+        this.influx = influx;
         this.hosts = List.copyOf(hosts);
         this.mqttUrls = List.copyOf(mqttUrls);
     }
@@ -117,6 +121,16 @@ public final class Gateway implements AutoCloseable {
                     writer::submit);
             processor.meterBinder().bindTo(registry);
             processor.backPressure(writer::hasCapacity);
+            InfluxSink influx = null;
+            if (config.influx() != null) {
+                InfluxConfig ic = config.influx();
+                influx = new InfluxSink(ic, Secrets.resolve(ic.token(), "gateway.influx.token"));
+                influx.meterBinder().bindTo(registry);
+                influx.start();
+                started.add(influx);
+                processor.sampleSink(influx);
+                log.info("writing every sample to {} (bucket {}) as well", ic.url(), ic.bucket());
+            }
             processor.start();
             started.add(() -> processor.stop(10_000));
             List<PrimaryHost> hosts = new ArrayList<>();
@@ -136,7 +150,7 @@ public final class Gateway implements AutoCloseable {
             }
             java.util.concurrent.CompletableFuture.allOf(births.toArray(java.util.concurrent.CompletableFuture[]::new))
                     .get();
-            return new Gateway(config, store, writer, broker, processor, hosts, urls);
+            return new Gateway(config, store, writer, broker, processor, influx, hosts, urls);
         } catch (Exception | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -308,6 +322,10 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         writer.close();
+        if (influx != null) {
+            // after the processor, so the samples of its last messages are in the buffer
+            influx.close();
+        }
         if (broker != null) {
             broker.close();
         }

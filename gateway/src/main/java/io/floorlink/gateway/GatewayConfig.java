@@ -19,6 +19,7 @@ import java.util.Objects;
  *     client and only the gateway's own host client can connect
  * @param reorderTimeout how long a message that arrived ahead of a missing seq waits for the gap to fill before
  *     the gap is given up and a rebirth requested; null means 2 s; 0 to 60 s
+ * @param influx the optional time-series sink every accepted sample is written to as well; null means none
  *
  * <p>There is no {@code session_expiry}: the primary host always connects with Clean Start true and Session Expiry 0
  * (Sparkplug 3.0); a configuration that still sets it is refused with a message naming it.
@@ -29,7 +30,8 @@ public record GatewayConfig(
         @JsonProperty("store") StoreConfig store,
         @JsonProperty("flush_interval") Duration flushInterval,
         @JsonProperty("auth") AuthConfig auth,
-        @JsonProperty("reorder_timeout") Duration reorderTimeout) {
+        @JsonProperty("reorder_timeout") Duration reorderTimeout,
+        @JsonProperty("influx") InfluxConfig influx) {
 
     public static final String DEFAULT_HOST_ID = "floorlink";
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(5);
@@ -63,7 +65,18 @@ public record GatewayConfig(
     /** Same fields as before the reorder timeout existed; it takes its default. */
     public GatewayConfig(
             BrokerConfig broker, String hostId, StoreConfig store, Duration flushInterval, AuthConfig auth) {
-        this(broker, hostId, store, flushInterval, auth, null);
+        this(broker, hostId, store, flushInterval, auth, null, null);
+    }
+
+    /** Same fields as before the Influx sink existed; there is none. */
+    public GatewayConfig(
+            BrokerConfig broker,
+            String hostId,
+            StoreConfig store,
+            Duration flushInterval,
+            AuthConfig auth,
+            Duration reorderTimeout) {
+        this(broker, hostId, store, flushInterval, auth, reorderTimeout, null);
     }
 
     /**
@@ -79,11 +92,12 @@ public record GatewayConfig(
             @JsonProperty("flush_interval") Duration flushInterval,
             @JsonProperty("auth") AuthConfig auth,
             @JsonProperty("reorder_timeout") Duration reorderTimeout,
+            @JsonProperty("influx") InfluxConfig influx,
             @JsonProperty("session_expiry") Object sessionExpiry) {
         if (sessionExpiry != null) {
             throw new IllegalArgumentException(SESSION_EXPIRY_REMOVED);
         }
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout);
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, influx);
     }
 
     /**
@@ -106,27 +120,32 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withBroker(BrokerConfig newBroker) {
-        return new GatewayConfig(newBroker, hostId, store, flushInterval, auth, reorderTimeout);
+        return new GatewayConfig(newBroker, hostId, store, flushInterval, auth, reorderTimeout, influx);
     }
 
     public GatewayConfig withStore(StoreConfig newStore) {
-        return new GatewayConfig(broker, hostId, newStore, flushInterval, auth, reorderTimeout);
+        return new GatewayConfig(broker, hostId, newStore, flushInterval, auth, reorderTimeout, influx);
     }
 
     public GatewayConfig withHostId(String newHostId) {
-        return new GatewayConfig(broker, newHostId, store, flushInterval, auth, reorderTimeout);
+        return new GatewayConfig(broker, newHostId, store, flushInterval, auth, reorderTimeout, influx);
     }
 
     public GatewayConfig withFlushInterval(Duration newInterval) {
-        return new GatewayConfig(broker, hostId, store, newInterval, auth, reorderTimeout);
+        return new GatewayConfig(broker, hostId, store, newInterval, auth, reorderTimeout, influx);
     }
 
     /** Same config with these broker credentials; null leaves only the gateway's own host client. */
     public GatewayConfig withAuth(AuthConfig newAuth) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, newAuth, reorderTimeout);
+        return new GatewayConfig(broker, hostId, store, flushInterval, newAuth, reorderTimeout, influx);
     }
 
     public GatewayConfig withReorderTimeout(Duration newTimeout) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, newTimeout);
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, newTimeout, influx);
+    }
+
+    /** Same config with this time-series sink; null for none. */
+    public GatewayConfig withInflux(InfluxConfig newInflux) {
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, newInflux);
     }
 }

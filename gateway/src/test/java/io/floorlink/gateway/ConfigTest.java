@@ -229,6 +229,67 @@ class ConfigTest {
         assertThat(PasswordHash.hash("correct horse")).as("salted").isNotEqualTo(h);
     }
 
+    @Test
+    void theInfluxSectionBindsWithDefaultsHidesItsTokenAndNamesTheFieldOfABadValue() {
+        GatewayConfig c = parse("""
+                broker: { data_dir: x }
+                store: { url: 'jdbc:h2:mem:x' }
+                influx:
+                  url: http://influx:8086
+                  org: plant
+                  bucket: samples
+                  token: "${GW_PW}"
+                  batch_size: 500
+                  flush_interval: 250ms
+                  buffer_samples: 20000
+                  max_retries: 3
+                """);
+        InfluxConfig i = c.influx();
+        assertThat(i.url()).isEqualTo("http://influx:8086");
+        assertThat(i.token()).isEqualTo("from-env");
+        assertThat(i.batchSize()).isEqualTo(500);
+        assertThat(i.flushInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(i.bufferSamples()).isEqualTo(20_000);
+        assertThat(i.maxRetries()).isEqualTo(3);
+        assertThat(i.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.toString()).contains("token=***").doesNotContain("from-env");
+        assertThat(GatewayConfig.defaults(Path.of("x")).influx())
+                .as("off unless configured")
+                .isNull();
+
+        InfluxConfig d = InfluxConfig.of("https://influx", "o", "b", null);
+        assertThat(d.batchSize()).isEqualTo(5000);
+        assertThat(d.flushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(d.bufferSamples()).isEqualTo(100_000);
+        assertThat(d.maxRetries()).isEqualTo(5);
+
+        String base = "broker: { data_dir: x }\nstore: { url: 'jdbc:h2:mem:x' }\ninflux: ";
+        assertThatThrownBy(() -> parse(base + "{ org: o, bucket: b }"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gateway.influx.url is required");
+        assertThatThrownBy(() -> parse(base + "{ url: 'ftp://x', org: o, bucket: b }"))
+                .hasMessageContaining("gateway.influx.url must be http://");
+        assertThatThrownBy(() -> parse(base + "{ url: 'http://u:secret@x', org: o, bucket: b }"))
+                .hasMessageContaining("gateway.influx.url must not carry credentials")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> parse(base + "{ url: 'http://x', bucket: b }"))
+                .hasMessageContaining("gateway.influx.org is required");
+        assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o }"))
+                .hasMessageContaining("gateway.influx.bucket is required");
+        assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, batch_size: 0 }"))
+                .hasMessageContaining("gateway.influx.batch_size must be between 1 and 50000 but was 0");
+        assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, flush_interval: 2m }"))
+                .hasMessageContaining("gateway.influx.flush_interval must be between 10ms and 60s");
+        assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, buffer_samples: 2000000 }"))
+                .hasMessageContaining("gateway.influx.buffer_samples must be between batch_size (5000) and 1000000");
+        assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, max_retries: -1 }"))
+                .hasMessageContaining("gateway.influx.max_retries must be between 0 and 20");
+        assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, timeout: 1ms }"))
+                .hasMessageContaining("gateway.influx.timeout must be between 100ms and 5m");
+        assertThatThrownBy(() -> parse(base + "{ url: 'http://x', org: o, bucket: b, batch: 5 }"))
+                .hasMessageContaining("unknown key 'batch'");
+    }
+
     private static GatewayConfig parse(String yaml) {
         return YamlConfig.parse("gateway.yaml", yaml, Map.of("GW_PW", "from-env")::get, GatewayConfig.class);
     }

@@ -53,6 +53,7 @@ public final class FactsAggregator {
     public static final String REJECTED_NON_FINITE = "non_finite";
 
     private final Rejections rejections;
+    private SampleSink sampleSink;
     private final Set<DeviceFacts> historyOpen = new LinkedHashSet<>();
     /** Points whose historical stream may still continue (ended after a flush interval without a value). */
     private final Set<PointFacts> histPoints = new LinkedHashSet<>();
@@ -75,6 +76,14 @@ public final class FactsAggregator {
     /** @param rejections told (on the processing thread) about every sample stored as bad for breaking its declaration */
     public FactsAggregator(Rejections rejections) {
         this.rejections = rejections;
+    }
+
+    /**
+     * Where every accepted sample goes besides the rollups (e.g. a time-series store), called on the processing
+     * thread; null for none. Set before the first sample.
+     */
+    public void sampleSink(SampleSink sink) {
+        this.sampleSink = sink;
     }
 
     /** Device sessions open now (a gauge; readable from any thread). */
@@ -163,9 +172,9 @@ public final class FactsAggregator {
                     d.deviceId,
                     name,
                     type,
+                    category,
                     MetricValues.number(props.get(MetricNames.PROP_ENG_LOW)),
                     MetricValues.number(props.get(MetricNames.PROP_ENG_HIGH)),
-                    PointKind.of(category),
                     ts);
             d.points.put(name, p);
             d.tracked |= p.kind != PointKind.OTHER;
@@ -415,6 +424,19 @@ public final class FactsAggregator {
             q = quality(p, m, value);
         }
         boolean historical = m.getIsHistorical();
+        if (sampleSink != null) {
+            sampleSink.accept(new Sample(
+                    d.group,
+                    d.edgeNode,
+                    d.deviceId,
+                    p.name,
+                    p.category,
+                    p.type,
+                    rejected == null ? Metrics.value(m, p.type) : null,
+                    q,
+                    ts,
+                    historical));
+        }
         agg.addSample(q == Quality.GOOD ? 0 : q == Quality.UNCERTAIN ? 1 : 2, historical);
         agg.addValue(value, ts);
         if (!historical && q == Quality.GOOD) {

@@ -10,6 +10,9 @@ import io.floorlink.sparkplug.DataType;
 public final class PointFacts {
     final String name;
     final DataType type;
+    /** the {@code category} property of the declaration, nullable */
+    final String category;
+
     final Double engLow;
     final Double engHigh;
     final PointKind kind;
@@ -31,12 +34,14 @@ public final class PointFacts {
             String deviceId,
             String name,
             DataType type,
+            String category,
             Double engLow,
             Double engHigh,
-            PointKind kind,
             long birthAt) {
         this.name = name;
         this.type = type;
+        this.category = category;
+        PointKind kind = PointKind.of(category);
         this.engLow = engLow;
         this.engHigh = engHigh;
         this.kind = kind;
@@ -56,5 +61,10 @@ public final class PointFacts {
     /** The datatype its DBIRTH declared. */
     public DataType type() {
         return type;
+    }
+
+    /** The {@code category} property its DBIRTH declared, null when none. */
+    public String category() {
+        return category;
     }
 }

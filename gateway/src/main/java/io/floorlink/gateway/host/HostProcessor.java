@@ -168,6 +168,14 @@ public final class HostProcessor {
         return metrics;
     }
 
+    /**
+     * Hands every accepted sample (after record-id deduplication and the declaration checks, as the facts count it)
+     * to {@code sink} as well, on the processing thread; null for none. Call before {@link #start}.
+     */
+    public void sampleSink(io.floorlink.gateway.facts.SampleSink sink) {
+        facts.sampleSink(sink);
+    }
+
     /** Adds a server the host is connected to: rebirth requests and receipts go to every one added. */
     public void addUplink(Uplink uplink) {
         uplinks.add(uplink);

@@ -7,6 +7,7 @@ import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.gateway.InfluxConfig;
 import io.floorlink.gateway.StoreConfig;
 import io.floorlink.gateway.influx.InfluxSink;
+import io.floorlink.testing.QuestDb;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.Metrics;
+import io.floorlink.testing.QuestDb;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -4,6 +4,7 @@ import io.floorlink.gateway.facts.Sample;
 import io.floorlink.gateway.influx.InfluxSink;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.Quality;
+import io.floorlink.testing.QuestDb;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

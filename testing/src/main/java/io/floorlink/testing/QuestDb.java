@@ -1,4 +1,4 @@
-package io.floorlink.gateway;
+package io.floorlink.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +23,7 @@ import java.util.Map;
  * ({@code POST /api/v2/write}, line protocol, each measurement a table) and answers SQL on {@code /exec}. The PG
  * wire, ILP/TCP and the minimal HTTP server are off; data lives in {@code dir}.
  */
-final class QuestDb implements AutoCloseable {
+public final class QuestDb implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ServerMain server;
     private final int port;
@@ -40,7 +40,7 @@ final class QuestDb implements AutoCloseable {
      *
      * @param port HTTP port on 127.0.0.1, 0 for any free one
      */
-    static QuestDb start(Path dir, int port) throws IOException {
+    public static QuestDb start(Path dir, int port) throws IOException {
         Files.createDirectories(dir);
         Map<String, String> env = new HashMap<>();
         env.put("QDB_HTTP_BIND_TO", "127.0.0.1:" + port);
@@ -55,11 +55,11 @@ final class QuestDb implements AutoCloseable {
     }
 
     /** The base URL for the Influx client, {@code http://127.0.0.1:<port>}. */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -67,7 +67,7 @@ final class QuestDb implements AutoCloseable {
      * The rows of a SQL query, each a column name to value map (timestamps as ISO strings, numbers as Double or
      * Long). A table that does not exist yet gives no rows.
      */
-    List<Map<String, Object>> query(String sql) {
+    public List<Map<String, Object>> query(String sql) {
         try {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(
@@ -111,7 +111,7 @@ final class QuestDb implements AutoCloseable {
     }
 
     /** The single number a {@code SELECT count() ...} answers; 0 for a table that does not exist yet. */
-    long count(String sql) {
+    public long count(String sql) {
         List<Map<String, Object>> rows = query(sql);
         return rows.isEmpty() ? 0 : ((Number) rows.get(0).values().iterator().next()).longValue();
     }

@@ -111,6 +111,15 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
                     + " Browse, 50 monitored items per call (answers Bad_TooManyOperations above).")
     private boolean smallLimits;
 
+    @Option(
+            names = "--load-points",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Also serve N Double variables ns=2;s=<line>.Load.P000001.. whose values all change at every"
+                    + " tick: a load generator of N / tick changes per second, e.g. 10000 at --tick 100ms for"
+                    + " 100,000/s (default ${DEFAULT-VALUE}).")
+    private int loadPoints;
+
     private SewingLineSecurity security = SewingLineSecurity.none();
 
     @Override
@@ -132,6 +141,11 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
     protected void describe(SewingLineOptions options, SewingLineSimulator simulator, PrintWriter out) {
         out.println("OPC UA sewing line " + options.line() + " (" + options.stations() + " stations) on "
                 + simulator.endpointUrl());
+        if (options.loadPoints() > 0) {
+            out.println("Load: " + options.loadPoints() + " Double variables " + simulator.loadNodeId(1) + " .. "
+                    + simulator.loadNodeId(options.loadPoints()) + ", all changing every "
+                    + options.tick().toMillis() + " ms");
+        }
         if (security.securedEndpoints()) {
             out.println("Security policies " + (security.noneEndpoint() ? "None, " : "")
                     + String.join(", ", SewingLineSecurity.POLICIES) + " (Sign, SignAndEncrypt); application URI "
@@ -201,7 +215,15 @@ public final class OpcUaCommand extends SimulatorCommand<SewingLineOptions, Sewi
         SewingLineOptions options;
         try {
             options = new SewingLineOptions(
-                    host, port, stations, line, seed, step, null, smallLimits ? SewingLineLimits.SMALL : null);
+                    host,
+                    port,
+                    stations,
+                    line,
+                    seed,
+                    step,
+                    null,
+                    smallLimits ? SewingLineLimits.SMALL : null,
+                    loadPoints);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }

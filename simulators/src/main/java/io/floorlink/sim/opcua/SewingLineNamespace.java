@@ -1,6 +1,7 @@
 package io.floorlink.sim.opcua;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,17 +67,63 @@ final class SewingLineNamespace extends ManagedNamespaceWithLifecycle {
     private final String line;
     private final Map<String, Map<Variable, UaVariableNode>> nodes = new LinkedHashMap<>();
     private final Map<UaVariableNode, DataValue> published = new HashMap<>();
+    private final List<UaVariableNode> load = new ArrayList<>();
 
-    SewingLineNamespace(OpcUaServer server, String line, List<StationSnapshot> stations) {
+    SewingLineNamespace(OpcUaServer server, String line, List<StationSnapshot> stations, int loadPoints) {
         super(server, NAMESPACE_URI);
         this.line = line;
         this.subscriptionModel = new SubscriptionModel(server, this);
         getLifecycleManager().addLifecycle(subscriptionModel);
         build(stations);
+        buildLoad(loadPoints);
     }
 
     static String nodeIdText(String line, String stationId, String variable) {
         return line + "." + stationId + "." + variable;
+    }
+
+    /** The node id text of load variable {@code i} (1-based): {@code <line>.Load.P000001}. */
+    static String loadNodeIdText(String line, int i) {
+        return String.format("%s.Load.P%06d", line, i);
+    }
+
+    private void buildLoad(int points) {
+        if (points == 0) {
+            return;
+        }
+        UaFolderNode folder = new UaFolderNode(
+                getNodeContext(), newNodeId(line + ".Load"), newQualifiedName("Load"), LocalizedText.english("Load"));
+        getNodeManager().addNode(folder);
+        folder.addReference(new Reference(
+                folder.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), Reference.Direction.INVERSE));
+        for (int i = 1; i <= points; i++) {
+            String id = loadNodeIdText(line, i);
+            String name = id.substring(id.lastIndexOf('.') + 1);
+            UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+                    .setNodeId(newNodeId(id))
+                    .setBrowseName(newQualifiedName(name))
+                    .setDisplayName(LocalizedText.english(name))
+                    .setDataType(NodeIds.Double)
+                    .setTypeDefinition(NodeIds.BaseDataVariableType)
+                    .setAccessLevel(AccessLevel.READ_ONLY)
+                    .setUserAccessLevel(AccessLevel.READ_ONLY)
+                    .build();
+            getNodeManager().addNode(node);
+            folder.addComponent(node);
+            load.add(node);
+        }
+        publishLoad(0, Instant.now());
+    }
+
+    /**
+     * Gives every load variable a new value: {@code tick + i / 1,000,000} for variable {@code i}, so each changes at
+     * every call and no two are equal. Called by the simulator's ticker.
+     */
+    void publishLoad(long tick, Instant time) {
+        DateTime source = new DateTime(time);
+        for (int i = 0; i < load.size(); i++) {
+            load.get(i).setValue(new DataValue(new Variant(tick + (i + 1) / 1e6), StatusCode.GOOD, source, source));
+        }
     }
 
     private void build(List<StationSnapshot> stations) {

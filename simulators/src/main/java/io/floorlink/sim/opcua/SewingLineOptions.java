@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param tick simulation step, at least 10 ms
  * @param scenario events to play from the start, or null for none
  * @param limits operation limits the server advertises and enforces; null for {@link SewingLineLimits#NONE}
+ * @param loadPoints Double variables {@code <line>.Load.P000001..} beside the stations whose values all change at
+ *     every tick (a load generator: {@code loadPoints / tick} changes per second), 0 to {@link #MAX_LOAD_POINTS}
  */
 public record SewingLineOptions(
         String host,
@@ -24,12 +26,15 @@ public record SewingLineOptions(
         long seed,
         Duration tick,
         Scenario scenario,
-        SewingLineLimits limits) {
+        SewingLineLimits limits,
+        int loadPoints) {
+    /** Most {@link #loadPoints}. */
+    public static final int MAX_LOAD_POINTS = 1_000_000;
 
     /** Options without operation limits of our own. */
     public SewingLineOptions(
             String host, int port, int stations, String line, long seed, Duration tick, Scenario scenario) {
-        this(host, port, stations, line, seed, tick, scenario, SewingLineLimits.NONE);
+        this(host, port, stations, line, seed, tick, scenario, SewingLineLimits.NONE, 0);
     }
 
     /** Validates the options; throws {@link IllegalArgumentException} naming the bad field. */
@@ -52,6 +57,9 @@ public record SewingLineOptions(
         if (tick.compareTo(Duration.ofMillis(10)) < 0) {
             throw new IllegalArgumentException("tick: must be at least 10ms, was " + tick.toMillis() + "ms");
         }
+        if (loadPoints < 0 || loadPoints > MAX_LOAD_POINTS) {
+            throw new IllegalArgumentException("load-points: must be 0.." + MAX_LOAD_POINTS + ", was " + loadPoints);
+        }
         limits = limits == null ? SewingLineLimits.NONE : limits;
     }
 
@@ -62,41 +70,46 @@ public record SewingLineOptions(
 
     /** A copy with another bind address. */
     public SewingLineOptions withHost(String host) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits, loadPoints);
     }
 
     /** A copy with another port (0 = any free port). */
     public SewingLineOptions withPort(int port) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits, loadPoints);
     }
 
     /** A copy with another number of stations. */
     public SewingLineOptions withStations(int stations) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits, loadPoints);
     }
 
     /** A copy with another line name. */
     public SewingLineOptions withLine(String line) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits, loadPoints);
     }
 
     /** A copy with another seed. */
     public SewingLineOptions withSeed(long seed) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits, loadPoints);
     }
 
     /** A copy with another simulation step. */
     public SewingLineOptions withTick(Duration tick) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits, loadPoints);
     }
 
     /** A copy with a scenario (null for none). */
     public SewingLineOptions withScenario(Scenario scenario) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits, loadPoints);
+    }
+
+    /** A copy with {@code loadPoints} load variables (0 for none). */
+    public SewingLineOptions withLoadPoints(int loadPoints) {
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits, loadPoints);
     }
 
     /** A copy with other operation limits (null for none). */
     public SewingLineOptions withLimits(SewingLineLimits limits) {
-        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits);
+        return new SewingLineOptions(host, port, stations, line, seed, tick, scenario, limits, loadPoints);
     }
 }

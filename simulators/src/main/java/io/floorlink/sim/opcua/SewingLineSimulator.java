@@ -128,6 +128,7 @@ public final class SewingLineSimulator implements AutoCloseable {
     private ScenarioRunner scenarioRunner;
     private boolean closed;
     private long tickFailures;
+    private long loadTicks;
 
     private SewingLineSimulator(SewingLineOptions options, SewingLineSecurity security) throws Exception {
         this.options = options;
@@ -283,6 +284,18 @@ public final class SewingLineSimulator implements AutoCloseable {
     /** {@value SewingLineNamespace#NAMESPACE_URI}. */
     public String namespaceUri() {
         return NAMESPACE_URI;
+    }
+
+    /**
+     * The node id of load variable {@code i} (1-based, at most {@link SewingLineOptions#loadPoints()}), e.g. {@code
+     * ns=2;s=Line1.Load.P000001}.
+     */
+    public String loadNodeId(int i) {
+        if (i < 1 || i > options.loadPoints()) {
+            throw new IllegalArgumentException(
+                    "load point " + i + ": this line has " + options.loadPoints() + " load points");
+        }
+        return "ns=" + namespaceIndex() + ";s=" + SewingLineNamespace.loadNodeIdText(options.line(), i);
     }
 
     /** The namespace index of the line's nodes on this server (2 with Milo). */
@@ -445,6 +458,9 @@ public final class SewingLineSimulator implements AutoCloseable {
                         namespace.publish(station.snapshot());
                     }
                 }
+                if (namespace != null && options.loadPoints() > 0) {
+                    namespace.publishLoad(++loadTicks, now);
+                }
             }
         } catch (RuntimeException e) {
             // an exception would cancel the periodic task; keep ticking and say so now and then
@@ -500,7 +516,8 @@ public final class SewingLineSimulator implements AutoCloseable {
         for (SewingStation station : stations.values()) {
             snapshots.add(station.snapshot());
         }
-        SewingLineNamespace candidateNamespace = new SewingLineNamespace(candidate, options.line(), snapshots);
+        SewingLineNamespace candidateNamespace =
+                new SewingLineNamespace(candidate, options.line(), snapshots, options.loadPoints());
         candidateNamespace.startup();
         try {
             candidate.startup().get(SERVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

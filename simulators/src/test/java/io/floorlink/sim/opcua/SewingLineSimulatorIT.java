@@ -2,6 +2,7 @@ package io.floorlink.sim.opcua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.floorlink.sim.scenario.Scenario;
@@ -245,6 +246,37 @@ class SewingLineSimulatorIT {
             }
             assertThat(scripted.isStationPowered("SEW-02")).isTrue();
         }
+    }
+
+    @Test
+    void loadPointsAllChangeAtEveryTick() throws Exception {
+        try (SewingLineSimulator load = SewingLineSimulator.start(SewingLineOptions.defaults()
+                        .withTick(Duration.ofMillis(100))
+                        .withLoadPoints(2_000));
+                OpcUaTestClient client = OpcUaTestClient.connect(load.endpointUrl())) {
+            assertThat(load.loadNodeId(1)).isEqualTo("ns=2;s=Line1.Load.P000001");
+            NodeId folder = client.child(NodeIds.ObjectsFolder, "Load");
+            assertThat(client.browseNames(folder))
+                    .hasSize(2_000)
+                    .startsWith("P000001")
+                    .endsWith("P002000");
+
+            double first = (Double) client.read(load.loadNodeId(1)).getValue().getValue();
+            double last =
+                    (Double) client.read(load.loadNodeId(2_000)).getValue().getValue();
+            // variable i holds tick + i / 1,000,000
+            assertThat(last - Math.floor(last)).isCloseTo(0.002, within(1e-9));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                double now = (Double) client.read(load.loadNodeId(1)).getValue().getValue();
+                assertThat(now).isGreaterThanOrEqualTo(first + 3);
+                assertThat(now - Math.floor(now)).isCloseTo(0.000001, within(1e-9));
+            });
+            assertThat(client.read("ns=2;s=Line1.Load.P002001").getStatusCode().getValue())
+                    .isEqualTo(StatusCodes.Bad_NodeIdUnknown);
+            assertThatThrownBy(() -> load.loadNodeId(2_001)).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> SewingLineOptions.defaults().withLoadPoints(SewingLineOptions.MAX_LOAD_POINTS + 1))
+                .hasMessageStartingWith("load-points: must be 0..1000000");
     }
 
     @Test

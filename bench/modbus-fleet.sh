@@ -28,15 +28,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-SIM_JAR=$ROOT/simulators/target/floorlink-simulators.jar
-EDGE_JAR=$ROOT/edge-agent/target/floorlink-edge-agent.jar
-COLLECTOR_JAR=$ROOT/collector-api/target/floorlink-collector.jar
-for j in "$SIM_JAR" "$EDGE_JAR" "$COLLECTOR_JAR"; do
-  [ -f "$j" ] || { echo "missing $j: run ./mvnw -q package -DskipTests first" >&2; exit 66; }
-done
-# The edge agent's heap as the shipped systemd unit starts it.
-EDGE_OPTS=$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' deploy/systemd/floorlink-edge-agent.service)
-
 WORK=$(mktemp -d /tmp/floorlink-bench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -46,49 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-wait_for() { # file pattern seconds
-  for _ in $(seq 1 $(($3 * 10))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  echo "timed out waiting for '$2' in $1" >&2; tail -20 "$1" >&2; return 1
-}
-wait_http() { # url seconds
-  for _ in $(seq 1 $(($2 * 10))); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "timed out waiting for $1" >&2; return 1
-}
-thread_ticks() { # pid: "ticks name" per thread, names with digits folded
-  for t in /proc/"$1"/task/*; do
-    printf '%s %s\n' "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)" "$(tr -d ' ' < "$t/comm" 2>/dev/null | tr '0-9' 'N')"
-  done | awk '{s[$2] += $1} END {for (n in s) print s[n], n}'
-}
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
-rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-HZ=$(getconf CLK_TCK)
-metric() { # url regex: the sum of every series whose name and labels match
-  curl -s "$1" | awk -v m="$2" '$1 ~ m {s += $NF} END {printf "%.0f", s}'
-}
-
-# The collector: embedded broker and gateway as the Sparkplug primary host, H2 store, one edge credential.
-BROKER_PORT=$(free_port)
-PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
-printf '%s' "$PASSWORD" > "$WORK/edge.password"
-HASH=$(printf '%s' "$PASSWORD" | java -cp "$COLLECTOR_JAR" io.floorlink.gateway.broker.PasswordHash)
-cat > "$WORK/collector.yaml" <<EOF
-http: { host: 127.0.0.1, port: 0 }
-data_dir: $WORK/collector
-gateway:
-  host_id: bench-host
-  flush_interval: 5s
-  broker: { mode: embedded, host: 127.0.0.1, port: $BROKER_PORT }
-  auth:
-    edges:
-      - { username: bench-edge, password: "$HASH", groups: [BENCH], node: edge-01 }
-EOF
-java -Xmx1g -jar "$COLLECTOR_JAR" serve --config "$WORK/collector.yaml" > "$WORK/collector.log" 2>&1 &
-PIDS+=($!)
-wait_for "$WORK/collector.log" "FloorLink collector:" 60
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+start_collector BENCH
 
 POINTS='
           - { id: machine_mode, address: "holding:0", type: uint16, category: state }
@@ -142,15 +93,7 @@ for N in $MACHINES; do
   mkdir -p "$EDGE_DIR"
   EDGE_HTTP=$(free_port)
   {
-    echo "edge: { group: BENCH, node: edge-01 }"
-    echo "uplink:"
-    echo "  url: tcp://127.0.0.1:$BROKER_PORT"
-    echo "  primary_host: bench-host"
-    echo "  username: bench-edge"
-    echo "  password: \"\${file:$WORK/edge.password}\""
-    echo "buffer: { path: $EDGE_DIR/buffer.db, max_size: 256MB }"
-    echo "http: { host: 127.0.0.1, port: $EDGE_HTTP }"
-    echo "connectors:"
+    uplink_yaml BENCH "$EDGE_DIR" "$EDGE_HTTP"
     grep -o 'IMM-[0-9]* modbus-tcp://[0-9.]*:[0-9]*' "$SIM_LOG" | while read -r id url; do
       port=${url##*:}
       echo "  - type: modbus"
@@ -166,11 +109,7 @@ for N in $MACHINES; do
       echo "        points:$POINTS"
     done
   } > "$EDGE_DIR/edge.yaml"
-  # shellcheck disable=SC2086
-  java $EDGE_OPTS -jar "$EDGE_JAR" run --config "$EDGE_DIR/edge.yaml" > "$EDGE_DIR/edge.log" 2>&1 &
-  EDGE=$!
-  PIDS+=($EDGE)
-  wait_for "$EDGE_DIR/edge.log" "Edge agent BENCH/edge-01 started" 120
+  start_edge "$EDGE_DIR"
   measure floorlink "$EDGE" "http://127.0.0.1:$EDGE_HTTP/metrics" '^floorlink_edge_modbus_reads_total[{].*outcome="ok"' \
     '^floorlink_edge_modbus_cycles_skipped_total' "$N"
   kill "$EDGE"; wait "$EDGE" 2>/dev/null || true

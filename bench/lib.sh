@@ -1,6 +1,15 @@
 # Shared by the benchmark scripts of bench/ (sourced, not run): ports, waits, /proc readings, Prometheus sums,
 # and the collector every benchmark runs as the Sparkplug primary host.
-# Needs ROOT (the checkout), WORK (a scratch folder) and PIDS (an array the caller's cleanup kills).
+# Needs ROOT (the checkout); sets WORK (a scratch folder, removed at exit) and PIDS (processes killed at exit).
+
+WORK=$(mktemp -d /tmp/floorlink-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 SIM_JAR=$ROOT/simulators/target/floorlink-simulators.jar
 EDGE_JAR=$ROOT/edge-agent/target/floorlink-edge-agent.jar

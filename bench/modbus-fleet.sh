@@ -28,15 +28,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-WORK=$(mktemp -d /tmp/floorlink-bench.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 start_collector BENCH

@@ -1,5 +1,6 @@
 package io.floorlink.edge.config;
 
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import io.floorlink.edge.buffer.Overflow;
 import io.floorlink.edge.connector.ConnectorTypes;
 import io.floorlink.sparkplug.Limits;
@@ -382,6 +383,16 @@ public record EdgeConfig(
             }
             requireReadableFile("tls.trust_store", trustStore);
             requireReadableFile("tls.key_store", keyStore);
+        }
+
+        /**
+         * The MQTT client's TLS from these stores.
+         *
+         * @param field the configuration path of this section, for errors (e.g. {@code uplink.tls})
+         * @throws IllegalArgumentException naming the field when a store cannot be read with its password
+         */
+        public MqttClientSslConfig clientSsl(String field) {
+            return MqttClients.ssl(trustStore, trustStorePassword, keyStore, keyStorePassword, field);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.floorlink.edge.config;
 
+import io.floorlink.sparkplug.mqtt.MqttClients;
 import java.time.Duration;
 
 /**
@@ -22,5 +23,10 @@ public record Reconnect(Duration initialDelay, Duration maxDelay) {
         if (maxDelay.compareTo(initialDelay) < 0) {
             throw new IllegalArgumentException("reconnect.max_delay: must not be below initial_delay");
         }
+    }
+
+    /** The same backoff for an MQTT client (the uplink, an MQTT connector). */
+    public MqttClients.Reconnect mqtt() {
+        return new MqttClients.Reconnect(initialDelay, maxDelay);
     }
 }

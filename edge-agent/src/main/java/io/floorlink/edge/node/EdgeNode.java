@@ -349,21 +349,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private Mqtt3AsyncClient buildClient() {
         EdgeConfig.Tls tls = uplink.tls();
-        MqttClientSslConfig ssl = !uplink.secure() || tls == null
-                ? null
-                : MqttClients.ssl(
-                        tls.trustStore(),
-                        tls.trustStorePassword(),
-                        tls.keyStore(),
-                        tls.keyStorePassword(),
-                        "uplink.tls");
+        MqttClientSslConfig ssl = !uplink.secure() || tls == null ? null : tls.clientSsl("uplink.tls");
         return MqttClients.builder(
-                        servers.get(0),
-                        clientId(),
-                        new MqttClients.Reconnect(
-                                uplink.reconnect().initialDelay(),
-                                uplink.reconnect().maxDelay()),
-                        ssl)
+                        servers.get(0), clientId(), uplink.reconnect().mqtt(), ssl)
                 .addConnectedListener(this::onConnected)
                 .addDisconnectedListener(this::onDisconnected)
                 .useMqttVersion3()

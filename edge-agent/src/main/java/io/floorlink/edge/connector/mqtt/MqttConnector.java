@@ -108,21 +108,10 @@ public final class MqttConnector implements Connector {
         this.sink = sink;
         metrics.bindTo(registry);
         EdgeConfig.Tls tls = config.tls();
-        MqttClientSslConfig ssl = !config.secure() || tls == null
-                ? null
-                : MqttClients.ssl(
-                        tls.trustStore(),
-                        tls.trustStorePassword(),
-                        tls.keyStore(),
-                        tls.keyStorePassword(),
-                        "mqtt connector '" + config.name() + "': tls");
+        MqttClientSslConfig ssl =
+                !config.secure() || tls == null ? null : tls.clientSsl("mqtt connector '" + config.name() + "': tls");
         MqttClientBuilder b = MqttClients.builder(
-                        config.url(),
-                        config.clientId(),
-                        new MqttClients.Reconnect(
-                                config.reconnect().initialDelay(),
-                                config.reconnect().maxDelay()),
-                        ssl)
+                        config.url(), config.clientId(), config.reconnect().mqtt(), ssl)
                 .addConnectedListener(this::onConnected)
                 .addDisconnectedListener(this::onDisconnected);
         long silenceCheck = silenceCheckMillis();

@@ -3,6 +3,7 @@ package io.floorlink.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.floorlink.broker.EmbeddedBroker;
 import io.floorlink.collector.Collector;
 import io.floorlink.collector.CollectorConfig;
 import io.floorlink.collector.indicators.EquipmentIndicators;
@@ -10,7 +11,6 @@ import io.floorlink.collector.indicators.IndicatorReport;
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.GatewayConfig;
-import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.sim.modbus.MoldingMachine;
 import io.floorlink.sim.modbus.MoldingMachineSimulator;
 import io.floorlink.sim.net.TcpProxy;

@@ -3,6 +3,7 @@ package io.floorlink.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.floorlink.broker.EmbeddedBroker;
 import io.floorlink.collector.indicators.EquipmentIndicators;
 import io.floorlink.collector.indicators.IndicatorReport;
 import io.floorlink.collector.indicators.IndicatorService;
@@ -19,7 +20,6 @@ import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.Gateway;
 import io.floorlink.gateway.GatewayConfig;
-import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.sim.modbus.MoldingMachine;
 import io.floorlink.sim.modbus.MoldingMachineSimulator;
 import io.floorlink.sim.net.TcpProxy;

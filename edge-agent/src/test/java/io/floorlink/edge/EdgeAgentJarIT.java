@@ -1,6 +1,7 @@
 package io.floorlink.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,10 +14,15 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +75,70 @@ class EdgeAgentJarIT {
                 .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void runOpensItsSqliteBufferWithTheNativeLibraryInTheJar(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge.yaml");
+        Path buffer = dir.resolve("buffer.db");
+        Files.writeString(file, CONFIG.formatted(unusedPort(), buffer.toString().replace('\\', '/'), unusedPort()));
+        Process p = new ProcessBuilder(command("run", "--config", file.toString()))
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile())
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !p.isAlive() || (Files.exists(buffer) && Files.size(buffer) > 0));
+            assertThat(p.isAlive())
+                    .as("still running; stderr: %s", Files.readString(dir.resolve("err.txt")))
+                    .isTrue();
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(Files.readString(dir.resolve("err.txt")))
+                .doesNotContain("UnsatisfiedLinkError")
+                .doesNotContain("No native library");
+    }
+
+    /**
+     * What the shade filters of edge-agent/pom.xml keep out stays out: SQLite natives of platforms that neither an edge
+     * box nor a commissioning laptop runs, the Picnic tables, HiveMQ CE (a test dependency); and the jar stays small.
+     */
+    @Test
+    void jarHoldsSqliteNativesOnlyForEdgeBoxesAndLaptopsAndNothingRemovedCameBack() throws Exception {
+        Path jar = jar();
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            Set<String> natives = new TreeSet<>();
+            List<String> forbidden = new ArrayList<>();
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                String name = e.getName();
+                if (name.startsWith("org/sqlite/native/") && !e.isDirectory()) {
+                    String[] parts = name.split("/");
+                    natives.add(parts[3] + "/" + parts[4]);
+                }
+                if (name.startsWith("org/bouncycastle/pqc/crypto/picnic/") && name.endsWith(".properties")
+                        || name.startsWith("com/hivemq/embedded/")
+                        || name.startsWith("io/floorlink/broker/")
+                        || name.startsWith("org/rocksdb/")) {
+                    forbidden.add(name);
+                }
+            }
+            assertThat(natives)
+                    .containsExactly(
+                            "Linux/aarch64",
+                            "Linux/armv7",
+                            "Linux/x86_64",
+                            "Mac/aarch64",
+                            "Mac/x86_64",
+                            "Windows/aarch64",
+                            "Windows/x86_64");
+            assertThat(forbidden).isEmpty();
+        }
+        // 46.1 MB before the filters, 37.3 MB after (deploy/README.md, "Jar sizes")
+        assertThat(Files.size(jar)).isLessThan(40_000_000L);
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.floorlink.gateway;
 
 import com.hivemq.client.mqtt.MqttClientSslConfig;
-import io.floorlink.gateway.broker.EmbeddedBroker;
 import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.gateway.facts.FactsWriter;
 import io.floorlink.gateway.host.HostProcessor;
 import io.floorlink.gateway.host.PrimaryHost;
 import io.floorlink.gateway.influx.InfluxSink;
+import io.floorlink.sparkplug.config.ConfigException;
 import io.floorlink.sparkplug.host.LiveView;
 import io.floorlink.sparkplug.mqtt.MqttClients;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +35,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final FactsStore store;
     private final FactsWriter writer;
-    private final EmbeddedBroker broker;
+    private final EmbeddedBrokerFactory.Running broker;
     private final HostProcessor processor;
     private final InfluxSink influx;
     private final List<PrimaryHost> hosts;
@@ -46,7 +46,7 @@ public final class Gateway implements AutoCloseable {
             GatewayConfig config,
             FactsStore store,
             FactsWriter writer,
-            EmbeddedBroker broker,
+            EmbeddedBrokerFactory.Running broker,
             HostProcessor processor,
             InfluxSink influx,
             List<PrimaryHost> hosts,
@@ -71,6 +71,7 @@ public final class Gateway implements AutoCloseable {
      * @param registry where the gateway's meters are registered (the facts store's pool too: {@code hikaricp.*},
      *     pool {@code floorlink-facts}), never null
      * @throws IllegalArgumentException for configuration that cannot work (message names the setting)
+     * @throws ConfigException for an embedded broker when module {@code floorlink-broker} is not on the class path
      * @throws Exception when the store or the embedded broker cannot be started
      */
     public static Gateway start(GatewayConfig config, MeterRegistry registry) throws Exception {
@@ -79,6 +80,8 @@ public final class Gateway implements AutoCloseable {
 
     /** As {@link #start(GatewayConfig, MeterRegistry)} with the writer's stall bound (tests shorten it). */
     static Gateway start(GatewayConfig config, MeterRegistry registry, long writerStallBoundMs) throws Exception {
+        // before the store opens: a jar without the broker fails as a configuration error, having changed nothing
+        EmbeddedBrokerFactory brokers = config.broker().isEmbedded() ? embeddedBrokers() : null;
         List<AutoCloseable> started = new ArrayList<>();
         try {
             StoreConfig sc = config.store();
@@ -93,13 +96,13 @@ public final class Gateway implements AutoCloseable {
             started.add(writer);
 
             BrokerConfig bc = config.broker();
-            EmbeddedBroker broker = null;
+            EmbeddedBrokerFactory.Running broker = null;
             List<URI> urls;
             String user;
             String password;
             MqttClientSslConfig ssl = null;
             if (bc.isEmbedded()) {
-                broker = EmbeddedBroker.start(bc, config.auth(), config.hostId());
+                broker = brokers.start(bc, config.auth(), config.hostId());
                 started.add(broker);
                 broker.bindTo(registry);
                 urls = List.of(broker.url());
@@ -164,6 +167,19 @@ public final class Gateway implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The embedded broker of module {@code floorlink-broker}.
+     *
+     * @throws ConfigException naming {@code gateway.broker.mode} and the jar that has the broker when it is absent
+     */
+    static EmbeddedBrokerFactory embeddedBrokers() {
+        return EmbeddedBrokerFactory.find()
+                .orElseThrow(() -> new ConfigException("gateway.broker.mode: 'embedded' (the default) needs the"
+                        + " embedded MQTT broker, which this jar does not contain: run "
+                        + EmbeddedBrokerFactory.FULL_JAR + " (it has module floorlink-broker), or set"
+                        + " gateway.broker.mode: external with the url of your MQTT broker"));
     }
 
     /**

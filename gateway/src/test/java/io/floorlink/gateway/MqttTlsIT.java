@@ -10,7 +10,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import io.floorlink.gateway.broker.EmbeddedBroker;
+import io.floorlink.broker.EmbeddedBroker;
 import io.floorlink.sparkplug.StateMessage;
 import io.floorlink.sparkplug.Topic;
 import io.floorlink.testing.TestCerts;

@@ -477,7 +477,7 @@ class PrimaryHostIT {
                 });
         Thread.sleep(1500);
         assertThat(starting).as("start blocks while the broker is unreachable").isNotDone();
-        try (io.floorlink.gateway.broker.EmbeddedBroker broker = io.floorlink.gateway.broker.EmbeddedBroker.start(
+        try (io.floorlink.broker.EmbeddedBroker broker = io.floorlink.broker.EmbeddedBroker.start(
                         BrokerConfig.embedded("127.0.0.1", port, other.resolve("late-broker")),
                         AuthConfig.anonymousOnLoopback());
                 Gateway late = starting.get(30, TimeUnit.SECONDS)) {

@@ -1,4 +1,4 @@
-package io.floorlink.gateway.broker;
+package io.floorlink.broker;
 
 import io.floorlink.gateway.BrokerConfig;
 import io.floorlink.gateway.Pem;

@@ -1,4 +1,4 @@
-package io.floorlink.gateway.broker;
+package io.floorlink.broker;
 
 import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.async.Async;
@@ -16,6 +16,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.floorlink.gateway.AuthConfig;
+import io.floorlink.gateway.broker.PasswordHash;
 import io.floorlink.sparkplug.Receipt;
 import io.floorlink.sparkplug.Topic;
 import java.nio.ByteBuffer;

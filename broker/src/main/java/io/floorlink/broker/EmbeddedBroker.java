@@ -1,4 +1,4 @@
-package io.floorlink.gateway.broker;
+package io.floorlink.broker;
 
 import com.codahale.metrics.Counter;
 import com.hivemq.embedded.EmbeddedExtension;
@@ -6,10 +6,11 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.embedded.EmbeddedHiveMQBuilder;
 import io.floorlink.gateway.AuthConfig;
 import io.floorlink.gateway.BrokerConfig;
+import io.floorlink.gateway.EmbeddedBrokerFactory;
+import io.floorlink.gateway.GatewayConfig;
 import io.floorlink.sparkplug.io.OwnerOnlyFiles;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The {@link EdgeAuthExtension} authenticates every client, always: without an {@link AuthConfig} only the
  * gateway's own host client (a random credential of this start) can connect.
  */
-public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
+public final class EmbeddedBroker implements EmbeddedBrokerFactory.Running {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
     static final String DROPPED_METRIC = "com.hivemq.messages.dropped.count";
     /** Queued QoS 1 messages per client before HiveMQ drops; the host subscriber sees every edge's traffic. */
@@ -66,7 +67,7 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
      * @throws IllegalStateException when the broker does not start
      */
     public static EmbeddedBroker start(BrokerConfig config, AuthConfig auth) throws IOException, InterruptedException {
-        return start(config, auth, io.floorlink.gateway.GatewayConfig.DEFAULT_HOST_ID);
+        return start(config, auth, GatewayConfig.DEFAULT_HOST_ID);
     }
 
     /**
@@ -298,6 +299,7 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
     }
 
     /** The URL clients connect to, {@code tcp://host:port} with the real port. */
+    @Override
     public URI url() {
         return URI.create("tcp://" + urlHost() + ":" + port);
     }
@@ -306,6 +308,7 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
      * The TLS listener's URL, {@code ssl://host:port} with the real port; null without {@code broker.tls}. Edges
      * should use it whenever the broker is reachable from outside the gateway's machine.
      */
+    @Override
     public URI tlsUrl() {
         return tlsPort < 0 ? null : URI.create("ssl://" + urlHost() + ":" + tlsPort);
     }
@@ -328,11 +331,13 @@ public final class EmbeddedBroker implements MeterBinder, AutoCloseable {
     }
 
     /** User name of the gateway's own host client; random per start. */
+    @Override
     public String hostUser() {
         return hostUser;
     }
 
     /** Password of the gateway's own host client; random per start, never logged. */
+    @Override
     public String hostPassword() {
         return hostPassword;
     }

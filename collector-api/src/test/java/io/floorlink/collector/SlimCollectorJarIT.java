@@ -113,10 +113,13 @@ class SlimCollectorJarIT {
                                             .setTimestamp(t0 + 1000))
                                     .build());
                     int http = httpPort(dir);
+                    // the DDATA's value in the live view: the host has taken it (a stop right after the DBIRTH
+                    // showed, as on a loaded CI machine, could come before the DDATA reached the host)
                     await().atMost(Duration.ofSeconds(30))
                             .untilAsserted(() -> assertThat(get(http, "/api/v1/sparkplug/nodes"))
                                     .contains(edgeNode)
-                                    .contains("SEW-01"));
+                                    .contains("SEW-01")
+                                    .contains("\"value\":2.5"));
                 } finally {
                     edge.disconnect();
                 }

@@ -2,6 +2,7 @@ package io.floorlink.gateway.facts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,11 +29,27 @@ class FactsStoreDurabilityTest {
         }
     }
 
+    /**
+     * H2 closes its databases in a JVM shutdown hook of its own unless told not to; that hook runs beside the
+     * collector's (SIGTERM, Ctrl-C), which still writes the final flush: the store closes the database itself.
+     */
+    @Test
+    void h2DoesNotCloseTheStoreInItsOwnShutdownHook(@TempDir Path dir) throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("facts") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+        try (FactsStore store = FactsStore.open(url, "sa", null)) {
+            assertThat(((HikariDataSource) store.dataSource()).getJdbcUrl()).contains(";DB_CLOSE_ON_EXIT=FALSE");
+        }
+    }
+
     @Test
     void anExplicitWriteDelayAndOtherStoresAreLeftAsConfigured() {
-        assertThat(FactsStore.durable("jdbc:h2:file:/x/facts;WRITE_DELAY=100")).endsWith(";WRITE_DELAY=100");
-        assertThat(FactsStore.durable("jdbc:h2:mem:t")).isEqualTo("jdbc:h2:mem:t");
+        assertThat(FactsStore.durable("jdbc:h2:file:/x/facts;WRITE_DELAY=100"))
+                .isEqualTo("jdbc:h2:file:/x/facts;WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(FactsStore.durable("jdbc:h2:mem:t")).isEqualTo("jdbc:h2:mem:t;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(FactsStore.durable("jdbc:postgresql://127.0.0.1/f")).isEqualTo("jdbc:postgresql://127.0.0.1/f");
-        assertThat(FactsStore.durable("jdbc:h2:file:/x/facts")).isEqualTo("jdbc:h2:file:/x/facts;WRITE_DELAY=0");
+        assertThat(FactsStore.durable("jdbc:h2:file:/x/facts"))
+                .isEqualTo("jdbc:h2:file:/x/facts;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+        assertThat(FactsStore.durable("jdbc:h2:file:/x/facts;db_close_on_exit=true"))
+                .isEqualTo("jdbc:h2:file:/x/facts;db_close_on_exit=true;WRITE_DELAY=0");
     }
 }

@@ -1203,10 +1203,10 @@ public final class FactsStore implements AutoCloseable {
     /**
      * An H2 file URL with {@code WRITE_DELAY=0} unless it sets one: H2 writes a commit to the file up to 500 ms after
      * it returns by default, and a receipt published after the commit must not name facts that a kill -9 of the
-     * gateway can still take away. Every H2 URL also gets {@code DB_CLOSE_ON_EXIT=FALSE} unless it sets it: H2's
+     * gateway can still take away. An embedded H2 file URL also gets {@code DB_CLOSE_ON_EXIT=FALSE} unless it sets it: H2's
      * own shutdown hook would otherwise close the database while the gateway's hook (SIGTERM, Ctrl-C) still writes
-     * its final flush, which then fails and is lost; the store closes the database itself in {@link #close()}.
-     * Other URLs are returned unchanged.
+     * its final flush, which then fails and is lost; the store closes the database itself in {@link #close()}. Not
+     * with {@code AUTO_SERVER=TRUE} (then H2's hook stays). Other URLs are returned unchanged.
      */
     static String durable(String url) {
         if (!url.startsWith("jdbc:h2:")) {
@@ -1214,7 +1214,11 @@ public final class FactsStore implements AutoCloseable {
         }
         String upper = url.toUpperCase(java.util.Locale.ROOT);
         String out = url;
-        if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
+        // embedded file databases only: not a server's (tcp:, ssl:) nor with AUTO_SERVER, whose other processes'
+        // connections through its server then open an empty database
+        if (url.startsWith("jdbc:h2:file:")
+                && !upper.contains(";DB_CLOSE_ON_EXIT=")
+                && !upper.contains(";AUTO_SERVER=TRUE")) {
             out += ";DB_CLOSE_ON_EXIT=FALSE";
         }
         if (!url.startsWith("jdbc:h2:mem:") && !upper.contains(";WRITE_DELAY=")) {

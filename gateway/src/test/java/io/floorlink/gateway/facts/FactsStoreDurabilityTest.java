@@ -45,10 +45,14 @@ class FactsStoreDurabilityTest {
     void anExplicitWriteDelayAndOtherStoresAreLeftAsConfigured() {
         assertThat(FactsStore.durable("jdbc:h2:file:/x/facts;WRITE_DELAY=100"))
                 .isEqualTo("jdbc:h2:file:/x/facts;WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE");
-        assertThat(FactsStore.durable("jdbc:h2:mem:t")).isEqualTo("jdbc:h2:mem:t;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(FactsStore.durable("jdbc:h2:mem:t")).isEqualTo("jdbc:h2:mem:t");
+        assertThat(FactsStore.durable("jdbc:h2:tcp://127.0.0.1:9092/mem:t"))
+                .isEqualTo("jdbc:h2:tcp://127.0.0.1:9092/mem:t;WRITE_DELAY=0");
         assertThat(FactsStore.durable("jdbc:postgresql://127.0.0.1/f")).isEqualTo("jdbc:postgresql://127.0.0.1/f");
         assertThat(FactsStore.durable("jdbc:h2:file:/x/facts"))
                 .isEqualTo("jdbc:h2:file:/x/facts;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+        assertThat(FactsStore.durable("jdbc:h2:file:/x/facts;AUTO_SERVER=TRUE"))
+                .isEqualTo("jdbc:h2:file:/x/facts;AUTO_SERVER=TRUE;WRITE_DELAY=0");
         assertThat(FactsStore.durable("jdbc:h2:file:/x/facts;db_close_on_exit=true"))
                 .isEqualTo("jdbc:h2:file:/x/facts;db_close_on_exit=true;WRITE_DELAY=0");
     }

@@ -82,6 +82,9 @@ public final class DurableBuffer implements AutoCloseable {
     private static final long STATS_PERIOD_MS = 1_000;
     // Rough B-tree cost of a row beyond its payload, for the first estimate before averages are known.
     private static final int ROW_OVERHEAD = 32;
+    // Rows per JDBC batch inside one transaction: sqlite-jdbc keeps a batch's parameters in one array that it grows
+    // by copying, which at 10,000 rows per commit was a quarter of the edge's allocation at 100,000 values/s.
+    private static final int STATEMENT_BATCH_ROWS = 256;
 
     private static final int SQLITE_IOERR = 10;
     private static final int SQLITE_CORRUPT = 11;
@@ -433,14 +436,21 @@ public final class DurableBuffer implements AutoCloseable {
                 }
                 try (PreparedStatement ins =
                         db.prepareStatement("INSERT INTO record(rid, device, created, metric) VALUES (?, ?, ?, ?)")) {
+                    int rows = 0;
                     for (Pending p : keep) {
                         ins.setLong(1, p.rid());
                         ins.setString(2, p.device());
                         ins.setLong(3, p.created());
                         ins.setBytes(4, p.metric());
                         ins.addBatch();
+                        if (++rows == STATEMENT_BATCH_ROWS) {
+                            ins.executeBatch();
+                            rows = 0;
+                        }
                     }
-                    ins.executeBatch();
+                    if (rows > 0) {
+                        ins.executeBatch();
+                    }
                 }
                 for (Pending p : keep) {
                     openLoss.remove(p.device());

@@ -22,6 +22,7 @@ import io.floorlink.edge.node.EdgeNodeMetrics.ReceiptResult;
 import io.floorlink.edge.point.PointSample;
 import io.floorlink.edge.point.PointSpec;
 import io.floorlink.sparkplug.Category;
+import io.floorlink.sparkplug.DataPayloadWriter;
 import io.floorlink.sparkplug.DataType;
 import io.floorlink.sparkplug.MessageType;
 import io.floorlink.sparkplug.MetricNames;
@@ -130,6 +131,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedSamples = new AtomicLong();
     private final EdgeNodeMetrics metrics;
+    // Publisher thread only.
+    private final DataPayloadWriter ddata = new DataPayloadWriter();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
     private final Mqtt3AsyncClient client;
     private final Thread publisher;
@@ -868,10 +871,10 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         return m.toBuilder().setAlias(alias).build();
     }
 
-    /** A DDATA metric by alias only when it is in the device's current birth, else by name. */
-    private static Metric byAlias(DeviceState d, Metric m) {
+    /** A DDATA metric goes by alias only when it is in the device's current birth, else by name. */
+    private static long alias(DeviceState d, Metric m) {
         Long alias = d.birthAliases.get(m.getName());
-        return alias == null ? m : m.toBuilder().clearName().setAlias(alias).build();
+        return alias == null ? DataPayloadWriter.NO_ALIAS : alias;
     }
 
     /** Node metrics the NBIRTH declares and NDATA updates, in the order of {@link #nodeMetricValues()}. */
@@ -1217,7 +1220,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
-        Payload.Builder p = Payload.newBuilder().setTimestamp(now).setSeq(session.nextSeq());
+        long seq = session.nextSeq();
         long[] rids = new long[d.pending.size()];
         int n = 0;
         int samples = 0;
@@ -1225,27 +1228,24 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         for (Pending e : d.pending) {
             if (e.rid > 0) {
                 rids[n++] = e.rid;
-                p.addMetrics(byAlias(d, DurableBuffer.withRid(e.metric, e.rid)));
-            } else {
-                p.addMetrics(byAlias(d, e.metric));
-                if (e.sample) {
-                    unbuffered++;
-                }
+            } else if (e.sample) {
+                unbuffered++;
             }
+            ddata.add(e.metric, alias(d, e.metric), e.rid > 0 ? e.rid : DataPayloadWriter.NO_RID, false);
             if (e.sample) {
                 samples++;
             }
         }
         d.pending.clear();
         long[] acked = n == rids.length ? rids : Arrays.copyOf(rids, n);
-        publishDdata(topic(d, MessageType.DDATA), p.build(), samples, unbuffered, acked);
+        publishDdata(topic(d, MessageType.DDATA), ddata.toByteArray(now, seq), samples, unbuffered, acked);
     }
 
     /**
      * DDATA at QoS 0 (Sparkplug 3.0): the records stay in the buffer until a receipt (or the confirmation window
      * without receipts) confirms them.
      */
-    private void publishDdata(String topic, Payload payload, int samples, int unbuffered, long[] rids) {
+    private void publishDdata(String topic, byte[] payload, int samples, int unbuffered, long[] rids) {
         publish(topic, payload, MessageType.DDATA, samples, MqttQos.AT_MOST_ONCE)
                 .whenComplete((r, err) -> {
                     if (err != null && unbuffered > 0) {
@@ -1303,21 +1303,21 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             List<DurableBuffer.Record> list = e.getValue();
             for (int from = 0; from < list.size(); from += batchMaxMetrics) {
                 List<DurableBuffer.Record> part = list.subList(from, Math.min(list.size(), from + batchMaxMetrics));
-                Payload.Builder p = Payload.newBuilder()
-                        .setTimestamp(System.currentTimeMillis())
-                        .setSeq(session.nextSeq());
+                long timestamp = System.currentTimeMillis();
+                long seq = session.nextSeq();
                 long[] rids = new long[part.size()];
                 int samples = 0;
                 for (int i = 0; i < part.size(); i++) {
                     DurableBuffer.Record r = part.get(i);
-                    p.addMetrics(byAlias(d, r.historical()));
+                    Metric historical = r.historical();
+                    ddata.add(historical, alias(d, historical), DataPayloadWriter.NO_RID, false);
                     rids[i] = r.rid();
                     String name = r.metric().getName();
                     if (!MetricNames.isHealthMetric(name) && !MetricNames.BUFFER_LOST.equals(name)) {
                         samples++;
                     }
                 }
-                publishDdata(topic(d, MessageType.DDATA), p.build(), samples, 0, rids);
+                publishDdata(topic(d, MessageType.DDATA), ddata.toByteArray(timestamp, seq), samples, 0, rids);
             }
         }
         replayCursor = records.get(records.size() - 1).rid();
@@ -1432,12 +1432,17 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private CompletableFuture<Mqtt3Publish> publish(
             String topic, Payload payload, MessageType type, int samples, MqttQos qos) {
+        return publish(topic, payload.toByteArray(), type, samples, qos);
+    }
+
+    private CompletableFuture<Mqtt3Publish> publish(
+            String topic, byte[] payload, MessageType type, int samples, MqttQos qos) {
         metrics.message(type);
         metrics.published(samples);
         return client.publishWith()
                 .topic(topic)
                 .qos(qos)
-                .payload(payload.toByteArray())
+                .payload(payload)
                 .send()
                 .whenComplete((r, err) -> {
                     if (err != null) {

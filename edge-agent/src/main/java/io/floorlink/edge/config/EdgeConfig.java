@@ -409,12 +409,22 @@ public record EdgeConfig(
      * @param overflow what is dropped when {@code max_size} is reached; default {@code drop_oldest}
      * @param replayRate buffered records (metrics) replayed per second after an outage, on top of live data;
      *     default 5000, at least 1
+     * @param queueSamples bound of samples the connectors handed over that wait in memory for the publisher thread
+     *     to write them into the buffer (about 100 bytes of heap each); more are dropped and counted (reason
+     *     {@code queue_full}); default {@value #DEFAULT_QUEUE_SAMPLES}, 1 to {@value #MAX_QUEUE_SAMPLES}
      */
-    public record Buffer(Path path, DataSize maxSize, Overflow overflow, Integer replayRate) {
-        static final Buffer DEFAULT = new Buffer(null, null, null, null);
+    public record Buffer(Path path, DataSize maxSize, Overflow overflow, Integer replayRate, Integer queueSamples) {
+        static final Buffer DEFAULT = new Buffer(null, null, null, null, null);
 
         /** Default {@link #replayRate}. */
         public static final int DEFAULT_REPLAY_RATE = 5000;
+        /**
+         * Default {@link #queueSamples}: 2 s at 100,000 values/s, about 20 MB of heap at most, which the shipped
+         * launcher's heap holds beside the live state.
+         */
+        public static final int DEFAULT_QUEUE_SAMPLES = 200_000;
+        /** Largest {@link #queueSamples}: about 500 MB of heap. */
+        public static final int MAX_QUEUE_SAMPLES = 5_000_000;
 
         public Buffer {
             path = path == null ? Path.of("data", "buffer.db") : path;
@@ -427,11 +437,16 @@ public record EdgeConfig(
             if (replayRate < 1) {
                 throw new IllegalArgumentException("buffer.replay_rate: must be at least 1 (records per second)");
             }
+            queueSamples = queueSamples == null ? DEFAULT_QUEUE_SAMPLES : queueSamples;
+            if (queueSamples < 1 || queueSamples > MAX_QUEUE_SAMPLES) {
+                throw new IllegalArgumentException(
+                        "buffer.queue_samples: must be between 1 and " + MAX_QUEUE_SAMPLES + ", was " + queueSamples);
+            }
         }
 
         /** The buffer at {@code path} with every other setting at its default. */
         public static Buffer at(Path path) {
-            return new Buffer(path, null, null, null);
+            return new Buffer(path, null, null, null, null);
         }
     }
 

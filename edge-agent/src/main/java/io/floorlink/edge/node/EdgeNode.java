@@ -95,8 +95,6 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     public static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofMillis(100);
     /** Default largest number of point metrics in one DDATA; a full batch is published at once. */
     public static final int DEFAULT_BATCH_MAX_METRICS = 1000;
-    /** Default bound of samples waiting for the publisher thread; more are dropped (reason queue_full). */
-    public static final int DEFAULT_MAX_QUEUED_SAMPLES = 500_000;
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration SNAPSHOT_PERIOD = Duration.ofMillis(500);
@@ -188,7 +186,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 healthInterval,
                 DEFAULT_BATCH_INTERVAL,
                 DEFAULT_BATCH_MAX_METRICS,
-                DEFAULT_MAX_QUEUED_SAMPLES,
+                buffer.queueSamples(),
                 registry);
     }
 

@@ -71,13 +71,15 @@ class EdgeConfigTest {
         assertThat(c.buffer().path()).isEqualTo(Path.of("data", "buffer.db"));
         assertThat(c.buffer().overflow()).isEqualTo(Overflow.DROP_OLDEST);
         assertThat(c.buffer().replayRate()).isEqualTo(EdgeConfig.Buffer.DEFAULT_REPLAY_RATE);
+        assertThat(c.buffer().queueSamples()).isEqualTo(EdgeConfig.Buffer.DEFAULT_QUEUE_SAMPLES);
     }
 
     @Test
     void bufferSettingsAreReadAndValidatedAtTheirLines() {
         EdgeConfig c = parse(HEAD
                 + "buffer: { path: /var/lib/floorlink/buffer.db, max_size: 64MB, overflow: drop_newest,"
-                + " replay_rate: 800 }\nconnectors:\n" + connector("a", "SEW-01"));
+                + " replay_rate: 800, queue_samples: 50000 }\nconnectors:\n" + connector("a", "SEW-01"));
+        assertThat(c.buffer().queueSamples()).isEqualTo(50_000);
         assertThat(c.buffer().path()).isEqualTo(Path.of("/var/lib/floorlink/buffer.db"));
         assertThat(c.buffer().maxSize().bytes()).isEqualTo(64L << 20);
         assertThat(c.buffer().overflow()).isEqualTo(Overflow.DROP_NEWEST);
@@ -93,6 +95,10 @@ class EdgeConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("edge.yaml:3:")
                 .hasMessageContaining("buffer.replay_rate: must be at least 1");
+        assertThatThrownBy(() -> parse(HEAD + "buffer: { queue_samples: 0 }\nconnectors:\n" + connector("a", "SEW-01")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("edge.yaml:3:")
+                .hasMessageContaining("buffer.queue_samples: must be between 1 and 5000000, was 0");
     }
 
     @Test

@@ -77,7 +77,7 @@ class BufferLossLiveIT {
                         null,
                         new Reconnect(Duration.ofMillis(100), Duration.ofMillis(300)),
                         null),
-                new EdgeConfig.Buffer(dir.resolve("buffer.db"), new DataSize(1L << 20), null, 2000),
+                new EdgeConfig.Buffer(dir.resolve("buffer.db"), new DataSize(1L << 20), null, 2000, null),
                 Duration.ofSeconds(1),
                 Duration.ofMillis(100),
                 1000,

@@ -108,7 +108,7 @@ class BufferedEdgeNodeIT {
         EdgeNode n = new EdgeNode(
                 new EdgeConfig.Edge(GROUP, nodeId),
                 uplink,
-                new EdgeConfig.Buffer(bufferDir.resolve("buffer.db"), null, null, 2000),
+                new EdgeConfig.Buffer(bufferDir.resolve("buffer.db"), null, null, 2000, null),
                 Duration.ofSeconds(1),
                 Duration.ofMillis(100),
                 1000,

@@ -122,7 +122,7 @@ class EdgeConformanceIT {
         EdgeNode n = new EdgeNode(
                 new EdgeConfig.Edge(GROUP, nodeId),
                 uplink,
-                new EdgeConfig.Buffer(bufferDir.resolve("buffer.db"), null, null, 2000),
+                new EdgeConfig.Buffer(bufferDir.resolve("buffer.db"), null, null, 2000, null),
                 health,
                 batch,
                 1000,

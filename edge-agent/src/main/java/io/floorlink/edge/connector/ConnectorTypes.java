@@ -1,6 +1,7 @@
 package io.floorlink.edge.connector;
 
 import io.floorlink.edge.config.ConnectorConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ public final class ConnectorTypes {
     }
 
     /** A new, not yet started connector for {@code config}. Does not connect. */
-    public static Connector create(ConnectorConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
+    public static Connector create(ConnectorConfig config, MeterRegistry registry) {
         return of(config).create(config, registry);
     }
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Every performance benchmark of issue 15 against the real jars, one after the other (never in parallel: they
+# measure CPU), each script's own table kept in OUT, then the whole table with the issue's targets. Builds the jars
+# and the test classes first unless --no-build.
+#
+#   bench/all.sh [--quick] [--no-build] [--postgres JDBC_URL] [--out DIR]
+#     --quick      shorter runs (warm-up and measurement), fewer fleet sizes: a smoke run, not figures to publish
+#     --postgres   also the gateway on PostgreSQL and the collector's report on PostgreSQL (an empty database)
+#
+# Peers: Node-RED with node-red-contrib-modbus (installed from npm by bench/modbus-fleet.sh) for Modbus.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+QUICK=false
+BUILD=true
+PG=""
+OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=true; shift ;;
+    --no-build) BUILD=false; shift ;;
+    --postgres) PG="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) echo "usage: $0 [--quick] [--no-build] [--postgres JDBC_URL] [--out DIR]" >&2; exit 64 ;;
+  esac
+done
+OUT=${OUT:-$ROOT/target/bench-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+
+if $BUILD; then
+  ./mvnw -q -o package -DskipTests 2>/dev/null || ./mvnw -q package -DskipTests
+  ./mvnw -q -o test-compile -pl collector-api -am 2>/dev/null || ./mvnw -q test-compile -pl collector-api -am
+fi
+
+machine() {
+  echo "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1), commit $(git rev-parse --short HEAD)"
+}
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+step() { # name command...: runs one benchmark, its table in OUT/name.txt, the load average before and after
+  local name=$1
+  shift
+  echo "== $name: $*" >&2
+  { echo "load average before: $(load)"; "$@"; echo "load average after: $(load)"; } > "$OUT/$name.txt" 2> "$OUT/$name.err" \
+    || echo "FAILED (exit $?): see $OUT/$name.err" >> "$OUT/$name.txt"
+  cat "$OUT/$name.txt" >&2
+}
+
+if $QUICK; then
+  W=15 S=20 MACHINES="20 200" GW_S=20
+else
+  W=30 S=60 MACHINES="20 200 1000" GW_S=60
+fi
+
+step opcua bench/opcua-load.sh --rates "100000 300000" --warmup "$W" --seconds "$S"
+step modbus bench/modbus-fleet.sh --machines "$MACHINES" --warmup $((W * 3)) --seconds "$S" --node-red
+step gateway-h2 bench/gateway-load.sh --warmup "$W" --seconds "$GW_S"
+if [ -n "$PG" ]; then
+  step gateway-pg bench/gateway-load.sh --warmup "$W" --seconds "$GW_S" --postgres "$PG"
+fi
+
+CP_FILE=$OUT/collector-cp.txt
+./mvnw -q -o dependency:build-classpath -pl collector-api -Dmdep.outputFile="$CP_FILE" > /dev/null
+CP="collector-api/target/test-classes:collector-api/target/classes:gateway/target/classes:sparkplug/target/classes:$(cat "$CP_FILE")"
+RUNS=$($QUICK && echo 3 || echo 9)
+step report-h2 java -Xmx2g -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness "$OUT/report-h2" 1000 "$RUNS"
+if [ -n "$PG" ]; then
+  step report-pg java -Xmx2g -Dbench.postgres="$PG" -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness \
+    "$OUT/report-pg" 1000 "$RUNS"
+fi
+
+{
+  echo "# FloorLink performance, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "machine: $(machine)"
+  echo
+  echo "## Edge, OPC UA (target: 100,000/s at <= 0.5 core and <= 200 MB RSS; 300,000/s on <= 1.5 cores, 0 dropped)"
+  cat "$OUT/opcua.txt"
+  echo
+  echo "## Edge, Modbus, against Node-RED (target: >= 3x less CPU per point at 20, 200 and 1,000 machines)"
+  cat "$OUT/modbus.txt"
+  echo
+  echo "## Gateway (target: >= 500,000 points/s on <= 1 core, RSS <= 1 GB, H2 and PostgreSQL)"
+  cat "$OUT"/gateway-*.txt
+  echo
+  echo "## Collector, 30-day report for 1,000 equipment (target: every report under 1 s cold)"
+  grep -h "load average\|median\|FAILED" "$OUT"/report-*.txt
+} | tee "$OUT/summary.md"
+echo "tables: $OUT" >&2

@@ -7,7 +7,8 @@
 # node-red-contrib-modbus (installed from npm into bench/.node-red on first use) and prints its row beside.
 #
 #   ./mvnw -q package -DskipTests && bench/modbus-fleet.sh [--machines "20 200 1000"] [--seconds 60] [--warmup 20]
-#       [--node-red] [--threads]    (--threads: the edge's CPU by thread over the measurement, on stderr)
+#       [--node-red] [--jvm "-Xmx128m ..."] [--threads]    (--threads: the edge's CPU by thread over the measurement,
+#       on stderr; --jvm: the edge's JVM options instead of the systemd unit's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -17,6 +18,7 @@ MEASURE=60
 WARMUP=20
 NODE_RED=false
 THREADS_REPORT=false
+JVM=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --machines) MACHINES="$2"; shift 2 ;;
@@ -24,12 +26,15 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP="$2"; shift 2 ;;
     --node-red) NODE_RED=true; shift ;;
     --threads) THREADS_REPORT=true; shift ;;
-    *) echo "usage: $0 [--machines \"20 200 1000\"] [--seconds 60] [--warmup 20] [--node-red] [--threads]" >&2; exit 64 ;;
+    --jvm) JVM="$2"; shift 2 ;;
+    *) echo "usage: $0 [--machines \"20 200 1000\"] [--seconds 60] [--warmup 20] [--node-red] [--jvm \"OPTIONS\"] [--threads]" >&2; exit 64 ;;
   esac
 done
 
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+[ -n "$JVM" ] && EDGE_OPTS=$JVM
+echo "edge JVM: $EDGE_OPTS ${EDGE_ENV:+(env $EDGE_ENV)}" >&2
 start_collector BENCH
 
 POINTS='

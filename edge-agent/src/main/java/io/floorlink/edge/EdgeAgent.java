@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,11 @@ public final class EdgeAgent implements AutoCloseable {
             http.close();
             throw e;
         }
+        int points = config.devices().stream()
+                .mapToInt(EdgeConfig.DeviceOutline::points)
+                .sum();
+        heapAdvice(points, config.buffer().queueSamples(), Runtime.getRuntime().maxMemory())
+                .ifPresent(LOG::warn);
         node.declareDevices(config.devices().stream()
                 .map(EdgeConfig.DeviceOutline::deviceId)
                 .toList());
@@ -97,6 +103,28 @@ public final class EdgeAgent implements AutoCloseable {
                 config.http().host(),
                 http.port());
         return new EdgeAgent(node, connectors, http, StandardMeters.bindTo(meters));
+    }
+
+    // Measured live heap (bench/opcua-load.sh, docs/benchmarks.md): about 30 MB without points, 2-3 KB per point
+    // (configuration, connector and node state, the protocol client's item), about 100 bytes per queued sample.
+    private static final long HEAP_BASE = 32L << 20;
+    private static final long HEAP_PER_POINT = 3 << 10;
+    private static final long HEAP_PER_QUEUED_SAMPLE = 100;
+
+    /**
+     * A warning when the JVM's maximum heap is likely too small for {@code points} points and a full publisher queue
+     * (the shipped launcher's heap is sized for about 10,000 points), with the {@code -Xmx} to use instead.
+     */
+    static Optional<String> heapAdvice(int points, int queueSamples, long maxHeapBytes) {
+        long needed = HEAP_BASE + points * HEAP_PER_POINT + queueSamples * HEAP_PER_QUEUED_SAMPLE;
+        if (maxHeapBytes >= needed) {
+            return Optional.empty();
+        }
+        long suggestMb = (needed * 3 / 2 + (1 << 20) - 1) >> 20;
+        return Optional.of(String.format(
+                "The maximum heap (%d MB) is likely too small for %,d points and buffer.queue_samples %,d (about %d MB"
+                        + " live): start the JVM with -Xmx%dm (systemd unit: ExecStart=, containers: JDK_JAVA_OPTIONS)",
+                maxHeapBytes >> 20, points, queueSamples, needed >> 20, suggestMb));
     }
 
     /** The uplink server, or the servers comma-separated. */

@@ -77,13 +77,35 @@ class EdgeAgentJarIT {
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /** The JVM options and environment of the shipped systemd unit's {@code ExecStart=} and {@code Environment=}. */
+    private static List<String> unitJvmOptions(Map<String, String> env) throws IOException {
+        List<String> options = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("..", "deploy", "systemd", "floorlink-edge-agent.service"))) {
+            if (line.startsWith("Environment=")) {
+                String[] kv = line.substring("Environment=".length()).split("=", 2);
+                env.put(kv[0], kv[1]);
+            } else if (line.startsWith("ExecStart=")) {
+                String[] words = line.substring("ExecStart=".length()).split(" ");
+                for (int i = 1; i < words.length && !words[i].equals("-jar"); i++) {
+                    options.add(words[i]);
+                }
+            }
+        }
+        assertThat(options).as("ExecStart= of the unit").isNotEmpty();
+        return options;
+    }
+
+    /** The shipped unit's options start the agent (a JVM refusing one would stop every edge box). */
     @Test
-    void runOpensItsSqliteBufferWithTheNativeLibraryInTheJar(@TempDir Path dir) throws Exception {
+    void runWithTheSystemdUnitsJvmOptionsOpensItsSqliteBufferWithTheNativeLibraryInTheJar(@TempDir Path dir)
+            throws Exception {
         Path file = dir.resolve("edge.yaml");
         Path buffer = dir.resolve("buffer.db");
         Files.writeString(file, CONFIG.formatted(unusedPort(), buffer.toString().replace('\\', '/'), unusedPort()));
-        Process p = new ProcessBuilder(command("run", "--config", file.toString()))
-                .redirectOutput(dir.resolve("out.txt").toFile())
+        List<String> cmd = command("run", "--config", file.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        cmd.addAll(1, unitJvmOptions(pb.environment()));
+        Process p = pb.redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile())
                 .start();
         try {

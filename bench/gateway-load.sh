@@ -5,7 +5,8 @@
 # samples/s as DDATA of whole devices (QoS 1), each node with its own edge credential. After a warm-up it reads the
 # collector process's CPU time (utime + stime), RSS and peak RSS from /proc and from its /metrics the samples
 # received (DDATA messages x POINTS) and stored (floorlink.gateway.samples.stored, committed rollups), the flushes
-# (floorlink.gateway.flush.duration: mean and max over the measurement) and the messages dropped, and prints one row.
+# (floorlink.gateway.flush.duration: mean and max over the measurement), the messages dropped, and at the end the
+# processing queue's depth and the batches waiting for the writer, and prints one row.
 # The collector process holds the broker too: its cores are broker plus gateway.
 #
 #   ./mvnw -q -pl collector-api -am package -DskipTests && bench/gateway-load.sh [--rate 500000] [--nodes 10]
@@ -115,6 +116,8 @@ for _ in $(seq 1 "$MEASURE"); do
   fmax=$(awk -v a="$fmax" -v b="${m:-0}" 'BEGIN {print (b > a ? b : a)}')
 done
 read_metrics b
+QUEUE=$(metric "$URL" '^floorlink_gateway_queue_depth')
+PENDING=$(metric "$URL" '^floorlink_gateway_writer_pending')
 if $THREADS_REPORT; then
   thread_ticks "$COLLECTOR" > "$WORK/threads1"
   echo "  collector CPU by thread over the measurement (seconds):" >&2
@@ -125,13 +128,13 @@ STORE=h2
 [ -n "$STORE_URL" ] && STORE=h2-url
 [ -n "$POSTGRES" ] && STORE=postgres
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-printf '%-8s %8s %10s %10s %8s %8s %8s %10s %10s %8s  %s\n' store rate received/s stored/s cores rss_mb peak_mb flush_avg_ms flush_max_ms dropped "load average"
+printf '%-8s %8s %10s %10s %8s %8s %8s %10s %10s %8s %8s %8s  %s\n' store rate received/s stored/s cores rss_mb peak_mb flush_avg_ms flush_max_ms dropped queue pending "load average"
 awk -v st="$STORE" -v r="$RATE" -v pts="$POINTS" -v hz="$HZ" -v dt="$(echo "$b_t - $a_t" | bc)" \
   -v c="$((b_cpu - a_cpu))" -v rc="$((b_recv - a_recv))" -v so="$((b_stored - a_stored))" \
   -v fs="$(echo "$b_fsum - $a_fsum" | bc)" -v fc="$((b_fcount - a_fcount))" -v fm="$fmax" -v dr="$((b_drop - a_drop))" \
-  -v rss="$(rss_mb "$COLLECTOR")" -v peak="$(peak_rss_mb "$COLLECTOR")" -v la="$LOAD" 'BEGIN {
-    printf "%-8s %8d %10.0f %10.0f %8.3f %8d %8d %10.0f %10.0f %8d  %s\n", st, r, rc * pts / dt, so / dt, c / hz / dt, rss, peak,
-      (fc > 0 ? fs * 1000 / fc : 0), fm * 1000, dr, la }'
+  -v rss="$(rss_mb "$COLLECTOR")" -v peak="$(peak_rss_mb "$COLLECTOR")" -v la="$LOAD" -v q="$QUEUE" -v pe="$PENDING" 'BEGIN {
+    printf "%-8s %8d %10.0f %10.0f %8.3f %8d %8d %10.0f %10.0f %8d %8d %8d  %s\n", st, r, rc * pts / dt, so / dt, c / hz / dt, rss, peak,
+      (fc > 0 ? fs * 1000 / fc : 0), fm * 1000, dr, q, pe, la }'
 grep -E '^sent' "$WORK/fleet.log" | tail -2 | sed 's/^/  fleet: /' >&2
 kill "$FLEET"; wait "$FLEET" 2>/dev/null || true
 kill "$COLLECTOR"; wait "$COLLECTOR" 2>/dev/null || true

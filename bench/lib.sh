@@ -11,10 +11,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-SIM_JAR=$ROOT/simulators/target/floorlink-simulators.jar
-EDGE_JAR=$ROOT/edge-agent/target/floorlink-edge-agent.jar
-COLLECTOR_JAR=$ROOT/collector-api/target/floorlink-collector.jar
-for j in "$SIM_JAR" "$EDGE_JAR" "$COLLECTOR_JAR"; do
+# FLOORLINK_BUILD_DIR: the build folder of the jars (-Dfloorlink.build.dir), target by default.
+SIM_JAR=$ROOT/simulators/${FLOORLINK_BUILD_DIR:-target}/floorlink-simulators.jar
+EDGE_JAR=$ROOT/edge-agent/${FLOORLINK_BUILD_DIR:-target}/floorlink-edge-agent.jar
+COLLECTOR_JAR=$ROOT/collector-api/${FLOORLINK_BUILD_DIR:-target}/floorlink-collector.jar
+# NEEDS_EDGE_JAR=false (set before sourcing): the script runs no edge agent.
+for j in "$SIM_JAR" "$COLLECTOR_JAR" $([ "${NEEDS_EDGE_JAR:-true}" = true ] && echo "$EDGE_JAR"); do
   [ -f "$j" ] || { echo "missing $j: run ./mvnw -q package -DskipTests first" >&2; exit 66; }
 done
 # The edge agent's JVM options as the shipped systemd unit starts it.

@@ -50,6 +50,9 @@ public abstract class SimulatorCommand<O, S extends AutoCloseable> implements Ca
     /** Prints where the running simulator can be reached. */
     protected abstract void describe(O options, S simulator, PrintWriter out);
 
+    /** Called after the simulator is closed, before {@code Stopped.} is printed, e.g. to print totals. */
+    protected void afterClose(S simulator, PrintWriter out) {}
+
     /** Makes a running {@link #call()} close the simulator and return 0. Does not block. */
     public void requestStop() {
         stopRequested.countDown();
@@ -101,6 +104,7 @@ public abstract class SimulatorCommand<O, S extends AutoCloseable> implements Ca
                 err.println(name() + ": closing failed: " + e.getMessage());
                 err.flush();
             }
+            afterClose(simulator, out);
             stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

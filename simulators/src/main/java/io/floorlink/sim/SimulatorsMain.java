@@ -3,6 +3,7 @@ package io.floorlink.sim;
 import io.floorlink.sim.modbus.ModbusCommand;
 import io.floorlink.sim.mqtt.MqttCommand;
 import io.floorlink.sim.opcua.OpcUaCommand;
+import io.floorlink.sim.sparkplug.SparkplugFleetCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = SimulatorsMain.Version.class,
         description = "Virtual shop floor for FloorLink tests and demos.",
-        subcommands = {OpcUaCommand.class, MqttCommand.class, ModbusCommand.class})
+        subcommands = {OpcUaCommand.class, MqttCommand.class, ModbusCommand.class, SparkplugFleetCommand.class})
 public final class SimulatorsMain implements Callable<Integer> {
 
     @Spec

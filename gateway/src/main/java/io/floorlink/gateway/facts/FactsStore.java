@@ -34,6 +34,9 @@ public final class FactsStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FactsStore.class);
 
     private static final String[] POINT_COLUMNS = pointColumns();
+    /** Rows per multi-row MERGE statement (times the columns stays far below PostgreSQL's 65,535 parameters). */
+    static final int MERGE_ROWS = 100;
+
     private static final String[] POINT_KEY = {"group_id", "device_id", "point_id", "bucket"};
     private static final String[] DEVICE_COLUMNS = {"group_id", "device_id", "bucket", "reads_ok", "reads_failed"};
     private static final String[] DEVICE_KEY = {"group_id", "device_id", "bucket"};
@@ -1012,45 +1015,73 @@ public final class FactsStore implements AutoCloseable {
         set.append("value_last = CASE WHEN t.last_ts IS NULL OR s.last_ts >= t.last_ts THEN s.value_last")
                 .append(" ELSE t.value_last END, ");
         set.append(combine("last_ts", "GREATEST"));
-        String sql = merge(table, POINT_COLUMNS, POINT_KEY, set.toString());
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        String updateSet = set.toString();
+        int chunk = Math.min(MERGE_ROWS, rows.size());
+        PreparedStatement full = c.prepareStatement(merge(table, POINT_COLUMNS, POINT_KEY, updateSet, chunk));
+        try {
+            int n = 0;
+            int p = 1;
+            int left = rows.size();
+            PreparedStatement ps = full;
             for (Map.Entry<Keys.PointKey, PointAgg> e : rows.entrySet()) {
-                Keys.PointKey k = e.getKey();
-                PointAgg a = e.getValue();
-                int p = 1;
-                ps.setString(p++, k.groupId());
-                ps.setString(p++, k.deviceId());
-                ps.setString(p++, k.pointId());
-                ps.setObject(p++, odt(k.bucket()));
-                ps.setLong(p++, a.samples);
-                ps.setLong(p++, a.good);
-                ps.setLong(p++, a.bad);
-                ps.setLong(p++, a.uncertain);
-                ps.setLong(p++, a.historical);
-                boolean values = a.valueCount > 0;
-                setDouble(ps, p++, values ? a.min : null);
-                setDouble(ps, p++, values ? a.max : null);
-                setDouble(ps, p++, values ? a.sum : null);
-                ps.setLong(p++, a.valueCount);
-                setDouble(ps, p++, values ? a.last : null);
-                if (values) {
-                    ps.setObject(p++, odt(a.lastTs));
-                } else {
-                    ps.setNull(p++, Types.TIMESTAMP_WITH_TIMEZONE);
+                p = bindPoint(ps, p, e.getKey(), e.getValue());
+                if (++n == chunk) {
+                    ps.addBatch();
+                    left -= n;
+                    n = 0;
+                    p = 1;
+                    if (left > 0 && left < chunk) {
+                        // the rest in one statement of its own size
+                        ps.executeBatch();
+                        if (ps != full) {
+                            ps.close();
+                        }
+                        chunk = left;
+                        ps = c.prepareStatement(merge(table, POINT_COLUMNS, POINT_KEY, updateSet, chunk));
+                    }
                 }
-                setDouble(ps, p++, Double.isNaN(a.increase) ? null : a.increase);
-                ps.setLong(p++, a.latencyCount);
-                ps.setLong(p++, a.latencySum);
-                setLong(ps, p++, a.latencyCount > 0 ? a.latencyMin : null);
-                setLong(ps, p++, a.latencyCount > 0 ? a.latencyMax : null);
-                for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
-                    ps.setLong(p++, a.lat[i]);
-                }
-                ps.addBatch();
             }
             ps.executeBatch();
+            if (ps != full) {
+                ps.close();
+            }
+        } finally {
+            full.close();
         }
         return rows.size();
+    }
+
+    /** Binds one point row from parameter {@code p} on; returns the next parameter index. */
+    private static int bindPoint(PreparedStatement ps, int p, Keys.PointKey k, PointAgg a) throws SQLException {
+        ps.setString(p++, k.groupId());
+        ps.setString(p++, k.deviceId());
+        ps.setString(p++, k.pointId());
+        ps.setObject(p++, odt(k.bucket()));
+        ps.setLong(p++, a.samples);
+        ps.setLong(p++, a.good);
+        ps.setLong(p++, a.bad);
+        ps.setLong(p++, a.uncertain);
+        ps.setLong(p++, a.historical);
+        boolean values = a.valueCount > 0;
+        setDouble(ps, p++, values ? a.min : null);
+        setDouble(ps, p++, values ? a.max : null);
+        setDouble(ps, p++, values ? a.sum : null);
+        ps.setLong(p++, a.valueCount);
+        setDouble(ps, p++, values ? a.last : null);
+        if (values) {
+            ps.setObject(p++, odt(a.lastTs));
+        } else {
+            ps.setNull(p++, Types.TIMESTAMP_WITH_TIMEZONE);
+        }
+        setDouble(ps, p++, Double.isNaN(a.increase) ? null : a.increase);
+        ps.setLong(p++, a.latencyCount);
+        ps.setLong(p++, a.latencySum);
+        setLong(ps, p++, a.latencyCount > 0 ? a.latencyMin : null);
+        setLong(ps, p++, a.latencyCount > 0 ? a.latencyMax : null);
+        for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
+            ps.setLong(p++, a.lat[i]);
+        }
+        return p;
     }
 
     private static int writeDevices(Connection c, String table, Map<Keys.DeviceKey, DeviceAgg> rows)
@@ -1084,16 +1115,28 @@ public final class FactsStore implements AutoCloseable {
 
     /** Standard MERGE (H2 2.x and PostgreSQL 15+) of one VALUES row per statement. */
     static String merge(String table, String[] columns, String[] key, String updateSet) {
+        return merge(table, columns, key, updateSet, 1);
+    }
+
+    /**
+     * Standard MERGE of {@code rows} VALUES rows per statement (their keys must differ): one statement execution
+     * for many rows costs the database far less than as many single-row executions.
+     */
+    static String merge(String table, String[] columns, String[] key, String updateSet, int rows) {
         String cols = String.join(", ", columns);
-        StringBuilder sql = new StringBuilder("MERGE INTO ").append(table).append(" t USING (VALUES (");
-        for (int i = 0; i < columns.length; i++) {
-            // PostgreSQL types NULL parameters in VALUES as text; the casts keep every column typed.
-            sql.append(i == 0 ? "" : ", ")
-                    .append("CAST(? AS ")
-                    .append(sqlType(columns[i]))
-                    .append(')');
+        StringBuilder sql = new StringBuilder("MERGE INTO ").append(table).append(" t USING (VALUES ");
+        for (int r = 0; r < rows; r++) {
+            sql.append(r == 0 ? "(" : ", (");
+            for (int i = 0; i < columns.length; i++) {
+                // PostgreSQL types NULL parameters in VALUES as text; the casts keep every column typed.
+                sql.append(i == 0 ? "" : ", ")
+                        .append("CAST(? AS ")
+                        .append(sqlType(columns[i]))
+                        .append(')');
+            }
+            sql.append(')');
         }
-        sql.append(")) AS s(").append(cols).append(") ON (");
+        sql.append(") AS s(").append(cols).append(") ON (");
         for (int i = 0; i < key.length; i++) {
             sql.append(i == 0 ? "" : " AND ")
                     .append("t.")

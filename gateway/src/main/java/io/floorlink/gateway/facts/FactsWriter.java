@@ -69,6 +69,7 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
     private PlatformGap stallGap;
 
     private Counter rowsFlushed;
+    private Counter samplesStored;
     private Counter flushErrors;
     private Counter quarantined;
     private Timer flushDuration;
@@ -97,6 +98,10 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
         rowsFlushed = Counter.builder("floorlink.gateway.rollup.rows.flushed")
                 .description("Rollup rows (point and device; minute, hour and day) merged into the facts store")
                 .baseUnit("rows")
+                .register(registry);
+        samplesStored = Counter.builder("floorlink.gateway.samples.stored")
+                .description("Samples counted in the point rollups of committed batches")
+                .baseUnit("samples")
                 .register(registry);
         flushErrors = Counter.builder("floorlink.gateway.flush.errors")
                 .description("Failed attempts to write a batch of facts (retried)")
@@ -171,6 +176,14 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
 
     private long lastAttemptAt;
 
+    private static long samplesIn(FactsBatch batch) {
+        long n = 0;
+        for (PointAgg agg : batch.points().values()) {
+            n += agg.samples;
+        }
+        return n;
+    }
+
     private void writeWithRetry(FactsBatch batch, CompletableFuture<Void> done) {
         long backoff = 500;
         boolean isolate = false;
@@ -212,6 +225,7 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                 committed(toWrite != batch, attemptAt);
                 flushDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 rowsFlushed.increment(rows);
+                samplesStored.increment(samplesIn(batch));
                 unreachable = false;
                 progressAt = System.currentTimeMillis();
                 done.complete(null);

@@ -64,13 +64,75 @@ public final class HostSession<M> {
     private long lastRebirthRequest = Long.MIN_VALUE / 2;
 
     /** alias -> owner (null key part for the node) and name; aliases are unique across node and devices. */
-    private final Map<Long, AliasTarget> aliases = new HashMap<>();
+    private final AliasTable aliases = new AliasTable();
 
     private final Owner node = new Owner();
     private final Map<String, Owner> devices = new LinkedHashMap<>();
     private int liveCount;
 
     private record AliasTarget(String deviceId, String name) {}
+
+    /**
+     * Alias to target without boxing the alias on every lookup (once per DATA metric): the small dense aliases edges
+     * hand out (1, 2, 3, ...) in an array at most about four times as long as the aliases declared, any other in a
+     * map. An alias below the array's length is never in the map.
+     */
+    private static final class AliasTable {
+        private AliasTarget[] dense = new AliasTarget[0];
+        private final Map<Long, AliasTarget> sparse = new HashMap<>();
+        private int size;
+
+        AliasTarget get(long alias) {
+            if (alias >= 0 && alias < dense.length) {
+                return dense[(int) alias];
+            }
+            return sparse.get(alias);
+        }
+
+        void put(long alias, AliasTarget target) {
+            if (alias >= 0 && alias >= dense.length && alias < 4L * (size + 1) + 64) {
+                int length = (int) Math.min(Math.max(alias + 1, dense.length * 2L), 4L * (size + 1) + 64);
+                AliasTarget[] grown = java.util.Arrays.copyOf(dense, length);
+                for (java.util.Iterator<Map.Entry<Long, AliasTarget>> it =
+                                sparse.entrySet().iterator();
+                        it.hasNext(); ) {
+                    Map.Entry<Long, AliasTarget> e = it.next();
+                    long a = e.getKey();
+                    if (a >= 0 && a < length) {
+                        grown[(int) a] = e.getValue();
+                        it.remove();
+                    }
+                }
+                dense = grown;
+            }
+            if (alias >= 0 && alias < dense.length) {
+                if (dense[(int) alias] == null) {
+                    size++;
+                }
+                dense[(int) alias] = target;
+            } else if (sparse.put(alias, target) == null) {
+                size++;
+            }
+        }
+
+        void removeDevice(String deviceId) {
+            for (int i = 0; i < dense.length; i++) {
+                if (dense[i] != null && deviceId.equals(dense[i].deviceId())) {
+                    dense[i] = null;
+                    size--;
+                }
+            }
+            int before = sparse.size();
+            sparse.values().removeIf(t -> deviceId.equals(t.deviceId()));
+            size -= before - sparse.size();
+        }
+
+        void clear() {
+            dense = new AliasTarget[0];
+            sparse.clear();
+            size = 0;
+        }
+    }
 
     private static final class LiveMetric {
         final String name;
@@ -232,7 +294,7 @@ public final class HostSession<M> {
         } else {
             liveCount -= d.metrics.size();
             d.metrics.clear();
-            aliases.values().removeIf(t -> deviceId.equals(t.deviceId()));
+            aliases.removeDevice(deviceId);
         }
         d.online = true;
         d.stale = false;

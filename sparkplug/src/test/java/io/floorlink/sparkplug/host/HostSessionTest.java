@@ -161,6 +161,45 @@ class HostSessionTest {
     }
 
     @Test
+    void aliasesDenseSparseAndNegativeResolveAndAreReplacedByTheNextBirth() {
+        s.nbirth(nbirth(1L), T);
+        List<Metric.Builder> many = new ArrayList<>();
+        for (int a = 1; a <= 300; a++) {
+            many.add(metric("p" + a, 1.0, a));
+        }
+        many.add(metric("far", 1.0, 5_000_000_000L));
+        many.add(metric("wrapped", 1.0, -7L)); // a uint64 alias above Long.MAX_VALUE
+        many.add(metric("late", 1.0, 1_000));
+        s.dbirth("D1", dbirth(many.toArray(Metric.Builder[]::new)), T);
+        // declared after D1's large aliases: the table grows past them and must still find them
+        List<Metric.Builder> more = new ArrayList<>();
+        for (int a = 1_001; a <= 1_999; a++) {
+            more.add(metric("q" + a, 1.0, a));
+        }
+        s.dbirth("D2", dbirth(more.toArray(Metric.Builder[]::new)), T);
+        assertThat(s.resolveAlias("D1", 1)).isEqualTo("p1");
+        assertThat(s.resolveAlias("D1", 300)).isEqualTo("p300");
+        assertThat(s.resolveAlias("D1", 1_000)).isEqualTo("late");
+        assertThat(s.resolveAlias("D1", 5_000_000_000L)).isEqualTo("far");
+        assertThat(s.resolveAlias("D1", -7L)).isEqualTo("wrapped");
+        assertThat(s.resolveAlias("D2", 1_999)).isEqualTo("q1999");
+        assertThat(s.resolveAlias("D2", 1_000)).as("D1's alias").isNull();
+        assertThat(s.resolveAlias("D1", 0)).isNull();
+        assertThat(s.resolveAlias("D1", 301)).isNull();
+        // D1 births again with one alias: its others are gone, D2's stay
+        s.dbirth("D1", dbirth(metric("p1", 1.0, 2_000)), T);
+        assertThat(s.resolveAlias("D1", 1)).isNull();
+        assertThat(s.resolveAlias("D1", 1_000)).isNull();
+        assertThat(s.resolveAlias("D1", 5_000_000_000L)).isNull();
+        assertThat(s.resolveAlias("D1", -7L)).isNull();
+        assertThat(s.resolveAlias("D1", 2_000)).isEqualTo("p1");
+        assertThat(s.resolveAlias("D2", 1_999)).isEqualTo("q1999");
+        s.nbirth(nbirth(2L), T + 1);
+        assertThat(s.resolveAlias("D2", 1_999)).isNull();
+        assertThat(s.resolveAlias("D1", 2_000)).isNull();
+    }
+
+    @Test
     @DisplayName("operational-behavior-edge-node-termination-host-action-ndeath-node-tags-stale,"
             + " ...-ndeath-devices-tags-stale: after NDEATH every node and device metric is STALE")
     void ndeathMakesNodeAndDeviceMetricsStale() {

@@ -336,6 +336,9 @@ public final class PrimaryHost implements AutoCloseable, Uplink {
             if (closing) {
                 return;
             }
+            // a disconnect by the client ends its global publish flow: without a new one, every message of the new
+            // session would be dropped by the MQTT client ("No publish flow registered")
+            client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish);
             connect();
         });
     }

@@ -118,6 +118,11 @@ public final class HostProcessor {
     private Map<String, Long> groupEpochs;
     /** Groups given up since the last flush, with the epoch their facts still in the aggregator were gathered under. */
     private final Map<String, Long> staleEpochs = new HashMap<>();
+    /**
+     * Received record ids of the edge nodes of groups given up since the last flush: written with the group's last
+     * facts, so whoever takes the group over reads them and does not count those records again.
+     */
+    private final List<EdgeReceipt> droppedReceipts = new ArrayList<>();
     /** Futures of drops waiting for the flush that carries the group's last facts. */
     private final List<CompletableFuture<Void>> dropsWaiting = new ArrayList<>();
     /** Adoptions of a group given up since the last flush: applied after it, so no batch mixes two epochs. */
@@ -271,6 +276,12 @@ public final class HostProcessor {
         long now = System.currentTimeMillis();
         if (byNode != null) {
             for (NodeState node : byNode.values()) {
+                if (node.receipts != null) {
+                    List<long[]> ranges = node.receipts.takeSnapshotIfDirty();
+                    if (ranges != null) {
+                        droppedReceipts.add(new EdgeReceipt(node.group, node.edgeNode, node.receipts.epoch(), ranges));
+                    }
+                }
                 nodeCount--;
                 if (node.session.heldCount() > 0) {
                     nodesHolding--;
@@ -480,7 +491,8 @@ public final class HostProcessor {
             waiting.add(f);
         }
         facts.prepareFlush(System.currentTimeMillis(), this::allDevices);
-        List<EdgeReceipt> receipts = new ArrayList<>();
+        List<EdgeReceipt> receipts = new ArrayList<>(droppedReceipts);
+        droppedReceipts.clear();
         for (Map<String, NodeState> group : nodes.values()) {
             for (NodeState node : group.values()) {
                 if (node.receipts != null) {

@@ -299,7 +299,7 @@ class GatewayClusterIT {
         EdgeNode n = new EdgeNode(
                 new EdgeConfig.Edge(group, "edge-1"),
                 uplink,
-                new EdgeConfig.Buffer(dir.resolve("buffer-" + group + ".db"), null, null, 5000),
+                new EdgeConfig.Buffer(dir.resolve("buffer-" + group + ".db"), null, null, 5000, null),
                 Duration.ofSeconds(1),
                 Duration.ofMillis(100),
                 1000,

@@ -1,6 +1,10 @@
 package io.floorlink.gateway;
 
 import com.hivemq.client.mqtt.MqttClientSslConfig;
+import io.floorlink.gateway.cluster.ClusterConfig;
+import io.floorlink.gateway.cluster.ClusterOwnership;
+import io.floorlink.gateway.cluster.GroupLeases;
+import io.floorlink.gateway.cluster.LeaseManager;
 import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.gateway.facts.FactsWriter;
 import io.floorlink.gateway.host.HostProcessor;
@@ -40,6 +44,7 @@ public final class Gateway implements AutoCloseable {
     private final InfluxSink influx;
     private final List<PrimaryHost> hosts;
     private final List<URI> mqttUrls;
+    private final LeaseManager leases;
     private volatile boolean closed;
 
     private Gateway(
@@ -50,7 +55,8 @@ public final class Gateway implements AutoCloseable {
             HostProcessor processor,
             InfluxSink influx,
             List<PrimaryHost> hosts,
-            List<URI> mqttUrls) {
+            List<URI> mqttUrls,
+            LeaseManager leases) {
         this.config = config;
         this.store = store;
         this.writer = writer;
@@ -59,6 +65,7 @@ public final class Gateway implements AutoCloseable {
         this.influx = influx;
         this.hosts = List.copyOf(hosts);
         this.mqttUrls = List.copyOf(mqttUrls);
+        this.leases = leases;
     }
 
     /**
@@ -87,11 +94,17 @@ public final class Gateway implements AutoCloseable {
             StoreConfig sc = config.store();
             FactsStore store = openStore(sc, registry);
             started.add(store);
-            int closed = store.closeLeftOpenSessions(config.hostId(), Instant.now());
-            if (closed > 0) {
-                log.info("closed {} sessions left open by the previous run (platform_restart)", closed);
+            ClusterConfig cluster = config.cluster();
+            if (cluster == null) {
+                int closed = store.closeLeftOpenSessions(config.hostId(), Instant.now());
+                if (closed > 0) {
+                    log.info("closed {} sessions left open by the previous run (platform_restart)", closed);
+                }
             }
-            FactsWriter writer = new FactsWriter(store, config.hostId(), writerStallBoundMs);
+            // In a cluster every instance has a heartbeat row of its own: the writer tells by it whether an attempt
+            // whose acknowledgement was lost committed, which another instance's heartbeat must not answer.
+            String writerId = cluster == null ? config.hostId() : config.hostId() + "/" + cluster.instanceId();
+            FactsWriter writer = new FactsWriter(store, writerId, writerStallBoundMs);
             writer.bindTo(registry);
             started.add(writer);
 
@@ -120,7 +133,7 @@ public final class Gateway implements AutoCloseable {
                     QUEUE_CAPACITY,
                     config.flushInterval().toMillis(),
                     config.reorderTimeout().toMillis(),
-                    store.loadReceipts(),
+                    cluster == null ? store.loadReceipts() : java.util.Map.of(),
                     writer::submit);
             processor.meterBinder().bindTo(registry);
             processor.backPressure(writer::hasCapacity);
@@ -134,9 +147,21 @@ public final class Gateway implements AutoCloseable {
                 processor.sampleSink(influx);
                 log.info("writing every sample to {} (bucket {}) as well", ic.url(), ic.bucket());
             }
+            List<PrimaryHost> hosts = new ArrayList<>();
+            LeaseManager leases = null;
+            if (cluster != null) {
+                leases = new LeaseManager(
+                        new GroupLeases(store.dataSource()),
+                        config.hostId(),
+                        cluster,
+                        new ClusterOwnership(store, processor, hosts));
+                leases.bindTo(registry);
+                processor.cluster(leases::holds);
+                store.fence(leases::confirm);
+                started.add(leases::stop);
+            }
             processor.start();
             started.add(() -> processor.stop(10_000));
-            List<PrimaryHost> hosts = new ArrayList<>();
             List<java.util.concurrent.CompletableFuture<Void>> births = new ArrayList<>();
             for (URI url : urls) {
                 PrimaryHost host = new PrimaryHost(
@@ -147,13 +172,24 @@ public final class Gateway implements AutoCloseable {
                         password,
                         "ssl".equalsIgnoreCase(url.getScheme()) ? ssl : null,
                         processor);
+                if (cluster != null) {
+                    host.onlyGroups();
+                }
                 started.add(host);
                 hosts.add(host);
                 births.add(host.start());
             }
             java.util.concurrent.CompletableFuture.allOf(births.toArray(java.util.concurrent.CompletableFuture[]::new))
                     .get();
-            return new Gateway(config, store, writer, broker, processor, influx, hosts, urls);
+            if (leases != null) {
+                leases.start();
+                log.info(
+                        "gateway {} of host {} serves its share of {} groups (cluster)",
+                        cluster.instanceId(),
+                        config.hostId(),
+                        cluster.groups().size());
+            }
+            return new Gateway(config, store, writer, broker, processor, influx, hosts, urls, leases);
         } catch (Exception | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -278,6 +314,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * In a cluster, the groups this gateway serves now with their lease epochs; empty outside a cluster. Never
+     * blocks.
+     */
+    public java.util.Map<String, Long> heldGroups() {
+        return leases == null ? java.util.Map.of() : leases.held();
+    }
+
     /** The Sparkplug primary host id (last level of the STATE topic). */
     public String hostId() {
         return config.hostId();
@@ -326,6 +370,10 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         closed = true;
+        if (leases != null) {
+            // no group taken or given back while stopping; the leases are given back after the last facts
+            leases.stop();
+        }
         // Disconnect first so nothing more is taken; what was taken and is not written yet is covered by no receipt,
         // so the edge nodes replay it to the next host.
         for (PrimaryHost host : hosts) {
@@ -338,6 +386,9 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         writer.close();
+        if (leases != null) {
+            leases.close();
+        }
         if (influx != null) {
             // after the processor, so the samples of its last messages are in the buffer
             influx.close();

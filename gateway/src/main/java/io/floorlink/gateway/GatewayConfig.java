@@ -2,6 +2,7 @@ package io.floorlink.gateway;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.floorlink.gateway.cluster.ClusterConfig;
 import io.floorlink.sparkplug.Topic;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param reorderTimeout how long a message that arrived ahead of a missing seq waits for the gap to fill before
  *     the gap is given up and a rebirth requested; null means 2 s; 0 to 60 s
  * @param influx the optional time-series sink every accepted sample is written to as well; null means none
+ * @param cluster several gateways sharing the store and an external MQTT service, each serving the groups it
+ *     holds a lease for; null means this gateway serves every group alone
  *
  * <p>There is no {@code session_expiry}: the primary host always connects with Clean Start true and Session Expiry 0
  * (Sparkplug 3.0); a configuration that still sets it is refused with a message naming it.
@@ -31,7 +34,8 @@ public record GatewayConfig(
         @JsonProperty("flush_interval") Duration flushInterval,
         @JsonProperty("auth") AuthConfig auth,
         @JsonProperty("reorder_timeout") Duration reorderTimeout,
-        @JsonProperty("influx") InfluxConfig influx) {
+        @JsonProperty("influx") InfluxConfig influx,
+        @JsonProperty("cluster") ClusterConfig cluster) {
 
     public static final String DEFAULT_HOST_ID = "floorlink";
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(5);
@@ -60,6 +64,22 @@ public record GatewayConfig(
             throw new IllegalArgumentException(
                     "gateway.reorder_timeout must be between 0s and 60s but was " + reorderTimeout);
         }
+        if (cluster != null && broker.isEmbedded()) {
+            throw new IllegalArgumentException("gateway.cluster needs broker.mode external: the gateways of a cluster"
+                    + " share one MQTT service, which an embedded broker of one of them is not");
+        }
+    }
+
+    /** Same fields as before the cluster existed; there is none. */
+    public GatewayConfig(
+            BrokerConfig broker,
+            String hostId,
+            StoreConfig store,
+            Duration flushInterval,
+            AuthConfig auth,
+            Duration reorderTimeout,
+            InfluxConfig influx) {
+        this(broker, hostId, store, flushInterval, auth, reorderTimeout, influx, null);
     }
 
     /** Same fields as before the reorder timeout existed; it takes its default. */
@@ -93,11 +113,12 @@ public record GatewayConfig(
             @JsonProperty("auth") AuthConfig auth,
             @JsonProperty("reorder_timeout") Duration reorderTimeout,
             @JsonProperty("influx") InfluxConfig influx,
+            @JsonProperty("cluster") ClusterConfig cluster,
             @JsonProperty("session_expiry") Object sessionExpiry) {
         if (sessionExpiry != null) {
             throw new IllegalArgumentException(SESSION_EXPIRY_REMOVED);
         }
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, influx);
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, influx, cluster);
     }
 
     /**
@@ -120,32 +141,37 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withBroker(BrokerConfig newBroker) {
-        return new GatewayConfig(newBroker, hostId, store, flushInterval, auth, reorderTimeout, influx);
+        return new GatewayConfig(newBroker, hostId, store, flushInterval, auth, reorderTimeout, influx, cluster);
     }
 
     public GatewayConfig withStore(StoreConfig newStore) {
-        return new GatewayConfig(broker, hostId, newStore, flushInterval, auth, reorderTimeout, influx);
+        return new GatewayConfig(broker, hostId, newStore, flushInterval, auth, reorderTimeout, influx, cluster);
     }
 
     public GatewayConfig withHostId(String newHostId) {
-        return new GatewayConfig(broker, newHostId, store, flushInterval, auth, reorderTimeout, influx);
+        return new GatewayConfig(broker, newHostId, store, flushInterval, auth, reorderTimeout, influx, cluster);
     }
 
     public GatewayConfig withFlushInterval(Duration newInterval) {
-        return new GatewayConfig(broker, hostId, store, newInterval, auth, reorderTimeout, influx);
+        return new GatewayConfig(broker, hostId, store, newInterval, auth, reorderTimeout, influx, cluster);
     }
 
     /** Same config with these broker credentials; null leaves only the gateway's own host client. */
     public GatewayConfig withAuth(AuthConfig newAuth) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, newAuth, reorderTimeout, influx);
+        return new GatewayConfig(broker, hostId, store, flushInterval, newAuth, reorderTimeout, influx, cluster);
     }
 
     public GatewayConfig withReorderTimeout(Duration newTimeout) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, newTimeout, influx);
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, newTimeout, influx, cluster);
+    }
+
+    /** Same config in this cluster; null for a gateway serving every group alone. */
+    public GatewayConfig withCluster(ClusterConfig newCluster) {
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, influx, newCluster);
     }
 
     /** Same config with this time-series sink; null for none. */
     public GatewayConfig withInflux(InfluxConfig newInflux) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, newInflux);
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, newInflux, cluster);
     }
 }

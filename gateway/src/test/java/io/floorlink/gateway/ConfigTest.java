@@ -111,6 +111,40 @@ class ConfigTest {
     }
 
     @Test
+    void clusterBindsWithDefaultsAndIsValidatedNamingTheField() {
+        String head = "broker: { mode: external, url: 'tcp://10.0.0.9:1883' }\nstore: { url: 'jdbc:h2:mem:x' }\n";
+        GatewayConfig c = parse(head + "cluster: { instance_id: gw-a, groups: [ENT001, ENT002, ENT001] }");
+        assertThat(c.cluster().instanceId()).isEqualTo("gw-a");
+        assertThat(c.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.cluster().renewInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.cluster().groups()).containsExactly("ENT001", "ENT002");
+        GatewayConfig tuned =
+                parse(head + "cluster: { instance_id: gw-b, lease_ttl: 3s, renew_interval: 1s, groups: [ENT001] }");
+        assertThat(tuned.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(tuned.cluster().renewInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(parse(head).cluster())
+                .as("no cluster: the gateway serves every group alone")
+                .isNull();
+
+        assertThatThrownBy(() -> parse(head + "cluster: { groups: [ENT001] }"))
+                .hasMessageContaining("gateway.cluster.instance_id is required");
+        assertThatThrownBy(() -> parse(head + "cluster: { instance_id: 'gw a', groups: [ENT001] }"))
+                .hasMessageContaining("gateway.cluster.instance_id must be");
+        assertThatThrownBy(() -> parse(head + "cluster: { instance_id: gw-a }"))
+                .hasMessageContaining("gateway.cluster.groups must list");
+        assertThatThrownBy(() -> parse(head + "cluster: { instance_id: gw-a, groups: ['ENT/1'] }"))
+                .hasMessageContaining("gateway.cluster.groups");
+        assertThatThrownBy(() -> parse(head + "cluster: { instance_id: gw-a, lease_ttl: 100ms, groups: [E] }"))
+                .hasMessageContaining("gateway.cluster.lease_ttl must be at least 500ms");
+        assertThatThrownBy(() ->
+                        parse(head + "cluster: { instance_id: gw-a, lease_ttl: 4s, renew_interval: 3s, groups: [E] }"))
+                .hasMessageContaining("gateway.cluster.renew_interval must be positive and at most half of lease_ttl");
+        assertThatThrownBy(() -> parse("broker: { data_dir: /tmp/b }\nstore: { url: 'jdbc:h2:mem:x' }\n"
+                        + "cluster: { instance_id: gw-a, groups: [E] }"))
+                .hasMessageContaining("gateway.cluster needs broker.mode external");
+    }
+
+    @Test
     void anEmbeddedBrokerWithoutPortUsesTheMqttDefault() throws Exception {
         GatewayConfig c = parse("broker: { data_dir: /tmp/b }\nstore: { url: 'jdbc:h2:mem:x' }");
         assertThat(c.broker().isEmbedded()).isTrue();

@@ -214,7 +214,8 @@ class HostConformanceIT {
     @DisplayName("message-flow-hid-sparkplug-state-message-delivered: an offline STATE newer than the host's own makes"
             + " it start a new session (no will) and publish online with a newer timestamp")
     void message_flow_hid_sparkplug_state_message_delivered_newer_timestamp(@TempDir Path d) throws Exception {
-        try (Gateway gw = Gateway.start(config(d, "renew", Duration.ofHours(1)), new SimpleMeterRegistry())) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Gateway gw = Gateway.start(config(d, "renew", Duration.ofHours(1)), registry)) {
             long ts0 = gw.stateTimestamps().get(0);
             long offending = ts0 + 600_000;
             Mqtt5BlockingClient watcher = observer(broker.url());
@@ -241,6 +242,21 @@ class HostConformanceIT {
                 assertThat(states)
                         .as("the old session's will was not sent")
                         .doesNotContain(new StateMessage(false, ts0));
+                try (TestEdge edge = new TestEdge(broker.url(), "ENTR", "edge-renew", 1)) {
+                    edge.connect();
+                    edge.nbirth(T0);
+                    await().atMost(WAIT)
+                            .alias("the new session takes messages (the client's publish flow is registered again)")
+                            .until(
+                                    () -> registry
+                                                    .find("floorlink.gateway.messages.received")
+                                                    .tag("type", "nbirth")
+                                                    .counters()
+                                                    .stream()
+                                                    .mapToDouble(c -> c.count())
+                                                    .sum()
+                                            >= 1);
+                }
             } finally {
                 watcher.disconnect();
             }

@@ -58,6 +58,40 @@ public final class FactsStore implements AutoCloseable {
 
     private volatile AfterCommit afterCommit = () -> {};
 
+    /**
+     * Decides, inside the transaction of a write, which groups of a batch may be written ({@code gateway.cluster}):
+     * the groups whose lease named in {@link FactsBatch#leases} the writer still holds.
+     */
+    @FunctionalInterface
+    public interface Fence {
+        /**
+         * @param c the write's connection, in its transaction
+         * @param leases group to lease epoch of the batch
+         * @return the groups that may be written
+         */
+        Set<String> confirmed(Connection c, Map<String, Long> leases) throws SQLException;
+    }
+
+    private volatile Fence fence;
+
+    /**
+     * Makes every later write check its batch's leases with {@code f} first and leave out the facts, receipts and
+     * sessions of the groups it does not confirm; null: no check (a gateway outside a cluster).
+     */
+    public void fence(Fence f) {
+        this.fence = f;
+    }
+
+    private FactsBatch fenced(Connection c, FactsBatch batch) throws SQLException {
+        Fence f = fence;
+        if (f == null) {
+            return batch;
+        }
+        Set<String> confirmed = f.confirmed(c, batch.leases());
+        // a batch of the host carries the lease of every group it has facts of
+        return confirmed.size() == batch.leases().size() ? batch : batch.onlyGroups(confirmed);
+    }
+
     /** Test seam: what runs after each {@link #write} COMMIT. */
     void afterCommit(AfterCommit hook) {
         this.afterCommit = hook;
@@ -239,10 +273,11 @@ public final class FactsStore implements AutoCloseable {
      * @return number of rollup rows merged
      * @throws SQLException after rolling back; the batch is untouched and may be written again
      */
-    public int write(FactsBatch batch, String hostId, long now) throws SQLException {
+    public int write(FactsBatch toWrite, String hostId, long now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                FactsBatch batch = fenced(c, toWrite);
                 writeSessions(c, batch.sessions());
                 writeDeclarations(c, batch.declarations());
                 int rows = 0;
@@ -303,10 +338,11 @@ public final class FactsStore implements AutoCloseable {
      *
      * @throws SQLException for any other failure, after rolling back the whole transaction
      */
-    public IsolatedWrite writeIsolating(FactsBatch batch, String hostId, long now) throws SQLException {
+    public IsolatedWrite writeIsolating(FactsBatch toWrite, String hostId, long now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                FactsBatch batch = fenced(c, toWrite);
                 Isolator iso = new Isolator(c, now);
                 for (SessionOp op : batch.sessions()) {
                     iso.runVoid("session", op::toString, GapScope.of(op), () -> writeSessions(c, List.of(op)));
@@ -810,23 +846,72 @@ public final class FactsStore implements AutoCloseable {
      * The received record ids per edge node, as stored by earlier runs, keyed {@code group/node}. Blocks.
      */
     public Map<String, RidRanges> loadReceipts() throws SQLException {
+        return loadReceipts(null);
+    }
+
+    /**
+     * The received record ids of the edge nodes of {@code group} (every group when null), keyed {@code group/node}.
+     * Blocks.
+     */
+    public Map<String, RidRanges> loadReceipts(String group) throws SQLException {
         Map<String, RidRanges> out = new HashMap<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT group_id, edge_node_id, buffer_epoch, rid_from,"
-                        + " rid_to FROM edge_receipt ORDER BY group_id, edge_node_id, rid_from");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String key = rs.getString(1) + "/" + rs.getString(2);
-                String epoch = rs.getString(3);
-                RidRanges r = out.get(key);
-                if (r == null || !r.epoch().equals(epoch)) {
-                    r = new RidRanges(epoch);
-                    out.put(key, r);
+                        + " rid_to FROM edge_receipt" + (group == null ? "" : " WHERE group_id = ?")
+                        + " ORDER BY group_id, edge_node_id, rid_from")) {
+            if (group != null) {
+                ps.setString(1, group);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1) + "/" + rs.getString(2);
+                    String epoch = rs.getString(3);
+                    RidRanges r = out.get(key);
+                    if (r == null || !r.epoch().equals(epoch)) {
+                        r = new RidRanges(epoch);
+                        out.put(key, r);
+                    }
+                    r.addRange(rs.getLong(4), rs.getLong(5));
                 }
-                r.addRange(rs.getLong(4), rs.getLong(5));
             }
         }
         return out;
+    }
+
+    /**
+     * Closes the sessions of {@code group} left open by the gateway that held it before (end_reason {@code
+     * platform_restart}, at {@code at}) and ends its open static runs; for a gateway of a cluster taking a group
+     * over. Blocks.
+     *
+     * @return number of sessions closed
+     */
+    public int closeLeftOpenSessions(String group, long at) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int closed = 0;
+                for (String table : new String[] {"edge_session", "device_session"}) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
+                            + " SET disconnected_at = CASE WHEN connected_at > ? THEN connected_at ELSE ? END,"
+                            + " end_reason = 'platform_restart' WHERE group_id = ? AND disconnected_at IS NULL")) {
+                        ps.setObject(1, odt(at));
+                        ps.setObject(2, odt(at));
+                        ps.setString(3, group);
+                        closed += ps.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE point_static_run SET is_open = FALSE WHERE group_id = ? AND is_open")) {
+                    ps.setString(1, group);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return closed;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
     }
 
     private static Map<Keys.PointKey, PointAgg> rollUp(Map<Keys.PointKey, PointAgg> minutes, LongUnaryOperator trunc) {

@@ -315,7 +315,8 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                 batch.receipts(),
                 batch.stateMillis(),
                 batch.staticRuns(),
-                gaps);
+                gaps,
+                batch.leases());
     }
 
     /** After a commit: the gaps it carried are stored; a commit slower than the stall bound is a gap itself. */

@@ -5,6 +5,9 @@ package io.floorlink.gateway.facts;
  * of a node or device, so no database id has to travel back to the processing thread. Times are epoch ms.
  */
 public sealed interface SessionOp {
+    /** The Sparkplug group (enterprise) the session belongs to. */
+    String groupId();
+
     /** Opens an edge session at {@code at}. */
     record OpenEdge(String groupId, String edgeNodeId, Long bdSeq, long at) implements SessionOp {}
 

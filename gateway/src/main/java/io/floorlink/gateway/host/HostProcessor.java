@@ -111,6 +111,27 @@ public final class HostProcessor {
     /** Received record ids as loaded from the store at start, keyed group/node; taken over at NBIRTH. */
     private final Map<String, RidRanges> storedReceipts = new HashMap<>();
 
+    /** End reason of the sessions of a group the gateway gave up or lost ({@code gateway.cluster}). */
+    public static final String END_LEASE_LOST = "lease_lost";
+
+    /** In a cluster, the groups this host serves and the lease epoch of each; null outside a cluster. */
+    private Map<String, Long> groupEpochs;
+    /** Groups given up since the last flush, with the epoch their facts still in the aggregator were gathered under. */
+    private final Map<String, Long> staleEpochs = new HashMap<>();
+    /**
+     * Received record ids of the edge nodes of groups given up since the last flush: written with the group's last
+     * facts, so whoever takes the group over reads them and does not count those records again.
+     */
+    private final List<EdgeReceipt> droppedReceipts = new ArrayList<>();
+    /** Futures of drops waiting for the flush that carries the group's last facts. */
+    private final List<CompletableFuture<Void>> dropsWaiting = new ArrayList<>();
+    /** Adoptions of a group given up since the last flush: applied after it, so no batch mixes two epochs. */
+    private final Map<String, Runnable> afterFlush = new java.util.LinkedHashMap<>();
+    /** Lease changes from other threads, applied on the processing thread. */
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /** Whether a group's lease of the given epoch is still held; receipts are only published for those. */
+    private volatile java.util.function.BiPredicate<String, Long> leaseHeld;
+
     private int nodesHolding;
     private int nodesParking;
     private int parkedTotal;
@@ -179,6 +200,104 @@ public final class HostProcessor {
     /** Adds a server the host is connected to: rebirth requests and receipts go to every one added. */
     public void addUplink(Uplink uplink) {
         uplinks.add(uplink);
+    }
+
+    /**
+     * Makes this host serve only the groups {@link #adoptGroup adopted} (a gateway of a cluster): messages of
+     * other groups are ignored, every batch carries the lease epoch of each group it has facts of ({@link
+     * FactsBatch#leases}), and a receipt is published only while {@code leaseHeld} says that lease is still held.
+     * Call before {@link #start}.
+     *
+     * @param leaseHeld group and epoch to whether that lease is held now; thread-safe, must not block
+     */
+    public void cluster(java.util.function.BiPredicate<String, Long> leaseHeld) {
+        this.leaseHeld = leaseHeld;
+        this.groupEpochs = new HashMap<>();
+    }
+
+    /**
+     * Starts serving {@code group} under lease {@code epoch}, with the received record ids stored for its edge
+     * nodes ({@code receipts}, keyed {@code group/node}, read after the lease was taken). Its edge nodes are
+     * unknown until their next NBIRTH: their data makes the host ask for a rebirth. Never blocks; the future
+     * completes when the processing thread has applied it.
+     */
+    public CompletableFuture<Void> adoptGroup(String group, long epoch, Map<String, RidRanges> receipts) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        command(() -> {
+            if (staleEpochs.containsKey(group)) {
+                afterFlush.put(group, () -> adopt(group, epoch, receipts, done));
+            } else {
+                adopt(group, epoch, receipts, done);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Stops serving {@code group}: its edge nodes are forgotten (their open sessions end with {@link
+     * #END_LEASE_LOST}) and its messages ignored from now on. Never blocks; the future completes once the batch
+     * with the group's last facts was written or refused.
+     */
+    public CompletableFuture<Void> dropGroup(String group) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        command(() -> drop(group, done));
+        return done;
+    }
+
+    private void command(Runnable r) {
+        commands.add(r);
+        LockSupport.unpark(thread);
+    }
+
+    private void runCommands() {
+        for (Runnable r; (r = commands.poll()) != null; ) {
+            r.run();
+        }
+    }
+
+    private void adopt(String group, long epoch, Map<String, RidRanges> receipts, CompletableFuture<Void> done) {
+        storedReceipts.keySet().removeIf(k -> k.startsWith(group + "/"));
+        storedReceipts.putAll(receipts);
+        groupEpochs.put(group, epoch);
+        done.complete(null);
+    }
+
+    private void drop(String group, CompletableFuture<Void> done) {
+        // a later drop cancels an adoption still waiting for the flush
+        afterFlush.remove(group);
+        Long epoch = groupEpochs == null ? null : groupEpochs.remove(group);
+        if (epoch == null) {
+            done.complete(null);
+            return;
+        }
+        staleEpochs.put(group, epoch);
+        storedReceipts.keySet().removeIf(k -> k.startsWith(group + "/"));
+        Map<String, NodeState> byNode = nodes.remove(group);
+        long now = System.currentTimeMillis();
+        if (byNode != null) {
+            for (NodeState node : byNode.values()) {
+                if (node.receipts != null) {
+                    List<long[]> ranges = node.receipts.takeSnapshotIfDirty();
+                    if (ranges != null) {
+                        droppedReceipts.add(new EdgeReceipt(node.group, node.edgeNode, node.receipts.epoch(), ranges));
+                    }
+                }
+                nodeCount--;
+                if (node.session.heldCount() > 0) {
+                    nodesHolding--;
+                }
+                if (!node.parked.isEmpty()) {
+                    nodesParking--;
+                    parkedTotal -= node.parked.size();
+                }
+                if (node.session.isBorn()) {
+                    facts.add(new SessionOp.CloseEdge(node.group, node.edgeNode, now, END_LEASE_LOST));
+                    openEdgeSessions--;
+                }
+                closeDevices(node, now, END_LEASE_LOST);
+            }
+        }
+        dropsWaiting.add(done);
     }
 
     /**
@@ -268,6 +387,7 @@ public final class HostProcessor {
     private void run() {
         long nextFlush = System.currentTimeMillis() + flushIntervalMs;
         while (true) {
+            runCommands();
             if (flushRequests.peek() != null && writerReady()) {
                 // A flush covers what was received before it was asked for.
                 for (int n = queued.get(); n > 0; n--) {
@@ -310,6 +430,7 @@ public final class HostProcessor {
             if (!worked) {
                 sleeping = true;
                 if (queue.isEmpty()
+                        && commands.isEmpty()
                         && (flushRequests.isEmpty() || !writerReady())
                         && viewRequests.isEmpty()
                         && (running || !flushRequests.isEmpty())) {
@@ -370,7 +491,8 @@ public final class HostProcessor {
             waiting.add(f);
         }
         facts.prepareFlush(System.currentTimeMillis(), this::allDevices);
-        List<EdgeReceipt> receipts = new ArrayList<>();
+        List<EdgeReceipt> receipts = new ArrayList<>(droppedReceipts);
+        droppedReceipts.clear();
         for (Map<String, NodeState> group : nodes.values()) {
             for (NodeState node : group.values()) {
                 if (node.receipts != null) {
@@ -383,6 +505,26 @@ public final class HostProcessor {
         }
         addDecodeGaps();
         FactsBatch batch = facts.takeBatch(receipts);
+        List<CompletableFuture<Void>> drops = List.of();
+        if (groupEpochs != null) {
+            Map<String, Long> leases = new HashMap<>(groupEpochs);
+            leases.putAll(staleEpochs);
+            batch = batch.withLeases(leases);
+            staleEpochs.clear();
+            drops = List.copyOf(dropsWaiting);
+            dropsWaiting.clear();
+            List<EdgeReceipt> held = new ArrayList<>();
+            for (EdgeReceipt r : receipts) {
+                Long epoch = leases.get(r.groupId());
+                if (epoch != null && leaseHeld.test(r.groupId(), epoch)) {
+                    held.add(r);
+                }
+            }
+            receipts = held;
+        }
+        List<EdgeReceipt> toPublish = receipts;
+        List<CompletableFuture<Void>> dropped = drops;
+        Map<String, Long> sentLeases = batch.leases();
         CompletableFuture<?> stored;
         try {
             stored = writer.apply(batch);
@@ -391,9 +533,17 @@ public final class HostProcessor {
         }
         stored.whenComplete((r, e) -> {
             if (e == null) {
-                // on the writer's thread, with exactly the ranges the committed batch stored
-                uplinks.publishReceipts(receipts, System.currentTimeMillis());
+                // on the writer's thread, with exactly the ranges the committed batch stored; in a cluster only
+                // those of leases still held, so a fenced-out group's ranges (not written) are never published
+                List<EdgeReceipt> publish = toPublish;
+                if (leaseHeld != null) {
+                    publish = publish.stream()
+                            .filter(x -> leaseHeld.test(x.groupId(), sentLeases.get(x.groupId())))
+                            .toList();
+                }
+                uplinks.publishReceipts(publish, System.currentTimeMillis());
             }
+            dropped.forEach(f -> f.complete(null));
             for (CompletableFuture<Void> f : waiting) {
                 if (e == null) {
                     f.complete(null);
@@ -402,6 +552,11 @@ public final class HostProcessor {
                 }
             }
         });
+        if (!afterFlush.isEmpty()) {
+            List<Runnable> adoptions = new ArrayList<>(afterFlush.values());
+            afterFlush.clear();
+            adoptions.forEach(Runnable::run);
+        }
     }
 
     /** Every device of every edge node, in map order. */
@@ -516,6 +671,10 @@ public final class HostProcessor {
         Topic topic = Topic.parse(in.topic());
         MessageType type = topic.type();
         if (type == MessageType.STATE || type == MessageType.NCMD || type == MessageType.DCMD) {
+            return false;
+        }
+        if (groupEpochs != null && !groupEpochs.containsKey(topic.groupId())) {
+            // a group this gateway does not serve (any more): its new owner asks for the rebirth
             return false;
         }
         if (in.payload().length > Limits.MAX_PAYLOAD_BYTES) {

@@ -60,6 +60,8 @@ public final class PrimaryHost implements AutoCloseable, Uplink {
     private volatile boolean onlinePublished;
 
     private volatile boolean closing;
+    /** In a cluster, the groups whose topics are subscribed; null: the whole namespace. */
+    private volatile java.util.Set<String> groups;
 
     private static final MqttClients.Reconnect RECONNECT =
             new MqttClients.Reconnect(Duration.ofMillis(500), Duration.ofSeconds(30));
@@ -135,6 +137,51 @@ public final class PrimaryHost implements AutoCloseable, Uplink {
                 });
     }
 
+    /**
+     * Subscribes only to the topics of the groups {@link #subscribeGroup added} instead of the whole namespace (a
+     * gateway of a cluster). Call before {@link #start}.
+     */
+    public void onlyGroups() {
+        groups = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    }
+
+    /**
+     * Subscribes to {@code spBv1.0/<group>/#} now when connected, and after every reconnect. Never blocks.
+     *
+     * @return completes when subscribed (at once when not connected: the next connection subscribes)
+     */
+    public CompletableFuture<Void> subscribeGroup(String group) {
+        groups.add(group);
+        if (!client.getState().isConnected()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return client.subscribeWith()
+                .topicFilter(groupFilter(group))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
+                .thenAccept(ack -> {
+                    for (Mqtt5SubAckReasonCode code : ack.getReasonCodes()) {
+                        if (code.isError()) {
+                            throw new IllegalStateException(
+                                    "subscription to " + groupFilter(group) + " refused: " + code);
+                        }
+                    }
+                });
+    }
+
+    /** Unsubscribes from {@code spBv1.0/<group>/#}. Never blocks; the future completes when done. */
+    public CompletableFuture<Void> unsubscribeGroup(String group) {
+        groups.remove(group);
+        if (!client.getState().isConnected()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return client.unsubscribeWith().topicFilter(groupFilter(group)).send().thenAccept(ack -> {});
+    }
+
+    private static String groupFilter(String group) {
+        return Topic.NAMESPACE + "/" + group + "/#";
+    }
+
     /** The STATE timestamp of the current (or next) connection: the will's and the online birth's. */
     public long stateTimestamp() {
         return stateTimestamp.get();
@@ -160,15 +207,28 @@ public final class PrimaryHost implements AutoCloseable, Uplink {
         renewing.set(false);
         // Both subscriptions before the STATE birth (host-topic-phid-birth-sub-required,
         // message-flow-phid-sparkplug-subscription, payloads-state-subscribe).
-        client.subscribeWith()
+        var subscribe = client.subscribeWith()
                 .addSubscription()
                 .topicFilter(stateTopic)
                 .qos(MqttQos.AT_LEAST_ONCE)
-                .applySubscription()
-                .addSubscription()
-                .topicFilter(Topic.NAMESPACE + "/#")
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .applySubscription()
+                .applySubscription();
+        java.util.Set<String> served = groups;
+        if (served == null) {
+            subscribe = subscribe
+                    .addSubscription()
+                    .topicFilter(Topic.NAMESPACE + "/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .applySubscription();
+        } else {
+            for (String group : served) {
+                subscribe = subscribe
+                        .addSubscription()
+                        .topicFilter(groupFilter(group))
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .applySubscription();
+            }
+        }
+        subscribe
                 .send()
                 .thenCompose(subAck -> {
                     for (Mqtt5SubAckReasonCode code : subAck.getReasonCodes()) {
@@ -276,6 +336,9 @@ public final class PrimaryHost implements AutoCloseable, Uplink {
             if (closing) {
                 return;
             }
+            // a disconnect by the client ends its global publish flow: without a new one, every message of the new
+            // session would be dropped by the MQTT client ("No publish flow registered")
+            client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish);
             connect();
         });
     }

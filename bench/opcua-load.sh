@@ -40,7 +40,8 @@ for R in $RATES; do
   N=$((R / 10))
   SIM_LOG="$WORK/sim-$R.log"
   java -Xmx1g -jar "$SIM_JAR" opcua --stations 1 --load-points "$N" --tick 100ms --port 0 > "$SIM_LOG" 2>&1 &
-  PIDS+=($!)
+  SIM=$!
+  PIDS+=($SIM)
   wait_for "$SIM_LOG" "^Load: " 120
   ENDPOINT=$(grep -o 'opc.tcp://[0-9.]*:[0-9]*/[a-z]*' "$SIM_LOG" | head -1)
   EDGE_DIR="$WORK/edge-$R"
@@ -65,6 +66,13 @@ for R in $RATES; do
   $THREADS_REPORT && thread_ticks "$EDGE" > "$WORK/threads0"
   c0=$(cpu_ticks "$EDGE"); p0=$(metric "$URL" '^floorlink_edge_samples_published_total'); d0=$(metric "$URL" '^floorlink_edge_samples_dropped_total'); t0=$(date +%s.%N)
   sleep "$MEASURE"
+  if ! kill -0 "$EDGE" 2>/dev/null; then
+    # e.g. -XX:+ExitOnOutOfMemoryError with a heap too small for R/10 points (the agent warned at start)
+    printf '%10d  edge agent exited during the run: %s\n' "$R" "$(grep -m1 -i 'heap\|OutOfMemory\|ERROR' "$EDGE_DIR/edge.log" | cut -c1-160)"
+    kill "$SIM" 2>/dev/null || true
+    wait "$SIM" 2>/dev/null || true
+    continue
+  fi
   c1=$(cpu_ticks "$EDGE"); p1=$(metric "$URL" '^floorlink_edge_samples_published_total'); d1=$(metric "$URL" '^floorlink_edge_samples_dropped_total'); t1=$(date +%s.%N)
   if $THREADS_REPORT; then
     thread_ticks "$EDGE" > "$WORK/threads1"
@@ -75,5 +83,6 @@ for R in $RATES; do
   awk -v r="$R" -v c="$((c1 - c0))" -v hz="$HZ" -v p="$((p1 - p0))" -v d="$((d1 - d0))" \
     -v dt="$(echo "$t1 - $t0" | bc)" -v th="$(threads "$EDGE")" -v rss="$(rss_mb "$EDGE")" -v peak="$(peak_rss_mb "$EDGE")" 'BEGIN {
       cpu = c / hz; printf "%10d %10.0f %10.0f %8.3f %8d %8d %9d %8.3f\n", r, p / dt, d / dt, cpu / dt, th, rss, peak, (p > 0 ? cpu / (p / 100000) : 0) }'
-  kill "$EDGE"; wait "$EDGE" 2>/dev/null || true
+  # The simulator too: its variables would keep changing beside the next rate's.
+  kill "$EDGE" "$SIM"; wait "$EDGE" "$SIM" 2>/dev/null || true
 done

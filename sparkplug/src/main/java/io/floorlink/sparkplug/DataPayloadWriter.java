@@ -24,9 +24,6 @@ public final class DataPayloadWriter {
     /** {@link #add} without a rid property. */
     public static final long NO_RID = 0;
 
-    private static final int TAG_METRIC_NAME = Metric.NAME_FIELD_NUMBER;
-    private static final int METRICS = Payload.METRICS_FIELD_NUMBER;
-
     private Metric[] metrics = new Metric[64];
     private long[] aliases = new long[64];
     private long[] rids = new long[64];
@@ -70,7 +67,7 @@ public final class DataPayloadWriter {
         int total = CodedOutputStream.computeUInt64Size(Payload.TIMESTAMP_FIELD_NUMBER, timestamp)
                 + CodedOutputStream.computeUInt64Size(Payload.SEQ_FIELD_NUMBER, seq);
         for (int i = 0; i < count; i++) {
-            total += CodedOutputStream.computeTagSize(METRICS)
+            total += CodedOutputStream.computeTagSize(Payload.METRICS_FIELD_NUMBER)
                     + CodedOutputStream.computeUInt32SizeNoTag(sizes[i])
                     + sizes[i];
         }
@@ -79,7 +76,7 @@ public final class DataPayloadWriter {
         try {
             out.writeUInt64(Payload.TIMESTAMP_FIELD_NUMBER, timestamp);
             for (int i = 0; i < count; i++) {
-                out.writeTag(METRICS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeTag(Payload.METRICS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
                 out.writeUInt32NoTag(sizes[i]);
                 writeMetric(out, metrics[i], aliases[i], rids[i], historical[i]);
             }
@@ -98,7 +95,7 @@ public final class DataPayloadWriter {
         int size = m.getSerializedSize();
         if (alias != NO_ALIAS) {
             if (m.hasName()) {
-                size -= CodedOutputStream.computeStringSize(TAG_METRIC_NAME, m.getName());
+                size -= CodedOutputStream.computeStringSize(Metric.NAME_FIELD_NUMBER, m.getName());
             }
             if (m.hasAlias()) {
                 size -= CodedOutputStream.computeUInt64Size(Metric.ALIAS_FIELD_NUMBER, m.getAlias());

@@ -712,7 +712,18 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             warnings.warn("receipt", "Ignoring malformed receipt: {}", e.getMessage());
             return;
         }
-        metrics.receipt(confirmations.receipt(r, buffer));
+        ReceiptResult result = confirmations.receipt(r, buffer);
+        metrics.receipt(result);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(
+                    "Receipt of {} (epoch {}, timestamp {}) {}: {}; {} records sent without a receipt",
+                    r.hostId(),
+                    r.epoch(),
+                    r.timestamp(),
+                    describeRanges(r.ranges()),
+                    result,
+                    confirmations.outstanding());
+        }
     }
 
     /** Every batch interval: confirmations by time, and the replay when a receipt is overdue. */
@@ -758,6 +769,10 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     /** Replays everything in the buffer from the oldest record (what is confirmed is deleted, the host dedups). */
     private void startReplay() {
         commitBatch();
+        LOG.debug(
+                "Replay starts: rids up to {} ({} records sent without a receipt before)",
+                buffer.nextRid() - 1,
+                confirmations.outstanding());
         confirmations.replayStarted();
         replayCursor = 0;
         replayUpTo = buffer.nextRid() - 1;
@@ -1327,6 +1342,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     /** After a replay started by a receipt timeout, the next may start only after another timeout. */
     private void replayDone(long nowNanos) {
+        LOG.debug("Replay done up to rid {}", replayUpTo);
         confirmations.replayDone(nowNanos);
     }
 
@@ -1607,6 +1623,22 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private record Connected(int generation, int bdSeq) implements Event {}
 
     private record Disconnected() implements Event {}
+
+    /** Ranges for a debug line: "[1-5, 7-9]", the middle elided beyond eight. */
+    private static String describeRanges(List<long[]> ranges) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < ranges.size(); i++) {
+            if (ranges.size() > 8 && i == 4) {
+                sb.append("... ").append(ranges.size() - 8).append(" more, ");
+                i = ranges.size() - 4;
+            }
+            sb.append(ranges.get(i)[0]).append('-').append(ranges.get(i)[1]);
+            if (i < ranges.size() - 1) {
+                sb.append(", ");
+            }
+        }
+        return sb.append(']').toString();
+    }
 
     private record Subscribed(int generation, Throwable failure, boolean receipts) implements Event {}
 

@@ -259,6 +259,16 @@ public final class HostProcessor {
         storedReceipts.keySet().removeIf(k -> k.startsWith(group + "/"));
         storedReceipts.putAll(receipts);
         groupEpochs.put(group, epoch);
+        if (log.isDebugEnabled()) {
+            receipts.forEach((k, v) -> log.debug(
+                    "group {} adopted (lease epoch {}): stored receipt of {}, epoch {}: {}",
+                    group,
+                    epoch,
+                    k,
+                    v.epoch(),
+                    describeRanges(v.ranges())));
+            log.debug("group {} adopted (lease epoch {}) with {} stored receipts", group, epoch, receipts.size());
+        }
         done.complete(null);
     }
 
@@ -271,6 +281,7 @@ public final class HostProcessor {
             return;
         }
         staleEpochs.put(group, epoch);
+        log.debug("group {} dropped (lease epoch {})", group, epoch);
         storedReceipts.keySet().removeIf(k -> k.startsWith(group + "/"));
         Map<String, NodeState> byNode = nodes.remove(group);
         long now = System.currentTimeMillis();
@@ -541,7 +552,20 @@ public final class HostProcessor {
                             .filter(x -> leaseHeld.test(x.groupId(), sentLeases.get(x.groupId())))
                             .toList();
                 }
+                if (log.isDebugEnabled()) {
+                    for (EdgeReceipt x : publish) {
+                        log.debug(
+                                "receipt for {}/{} (epoch {}, lease epoch {}) published: {}",
+                                x.groupId(),
+                                x.edgeNodeId(),
+                                x.epoch(),
+                                sentLeases == null ? null : sentLeases.get(x.groupId()),
+                                describeRanges(x.ranges()));
+                    }
+                }
                 uplinks.publishReceipts(publish, System.currentTimeMillis());
+            } else if (log.isDebugEnabled()) {
+                log.debug("batch not stored ({}): {} receipts not published", e.toString(), toPublish.size());
             }
             dropped.forEach(f -> f.complete(null));
             for (CompletableFuture<Void> f : waiting) {
@@ -989,6 +1013,22 @@ public final class HostProcessor {
         } else if (node.receipts == null || !node.receipts.epoch().equals(epoch)) {
             RidRanges stored = storedReceipts.remove(node.group + "/" + node.edgeNode);
             node.receipts = stored != null && stored.epoch().equals(epoch) ? stored : new RidRanges(epoch);
+            if (log.isDebugEnabled()) {
+                log.debug(
+                        "NBIRTH of {}/{} (buffer epoch {}): {} received ids {}",
+                        node.group,
+                        node.edgeNode,
+                        epoch,
+                        node.receipts == stored ? "stored" : "no stored",
+                        describeRanges(node.receipts.ranges()));
+            }
+        } else if (log.isDebugEnabled()) {
+            log.debug(
+                    "NBIRTH of {}/{} (buffer epoch {}): received ids kept {}",
+                    node.group,
+                    node.edgeNode,
+                    epoch,
+                    describeRanges(node.receipts.ranges()));
         }
         if (node.receipts != null && node.receipts.size() > 0) {
             // a receipt lost in a crash (or never published) is published again after the next commit
@@ -1190,5 +1230,21 @@ public final class HostProcessor {
             this.edgeNode = edgeNode;
             this.session = session;
         }
+    }
+
+    /** Ranges for a debug line: "[1-5, 7-9]", the middle elided beyond eight. */
+    private static String describeRanges(List<long[]> ranges) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < ranges.size(); i++) {
+            if (ranges.size() > 8 && i == 4) {
+                sb.append("... ").append(ranges.size() - 8).append(" more, ");
+                i = ranges.size() - 4;
+            }
+            sb.append(ranges.get(i)[0]).append('-').append(ranges.get(i)[1]);
+            if (i < ranges.size() - 1) {
+                sb.append(", ");
+            }
+        }
+        return sb.append(']').toString();
     }
 }

@@ -69,6 +69,27 @@ public record Receipt(String hostId, String epoch, long timestamp, List<long[]> 
         return TOPIC_PREFIX + "/" + hostId + "/" + groupId + "/" + edgeNodeId;
     }
 
+    /**
+     * Ranges for a log line: {@code "[1-5, 7-9]"}; beyond eight ranges the first and last four with the number left
+     * out between them, so a line stays short however fragmented the set is.
+     *
+     * @param ranges inclusive {from, to} pairs, not null
+     */
+    public static String describe(List<long[]> ranges) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < ranges.size(); i++) {
+            if (ranges.size() > 8 && i == 4) {
+                sb.append("... ").append(ranges.size() - 8).append(" more, ");
+                i = ranges.size() - 4;
+            }
+            sb.append(ranges.get(i)[0]).append('-').append(ranges.get(i)[1]);
+            if (i < ranges.size() - 1) {
+                sb.append(", ");
+            }
+        }
+        return sb.append(']').toString();
+    }
+
     /** Whether {@code rid} is in one of the ranges (binary search). */
     public boolean covers(long rid) {
         int lo = 0;

@@ -20,6 +20,19 @@ class ReceiptTest {
     }
 
     @Test
+    void describesRangesShortlyForALogLine() {
+        assertThat(Receipt.describe(List.of())).isEqualTo("[]");
+        assertThat(Receipt.describe(List.of(new long[] {1, 5}, new long[] {7, 9})))
+                .isEqualTo("[1-5, 7-9]");
+        List<long[]> many = new ArrayList<>();
+        for (long i = 0; i < 10; i++) {
+            many.add(new long[] {i * 10 + 1, i * 10 + 5});
+        }
+        assertThat(Receipt.describe(many))
+                .isEqualTo("[1-5, 11-15, 21-25, 31-35, ... 2 more, 61-65, 71-75, 81-85, 91-95]");
+    }
+
+    @Test
     void roundTripsAndCoversItsRanges() {
         Receipt r = new Receipt(
                 "floorlink", "e1", 1_733_280_000_000L, List.of(new long[] {1, 5000}, new long[] {5002, 5100}));

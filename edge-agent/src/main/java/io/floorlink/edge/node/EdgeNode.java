@@ -720,7 +720,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     r.hostId(),
                     r.epoch(),
                     r.timestamp(),
-                    describeRanges(r.ranges()),
+                    Receipt.describe(r.ranges()),
                     result,
                     confirmations.outstanding());
         }
@@ -1623,22 +1623,6 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private record Connected(int generation, int bdSeq) implements Event {}
 
     private record Disconnected() implements Event {}
-
-    /** Ranges for a debug line: "[1-5, 7-9]", the middle elided beyond eight. */
-    private static String describeRanges(List<long[]> ranges) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < ranges.size(); i++) {
-            if (ranges.size() > 8 && i == 4) {
-                sb.append("... ").append(ranges.size() - 8).append(" more, ");
-                i = ranges.size() - 4;
-            }
-            sb.append(ranges.get(i)[0]).append('-').append(ranges.get(i)[1]);
-            if (i < ranges.size() - 1) {
-                sb.append(", ");
-            }
-        }
-        return sb.append(']').toString();
-    }
 
     private record Subscribed(int generation, Throwable failure, boolean receipts) implements Event {}
 

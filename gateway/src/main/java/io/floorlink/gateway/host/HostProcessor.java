@@ -266,7 +266,7 @@ public final class HostProcessor {
                     epoch,
                     k,
                     v.epoch(),
-                    describeRanges(v.ranges())));
+                    Receipt.describe(v.ranges())));
             log.debug("group {} adopted (lease epoch {}) with {} stored receipts", group, epoch, receipts.size());
         }
         done.complete(null);
@@ -560,7 +560,7 @@ public final class HostProcessor {
                                 x.edgeNodeId(),
                                 x.epoch(),
                                 sentLeases == null ? null : sentLeases.get(x.groupId()),
-                                describeRanges(x.ranges()));
+                                Receipt.describe(x.ranges()));
                     }
                 }
                 uplinks.publishReceipts(publish, System.currentTimeMillis());
@@ -1020,7 +1020,7 @@ public final class HostProcessor {
                         node.edgeNode,
                         epoch,
                         node.receipts == stored ? "stored" : "no stored",
-                        describeRanges(node.receipts.ranges()));
+                        Receipt.describe(node.receipts.ranges()));
             }
         } else if (log.isDebugEnabled()) {
             log.debug(
@@ -1028,7 +1028,7 @@ public final class HostProcessor {
                     node.group,
                     node.edgeNode,
                     epoch,
-                    describeRanges(node.receipts.ranges()));
+                    Receipt.describe(node.receipts.ranges()));
         }
         if (node.receipts != null && node.receipts.size() > 0) {
             // a receipt lost in a crash (or never published) is published again after the next commit
@@ -1230,21 +1230,5 @@ public final class HostProcessor {
             this.edgeNode = edgeNode;
             this.session = session;
         }
-    }
-
-    /** Ranges for a debug line: "[1-5, 7-9]", the middle elided beyond eight. */
-    private static String describeRanges(List<long[]> ranges) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < ranges.size(); i++) {
-            if (ranges.size() > 8 && i == 4) {
-                sb.append("... ").append(ranges.size() - 8).append(" more, ");
-                i = ranges.size() - 4;
-            }
-            sb.append(ranges.get(i)[0]).append('-').append(ranges.get(i)[1]);
-            if (i < ranges.size() - 1) {
-                sb.append(", ");
-            }
-        }
-        return sb.append(']').toString();
     }
 }

@@ -40,7 +40,7 @@ public final class Gateway implements AutoCloseable {
      * a lagging host's queue takes bounded whatever the size of the messages ({@link #QUEUE_CAPACITY} alone allows
      * 200,000 DDATA messages of any size).
      */
-    static final long QUEUE_BYTES = 128L * 1024 * 1024;
+    static final long QUEUE_BYTES = 64L * 1024 * 1024;
 
     private final GatewayConfig config;
     private final FactsStore store;

@@ -1138,8 +1138,10 @@ public final class HostProcessor {
                 }
             }
             String name = m.getName();
+            HostSession.Alias alias = null;
             if (name.isEmpty() && m.hasAlias()) {
-                name = node.session.resolveAlias(d.deviceId(), m.getAlias());
+                alias = node.session.alias(d.deviceId(), m.getAlias());
+                name = alias == null ? null : alias.name();
                 if (name == null && duplicate) {
                     continue;
                 }
@@ -1162,7 +1164,11 @@ public final class HostProcessor {
             }
             long ts = m.hasTimestamp() ? m.getTimestamp() : payloadTs;
             if (!birth && !duplicate && !m.getIsHistorical()) {
-                node.session.update(d.deviceId(), name, m, ts);
+                if (alias != null) {
+                    node.session.update(alias, m, ts);
+                } else {
+                    node.session.update(d.deviceId(), name, m, ts);
+                }
             }
             if (name.startsWith(MetricNames.HEALTH_PREFIX) || MetricNames.BUFFER_LOST.equals(name)) {
                 if (!duplicate) {
@@ -1170,7 +1176,7 @@ public final class HostProcessor {
                 }
                 continue;
             }
-            PointFacts p = facts.point(d, name);
+            PointFacts p = alias != null ? facts.point(d, alias) : facts.point(d, name);
             if (p == null && duplicate) {
                 continue;
             }

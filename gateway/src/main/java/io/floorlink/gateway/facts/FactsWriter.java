@@ -182,12 +182,22 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
         pendingRecords.addAndGet(records);
         try {
             executor.execute(() -> {
+                // the batch stops counting as pending before its future completes, so whoever waits on the future
+                // sees the writer's capacity back
+                CompletableFuture<Void> written = new CompletableFuture<>();
                 try {
-                    writeWithRetry(batch, done);
+                    writeWithRetry(batch, written);
                 } finally {
                     pendingRecords.addAndGet(-records);
                     pending.decrementAndGet();
                 }
+                written.whenComplete((r, e) -> {
+                    if (e == null) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(e);
+                    }
+                });
             });
         } catch (RejectedExecutionException e) {
             pendingRecords.addAndGet(-records);

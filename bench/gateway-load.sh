@@ -117,7 +117,9 @@ for _ in $(seq 1 "$MEASURE"); do
 done
 read_metrics b
 QUEUE=$(metric "$URL" '^floorlink_gateway_queue_depth')
-PENDING=$(metric "$URL" '^floorlink_gateway_writer_pending')
+PENDING=$(metric "$URL" '^floorlink_gateway_writer_pending_batches')
+PENDING_RECORDS=$(metric "$URL" '^floorlink_gateway_writer_pending_records')
+QUEUE_BYTES=$(metric "$URL" '^floorlink_gateway_queue_payload_bytes')
 if $THREADS_REPORT; then
   thread_ticks "$COLLECTOR" > "$WORK/threads1"
   echo "  collector CPU by thread over the measurement (seconds):" >&2
@@ -136,5 +138,7 @@ awk -v st="$STORE" -v r="$RATE" -v pts="$POINTS" -v hz="$HZ" -v dt="$(echo "$b_t
     printf "%-8s %8d %10.0f %10.0f %8.3f %8d %8d %10.0f %10.0f %8d %8d %8d  %s\n", st, r, rc * pts / dt, so / dt, c / hz / dt, rss, peak,
       (fc > 0 ? fs * 1000 / fc : 0), fm * 1000, dr, q, pe, la }'
 grep -E '^sent' "$WORK/fleet.log" | tail -2 | sed 's/^/  fleet: /' >&2
+echo "  records pending for the writer at the end: $PENDING_RECORDS (floorlink.gateway.writer.pending.records)" >&2
+echo "  payload bytes in the processing queue at the end: $QUEUE_BYTES (floorlink.gateway.queue.payload)" >&2
 kill "$FLEET"; wait "$FLEET" 2>/dev/null || true
 kill "$COLLECTOR"; wait "$COLLECTOR" 2>/dev/null || true

@@ -35,6 +35,12 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     /** Messages waiting for the processing thread before new ones are dropped (and counted). */
     static final int QUEUE_CAPACITY = 200_000;
+    /**
+     * Payload bytes waiting for the processing thread before new messages are dropped (and counted): keeps the heap
+     * a lagging host's queue takes bounded whatever the size of the messages ({@link #QUEUE_CAPACITY} alone allows
+     * 200,000 DDATA messages of any size).
+     */
+    static final long QUEUE_BYTES = 64L * 1024 * 1024;
 
     private final GatewayConfig config;
     private final FactsStore store;
@@ -137,6 +143,7 @@ public final class Gateway implements AutoCloseable {
                     writer::submit);
             processor.meterBinder().bindTo(registry);
             processor.backPressure(writer::hasCapacity);
+            processor.maxQueuedBytes(QUEUE_BYTES);
             InfluxSink influx = null;
             if (config.influx() != null) {
                 InfluxConfig ic = config.influx();

@@ -14,6 +14,8 @@ public final class DeviceFacts {
     final Map<String, PointFacts> points = new HashMap<>();
     private boolean born;
     boolean sessionOpen;
+    /** DBIRTH declarations of the device so far: which one a {@link PointFacts} belongs to */
+    int declarations;
     /** whether any point has state, counter or static-run facts */
     boolean tracked;
 

@@ -6,6 +6,7 @@ import io.floorlink.sparkplug.MetricNames;
 import io.floorlink.sparkplug.Metrics;
 import io.floorlink.sparkplug.Quality;
 import io.floorlink.sparkplug.SparkplugException;
+import io.floorlink.sparkplug.host.HostSession;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import java.time.Instant;
@@ -145,6 +146,7 @@ public final class FactsAggregator {
         endPoints(d, ts);
         d.tracked = false;
         d.points.clear();
+        d.declarations++;
         d.readsOk = 0;
         d.readsFailed = 0;
         for (Metric m : payload.getMetricsList()) {
@@ -176,6 +178,8 @@ public final class FactsAggregator {
                     MetricValues.number(props.get(MetricNames.PROP_ENG_LOW)),
                     MetricValues.number(props.get(MetricNames.PROP_ENG_HIGH)),
                     ts);
+            p.device = d;
+            p.declaration = d.declarations;
             d.points.put(name, p);
             d.tracked |= p.kind != PointKind.OTHER;
             Double interval = MetricValues.number(props.get(MetricNames.PROP_INTERVAL_MS));
@@ -220,6 +224,19 @@ public final class FactsAggregator {
     /** The point the device's DBIRTH declared under {@code name}, or null. */
     public PointFacts point(DeviceFacts d, String name) {
         return d.points.get(name);
+    }
+
+    /**
+     * The point the device's DBIRTH declared under the name {@code alias} stands for, or null: found by name once,
+     * then kept with the alias ({@link HostSession.Alias#attach}) while it is the device's current declaration.
+     */
+    public PointFacts point(DeviceFacts d, HostSession.Alias alias) {
+        if (alias.attachment() instanceof PointFacts p && p.device == d && p.declaration == d.declarations) {
+            return p;
+        }
+        PointFacts p = d.points.get(alias.name());
+        alias.attach(p);
+        return p;
     }
 
     /**

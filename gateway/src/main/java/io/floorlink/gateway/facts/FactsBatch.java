@@ -122,6 +122,22 @@ public record FactsBatch(
         return out;
     }
 
+    /**
+     * The records the batch holds: point and device rollups, state-time and static-run rows, session changes,
+     * declarations, receipts and gaps. What the writer's backlog is bounded by ({@link FactsWriter}): it is what a
+     * batch costs in memory, and the minute-level rows it writes.
+     */
+    public long records() {
+        return (long) points.size()
+                + devices.size()
+                + stateMillis.size()
+                + staticRuns.size()
+                + sessions.size()
+                + declarations.size()
+                + receipts.size()
+                + gaps.size();
+    }
+
     public boolean isEmpty() {
         return sessions.isEmpty()
                 && declarations.isEmpty()

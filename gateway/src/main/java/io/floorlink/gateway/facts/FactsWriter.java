@@ -16,13 +16,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes batches to the {@link FactsStore} on one thread, in submission order, with at most {@link
- * #MAX_PENDING_BATCHES} batches waiting (the producer checks {@link #hasCapacity} and keeps aggregating in memory
- * while it is false). A write that fails because the store is unreachable or any other transient reason is
+ * Writes batches to the {@link FactsStore} on one thread, in submission order. Its backlog is bounded by what it
+ * holds: it takes a batch while the batches submitted and not yet committed (the one being written included) hold
+ * fewer than {@code maxPendingRecords} records ({@link FactsBatch#records}) and fewer than {@link
+ * #MAX_PENDING_BATCHES} wait; the producer checks {@link #hasCapacity} and keeps aggregating into its current
+ * in-memory batch while it is false. A lagging writer thus gets fewer, larger batches (the same point's rows merged
+ * once per batch instead of once per flush interval) and the memory held for it stays about {@code
+ * maxPendingRecords} rollups plus the producer's current batch. A write that fails because the store is unreachable or any other transient reason is
  * retried with exponential backoff and jitter until it succeeds or the writer is closed, so a store outage delays
  * facts instead of losing them. A batch the store refuses for a data reason ({@link FactsStore#isDataError}) is
  * written again record by record: the refused records go to the quarantine ({@code fact_quarantine}), the rest
@@ -38,6 +43,11 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
     private static final long MAX_BACKOFF_MS = 30_000;
     /** Most batches waiting for the writer thread, not counting the one being written. */
     public static final int MAX_PENDING_BATCHES = 8;
+    /**
+     * Default bound of the records held by batches submitted and not yet committed: two batches of 50,000 points
+     * (about 300 bytes of heap each, key and rollup), one being written and one waiting.
+     */
+    public static final long DEFAULT_MAX_PENDING_RECORDS = 100_000;
     /** How long the writer may go without a commit while a batch waits before it counts as stalled. */
     public static final long DEFAULT_STALL_BOUND_MS = 120_000;
 
@@ -54,6 +64,10 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
     private final long stallBoundMs;
     private final ThreadPoolExecutor executor;
     private final AtomicInteger pending = new AtomicInteger();
+    private final long maxPendingRecords;
+    /** Records of the batches submitted and not yet committed, the one being written included. */
+    private final AtomicLong pendingRecords = new AtomicLong();
+
     private volatile boolean closing;
     /** Last commit, or when the writer got work after being idle (epoch ms). */
     private volatile long progressAt = System.currentTimeMillis();
@@ -80,9 +94,22 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
 
     /** @param stallBoundMs how long without a commit while a batch waits counts as {@link #WRITER_STALLED} */
     public FactsWriter(FactsStore store, String hostId, long stallBoundMs) {
+        this(store, hostId, stallBoundMs, DEFAULT_MAX_PENDING_RECORDS);
+    }
+
+    /**
+     * @param stallBoundMs how long without a commit while a batch waits counts as {@link #WRITER_STALLED}
+     * @param maxPendingRecords {@link #hasCapacity} is false while the batches submitted and not yet committed hold
+     *     this many records or more ({@link FactsBatch#records}); one batch is always taken when none is pending
+     */
+    public FactsWriter(FactsStore store, String hostId, long stallBoundMs, long maxPendingRecords) {
+        if (maxPendingRecords < 1) {
+            throw new IllegalArgumentException("maxPendingRecords must be positive: " + maxPendingRecords);
+        }
         this.store = store;
         this.hostId = hostId;
         this.stallBoundMs = stallBoundMs;
+        this.maxPendingRecords = maxPendingRecords;
         this.executor = new ThreadPoolExecutor(
                 1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_PENDING_BATCHES), r -> {
                     Thread t = new Thread(r, "floorlink-facts-writer");
@@ -118,11 +145,27 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                 .description("Batches of facts submitted to the writer and not yet written (bounded)")
                 .baseUnit("batches")
                 .register(registry);
+        Gauge.builder("floorlink.gateway.writer.pending.records", pendingRecords::get)
+                .description("Records (rollups, state time, static runs, sessions, declarations, receipts, gaps) of the"
+                        + " batches submitted to the writer and not yet committed (bounded)")
+                .baseUnit("records")
+                .register(registry);
     }
 
-    /** Whether {@link #submit} would take a batch now (fewer than {@link #MAX_PENDING_BATCHES} waiting). */
+    /**
+     * Whether the producer should submit a batch now: the pending batches hold fewer than {@code maxPendingRecords}
+     * records and fewer than {@link #MAX_PENDING_BATCHES} wait. {@link #submit} refuses only the latter (and a
+     * closed writer), so a producer that submits anyway is not refused for the record bound.
+     */
     public boolean hasCapacity() {
-        return executor.getQueue().remainingCapacity() > 0 && !executor.isShutdown();
+        return pendingRecords.get() < maxPendingRecords
+                && executor.getQueue().remainingCapacity() > 0
+                && !executor.isShutdown();
+    }
+
+    /** Records of the batches submitted and not yet committed (or given up), the one being written included. */
+    public long pendingRecords() {
+        return pendingRecords.get();
     }
 
     /**
@@ -135,15 +178,29 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
         if (pending.getAndIncrement() == 0) {
             progressAt = System.currentTimeMillis();
         }
+        long records = batch.records();
+        pendingRecords.addAndGet(records);
         try {
             executor.execute(() -> {
+                // the batch stops counting as pending before its future completes, so whoever waits on the future
+                // sees the writer's capacity back
+                CompletableFuture<Void> written = new CompletableFuture<>();
                 try {
-                    writeWithRetry(batch, done);
+                    writeWithRetry(batch, written);
                 } finally {
+                    pendingRecords.addAndGet(-records);
                     pending.decrementAndGet();
                 }
+                written.whenComplete((r, e) -> {
+                    if (e == null) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(e);
+                    }
+                });
             });
         } catch (RejectedExecutionException e) {
+            pendingRecords.addAndGet(-records);
             pending.decrementAndGet();
             done.completeExceptionally(new IllegalStateException(
                     executor.isShutdown()

@@ -27,6 +27,10 @@ public final class PointFacts {
     final StaticRunTracker histStatic;
     boolean histTracked;
     boolean histTouched;
+    /** the device and its declaration ({@link DeviceFacts#declarations}) this point was declared in */
+    DeviceFacts device;
+
+    int declaration;
 
     /** @param birthAt the DBIRTH time: live facts start there, historical ones end there */
     PointFacts(

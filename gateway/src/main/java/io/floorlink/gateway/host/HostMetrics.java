@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 final class HostMetrics implements MeterBinder {
     private final Map<MessageType, Counter> received = new EnumMap<>(MessageType.class);
     private final Supplier<Number> queueDepth;
+    private final Supplier<Number> queueBytes;
     private final Supplier<Number> openEdgeSessions;
     private final Supplier<Number> openDeviceSessions;
     Counter decodeErrors;
@@ -39,8 +40,13 @@ final class HostMetrics implements MeterBinder {
     Counter warningsSuppressed;
     Counter flushBlocked;
 
-    HostMetrics(Supplier<Number> queueDepth, Supplier<Number> openEdgeSessions, Supplier<Number> openDeviceSessions) {
+    HostMetrics(
+            Supplier<Number> queueDepth,
+            Supplier<Number> queueBytes,
+            Supplier<Number> openEdgeSessions,
+            Supplier<Number> openDeviceSessions) {
         this.queueDepth = queueDepth;
+        this.queueBytes = queueBytes;
         this.openEdgeSessions = openEdgeSessions;
         this.openDeviceSessions = openDeviceSessions;
     }
@@ -155,6 +161,10 @@ final class HostMetrics implements MeterBinder {
         Gauge.builder("floorlink.gateway.queue.depth", queueDepth)
                 .description("Messages waiting in the host's processing queue")
                 .baseUnit("messages")
+                .register(registry);
+        Gauge.builder("floorlink.gateway.queue.payload", queueBytes)
+                .description("Payload bytes of the messages waiting in the host's processing queue (bounded)")
+                .baseUnit("bytes")
                 .register(registry);
         Gauge.builder("floorlink.gateway.sessions.open", openEdgeSessions)
                 .description("Sessions currently open, by kind")

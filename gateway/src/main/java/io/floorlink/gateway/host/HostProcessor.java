@@ -88,7 +88,11 @@ public final class HostProcessor {
 
     private final ConcurrentLinkedQueue<Inbound> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    /** Payload bytes of the messages in {@link #queue}. */
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+
     private final int capacity;
+    private volatile long maxQueuedBytes = Long.MAX_VALUE;
     private final long flushIntervalMs;
     private final long reorderTimeoutMs;
     private final Function<FactsBatch, CompletableFuture<?>> writer;
@@ -177,7 +181,8 @@ public final class HostProcessor {
         this.storedReceipts.putAll(receipts);
         this.writer = writer;
         this.facts = new FactsAggregator(this::sampleRejected);
-        this.metrics = new HostMetrics(queued::get, () -> openEdgeSessions, facts::openDeviceSessions);
+        this.metrics =
+                new HostMetrics(queued::get, queuedBytes::get, () -> openEdgeSessions, facts::openDeviceSessions);
         this.throttle = new Throttle(30_000, () -> metrics.warningsSuppressed.increment());
         this.uplinks = new Uplinks(hostId, metrics);
         this.thread = new Thread(this::run, "floorlink-host-" + hostId);
@@ -350,19 +355,38 @@ public final class HostProcessor {
     }
 
     /**
+     * Bounds the payload bytes waiting in the processing queue as well as their count: a message that would take
+     * the queue above {@code bytes} is dropped (and counted) unless the queue is empty. Bounds the heap the queue
+     * takes when the processing thread falls behind (large DDATA payloads). Call before {@link #start}.
+     *
+     * @param bytes most payload bytes waiting, positive
+     */
+    public void maxQueuedBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("bytes must be positive: " + bytes);
+        }
+        this.maxQueuedBytes = bytes;
+    }
+
+    /**
      * Queues one received message; never blocks. Safe on MQTT callback threads.
      *
-     * @return false when the queue was full and the message was dropped (counted)
+     * @return false when the queue was full (messages or payload bytes) and the message was dropped (counted)
      */
     public boolean offer(String topic, byte[] payload, long receivedAt) {
-        if (queued.incrementAndGet() > capacity) {
+        int n = queued.incrementAndGet();
+        long bytes = queuedBytes.addAndGet(payload.length);
+        if (n > capacity || (bytes > maxQueuedBytes && n > 1)) {
             queued.decrementAndGet();
+            queuedBytes.addAndGet(-payload.length);
             metrics.queueDropped.increment();
             long suppressed = throttle.allow("queue-full", receivedAt);
             if (suppressed >= 0) {
                 log.warn(
-                        "processing queue full ({} messages): dropping messages ({} more since last warning)",
+                        "processing queue full ({} messages or {} payload bytes): dropping messages ({} more since"
+                                + " last warning)",
                         capacity,
+                        maxQueuedBytes,
                         suppressed);
             }
             return false;
@@ -459,6 +483,7 @@ public final class HostProcessor {
             return false;
         }
         queued.decrementAndGet();
+        queuedBytes.addAndGet(-in.payload().length);
         try {
             handle(in);
         } catch (SparkplugException e) {
@@ -1153,8 +1178,10 @@ public final class HostProcessor {
                 }
             }
             String name = m.getName();
+            HostSession.Alias alias = null;
             if (name.isEmpty() && m.hasAlias()) {
-                name = node.session.resolveAlias(d.deviceId(), m.getAlias());
+                alias = node.session.alias(d.deviceId(), m.getAlias());
+                name = alias == null ? null : alias.name();
                 if (name == null && duplicate) {
                     continue;
                 }
@@ -1177,7 +1204,11 @@ public final class HostProcessor {
             }
             long ts = m.hasTimestamp() ? m.getTimestamp() : payloadTs;
             if (!birth && !duplicate && !m.getIsHistorical()) {
-                node.session.update(d.deviceId(), name, m, ts);
+                if (alias != null) {
+                    node.session.update(alias, m, ts);
+                } else {
+                    node.session.update(d.deviceId(), name, m, ts);
+                }
             }
             if (name.startsWith(MetricNames.HEALTH_PREFIX) || MetricNames.BUFFER_LOST.equals(name)) {
                 if (!duplicate) {
@@ -1185,7 +1216,7 @@ public final class HostProcessor {
                 }
                 continue;
             }
-            PointFacts p = facts.point(d, name);
+            PointFacts p = alias != null ? facts.point(d, alias) : facts.point(d, name);
             if (p == null && duplicate) {
                 continue;
             }

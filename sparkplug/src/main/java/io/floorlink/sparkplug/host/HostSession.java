@@ -70,7 +70,40 @@ public final class HostSession<M> {
     private final Map<String, Owner> devices = new LinkedHashMap<>();
     private int liveCount;
 
-    private record AliasTarget(String deviceId, String name) {}
+    /**
+     * What an alias stands for in this session: the metric's name, its live state and a slot where the caller keeps
+     * its own state of the metric (the gateway keeps its point there), so a DATA metric sent by alias costs one array
+     * lookup instead of lookups by name. Every birth that declares an alias makes a new one, so the slot starts
+     * empty for every declaration. Confined to the thread that uses the session.
+     */
+    public static final class Alias {
+        private final String deviceId;
+        private final String name;
+        /** null when the metric is not tracked live (unknown datatype, live metric limit) */
+        private LiveMetric live;
+
+        private Object attachment;
+
+        private Alias(String deviceId, String name) {
+            this.deviceId = deviceId;
+            this.name = name;
+        }
+
+        /** The metric's name as its birth declared it. */
+        public String name() {
+            return name;
+        }
+
+        /** What the caller attached to this declaration of the alias, or null. */
+        public Object attachment() {
+            return attachment;
+        }
+
+        /** Keeps {@code value} with this declaration of the alias (a rebirth starts over with none); nullable. */
+        public void attach(Object value) {
+            this.attachment = value;
+        }
+    }
 
     /**
      * Alias to target without boxing the alias on every lookup (once per DATA metric): the small dense aliases edges
@@ -78,25 +111,25 @@ public final class HostSession<M> {
      * map. An alias below the array's length is never in the map.
      */
     private static final class AliasTable {
-        private AliasTarget[] dense = new AliasTarget[0];
-        private final Map<Long, AliasTarget> sparse = new HashMap<>();
+        private Alias[] dense = new Alias[0];
+        private final Map<Long, Alias> sparse = new HashMap<>();
         private int size;
 
-        AliasTarget get(long alias) {
+        Alias get(long alias) {
             if (alias >= 0 && alias < dense.length) {
                 return dense[(int) alias];
             }
             return sparse.get(alias);
         }
 
-        void put(long alias, AliasTarget target) {
+        void put(long alias, Alias target) {
             if (alias >= 0 && alias >= dense.length && alias < 4L * (size + 1) + 64) {
                 int length = (int) Math.min(Math.max(alias + 1, dense.length * 2L), 4L * (size + 1) + 64);
-                AliasTarget[] grown = java.util.Arrays.copyOf(dense, length);
-                for (java.util.Iterator<Map.Entry<Long, AliasTarget>> it =
+                Alias[] grown = java.util.Arrays.copyOf(dense, length);
+                for (java.util.Iterator<Map.Entry<Long, Alias>> it =
                                 sparse.entrySet().iterator();
                         it.hasNext(); ) {
-                    Map.Entry<Long, AliasTarget> e = it.next();
+                    Map.Entry<Long, Alias> e = it.next();
                     long a = e.getKey();
                     if (a >= 0 && a < length) {
                         grown[(int) a] = e.getValue();
@@ -117,27 +150,35 @@ public final class HostSession<M> {
 
         void removeDevice(String deviceId) {
             for (int i = 0; i < dense.length; i++) {
-                if (dense[i] != null && deviceId.equals(dense[i].deviceId())) {
+                if (dense[i] != null && deviceId.equals(dense[i].deviceId)) {
                     dense[i] = null;
                     size--;
                 }
             }
             int before = sparse.size();
-            sparse.values().removeIf(t -> deviceId.equals(t.deviceId()));
+            sparse.values().removeIf(t -> deviceId.equals(t.deviceId));
             size -= before - sparse.size();
         }
 
         void clear() {
-            dense = new AliasTarget[0];
+            dense = new Alias[0];
             sparse.clear();
             size = 0;
         }
     }
 
+    /** {@link LiveMetric#value} of a Double value kept unboxed in {@link LiveMetric#number}. */
+    private static final Object UNBOXED_DOUBLE = new Object();
+    /** {@link LiveMetric#value} of a Float value kept unboxed in {@link LiveMetric#number}. */
+    private static final Object UNBOXED_FLOAT = new Object();
+
     private static final class LiveMetric {
         final String name;
         final DataType type;
+        /** the value, or {@link #UNBOXED_DOUBLE} / {@link #UNBOXED_FLOAT}: then it is {@link #number} */
         Object value;
+
+        double number;
         Quality quality = Quality.GOOD;
         long timestamp;
         boolean stale;
@@ -339,7 +380,9 @@ public final class HostSession<M> {
                 continue;
             }
             if (m.hasAlias()) {
-                aliases.put(m.getAlias(), new AliasTarget(deviceId, name));
+                Alias a = new Alias(deviceId, name);
+                a.live = owner.metrics.get(name);
+                aliases.put(m.getAlias(), a);
             }
             if (liveCount >= MAX_LIVE_METRICS || owner.metrics.containsKey(name)) {
                 continue;
@@ -352,6 +395,12 @@ public final class HostSession<M> {
             }
             LiveMetric lm = new LiveMetric(name, type);
             owner.metrics.put(name, lm);
+            if (m.hasAlias()) {
+                Alias a = aliases.get(m.getAlias());
+                if (a != null && a.name.equals(name) && java.util.Objects.equals(a.deviceId, deviceId)) {
+                    a.live = lm;
+                }
+            }
             liveCount++;
             set(lm, m, m.hasTimestamp() ? m.getTimestamp() : payloadTs);
         }
@@ -363,13 +412,37 @@ public final class HostSession<M> {
      * @return null when the alias is not declared by that node's or device's birth
      */
     public String resolveAlias(String deviceId, long alias) {
-        AliasTarget t = aliases.get(alias);
+        Alias t = alias(deviceId, alias);
+        return t == null ? null : t.name;
+    }
+
+    /**
+     * What an alias stands for, for a metric of {@code deviceId} (null: the node): its name, live state and the
+     * caller's slot ({@link Alias#attach}).
+     *
+     * @return null when the alias is not declared by that node's or device's birth
+     */
+    public Alias alias(String deviceId, long alias) {
+        Alias t = aliases.get(alias);
         if (t == null) {
             return null;
         }
-        return deviceId == null
-                ? (t.deviceId() == null ? t.name() : null)
-                : deviceId.equals(t.deviceId()) ? t.name() : null;
+        return deviceId == null ? (t.deviceId == null ? t : null) : deviceId.equals(t.deviceId) ? t : null;
+    }
+
+    /**
+     * A live (not historical) value of the metric an alias of this session stands for ({@link #alias}); the same as
+     * {@link #update(String, String, Metric, long)} without looking the metric up by name.
+     *
+     * @return false when the metric is not tracked live
+     */
+    public boolean update(Alias alias, Metric metric, long ts) {
+        LiveMetric lm = alias.live;
+        if (lm == null) {
+            return false;
+        }
+        set(lm, metric, ts);
+        return true;
     }
 
     /**
@@ -402,7 +475,16 @@ public final class HostSession<M> {
                 return;
             }
         }
-        lm.value = Metrics.value(m, t);
+        // most live values are floating point: kept without boxing one object per sample
+        if (!m.getIsNull() && m.getValueCase() == Metric.ValueCase.DOUBLE_VALUE) {
+            lm.number = m.getDoubleValue();
+            lm.value = UNBOXED_DOUBLE;
+        } else if (!m.getIsNull() && m.getValueCase() == Metric.ValueCase.FLOAT_VALUE) {
+            lm.number = m.getFloatValue();
+            lm.value = UNBOXED_FLOAT;
+        } else {
+            lm.value = Metrics.value(m, t);
+        }
         lm.quality = Metrics.quality(m);
         lm.timestamp = ts;
         lm.stale = false;
@@ -529,7 +611,10 @@ public final class HostSession<M> {
     private static List<LiveView.Metric> metricsOf(Owner o) {
         List<LiveView.Metric> out = new ArrayList<>(o.metrics.size());
         for (LiveMetric m : o.metrics.values()) {
-            out.add(new LiveView.Metric(m.name, m.type.name(), m.value, m.quality, m.timestamp, m.stale));
+            Object value = m.value == UNBOXED_DOUBLE
+                    ? (Object) m.number
+                    : m.value == UNBOXED_FLOAT ? (Object) (float) m.number : m.value;
+            out.add(new LiveView.Metric(m.name, m.type.name(), value, m.quality, m.timestamp, m.stale));
         }
         return out;
     }

@@ -272,4 +272,53 @@ class HostSessionTest {
                 .isFalse();
         assertThat(s.view().devices().get(0).metrics()).hasSize(1);
     }
+
+    @Test
+    @DisplayName(
+            "a DATA metric by alias updates the live value the birth declared; a rebirth starts with an empty slot")
+    void aliasUpdatesTheLiveValueAndKeepsTheCallersStatePerDeclaration() {
+        s.nbirth(nbirth(1L), T);
+        s.dbirth(
+                "D1",
+                dbirth(
+                        metric("speed", 2.0, 2),
+                        Metrics.metric("ratio", DataType.FLOAT, 0.5f)
+                                .setAlias(3)
+                                .setTimestamp(T)),
+                T);
+        HostSession.Alias speed = s.alias("D1", 2);
+        assertThat(speed.name()).isEqualTo("speed");
+        assertThat(s.alias("D2", 2)).as("another device").isNull();
+        assertThat(s.update(
+                        speed,
+                        Metric.newBuilder().setAlias(2).setDoubleValue(7.25).build(),
+                        T + 5))
+                .isTrue();
+        assertThat(s.update(
+                        s.alias("D1", 3),
+                        Metric.newBuilder().setAlias(3).setFloatValue(0.75f).build(),
+                        T + 6))
+                .isTrue();
+        assertThat(s.view().devices().get(0).metrics())
+                .extracting(LiveView.Metric::name, LiveView.Metric::value, LiveView.Metric::timestamp)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("speed", 7.25, T + 5),
+                        org.assertj.core.groups.Tuple.tuple("ratio", 0.75f, T + 6));
+
+        Object state = new Object();
+        speed.attach(state);
+        assertThat(s.alias("D1", 2).attachment()).isSameAs(state);
+        s.dbirth("D1", dbirth(metric("speed", 3.0, 2)), T + 1);
+        assertThat(s.alias("D1", 2).attachment())
+                .as("the rebirth's declaration has its own slot")
+                .isNull();
+        assertThat(s.update(
+                        s.alias("D1", 2),
+                        Metric.newBuilder().setAlias(2).setDoubleValue(9.5).build(),
+                        T + 7))
+                .isTrue();
+        assertThat(s.view().devices().get(0).metrics())
+                .extracting(LiveView.Metric::name, LiveView.Metric::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("speed", 9.5));
+    }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -169,7 +170,7 @@ public final class Gateway implements AutoCloseable {
             }
             processor.start();
             started.add(() -> processor.stop(10_000));
-            List<java.util.concurrent.CompletableFuture<Void>> births = new ArrayList<>();
+            List<CompletableFuture<Void>> births = new ArrayList<>();
             for (URI url : urls) {
                 PrimaryHost host = new PrimaryHost(
                         config.hostId(),
@@ -177,7 +178,7 @@ public final class Gateway implements AutoCloseable {
                         BrokerConfig.port(url),
                         user,
                         password,
-                        "ssl".equalsIgnoreCase(url.getScheme()) ? ssl : null,
+                        MqttClients.secure(url) ? ssl : null,
                         processor);
                 if (cluster != null) {
                     host.onlyGroups();
@@ -186,8 +187,7 @@ public final class Gateway implements AutoCloseable {
                 hosts.add(host);
                 births.add(host.start());
             }
-            java.util.concurrent.CompletableFuture.allOf(births.toArray(java.util.concurrent.CompletableFuture[]::new))
-                    .get();
+            CompletableFuture.allOf(births.toArray(CompletableFuture[]::new)).get();
             if (leases != null) {
                 leases.start();
                 log.info(

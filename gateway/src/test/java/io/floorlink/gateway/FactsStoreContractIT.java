@@ -1,7 +1,6 @@
 package io.floorlink.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.floorlink.gateway.facts.DeviceAgg;
 import io.floorlink.gateway.facts.EdgeReceipt;
@@ -13,6 +12,7 @@ import io.floorlink.gateway.facts.PointDeclaration;
 import io.floorlink.gateway.facts.RidRanges;
 import io.floorlink.gateway.facts.SessionOp;
 import io.floorlink.gateway.facts.StaticRun;
+import io.floorlink.gateway.facts.TestStores;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -29,26 +29,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FactsStoreContractIT {
     private static final String GROUP = "ENT001";
-    private static final String PG_ENV = "FLOORLINK_IT_POSTGRES_URL";
     private static final Instant MINUTE = Instant.parse("2026-04-01T10:15:00Z");
 
     static Stream<String> stores() {
-        return Stream.of(
-                "jdbc:h2:mem:contract-" + UUID.randomUUID()
-                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-                "postgresql");
+        return Stream.of(TestStores.h2Memory("contract"), TestStores.POSTGRESQL);
     }
 
     private static FactsStore open(String store) {
-        if (store.equals("postgresql")) {
-            String url = System.getenv(PG_ENV);
-            assumeThat(url)
-                    .as("PostgreSQL contract skipped: set " + PG_ENV
-                            + " (e.g. jdbc:postgresql://127.0.0.1:5432/floorlink?user=..&password=..)")
-                    .isNotBlank();
-            return FactsStore.open(url, null, null);
-        }
-        return FactsStore.open(store, "sa", null);
+        return TestStores.open(store, "the facts store contract");
     }
 
     private static PointAgg agg(long t0, double... values) {

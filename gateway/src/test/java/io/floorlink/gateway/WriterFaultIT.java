@@ -12,6 +12,7 @@ import io.floorlink.gateway.facts.Keys;
 import io.floorlink.gateway.facts.PointAgg;
 import io.floorlink.gateway.facts.PointDeclaration;
 import io.floorlink.gateway.facts.SessionOp;
+import io.floorlink.gateway.facts.TestStores;
 import io.floorlink.gateway.host.HostProcessor;
 import io.floorlink.gateway.host.Uplink;
 import io.floorlink.sparkplug.DataType;
@@ -54,11 +55,7 @@ class WriterFaultIT {
 
     @BeforeEach
     void open() {
-        store = FactsStore.open(
-                "jdbc:h2:mem:writer-fault-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-                "sa",
-                null);
+        store = FactsStore.open(TestStores.h2Memory("writer-fault"), "sa", null);
         registry = new SimpleMeterRegistry();
         writer = new FactsWriter(store, "host-fault");
         writer.bindTo(registry);

@@ -1,7 +1,6 @@
 package io.floorlink.gateway.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.floorlink.gateway.facts.DeviceAgg;
@@ -9,6 +8,7 @@ import io.floorlink.gateway.facts.FactsBatch;
 import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.gateway.facts.Keys;
 import io.floorlink.gateway.facts.PointAgg;
+import io.floorlink.gateway.facts.TestStores;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,26 +28,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * FLOORLINK_IT_POSTGRES_URL is set. Group ids are unique per run so a shared PostgreSQL database may be reused.
  */
 class GroupLeasesIT {
-    private static final String PG_ENV = "FLOORLINK_IT_POSTGRES_URL";
     private static final long MINUTE = Instant.parse("2026-04-01T10:15:00Z").toEpochMilli();
 
     static Stream<String> stores() {
-        return Stream.of(
-                "jdbc:h2:mem:leases-" + UUID.randomUUID()
-                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-                "postgresql");
+        return Stream.of(TestStores.h2Memory("leases"), TestStores.POSTGRESQL);
     }
 
     private static FactsStore open(String store) {
-        if (store.equals("postgresql")) {
-            String url = System.getenv(PG_ENV);
-            assumeThat(url)
-                    .as("PostgreSQL leases skipped: set " + PG_ENV
-                            + " (e.g. jdbc:postgresql://127.0.0.1:5432/floorlink?user=..&password=..)")
-                    .isNotBlank();
-            return FactsStore.open(url, null, null);
-        }
-        return FactsStore.open(store, "sa", null);
+        return TestStores.open(store, "group leases");
     }
 
     @ParameterizedTest

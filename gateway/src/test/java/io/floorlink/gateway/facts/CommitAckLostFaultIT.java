@@ -10,7 +10,6 @@ import java.sql.SQLTransientConnectionException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -31,11 +30,7 @@ class CommitAckLostFaultIT {
 
     @BeforeEach
     void open() {
-        store = FactsStore.open(
-                "jdbc:h2:mem:ack-lost-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-                "sa",
-                null);
+        store = FactsStore.open(TestStores.h2Memory("ack-lost"), "sa", null);
         writer = new FactsWriter(store, "host-ack");
         writer.bindTo(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }

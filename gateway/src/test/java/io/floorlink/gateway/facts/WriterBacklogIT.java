@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,11 +35,7 @@ class WriterBacklogIT {
 
     @BeforeEach
     void open() {
-        store = FactsStore.open(
-                "jdbc:h2:mem:backlog-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-                "sa",
-                null);
+        store = FactsStore.open(TestStores.h2Memory("backlog"), "sa", null);
         writer = new FactsWriter(store, HOST, FactsWriter.DEFAULT_STALL_BOUND_MS, 250);
         registry = new SimpleMeterRegistry();
         writer.bindTo(registry);

@@ -9,7 +9,9 @@ import io.floorlink.sparkplug.SparkplugException;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,10 +127,8 @@ public final class HostSession<M> {
         void put(long alias, Alias target) {
             if (alias >= 0 && alias >= dense.length && alias < 4L * (size + 1) + 64) {
                 int length = (int) Math.min(Math.max(alias + 1, dense.length * 2L), 4L * (size + 1) + 64);
-                Alias[] grown = java.util.Arrays.copyOf(dense, length);
-                for (java.util.Iterator<Map.Entry<Long, Alias>> it =
-                                sparse.entrySet().iterator();
-                        it.hasNext(); ) {
+                Alias[] grown = Arrays.copyOf(dense, length);
+                for (Iterator<Map.Entry<Long, Alias>> it = sparse.entrySet().iterator(); it.hasNext(); ) {
                     Map.Entry<Long, Alias> e = it.next();
                     long a = e.getKey();
                     if (a >= 0 && a < length) {
@@ -379,10 +379,11 @@ public final class HostSession<M> {
             if (name.isEmpty()) {
                 continue;
             }
+            Alias alias = null;
             if (m.hasAlias()) {
-                Alias a = new Alias(deviceId, name);
-                a.live = owner.metrics.get(name);
-                aliases.put(m.getAlias(), a);
+                alias = new Alias(deviceId, name);
+                alias.live = owner.metrics.get(name);
+                aliases.put(m.getAlias(), alias);
             }
             if (liveCount >= MAX_LIVE_METRICS || owner.metrics.containsKey(name)) {
                 continue;
@@ -395,11 +396,8 @@ public final class HostSession<M> {
             }
             LiveMetric lm = new LiveMetric(name, type);
             owner.metrics.put(name, lm);
-            if (m.hasAlias()) {
-                Alias a = aliases.get(m.getAlias());
-                if (a != null && a.name.equals(name) && java.util.Objects.equals(a.deviceId, deviceId)) {
-                    a.live = lm;
-                }
+            if (alias != null) {
+                alias.live = lm;
             }
             liveCount++;
             set(lm, m, m.hasTimestamp() ? m.getTimestamp() : payloadTs);
@@ -562,7 +560,7 @@ public final class HostSession<M> {
     }
 
     private void clearHeldUnsafe() {
-        java.util.Arrays.fill(held, null);
+        Arrays.fill(held, null);
         heldCount = 0;
     }
 

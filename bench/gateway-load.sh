@@ -10,7 +10,7 @@
 # The collector process holds the broker too: its cores are broker plus gateway.
 #
 #   ./mvnw -q -pl collector-api -am package -DskipTests && bench/gateway-load.sh [--rate 500000] [--nodes 10]
-#       [--devices 50] [--points 100] [--seconds 60] [--warmup 30] [--postgres JDBC_URL] [--jvm "-Xmx1g ..."]
+#       [--devices 50] [--points 100] [--seconds 60] [--warmup 30] [--postgres JDBC_URL] [--jvm "-Xmx1g ..."] (default: the collector unit's options and environment)
 #       [--flush 5s] [--jfr FILE] [--threads] [--store-url JDBC_URL]
 #   (--store-url: any facts store URL, e.g. H2 with other settings; --jfr: a flight recording of the collector over warm-up and measurement; --threads: its CPU by thread, on stderr)
 set -euo pipefail
@@ -25,7 +25,7 @@ MEASURE=60
 WARMUP=30
 POSTGRES=""
 STORE_URL=""
-JVM="-Xmx2g"
+JVM=""
 FLUSH=5s
 JFR=""
 THREADS_REPORT=false
@@ -76,10 +76,10 @@ hash=$(printf '%s' "$password" | java -cp "$COLLECTOR_JAR" io.floorlink.gateway.
     echo "      - { username: bench-$node, password: \"$hash\", groups: [LOAD], node: $node }"
   done
 } > "$WORK/collector.yaml"
-COLLECTOR_OPTS="$JVM"
+COLLECTOR_OPTS="${JVM:-$COLLECTOR_UNIT_OPTS}"
 [ -n "$JFR" ] && COLLECTOR_OPTS="$COLLECTOR_OPTS -XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true"
 # shellcheck disable=SC2086
-java $COLLECTOR_OPTS -jar "$COLLECTOR_JAR" serve --config "$WORK/collector.yaml" > "$WORK/collector.log" 2>&1 &
+env $COLLECTOR_ENV java $COLLECTOR_OPTS -jar "$COLLECTOR_JAR" serve --config "$WORK/collector.yaml" > "$WORK/collector.log" 2>&1 &
 COLLECTOR=$!
 PIDS+=($COLLECTOR)
 wait_for "$WORK/collector.log" "FloorLink collector:" 120

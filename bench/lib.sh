@@ -23,6 +23,9 @@ done
 EDGE_OPTS=$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' "$ROOT/deploy/systemd/floorlink-edge-agent.service")
 # The unit's Environment= lines (e.g. MALLOC_ARENA_MAX), exported for the edge agent the script starts.
 EDGE_ENV=$(sed -n 's/^Environment=\(.*\)/\1/p' "$ROOT/deploy/systemd/floorlink-edge-agent.service" | grep -v FLOORLINK_LOG || true)
+# The collector's JVM options and environment as its systemd unit starts it.
+COLLECTOR_UNIT_OPTS=$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' "$ROOT/deploy/systemd/floorlink-collector.service")
+COLLECTOR_ENV=$(sed -n 's/^Environment=\(.*\)/\1/p' "$ROOT/deploy/systemd/floorlink-collector.service" | grep -v FLOORLINK_LOG || true)
 HZ=$(getconf CLK_TCK)
 
 free_port() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.floorlink.testing.SystemdUnit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,6 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,14 +126,7 @@ class CollectorMainIT {
 
     @Test
     void jarVersionIsTheManifestVersion(@TempDir Path dir) throws Exception {
-        Path jar = Path.of(CollectorMainIT.class
-                        .getProtectionDomain()
-                        .getCodeSource()
-                        .getLocation()
-                        .toURI())
-                .getParent()
-                .resolve("floorlink-collector.jar");
-        assertThat(jar).as("the fat jar (built by ./mvnw package)").exists();
+        Path jar = fatJar();
         Path out = dir.resolve("out.txt");
         Process p = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -140,8 +137,66 @@ class CollectorMainIT {
                 .redirectError(dir.resolve("err.txt").toFile())
                 .start();
 
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         assertThat(Files.readString(out)).matches("floorlink-collector \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R");
+    }
+
+    /** The jar starts with the shipped systemd unit's JVM options and environment (a refused option stops it). */
+    @Test
+    void jarServesWithTheSystemdUnitsJvmOptions(@TempDir Path dir) throws Exception {
+        try (InputStream in = CollectorMainIT.class.getResourceAsStream("/inventory.yaml")) {
+            Files.copy(in, dir.resolve("inventory.yaml"));
+        }
+        Path config = Files.writeString(
+                dir.resolve("collector.yaml"), """
+                http: { port: 0 }
+                inventory: inventory.yaml
+                gateway:
+                  broker: { mode: embedded, port: 0, data_dir: %s }
+                  store: { url: "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", username: sa }
+                """.formatted(dir.resolve("broker"), dir.resolve("facts")));
+        SystemdUnit unit = SystemdUnit.read("floorlink-collector.service");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(unit.jvmOptions());
+        cmd.addAll(List.of("-jar", fatJar().toString(), "serve", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().putAll(unit.environment());
+        Process p = pb.start();
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !p.isAlive()
+                            || URL.matcher(Files.readString(dir.resolve("out.txt")))
+                                    .find());
+            assertThat(p.isAlive())
+                    .as("collector with %s: %s", unit.jvmOptions(), Files.readString(dir.resolve("err.txt")))
+                    .isTrue();
+            Matcher m = URL.matcher(Files.readString(dir.resolve("out.txt")));
+            assertThat(m.find()).isTrue();
+            HttpResponse<String> health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+        }
+    }
+
+    private static Path fatJar() throws Exception {
+        Path jar = Path.of(CollectorMainIT.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .getParent()
+                .resolve("floorlink-collector.jar");
+        assertThat(jar).as("the fat jar (built by ./mvnw package)").exists();
+        return jar;
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.floorlink.testing.SystemdUnit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -77,24 +78,6 @@ class EdgeAgentJarIT {
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
-    /** The JVM options and environment of the shipped systemd unit's {@code ExecStart=} and {@code Environment=}. */
-    private static List<String> unitJvmOptions(Map<String, String> env) throws IOException {
-        List<String> options = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("..", "deploy", "systemd", "floorlink-edge-agent.service"))) {
-            if (line.startsWith("Environment=")) {
-                String[] kv = line.substring("Environment=".length()).split("=", 2);
-                env.put(kv[0], kv[1]);
-            } else if (line.startsWith("ExecStart=")) {
-                String[] words = line.substring("ExecStart=".length()).split(" ");
-                for (int i = 1; i < words.length && !words[i].equals("-jar"); i++) {
-                    options.add(words[i]);
-                }
-            }
-        }
-        assertThat(options).as("ExecStart= of the unit").isNotEmpty();
-        return options;
-    }
-
     /** The shipped unit's options start the agent (a JVM refusing one would stop every edge box). */
     @Test
     void runWithTheSystemdUnitsJvmOptionsOpensItsSqliteBufferWithTheNativeLibraryInTheJar(@TempDir Path dir)
@@ -104,7 +87,9 @@ class EdgeAgentJarIT {
         Files.writeString(file, CONFIG.formatted(unusedPort(), buffer.toString().replace('\\', '/'), unusedPort()));
         List<String> cmd = command("run", "--config", file.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        cmd.addAll(1, unitJvmOptions(pb.environment()));
+        SystemdUnit unit = SystemdUnit.read("floorlink-edge-agent.service");
+        cmd.addAll(1, unit.jvmOptions());
+        pb.environment().putAll(unit.environment());
         Process p = pb.redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile())
                 .start();

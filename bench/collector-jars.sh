@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full and the slim collector jar against the same external broker (Mosquitto on loopback, anonymous): for each
-# run, each jar in a new JVM (the systemd unit's -Xmx2g) with gateway.broker.mode: external, an H2 file store and the
+# run, each jar in a new JVM (-Xmx2g, the systemd unit's heap until 2026-12-05) with gateway.broker.mode: external, an H2 file store and the
 # example inventory; start time = process start to the "FloorLink collector: http://..." line (gateway connected,
 # HTTP listening) in wall and CPU time, RSS from /proc after --idle seconds. Prints one row per jar and run, then the jar sizes.
 #

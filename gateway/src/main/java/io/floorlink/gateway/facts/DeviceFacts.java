@@ -18,6 +18,11 @@ public final class DeviceFacts {
     int declarations;
     /** whether any point has state, counter or static-run facts */
     boolean tracked;
+    /**
+     * Per point name, the newest live sample time counted under the device's facts of the node's previous session;
+     * taken by the first declaration.
+     */
+    Map<String, Long> carriedLiveTs = Map.of();
 
     long readsOk;
     long readsFailed;

@@ -94,7 +94,27 @@ public final class FactsAggregator {
 
     /** The fact state of a device new to its edge node; the caller keeps it with the node. */
     public DeviceFacts device(String group, String edgeNode, String deviceId) {
-        return new DeviceFacts(group, edgeNode, deviceId);
+        return device(group, edgeNode, deviceId, null);
+    }
+
+    /**
+     * The fact state of a device born again in a new session of its node; {@code previous} (nullable) is its state of
+     * an earlier session, whose points' newest counted live sample times carry over so a DBIRTH repeating one is
+     * recognised ({@link PointFacts#repeatsCountedSample}).
+     */
+    public DeviceFacts device(String group, String edgeNode, String deviceId, DeviceFacts previous) {
+        DeviceFacts d = new DeviceFacts(group, edgeNode, deviceId);
+        if (previous != null) {
+            Map<String, Long> carried = new HashMap<>();
+            previous.carriedLiveTs.forEach(carried::put);
+            for (PointFacts p : previous.points.values()) {
+                if (p.lastLiveTs != Long.MIN_VALUE) {
+                    carried.merge(p.name, p.lastLiveTs, Math::max);
+                }
+            }
+            d.carriedLiveTs = carried;
+        }
+        return d;
     }
 
     /** Records a session change (edge node sessions are decided by the host). */
@@ -145,6 +165,7 @@ public final class FactsAggregator {
     public void declare(DeviceFacts d, Payload payload, long ts, long now, DecodeErrors errors) {
         endPoints(d, ts);
         d.tracked = false;
+        Map<String, PointFacts> before = d.points.isEmpty() ? Map.of() : new HashMap<>(d.points);
         d.points.clear();
         d.declarations++;
         d.readsOk = 0;
@@ -180,6 +201,8 @@ public final class FactsAggregator {
                     ts);
             p.device = d;
             p.declaration = d.declarations;
+            PointFacts previous = before.get(name);
+            p.lastLiveTs = previous != null ? previous.lastLiveTs : d.carriedLiveTs.getOrDefault(name, Long.MIN_VALUE);
             d.points.put(name, p);
             d.tracked |= p.kind != PointKind.OTHER;
             Double interval = MetricValues.number(props.get(MetricNames.PROP_INTERVAL_MS));
@@ -196,6 +219,7 @@ public final class FactsAggregator {
                     p.engHigh,
                     ts));
         }
+        d.carriedLiveTs = Map.of();
     }
 
     /** A DBIRTH whose real-time {@code _health/connected} is false declares the device without a session. */
@@ -441,6 +465,9 @@ public final class FactsAggregator {
             q = quality(p, m, value);
         }
         boolean historical = m.getIsHistorical();
+        if (!historical && ts > p.lastLiveTs) {
+            p.lastLiveTs = ts;
+        }
         if (sampleSink != null) {
             sampleSink.accept(new Sample(
                     d.group,

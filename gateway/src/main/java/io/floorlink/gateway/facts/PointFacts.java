@@ -25,6 +25,12 @@ public final class PointFacts {
     final StateTracker histState;
     final StaticRunTracker liveStatic;
     final StaticRunTracker histStatic;
+    /**
+     * Timestamp (epoch ms) of the newest live sample counted for this point name in this process, carried over from
+     * the device's previous declaration; {@link Long#MIN_VALUE} when none.
+     */
+    long lastLiveTs = Long.MIN_VALUE;
+
     boolean histTracked;
     boolean histTouched;
     /** the device and its declaration ({@link DeviceFacts#declarations}) this point was declared in */
@@ -65,6 +71,15 @@ public final class PointFacts {
     /** The datatype its DBIRTH declared. */
     public DataType type() {
         return type;
+    }
+
+    /**
+     * Whether a DBIRTH value without a record id at {@code ts} repeats a live sample already counted: not newer than
+     * the newest one (a DBIRTH repeats the point's current value; without its rid, after a failed buffer commit or a
+     * new buffer epoch, only its timestamp tells it from a new sample).
+     */
+    public boolean repeatsCountedSample(long ts) {
+        return ts <= lastLiveTs;
     }
 
     /** The {@code category} property its DBIRTH declared, null when none. */

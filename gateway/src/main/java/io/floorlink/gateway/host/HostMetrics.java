@@ -29,6 +29,7 @@ final class HostMetrics implements MeterBinder {
     Counter seqReordered;
     Counter seqLate;
     Counter duplicates;
+    Counter birthRepeats;
     Counter unparked;
     Counter rebirthRequests;
     Counter birthsRefused;
@@ -90,6 +91,11 @@ final class HostMetrics implements MeterBinder {
                 .register(registry);
         duplicates = Counter.builder("floorlink.gateway.records.duplicate")
                 .description("Metrics dropped because their buffer record id was already folded into the facts")
+                .baseUnit("metrics")
+                .register(registry);
+        birthRepeats = Counter.builder("floorlink.gateway.births.repeated.values")
+                .description("DBIRTH values without a record id not counted as samples: not newer than the point's"
+                        + " last counted live sample")
                 .baseUnit("metrics")
                 .register(registry);
         queueDropped = Counter.builder("floorlink.gateway.queue.dropped")

@@ -1109,11 +1109,13 @@ public final class HostProcessor {
 
     private void closeDevices(NodeState node, long at, String reason) {
         facts.closeDevices(node.group, node.edgeNode, node.devices.values(), at, reason);
+        node.closed.putAll(node.devices);
         node.devices.clear();
     }
 
     private void dbirth(NodeState node, String deviceId, Payload payload, long ts, long now) {
-        DeviceFacts d = node.devices.computeIfAbsent(deviceId, id -> facts.device(node.group, node.edgeNode, id));
+        DeviceFacts d = node.devices.computeIfAbsent(
+                deviceId, id -> facts.device(node.group, node.edgeNode, id, node.closed.remove(id)));
         facts.dbirthSession(d, payload, ts);
         d.born(true);
         node.session.dbirth(deviceId, payload, ts);
@@ -1148,7 +1150,8 @@ public final class HostProcessor {
      * Health metrics and point samples of a DBIRTH or DDATA, in payload order. A metric whose record id the node
      * has already folded in is dropped; the ids of this message count as received only after it, so metrics
      * sharing one record id in one message all count. In a DBIRTH, a metric carrying the record id of the point's
-     * last buffered record is filtered the same way (its replay later is then the duplicate), and a null metric
+     * last buffered record is filtered the same way (its replay later is then the duplicate), a DBIRTH value without
+     * a record id that is not newer than the point's last counted live sample repeats that sample, and a null metric
      * (a point without a value yet) is a declaration only, never a sample.
      */
     private void metricsOf(NodeState node, DeviceFacts d, Payload payload, long payloadTs, long now, boolean birth) {
@@ -1162,8 +1165,8 @@ public final class HostProcessor {
                 continue;
             }
             boolean duplicate = false;
-            if (receipts != null && m.hasProperties()) {
-                long rid = MetricValues.longProperty(m.getProperties(), MetricNames.PROP_RID);
+            long rid = m.hasProperties() ? MetricValues.longProperty(m.getProperties(), MetricNames.PROP_RID) : -1;
+            if (receipts != null) {
                 if (rid >= 0) {
                     if (receipts.contains(rid)) {
                         metrics.duplicates.increment();
@@ -1238,6 +1241,8 @@ public final class HostProcessor {
             }
             if (duplicate) {
                 facts.duplicate(d, p, m, ts, birth);
+            } else if (birth && rid < 0 && !m.getIsHistorical() && p.repeatsCountedSample(ts)) {
+                metrics.birthRepeats.increment();
             } else {
                 facts.sample(d, p, m, ts, now);
             }
@@ -1254,6 +1259,9 @@ public final class HostProcessor {
         final HostSession<Held> session;
 
         final Map<String, DeviceFacts> devices = new HashMap<>();
+        /** devices of the node's earlier sessions not born again yet: what their next birth carries over */
+        final Map<String, DeviceFacts> closed = new HashMap<>();
+
         final List<Held> parked = new ArrayList<>();
         RidRanges receipts;
 

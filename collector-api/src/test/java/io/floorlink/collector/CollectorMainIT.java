@@ -33,17 +33,7 @@ class CollectorMainIT {
 
     @Test
     void serveStartsPrintsTheUrlAndStopsCleanly(@TempDir Path dir) throws Exception {
-        try (InputStream in = CollectorMainIT.class.getResourceAsStream("/inventory.yaml")) {
-            Files.copy(in, dir.resolve("inventory.yaml"));
-        }
-        Path config = Files.writeString(
-                dir.resolve("collector.yaml"), """
-                http: { port: 0 }
-                inventory: inventory.yaml
-                gateway:
-                  broker: { mode: embedded, port: 0, data_dir: %s }
-                  store: { url: "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", username: sa }
-                """.formatted(dir.resolve("broker"), dir.resolve("facts")));
+        Path config = embeddedConfig(dir);
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new CollectorMain()).setOut(new PrintWriter(out, true));
         AtomicInteger exit = new AtomicInteger(-1);
@@ -145,17 +135,7 @@ class CollectorMainIT {
     /** The jar starts with the shipped systemd unit's JVM options and environment (a refused option stops it). */
     @Test
     void jarServesWithTheSystemdUnitsJvmOptions(@TempDir Path dir) throws Exception {
-        try (InputStream in = CollectorMainIT.class.getResourceAsStream("/inventory.yaml")) {
-            Files.copy(in, dir.resolve("inventory.yaml"));
-        }
-        Path config = Files.writeString(
-                dir.resolve("collector.yaml"), """
-                http: { port: 0 }
-                inventory: inventory.yaml
-                gateway:
-                  broker: { mode: embedded, port: 0, data_dir: %s }
-                  store: { url: "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", username: sa }
-                """.formatted(dir.resolve("broker"), dir.resolve("facts")));
+        Path config = embeddedConfig(dir);
         SystemdUnit unit = SystemdUnit.read("floorlink-collector.service");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -186,6 +166,21 @@ class CollectorMainIT {
             p.destroy();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
         }
+    }
+
+    /** collector.yaml in {@code dir}: the test inventory, HTTP and the embedded broker on port 0, an H2 file store. */
+    private static Path embeddedConfig(Path dir) throws IOException {
+        try (InputStream in = CollectorMainIT.class.getResourceAsStream("/inventory.yaml")) {
+            Files.copy(in, dir.resolve("inventory.yaml"));
+        }
+        return Files.writeString(
+                dir.resolve("collector.yaml"), """
+                http: { port: 0 }
+                inventory: inventory.yaml
+                gateway:
+                  broker: { mode: embedded, port: 0, data_dir: %s }
+                  store: { url: "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", username: sa }
+                """.formatted(dir.resolve("broker"), dir.resolve("facts")));
     }
 
     private static Path fatJar() throws Exception {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.floorlink.edge.config.EdgeConfig;
 import org.junit.jupiter.api.Test;
 
-/** The start-up warning for a heap too small for the configuration (the shipped unit's heap is 96 MB). */
+/** The start-up warning for a heap too small for the configuration (the shipped unit's heap is 90 MB). */
 class EdgeAgentHeapTest {
-    private static final long UNIT_HEAP = 96L << 20;
+    private static final long UNIT_HEAP = 90L << 20;
 
     @Test
     void theShippedHeapHoldsTenThousandPointsWithAFullQueue() {
@@ -19,7 +19,7 @@ class EdgeAgentHeapTest {
     void aHundredThousandPointsAskForALargerHeapNamingTheOption() {
         assertThat(EdgeAgent.heapAdvice(100_000, EdgeConfig.Buffer.DEFAULT_QUEUE_SAMPLES, UNIT_HEAP))
                 .hasValueSatisfying(w -> assertThat(w)
-                        .contains("96 MB")
+                        .contains("90 MB")
                         .contains("100,000 points")
                         .contains("-Xmx")
                         .contains("ExecStart="));

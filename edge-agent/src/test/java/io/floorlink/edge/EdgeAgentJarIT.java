@@ -235,6 +235,72 @@ class EdgeAgentJarIT {
         }
     }
 
+    /**
+     * The built-in logging is configured in code: Logback's XML configuration classes (Joran and its model, about 240
+     * classes of metaspace on every edge box) are never loaded.
+     */
+    @Test
+    void builtInLoggingLoadsNoXmlConfigurationClasses(@TempDir Path dir) throws Exception {
+        Path classLog = dir.resolve("classes.log");
+        String first = firstStderrLine(dir, List.of("-Xlog:class+load=info:file=" + classLog), Map.of());
+
+        assertThat(first).matches("\\d{4}-\\d\\d-\\d\\dT\\S+ [A-Z]+ .*");
+        List<String> loaded = Files.readAllLines(classLog);
+        assertThat(loaded).anyMatch(l -> l.contains("io.floorlink.edge.logging.LogConfigurator"));
+        // JoranException (in a signature) and ConsoleTarget (used by ConsoleAppender) live in joran.spi; the rest not
+        assertThat(loaded)
+                .noneMatch(l -> l.contains("JoranConfigurator")
+                        || l.contains("ch.qos.logback.core.joran.action.")
+                        || l.contains("ch.qos.logback.core.model.")
+                        || l.contains("ch.qos.logback.classic.model."));
+    }
+
+    /** {@code -Dlogback.configurationFile} replaces the built-in logging, as in any Logback application. */
+    @Test
+    void logbackConfigurationFileReplacesTheBuiltInLogging(@TempDir Path dir) throws Exception {
+        Path xml = dir.resolve("logback.xml");
+        Files.writeString(xml, """
+                <configuration>
+                  <appender name="CUSTOM" class="ch.qos.logback.core.ConsoleAppender">
+                    <target>System.err</target>
+                    <encoder><pattern>CUSTOM %level %logger - %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="CUSTOM"/></root>
+                </configuration>
+                """);
+        String first = firstStderrLine(
+                dir, List.of("-Dlogback.configurationFile=" + xml), Map.of("FLOORLINK_LOG_FORMAT", "json"));
+
+        assertThat(first).startsWith("CUSTOM ");
+    }
+
+    /** Starts {@code run} with the given JVM options and environment and returns its first line on stderr. */
+    private static String firstStderrLine(Path dir, List<String> jvmOptions, Map<String, String> env) throws Exception {
+        Path file = dir.resolve("edge.yaml");
+        Files.writeString(
+                file,
+                CONFIG.formatted(
+                        unusedPort(), dir.resolve("buffer.db").toString().replace('\\', '/'), unusedPort()));
+        List<String> cmd = command("run", "--config", file.toString());
+        cmd.addAll(1, jvmOptions);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile());
+        pb.environment().remove("FLOORLINK_LOG_FORMAT");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        try (BufferedReader err =
+                new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            String first = err.readLine();
+            assertThat(first).as("first log line").isNotNull();
+            return first;
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private static int unusedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -52,16 +52,17 @@ metric() { # url regex: the sum of every series whose name and labels match
   curl -s "$1" | awk -v m="$2" '$1 ~ m {s += $NF} END {printf "%.0f", s}'
 }
 
-# start_collector GROUP: the collector with its embedded broker and gateway as the Sparkplug primary host
-# (bench-host), H2 store, one edge credential bench-edge for GROUP/edge-01 (password in $WORK/edge.password).
-# Sets BROKER_PORT.
+# start_collector GROUP [EDGES]: the collector with its embedded broker and gateway as the Sparkplug primary host
+# (bench-host), H2 store, one edge credential bench-edge for GROUP/edge-01, or with EDGES credentials bench-edge-I
+# for GROUP/edge-0I (I = 1..EDGES); one password for all, in $WORK/edge.password. Sets BROKER_PORT.
 start_collector() {
   BROKER_PORT=$(free_port)
   local password hash
   password=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
   printf '%s' "$password" > "$WORK/edge.password"
   hash=$(printf '%s' "$password" | java -cp "$COLLECTOR_JAR" io.floorlink.gateway.broker.PasswordHash)
-  cat > "$WORK/collector.yaml" <<YAML
+  {
+    cat <<YAML
 http: { host: 127.0.0.1, port: 0 }
 data_dir: $WORK/collector
 gateway:
@@ -70,8 +71,15 @@ gateway:
   broker: { mode: embedded, host: 127.0.0.1, port: $BROKER_PORT }
   auth:
     edges:
-      - { username: bench-edge, password: "$hash", groups: [$1], node: edge-01 }
 YAML
+    if [ -z "${2:-}" ]; then
+      echo "      - { username: bench-edge, password: \"$hash\", groups: [$1], node: edge-01 }"
+    else
+      for i in $(seq 1 "$2"); do
+        echo "      - { username: bench-edge-$i, password: \"$hash\", groups: [$1], node: edge-0$i }"
+      done
+    fi
+  } > "$WORK/collector.yaml"
   java -Xmx1g -jar "$COLLECTOR_JAR" serve --config "$WORK/collector.yaml" > "$WORK/collector.log" 2>&1 &
   PIDS+=($!)
   wait_for "$WORK/collector.log" "FloorLink collector:" 60

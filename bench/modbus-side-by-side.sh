@@ -14,26 +14,7 @@ NEEDS_EDGE_JAR=false
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 N=$1; WARM=$2; MEAS=$3; shift 3
-BROKER_PORT=$(free_port)
-password=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
-printf '%s' "$password" > "$WORK/edge.password"
-hash=$(printf '%s' "$password" | java -cp "$COLLECTOR_JAR" io.floorlink.gateway.broker.PasswordHash)
-{
-cat <<YAML
-http: { host: 127.0.0.1, port: 0 }
-data_dir: $WORK/collector
-gateway:
-  host_id: bench-host
-  flush_interval: 5s
-  broker: { mode: embedded, host: 127.0.0.1, port: $BROKER_PORT }
-  auth:
-    edges:
-YAML
-for i in 1 2 3 4; do echo "      - { username: bench-edge-$i, password: \"$hash\", groups: [BENCH], node: edge-0$i }"; done
-} > "$WORK/collector.yaml"
-java -Xmx1g -jar "$COLLECTOR_JAR" serve --config "$WORK/collector.yaml" > "$WORK/collector.log" 2>&1 &
-PIDS+=($!)
-wait_for "$WORK/collector.log" "FloorLink collector:" 60
+start_collector BENCH 4
 SIM_LOG="$WORK/sim.log"
 java -Xmx512m -jar "$SIM_JAR" modbus --machines "$N" --port 0 --host 127.0.0.1 > "$SIM_LOG" 2>&1 &
 PIDS+=($!)

@@ -105,16 +105,20 @@ public final class FactsAggregator {
     public DeviceFacts device(String group, String edgeNode, String deviceId, DeviceFacts previous) {
         DeviceFacts d = new DeviceFacts(group, edgeNode, deviceId);
         if (previous != null) {
-            Map<String, Long> carried = new HashMap<>();
-            previous.carriedLiveTs.forEach(carried::put);
-            for (PointFacts p : previous.points.values()) {
-                if (p.lastLiveTs != Long.MIN_VALUE) {
-                    carried.merge(p.name, p.lastLiveTs, Math::max);
-                }
-            }
-            d.carriedLiveTs = carried;
+            d.carriedLiveTs = lastLiveTimes(previous);
         }
         return d;
+    }
+
+    /** Per point name of {@code d}, the newest live sample time counted, for the points that have one. */
+    private static Map<String, Long> lastLiveTimes(DeviceFacts d) {
+        Map<String, Long> times = new HashMap<>();
+        for (PointFacts p : d.points.values()) {
+            if (p.lastLiveTs != Long.MIN_VALUE) {
+                times.put(p.name, p.lastLiveTs);
+            }
+        }
+        return times;
     }
 
     /** Records a session change (edge node sessions are decided by the host). */
@@ -165,7 +169,9 @@ public final class FactsAggregator {
     public void declare(DeviceFacts d, Payload payload, long ts, long now, DecodeErrors errors) {
         endPoints(d, ts);
         d.tracked = false;
-        Map<String, PointFacts> before = d.points.isEmpty() ? Map.of() : new HashMap<>(d.points);
+        // a device declared again keeps its points' times; one new in this session takes what its last one counted
+        Map<String, Long> carried = d.points.isEmpty() ? d.carriedLiveTs : lastLiveTimes(d);
+        d.carriedLiveTs = Map.of();
         d.points.clear();
         d.declarations++;
         d.readsOk = 0;
@@ -201,8 +207,7 @@ public final class FactsAggregator {
                     ts);
             p.device = d;
             p.declaration = d.declarations;
-            PointFacts previous = before.get(name);
-            p.lastLiveTs = previous != null ? previous.lastLiveTs : d.carriedLiveTs.getOrDefault(name, Long.MIN_VALUE);
+            p.lastLiveTs = carried.getOrDefault(name, Long.MIN_VALUE);
             d.points.put(name, p);
             d.tracked |= p.kind != PointKind.OTHER;
             Double interval = MetricValues.number(props.get(MetricNames.PROP_INTERVAL_MS));
@@ -219,7 +224,6 @@ public final class FactsAggregator {
                     p.engHigh,
                     ts));
         }
-        d.carriedLiveTs = Map.of();
     }
 
     /** A DBIRTH whose real-time {@code _health/connected} is false declares the device without a session. */

@@ -1165,7 +1165,10 @@ public final class HostProcessor {
                 continue;
             }
             boolean duplicate = false;
-            long rid = m.hasProperties() ? MetricValues.longProperty(m.getProperties(), MetricNames.PROP_RID) : -1;
+            // the rid matters for the receipts of a node with an epoch, and for a DBIRTH's repeated values
+            long rid = (receipts != null || birth) && m.hasProperties()
+                    ? MetricValues.longProperty(m.getProperties(), MetricNames.PROP_RID)
+                    : -1;
             if (receipts != null) {
                 if (rid >= 0) {
                     if (receipts.contains(rid)) {

@@ -183,14 +183,8 @@ class CollectorMainIT {
                 """.formatted(dir.resolve("broker"), dir.resolve("facts")));
     }
 
-    private static Path fatJar() throws Exception {
-        Path jar = Path.of(CollectorMainIT.class
-                        .getProtectionDomain()
-                        .getCodeSource()
-                        .getLocation()
-                        .toURI())
-                .getParent()
-                .resolve("floorlink-collector.jar");
+    private static Path fatJar() {
+        Path jar = SlimCollectorJarIT.jar("floorlink-collector.jar");
         assertThat(jar).as("the fat jar (built by ./mvnw package)").exists();
         return jar;
     }

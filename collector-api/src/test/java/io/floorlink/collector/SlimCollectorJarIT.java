@@ -223,7 +223,8 @@ class SlimCollectorJarIT {
                 .start();
     }
 
-    private static Path jar(String name) {
+    /** The jar {@code name} beside this module's test classes (built by {@code ./mvnw package}). */
+    static Path jar(String name) {
         try {
             return Path.of(SlimCollectorJarIT.class
                             .getProtectionDomain()

@@ -19,13 +19,14 @@ COLLECTOR_JAR=$ROOT/collector-api/${FLOORLINK_BUILD_DIR:-target}/floorlink-colle
 for j in "$SIM_JAR" "$COLLECTOR_JAR" $([ "${NEEDS_EDGE_JAR:-true}" = true ] && echo "$EDGE_JAR"); do
   [ -f "$j" ] || { echo "missing $j: run ./mvnw -q package -DskipTests first" >&2; exit 66; }
 done
-# The edge agent's JVM options as the shipped systemd unit starts it.
-EDGE_OPTS=$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' "$ROOT/deploy/systemd/floorlink-edge-agent.service")
-# The unit's Environment= lines (e.g. MALLOC_ARENA_MAX), exported for the edge agent the script starts.
-EDGE_ENV=$(sed -n 's/^Environment=\(.*\)/\1/p' "$ROOT/deploy/systemd/floorlink-edge-agent.service" | grep -v FLOORLINK_LOG || true)
-# The collector's JVM options and environment as its systemd unit starts it.
-COLLECTOR_UNIT_OPTS=$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' "$ROOT/deploy/systemd/floorlink-collector.service")
-COLLECTOR_ENV=$(sed -n 's/^Environment=\(.*\)/\1/p' "$ROOT/deploy/systemd/floorlink-collector.service" | grep -v FLOORLINK_LOG || true)
+# unit_jvm_options UNIT / unit_environment UNIT: the JVM options of deploy/systemd/UNIT's ExecStart= and its
+# Environment= assignments (e.g. MALLOC_ARENA_MAX; not FLOORLINK_LOG_*), as the shipped unit starts the jar.
+unit_jvm_options() { sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' "$ROOT/deploy/systemd/$1"; }
+unit_environment() { sed -n 's/^Environment=\(.*\)/\1/p' "$ROOT/deploy/systemd/$1" | grep -v FLOORLINK_LOG || true; }
+EDGE_OPTS=$(unit_jvm_options floorlink-edge-agent.service)
+EDGE_ENV=$(unit_environment floorlink-edge-agent.service)
+COLLECTOR_UNIT_OPTS=$(unit_jvm_options floorlink-collector.service)
+COLLECTOR_ENV=$(unit_environment floorlink-collector.service)
 HZ=$(getconf CLK_TCK)
 
 free_port() {

@@ -144,6 +144,8 @@ public final class Gateway implements AutoCloseable {
                     writer::submit);
             processor.meterBinder().bindTo(registry);
             processor.backPressure(writer::hasCapacity);
+            processor.stretchFlushInterval(
+                    writer::lastWriteMillis, config.effectiveFlushIntervalMax().toMillis());
             processor.maxQueuedBytes(QUEUE_BYTES);
             InfluxSink influx = null;
             if (config.influx() != null) {

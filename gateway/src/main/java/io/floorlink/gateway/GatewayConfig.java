@@ -23,6 +23,11 @@ import java.util.Objects;
  * @param influx the optional time-series sink every accepted sample is written to as well; null means none
  * @param cluster several gateways sharing the store and an external MQTT service, each serving the groups it
  *     holds a lease for; null means this gateway serves every group alone
+ * @param flushIntervalMax how far the flush interval may stretch while writing a batch takes more than half of it
+ *     (at high load a batch costs about the same whatever its interval, so a longer one lowers the writer's CPU;
+ *     facts and receipts then come later); null means the larger of 15 s and {@code flushInterval} ({@link
+ *     #effectiveFlushIntervalMax}); at least {@code flushInterval}, which turns stretching off. Keep it well below
+ *     the edges' {@code uplink.receipt_timeout} (30 s by default), or they replay what is being written.
  *
  * <p>There is no {@code session_expiry}: the primary host always connects with Clean Start true and Session Expiry 0
  * (Sparkplug 3.0); a configuration that still sets it is refused with a message naming it.
@@ -35,10 +40,14 @@ public record GatewayConfig(
         @JsonProperty("auth") AuthConfig auth,
         @JsonProperty("reorder_timeout") Duration reorderTimeout,
         @JsonProperty("influx") InfluxConfig influx,
-        @JsonProperty("cluster") ClusterConfig cluster) {
+        @JsonProperty("cluster") ClusterConfig cluster,
+        @JsonProperty("flush_interval_max") Duration flushIntervalMax) {
 
     public static final String DEFAULT_HOST_ID = "floorlink";
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(5);
+    /** Half the edges' default receipt timeout: a stretched batch is still acknowledged before they replay it. */
+    public static final Duration DEFAULT_FLUSH_INTERVAL_MAX = Duration.ofSeconds(15);
+
     public static final Duration DEFAULT_REORDER_TIMEOUT = Duration.ofSeconds(2);
     /** Why {@code session_expiry} is refused; the key was removed. */
     static final String SESSION_EXPIRY_REMOVED = "gateway.session_expiry is no longer supported: the primary host"
@@ -55,6 +64,10 @@ public record GatewayConfig(
         if (flushInterval.toMillis() < 10) {
             throw new IllegalArgumentException("gateway.flush_interval must be at least 10ms but was " + flushInterval);
         }
+        if (flushIntervalMax != null && flushIntervalMax.compareTo(flushInterval) < 0) {
+            throw new IllegalArgumentException("gateway.flush_interval_max must be at least gateway.flush_interval ("
+                    + flushInterval + ") but was " + flushIntervalMax);
+        }
         if (auth != null && !broker.isEmbedded()) {
             throw new IllegalArgumentException("gateway.auth is for the embedded broker; with broker.mode external the"
                     + " credentials and ACLs are that broker's own (the host connects with broker.username/password)");
@@ -68,6 +81,19 @@ public record GatewayConfig(
             throw new IllegalArgumentException("gateway.cluster needs broker.mode external: the gateways of a cluster"
                     + " share one MQTT service, which an embedded broker of one of them is not");
         }
+    }
+
+    /** Same fields as before the longest flush interval existed; it takes its default. */
+    public GatewayConfig(
+            BrokerConfig broker,
+            String hostId,
+            StoreConfig store,
+            Duration flushInterval,
+            AuthConfig auth,
+            Duration reorderTimeout,
+            InfluxConfig influx,
+            ClusterConfig cluster) {
+        this(broker, hostId, store, flushInterval, auth, reorderTimeout, influx, cluster, null);
     }
 
     /** Same fields as before the cluster existed; there is none. */
@@ -114,11 +140,13 @@ public record GatewayConfig(
             @JsonProperty("reorder_timeout") Duration reorderTimeout,
             @JsonProperty("influx") InfluxConfig influx,
             @JsonProperty("cluster") ClusterConfig cluster,
+            @JsonProperty("flush_interval_max") Duration flushIntervalMax,
             @JsonProperty("session_expiry") Object sessionExpiry) {
         if (sessionExpiry != null) {
             throw new IllegalArgumentException(SESSION_EXPIRY_REMOVED);
         }
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, influx, cluster);
+        return new GatewayConfig(
+                broker, hostId, store, flushInterval, auth, reorderTimeout, influx, cluster, flushIntervalMax);
     }
 
     /**
@@ -135,43 +163,64 @@ public record GatewayConfig(
                 null);
     }
 
+    /** The longest flush interval: {@code flushIntervalMax}, or when null the larger of 15 s and the interval. */
+    public Duration effectiveFlushIntervalMax() {
+        if (flushIntervalMax != null) {
+            return flushIntervalMax;
+        }
+        return flushInterval.compareTo(DEFAULT_FLUSH_INTERVAL_MAX) > 0 ? flushInterval : DEFAULT_FLUSH_INTERVAL_MAX;
+    }
+
     /** Same config with the embedded broker on {@code port} (0 = any free port). */
     public GatewayConfig withBrokerPort(int port) {
         return withBroker(broker.withPort(port));
     }
 
     public GatewayConfig withBroker(BrokerConfig newBroker) {
-        return new GatewayConfig(newBroker, hostId, store, flushInterval, auth, reorderTimeout, influx, cluster);
+        return new GatewayConfig(
+                newBroker, hostId, store, flushInterval, auth, reorderTimeout, influx, cluster, flushIntervalMax);
     }
 
     public GatewayConfig withStore(StoreConfig newStore) {
-        return new GatewayConfig(broker, hostId, newStore, flushInterval, auth, reorderTimeout, influx, cluster);
+        return new GatewayConfig(
+                broker, hostId, newStore, flushInterval, auth, reorderTimeout, influx, cluster, flushIntervalMax);
     }
 
     public GatewayConfig withHostId(String newHostId) {
-        return new GatewayConfig(broker, newHostId, store, flushInterval, auth, reorderTimeout, influx, cluster);
+        return new GatewayConfig(
+                broker, newHostId, store, flushInterval, auth, reorderTimeout, influx, cluster, flushIntervalMax);
     }
 
     public GatewayConfig withFlushInterval(Duration newInterval) {
-        return new GatewayConfig(broker, hostId, store, newInterval, auth, reorderTimeout, influx, cluster);
+        return new GatewayConfig(
+                broker, hostId, store, newInterval, auth, reorderTimeout, influx, cluster, flushIntervalMax);
+    }
+
+    /** Same config with this longest flush interval; null for the default ({@link #effectiveFlushIntervalMax}). */
+    public GatewayConfig withFlushIntervalMax(Duration newMax) {
+        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, influx, cluster, newMax);
     }
 
     /** Same config with these broker credentials; null leaves only the gateway's own host client. */
     public GatewayConfig withAuth(AuthConfig newAuth) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, newAuth, reorderTimeout, influx, cluster);
+        return new GatewayConfig(
+                broker, hostId, store, flushInterval, newAuth, reorderTimeout, influx, cluster, flushIntervalMax);
     }
 
     public GatewayConfig withReorderTimeout(Duration newTimeout) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, newTimeout, influx, cluster);
+        return new GatewayConfig(
+                broker, hostId, store, flushInterval, auth, newTimeout, influx, cluster, flushIntervalMax);
     }
 
     /** Same config in this cluster; null for a gateway serving every group alone. */
     public GatewayConfig withCluster(ClusterConfig newCluster) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, influx, newCluster);
+        return new GatewayConfig(
+                broker, hostId, store, flushInterval, auth, reorderTimeout, influx, newCluster, flushIntervalMax);
     }
 
     /** Same config with this time-series sink; null for none. */
     public GatewayConfig withInflux(InfluxConfig newInflux) {
-        return new GatewayConfig(broker, hostId, store, flushInterval, auth, reorderTimeout, newInflux, cluster);
+        return new GatewayConfig(
+                broker, hostId, store, flushInterval, auth, reorderTimeout, newInflux, cluster, flushIntervalMax);
     }
 }

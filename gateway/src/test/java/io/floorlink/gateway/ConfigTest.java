@@ -26,6 +26,10 @@ class ConfigTest {
         assertThat(c.broker().port()).isEqualTo(1883);
         assertThat(c.hostId()).isEqualTo("floorlink");
         assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.effectiveFlushIntervalMax()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.withFlushInterval(Duration.ofMinutes(1)).effectiveFlushIntervalMax())
+                .as("a flush interval above 15 s is its own maximum")
+                .isEqualTo(Duration.ofMinutes(1));
         assertThat(c.auth()).isNull();
         assertThat(c.store().url())
                 .startsWith("jdbc:h2:file:/var/lib/floorlink/facts;")
@@ -40,8 +44,10 @@ class ConfigTest {
                 host_id: plant-a
                 store: { url: "jdbc:postgresql://db/floorlink", username: fl }
                 flush_interval: 2s
+                flush_interval_max: 8s
                 """;
         GatewayConfig c = parse(yaml);
+        assertThat(c.effectiveFlushIntervalMax()).isEqualTo(Duration.ofSeconds(8));
         assertThat(c.broker().isEmbedded()).isFalse();
         assertThat(c.broker().url()).isEqualTo(URI.create("tcp://10.0.0.9:1883"));
         assertThat(c.hostId()).isEqualTo("plant-a");
@@ -170,6 +176,9 @@ class ConfigTest {
                 .hasMessageContaining("gateway.host_id");
         assertThatThrownBy(() -> GatewayConfig.defaults(Path.of("x")).withFlushInterval(Duration.ofMillis(1)))
                 .hasMessageContaining("gateway.flush_interval");
+        assertThatThrownBy(() -> parse("broker: { data_dir: x }\nstore: { url: 'jdbc:h2:mem:x' }\n"
+                        + "flush_interval: 10s\nflush_interval_max: 5s"))
+                .hasMessageContaining("gateway.flush_interval_max must be at least gateway.flush_interval (PT10S)");
         assertThatThrownBy(() -> new AuthConfig(List.of(
                         new AuthConfig.EdgeCredential("e", "p", List.of("G"), "n"),
                         new AuthConfig.EdgeCredential("e", "q", List.of("G"), "n"))))

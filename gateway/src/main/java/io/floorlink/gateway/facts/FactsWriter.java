@@ -73,6 +73,8 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
     private volatile long progressAt = System.currentTimeMillis();
 
     private volatile boolean unreachable;
+    /** Duration of the last successful write (start of its attempt to commit), ms; 0 before the first. */
+    private volatile long lastWriteMillis;
     /** Start of the first failed attempt of the current outage (epoch ms), 0 when the last attempt succeeded. */
     private long failingSince;
     /** SQLState and exception class of the first failure of the current outage, no message (may hold the URL). */
@@ -226,6 +228,14 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
         return out;
     }
 
+    /**
+     * How long the last successful write took, from the start of its attempt to its commit, in milliseconds; 0 before
+     * the first. Never blocks.
+     */
+    public long lastWriteMillis() {
+        return lastWriteMillis;
+    }
+
     /** Batches submitted and not yet written. */
     public int pending() {
         return pending.get();
@@ -280,7 +290,9 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                     rows = store.write(toWrite, hostId, attemptAt);
                 }
                 committed(toWrite != batch, attemptAt);
-                flushDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                long took = System.nanoTime() - start;
+                flushDuration.record(took, TimeUnit.NANOSECONDS);
+                lastWriteMillis = TimeUnit.NANOSECONDS.toMillis(took);
                 rowsFlushed.increment(rows);
                 samplesStored.increment(samplesIn(batch));
                 unreachable = false;

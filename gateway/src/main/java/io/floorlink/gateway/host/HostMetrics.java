@@ -17,6 +17,7 @@ final class HostMetrics implements MeterBinder {
     private final Supplier<Number> queueBytes;
     private final Supplier<Number> openEdgeSessions;
     private final Supplier<Number> openDeviceSessions;
+    private final Supplier<Number> flushIntervalSeconds;
     Counter decodeErrors;
     Counter decodeUnattributedTopic;
     Counter decodeUnattributedOverflow;
@@ -45,11 +46,13 @@ final class HostMetrics implements MeterBinder {
             Supplier<Number> queueDepth,
             Supplier<Number> queueBytes,
             Supplier<Number> openEdgeSessions,
-            Supplier<Number> openDeviceSessions) {
+            Supplier<Number> openDeviceSessions,
+            Supplier<Number> flushIntervalSeconds) {
         this.queueDepth = queueDepth;
         this.queueBytes = queueBytes;
         this.openEdgeSessions = openEdgeSessions;
         this.openDeviceSessions = openDeviceSessions;
+        this.flushIntervalSeconds = flushIntervalSeconds;
     }
 
     @Override
@@ -162,6 +165,11 @@ final class HostMetrics implements MeterBinder {
                 .register(registry);
         flushBlocked = Counter.builder("floorlink.gateway.flush.blocked")
                 .description("Time flushes were held back because the facts writer's queue was full")
+                .baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("floorlink.gateway.flush.interval", flushIntervalSeconds)
+                .description("Time between two flushes now: gateway.flush_interval, stretched up to"
+                        + " gateway.flush_interval_max while writing a batch takes longer than half of it")
                 .baseUnit("seconds")
                 .register(registry);
         Gauge.builder("floorlink.gateway.queue.depth", queueDepth)

@@ -69,6 +69,12 @@ public final class HostProcessor {
     public static final int MAX_GAP_NODES_PER_FLUSH = 1000;
     /** How often a flush held back by a full writer is tried again. */
     private static final long BLOCKED_RECHECK_MS = 100;
+    /**
+     * Largest share of the time the facts writer may spend writing before the flush interval is stretched: a batch's
+     * write costs about the same whatever its interval (one minute, hour and day row per point it touched), so at
+     * high load a longer interval is what lowers the writer's CPU.
+     */
+    static final double MAX_WRITER_BUSY = 0.5;
 
     private record Inbound(String topic, byte[] payload, long receivedAt) {}
 
@@ -95,6 +101,11 @@ public final class HostProcessor {
     private final int capacity;
     private volatile long maxQueuedBytes = Long.MAX_VALUE;
     private final long flushIntervalMs;
+    private volatile long flushIntervalMaxMs;
+    private volatile java.util.function.LongSupplier lastWriteMillis = () -> 0;
+    /** The interval the last flush scheduled the next one with, ms. */
+    private volatile long currentIntervalMs;
+
     private final long reorderTimeoutMs;
     private final Function<FactsBatch, CompletableFuture<?>> writer;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
@@ -178,12 +189,18 @@ public final class HostProcessor {
         this.hostId = hostId;
         this.capacity = capacity;
         this.flushIntervalMs = flushIntervalMs;
+        this.flushIntervalMaxMs = flushIntervalMs;
+        this.currentIntervalMs = flushIntervalMs;
         this.reorderTimeoutMs = reorderTimeoutMs;
         this.storedReceipts.putAll(receipts);
         this.writer = writer;
         this.facts = new FactsAggregator(this::sampleRejected);
-        this.metrics =
-                new HostMetrics(queued::get, queuedBytes::get, () -> openEdgeSessions, facts::openDeviceSessions);
+        this.metrics = new HostMetrics(
+                queued::get,
+                queuedBytes::get,
+                () -> openEdgeSessions,
+                facts::openDeviceSessions,
+                () -> currentIntervalMs / 1000.0);
         this.throttle = new Throttle(30_000, () -> metrics.warningsSuppressed.increment());
         this.uplinks = new Uplinks(hostId, metrics);
         this.thread = new Thread(this::run, "floorlink-host-" + hostId);
@@ -432,7 +449,7 @@ public final class HostProcessor {
                     }
                 }
                 flush();
-                nextFlush = System.currentTimeMillis() + flushIntervalMs;
+                nextFlush = System.currentTimeMillis() + nextInterval();
             }
             answerViewRequests();
             boolean worked = false;
@@ -447,7 +464,7 @@ public final class HostProcessor {
             if (now >= nextFlush) {
                 if (writerReady()) {
                     flush();
-                    nextFlush = now + flushIntervalMs;
+                    nextFlush = now + nextInterval();
                 } else {
                     // back-pressure: keep aggregating into the current batch (no receipts, so the edges keep
                     // their records) and look again soon
@@ -500,6 +517,35 @@ public final class HostProcessor {
         if (suppressed >= 0) {
             log.error("failed to process message on {} ({} similar suppressed)", in.topic(), suppressed, e);
         }
+    }
+
+    /**
+     * The flush interval, stretched while the last write took more than {@link #MAX_WRITER_BUSY} of it, up to the
+     * maximum.
+     */
+    private long nextInterval() {
+        long wanted = (long) (lastWriteMillis.getAsLong() / MAX_WRITER_BUSY);
+        long interval = Math.max(flushIntervalMs, Math.min(flushIntervalMaxMs, wanted));
+        currentIntervalMs = interval;
+        return interval;
+    }
+
+    /**
+     * Lets the flush interval grow up to {@code maxIntervalMs} while writing a batch takes longer than {@link
+     * #MAX_WRITER_BUSY} of the interval: the writer's CPU then stays about that share of a core, at the cost of facts
+     * and receipts coming later. Call before {@link #start}.
+     *
+     * @param lastWriteMillis how long the last committed batch took to write, ms; polled on the processing thread
+     *     after each flush, must not block
+     * @param maxIntervalMs longest interval, at least the flush interval (equal: never stretched)
+     */
+    public void stretchFlushInterval(java.util.function.LongSupplier lastWriteMillis, long maxIntervalMs) {
+        if (maxIntervalMs < flushIntervalMs) {
+            throw new IllegalArgumentException("the longest flush interval " + maxIntervalMs
+                    + " ms is below the flush interval " + flushIntervalMs + " ms");
+        }
+        this.lastWriteMillis = lastWriteMillis;
+        this.flushIntervalMaxMs = maxIntervalMs;
     }
 
     /** Whether the writer takes a batch now; when stopping, the last flush is tried anyway (it may fail). */

@@ -11,7 +11,7 @@
 #
 #   ./mvnw -q -pl collector-api -am package -DskipTests && bench/gateway-load.sh [--rate 500000] [--nodes 10]
 #       [--devices 50] [--points 100] [--seconds 60] [--warmup 30] [--postgres JDBC_URL] [--jvm "-Xmx1g ..."] (default: the collector unit's options and environment)
-#       [--flush 5s] [--jfr FILE] [--threads] [--store-url JDBC_URL]
+#       [--flush 5s] [--flush-max 15s] [--jfr FILE] [--threads] [--store-url JDBC_URL]
 #   (--store-url: any facts store URL, e.g. H2 with other settings; --jfr: a flight recording of the collector over warm-up and measurement; --threads: its CPU by thread, on stderr)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,11 +27,12 @@ POSTGRES=""
 STORE_URL=""
 JVM=""
 FLUSH=5s
+FLUSH_MAX=""
 JFR=""
 THREADS_REPORT=false
 usage() {
   echo "usage: $0 [--rate 500000] [--nodes 10] [--devices 50] [--points 100] [--seconds 60] [--warmup 30]" \
-    "[--postgres JDBC_URL] [--store-url JDBC_URL] [--jvm \"OPTIONS\"] [--flush 5s] [--jfr FILE] [--threads]" >&2
+    "[--postgres JDBC_URL] [--store-url JDBC_URL] [--jvm \"OPTIONS\"] [--flush 5s] [--flush-max 15s] [--jfr FILE] [--threads]" >&2
   exit 64
 }
 while [ $# -gt 0 ]; do
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
     --store-url) STORE_URL="$2"; shift 2 ;;
     --jvm) JVM="$2"; shift 2 ;;
     --flush) FLUSH="$2"; shift 2 ;;
+    --flush-max) FLUSH_MAX="$2"; shift 2 ;;
     --jfr) JFR="$2"; shift 2 ;;
     --threads) THREADS_REPORT=true; shift ;;
     *) usage ;;
@@ -66,6 +68,7 @@ hash=$(printf '%s' "$password" | java -cp "$COLLECTOR_JAR" io.floorlink.gateway.
   echo "gateway:"
   echo "  host_id: bench-host"
   echo "  flush_interval: $FLUSH"
+  [ -n "$FLUSH_MAX" ] && echo "  flush_interval_max: $FLUSH_MAX"
   echo "  broker: { mode: embedded, host: 127.0.0.1, port: $BROKER_PORT }"
   [ -n "$POSTGRES" ] && echo "  store: { url: \"$POSTGRES\" }"
   [ -n "$STORE_URL" ] && echo "  store: { url: \"$STORE_URL\", username: sa }"

@@ -145,7 +145,8 @@ public final class Gateway implements AutoCloseable {
             processor.meterBinder().bindTo(registry);
             processor.backPressure(writer::hasCapacity);
             processor.stretchFlushInterval(
-                    writer::lastWriteMillis, config.effectiveFlushIntervalMax().toMillis());
+                    writer::lastWriteCpuMillis,
+                    config.effectiveFlushIntervalMax().toMillis());
             processor.maxQueuedBytes(QUEUE_BYTES);
             InfluxSink influx = null;
             if (config.influx() != null) {

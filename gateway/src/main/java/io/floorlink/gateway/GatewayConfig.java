@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param influx the optional time-series sink every accepted sample is written to as well; null means none
  * @param cluster several gateways sharing the store and an external MQTT service, each serving the groups it
  *     holds a lease for; null means this gateway serves every group alone
- * @param flushIntervalMax how far the flush interval may stretch while writing a batch takes more than half of it
+ * @param flushIntervalMax how far the flush interval may stretch while writing a batch costs the writer more CPU
+ *     time than a third of it
  *     (at high load a batch costs about the same whatever its interval, so a longer one lowers the writer's CPU;
  *     facts and receipts then come later); null means the larger of 15 s and {@code flushInterval} ({@link
  *     #effectiveFlushIntervalMax}); at least {@code flushInterval}, which turns stretching off. Keep it well below

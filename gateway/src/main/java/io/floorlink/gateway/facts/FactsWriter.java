@@ -73,8 +73,14 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
     private volatile long progressAt = System.currentTimeMillis();
 
     private volatile boolean unreachable;
-    /** Duration of the last successful write (start of its attempt to commit), ms; 0 before the first. */
-    private volatile long lastWriteMillis;
+    /**
+     * CPU time of the writer thread in the last successful write (start of its attempt to commit), ms; 0 before the
+     * first.
+     */
+    private volatile long lastWriteCpuMillis;
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
     /** Start of the first failed attempt of the current outage (epoch ms), 0 when the last attempt succeeded. */
     private long failingSince;
     /** SQLState and exception class of the first failure of the current outage, no message (may hold the URL). */
@@ -229,11 +235,17 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * How long the last successful write took, from the start of its attempt to its commit, in milliseconds; 0 before
-     * the first. Never blocks.
+     * CPU time the writer thread spent on the last successful write, from the start of its attempt to its commit, in
+     * milliseconds (its wall time where the JVM does not measure thread CPU time); 0 before the first. The database
+     * server's own time is not in it. Never blocks.
      */
-    public long lastWriteMillis() {
-        return lastWriteMillis;
+    public long lastWriteCpuMillis() {
+        return lastWriteCpuMillis;
+    }
+
+    /** The writer thread's CPU time in ns, or -1 when the JVM does not measure it. */
+    private static long cpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 
     /** Batches submitted and not yet written. */
@@ -270,6 +282,7 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
             }
             uncertain = null;
             long start = System.nanoTime();
+            long cpuStart = cpuNanos();
             // Strictly increasing: the heartbeat an attempt writes identifies it (committedAlready).
             long attemptAt = Math.max(System.currentTimeMillis(), lastAttemptAt + 1);
             lastAttemptAt = attemptAt;
@@ -292,7 +305,8 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
                 committed(toWrite != batch, attemptAt);
                 long took = System.nanoTime() - start;
                 flushDuration.record(took, TimeUnit.NANOSECONDS);
-                lastWriteMillis = TimeUnit.NANOSECONDS.toMillis(took);
+                long cpu = cpuStart < 0 ? took : cpuNanos() - cpuStart;
+                lastWriteCpuMillis = TimeUnit.NANOSECONDS.toMillis(cpu);
                 rowsFlushed.increment(rows);
                 samplesStored.increment(samplesIn(batch));
                 unreachable = false;

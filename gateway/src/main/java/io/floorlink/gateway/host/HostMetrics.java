@@ -168,8 +168,9 @@ final class HostMetrics implements MeterBinder {
                 .baseUnit("seconds")
                 .register(registry);
         Gauge.builder("floorlink.gateway.flush.interval", flushIntervalSeconds)
-                .description("Time between two flushes now: gateway.flush_interval, stretched up to"
-                        + " gateway.flush_interval_max while writing a batch takes longer than half of it")
+                .description(
+                        "Time between two flushes now: gateway.flush_interval, stretched up to"
+                                + " gateway.flush_interval_max while writing a batch costs the writer more CPU time than a third of it")
                 .baseUnit("seconds")
                 .register(registry);
         Gauge.builder("floorlink.gateway.queue.depth", queueDepth)

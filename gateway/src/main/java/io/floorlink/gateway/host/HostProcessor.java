@@ -70,11 +70,11 @@ public final class HostProcessor {
     /** How often a flush held back by a full writer is tried again. */
     private static final long BLOCKED_RECHECK_MS = 100;
     /**
-     * Largest share of the time the facts writer may spend writing before the flush interval is stretched: a batch's
+     * Largest share of a core the facts writer may spend writing before the flush interval is stretched: a batch's
      * write costs about the same whatever its interval (one minute, hour and day row per point it touched), so at
      * high load a longer interval is what lowers the writer's CPU.
      */
-    static final double MAX_WRITER_BUSY = 0.5;
+    static final double MAX_WRITER_BUSY = 1.0 / 3;
 
     private record Inbound(String topic, byte[] payload, long receivedAt) {}
 
@@ -102,7 +102,7 @@ public final class HostProcessor {
     private volatile long maxQueuedBytes = Long.MAX_VALUE;
     private final long flushIntervalMs;
     private volatile long flushIntervalMaxMs;
-    private volatile java.util.function.LongSupplier lastWriteMillis = () -> 0;
+    private volatile java.util.function.LongSupplier writeCpuMillis = () -> 0;
     /** The interval the last flush scheduled the next one with, ms. */
     private volatile long currentIntervalMs;
 
@@ -520,31 +520,32 @@ public final class HostProcessor {
     }
 
     /**
-     * The flush interval, stretched while the last write took more than {@link #MAX_WRITER_BUSY} of it, up to the
-     * maximum.
+     * The flush interval, stretched while the last write cost the writer more CPU time than {@link #MAX_WRITER_BUSY}
+     * of it, up to the maximum.
      */
     private long nextInterval() {
-        long wanted = (long) (lastWriteMillis.getAsLong() / MAX_WRITER_BUSY);
+        long wanted = Math.round(writeCpuMillis.getAsLong() / MAX_WRITER_BUSY);
         long interval = Math.max(flushIntervalMs, Math.min(flushIntervalMaxMs, wanted));
         currentIntervalMs = interval;
         return interval;
     }
 
     /**
-     * Lets the flush interval grow up to {@code maxIntervalMs} while writing a batch takes longer than {@link
-     * #MAX_WRITER_BUSY} of the interval: the writer's CPU then stays about that share of a core, at the cost of facts
-     * and receipts coming later. Call before {@link #start}.
+     * Lets the flush interval grow up to {@code maxIntervalMs} while writing a batch costs the writer more CPU time
+     * than {@link #MAX_WRITER_BUSY} of the interval: the writer then stays at about that share of a core, at the cost
+     * of facts and receipts coming later. A slow database server alone (the writer waiting) does not stretch it; its
+     * back-pressure is the writer's capacity ({@link #backPressure}). Call before {@link #start}.
      *
-     * @param lastWriteMillis how long the last committed batch took to write, ms; polled on the processing thread
+     * @param writeCpuMillis the writer's CPU time for the last committed batch, ms; polled on the processing thread
      *     after each flush, must not block
      * @param maxIntervalMs longest interval, at least the flush interval (equal: never stretched)
      */
-    public void stretchFlushInterval(java.util.function.LongSupplier lastWriteMillis, long maxIntervalMs) {
+    public void stretchFlushInterval(java.util.function.LongSupplier writeCpuMillis, long maxIntervalMs) {
         if (maxIntervalMs < flushIntervalMs) {
             throw new IllegalArgumentException("the longest flush interval " + maxIntervalMs
                     + " ms is below the flush interval " + flushIntervalMs + " ms");
         }
-        this.lastWriteMillis = lastWriteMillis;
+        this.writeCpuMillis = writeCpuMillis;
         this.flushIntervalMaxMs = maxIntervalMs;
     }
 

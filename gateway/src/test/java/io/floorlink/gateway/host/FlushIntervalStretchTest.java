@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 15: while writing a batch takes more than half of the flush interval, the interval grows (up to its maximum)
- * so the writer stays about half busy; it comes back once writes are fast again.
+ * Issue 15: while writing a batch costs the writer more CPU time than a third of the flush interval, the interval grows
+ * (up to its maximum) so the writer stays about a third busy; it comes back once writes are fast again.
  */
 class FlushIntervalStretchTest {
 
     @Test
-    void theIntervalIsTwiceTheLastWriteBetweenTheIntervalAndItsMaximum() throws Exception {
+    void theIntervalIsThreeTimesTheLastWriteBetweenTheIntervalAndItsMaximum() throws Exception {
         AtomicInteger batches = new AtomicInteger();
         AtomicLong lastWrite = new AtomicLong(0);
         HostProcessor processor = new HostProcessor("stretch-host", 1_000, 100, batch -> {
@@ -35,12 +35,12 @@ class FlushIntervalStretchTest {
                     .as("fast writes: the configured 100 ms")
                     .isEqualTo(0.1);
 
-            lastWrite.set(400);
-            await().atMost(Duration.ofSeconds(10)).until(() -> interval(registry) == 0.8);
+            lastWrite.set(300);
+            await().atMost(Duration.ofSeconds(10)).until(() -> interval(registry) == 0.9);
             int before = batches.get();
             Thread.sleep(2_000);
             assertThat(batches.get() - before)
-                    .as("flushes in 2 s at an 800 ms interval (20 at 100 ms)")
+                    .as("flushes in 2 s at a 900 ms interval (20 at 100 ms)")
                     .isBetween(1, 4);
 
             lastWrite.set(60_000);

@@ -104,6 +104,33 @@ class WriterBacklogIT {
         assertThat(samples("point_day", "press-2")).isEqualTo(100);
     }
 
+    /** The flush interval stretches by the writer's CPU time: a write waiting on the store costs it next to none. */
+    @Test
+    void aWriteWaitingOnTheStoreCountsItsWallTimeButLittleWriterCpu() throws Exception {
+        writer.submit(batch("warm-up", 1)).get(30, TimeUnit.SECONDS);
+        CompletableFuture<Void> written;
+        try (Connection lock = store.dataSource().getConnection()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement ps =
+                    lock.prepareStatement("SELECT seen_at FROM gateway_heartbeat WHERE host_id = ? FOR UPDATE")) {
+                ps.setString(1, HOST);
+                ps.executeQuery().close();
+            }
+            written = writer.submit(batch("press-3", 10));
+            Thread.sleep(1_500);
+            lock.rollback();
+        }
+        written.get(60, TimeUnit.SECONDS);
+        assertThat(registry.get("floorlink.gateway.flush.errors").counter().count())
+                .as("the write waited for the lock instead of failing")
+                .isZero();
+        assertThat(registry.get("floorlink.gateway.flush.duration").timer().max(TimeUnit.MILLISECONDS))
+                .isGreaterThanOrEqualTo(1_400);
+        assertThat(writer.lastWriteCpuMillis())
+                .as("CPU time of the write that waited 1.5 s on the lock")
+                .isLessThan(700);
+    }
+
     private long samples(String table, String device) throws Exception {
         try (Connection c = store.dataSource().getConnection();
                 PreparedStatement ps =

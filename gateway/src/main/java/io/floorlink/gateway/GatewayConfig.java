@@ -84,46 +84,13 @@ public record GatewayConfig(
         }
     }
 
-    /** Same fields as before the longest flush interval existed; it takes its default. */
-    public GatewayConfig(
-            BrokerConfig broker,
-            String hostId,
-            StoreConfig store,
-            Duration flushInterval,
-            AuthConfig auth,
-            Duration reorderTimeout,
-            InfluxConfig influx,
-            ClusterConfig cluster) {
-        this(broker, hostId, store, flushInterval, auth, reorderTimeout, influx, cluster, null);
-    }
-
-    /** Same fields as before the cluster existed; there is none. */
-    public GatewayConfig(
-            BrokerConfig broker,
-            String hostId,
-            StoreConfig store,
-            Duration flushInterval,
-            AuthConfig auth,
-            Duration reorderTimeout,
-            InfluxConfig influx) {
-        this(broker, hostId, store, flushInterval, auth, reorderTimeout, influx, null);
-    }
-
-    /** Same fields as before the reorder timeout existed; it takes its default. */
+    /**
+     * The essentials; the rest take their defaults: reorder timeout 2 s, no Influx sink, no cluster, the default
+     * longest flush interval.
+     */
     public GatewayConfig(
             BrokerConfig broker, String hostId, StoreConfig store, Duration flushInterval, AuthConfig auth) {
-        this(broker, hostId, store, flushInterval, auth, null, null);
-    }
-
-    /** Same fields as before the Influx sink existed; there is none. */
-    public GatewayConfig(
-            BrokerConfig broker,
-            String hostId,
-            StoreConfig store,
-            Duration flushInterval,
-            AuthConfig auth,
-            Duration reorderTimeout) {
-        this(broker, hostId, store, flushInterval, auth, reorderTimeout, null);
+        this(broker, hostId, store, flushInterval, auth, null, null, null, null);
     }
 
     /**

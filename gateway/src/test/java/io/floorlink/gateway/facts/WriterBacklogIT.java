@@ -69,12 +69,7 @@ class WriterBacklogIT {
 
         List<CompletableFuture<Void>> written = new ArrayList<>();
         try (Connection lock = store.dataSource().getConnection()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement ps =
-                    lock.prepareStatement("SELECT seen_at FROM gateway_heartbeat WHERE host_id = ? FOR UPDATE")) {
-                ps.setString(1, HOST);
-                ps.executeQuery().close();
-            }
+            lockHeartbeat(lock);
             written.add(writer.submit(batch("press-1", 200)));
             assertThat(writer.hasCapacity())
                     .as("200 records pending, bound 250: one more batch is taken")
@@ -110,12 +105,7 @@ class WriterBacklogIT {
         writer.submit(batch("warm-up", 1)).get(30, TimeUnit.SECONDS);
         CompletableFuture<Void> written;
         try (Connection lock = store.dataSource().getConnection()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement ps =
-                    lock.prepareStatement("SELECT seen_at FROM gateway_heartbeat WHERE host_id = ? FOR UPDATE")) {
-                ps.setString(1, HOST);
-                ps.executeQuery().close();
-            }
+            lockHeartbeat(lock);
             written = writer.submit(batch("press-3", 10));
             Thread.sleep(1_500);
             lock.rollback();
@@ -129,6 +119,16 @@ class WriterBacklogIT {
         assertThat(writer.lastWriteCpuMillis())
                 .as("CPU time of the write that waited 1.5 s on the lock")
                 .isLessThan(700);
+    }
+
+    /** Holds the heartbeat row every write updates, in an open transaction of {@code lock}. */
+    private static void lockHeartbeat(Connection lock) throws Exception {
+        lock.setAutoCommit(false);
+        try (PreparedStatement ps =
+                lock.prepareStatement("SELECT seen_at FROM gateway_heartbeat WHERE host_id = ? FOR UPDATE")) {
+            ps.setString(1, HOST);
+            ps.executeQuery().close();
+        }
     }
 
     private long samples(String table, String device) throws Exception {

@@ -108,6 +108,58 @@ class FactsStoreContractIT {
         }
     }
 
+    /**
+     * One batch with three minutes of a point in one hour and a fourth in the next: each minute row is its own, the
+     * hour rows and the day row add them up (a rollup fed by one minute shares its aggregate, one fed by several is
+     * a new sum: no minute row may change by it).
+     */
+    @ParameterizedTest
+    @MethodSource("stores")
+    void minutesOfOneBatchAddUpInTheirHourAndDayAndStayApart(String store) throws Exception {
+        String device = "DEV-" + UUID.randomUUID();
+        try (FactsStore facts = open(store)) {
+            long t = MINUTE.toEpochMilli();
+            Map<Keys.PointKey, PointAgg> points = new HashMap<>();
+            long[] minutes = {t, t + 60_000, t + 120_000, t + 3_600_000};
+            for (int i = 0; i < minutes.length; i++) {
+                double[] values = new double[i + 1];
+                java.util.Arrays.fill(values, 10.0 * (i + 1));
+                points.put(new Keys.PointKey(GROUP, device, "temp", minutes[i]), agg(minutes[i], values));
+            }
+            facts.write(new FactsBatch(List.of(), List.of(), points, Map.of()), "contract", System.currentTimeMillis());
+
+            for (int i = 0; i < minutes.length; i++) {
+                Map<String, Object> m = Db.one(
+                        facts.dataSource(),
+                        "SELECT samples, value_sum FROM point_minute WHERE device_id = ? AND bucket = ?",
+                        device,
+                        Instant.ofEpochMilli(minutes[i]));
+                assertThat(((Number) m.get("samples")).longValue()).isEqualTo(i + 1);
+                assertThat(m.get("value_sum")).isEqualTo(10.0 * (i + 1) * (i + 1));
+            }
+            Map<String, Object> hour = Db.one(
+                    facts.dataSource(),
+                    "SELECT samples, value_sum, value_min, value_max FROM point_hour WHERE device_id = ? AND bucket = ?",
+                    device,
+                    Instant.parse("2026-04-01T10:00:00Z"));
+            assertThat(((Number) hour.get("samples")).longValue()).isEqualTo(1 + 2 + 3);
+            assertThat(hour.get("value_sum")).isEqualTo(10.0 + 40.0 + 90.0);
+            assertThat(hour.get("value_min")).isEqualTo(10.0);
+            assertThat(hour.get("value_max")).isEqualTo(30.0);
+            Map<String, Object> next = Db.one(
+                    facts.dataSource(),
+                    "SELECT samples, value_sum FROM point_hour WHERE device_id = ? AND bucket = ?",
+                    device,
+                    Instant.parse("2026-04-01T11:00:00Z"));
+            assertThat(((Number) next.get("samples")).longValue()).isEqualTo(4);
+            assertThat(next.get("value_sum")).isEqualTo(160.0);
+            Map<String, Object> day =
+                    Db.one(facts.dataSource(), "SELECT samples, value_sum FROM point_day WHERE device_id = ?", device);
+            assertThat(((Number) day.get("samples")).longValue()).isEqualTo(10);
+            assertThat(day.get("value_sum")).isEqualTo(300.0);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("stores")
     void everyWriteToADaysRollupsRaisesThatDaysRevisionOnce(String store) throws Exception {

@@ -914,12 +914,31 @@ public final class FactsStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The hour or day rows of {@code minutes}. A row fed by one minute row only (a live batch touches a point in one
+     * minute, mostly) is that minute's aggregate itself, shared and never changed; a new one is made only where two
+     * or more minutes meet. At 100,000 points this saves two aggregates per point and batch, which lived as long as
+     * the write and were promoted.
+     */
     private static Map<Keys.PointKey, PointAgg> rollUp(Map<Keys.PointKey, PointAgg> minutes, LongUnaryOperator trunc) {
-        Map<Keys.PointKey, PointAgg> out = new HashMap<>();
-        minutes.forEach((k, v) -> out.computeIfAbsent(
-                        new Keys.PointKey(k.groupId(), k.deviceId(), k.pointId(), trunc.applyAsLong(k.bucket())),
-                        x -> new PointAgg())
-                .merge(v));
+        Map<Keys.PointKey, PointAgg> out = new HashMap<>(minutes.size() * 4 / 3 + 1);
+        java.util.Set<Keys.PointKey> owned = new java.util.HashSet<>();
+        minutes.forEach((k, v) -> {
+            Keys.PointKey key =
+                    new Keys.PointKey(k.groupId(), k.deviceId(), k.pointId(), trunc.applyAsLong(k.bucket()));
+            PointAgg had = out.putIfAbsent(key, v);
+            if (had == null) {
+                return;
+            }
+            if (owned.add(key)) {
+                PointAgg sum = new PointAgg();
+                sum.merge(had);
+                sum.merge(v);
+                out.put(key, sum);
+            } else {
+                had.merge(v);
+            }
+        });
         return out;
     }
 

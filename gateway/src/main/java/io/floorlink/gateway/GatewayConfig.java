@@ -24,11 +24,11 @@ import java.util.Objects;
  * @param cluster several gateways sharing the store and an external MQTT service, each serving the groups it
  *     holds a lease for; null means this gateway serves every group alone
  * @param flushIntervalMax how far the flush interval may stretch while writing a batch costs the writer more CPU
- *     time than a third of it
- *     (at high load a batch costs about the same whatever its interval, so a longer one lowers the writer's CPU;
- *     facts and receipts then come later); null means the larger of 15 s and {@code flushInterval} ({@link
- *     #effectiveFlushIntervalMax}); at least {@code flushInterval}, which turns stretching off. Keep it well below
- *     the edges' {@code uplink.receipt_timeout} (30 s by default), or they replay what is being written.
+ *     time than a third of it (at high load a batch costs about the same whatever its interval, so a longer one
+ *     lowers the writer's CPU; facts and receipts then come later); null means the larger of 15 s and {@code
+ *     flushInterval} ({@link #effectiveFlushIntervalMax}); at least {@code flushInterval}, which turns stretching
+ *     off. Keep it well below the edges' {@code uplink.receipt_timeout} (30 s by default), or they replay what is
+ *     being written.
  *
  * <p>There is no {@code session_expiry}: the primary host always connects with Clean Start true and Session Expiry 0
  * (Sparkplug 3.0); a configuration that still sets it is refused with a message naming it.

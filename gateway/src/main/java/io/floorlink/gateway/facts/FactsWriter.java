@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class FactsWriter implements MeterBinder, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FactsWriter.class);
     private static final long MAX_BACKOFF_MS = 30_000;
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
     /** Most batches waiting for the writer thread, not counting the one being written. */
     public static final int MAX_PENDING_BATCHES = 8;
     /**
@@ -78,9 +80,6 @@ public final class FactsWriter implements MeterBinder, AutoCloseable {
      * first.
      */
     private volatile long lastWriteCpuMillis;
-
-    private static final java.lang.management.ThreadMXBean THREADS =
-            java.lang.management.ManagementFactory.getThreadMXBean();
     /** Start of the first failed attempt of the current outage (epoch ms), 0 when the last attempt succeeded. */
     private long failingSince;
     /** SQLState and exception class of the first failure of the current outage, no message (may hold the URL). */

@@ -5,7 +5,9 @@
 #
 #   bench/all.sh [--quick] [--no-build] [--postgres JDBC_URL] [--out DIR]
 #     --quick      shorter runs (warm-up and measurement), fewer fleet sizes: a smoke run, not figures to publish
-#     --postgres   also the gateway on PostgreSQL and the collector's report on PostgreSQL (an empty database)
+#     --postgres   also the gateway on PostgreSQL and the collector's report on PostgreSQL (a database the run may
+#                  empty: the report drops its public schema before generating its facts)
+# FLOORLINK_BUILD_DIR: the build folder (-Dfloorlink.build.dir) to build into and run from, target by default.
 #
 # Peers: Node-RED with node-red-contrib-modbus (installed from npm by bench/modbus-fleet.sh) for Modbus.
 set -euo pipefail
@@ -25,12 +27,16 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--quick] [--no-build] [--postgres JDBC_URL] [--out DIR]" >&2; exit 64 ;;
   esac
 done
-OUT=${OUT:-$ROOT/target/bench-$(date -u +%Y%m%dT%H%M%SZ)}
+BD=${FLOORLINK_BUILD_DIR:-target}
+export FLOORLINK_BUILD_DIR=$BD
+OUT=${OUT:-$ROOT/$BD/bench-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 
 if $BUILD; then
-  ./mvnw -q -o package -DskipTests 2>/dev/null || ./mvnw -q package -DskipTests
-  ./mvnw -q -o test-compile -pl collector-api -am 2>/dev/null || ./mvnw -q test-compile -pl collector-api -am
+  ./mvnw -q -o package -DskipTests -Dfloorlink.build.dir="$BD" 2>/dev/null \
+    || ./mvnw -q package -DskipTests -Dfloorlink.build.dir="$BD"
+  ./mvnw -q -o test-compile -pl collector-api -am -Dfloorlink.build.dir="$BD" 2>/dev/null \
+    || ./mvnw -q test-compile -pl collector-api -am -Dfloorlink.build.dir="$BD"
 fi
 
 machine() {
@@ -64,11 +70,15 @@ fi
 
 CP_FILE=$OUT/collector-cp.txt
 ./mvnw -q -o dependency:build-classpath -pl collector-api -Dmdep.outputFile="$CP_FILE" > /dev/null
-CP="collector-api/target/test-classes:collector-api/target/classes:gateway/target/classes:sparkplug/target/classes:$(cat "$CP_FILE")"
+CP="collector-api/$BD/test-classes:collector-api/$BD/classes:gateway/$BD/classes:sparkplug/$BD/classes:$(cat "$CP_FILE")"
 RUNS=$($QUICK && echo 3 || echo 9)
-step report-h2 java -Xmx2g -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness "$OUT/report-h2" 1000 "$RUNS"
+# the report in the heap and with the GC options the collector's systemd unit gives it, as bench/lib.sh reads them
+UNIT=deploy/systemd/floorlink-collector.service
+read -r -a REPORT_JVM <<< "$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' "$UNIT")"
+read -r -a REPORT_ENV <<< "$(sed -n 's/^Environment=\(.*\)/\1/p' "$UNIT" | grep -v FLOORLINK_LOG | tr '\n' ' ')"
+step report-h2 env "${REPORT_ENV[@]}" java "${REPORT_JVM[@]}" -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness "$OUT/report-h2" 1000 "$RUNS"
 if [ -n "$PG" ]; then
-  step report-pg java -Xmx2g -Dbench.postgres="$PG" -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness \
+  step report-pg env "${REPORT_ENV[@]}" java "${REPORT_JVM[@]}" -Dbench.postgres="$PG" -Dbench.postgres_reset=true -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness \
     "$OUT/report-pg" 1000 "$RUNS"
 fi
 

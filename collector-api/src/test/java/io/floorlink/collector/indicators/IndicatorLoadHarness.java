@@ -34,7 +34,8 @@ import org.h2.jdbcx.JdbcDataSource;
  *
  * <p>Run: {@code java -cp <test classpath> io.floorlink.collector.indicators.IndicatorLoadHarness [dir] [equipment]
  * [iterations]}. System properties: {@code bench.postgres} (a JDBC URL: PostgreSQL instead of H2),
- * {@code bench.windows} (comma-separated, default {@code aligned,unaligned,calendar}), {@code bench.h2_options}
+ * {@code bench.postgres_reset} ({@code true}: drop the database's {@code public} schema first, e.g. after the gateway
+ * benchmark wrote its facts there), {@code bench.windows} (comma-separated, default {@code aligned,unaligned,calendar}), {@code bench.h2_options}
  * (appended to the H2 URL, e.g. {@code ;CACHE_SIZE=262144}).
  */
 public final class IndicatorLoadHarness {
@@ -64,6 +65,13 @@ public final class IndicatorLoadHarness {
             org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
             pg.setURL(pgUrl);
             ds = pg;
+            if (Boolean.getBoolean("bench.postgres_reset")) {
+                try (java.sql.Connection c = ds.getConnection();
+                        java.sql.Statement st = c.createStatement()) {
+                    st.execute("DROP SCHEMA public CASCADE");
+                    st.execute("CREATE SCHEMA public");
+                }
+            }
             fresh = !hasFacts(ds);
         } else {
             Files.createDirectories(dir);

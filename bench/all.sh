@@ -96,6 +96,9 @@ fi
   cat "$OUT"/gateway-*.txt
   echo
   echo "## Collector, 30-day report for 1,000 equipment (target: every report under 1 s cold)"
-  grep -h "load average\|median\|FAILED" "$OUT"/report-*.txt
+  for f in "$OUT"/report-*.txt; do
+    echo "### $(basename "$f" .txt)"
+    grep -h "load average\|median\|FAILED" "$f"
+  done
 } | tee "$OUT/summary.md"
 echo "tables: $OUT" >&2

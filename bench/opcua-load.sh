@@ -35,7 +35,7 @@ echo "edge JVM: $EDGE_OPTS ${EDGE_ENV:+(env $EDGE_ENV)}" >&2
 start_collector LOAD
 
 PER_DEVICE=100
-printf '%10s %10s %10s %8s %8s %8s %9s %8s\n' rate published dropped cores threads rss_mb peak_mb "cpu-s/1e5"
+printf '%10s %10s %10s %8s %8s %8s %9s %8s\n' rate published/s dropped/s cores threads rss_mb peak_mb "cpu-s/1e5"
 for R in $RATES; do
   N=$((R / 10))
   SIM_LOG="$WORK/sim-$R.log"
@@ -74,6 +74,10 @@ for R in $RATES; do
     continue
   fi
   c1=$(cpu_ticks "$EDGE"); p1=$(metric "$URL" '^floorlink_edge_samples_published_total'); d1=$(metric "$URL" '^floorlink_edge_samples_dropped_total'); t1=$(date +%s.%N)
+  if [ "$d1" != "$d0" ]; then
+    echo "  dropped at $R/s by reason since start (floorlink.edge.samples.dropped):" >&2
+    curl -s "$URL" | awk '$1 ~ /^floorlink_edge_samples_dropped_total/ && $NF > 0 {print "    " $0}' >&2
+  fi
   if $THREADS_REPORT; then
     thread_ticks "$EDGE" > "$WORK/threads1"
     echo "  CPU by thread over the measurement at $R/s (seconds):" >&2

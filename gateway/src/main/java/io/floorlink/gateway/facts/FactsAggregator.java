@@ -98,20 +98,28 @@ public final class FactsAggregator {
     }
 
     /**
-     * The fact state of a device born again in a new session of its node; {@code previous} (nullable) is its state of
-     * an earlier session, whose points' newest counted live sample times carry over so a DBIRTH repeating one is
-     * recognised ({@link PointFacts#repeatsCountedSample}).
+     * The fact state of a device born again in a new session of its node.
+     *
+     * @param carried the newest counted live sample time per point name from its earlier session ({@link
+     *     #liveTimesToCarry}), so a DBIRTH repeating one is recognised ({@link PointFacts#repeatsCountedSample});
+     *     null or empty when none
      */
-    public DeviceFacts device(String group, String edgeNode, String deviceId, DeviceFacts previous) {
+    public DeviceFacts device(String group, String edgeNode, String deviceId, Map<String, Long> carried) {
         DeviceFacts d = new DeviceFacts(group, edgeNode, deviceId);
-        if (previous != null) {
-            d.carriedLiveTs = lastLiveTimes(previous);
+        if (carried != null) {
+            d.carriedLiveTs = carried;
         }
         return d;
     }
 
-    /** Per point name of {@code d}, the newest live sample time counted, for the points that have one. */
-    private static Map<String, Long> lastLiveTimes(DeviceFacts d) {
+    /**
+     * What a device's next session needs of this one: per point name, the newest live sample time counted (empty
+     * when none); the caller keeps it instead of the whole state of a closed device.
+     */
+    public static Map<String, Long> liveTimesToCarry(DeviceFacts d) {
+        if (d.points.isEmpty()) {
+            return d.carriedLiveTs;
+        }
         Map<String, Long> times = new HashMap<>();
         for (PointFacts p : d.points.values()) {
             if (p.lastLiveTs != Long.MIN_VALUE) {
@@ -170,7 +178,7 @@ public final class FactsAggregator {
         endPoints(d, ts);
         d.tracked = false;
         // a device declared again keeps its points' times; one new in this session takes what its last one counted
-        Map<String, Long> carried = d.points.isEmpty() ? d.carriedLiveTs : lastLiveTimes(d);
+        Map<String, Long> carried = liveTimesToCarry(d);
         d.carriedLiveTs = Map.of();
         d.points.clear();
         d.declarations++;

@@ -1156,7 +1156,12 @@ public final class HostProcessor {
 
     private void closeDevices(NodeState node, long at, String reason) {
         facts.closeDevices(node.group, node.edgeNode, node.devices.values(), at, reason);
-        node.closed.putAll(node.devices);
+        for (DeviceFacts d : node.devices.values()) {
+            Map<String, Long> times = FactsAggregator.liveTimesToCarry(d);
+            if (!times.isEmpty()) {
+                node.closed.put(d.deviceId(), times);
+            }
+        }
         node.devices.clear();
     }
 
@@ -1309,8 +1314,12 @@ public final class HostProcessor {
         final HostSession<Held> session;
 
         final Map<String, DeviceFacts> devices = new HashMap<>();
-        /** devices of the node's earlier sessions not born again yet: what their next birth carries over */
-        final Map<String, DeviceFacts> closed = new HashMap<>();
+        /**
+         * Per device of the node's earlier sessions not born again yet, what its next birth carries over: its
+         * points' newest counted live sample times (not the whole closed state: a device that never comes back
+         * keeps a map of times here, not its trackers and aggregates)
+         */
+        final Map<String, Map<String, Long>> closed = new HashMap<>();
 
         final List<Held> parked = new ArrayList<>();
         RidRanges receipts;

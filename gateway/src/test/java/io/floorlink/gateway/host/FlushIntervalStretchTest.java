@@ -38,10 +38,11 @@ class FlushIntervalStretchTest {
             lastWrite.set(300);
             await().atMost(Duration.ofSeconds(10)).until(() -> interval(registry) == 0.9);
             int before = batches.get();
-            Thread.sleep(2_000);
+            Thread.sleep(3_000);
+            // a wide band: a loaded machine may hold a flush back, never bring one forward (30 at 100 ms)
             assertThat(batches.get() - before)
-                    .as("flushes in 2 s at a 900 ms interval (20 at 100 ms)")
-                    .isBetween(1, 4);
+                    .as("flushes in 3 s at a 900 ms interval")
+                    .isBetween(1, 6);
 
             lastWrite.set(60_000);
             await().atMost(Duration.ofSeconds(10)).until(() -> interval(registry) == 2.0);

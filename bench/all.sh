@@ -72,10 +72,11 @@ CP_FILE=$OUT/collector-cp.txt
 ./mvnw -q -o dependency:build-classpath -pl collector-api -Dmdep.outputFile="$CP_FILE" > /dev/null
 CP="collector-api/$BD/test-classes:collector-api/$BD/classes:gateway/$BD/classes:sparkplug/$BD/classes:$(cat "$CP_FILE")"
 RUNS=$($QUICK && echo 3 || echo 9)
-# the report in the heap and with the GC options the collector's systemd unit gives it, as bench/lib.sh reads them
-UNIT=deploy/systemd/floorlink-collector.service
-read -r -a REPORT_JVM <<< "$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' "$UNIT")"
-read -r -a REPORT_ENV <<< "$(sed -n 's/^Environment=\(.*\)/\1/p' "$UNIT" | grep -v FLOORLINK_LOG | tr '\n' ' ')"
+# the report in the heap and with the GC options the collector's systemd unit gives it
+# shellcheck source=bench/unit.sh
+. "$ROOT/bench/unit.sh"
+read -r -a REPORT_JVM <<< "$(unit_jvm_options floorlink-collector.service)"
+read -r -a REPORT_ENV <<< "$(unit_environment floorlink-collector.service | tr '\n' ' ')"
 step report-h2 env "${REPORT_ENV[@]}" java "${REPORT_JVM[@]}" -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness "$OUT/report-h2" 1000 "$RUNS"
 if [ -n "$PG" ]; then
   step report-pg env "${REPORT_ENV[@]}" java "${REPORT_JVM[@]}" -Dbench.postgres="$PG" -Dbench.postgres_reset=true -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness \

@@ -19,10 +19,8 @@ COLLECTOR_JAR=$ROOT/collector-api/${FLOORLINK_BUILD_DIR:-target}/floorlink-colle
 for j in "$SIM_JAR" "$COLLECTOR_JAR" $([ "${NEEDS_EDGE_JAR:-true}" = true ] && echo "$EDGE_JAR"); do
   [ -f "$j" ] || { echo "missing $j: run ./mvnw -q package -DskipTests first" >&2; exit 66; }
 done
-# unit_jvm_options UNIT / unit_environment UNIT: the JVM options of deploy/systemd/UNIT's ExecStart= and its
-# Environment= assignments (e.g. MALLOC_ARENA_MAX; not FLOORLINK_LOG_*), as the shipped unit starts the jar.
-unit_jvm_options() { sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' "$ROOT/deploy/systemd/$1"; }
-unit_environment() { sed -n 's/^Environment=\(.*\)/\1/p' "$ROOT/deploy/systemd/$1" | grep -v FLOORLINK_LOG || true; }
+# shellcheck source=bench/unit.sh
+. "$ROOT/bench/unit.sh"
 EDGE_OPTS=$(unit_jvm_options floorlink-edge-agent.service)
 EDGE_ENV=$(unit_environment floorlink-edge-agent.service)
 COLLECTOR_UNIT_OPTS=$(unit_jvm_options floorlink-collector.service)

@@ -5,6 +5,7 @@ import io.floorlink.gateway.cluster.ClusterConfig;
 import io.floorlink.gateway.cluster.ClusterOwnership;
 import io.floorlink.gateway.cluster.GroupLeases;
 import io.floorlink.gateway.cluster.LeaseManager;
+import io.floorlink.gateway.facts.DayProfiles;
 import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.gateway.facts.FactsWriter;
 import io.floorlink.gateway.host.HostProcessor;
@@ -43,6 +44,11 @@ public final class Gateway implements AutoCloseable {
      */
     static final long QUEUE_BYTES = 64L * 1024 * 1024;
 
+    /** When the day-profile builder first runs after a start, and how often after that (docs/architecture.md). */
+    static final Duration PROFILES_FIRST_DELAY = Duration.ofMinutes(1);
+
+    static final Duration PROFILES_INTERVAL = Duration.ofMinutes(5);
+
     private final GatewayConfig config;
     private final FactsStore store;
     private final FactsWriter writer;
@@ -52,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private final List<PrimaryHost> hosts;
     private final List<URI> mqttUrls;
     private final LeaseManager leases;
+    private final DayProfiles profiles;
     private volatile boolean closed;
 
     private Gateway(
@@ -63,7 +70,8 @@ public final class Gateway implements AutoCloseable {
             InfluxSink influx,
             List<PrimaryHost> hosts,
             List<URI> mqttUrls,
-            LeaseManager leases) {
+            LeaseManager leases,
+            DayProfiles profiles) {
         this.config = config;
         this.store = store;
         this.writer = writer;
@@ -73,6 +81,7 @@ public final class Gateway implements AutoCloseable {
         this.hosts = List.copyOf(hosts);
         this.mqttUrls = List.copyOf(mqttUrls);
         this.leases = leases;
+        this.profiles = profiles;
     }
 
     /**
@@ -173,6 +182,12 @@ public final class Gateway implements AutoCloseable {
             }
             processor.start();
             started.add(() -> processor.stop(10_000));
+            LeaseManager held = leases;
+            DayProfiles profiles =
+                    new DayProfiles(store.dataSource(), held == null ? group -> true : held::holds, Instant::now);
+            profiles.bindTo(registry);
+            profiles.start(PROFILES_FIRST_DELAY, PROFILES_INTERVAL);
+            started.add(profiles);
             List<CompletableFuture<Void>> births = new ArrayList<>();
             for (URI url : urls) {
                 PrimaryHost host = new PrimaryHost(
@@ -199,7 +214,7 @@ public final class Gateway implements AutoCloseable {
                         config.hostId(),
                         cluster.groups().size());
             }
-            return new Gateway(config, store, writer, broker, processor, influx, hosts, urls, leases);
+            return new Gateway(config, store, writer, broker, processor, influx, hosts, urls, leases, profiles);
         } catch (Exception | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -396,6 +411,7 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         writer.close();
+        profiles.close();
         if (leases != null) {
             leases.close();
         }

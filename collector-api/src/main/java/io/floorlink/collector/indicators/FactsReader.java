@@ -1,5 +1,6 @@
 package io.floorlink.collector.indicators;
 
+import io.floorlink.gateway.facts.DayProfile;
 import io.floorlink.gateway.facts.FactsSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -189,6 +190,8 @@ final class FactsReader {
 
     private final DataSource dataSource;
     private final String groupId;
+    /** Whether the store has day profiles (V12); once true, never looked up again. */
+    private volatile boolean profiles;
     /** Whether the store is PostgreSQL; null until the first connection tells. */
     private volatile Boolean postgres;
 
@@ -415,7 +418,7 @@ final class FactsReader {
             key.add(decl == null ? null : decl.engHigh());
             keys.add(key);
         }));
-        rollups(keys, spans, "point", POINT_COLUMNS, POINT_ROW_COLUMNS, byDay, (rs, partial, day) -> {
+        RowSink sink = (rs, partial, day) -> {
             double w = partial == null ? 1 : partial.fraction();
             double[] lat = new double[FactsSchema.LATENCY_BUCKETS];
             for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
@@ -436,28 +439,315 @@ final class FactsReader {
             out.computeIfAbsent(day, k -> new HashMap<>())
                     .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
                     .merge(rs.getString(2), a, PointAgg::plus);
-        });
+        };
+        withProfiles(
+                keys,
+                spans,
+                rest -> rollups(rest.keys(), rest.spans(), "point", POINT_COLUMNS, POINT_ROW_COLUMNS, byDay, sink),
+                (chunk, days, hourDays) -> profileHours(chunk, days, hourDays, byDay, out));
         return out;
+    }
+
+    /** Keys (device first) and the spans to read them over from rollup rows. */
+    private record RollupRead(List<List<Object>> keys, Buckets spans) {}
+
+    private interface ProfileRead {
+        /** Reads the whole hours {@code hourDays} of {@code days} for {@code keys} from profiles. */
+        void read(List<List<Object>> keys, Set<Long> days, Map<Long, boolean[]> hourDays);
+    }
+
+    /**
+     * Splits a read: the whole hours of days whose day profiles are current (per device, {@link #profiledDays}) go to
+     * {@code profiles}, one row per key and day; everything else, and every key of a device without current
+     * profiles, to {@code rollups} as before. Keys of devices with the same profiled days are read together.
+     */
+    private void withProfiles(
+            List<List<Object>> keys,
+            Buckets spans,
+            java.util.function.Consumer<RollupRead> rollups,
+            ProfileRead profiles) {
+        Map<Long, boolean[]> hourDays = hoursByDay(spans.hours());
+        Map<String, Set<Long>> profiled = hourDays.isEmpty()
+                ? Map.of()
+                : profiledDays(
+                        keys.stream().map(k -> (String) k.get(0)).collect(java.util.stream.Collectors.toSet()),
+                        hourDays.keySet());
+        Map<Set<Long>, List<List<Object>>> byProfiled = new HashMap<>();
+        for (List<Object> key : keys) {
+            byProfiled
+                    .computeIfAbsent(profiled.getOrDefault((String) key.get(0), Set.of()), k -> new ArrayList<>())
+                    .add(key);
+        }
+        for (Map.Entry<Set<Long>, List<List<Object>>> g : byProfiled.entrySet()) {
+            Set<Long> days = g.getKey();
+            if (days.isEmpty()) {
+                rollups.accept(new RollupRead(g.getValue(), spans));
+                continue;
+            }
+            List<Interval> hours = new ArrayList<>();
+            for (Interval r : spans.hours()) {
+                perDay(r).stream()
+                        .filter(part -> !days.contains(epochDay(part.start())))
+                        .forEach(hours::add);
+            }
+            rollups.accept(
+                    new RollupRead(g.getValue(), new Buckets(spans.days(), hours, spans.minutes(), spans.partial())));
+            profiles.read(g.getValue(), days, hourDays);
+        }
+    }
+
+    private interface ProfileRow {
+        /** One profile row of a wanted day: its key columns as read, the day, the hours wanted, its cursor. */
+        void accept(ResultSet rs, long day, boolean[] wanted, DayProfile.Cursor cursor) throws SQLException;
+    }
+
+    /**
+     * Reads the rows of a day-profile table for the keys and days, in key chunks: columns 1.. are {@code select}'s,
+     * then the bucket and the profile; rows of days not in {@code days} are skipped.
+     */
+    private void profileRows(
+            List<List<Object>> keys,
+            String table,
+            String select,
+            Set<Long> days,
+            Map<Long, boolean[]> hourDays,
+            ProfileRow row) {
+        long first = java.util.Collections.min(days);
+        long last = java.util.Collections.max(days);
+        int width = keys.get(0).size();
+        int bucket = select.split(", ").length + 1;
+        withConnection(c -> {
+            for (int from = 0; from < keys.size(); from += CHUNK) {
+                List<List<Object>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+                String on = width == 1
+                        ? " ON p.group_id = ? AND p.device_id = k.kd"
+                        : " ON p.group_id = ? AND p.device_id = k.kd AND p.point_id = k.kp";
+                String sql = "SELECT " + select + ", p.bucket, p.hours FROM " + keyTable(chunk.size(), width) + " JOIN "
+                        + table + " p" + on + " WHERE p.bucket >= ? AND p.bucket < ?";
+                List<Object[]> rows = chunk.stream().map(List::toArray).toList();
+                queryRows(c, sql, rows, List.of(groupId, utc(dayStart(first)), utc(dayStart(last + 1))), rs -> {
+                    long day = epochDay(instant(rs, bucket));
+                    if (days.contains(day)) {
+                        row.accept(rs, day, hourDays.get(day), new DayProfile.Cursor(rs.getBytes(bucket + 1)));
+                    }
+                });
+            }
+        });
+    }
+
+    /** The whole hours of {@code hours} by UTC day: epoch day -> which of its 24 hours are inside. */
+    static Map<Long, boolean[]> hoursByDay(List<Interval> hours) {
+        Map<Long, boolean[]> out = new HashMap<>();
+        for (Interval r : hours) {
+            for (long s = r.start().getEpochSecond(); s < r.end().getEpochSecond(); s += 3600) {
+                out.computeIfAbsent(Math.floorDiv(s, DAY_SECONDS), k -> new boolean[DayProfile.HOURS])[
+                        (int) (Math.floorMod(s, DAY_SECONDS) / 3600)] = true;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The days among {@code days} whose profiles (V12) each device may be read from: those whose {@code
+     * day_profile_mark} equals their {@code fact_revision} (a later write makes the day read from hour rows until
+     * the gateway rebuilds it). Empty on a store without profiles.
+     */
+    Map<String, Set<Long>> profiledDays(Collection<String> devices, Set<Long> days) {
+        Map<String, Set<Long>> out = new HashMap<>();
+        if (days.isEmpty() || !hasProfiles()) {
+            return out;
+        }
+        long first = java.util.Collections.min(days);
+        long last = java.util.Collections.max(days);
+        forDevices(
+                devices,
+                "SELECT m.device_id, m.bucket",
+                " JOIN day_profile_mark m ON m.group_id = ? AND m.device_id = k.kd"
+                        + " JOIN fact_revision r ON r.group_id = m.group_id AND r.device_id = m.device_id"
+                        + " AND r.bucket = m.bucket AND r.revision = m.revision"
+                        + " WHERE m.bucket >= ? AND m.bucket < ?",
+                List.of(utc(dayStart(first)), utc(dayStart(last + 1))),
+                rs -> {
+                    long day = epochDay(instant(rs, 2));
+                    if (days.contains(day)) {
+                        out.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>())
+                                .add(day);
+                    }
+                });
+        return out;
+    }
+
+    private boolean hasProfiles() {
+        if (profiles) {
+            return true;
+        }
+        try (Connection c = dataSource.getConnection();
+                ResultSet rs = c.getMetaData().getTables(null, null, "day_profile_mark", null)) {
+            // A store of a gateway before V12 has none; looked up again until it has (the gateway migrates it).
+            profiles = rs.next();
+            return profiles;
+        } catch (SQLException e) {
+            throw new FactsUnavailableException("cannot read facts: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sums the hours of {@code hourDays} from the day profiles of the keys (device, point, eng low, eng high) for
+     * {@code days}, into {@code out} by day or under {@link #ALL_DAYS}: the same sums as the hour rows, a bucket out
+     * of range judged per hour as there, each run of consecutive hours summed first as one hour range would be.
+     */
+    private void profileHours(
+            List<List<Object>> keys,
+            Set<Long> days,
+            Map<Long, boolean[]> hourDays,
+            boolean byDay,
+            Map<Long, Map<String, Map<String, PointAgg>>> out) {
+        HourSums sums = new HourSums();
+        profileRows(
+                keys,
+                "point_day_profile",
+                "p.device_id, p.point_id, k.klo, k.khi",
+                days,
+                hourDays,
+                (rs, day, wanted, cursor) -> {
+                    Double lo = (Double) rs.getObject(3, Double.class);
+                    Double hi = (Double) rs.getObject(4, Double.class);
+                    Map<String, PointAgg> device = out.computeIfAbsent(byDay ? day : ALL_DAYS, k -> new HashMap<>())
+                            .computeIfAbsent(rs.getString(1), k -> new HashMap<>());
+                    String point = rs.getString(2);
+                    int previous = -2;
+                    while (cursor.next()) {
+                        int h = cursor.hour();
+                        if (!wanted[h]) {
+                            continue;
+                        }
+                        if (!sums.isEmpty() && !consecutive(wanted, previous, h)) {
+                            device.merge(point, sums.take(), PointAgg::plus);
+                        }
+                        sums.add(cursor.read(), lo, hi);
+                        previous = h;
+                    }
+                    if (!sums.isEmpty()) {
+                        device.merge(point, sums.take(), PointAgg::plus);
+                    }
+                });
+    }
+
+    /** Whether hours {@code a} and {@code b} of a day lie in one range of wanted hours. */
+    private static boolean consecutive(boolean[] wanted, int a, int b) {
+        if (a < 0) {
+            return false;
+        }
+        for (int h = a; h <= b; h++) {
+            if (!wanted[h]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sums of profile hours in progress, as one SQL SUM over their hour rows would give them. */
+    private static final class HourSums {
+        private long samples;
+        private long good;
+        private long bad;
+        private long uncertain;
+        private long historical;
+        private Double min;
+        private Double max;
+        private Double increase;
+        private final long[] latency = new long[FactsSchema.LATENCY_BUCKETS];
+        private long outOfRange;
+        private int hours;
+
+        void add(DayProfile.Cursor h, Double lo, Double hi) {
+            samples += h.samples();
+            good += h.good();
+            bad += h.bad();
+            uncertain += h.uncertain();
+            historical += h.historical();
+            if (h.min() != null) {
+                min = min == null ? h.min() : Math.min(min, h.min());
+            }
+            if (h.max() != null) {
+                max = max == null ? h.max() : Math.max(max, h.max());
+            }
+            if (h.increase() != null) {
+                increase = increase == null ? h.increase() : increase + h.increase();
+            }
+            for (int i = 0; i < latency.length; i++) {
+                latency[i] += h.latency(i);
+            }
+            if ((lo != null && h.min() != null && h.min() < lo) || (hi != null && h.max() != null && h.max() > hi)) {
+                outOfRange++;
+            }
+            hours++;
+        }
+
+        boolean isEmpty() {
+            return hours == 0;
+        }
+
+        PointAgg take() {
+            double[] lat = new double[latency.length];
+            for (int i = 0; i < latency.length; i++) {
+                lat[i] = latency[i];
+                latency[i] = 0;
+            }
+            PointAgg a = new PointAgg(
+                    samples, good, bad, uncertain, historical, min, max, increase, lat, (double) outOfRange);
+            samples = good = bad = uncertain = historical = outOfRange = 0;
+            min = max = increase = null;
+            hours = 0;
+            return a;
+        }
     }
 
     /** Milliseconds per raw state value, per device and state point, over the spans (by day or not). */
     Map<Long, Map<String, Map<String, Map<Double, Double>>>> stateMillis(
             Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans, boolean byDay) {
         Map<Long, Map<String, Map<String, Map<Double, Double>>>> out = new HashMap<>();
-        rollups(
-                pairs(pointsByDevice),
+        List<List<Object>> keys = pairs(pointsByDevice);
+        if (keys.isEmpty()) {
+            return out;
+        }
+        withProfiles(
+                keys,
                 spans,
-                "point_state",
-                "p.device_id, p.point_id, p.state_value, SUM(p.millis)",
-                "p.device_id, p.point_id, p.state_value, p.millis",
-                byDay,
-                (rs, partial, day) -> {
-                    double w = partial == null ? 1 : partial.fraction();
-                    out.computeIfAbsent(day, k -> new HashMap<>())
-                            .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                            .computeIfAbsent(rs.getString(2), k -> new HashMap<>())
-                            .merge(rs.getDouble(3), rs.getLong(4) * w, Double::sum);
-                });
+                rest -> rollups(
+                        rest.keys(),
+                        rest.spans(),
+                        "point_state",
+                        "p.device_id, p.point_id, p.state_value, SUM(p.millis)",
+                        "p.device_id, p.point_id, p.state_value, p.millis",
+                        byDay,
+                        (rs, partial, day) -> {
+                            double w = partial == null ? 1 : partial.fraction();
+                            out.computeIfAbsent(day, k -> new HashMap<>())
+                                    .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                    .computeIfAbsent(rs.getString(2), k -> new HashMap<>())
+                                    .merge(rs.getDouble(3), rs.getLong(4) * w, Double::sum);
+                        }),
+                (chunk, days, hourDays) -> profileRows(
+                        chunk,
+                        "point_state_day_profile",
+                        "p.device_id, p.point_id",
+                        days,
+                        hourDays,
+                        (rs, day, wanted, cursor) -> {
+                            Map<Double, Double> millis = out.computeIfAbsent(
+                                            byDay ? day : ALL_DAYS, k -> new HashMap<>())
+                                    .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                    .computeIfAbsent(rs.getString(2), k -> new HashMap<>());
+                            while (cursor.next()) {
+                                if (wanted[cursor.hour()]) {
+                                    cursor.readStates();
+                                    for (int i = 0; i < cursor.states(); i++) {
+                                        millis.merge(cursor.stateValue(i), (double) cursor.stateMillis(i), Double::sum);
+                                    }
+                                }
+                            }
+                        }));
         return out;
     }
 
@@ -601,25 +891,46 @@ final class FactsReader {
      */
     Map<Long, Map<String, Reads>> reads(Collection<String> devices, Buckets spans, EdgeWeight weight, boolean byDay) {
         Map<Long, Map<String, Reads>> out = new HashMap<>();
-        rollups(
-                devices.stream().<List<Object>>map(List::of).toList(),
+        List<List<Object>> keys = devices.stream().<List<Object>>map(List::of).toList();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        withProfiles(
+                keys,
                 spans,
-                "device",
-                "p.device_id, SUM(p.reads_ok), SUM(p.reads_failed)",
-                "p.device_id, p.reads_ok, p.reads_failed",
-                byDay,
-                (rs, partial, day) -> {
-                    String device = rs.getString(1);
-                    double w = partial == null
-                            ? 1
-                            : weight.weight(
-                                    device,
-                                    partial.bucket(),
-                                    partial.part().start(),
-                                    partial.part().end());
-                    out.computeIfAbsent(day, k -> new HashMap<>())
-                            .merge(device, new Reads(rs.getLong(2) * w, rs.getLong(3) * w), Reads::plus);
-                });
+                rest -> rollups(
+                        rest.keys(),
+                        rest.spans(),
+                        "device",
+                        "p.device_id, SUM(p.reads_ok), SUM(p.reads_failed)",
+                        "p.device_id, p.reads_ok, p.reads_failed",
+                        byDay,
+                        (rs, partial, day) -> {
+                            String device = rs.getString(1);
+                            double w = partial == null
+                                    ? 1
+                                    : weight.weight(
+                                            device,
+                                            partial.bucket(),
+                                            partial.part().start(),
+                                            partial.part().end());
+                            out.computeIfAbsent(day, k -> new HashMap<>())
+                                    .merge(device, new Reads(rs.getLong(2) * w, rs.getLong(3) * w), Reads::plus);
+                        }),
+                (chunk, days, hourDays) -> profileRows(
+                        chunk, "device_day_profile", "p.device_id", days, hourDays, (rs, day, wanted, cursor) -> {
+                            long ok = 0;
+                            long failed = 0;
+                            while (cursor.next()) {
+                                if (wanted[cursor.hour()]) {
+                                    cursor.readReads();
+                                    ok += cursor.readsOk();
+                                    failed += cursor.readsFailed();
+                                }
+                            }
+                            out.computeIfAbsent(byDay ? day : ALL_DAYS, k -> new HashMap<>())
+                                    .merge(rs.getString(1), new Reads(ok, failed), Reads::plus);
+                        }));
         return out;
     }
 

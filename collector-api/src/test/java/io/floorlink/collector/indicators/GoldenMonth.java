@@ -291,6 +291,25 @@ final class GoldenMonth {
         facts.edgeSession("edge-02", START.minus(Duration.ofDays(1)), null);
     }
 
+    /**
+     * Builds the gateway's day profiles (V12) of every day of the month, as its builder does once a day is over: a
+     * fact_revision per device and day first (the fixture writes rollups directly, the gateway's writer raises it).
+     *
+     * @return device-days built
+     */
+    int buildProfiles(FactsFixture facts) {
+        for (String device : List.of(IMM, SEW)) {
+            facts.revise(device, START, END);
+        }
+        Instant now = END.plus(Duration.ofDays(1));
+        try {
+            return new io.floorlink.gateway.facts.DayProfiles(facts.dataSource(), group -> true, () -> now)
+                    .build(START, now, Integer.MAX_VALUE);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void writeEquipment(FactsFixture facts, String device, Model model, Map<String, double[]> ranges) {
         String edge = device.equals(IMM) ? "edge-01" : "edge-02";
         // Sessions: maximal connected runs.

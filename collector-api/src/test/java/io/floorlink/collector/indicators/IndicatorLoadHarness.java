@@ -30,17 +30,22 @@ import org.h2.jdbcx.JdbcDataSource;
  * <p>Facts per equipment (5 points: state, two counters, a process value, an energy counter): day and hour rollups
  * for all 31 days (points, reads, state time), minute rollups for the hours the unaligned window cuts, one device
  * session, static runs of both counters every night and lunch break (so the frozen check of every counter runs),
- * point declarations.
+ * point declarations, a fact_revision per device and day; then the gateway's {@code DayProfiles} builds the day
+ * profiles (V12) of every device-day, as it does once a day is over (timed and printed).
  *
  * <p>Run: {@code java -cp <test classpath> io.floorlink.collector.indicators.IndicatorLoadHarness [dir] [equipment]
  * [iterations]}. System properties: {@code bench.postgres} (a JDBC URL: PostgreSQL instead of H2),
  * {@code bench.postgres_reset} ({@code true}: drop the database's {@code public} schema first, e.g. after the gateway
  * benchmark wrote its facts there), {@code bench.windows} (comma-separated, default {@code aligned,unaligned,calendar}), {@code bench.h2_options}
- * (appended to the H2 URL, e.g. {@code ;CACHE_SIZE=262144}).
+ * (appended to the H2 URL, e.g. {@code ;CACHE_SIZE=262144}), {@code bench.profiles} ({@code false}: no day
+ * profiles, the reports read hour rows as before V12).
  */
 public final class IndicatorLoadHarness {
     static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
     static final int DAYS = 31;
+    /** The harness's "now": every generated day is over and its profiles due. */
+    static final Instant NOW = START.plus(Duration.ofDays(40));
+
     static final Instant ALIGNED_FROM = START;
     static final Instant ALIGNED_TO = START.plus(Duration.ofDays(30));
     static final Instant UNALIGNED_FROM = Instant.parse("2026-03-01T07:23:30Z");
@@ -96,11 +101,21 @@ public final class IndicatorLoadHarness {
                 }
             }
         }
-        IndicatorService service = new IndicatorService(
-                ds,
-                inventory,
-                ProfileLoader.shippedOnly(),
-                Clock.fixed(START.plus(Duration.ofDays(40)), ZoneOffset.UTC));
+        if (!"false".equals(System.getProperty("bench.profiles"))) {
+            // What the gateway's builder does once each day is over (the harness's data is 40 days old).
+            long t0 = System.nanoTime();
+            int built = new io.floorlink.gateway.facts.DayProfiles(ds, group -> true, () -> NOW)
+                    .build(START.minus(Duration.ofDays(1)), NOW, Integer.MAX_VALUE);
+            System.out.printf("day profiles: built %,d device-days in %.1f s%n", built, (System.nanoTime() - t0) / 1e9);
+        } else {
+            try (java.sql.Connection c = ds.getConnection();
+                    java.sql.Statement st = c.createStatement()) {
+                st.execute("DELETE FROM day_profile_mark");
+            }
+            System.out.println("day profiles: none (bench.profiles=false)");
+        }
+        IndicatorService service =
+                new IndicatorService(ds, inventory, ProfileLoader.shippedOnly(), Clock.fixed(NOW, ZoneOffset.UTC));
         IndicatorService plain = service;
         for (String label : System.getProperty("bench.windows", "aligned,unaligned,calendar")
                 .split(",")) {
@@ -207,7 +222,7 @@ public final class IndicatorLoadHarness {
      * The shifts 08:00-12:00 and 13:00-17:00 Asia/Shanghai, Monday to Saturday (00:00-04:00 and 05:00-09:00 UTC,
      * the hours the generated machines run).
      */
-    private static ScheduledTime shifts(Equipment e, Instant from, Instant to) {
+    static ScheduledTime shifts(Equipment e, Instant from, Instant to) {
         List<Interval> spans = new ArrayList<>();
         for (Instant day = from.truncatedTo(ChronoUnit.DAYS); day.isBefore(to); day = day.plus(Duration.ofDays(1))) {
             if (day.atOffset(ZoneOffset.ofHours(8)).plusHours(8).getDayOfWeek() == java.time.DayOfWeek.SUNDAY) {
@@ -299,8 +314,10 @@ public final class IndicatorLoadHarness {
             List<Object[]> stateDay = new ArrayList<>();
             List<Object[]> stateMinute = new ArrayList<>();
             List<Object[]> runs = new ArrayList<>();
+            List<Object[]> revisions = new ArrayList<>();
             for (int day = 0; day < DAYS; day++) {
                 Instant dayStart = START.plus(Duration.ofDays(day));
+                revisions.add(new Object[] {d, dayStart, 1L});
                 for (String p : points) {
                     PointRow dayRow = null;
                     for (int h = 0; h < 24; h++) {
@@ -352,7 +369,8 @@ public final class IndicatorLoadHarness {
                     .insert(
                             "point_static_run",
                             "device_id, point_id, started_at, ended_at, static_value, is_open",
-                            runs);
+                            runs)
+                    .insert("fact_revision", "device_id, bucket, revision", revisions);
             rows += hourRows.size()
                     + dayRows.size()
                     + minuteRows.size()
@@ -362,7 +380,8 @@ public final class IndicatorLoadHarness {
                     + stateHour.size()
                     + stateDay.size()
                     + stateMinute.size()
-                    + runs.size();
+                    + runs.size()
+                    + revisions.size();
         }
         return rows;
     }

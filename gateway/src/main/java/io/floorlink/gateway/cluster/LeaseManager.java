@@ -111,6 +111,11 @@ public final class LeaseManager implements AutoCloseable {
         return Map.copyOf(held);
     }
 
+    /** Whether this instance holds {@code group}'s lease now, with any epoch. Never blocks. */
+    public boolean holds(String group) {
+        return held.containsKey(group);
+    }
+
     /** Whether this instance holds {@code group}'s lease with {@code epoch} now; null epoch: false. Never blocks. */
     public boolean holds(String group, Long epoch) {
         return epoch != null && epoch.equals(held.get(group));

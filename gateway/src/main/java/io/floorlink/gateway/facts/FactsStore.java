@@ -1268,7 +1268,9 @@ public final class FactsStore implements AutoCloseable {
                     "started_at",
                     "ended_at",
                     "last_data_at",
-                    "last_stored_at" -> "TIMESTAMP" + " WITH TIME ZONE";
+                    "last_stored_at",
+                    "built_at" -> "TIMESTAMP" + " WITH TIME ZONE";
+            case "hours" -> "BYTEA";
             case "value_min",
                     "value_max",
                     "value_sum",

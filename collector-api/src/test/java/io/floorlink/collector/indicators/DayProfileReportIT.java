@@ -1,0 +1,175 @@
+package io.floorlink.collector.indicators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floorlink.collector.inventory.Inventory;
+import io.floorlink.collector.profiles.ProfileLoader;
+import io.floorlink.gateway.facts.DayProfiles;
+import io.floorlink.gateway.facts.DeviceAgg;
+import io.floorlink.gateway.facts.FactsBatch;
+import io.floorlink.gateway.facts.FactsStore;
+import io.floorlink.gateway.facts.Keys;
+import io.floorlink.gateway.facts.PointAgg;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reports over whole hours (a shift calendar, the cut days of a window) read the gateway's day profiles (V12) where
+ * they are current and hour rows elsewhere, with the same figures; a late write into a profiled day is read from the
+ * hour rows until the builder catches up. Facts come through the gateway's writer on H2, the profiles from its
+ * builder.
+ */
+class DayProfileReportIT {
+    /** A Monday, 00:00 UTC (08:00 in Asia/Shanghai: the harness's shifts are 00:00-04:00 and 05:00-09:00 UTC). */
+    private static final Instant D0 = Instant.parse("2026-05-04T00:00:00Z");
+
+    private static final String IMM = "IMM-0000";
+    private static final Inventory INVENTORY = IndicatorLoadHarness.inventory(1);
+    private static final Instant NOW = D0.plus(Duration.ofDays(4)).plus(Duration.ofHours(1));
+
+    private FactsStore store;
+
+    @BeforeEach
+    void open() {
+        store = FactsStore.open(
+                "jdbc:h2:mem:profile-report-" + UUID.randomUUID()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                "sa",
+                null);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    /**
+     * One minute of the machine: every point sampled 60 times, {@code bad} of them bad, latency {@code ms}; 60 reads,
+     * {@code bad} failed; running (state 4) for 40 s of it, idle (2) for 20 s.
+     */
+    private void writeMinute(Instant minute, int bad, long ms) throws Exception {
+        Map<Keys.PointKey, PointAgg> points = new HashMap<>();
+        for (String p : new String[] {"production_status", "shot_count", "reject_count", "mold_temp", "energy_kwh"}) {
+            PointAgg a = new PointAgg();
+            for (int i = 0; i < 60; i++) {
+                a.addSample(i < bad ? 2 : 0, false);
+                a.addValue(180.0 + i, minute.toEpochMilli() + i * 1000L);
+                a.addLatency(ms);
+            }
+            points.put(new Keys.PointKey(FactsFixture.DEFAULT_GROUP, IMM, p, minute.toEpochMilli()), a);
+        }
+        DeviceAgg d = new DeviceAgg();
+        d.addReadsOk(60);
+        d.addReadsFailed(bad);
+        Map<Keys.DeviceKey, DeviceAgg> devices =
+                Map.of(new Keys.DeviceKey(FactsFixture.DEFAULT_GROUP, IMM, minute.toEpochMilli()), d);
+        long at = minute.toEpochMilli();
+        Map<Keys.StateKey, Long> states = Map.of(
+                new Keys.StateKey(FactsFixture.DEFAULT_GROUP, IMM, "production_status", at, 4.0), 40_000L,
+                new Keys.StateKey(FactsFixture.DEFAULT_GROUP, IMM, "production_status", at, 2.0), 20_000L);
+        store.write(
+                new FactsBatch(List.of(), List.of(), points, devices, List.of(), states, List.of()),
+                "profile-it",
+                NOW.toEpochMilli());
+    }
+
+    private EquipmentIndicators report(Instant from, Instant to, boolean calendar) {
+        IndicatorService s = new IndicatorService(
+                        store.dataSource(), INVENTORY, ProfileLoader.shippedOnly(), Clock.fixed(NOW, ZoneOffset.UTC))
+                .withCache(FactsCache.off());
+        if (calendar) {
+            s = s.withSchedule(IndicatorLoadHarness::shifts);
+        }
+        return s.compute("pilot", from, to).equipment().get(0);
+    }
+
+    private int buildProfiles() throws Exception {
+        return new DayProfiles(store.dataSource(), group -> true, () -> NOW)
+                .build(D0.minus(Duration.ofDays(1)), NOW, 1000);
+    }
+
+    private void deleteHourRows() throws Exception {
+        for (String table : new String[] {"point_hour", "device_hour", "point_state_hour"}) {
+            execute("DELETE FROM " + table);
+        }
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection c = store.dataSource().getConnection();
+                Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    @Test
+    void aShiftCalendarReadsCurrentProfilesAndFallsBackToHourRowsAfterALateWrite() throws Exception {
+        // in the shifts (UTC 0-4, 5-9) and outside them (11, 20), a bad sample per minute on day 1 only
+        for (int day = 0; day < 3; day++) {
+            for (int hour : new int[] {0, 3, 5, 8, 11, 20}) {
+                writeMinute(
+                        D0.plus(Duration.ofDays(day))
+                                .plus(Duration.ofHours(hour).plusMinutes(7)),
+                        day == 1 ? 1 : 0,
+                        40 + 300 * day);
+            }
+        }
+        Instant from = D0;
+        Instant to = D0.plus(Duration.ofDays(3));
+        EquipmentIndicators fromHourRows = report(from, to, true);
+        assertThat(fromHourRows.goodRatio().value()).isLessThan(1.0);
+        assertThat(fromHourRows.readSuccess().value()).isLessThan(1.0);
+        assertThat(fromHourRows.runRatio().value()).isPositive();
+
+        assertThat(buildProfiles()).as("three closed device-days").isEqualTo(3);
+        assertThat(report(from, to, true)).isEqualTo(fromHourRows);
+
+        // Without hour rows the report is still the same: its hours come from the profiles.
+        deleteHourRows();
+        assertThat(report(from, to, true)).isEqualTo(fromHourRows);
+
+        // A late minute into day 1 raises its revision: day 1 is read from its hour rows again (now only the late
+        // minute's), days 0 and 2 still from their profiles.
+        writeMinute(D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(2)), 0, 40);
+        EquipmentIndicators afterLate = report(from, to, true);
+        assertThat(afterLate.goodRatio().value())
+                .as("day 1's bad samples are no longer read: its profile is stale, its hour rows are gone")
+                .isEqualTo(1.0);
+        assertThat(afterLate.readSuccess().value()).isEqualTo(1.0);
+        assertThat(afterLate).isNotEqualTo(fromHourRows);
+
+        assertThat(buildProfiles()).as("only day 1 again").isEqualTo(1);
+        assertThat(report(from, to, true)).isEqualTo(afterLate);
+    }
+
+    @Test
+    void aWindowCutInsideHoursReadsTheCutDaysWholeHoursFromProfiles() throws Exception {
+        for (int day = 0; day < 3; day++) {
+            for (int hour = 0; hour < 24; hour += 5) {
+                writeMinute(
+                        D0.plus(Duration.ofDays(day))
+                                .plus(Duration.ofHours(hour).plusMinutes(30)),
+                        hour % 2,
+                        10 * hour);
+            }
+        }
+        Instant from = D0.plus(Duration.ofHours(7)).plusSeconds(23 * 60 + 30);
+        Instant to = D0.plus(Duration.ofDays(2)).plus(Duration.ofHours(15)).plusSeconds(12 * 60 + 5);
+        EquipmentIndicators fromHourRows = report(from, to, false);
+        assertThat(buildProfiles()).isEqualTo(3);
+        assertThat(report(from, to, false)).isEqualTo(fromHourRows);
+        // the whole hours of the two cut days from profiles, day 1 from its day row, the cut hours from minutes
+        deleteHourRows();
+        assertThat(report(from, to, false)).isEqualTo(fromHourRows);
+    }
+}

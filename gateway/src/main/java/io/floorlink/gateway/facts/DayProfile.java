@@ -1,0 +1,383 @@
+package io.floorlink.gateway.facts;
+
+import java.io.ByteArrayOutputStream;
+
+/**
+ * The binary layout of the {@code hours} column of the day profiles (V12): one UTC day's 24 hour rollups of a point
+ * ({@code point_day_profile}: the columns the indicators read, {@code samples}, {@code good}, {@code bad}, {@code
+ * uncertain}, {@code historical}, {@code value_min}, {@code value_max}, {@code value_increase}, {@code
+ * lat_b00..lat_b15}), of a device ({@code device_day_profile}: {@code reads_ok}, {@code reads_failed}) or of a state
+ * point ({@code point_state_day_profile}: milliseconds per raw state value), each hour exactly its hour rows. The
+ * gateway writes them ({@link DayProfiles}), the collector reads them; this class is the one place both agree on.
+ *
+ * <p>Layout: a version byte ({@value #VERSION}), a 3-byte bitmap of the hours that have rows (bit {@code h} of the
+ * little-endian 24-bit number), then per such hour in order its payload's length (a varint) and the payload. A
+ * point hour: five zig-zag varints (samples .. historical), a flags byte (bit 0 min, bit 1 max, bit 2 increase
+ * present), the present doubles as 8 big-endian bytes each, a 2-byte mask of the non-zero latency buckets and a
+ * zig-zag varint per such bucket. A device hour: two zig-zag varints. A state hour: a varint count, then per state
+ * value its double (8 bytes) and a zig-zag varint of milliseconds. A reader skips an hour it does not need by its
+ * length without decoding it.
+ */
+public final class DayProfile {
+    /** The layout version written first; a reader refuses any other. */
+    public static final int VERSION = 1;
+
+    /** Hours per UTC day. */
+    public static final int HOURS = 24;
+
+    /** The longest point hour's payload. */
+    static final int MAX_POINT_HOUR_BYTES = 5 * 10 + 1 + 3 * 8 + 2 + FactsSchema.LATENCY_BUCKETS * 10;
+
+    private DayProfile() {}
+
+    /**
+     * Collects the hour rows of one point, device or state point and day, in any order, and encodes them. One kind
+     * per builder. Not thread-safe.
+     */
+    public static final class Builder {
+        private final byte[][] hours = new byte[HOURS][];
+        private final ByteArrayOutputStream[] stateBodies = new ByteArrayOutputStream[HOURS];
+        private final int[] stateCounts = new int[HOURS];
+
+        /**
+         * Sets hour {@code hour}'s rollup (replacing an earlier one).
+         *
+         * @param min null when the hour has no numeric value; likewise {@code max} and {@code increase}
+         * @param latency the {@link FactsSchema#LATENCY_BUCKETS} latency bucket counts
+         * @throws IllegalArgumentException for an hour outside 0..23 or a latency array of another length
+         */
+        public Builder hour(
+                int hour,
+                long samples,
+                long good,
+                long bad,
+                long uncertain,
+                long historical,
+                Double min,
+                Double max,
+                Double increase,
+                long[] latency) {
+            if (latency.length != FactsSchema.LATENCY_BUCKETS) {
+                throw new IllegalArgumentException(
+                        "latency must have " + FactsSchema.LATENCY_BUCKETS + " buckets but had " + latency.length);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+            checkHour(hour);
+            for (long v : new long[] {samples, good, bad, uncertain, historical}) {
+                varint(out, v);
+            }
+            out.write((min == null ? 0 : 1) | (max == null ? 0 : 2) | (increase == null ? 0 : 4));
+            for (Double d : new Double[] {min, max, increase}) {
+                if (d != null) {
+                    writeDouble(out, d);
+                }
+            }
+            int mask = 0;
+            for (int i = 0; i < latency.length; i++) {
+                if (latency[i] != 0) {
+                    mask |= 1 << i;
+                }
+            }
+            out.write(mask >>> 8);
+            out.write(mask);
+            for (long v : latency) {
+                if (v != 0) {
+                    varint(out, v);
+                }
+            }
+            hours[hour] = out.toByteArray();
+            return this;
+        }
+
+        /** Sets hour {@code hour}'s device reads (replacing earlier ones). */
+        public Builder reads(int hour, long readsOk, long readsFailed) {
+            checkHour(hour);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(4);
+            varint(out, readsOk);
+            varint(out, readsFailed);
+            hours[hour] = out.toByteArray();
+            return this;
+        }
+
+        /** Adds milliseconds in a raw state value to hour {@code hour} (one call per point_state_hour row). */
+        public Builder state(int hour, double value, long millis) {
+            checkHour(hour);
+            if (stateBodies[hour] == null) {
+                stateBodies[hour] = new ByteArrayOutputStream(32);
+            }
+            writeDouble(stateBodies[hour], value);
+            varint(stateBodies[hour], millis);
+            stateCounts[hour]++;
+            return this;
+        }
+
+        private static void checkHour(int hour) {
+            if (hour < 0 || hour >= HOURS) {
+                throw new IllegalArgumentException("hour must be 0..23 but was " + hour);
+            }
+        }
+
+        /** Whether no hour was set. */
+        public boolean isEmpty() {
+            for (int h = 0; h < HOURS; h++) {
+                if (hours[h] != null || stateBodies[h] != null) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The encoded profile. */
+        public byte[] toBytes() {
+            for (int h = 0; h < HOURS; h++) {
+                if (stateBodies[h] != null) {
+                    ByteArrayOutputStream payload = new ByteArrayOutputStream(stateBodies[h].size() + 2);
+                    unsigned(payload, stateCounts[h]);
+                    payload.writeBytes(stateBodies[h].toByteArray());
+                    hours[h] = payload.toByteArray();
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            int present = 0;
+            for (int h = 0; h < HOURS; h++) {
+                if (hours[h] != null) {
+                    present |= 1 << h;
+                }
+            }
+            out.write(VERSION);
+            out.write(present);
+            out.write(present >>> 8);
+            out.write(present >>> 16);
+            for (byte[] h : hours) {
+                if (h != null) {
+                    unsigned(out, h.length);
+                    out.writeBytes(h);
+                }
+            }
+            return out.toByteArray();
+        }
+
+        private static void writeDouble(ByteArrayOutputStream out, double d) {
+            long bits = Double.doubleToRawLongBits(d);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                out.write((int) (bits >>> shift));
+            }
+        }
+
+        private static void unsigned(ByteArrayOutputStream out, long z) {
+            while ((z & ~0x7FL) != 0) {
+                out.write((int) ((z & 0x7F) | 0x80));
+                z >>>= 7;
+            }
+            out.write((int) z);
+        }
+
+        private static void varint(ByteArrayOutputStream out, long v) {
+            unsigned(out, (v << 1) ^ (v >> 63));
+        }
+    }
+
+    /**
+     * Walks the hours of an encoded profile in order: {@link #next()} moves to the next hour that has rows; {@link
+     * #read()} (a point's), {@link #readReads()} (a device's) or {@link #readStates()} (a state point's) decodes it;
+     * hours not decoded cost their length only. Reuses its fields; not thread-safe.
+     */
+    public static final class Cursor {
+        private final byte[] bytes;
+        private final int present;
+        private int pos = 4;
+        private int payload = -1;
+        private int payloadEnd = 4;
+        private int hour = -1;
+        private long samples;
+        private long good;
+        private long bad;
+        private long uncertain;
+        private long historical;
+        private Double min;
+        private Double max;
+        private Double increase;
+        private final long[] latency = new long[FactsSchema.LATENCY_BUCKETS];
+        private int states;
+        private double[] stateValues = new double[4];
+        private long[] stateMillis = new long[4];
+
+        /**
+         * @throws IllegalArgumentException when {@code bytes} is not a profile of version {@value #VERSION}
+         */
+        public Cursor(byte[] bytes) {
+            if (bytes.length < 4 || bytes[0] != VERSION) {
+                throw new IllegalArgumentException("not a day profile of version " + VERSION);
+            }
+            this.bytes = bytes;
+            this.present = (bytes[1] & 0xFF) | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF) << 16;
+        }
+
+        /** Moves to the next hour with a row; false when there is none. */
+        public boolean next() {
+            pos = payloadEnd;
+            do {
+                hour++;
+            } while (hour < HOURS && (present & (1 << hour)) == 0);
+            if (hour >= HOURS) {
+                return false;
+            }
+            int length = (int) unsigned();
+            payload = pos;
+            payloadEnd = payload + length;
+            if (payloadEnd > bytes.length) {
+                throw new IllegalArgumentException("day profile cut at hour " + hour);
+            }
+            return true;
+        }
+
+        /** The hour of day (0..23, UTC) of the current row. */
+        public int hour() {
+            return hour;
+        }
+
+        /** Decodes the current hour's values into this cursor's accessors. */
+        public Cursor read() {
+            pos = payload;
+            samples = varint();
+            good = varint();
+            bad = varint();
+            uncertain = varint();
+            historical = varint();
+            int flags = bytes[pos++];
+            min = (flags & 1) != 0 ? readDouble() : null;
+            max = (flags & 2) != 0 ? readDouble() : null;
+            increase = (flags & 4) != 0 ? readDouble() : null;
+            int mask = (bytes[pos] & 0xFF) << 8 | (bytes[pos + 1] & 0xFF);
+            pos += 2;
+            for (int i = 0; i < latency.length; i++) {
+                latency[i] = (mask & (1 << i)) != 0 ? varint() : 0;
+            }
+            return checkEnd();
+        }
+
+        /** Decodes the current hour's device reads into {@link #readsOk()} and {@link #readsFailed()}. */
+        public Cursor readReads() {
+            pos = payload;
+            samples = varint();
+            good = varint();
+            return checkEnd();
+        }
+
+        /** Decodes the current hour's state values: {@link #states()} of them, {@link #stateValue(int)} each. */
+        public Cursor readStates() {
+            pos = payload;
+            states = (int) unsigned();
+            if (stateValues.length < states) {
+                stateValues = new double[states];
+                stateMillis = new long[states];
+            }
+            for (int i = 0; i < states; i++) {
+                stateValues[i] = readDouble();
+                stateMillis[i] = varint();
+            }
+            return checkEnd();
+        }
+
+        private Cursor checkEnd() {
+            if (pos != payloadEnd) {
+                throw new IllegalArgumentException("day profile hour " + hour + " has a wrong length");
+            }
+            return this;
+        }
+
+        /** reads_ok of the current device hour. */
+        public long readsOk() {
+            return samples;
+        }
+
+        /** reads_failed of the current device hour. */
+        public long readsFailed() {
+            return good;
+        }
+
+        /** Raw state values in the current state hour. */
+        public int states() {
+            return states;
+        }
+
+        /** The {@code i}-th raw state value of the current state hour. */
+        public double stateValue(int i) {
+            return stateValues[i];
+        }
+
+        /** Milliseconds in the {@code i}-th raw state value of the current state hour. */
+        public long stateMillis(int i) {
+            return stateMillis[i];
+        }
+
+        public long samples() {
+            return samples;
+        }
+
+        public long good() {
+            return good;
+        }
+
+        public long bad() {
+            return bad;
+        }
+
+        public long uncertain() {
+            return uncertain;
+        }
+
+        public long historical() {
+            return historical;
+        }
+
+        /** value_min of the hour; null when it has none. */
+        public Double min() {
+            return min;
+        }
+
+        /** value_max of the hour; null when it has none. */
+        public Double max() {
+            return max;
+        }
+
+        /** value_increase of the hour; null when it has none. */
+        public Double increase() {
+            return increase;
+        }
+
+        /** Count of latency bucket {@code i} ({@code lat_b00..lat_b15}). */
+        public long latency(int i) {
+            return latency[i];
+        }
+
+        private double readDouble() {
+            long bits = 0;
+            for (int i = 0; i < 8; i++) {
+                bits = bits << 8 | (bytes[pos++] & 0xFF);
+            }
+            return Double.longBitsToDouble(bits);
+        }
+
+        private long varint() {
+            long z = unsigned();
+            return (z >>> 1) ^ -(z & 1);
+        }
+
+        private long unsigned() {
+            long z = 0;
+            int shift = 0;
+            while (true) {
+                if (pos >= bytes.length) {
+                    throw new IllegalArgumentException("day profile cut at hour " + hour);
+                }
+                byte b = bytes[pos++];
+                z |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return z;
+                }
+                shift += 7;
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.floorlink.gateway.facts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DayProfileTest {
+    private static long[] latency(long... firstBuckets) {
+        long[] out = new long[FactsSchema.LATENCY_BUCKETS];
+        System.arraycopy(firstBuckets, 0, out, 0, firstBuckets.length);
+        return out;
+    }
+
+    @Test
+    void everyHourComesBackAsItWasSetInHourOrder() {
+        long[] full = new long[FactsSchema.LATENCY_BUCKETS];
+        for (int i = 0; i < full.length; i++) {
+            full[i] = Long.MAX_VALUE - i;
+        }
+        byte[] bytes = new DayProfile.Builder()
+                .hour(23, 7, 6, 1, 0, 2, -3.5, 99.25, 12.0, full)
+                .hour(0, 3600, 3500, 60, 40, 0, null, null, null, latency(0, 0, 0, 0, 0, 3500))
+                .hour(9, 0, 0, 0, 0, 0, Double.NaN, Double.NEGATIVE_INFINITY, -0.0, latency())
+                .hour(10, -1, Long.MIN_VALUE, 0, 0, 0, 1.0, null, 2.0, latency(5))
+                .toBytes();
+
+        DayProfile.Cursor c = new DayProfile.Cursor(bytes);
+        List<Integer> hours = new ArrayList<>();
+        while (c.next()) {
+            hours.add(c.hour());
+            c.read();
+            switch (c.hour()) {
+                case 0 -> {
+                    assertThat(List.of(c.samples(), c.good(), c.bad(), c.uncertain(), c.historical()))
+                            .containsExactly(3600L, 3500L, 60L, 40L, 0L);
+                    assertThat(c.min()).isNull();
+                    assertThat(c.max()).isNull();
+                    assertThat(c.increase()).isNull();
+                    assertThat(c.latency(5)).isEqualTo(3500);
+                    assertThat(c.latency(4)).isZero();
+                }
+                case 9 -> {
+                    assertThat(c.min()).isNaN();
+                    assertThat(c.max()).isEqualTo(Double.NEGATIVE_INFINITY);
+                    assertThat(Double.doubleToRawLongBits(c.increase())).isEqualTo(Double.doubleToRawLongBits(-0.0));
+                }
+                case 10 -> {
+                    assertThat(c.samples()).isEqualTo(-1);
+                    assertThat(c.good()).isEqualTo(Long.MIN_VALUE);
+                    assertThat(c.min()).isEqualTo(1.0);
+                    assertThat(c.max()).isNull();
+                    assertThat(c.increase()).isEqualTo(2.0);
+                    assertThat(c.latency(0)).isEqualTo(5);
+                }
+                case 23 -> {
+                    assertThat(List.of(c.samples(), c.good(), c.bad(), c.uncertain(), c.historical()))
+                            .containsExactly(7L, 6L, 1L, 0L, 2L);
+                    assertThat(c.min()).isEqualTo(-3.5);
+                    assertThat(c.max()).isEqualTo(99.25);
+                    assertThat(c.increase()).isEqualTo(12.0);
+                    for (int i = 0; i < full.length; i++) {
+                        assertThat(c.latency(i)).isEqualTo(Long.MAX_VALUE - i);
+                    }
+                }
+                default -> throw new AssertionError("hour " + c.hour() + " was never set");
+            }
+        }
+        assertThat(hours).containsExactly(0, 9, 10, 23);
+    }
+
+    @Test
+    void hoursNotReadAreSkippedByTheirLength() {
+        DayProfile.Builder b = new DayProfile.Builder();
+        for (int h = 0; h < DayProfile.HOURS; h++) {
+            b.hour(h, h, h, 0, 0, 0, (double) h, (double) h, null, latency(h));
+        }
+        DayProfile.Cursor c = new DayProfile.Cursor(b.toBytes());
+        long sum = 0;
+        while (c.next()) {
+            if (c.hour() >= 8 && c.hour() < 12) {
+                sum += c.read().samples();
+            }
+        }
+        assertThat(sum).isEqualTo(8 + 9 + 10 + 11);
+    }
+
+    @Test
+    void deviceReadsAndStateTimesComeBackPerHour() {
+        DayProfile.Cursor reads = new DayProfile.Cursor(new DayProfile.Builder()
+                .reads(7, 14_760, 3)
+                .reads(2, 0, 1L << 40)
+                .toBytes());
+        assertThat(reads.next()).isTrue();
+        assertThat(reads.hour()).isEqualTo(2);
+        assertThat(reads.readReads().readsOk()).isZero();
+        assertThat(reads.readsFailed()).isEqualTo(1L << 40);
+        assertThat(reads.next()).isTrue();
+        assertThat(reads.readReads().readsOk()).isEqualTo(14_760);
+        assertThat(reads.next()).isFalse();
+
+        DayProfile.Builder b = new DayProfile.Builder();
+        for (int v = 0; v < 200; v++) {
+            b.state(5, v * 1.5, 1000L * v);
+        }
+        b.state(6, -1.0, 3_600_000);
+        DayProfile.Cursor states = new DayProfile.Cursor(b.toBytes());
+        assertThat(states.next()).isTrue();
+        states.readStates();
+        assertThat(states.states())
+                .as("more values than one length byte counts")
+                .isEqualTo(200);
+        for (int v = 0; v < 200; v++) {
+            assertThat(states.stateValue(v)).isEqualTo(v * 1.5);
+            assertThat(states.stateMillis(v)).isEqualTo(1000L * v);
+        }
+        assertThat(states.next()).isTrue();
+        assertThat(states.readStates().states()).isEqualTo(1);
+        assertThat(states.stateValue(0)).isEqualTo(-1.0);
+        assertThat(states.stateMillis(0)).isEqualTo(3_600_000);
+        assertThat(states.next()).isFalse();
+    }
+
+    @Test
+    void theLongestPointHourTakesATwoByteLength() {
+        long[] worst = new long[FactsSchema.LATENCY_BUCKETS];
+        java.util.Arrays.fill(worst, Long.MIN_VALUE);
+        byte[] bytes = new DayProfile.Builder()
+                .hour(
+                        5,
+                        Long.MIN_VALUE,
+                        Long.MIN_VALUE,
+                        Long.MIN_VALUE,
+                        Long.MIN_VALUE,
+                        Long.MIN_VALUE,
+                        1.0,
+                        2.0,
+                        3.0,
+                        worst)
+                .toBytes();
+        assertThat(bytes.length - 6).isEqualTo(DayProfile.MAX_POINT_HOUR_BYTES);
+        DayProfile.Cursor c = new DayProfile.Cursor(bytes);
+        assertThat(c.next()).isTrue();
+        assertThat(c.read().latency(15)).isEqualTo(Long.MIN_VALUE);
+        assertThat(c.next()).isFalse();
+    }
+
+    @Test
+    void anythingElseIsRefused() {
+        assertThatThrownBy(() -> new DayProfile.Cursor(new byte[] {2, 0, 0, 0}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("version 1");
+        byte[] cut = new DayProfile.Builder()
+                .hour(3, 1, 1, 0, 0, 0, null, null, null, latency())
+                .toBytes();
+        DayProfile.Cursor c = new DayProfile.Cursor(java.util.Arrays.copyOf(cut, cut.length - 1));
+        assertThatThrownBy(c::next).hasMessageContaining("cut at hour 3");
+        assertThatThrownBy(() -> new DayProfile.Builder().hour(24, 0, 0, 0, 0, 0, null, null, null, latency()))
+                .hasMessageContaining("0..23");
+    }
+}

@@ -777,17 +777,96 @@ final class FactsReader {
         if (requests.isEmpty()) {
             return out;
         }
+        // Whole hours of days with current state profiles are read from them, one row per state point and day.
+        Map<Long, boolean[]> allHours = new HashMap<>();
+        List<Map<Long, boolean[]>> hoursOf = new ArrayList<>(requests.size());
+        for (StateRequest q : requests) {
+            Map<Long, boolean[]> h = hoursByDay(q.spans().hours());
+            hoursOf.add(h);
+            h.keySet().forEach(day -> allHours.putIfAbsent(day, null));
+        }
+        Map<String, Set<Long>> profiled = allHours.isEmpty()
+                ? Map.of()
+                : profiledDays(
+                        requests.stream().map(StateRequest::device).collect(java.util.stream.Collectors.toSet()),
+                        allHours.keySet());
+        List<StateRequest> fromRollups = new ArrayList<>(requests.size());
+        Map<List<Object>, List<Integer>> fromProfiles = new HashMap<>();
+        for (int r = 0; r < requests.size(); r++) {
+            StateRequest q = requests.get(r);
+            Set<Long> days = profiled.getOrDefault(q.device(), Set.of());
+            if (days.isEmpty()
+                    || java.util.Collections.disjoint(days, hoursOf.get(r).keySet())) {
+                fromRollups.add(q);
+                continue;
+            }
+            List<Interval> hours = new ArrayList<>();
+            for (Interval range : q.spans().hours()) {
+                perDay(range).stream()
+                        .filter(part -> !days.contains(epochDay(part.start())))
+                        .forEach(hours::add);
+            }
+            Buckets spans = q.spans();
+            fromRollups.add(new StateRequest(
+                    q.key(),
+                    q.device(),
+                    q.point(),
+                    new Buckets(spans.days(), hours, spans.minutes(), spans.partial()),
+                    q.values()));
+            hoursOf.get(r).keySet().retainAll(days);
+            fromProfiles
+                    .computeIfAbsent(List.of(q.device(), q.point()), k -> new ArrayList<>())
+                    .add(r);
+        }
         withConnection(c -> {
             for (Map.Entry<Set<Double>, List<Integer>> g : byValues.entrySet()) {
                 stateMillis(
                         c,
                         groupId,
-                        requests,
+                        fromRollups,
                         g.getValue(),
                         g.getKey() == null ? List.of() : List.copyOf(g.getKey()),
                         answers);
             }
         });
+        if (!fromProfiles.isEmpty()) {
+            Set<Long> days = new java.util.HashSet<>();
+            fromProfiles
+                    .values()
+                    .forEach(rs -> rs.forEach(r -> days.addAll(hoursOf.get(r).keySet())));
+            profileRows(
+                    List.copyOf(fromProfiles.keySet()),
+                    "point_state_day_profile",
+                    "p.device_id, p.point_id",
+                    days,
+                    allHours,
+                    (rs, day, unused, cursor) -> {
+                        List<Integer> asking = fromProfiles.get(List.of(rs.getString(1), rs.getString(2)));
+                        while (cursor.next()) {
+                            boolean decoded = false;
+                            for (int r : asking) {
+                                boolean[] wanted = hoursOf.get(r).get(day);
+                                if (wanted == null || !wanted[cursor.hour()]) {
+                                    continue;
+                                }
+                                if (!decoded) {
+                                    cursor.readStates();
+                                    decoded = true;
+                                }
+                                Set<Double> values = requests.get(r).values();
+                                for (int i = 0; i < cursor.states(); i++) {
+                                    if (values == null || values.contains(cursor.stateValue(i))) {
+                                        answers.get(r)
+                                                .merge(
+                                                        cursor.stateValue(i),
+                                                        (double) cursor.stateMillis(i),
+                                                        Double::sum);
+                                    }
+                                }
+                            }
+                        }
+                    });
+        }
         return out;
     }
 

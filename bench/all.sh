@@ -99,7 +99,7 @@ fi
   echo "## Collector, 30-day report for 1,000 equipment (target: every report under 1 s cold)"
   for f in "$OUT"/report-*.txt; do
     echo "### $(basename "$f" .txt)"
-    grep -h "load average\|median\|FAILED" "$f"
+    grep -h "load average\|median\|FAILED\|day profiles" "$f"
   done
 } | tee "$OUT/summary.md"
 echo "tables: $OUT" >&2

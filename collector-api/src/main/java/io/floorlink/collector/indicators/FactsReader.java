@@ -405,7 +405,8 @@ final class FactsReader {
             Map<String, ? extends Collection<String>> pointsByDevice,
             Map<String, Map<String, Declaration>> declarations,
             Buckets spans,
-            boolean byDay) {
+            boolean byDay,
+            Map<String, Set<Long>> profiled) {
         Map<Long, Map<String, Map<String, PointAgg>>> out = new HashMap<>();
         // The eng range rides along with the key instead of a join per rollup row.
         List<List<Object>> keys = new ArrayList<>();
@@ -443,6 +444,7 @@ final class FactsReader {
         withProfiles(
                 keys,
                 spans,
+                profiled,
                 rest -> rollups(rest.keys(), rest.spans(), "point", POINT_COLUMNS, POINT_ROW_COLUMNS, byDay, sink),
                 (chunk, days, hourDays) -> profileHours(chunk, days, hourDays, byDay, out));
         return out;
@@ -457,26 +459,38 @@ final class FactsReader {
     }
 
     /**
-     * Splits a read: the whole hours of days whose day profiles are current (per device, {@link #profiledDays}) go to
-     * {@code profiles}, one row per key and day; everything else, and every key of a device without current
-     * profiles, to {@code rollups} as before. Keys of devices with the same profiled days are read together.
+     * Splits a read: the whole hours of days whose day profiles are current (per device: {@code known}, a report's
+     * {@link #profiledDays}, or looked up when null) go to {@code profiles}, one row per key and day; everything
+     * else, and every key of a device without current profiles, to {@code rollups} as before. Keys of devices with
+     * the same profiled days are read together.
      */
     private void withProfiles(
             List<List<Object>> keys,
             Buckets spans,
+            Map<String, Set<Long>> known,
             java.util.function.Consumer<RollupRead> rollups,
             ProfileRead profiles) {
         Map<Long, boolean[]> hourDays = hoursByDay(spans.hours());
         Map<String, Set<Long>> profiled = hourDays.isEmpty()
                 ? Map.of()
-                : profiledDays(
-                        keys.stream().map(k -> (String) k.get(0)).collect(java.util.stream.Collectors.toSet()),
-                        hourDays.keySet());
+                : known != null
+                        ? known
+                        : profiledDays(
+                                keys.stream().map(k -> (String) k.get(0)).collect(java.util.stream.Collectors.toSet()),
+                                hourDays.keySet());
         Map<Set<Long>, List<List<Object>>> byProfiled = new HashMap<>();
+        Map<Set<Long>, Set<Long>> inRead = new HashMap<>();
         for (List<Object> key : keys) {
-            byProfiled
-                    .computeIfAbsent(profiled.getOrDefault((String) key.get(0), Set.of()), k -> new ArrayList<>())
-                    .add(key);
+            Set<Long> days = profiled.getOrDefault((String) key.get(0), Set.of());
+            if (!days.isEmpty()) {
+                // only the days this read has whole hours of (a report's profiled days cover its whole window)
+                days = inRead.computeIfAbsent(days, d -> {
+                    Set<Long> in = new java.util.HashSet<>(d);
+                    in.retainAll(hourDays.keySet());
+                    return in;
+                });
+            }
+            byProfiled.computeIfAbsent(days, k -> new ArrayList<>()).add(key);
         }
         for (Map.Entry<Set<Long>, List<List<Object>>> g : byProfiled.entrySet()) {
             Set<Long> days = g.getKey();
@@ -705,7 +719,10 @@ final class FactsReader {
 
     /** Milliseconds per raw state value, per device and state point, over the spans (by day or not). */
     Map<Long, Map<String, Map<String, Map<Double, Double>>>> stateMillis(
-            Map<String, ? extends Collection<String>> pointsByDevice, Buckets spans, boolean byDay) {
+            Map<String, ? extends Collection<String>> pointsByDevice,
+            Buckets spans,
+            boolean byDay,
+            Map<String, Set<Long>> profiled) {
         Map<Long, Map<String, Map<String, Map<Double, Double>>>> out = new HashMap<>();
         List<List<Object>> keys = pairs(pointsByDevice);
         if (keys.isEmpty()) {
@@ -714,6 +731,7 @@ final class FactsReader {
         withProfiles(
                 keys,
                 spans,
+                profiled,
                 rest -> rollups(
                         rest.keys(),
                         rest.spans(),
@@ -765,7 +783,7 @@ final class FactsReader {
      * (question, device, point, bucket) with their weight applied here. Questions asking for some values only
      * skip the other rows in SQL (an empty set of values reads nothing useful: ask for null or leave it out).
      */
-    Map<String, Map<Double, Double>> stateMillis(List<StateRequest> requests) {
+    Map<String, Map<Double, Double>> stateMillis(List<StateRequest> requests, Map<String, Set<Long>> profiled) {
         Map<String, Map<Double, Double>> out = new HashMap<>();
         List<Map<Double, Double>> answers = new ArrayList<>(requests.size());
         Map<Set<Double>, List<Integer>> byValues = new HashMap<>();
@@ -785,11 +803,13 @@ final class FactsReader {
             hoursOf.add(h);
             h.keySet().forEach(day -> allHours.putIfAbsent(day, null));
         }
-        Map<String, Set<Long>> profiled = allHours.isEmpty()
-                ? Map.of()
-                : profiledDays(
-                        requests.stream().map(StateRequest::device).collect(java.util.stream.Collectors.toSet()),
-                        allHours.keySet());
+        if (profiled == null) {
+            profiled = allHours.isEmpty()
+                    ? Map.of()
+                    : profiledDays(
+                            requests.stream().map(StateRequest::device).collect(java.util.stream.Collectors.toSet()),
+                            allHours.keySet());
+        }
         List<StateRequest> fromRollups = new ArrayList<>(requests.size());
         Map<List<Object>, List<Integer>> fromProfiles = new HashMap<>();
         for (int r = 0; r < requests.size(); r++) {
@@ -968,7 +988,12 @@ final class FactsReader {
      * reads_ok / reads_failed per device over the spans (by day or not); partial minutes weighted by
      * {@code weight}.
      */
-    Map<Long, Map<String, Reads>> reads(Collection<String> devices, Buckets spans, EdgeWeight weight, boolean byDay) {
+    Map<Long, Map<String, Reads>> reads(
+            Collection<String> devices,
+            Buckets spans,
+            EdgeWeight weight,
+            boolean byDay,
+            Map<String, Set<Long>> profiled) {
         Map<Long, Map<String, Reads>> out = new HashMap<>();
         List<List<Object>> keys = devices.stream().<List<Object>>map(List::of).toList();
         if (keys.isEmpty()) {
@@ -977,6 +1002,7 @@ final class FactsReader {
         withProfiles(
                 keys,
                 spans,
+                profiled,
                 rest -> rollups(
                         rest.keys(),
                         rest.spans(),

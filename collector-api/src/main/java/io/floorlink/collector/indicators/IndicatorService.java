@@ -411,6 +411,13 @@ public final class IndicatorService {
                 cache.enabled() && firstDay.plus(Duration.ofDays(1)).compareTo(now) <= 0
                         ? facts.revisions(ids, firstDay, to)
                         : Map.of();
+        // Which device-days have current day profiles, once per report and after the revisions: a profile rebuilt
+        // in between is newer than the revision a cached day is kept under, never older.
+        Set<Long> windowDays = new java.util.HashSet<>();
+        for (long d = FactsReader.epochDay(from); d <= FactsReader.epochDay(to.minusNanos(1)); d++) {
+            windowDays.add(d);
+        }
+        Map<String, Set<Long>> profiled = facts.profiledDays(ids, windowDays);
         for (Map.Entry<List<Interval>, List<Equipment>> g : groups.entrySet()) {
             Buckets b = Buckets.of(g.getKey());
             rollups.put(g.getKey(), b.describe());
@@ -442,7 +449,7 @@ public final class IndicatorService {
             SortedMap<Long, List<Interval>> closed = new TreeMap<>();
             List<Interval> rest = new ArrayList<>();
             splitClosedDays(g.getKey(), now, closed, rest);
-            read(groupIds, pointIds, statePoints, declarations, Buckets.of(rest), weight, false)
+            read(groupIds, pointIds, statePoints, declarations, Buckets.of(rest), weight, false, profiled)
                     .mergeDay(FactsReader.ALL_DAYS, groupIds, points, reads, states);
             Map<Long, List<String>> missing = new TreeMap<>();
             for (String id : groupIds) {
@@ -480,7 +487,8 @@ public final class IndicatorService {
                         declarations,
                         Buckets.of(spans),
                         weight,
-                        true);
+                        true,
+                        profiled);
                 for (long day : batch.getValue()) {
                     r.mergeDay(day, devices, points, reads, states);
                     for (String id : devices) {
@@ -496,7 +504,7 @@ public final class IndicatorService {
 
         Map<String, List<StaticRun>> runs = join(runsRead);
         Map<String, Map<String, Double>> counterFrozen =
-                counterRunningFrozen(engine, equipment, scheduled, runs, states, revisions, now);
+                counterRunningFrozen(engine, equipment, scheduled, runs, states, revisions, profiled, now);
         List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
         for (Equipment e : equipment) {
             ScheduledTime s = scheduled.get(e.id());
@@ -534,6 +542,7 @@ public final class IndicatorService {
             Map<String, List<StaticRun>> runs,
             Map<String, Map<String, Map<Double, Double>>> states,
             Map<String, Map<Long, Long>> revisions,
+            Map<String, Set<Long>> profiled,
             Instant now) {
         List<FactsReader.StateRequest> requests = new ArrayList<>();
         // Per question (equipment and counters sharing frozen parts): the time per raw state value gathered so far.
@@ -606,9 +615,9 @@ public final class IndicatorService {
         }
         // The two halves on two connections: these are the most rows of a report after the point rollups.
         List<FactsReader.StateRequest> firstHalf = requests.subList(0, requests.size() / 2);
-        CompletableFuture<Map<String, Map<Double, Double>>> first = aside(() -> facts.stateMillis(firstHalf));
+        CompletableFuture<Map<String, Map<Double, Double>>> first = aside(() -> facts.stateMillis(firstHalf, profiled));
         Map<String, Map<Double, Double>> answers =
-                new HashMap<>(facts.stateMillis(requests.subList(requests.size() / 2, requests.size())));
+                new HashMap<>(facts.stateMillis(requests.subList(requests.size() / 2, requests.size()), profiled));
         answers.putAll(join(first));
         answers.forEach((id, byValue) -> {
             byValue.forEach((v, ms) -> gathered.get(requestQuestion.get(id)).merge(v, ms, Double::sum));
@@ -778,7 +787,8 @@ public final class IndicatorService {
             Map<String, Map<String, Declaration>> declarations,
             Buckets spans,
             FactsReader.EdgeWeight weight,
-            boolean byDay) {
+            boolean byDay,
+            Map<String, Set<Long>> profiled) {
         if (spans.days().isEmpty()
                 && spans.hours().isEmpty()
                 && spans.minutes().isEmpty()
@@ -789,11 +799,12 @@ public final class IndicatorService {
         Map<String, Set<String>> secondHalf = new LinkedHashMap<>();
         pointIds.forEach((id, ps) -> (firstHalf.size() < pointIds.size() / 2 ? firstHalf : secondHalf).put(id, ps));
         CompletableFuture<Map<Long, Map<String, Map<String, PointAgg>>>> firstPoints =
-                aside(() -> facts.points(firstHalf, declarations, spans, byDay));
+                aside(() -> facts.points(firstHalf, declarations, spans, byDay, profiled));
         Map<Long, Map<String, Map<String, PointAgg>>> points =
-                new HashMap<>(facts.points(secondHalf, declarations, spans, byDay));
-        Map<Long, Map<String, Reads>> reads = facts.reads(devices, spans, weight, byDay);
-        Map<Long, Map<String, Map<String, Map<Double, Double>>>> states = facts.stateMillis(statePoints, spans, byDay);
+                new HashMap<>(facts.points(secondHalf, declarations, spans, byDay, profiled));
+        Map<Long, Map<String, Reads>> reads = facts.reads(devices, spans, weight, byDay, profiled);
+        Map<Long, Map<String, Map<String, Map<Double, Double>>>> states =
+                facts.stateMillis(statePoints, spans, byDay, profiled);
         join(firstPoints)
                 .forEach((day, byDevice) -> points.merge(day, byDevice, (a, b) -> {
                     Map<String, Map<String, PointAgg>> m = new HashMap<>(a);

@@ -516,8 +516,8 @@ final class FactsReader {
     }
 
     /**
-     * Reads the rows of a day-profile table for the keys and days, in key chunks: columns 1.. are {@code select}'s,
-     * then the bucket and the profile; rows of days not in {@code days} are skipped.
+     * Reads the rows of a day-profile table for the keys and days, in key chunks and one bucket range per run of
+     * consecutive days: columns 1.. are {@code select}'s, then the bucket and the profile.
      */
     private void profileRows(
             List<List<Object>> keys,
@@ -526,8 +526,15 @@ final class FactsReader {
             Set<Long> days,
             Map<Long, boolean[]> hourDays,
             ProfileRow row) {
-        long first = java.util.Collections.min(days);
-        long last = java.util.Collections.max(days);
+        // One index range per run of consecutive days: the two cut days of a window read 2 rows per key, not 31.
+        List<long[]> runs = new ArrayList<>();
+        for (long day : new java.util.TreeSet<>(days)) {
+            if (!runs.isEmpty() && runs.get(runs.size() - 1)[1] == day) {
+                runs.get(runs.size() - 1)[1] = day + 1;
+            } else {
+                runs.add(new long[] {day, day + 1});
+            }
+        }
         int width = keys.get(0).size();
         int bucket = select.split(", ").length + 1;
         withConnection(c -> {
@@ -539,12 +546,12 @@ final class FactsReader {
                 String sql = "SELECT " + select + ", p.bucket, p.hours FROM " + keyTable(chunk.size(), width) + " JOIN "
                         + table + " p" + on + " WHERE p.bucket >= ? AND p.bucket < ?";
                 List<Object[]> rows = chunk.stream().map(List::toArray).toList();
-                queryRows(c, sql, rows, List.of(groupId, utc(dayStart(first)), utc(dayStart(last + 1))), rs -> {
-                    long day = epochDay(instant(rs, bucket));
-                    if (days.contains(day)) {
+                for (long[] run : runs) {
+                    queryRows(c, sql, rows, List.of(groupId, utc(dayStart(run[0])), utc(dayStart(run[1]))), rs -> {
+                        long day = epochDay(instant(rs, bucket));
                         row.accept(rs, day, hourDays.get(day), new DayProfile.Cursor(rs.getBytes(bucket + 1)));
-                    }
-                });
+                    });
+                }
             }
         });
     }

@@ -574,24 +574,35 @@ final class FactsReader {
      * the gateway rebuilds it). Empty on a store without profiles.
      */
     Map<String, Set<Long>> profiledDays(Collection<String> devices, Set<Long> days) {
+        return profiledDays(devices, days, null);
+    }
+
+    /**
+     * As {@link #profiledDays(Collection, Set)}, against revisions already read ({@link #revisions}, covering the
+     * days; null: read them first). Marks are read after the revisions, so a profile rebuilt in between is newer than
+     * the revision it is compared with, never older.
+     */
+    Map<String, Set<Long>> profiledDays(
+            Collection<String> devices, Set<Long> days, Map<String, Map<Long, Long>> revisions) {
         Map<String, Set<Long>> out = new HashMap<>();
         if (days.isEmpty() || !hasProfiles()) {
             return out;
         }
         long first = java.util.Collections.min(days);
         long last = java.util.Collections.max(days);
+        Map<String, Map<Long, Long>> current =
+                revisions != null ? revisions : revisions(devices, dayStart(first), dayStart(last + 1));
         forDevices(
                 devices,
-                "SELECT m.device_id, m.bucket",
-                " JOIN day_profile_mark m ON m.group_id = ? AND m.device_id = k.kd"
-                        + " JOIN fact_revision r ON r.group_id = m.group_id AND r.device_id = m.device_id"
-                        + " AND r.bucket = m.bucket AND r.revision = m.revision"
-                        + " WHERE m.bucket >= ? AND m.bucket < ?",
+                "SELECT m.device_id, m.bucket, m.revision",
+                " JOIN day_profile_mark m ON m.group_id = ? AND m.device_id = k.kd WHERE m.bucket >= ? AND m.bucket < ?",
                 List.of(utc(dayStart(first)), utc(dayStart(last + 1))),
                 rs -> {
+                    String device = rs.getString(1);
                     long day = epochDay(instant(rs, 2));
-                    if (days.contains(day)) {
-                        out.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>())
+                    long revision = current.getOrDefault(device, Map.of()).getOrDefault(day, 0L);
+                    if (days.contains(day) && rs.getLong(3) == revision) {
+                        out.computeIfAbsent(device, k -> new java.util.HashSet<>())
                                 .add(day);
                     }
                 });

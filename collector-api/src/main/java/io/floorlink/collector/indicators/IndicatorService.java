@@ -417,7 +417,7 @@ public final class IndicatorService {
         for (long d = FactsReader.epochDay(from); d <= FactsReader.epochDay(to.minusNanos(1)); d++) {
             windowDays.add(d);
         }
-        Map<String, Set<Long>> profiled = facts.profiledDays(ids, windowDays);
+        Map<String, Set<Long>> profiled = facts.profiledDays(ids, windowDays, revisions.isEmpty() ? null : revisions);
         for (Map.Entry<List<Interval>, List<Equipment>> g : groups.entrySet()) {
             Buckets b = Buckets.of(g.getKey());
             rollups.put(g.getKey(), b.describe());

@@ -85,9 +85,13 @@ class DayProfileReportIT {
     }
 
     private EquipmentIndicators report(Instant from, Instant to, boolean calendar) {
+        return report(from, to, calendar, FactsCache.off());
+    }
+
+    private EquipmentIndicators report(Instant from, Instant to, boolean calendar, FactsCache cache) {
         IndicatorService s = new IndicatorService(
                         store.dataSource(), INVENTORY, ProfileLoader.shippedOnly(), Clock.fixed(NOW, ZoneOffset.UTC))
-                .withCache(FactsCache.off());
+                .withCache(cache);
         if (calendar) {
             s = s.withSchedule(IndicatorLoadHarness::shifts);
         }
@@ -171,5 +175,27 @@ class DayProfileReportIT {
         // the whole hours of the two cut days from profiles, day 1 from its day row, the cut hours from minutes
         deleteHourRows();
         assertThat(report(from, to, false)).isEqualTo(fromHourRows);
+    }
+
+    @Test
+    void theClosedDayCacheKeepsNoStaleProfileAcrossALateWrite() throws Exception {
+        for (int day = 0; day < 3; day++) {
+            for (int hour : new int[] {1, 6}) {
+                writeMinute(D0.plus(Duration.ofDays(day)).plus(Duration.ofHours(hour)), day, 50);
+            }
+        }
+        Instant from = D0;
+        Instant to = D0.plus(Duration.ofDays(3));
+        buildProfiles();
+        FactsCache cache = new FactsCache(1000);
+        assertThat(report(from, to, true, cache)).isEqualTo(report(from, to, true));
+
+        writeMinute(D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(2)), 7, 50);
+        EquipmentIndicators fresh = report(from, to, true);
+        assertThat(report(from, to, true, cache))
+                .as("the late write raised day 1's revision: neither its cache entry nor its profile is used")
+                .isEqualTo(fresh);
+        buildProfiles();
+        assertThat(report(from, to, true, cache)).isEqualTo(fresh).isEqualTo(report(from, to, true));
     }
 }

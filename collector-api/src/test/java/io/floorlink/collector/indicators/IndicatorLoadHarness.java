@@ -25,7 +25,9 @@ import org.h2.jdbcx.JdbcDataSource;
 /**
  * Load harness for the 30-day, 1,000-equipment indicator report (docs/benchmarks.md). Generates the facts once into
  * an H2 file database through the gateway's Flyway schema, then times {@link IndicatorService#compute} for the
- * pilot scope over an aligned and an unaligned 30-day window.
+ * pilot scope over 30-day windows: whole UTC days ({@code aligned}), whole local days in Asia/Shanghai (UTC+8,
+ * {@code local}: what a reviewer in China picks; cut at 16:00 UTC, so its two end days are read by hours), cut at
+ * seconds ({@code unaligned}) and a shift calendar over local days ({@code calendar}).
  *
  * <p>Facts per equipment (5 points: state, two counters, a process value, an energy counter): day and hour rollups
  * for all 31 days (points, reads, state time), minute rollups for the hours the unaligned window cuts, one device
@@ -36,7 +38,7 @@ import org.h2.jdbcx.JdbcDataSource;
  * <p>Run: {@code java -cp <test classpath> io.floorlink.collector.indicators.IndicatorLoadHarness [dir] [equipment]
  * [iterations]}. System properties: {@code bench.postgres} (a JDBC URL: PostgreSQL instead of H2),
  * {@code bench.postgres_reset} ({@code true}: drop the database's {@code public} schema first, e.g. after the gateway
- * benchmark wrote its facts there), {@code bench.windows} (comma-separated, default {@code aligned,unaligned,calendar}), {@code bench.h2_options}
+ * benchmark wrote its facts there), {@code bench.windows} (comma-separated, default {@code aligned,local,unaligned,calendar}), {@code bench.h2_options}
  * (appended to the H2 URL, e.g. {@code ;CACHE_SIZE=262144}), {@code bench.profiles} ({@code false}: no day
  * profiles, the reports read hour rows as before V12).
  */
@@ -117,7 +119,7 @@ public final class IndicatorLoadHarness {
         IndicatorService service =
                 new IndicatorService(ds, inventory, ProfileLoader.shippedOnly(), Clock.fixed(NOW, ZoneOffset.UTC));
         IndicatorService plain = service;
-        for (String label : System.getProperty("bench.windows", "aligned,unaligned,calendar")
+        for (String label : System.getProperty("bench.windows", "aligned,local,unaligned,calendar")
                 .split(",")) {
             Instant from =
                     switch (label) {

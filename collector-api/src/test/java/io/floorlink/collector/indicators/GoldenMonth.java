@@ -569,6 +569,12 @@ final class GoldenMonth {
         return 1 - down / Duration.between(from, to).toMillis();
     }
 
+    /** Verifies the unaligned window W2, over the whole window and over the golden shift calendar. */
+    void verifyUnalignedAndCalendar(IndicatorService service) {
+        verify(service, W2_FROM, W2_TO, ScheduledTime.wholeWindow(W2_FROM, W2_TO));
+        verify(service.withSchedule((e, from, to) -> calendar(from, to)), W2_FROM, W2_TO, calendar(W2_FROM, W2_TO));
+    }
+
     IndicatorService service(javax.sql.DataSource ds) {
         return new IndicatorService(
                 ds, inventory, ProfileLoader.shippedOnly(), Clock.fixed(END.plus(Duration.ofDays(1)), ZoneOffset.UTC));

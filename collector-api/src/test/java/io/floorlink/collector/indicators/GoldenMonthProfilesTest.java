@@ -24,31 +24,12 @@ class GoldenMonthProfilesTest {
     }
 
     @Test
-    void unalignedWindowFromProfilesWithoutTheCache() {
-        MONTH.verify(
-                MONTH.service(facts.dataSource()).withCache(FactsCache.off()),
-                GoldenMonth.W2_FROM,
-                GoldenMonth.W2_TO,
-                ScheduledTime.wholeWindow(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
+    void unalignedWindowAndShiftCalendarFromProfiles() {
+        MONTH.verifyUnalignedAndCalendar(MONTH.service(facts.dataSource()).withCache(FactsCache.off()));
     }
 
     @Test
-    void unalignedWindowFromProfilesThroughTheCache() {
-        MONTH.verify(
-                MONTH.service(facts.dataSource()),
-                GoldenMonth.W2_FROM,
-                GoldenMonth.W2_TO,
-                ScheduledTime.wholeWindow(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
-    }
-
-    @Test
-    void shiftCalendarFromProfiles() {
-        MONTH.verify(
-                MONTH.service(facts.dataSource())
-                        .withCache(FactsCache.off())
-                        .withSchedule((e, from, to) -> GoldenMonth.calendar(from, to)),
-                GoldenMonth.W2_FROM,
-                GoldenMonth.W2_TO,
-                GoldenMonth.calendar(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
+    void unalignedWindowAndShiftCalendarFromProfilesThroughTheCache() {
+        MONTH.verifyUnalignedAndCalendar(MONTH.service(facts.dataSource()));
     }
 }

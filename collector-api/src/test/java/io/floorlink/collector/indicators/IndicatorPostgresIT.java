@@ -115,17 +115,7 @@ class IndicatorPostgresIT {
         FactsFixture facts = FactsFixture.migrated(ds);
         GoldenMonth month = new GoldenMonth();
         month.write(facts);
-        IndicatorService service = month.service(ds);
-        month.verify(
-                service,
-                GoldenMonth.W2_FROM,
-                GoldenMonth.W2_TO,
-                ScheduledTime.wholeWindow(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
-        month.verify(
-                service.withSchedule((e, from, to) -> GoldenMonth.calendar(from, to)),
-                GoldenMonth.W2_FROM,
-                GoldenMonth.W2_TO,
-                GoldenMonth.calendar(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
+        month.verifyUnalignedAndCalendar(month.service(ds));
     }
 
     /** The golden month's unaligned window and shift calendar read from day profiles built on PostgreSQL. */
@@ -135,16 +125,6 @@ class IndicatorPostgresIT {
         GoldenMonth month = new GoldenMonth();
         month.write(facts);
         org.assertj.core.api.Assertions.assertThat(month.buildProfiles(facts)).isPositive();
-        IndicatorService service = month.service(ds).withCache(FactsCache.off());
-        month.verify(
-                service,
-                GoldenMonth.W2_FROM,
-                GoldenMonth.W2_TO,
-                ScheduledTime.wholeWindow(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
-        month.verify(
-                service.withSchedule((e, from, to) -> GoldenMonth.calendar(from, to)),
-                GoldenMonth.W2_FROM,
-                GoldenMonth.W2_TO,
-                GoldenMonth.calendar(GoldenMonth.W2_FROM, GoldenMonth.W2_TO));
+        month.verifyUnalignedAndCalendar(month.service(ds).withCache(FactsCache.off()));
     }
 }

@@ -459,25 +459,18 @@ final class FactsReader {
     }
 
     /**
-     * Splits a read: the whole hours of days whose day profiles are current (per device: {@code known}, a report's
-     * {@link #profiledDays}, or looked up when null) go to {@code profiles}, one row per key and day; everything
-     * else, and every key of a device without current profiles, to {@code rollups} as before. Keys of devices with
-     * the same profiled days are read together.
+     * Splits a read: the whole hours of days whose day profiles are current (per device, the report's {@link
+     * #profiledDays}) go to {@code profiles}, one row per key and day; everything else, and every key of a device
+     * without current profiles, to {@code rollups} as before. Keys of devices with the same profiled days are read
+     * together.
      */
-    private void withProfiles(
+    private static void withProfiles(
             List<List<Object>> keys,
             Buckets spans,
-            Map<String, Set<Long>> known,
+            Map<String, Set<Long>> profiled,
             java.util.function.Consumer<RollupRead> rollups,
             ProfileRead profiles) {
         Map<Long, boolean[]> hourDays = hoursByDay(spans.hours());
-        Map<String, Set<Long>> profiled = hourDays.isEmpty()
-                ? Map.of()
-                : known != null
-                        ? known
-                        : profiledDays(
-                                keys.stream().map(k -> (String) k.get(0)).collect(java.util.stream.Collectors.toSet()),
-                                hourDays.keySet());
         Map<Set<Long>, List<List<Object>>> byProfiled = new HashMap<>();
         Map<Set<Long>, Set<Long>> inRead = new HashMap<>();
         for (List<Object> key : keys) {
@@ -498,14 +491,7 @@ final class FactsReader {
                 rollups.accept(new RollupRead(g.getValue(), spans));
                 continue;
             }
-            List<Interval> hours = new ArrayList<>();
-            for (Interval r : spans.hours()) {
-                perDay(r).stream()
-                        .filter(part -> !days.contains(epochDay(part.start())))
-                        .forEach(hours::add);
-            }
-            rollups.accept(
-                    new RollupRead(g.getValue(), new Buckets(spans.days(), hours, spans.minutes(), spans.partial())));
+            rollups.accept(new RollupRead(g.getValue(), withoutHoursOf(spans, days)));
             profiles.read(g.getValue(), days, hourDays);
         }
     }
@@ -556,6 +542,17 @@ final class FactsReader {
         });
     }
 
+    /** The spans without the whole hours of {@code days} (read from profiles instead). */
+    private static Buckets withoutHoursOf(Buckets spans, Set<Long> days) {
+        List<Interval> hours = new ArrayList<>();
+        for (Interval r : spans.hours()) {
+            perDay(r).stream()
+                    .filter(part -> !days.contains(epochDay(part.start())))
+                    .forEach(hours::add);
+        }
+        return new Buckets(spans.days(), hours, spans.minutes(), spans.partial());
+    }
+
     /** The whole hours of {@code hours} by UTC day: epoch day -> which of its 24 hours are inside. */
     static Map<Long, boolean[]> hoursByDay(List<Interval> hours) {
         Map<Long, boolean[]> out = new HashMap<>();
@@ -571,15 +568,8 @@ final class FactsReader {
     /**
      * The days among {@code days} whose profiles (V12) each device may be read from: those whose {@code
      * day_profile_mark} equals their {@code fact_revision} (a later write makes the day read from hour rows until
-     * the gateway rebuilds it). Empty on a store without profiles.
-     */
-    Map<String, Set<Long>> profiledDays(Collection<String> devices, Set<Long> days) {
-        return profiledDays(devices, days, null);
-    }
-
-    /**
-     * As {@link #profiledDays(Collection, Set)}, against revisions already read ({@link #revisions}, covering the
-     * days; null: read them first). Marks are read after the revisions, so a profile rebuilt in between is newer than
+     * the gateway rebuilds it), against revisions already read ({@link #revisions}, covering the days; null: read
+     * them first). Empty on a store without profiles. Marks are read after the revisions, so a profile rebuilt in between is newer than
      * the revision it is compared with, never older.
      */
     Map<String, Set<Long>> profiledDays(
@@ -821,13 +811,6 @@ final class FactsReader {
             hoursOf.add(h);
             h.keySet().forEach(day -> allHours.putIfAbsent(day, null));
         }
-        if (profiled == null) {
-            profiled = allHours.isEmpty()
-                    ? Map.of()
-                    : profiledDays(
-                            requests.stream().map(StateRequest::device).collect(java.util.stream.Collectors.toSet()),
-                            allHours.keySet());
-        }
         List<StateRequest> fromRollups = new ArrayList<>(requests.size());
         Map<List<Object>, List<Integer>> fromProfiles = new HashMap<>();
         for (int r = 0; r < requests.size(); r++) {
@@ -838,19 +821,8 @@ final class FactsReader {
                 fromRollups.add(q);
                 continue;
             }
-            List<Interval> hours = new ArrayList<>();
-            for (Interval range : q.spans().hours()) {
-                perDay(range).stream()
-                        .filter(part -> !days.contains(epochDay(part.start())))
-                        .forEach(hours::add);
-            }
-            Buckets spans = q.spans();
-            fromRollups.add(new StateRequest(
-                    q.key(),
-                    q.device(),
-                    q.point(),
-                    new Buckets(spans.days(), hours, spans.minutes(), spans.partial()),
-                    q.values()));
+            fromRollups.add(
+                    new StateRequest(q.key(), q.device(), q.point(), withoutHoursOf(q.spans(), days), q.values()));
             hoursOf.get(r).keySet().retainAll(days);
             fromProfiles
                     .computeIfAbsent(List.of(q.device(), q.point()), k -> new ArrayList<>())

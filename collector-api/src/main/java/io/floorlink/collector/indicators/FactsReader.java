@@ -190,7 +190,7 @@ final class FactsReader {
 
     private final DataSource dataSource;
     private final String groupId;
-    /** Whether the store has day profiles (V12); once true, never looked up again. */
+    /** Whether the store has day and month profiles (V12, V13); once true, never looked up again. */
     private volatile boolean profiles;
     /** Whether the store is PostgreSQL; null until the first connection tells. */
     private volatile Boolean postgres;
@@ -446,7 +446,7 @@ final class FactsReader {
                 spans,
                 profiled,
                 rest -> rollups(rest.keys(), rest.spans(), "point", POINT_COLUMNS, POINT_ROW_COLUMNS, byDay, sink),
-                (chunk, days, hourDays) -> profileHours(chunk, days, hourDays, byDay, out));
+                (chunk, span) -> profileSums(chunk, span, byDay, out));
         return out;
     }
 
@@ -454,15 +454,47 @@ final class FactsReader {
     private record RollupRead(List<List<Object>> keys, Buckets spans) {}
 
     private interface ProfileRead {
-        /** Reads the whole hours {@code hourDays} of {@code days} for {@code keys} from profiles. */
-        void read(List<List<Object>> keys, Set<Long> days, Map<Long, boolean[]> hourDays);
+        /** Reads the wanted slots of {@code span} for {@code keys} from profiles. */
+        void read(List<List<Object>> keys, ProfileSpan span);
     }
 
     /**
-     * Splits a read: the whole hours of days whose day profiles are current (per device, the report's {@link
-     * #profiledDays}) go to {@code profiles}, one row per key and day; everything else, and every key of a device
-     * without current profiles, to {@code rollups} as before. Keys of devices with the same profiled days are read
-     * together.
+     * What a read takes from profiles: from day profiles ({@code month} false) the wanted hours of some days, or from
+     * month profiles the wanted days of some months; {@code wanted} maps the epoch day a profile row's bucket starts
+     * on to its wanted slots.
+     */
+    private record ProfileSpan(boolean month, Map<Long, boolean[]> wanted) {
+        String table(String kind) {
+            return kind + (month ? "_month_profile" : "_day_profile");
+        }
+
+        /** The epoch day of slot {@code slot} of the row whose bucket starts on epoch day {@code bucket}. */
+        long day(long bucket, int slot) {
+            return month ? bucket + slot : bucket;
+        }
+
+        /** The bucket ranges to read, as pairs of epoch days: one per run of consecutive rows. */
+        List<long[]> runs() {
+            List<long[]> runs = new ArrayList<>();
+            for (long bucket : new java.util.TreeSet<>(wanted.keySet())) {
+                long next = month
+                        ? java.time.LocalDate.ofEpochDay(bucket).plusMonths(1).toEpochDay()
+                        : bucket + 1;
+                if (!runs.isEmpty() && runs.get(runs.size() - 1)[1] == bucket) {
+                    runs.get(runs.size() - 1)[1] = next;
+                } else {
+                    runs.add(new long[] {bucket, next});
+                }
+            }
+            return runs;
+        }
+    }
+
+    /**
+     * Splits a read: the whole hours and whole days of days whose profiles are current (per device, the report's
+     * {@link #profiledDays}) go to {@code profiles}, one day-profile row per key and day for the hours, one
+     * month-profile row per key and month for the days; everything else, and every key of a device without current
+     * profiles, to {@code rollups} as before. Keys of devices with the same profiled days are read together.
      */
     private static void withProfiles(
             List<List<Object>> keys,
@@ -471,15 +503,17 @@ final class FactsReader {
             java.util.function.Consumer<RollupRead> rollups,
             ProfileRead profiles) {
         Map<Long, boolean[]> hourDays = hoursByDay(spans.hours());
+        Set<Long> wholeDays = new java.util.HashSet<>();
+        spans.days().forEach(r -> perDay(r).forEach(d -> wholeDays.add(epochDay(d.start()))));
         Map<Set<Long>, List<List<Object>>> byProfiled = new HashMap<>();
         Map<Set<Long>, Set<Long>> inRead = new HashMap<>();
         for (List<Object> key : keys) {
             Set<Long> days = profiled.getOrDefault((String) key.get(0), Set.of());
             if (!days.isEmpty()) {
-                // only the days this read has whole hours of (a report's profiled days cover its whole window)
+                // only the days this read has whole hours or the whole of (a report's profiled days cover its window)
                 days = inRead.computeIfAbsent(days, d -> {
                     Set<Long> in = new java.util.HashSet<>(d);
-                    in.retainAll(hourDays.keySet());
+                    in.removeIf(day -> !hourDays.containsKey(day) && !wholeDays.contains(day));
                     return in;
                 });
             }
@@ -491,55 +525,87 @@ final class FactsReader {
                 rollups.accept(new RollupRead(g.getValue(), spans));
                 continue;
             }
-            rollups.accept(new RollupRead(g.getValue(), withoutHoursOf(spans, days)));
-            profiles.read(g.getValue(), days, hourDays);
+            rollups.accept(new RollupRead(g.getValue(), withoutProfiled(spans, days)));
+            Map<Long, boolean[]> hours = new HashMap<>();
+            Map<Long, boolean[]> months = new HashMap<>();
+            for (long day : days) {
+                if (hourDays.containsKey(day)) {
+                    hours.put(day, hourDays.get(day));
+                }
+                if (wholeDays.contains(day)) {
+                    long month = java.time.LocalDate.ofEpochDay(day)
+                            .withDayOfMonth(1)
+                            .toEpochDay();
+                    months.computeIfAbsent(month, k -> new boolean[DayProfile.DAYS])[(int) (day - month)] = true;
+                }
+            }
+            if (!hours.isEmpty()) {
+                profiles.read(g.getValue(), new ProfileSpan(false, hours));
+            }
+            if (!months.isEmpty()) {
+                profiles.read(g.getValue(), new ProfileSpan(true, months));
+            }
         }
     }
 
     private interface ProfileRow {
-        /** One profile row of a wanted day: its key columns as read, the day, the hours wanted, its cursor. */
-        void accept(ResultSet rs, long day, boolean[] wanted, DayProfile.Cursor cursor) throws SQLException;
+        /**
+         * One profile row with wanted slots: its key columns as read, the epoch day its bucket starts on, the
+         * slots wanted, its cursor.
+         */
+        void accept(ResultSet rs, long bucket, boolean[] wanted, DayProfile.Cursor cursor) throws SQLException;
     }
 
     /**
-     * Reads the rows of a day-profile table for the keys and days, in key chunks and one bucket range per run of
-     * consecutive days: columns 1.. are {@code select}'s, then the bucket and the profile.
+     * Reads the rows of a profile table ({@code kind}: point, device or point_state) for the keys and the span, in
+     * key chunks and one bucket range per run of consecutive rows: columns 1.. are {@code select}'s, then the bucket
+     * and the profile.
      */
-    private void profileRows(
-            List<List<Object>> keys,
-            String table,
-            String select,
-            Set<Long> days,
-            Map<Long, boolean[]> hourDays,
-            ProfileRow row) {
-        // One index range per run of consecutive days: the two cut days of a window read 2 rows per key, not 31.
-        List<long[]> runs = new ArrayList<>();
-        for (long day : new java.util.TreeSet<>(days)) {
-            if (!runs.isEmpty() && runs.get(runs.size() - 1)[1] == day) {
-                runs.get(runs.size() - 1)[1] = day + 1;
-            } else {
-                runs.add(new long[] {day, day + 1});
-            }
-        }
+    private void profileRows(List<List<Object>> keys, String kind, String select, ProfileSpan span, ProfileRow row) {
+        // One index range per run: the two cut days of a window read 2 rows per key, not 31.
+        List<long[]> runs = span.runs();
         int width = keys.get(0).size();
         int bucket = select.split(", ").length + 1;
+        String column = span.month() ? "p.days" : "p.hours";
         withConnection(c -> {
             for (int from = 0; from < keys.size(); from += CHUNK) {
                 List<List<Object>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
                 String on = width == 1
                         ? " ON p.group_id = ? AND p.device_id = k.kd"
                         : " ON p.group_id = ? AND p.device_id = k.kd AND p.point_id = k.kp";
-                String sql = "SELECT " + select + ", p.bucket, p.hours FROM " + keyTable(chunk.size(), width) + " JOIN "
-                        + table + " p" + on + " WHERE p.bucket >= ? AND p.bucket < ?";
+                String sql = "SELECT " + select + ", p.bucket, " + column + " FROM " + keyTable(chunk.size(), width)
+                        + " JOIN " + span.table(kind) + " p" + on + " WHERE p.bucket >= ? AND p.bucket < ?";
                 List<Object[]> rows = chunk.stream().map(List::toArray).toList();
                 for (long[] run : runs) {
                     queryRows(c, sql, rows, List.of(groupId, utc(dayStart(run[0])), utc(dayStart(run[1]))), rs -> {
                         long day = epochDay(instant(rs, bucket));
-                        row.accept(rs, day, hourDays.get(day), new DayProfile.Cursor(rs.getBytes(bucket + 1)));
+                        boolean[] wanted = span.wanted().get(day);
+                        if (wanted != null) {
+                            row.accept(rs, day, wanted, new DayProfile.Cursor(rs.getBytes(bucket + 1)));
+                        }
                     });
                 }
             }
         });
+    }
+
+    /** The spans without the whole hours and whole days of {@code days} (read from profiles instead). */
+    private static Buckets withoutProfiled(Buckets spans, Set<Long> days) {
+        List<Interval> wholeDays = new ArrayList<>();
+        for (Interval r : spans.days()) {
+            for (Interval day : perDay(r)) {
+                if (days.contains(epochDay(day.start()))) {
+                    continue;
+                }
+                int last = wholeDays.size() - 1;
+                if (last >= 0 && wholeDays.get(last).end().equals(day.start())) {
+                    wholeDays.set(last, new Interval(wholeDays.get(last).start(), day.end()));
+                } else {
+                    wholeDays.add(day);
+                }
+            }
+        }
+        return new Buckets(wholeDays, withoutHoursOf(spans, days).hours(), spans.minutes(), spans.partial());
     }
 
     /** The spans without the whole hours of {@code days} (read from profiles instead). */
@@ -604,8 +670,9 @@ final class FactsReader {
             return true;
         }
         try (Connection c = dataSource.getConnection();
-                ResultSet rs = c.getMetaData().getTables(null, null, "day_profile_mark", null)) {
-            // A store of a gateway before V12 has none; looked up again until it has (the gateway migrates it).
+                ResultSet rs = c.getMetaData().getTables(null, null, "point_month_profile", null)) {
+            // A store of a gateway before V13 has no month profiles (and its marks promise none): read as before,
+            // looked up again until it has them (the gateway migrates it).
             profiles = rs.next();
             return profiles;
         } catch (SQLException e) {
@@ -614,45 +681,41 @@ final class FactsReader {
     }
 
     /**
-     * Sums the hours of {@code hourDays} from the day profiles of the keys (device, point, eng low, eng high) for
-     * {@code days}, into {@code out} by day or under {@link #ALL_DAYS}: the same sums as the hour rows, a bucket out
-     * of range judged per hour as there, each run of consecutive hours summed first as one hour range would be.
+     * Sums the wanted slots of the span from the day or month profiles of the keys (device, point, eng low, eng
+     * high), into {@code out} by day or under {@link #ALL_DAYS}: the same sums as the hour or day rows, a bucket out
+     * of range judged per slot as there, each run of consecutive slots (of one day, by day) summed first as one
+     * range would be.
      */
-    private void profileHours(
+    private void profileSums(
             List<List<Object>> keys,
-            Set<Long> days,
-            Map<Long, boolean[]> hourDays,
+            ProfileSpan span,
             boolean byDay,
             Map<Long, Map<String, Map<String, PointAgg>>> out) {
         HourSums sums = new HourSums();
-        profileRows(
-                keys,
-                "point_day_profile",
-                "p.device_id, p.point_id, k.klo, k.khi",
-                days,
-                hourDays,
-                (rs, day, wanted, cursor) -> {
-                    Double lo = (Double) rs.getObject(3, Double.class);
-                    Double hi = (Double) rs.getObject(4, Double.class);
-                    Map<String, PointAgg> device = out.computeIfAbsent(byDay ? day : ALL_DAYS, k -> new HashMap<>())
-                            .computeIfAbsent(rs.getString(1), k -> new HashMap<>());
-                    String point = rs.getString(2);
-                    int previous = -2;
-                    while (cursor.next()) {
-                        int h = cursor.hour();
-                        if (!wanted[h]) {
-                            continue;
-                        }
-                        if (!sums.isEmpty() && !consecutive(wanted, previous, h)) {
-                            device.merge(point, sums.take(), PointAgg::plus);
-                        }
-                        sums.add(cursor.read(), lo, hi);
-                        previous = h;
-                    }
-                    if (!sums.isEmpty()) {
-                        device.merge(point, sums.take(), PointAgg::plus);
-                    }
-                });
+        profileRows(keys, "point", "p.device_id, p.point_id, k.klo, k.khi", span, (rs, bucket, wanted, cursor) -> {
+            Double lo = (Double) rs.getObject(3, Double.class);
+            Double hi = (Double) rs.getObject(4, Double.class);
+            String device = rs.getString(1);
+            String point = rs.getString(2);
+            int previous = -2;
+            long previousDay = ALL_DAYS;
+            while (cursor.next()) {
+                int h = cursor.hour();
+                if (!wanted[h]) {
+                    continue;
+                }
+                long day = byDay ? span.day(bucket, h) : ALL_DAYS;
+                if (!sums.isEmpty() && (!consecutive(wanted, previous, h) || day != previousDay)) {
+                    sums.mergeInto(out, previousDay, device, point);
+                }
+                sums.add(cursor.read(), lo, hi);
+                previous = h;
+                previousDay = day;
+            }
+            if (!sums.isEmpty()) {
+                sums.mergeInto(out, previousDay, device, point);
+            }
+        });
     }
 
     /** Whether hours {@code a} and {@code b} of a day lie in one range of wanted hours. */
@@ -710,6 +773,12 @@ final class FactsReader {
             return hours == 0;
         }
 
+        void mergeInto(Map<Long, Map<String, Map<String, PointAgg>>> out, long day, String device, String point) {
+            out.computeIfAbsent(day, k -> new HashMap<>())
+                    .computeIfAbsent(device, k -> new HashMap<>())
+                    .merge(point, take(), PointAgg::plus);
+        }
+
         PointAgg take() {
             double[] lat = new double[latency.length];
             for (int i = 0; i < latency.length; i++) {
@@ -754,19 +823,17 @@ final class FactsReader {
                                     .computeIfAbsent(rs.getString(2), k -> new HashMap<>())
                                     .merge(rs.getDouble(3), rs.getLong(4) * w, Double::sum);
                         }),
-                (chunk, days, hourDays) -> profileRows(
-                        chunk,
-                        "point_state_day_profile",
-                        "p.device_id, p.point_id",
-                        days,
-                        hourDays,
-                        (rs, day, wanted, cursor) -> {
-                            Map<Double, Double> millis = out.computeIfAbsent(
-                                            byDay ? day : ALL_DAYS, k -> new HashMap<>())
-                                    .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                                    .computeIfAbsent(rs.getString(2), k -> new HashMap<>());
+                (chunk, span) -> profileRows(
+                        chunk, "point_state", "p.device_id, p.point_id", span, (rs, bucket, wanted, cursor) -> {
+                            String device = rs.getString(1);
+                            String point = rs.getString(2);
                             while (cursor.next()) {
-                                if (wanted[cursor.hour()]) {
+                                int h = cursor.hour();
+                                if (wanted[h]) {
+                                    Map<Double, Double> millis = out.computeIfAbsent(
+                                                    byDay ? span.day(bucket, h) : ALL_DAYS, k -> new HashMap<>())
+                                            .computeIfAbsent(device, k -> new HashMap<>())
+                                            .computeIfAbsent(point, k -> new HashMap<>());
                                     cursor.readStates();
                                     for (int i = 0; i < cursor.states(); i++) {
                                         millis.merge(cursor.stateValue(i), (double) cursor.stateMillis(i), Double::sum);
@@ -804,15 +871,13 @@ final class FactsReader {
             return out;
         }
         // Whole hours of days with current state profiles are read from them, one row per state point and day.
-        Map<Long, boolean[]> allHours = new HashMap<>();
         List<Map<Long, boolean[]>> hoursOf = new ArrayList<>(requests.size());
         for (StateRequest q : requests) {
-            Map<Long, boolean[]> h = hoursByDay(q.spans().hours());
-            hoursOf.add(h);
-            h.keySet().forEach(day -> allHours.putIfAbsent(day, null));
+            hoursOf.add(hoursByDay(q.spans().hours()));
         }
         List<StateRequest> fromRollups = new ArrayList<>(requests.size());
-        Map<List<Object>, List<Integer>> fromProfiles = new HashMap<>();
+        // per state point and day, the questions asking for some of its hours
+        Map<List<Object>, Map<Long, List<Integer>>> fromProfiles = new HashMap<>();
         for (int r = 0; r < requests.size(); r++) {
             StateRequest q = requests.get(r);
             Set<Long> days = profiled.getOrDefault(q.device(), Set.of());
@@ -824,9 +889,11 @@ final class FactsReader {
             fromRollups.add(
                     new StateRequest(q.key(), q.device(), q.point(), withoutHoursOf(q.spans(), days), q.values()));
             hoursOf.get(r).keySet().retainAll(days);
-            fromProfiles
-                    .computeIfAbsent(List.of(q.device(), q.point()), k -> new ArrayList<>())
-                    .add(r);
+            Map<Long, List<Integer>> byDay =
+                    fromProfiles.computeIfAbsent(List.of(q.device(), q.point()), k -> new HashMap<>());
+            for (long day : hoursOf.get(r).keySet()) {
+                byDay.computeIfAbsent(day, k -> new ArrayList<>()).add(r);
+            }
         }
         withConnection(c -> {
             for (Map.Entry<Set<Double>, List<Integer>> g : byValues.entrySet()) {
@@ -840,23 +907,27 @@ final class FactsReader {
             }
         });
         if (!fromProfiles.isEmpty()) {
-            Set<Long> days = new java.util.HashSet<>();
-            fromProfiles
-                    .values()
-                    .forEach(rs -> rs.forEach(r -> days.addAll(hoursOf.get(r).keySet())));
+            Map<Long, boolean[]> days = new HashMap<>();
+            boolean[] allHours = new boolean[DayProfile.HOURS];
+            java.util.Arrays.fill(allHours, true);
+            fromProfiles.values().forEach(byDay -> byDay.keySet().forEach(day -> days.put(day, allHours)));
             profileRows(
                     List.copyOf(fromProfiles.keySet()),
-                    "point_state_day_profile",
+                    "point_state",
                     "p.device_id, p.point_id",
-                    days,
-                    allHours,
+                    new ProfileSpan(false, days),
                     (rs, day, unused, cursor) -> {
-                        List<Integer> asking = fromProfiles.get(List.of(rs.getString(1), rs.getString(2)));
+                        List<Integer> asking = fromProfiles
+                                .get(List.of(rs.getString(1), rs.getString(2)))
+                                .get(day);
+                        if (asking == null) {
+                            return;
+                        }
                         while (cursor.next()) {
                             boolean decoded = false;
                             for (int r : asking) {
                                 boolean[] wanted = hoursOf.get(r).get(day);
-                                if (wanted == null || !wanted[cursor.hour()]) {
+                                if (!wanted[cursor.hour()]) {
                                     continue;
                                 }
                                 if (!decoded) {
@@ -1012,20 +1083,33 @@ final class FactsReader {
                             out.computeIfAbsent(day, k -> new HashMap<>())
                                     .merge(device, new Reads(rs.getLong(2) * w, rs.getLong(3) * w), Reads::plus);
                         }),
-                (chunk, days, hourDays) -> profileRows(
-                        chunk, "device_day_profile", "p.device_id", days, hourDays, (rs, day, wanted, cursor) -> {
-                            long ok = 0;
-                            long failed = 0;
-                            while (cursor.next()) {
-                                if (wanted[cursor.hour()]) {
-                                    cursor.readReads();
-                                    ok += cursor.readsOk();
-                                    failed += cursor.readsFailed();
-                                }
-                            }
-                            out.computeIfAbsent(byDay ? day : ALL_DAYS, k -> new HashMap<>())
-                                    .merge(rs.getString(1), new Reads(ok, failed), Reads::plus);
-                        }));
+                (chunk, span) -> profileRows(chunk, "device", "p.device_id", span, (rs, bucket, wanted, cursor) -> {
+                    String device = rs.getString(1);
+                    long[] sums = new long[2];
+                    long sumDay = ALL_DAYS;
+                    boolean any = false;
+                    while (cursor.next()) {
+                        int h = cursor.hour();
+                        if (!wanted[h]) {
+                            continue;
+                        }
+                        long day = byDay ? span.day(bucket, h) : ALL_DAYS;
+                        if (any && day != sumDay) {
+                            out.computeIfAbsent(sumDay, k -> new HashMap<>())
+                                    .merge(device, new Reads(sums[0], sums[1]), Reads::plus);
+                            sums[0] = sums[1] = 0;
+                        }
+                        cursor.readReads();
+                        sums[0] += cursor.readsOk();
+                        sums[1] += cursor.readsFailed();
+                        sumDay = day;
+                        any = true;
+                    }
+                    if (any) {
+                        out.computeIfAbsent(sumDay, k -> new HashMap<>())
+                                .merge(device, new Reads(sums[0], sums[1]), Reads::plus);
+                    }
+                }));
         return out;
     }
 

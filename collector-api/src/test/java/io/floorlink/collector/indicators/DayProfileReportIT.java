@@ -25,9 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reports over whole hours (a shift calendar, the cut days of a window) read the gateway's day profiles (V12) where
- * they are current and hour rows elsewhere, with the same figures; a late write into a profiled day is read from the
- * hour rows until the builder catches up. Facts come through the gateway's writer on H2, the profiles from its
+ * Reports over whole hours (a shift calendar, the cut days of a window) read the gateway's day profiles (V12), and
+ * over whole days its month profiles (V13), where they are current and hour or day rows elsewhere, with the same
+ * figures; a late write into a profiled day is read from the rollup rows until the builder catches up. Facts come through the gateway's writer on H2, the profiles from its
  * builder.
  */
 class DayProfileReportIT {
@@ -100,11 +100,17 @@ class DayProfileReportIT {
 
     private int buildProfiles() throws Exception {
         return new DayProfiles(store.dataSource(), group -> true, () -> NOW)
-                .build(D0.minus(Duration.ofDays(1)), NOW, 1000);
+                .build(D0.minus(Duration.ofDays(10)), NOW, 1000);
     }
 
     private void deleteHourRows() throws Exception {
         for (String table : new String[] {"point_hour", "device_hour", "point_state_hour"}) {
+            execute("DELETE FROM " + table);
+        }
+    }
+
+    private void deleteDayRows() throws Exception {
+        for (String table : new String[] {"point_day", "device_day", "point_state_day"}) {
             execute("DELETE FROM " + table);
         }
     }
@@ -197,5 +203,50 @@ class DayProfileReportIT {
                 .isEqualTo(fresh);
         buildProfiles();
         assertThat(report(from, to, true, cache)).isEqualTo(fresh).isEqualTo(report(from, to, true));
+    }
+
+    @Test
+    void wholeDaysAcrossAMonthEndReadMonthProfilesAndFallBackToDayRowsAfterALateWrite() throws Exception {
+        // April 29 .. May 3: bad samples and failed reads on April 30 only
+        Instant first = D0.minus(Duration.ofDays(5));
+        for (int day = 0; day < 5; day++) {
+            for (int hour : new int[] {2, 9, 17, 23}) {
+                writeMinute(
+                        first.plus(Duration.ofDays(day)).plus(Duration.ofHours(hour)),
+                        day == 1 ? 3 : 0,
+                        20 + 100 * day);
+            }
+        }
+        Instant from = first;
+        Instant to = D0;
+        // 16:00 UTC is midnight in Asia/Shanghai: whole local days are hours of two days and whole days between
+        Instant localFrom = first.minus(Duration.ofHours(8));
+        Instant localTo = D0.minus(Duration.ofHours(8));
+        EquipmentIndicators fromRows = report(from, to, false);
+        assertThat(fromRows.goodRatio().value()).isLessThan(1.0);
+        assertThat(fromRows.readSuccess().value()).isLessThan(1.0);
+        assertThat(fromRows.runRatio().value()).isPositive();
+        assertThat(buildProfiles()).as("five closed device-days").isEqualTo(5);
+        assertThat(report(from, to, false)).isEqualTo(fromRows);
+
+        // A late minute into April 30 raises its revision: its month slot is stale and the day is read from its
+        // rollup rows (a report from the stale slot would miss the late minute's 60 reads).
+        writeMinute(first.plus(Duration.ofDays(1)).plus(Duration.ofHours(5)), 0, 40);
+        EquipmentIndicators afterLate = report(from, to, false);
+        assertThat(afterLate.readSuccess().denominator().doubleValue())
+                .isEqualTo(fromRows.readSuccess().denominator().doubleValue() + 60);
+        assertThat(report(from, to, false, new FactsCache(1000))).isEqualTo(afterLate);
+        EquipmentIndicators localAfterLate = report(localFrom, localTo, false);
+        assertThat(buildProfiles()).as("only April 30 again").isEqualTo(1);
+        assertThat(report(from, to, false)).isEqualTo(afterLate);
+
+        // Without hour and day rows the reports are still the same: whole days come from the April and May month
+        // profiles, the local window's cut days from day profiles; also day by day, as into an empty cache.
+        deleteHourRows();
+        deleteDayRows();
+        assertThat(report(from, to, false)).isEqualTo(afterLate);
+        assertThat(report(from, to, false, new FactsCache(1000))).isEqualTo(afterLate);
+        assertThat(report(localFrom, localTo, false)).isEqualTo(localAfterLate);
+        assertThat(report(localFrom, localTo, false, new FactsCache(1000))).isEqualTo(localAfterLate);
     }
 }

@@ -292,7 +292,7 @@ final class GoldenMonth {
     }
 
     /**
-     * Builds the gateway's day profiles (V12) of every day of the month, as its builder does once a day is over: a
+     * Builds the gateway's day and month profiles (V12, V13) of every day of the month, as its builder does once a day is over: a
      * fact_revision per device and day first (the fixture writes rollups directly, the gateway's writer raises it).
      *
      * @return device-days built

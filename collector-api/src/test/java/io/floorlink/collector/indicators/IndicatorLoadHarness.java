@@ -33,14 +33,14 @@ import org.h2.jdbcx.JdbcDataSource;
  * for all 31 days (points, reads, state time), minute rollups for the hours the unaligned window cuts, one device
  * session, static runs of both counters every night and lunch break (so the frozen check of every counter runs),
  * point declarations, a fact_revision per device and day; then the gateway's {@code DayProfiles} builds the day
- * profiles (V12) of every device-day, as it does once a day is over (timed and printed).
+ * and month profiles (V12, V13) of every device-day, as it does once a day is over (timed and printed).
  *
  * <p>Run: {@code java -cp <test classpath> io.floorlink.collector.indicators.IndicatorLoadHarness [dir] [equipment]
  * [iterations]}. System properties: {@code bench.postgres} (a JDBC URL: PostgreSQL instead of H2),
  * {@code bench.postgres_reset} ({@code true}: drop the database's {@code public} schema first, e.g. after the gateway
  * benchmark wrote its facts there), {@code bench.windows} (comma-separated, default {@code aligned,local,unaligned,calendar}), {@code bench.h2_options}
  * (appended to the H2 URL, e.g. {@code ;CACHE_SIZE=262144}), {@code bench.profiles} ({@code false}: no day
- * profiles, the reports read hour rows as before V12).
+ * or month profiles, the reports read hour and day rows as before V12).
  */
 public final class IndicatorLoadHarness {
     static final Instant START = Instant.parse("2026-03-01T00:00:00Z");

@@ -17,13 +17,25 @@ import java.io.ByteArrayOutputStream;
  * zig-zag varint per such bucket. A device hour: two zig-zag varints. A state hour: a varint count, then per state
  * value its double (8 bytes) and a zig-zag varint of milliseconds. A reader skips an hour it does not need by its
  * length without decoding it.
+ *
+ * <p>Month profiles (V13 {@code point_month_profile}, {@code device_month_profile}, {@code
+ * point_state_month_profile}) hold a UTC month's day rollups ({@code point_day}, {@code device_day}, {@code
+ * point_state_day}) the same way, a slot per day of the month: version {@value #MONTH_VERSION}, a 4-byte bitmap (bit
+ * {@code d} for day of month {@code d + 1}) and the same payloads. The {@link Builder} and {@link Cursor} methods
+ * named for hours take and return that slot.
  */
 public final class DayProfile {
     /** The layout version written first; a reader refuses any other. */
     public static final int VERSION = 1;
 
-    /** Hours per UTC day. */
+    /** The layout version of a month profile. */
+    public static final int MONTH_VERSION = 2;
+
+    /** Hours per UTC day: the slots of a day profile. */
     public static final int HOURS = 24;
+
+    /** The slots of a month profile: days of the longest month. */
+    public static final int DAYS = 31;
 
     /** The longest point hour's payload. */
     static final int MAX_POINT_HOUR_BYTES = 5 * 10 + 1 + 3 * 8 + 2 + FactsSchema.LATENCY_BUCKETS * 10;
@@ -35,16 +47,34 @@ public final class DayProfile {
      * per builder. Not thread-safe.
      */
     public static final class Builder {
-        private final byte[][] hours = new byte[HOURS][];
-        private final ByteArrayOutputStream[] stateBodies = new ByteArrayOutputStream[HOURS];
-        private final int[] stateCounts = new int[HOURS];
+        private final int slots;
+        private final byte[][] hours;
+        private final ByteArrayOutputStream[] stateBodies;
+        private final int[] stateCounts;
+
+        /** A day profile's builder: slots are the hours 0..23. */
+        public Builder() {
+            this(HOURS);
+        }
+
+        private Builder(int slots) {
+            this.slots = slots;
+            this.hours = new byte[slots][];
+            this.stateBodies = new ByteArrayOutputStream[slots];
+            this.stateCounts = new int[slots];
+        }
+
+        /** A month profile's builder: slots are the days of the month less one, 0..30. */
+        public static Builder month() {
+            return new Builder(DAYS);
+        }
 
         /**
-         * Sets hour {@code hour}'s rollup (replacing an earlier one).
+         * Sets hour {@code hour}'s rollup (replacing an earlier one); in a month profile, the day slot's.
          *
          * @param min null when the hour has no numeric value; likewise {@code max} and {@code increase}
          * @param latency the {@link FactsSchema#LATENCY_BUCKETS} latency bucket counts
-         * @throws IllegalArgumentException for an hour outside 0..23 or a latency array of another length
+         * @throws IllegalArgumentException for a slot outside the profile's or a latency array of another length
          */
         public Builder hour(
                 int hour,
@@ -111,15 +141,15 @@ public final class DayProfile {
             return this;
         }
 
-        private static void checkHour(int hour) {
-            if (hour < 0 || hour >= HOURS) {
-                throw new IllegalArgumentException("hour must be 0..23 but was " + hour);
+        private void checkHour(int hour) {
+            if (hour < 0 || hour >= slots) {
+                throw new IllegalArgumentException("slot must be 0.." + (slots - 1) + " but was " + hour);
             }
         }
 
         /** Whether no hour was set. */
         public boolean isEmpty() {
-            for (int h = 0; h < HOURS; h++) {
+            for (int h = 0; h < slots; h++) {
                 if (hours[h] != null || stateBodies[h] != null) {
                     return false;
                 }
@@ -129,7 +159,7 @@ public final class DayProfile {
 
         /** The encoded profile. */
         public byte[] toBytes() {
-            for (int h = 0; h < HOURS; h++) {
+            for (int h = 0; h < slots; h++) {
                 if (stateBodies[h] != null) {
                     ByteArrayOutputStream payload = new ByteArrayOutputStream(stateBodies[h].size() + 2);
                     unsigned(payload, stateCounts[h]);
@@ -139,15 +169,18 @@ public final class DayProfile {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(512);
             int present = 0;
-            for (int h = 0; h < HOURS; h++) {
+            for (int h = 0; h < slots; h++) {
                 if (hours[h] != null) {
                     present |= 1 << h;
                 }
             }
-            out.write(VERSION);
+            out.write(slots == HOURS ? VERSION : MONTH_VERSION);
             out.write(present);
             out.write(present >>> 8);
             out.write(present >>> 16);
+            if (slots == DAYS) {
+                out.write(present >>> 24);
+            }
             for (byte[] h : hours) {
                 if (h != null) {
                     unsigned(out, h.length);
@@ -185,9 +218,10 @@ public final class DayProfile {
     public static final class Cursor {
         private final byte[] bytes;
         private final int present;
-        private int pos = 4;
+        private final int slots;
+        private int pos;
         private int payload = -1;
-        private int payloadEnd = 4;
+        private int payloadEnd;
         private int hour = -1;
         private long samples;
         private long good;
@@ -203,14 +237,24 @@ public final class DayProfile {
         private long[] stateMillis = new long[4];
 
         /**
-         * @throws IllegalArgumentException when {@code bytes} is not a profile of version {@value #VERSION}
+         * @throws IllegalArgumentException when {@code bytes} is neither a day profile of version {@value #VERSION}
+         *     nor a month profile of version {@value #MONTH_VERSION}
          */
         public Cursor(byte[] bytes) {
-            if (bytes.length < 4 || bytes[0] != VERSION) {
-                throw new IllegalArgumentException("not a day profile of version " + VERSION);
+            if (bytes.length >= 4 && bytes[0] == VERSION) {
+                slots = HOURS;
+                present = (bytes[1] & 0xFF) | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF) << 16;
+                payloadEnd = 4;
+            } else if (bytes.length >= 5 && bytes[0] == MONTH_VERSION) {
+                slots = DAYS;
+                present =
+                        (bytes[1] & 0xFF) | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF) << 16 | (bytes[4] & 0x7F) << 24;
+                payloadEnd = 5;
+            } else {
+                throw new IllegalArgumentException(
+                        "not a day profile of version " + VERSION + " nor a month profile of version " + MONTH_VERSION);
             }
             this.bytes = bytes;
-            this.present = (bytes[1] & 0xFF) | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF) << 16;
         }
 
         /** Moves to the next hour with a row; false when there is none. */
@@ -218,8 +262,8 @@ public final class DayProfile {
             pos = payloadEnd;
             do {
                 hour++;
-            } while (hour < HOURS && (present & (1 << hour)) == 0);
-            if (hour >= HOURS) {
+            } while (hour < slots && (present & (1 << hour)) == 0);
+            if (hour >= slots) {
                 return false;
             }
             int length = (int) unsigned();
@@ -231,7 +275,7 @@ public final class DayProfile {
             return true;
         }
 
-        /** The hour of day (0..23, UTC) of the current row. */
+        /** The hour of day (0..23, UTC) of the current row; in a month profile its day of month less one (0..30). */
         public int hour() {
             return hour;
         }
@@ -267,7 +311,12 @@ public final class DayProfile {
         /** Decodes the current hour's state values: {@link #states()} of them, {@link #stateValue(int)} each. */
         public Cursor readStates() {
             pos = payload;
-            states = (int) unsigned();
+            long count = unsigned();
+            // each state takes at least 9 bytes: a corrupt count fails here, before an array is sized by it
+            if (count > (payloadEnd - pos) / 9) {
+                throw new IllegalArgumentException("day profile hour " + hour + " has a wrong state count");
+            }
+            states = (int) count;
             if (stateValues.length < states) {
                 stateValues = new double[states];
                 stateMillis = new long[states];

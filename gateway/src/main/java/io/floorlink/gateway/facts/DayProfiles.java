@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * missing or behind its revision (a late or historical write raised it); a reader uses a device-day's profiles only
  * while the mark equals the revision, so a profile is never wrong, at worst not used yet.
  *
+ * <p>With each device-day it writes the month profiles (V13 {@code point_month_profile}, {@code
+ * device_month_profile}, {@code point_state_month_profile}) of that device and UTC month from its day rows, in the same
+ * transaction as the mark: a reader uses a day's slot under the same condition as the day's profiles.
+ *
  * <p>The revision is read before the hour rows: a write that lands in between makes the profile newer than its mark,
  * never older, and raises the revision past the mark, so the device-day is built again at the next round.
  */
@@ -70,6 +74,10 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
 
     private static final String[] PROFILE_COLUMNS = {"group_id", "device_id", "point_id", "bucket", "hours"};
     private static final String[] DEVICE_PROFILE_COLUMNS = {"group_id", "device_id", "bucket", "hours"};
+    private static final String[] MONTH_COLUMNS = {"group_id", "device_id", "point_id", "bucket", "days"};
+    private static final String[] DEVICE_MONTH_COLUMNS = {"group_id", "device_id", "bucket", "days"};
+    private static final String[] POINT_KEY = {"group_id", "device_id", "point_id", "bucket"};
+    private static final String[] DEVICE_KEY = {"group_id", "device_id", "bucket"};
     private static final String[] MARK_COLUMNS = {"group_id", "device_id", "bucket", "revision", "built_at"};
 
     private final DataSource dataSource;
@@ -249,7 +257,11 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
         return n;
     }
 
-    /** Reads the hour rows of each device-day and writes its profiles and mark, all in one transaction. */
+    /**
+     * Reads the hour rows of each device-day and writes its profiles and mark, and the month profiles of each
+     * device and month among them from the day rows as they are now (after the revision was read, so never older
+     * than the mark), all in one transaction.
+     */
     private void write(List<Due> due) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
@@ -261,40 +273,64 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             c.prepareStatement("SELECT bucket, reads_ok, reads_failed FROM device_hour" + range);
                     PreparedStatement stateHours = c.prepareStatement(
                             "SELECT point_id, bucket, state_value, millis FROM point_state_hour" + range);
-                    PreparedStatement points = c.prepareStatement(FactsStore.merge(
-                            "point_day_profile",
-                            PROFILE_COLUMNS,
-                            new String[] {"group_id", "device_id", "point_id", "bucket"},
-                            "hours = s.hours"));
+                    PreparedStatement pointDays =
+                            c.prepareStatement("SELECT " + HOUR_COLUMNS + " FROM point_day" + range);
+                    PreparedStatement deviceDays =
+                            c.prepareStatement("SELECT bucket, reads_ok, reads_failed FROM device_day" + range);
+                    PreparedStatement stateDays = c.prepareStatement(
+                            "SELECT point_id, bucket, state_value, millis FROM point_state_day" + range);
+                    PreparedStatement points = c.prepareStatement(
+                            FactsStore.merge("point_day_profile", PROFILE_COLUMNS, POINT_KEY, "hours = s.hours"));
                     PreparedStatement devices = c.prepareStatement(FactsStore.merge(
-                            "device_day_profile",
-                            DEVICE_PROFILE_COLUMNS,
-                            new String[] {"group_id", "device_id", "bucket"},
-                            "hours = s.hours"));
+                            "device_day_profile", DEVICE_PROFILE_COLUMNS, DEVICE_KEY, "hours = s.hours"));
                     PreparedStatement states = c.prepareStatement(FactsStore.merge(
-                            "point_state_day_profile",
-                            PROFILE_COLUMNS,
-                            new String[] {"group_id", "device_id", "point_id", "bucket"},
-                            "hours = s.hours"));
+                            "point_state_day_profile", PROFILE_COLUMNS, POINT_KEY, "hours = s.hours"));
+                    PreparedStatement pointMonths = c.prepareStatement(
+                            FactsStore.merge("point_month_profile", MONTH_COLUMNS, POINT_KEY, "days = s.days"));
+                    PreparedStatement deviceMonths = c.prepareStatement(FactsStore.merge(
+                            "device_month_profile", DEVICE_MONTH_COLUMNS, DEVICE_KEY, "days = s.days"));
+                    PreparedStatement stateMonths = c.prepareStatement(
+                            FactsStore.merge("point_state_month_profile", MONTH_COLUMNS, POINT_KEY, "days = s.days"));
                     PreparedStatement mark = c.prepareStatement(FactsStore.merge(
                             "day_profile_mark",
                             MARK_COLUMNS,
                             new String[] {"group_id", "device_id", "bucket"},
                             "revision = s.revision, built_at = s.built_at"))) {
                 OffsetDateTime builtAt = utc(clock.get());
+                java.util.Set<List<Object>> months = new java.util.LinkedHashSet<>();
                 for (Due d : due) {
-                    for (Map.Entry<String, DayProfile.Builder> p :
-                            pointHours(pointHours, d).entrySet()) {
-                        addProfile(points, d, p.getKey(), p.getValue());
-                    }
-                    DayProfile.Builder reads = deviceHours(deviceHours, d);
-                    if (!reads.isEmpty()) {
-                        addProfile(devices, d, null, reads);
-                    }
-                    for (Map.Entry<String, DayProfile.Builder> p :
-                            stateHours(stateHours, d).entrySet()) {
-                        addProfile(states, d, p.getKey(), p.getValue());
-                    }
+                    Instant end = d.day().plusSeconds(DAY_SECONDS);
+                    write(
+                            Kind.POINT,
+                            pointHours,
+                            points,
+                            d.groupId(),
+                            d.deviceId(),
+                            d.day(),
+                            end,
+                            3600,
+                            DayProfile.Builder::new);
+                    write(
+                            Kind.DEVICE,
+                            deviceHours,
+                            devices,
+                            d.groupId(),
+                            d.deviceId(),
+                            d.day(),
+                            end,
+                            3600,
+                            DayProfile.Builder::new);
+                    write(
+                            Kind.STATE,
+                            stateHours,
+                            states,
+                            d.groupId(),
+                            d.deviceId(),
+                            d.day(),
+                            end,
+                            3600,
+                            DayProfile.Builder::new);
+                    months.add(List.of(d.groupId(), d.deviceId(), monthStart(d.day())));
                     mark.setString(1, d.groupId());
                     mark.setString(2, d.deviceId());
                     mark.setObject(3, utc(d.day()));
@@ -302,10 +338,46 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                     mark.setObject(5, builtAt);
                     mark.addBatch();
                 }
-                points.executeBatch();
-                devices.executeBatch();
-                states.executeBatch();
-                mark.executeBatch();
+                for (List<Object> m : months) {
+                    String group = (String) m.get(0);
+                    String device = (String) m.get(1);
+                    Instant start = (Instant) m.get(2);
+                    Instant end = utc(start).plusMonths(1).toInstant();
+                    write(
+                            Kind.POINT,
+                            pointDays,
+                            pointMonths,
+                            group,
+                            device,
+                            start,
+                            end,
+                            DAY_SECONDS,
+                            DayProfile.Builder::month);
+                    write(
+                            Kind.DEVICE,
+                            deviceDays,
+                            deviceMonths,
+                            group,
+                            device,
+                            start,
+                            end,
+                            DAY_SECONDS,
+                            DayProfile.Builder::month);
+                    write(
+                            Kind.STATE,
+                            stateDays,
+                            stateMonths,
+                            group,
+                            device,
+                            start,
+                            end,
+                            DAY_SECONDS,
+                            DayProfile.Builder::month);
+                }
+                for (PreparedStatement ps :
+                        List.of(points, devices, states, pointMonths, deviceMonths, stateMonths, mark)) {
+                    ps.executeBatch();
+                }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -316,73 +388,82 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
         }
     }
 
-    /** Adds a profile row to a MERGE batch; {@code point} null for a device profile (no point column). */
-    private static void addProfile(PreparedStatement ps, Due d, String point, DayProfile.Builder profile)
+    /**
+     * Reads the rollup rows of one device over {@code [from, to)} with {@code read} (columns as the {@code kind}'s
+     * statements in {@link #write(List)}) and adds a profile row per point (or the device's one) to {@code merge}, a
+     * slot per {@code slotSeconds} from {@code from}.
+     */
+    private static void write(
+            Kind kind,
+            PreparedStatement read,
+            PreparedStatement merge,
+            String group,
+            String device,
+            Instant from,
+            Instant to,
+            long slotSeconds,
+            Supplier<DayProfile.Builder> builder)
             throws SQLException {
-        int i = 1;
-        ps.setString(i++, d.groupId());
-        ps.setString(i++, d.deviceId());
-        if (point != null) {
-            ps.setString(i++, point);
-        }
-        ps.setObject(i++, utc(d.day()));
-        ps.setBytes(i, profile.toBytes());
-        ps.addBatch();
-    }
-
-    private interface HourRow {
-        void accept(ResultSet rs, int hour) throws SQLException;
-    }
-
-    /** Runs a hour-row statement for one device-day, every row with its hour of day. */
-    private static void hourRows(PreparedStatement ps, Due d, int bucketColumn, HourRow row) throws SQLException {
-        ps.setString(1, d.groupId());
-        ps.setString(2, d.deviceId());
-        ps.setObject(3, utc(d.day()));
-        ps.setObject(4, utc(d.day().plusSeconds(DAY_SECONDS)));
-        long daySecond = d.day().getEpochSecond();
-        try (ResultSet rs = ps.executeQuery()) {
+        read.setString(1, group);
+        read.setString(2, device);
+        read.setObject(3, utc(from));
+        read.setObject(4, utc(to));
+        Map<String, DayProfile.Builder> out = new LinkedHashMap<>();
+        try (ResultSet rs = read.executeQuery()) {
             while (rs.next()) {
-                long second = rs.getObject(bucketColumn, OffsetDateTime.class).toEpochSecond();
-                row.accept(rs, (int) ((second - daySecond) / 3600));
+                long second = rs.getObject(kind == Kind.DEVICE ? 1 : 2, OffsetDateTime.class)
+                        .toEpochSecond();
+                int slot = (int) ((second - from.getEpochSecond()) / slotSeconds);
+                if (kind == Kind.DEVICE) {
+                    out.computeIfAbsent(null, k -> builder.get()).reads(slot, rs.getLong(2), rs.getLong(3));
+                } else if (kind == Kind.STATE) {
+                    out.computeIfAbsent(rs.getString(1), k -> builder.get())
+                            .state(slot, rs.getDouble(3), rs.getLong(4));
+                } else {
+                    long[] latency = new long[FactsSchema.LATENCY_BUCKETS];
+                    for (int i = 0; i < latency.length; i++) {
+                        latency[i] = rs.getLong(11 + i);
+                    }
+                    out.computeIfAbsent(rs.getString(1), k -> builder.get())
+                            .hour(
+                                    slot,
+                                    rs.getLong(3),
+                                    rs.getLong(4),
+                                    rs.getLong(5),
+                                    rs.getLong(6),
+                                    rs.getLong(7),
+                                    rs.getObject(8, Double.class),
+                                    rs.getObject(9, Double.class),
+                                    rs.getObject(10, Double.class),
+                                    latency);
+                }
             }
+        }
+        for (Map.Entry<String, DayProfile.Builder> p : out.entrySet()) {
+            int i = 1;
+            merge.setString(i++, group);
+            merge.setString(i++, device);
+            if (p.getKey() != null) {
+                merge.setString(i++, p.getKey());
+            }
+            merge.setObject(i++, utc(from));
+            merge.setBytes(i, p.getValue().toBytes());
+            merge.addBatch();
         }
     }
 
-    private static Map<String, DayProfile.Builder> pointHours(PreparedStatement ps, Due d) throws SQLException {
-        Map<String, DayProfile.Builder> out = new LinkedHashMap<>();
-        hourRows(ps, d, 2, (rs, hour) -> {
-            long[] latency = new long[FactsSchema.LATENCY_BUCKETS];
-            for (int i = 0; i < latency.length; i++) {
-                latency[i] = rs.getLong(11 + i);
-            }
-            out.computeIfAbsent(rs.getString(1), k -> new DayProfile.Builder())
-                    .hour(
-                            hour,
-                            rs.getLong(3),
-                            rs.getLong(4),
-                            rs.getLong(5),
-                            rs.getLong(6),
-                            rs.getLong(7),
-                            rs.getObject(8, Double.class),
-                            rs.getObject(9, Double.class),
-                            rs.getObject(10, Double.class),
-                            latency);
-        });
-        return out;
+    private enum Kind {
+        POINT,
+        DEVICE,
+        STATE
     }
 
-    private static DayProfile.Builder deviceHours(PreparedStatement ps, Due d) throws SQLException {
-        DayProfile.Builder out = new DayProfile.Builder();
-        hourRows(ps, d, 1, (rs, hour) -> out.reads(hour, rs.getLong(2), rs.getLong(3)));
-        return out;
-    }
-
-    private static Map<String, DayProfile.Builder> stateHours(PreparedStatement ps, Due d) throws SQLException {
-        Map<String, DayProfile.Builder> out = new LinkedHashMap<>();
-        hourRows(ps, d, 2, (rs, hour) -> out.computeIfAbsent(rs.getString(1), k -> new DayProfile.Builder())
-                .state(hour, rs.getDouble(3), rs.getLong(4)));
-        return out;
+    /** The first instant of the UTC month of {@code t}. */
+    static Instant monthStart(Instant t) {
+        return utc(t).toLocalDate()
+                .withDayOfMonth(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
     }
 
     /** Stops the builder's thread, waiting up to 10 s for a round under way. */

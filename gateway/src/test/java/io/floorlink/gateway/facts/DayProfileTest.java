@@ -160,4 +160,51 @@ class DayProfileTest {
         assertThatThrownBy(() -> new DayProfile.Builder().hour(24, 0, 0, 0, 0, 0, null, null, null, latency()))
                 .hasMessageContaining("0..23");
     }
+
+    @Test
+    void aMonthProfileHoldsADaySlotPerDayOfTheMonth() {
+        byte[] bytes = DayProfile.Builder.month()
+                .hour(30, 9, 8, 1, 0, 0, 2.0, 3.5, 1.25, latency(0, 4, 5))
+                .hour(0, 1, 1, 0, 0, 0, null, null, null, latency())
+                .hour(23, 2, 2, 0, 0, 0, -1.0, -1.0, null, latency())
+                .toBytes();
+        assertThat(bytes[0]).as("month layout version").isEqualTo((byte) DayProfile.MONTH_VERSION);
+        DayProfile.Cursor c = new DayProfile.Cursor(bytes);
+        List<Integer> slots = new ArrayList<>();
+        while (c.next()) {
+            slots.add(c.hour());
+            if (c.hour() == 30) {
+                c.read();
+                assertThat(List.of(c.samples(), c.good(), c.bad())).containsExactly(9L, 8L, 1L);
+                assertThat(List.of(c.min(), c.max(), c.increase())).containsExactly(2.0, 3.5, 1.25);
+                assertThat(c.latency(1)).isEqualTo(4);
+                assertThat(c.latency(2)).isEqualTo(5);
+            }
+        }
+        assertThat(slots).as("the 31st of the month is the last slot").containsExactly(0, 23, 30);
+        DayProfile.Cursor reads =
+                new DayProfile.Cursor(DayProfile.Builder.month().reads(29, 5, 6).toBytes());
+        assertThat(reads.next()).isTrue();
+        assertThat(reads.hour()).isEqualTo(29);
+        assertThat(reads.readReads().readsFailed()).isEqualTo(6);
+        assertThatThrownBy(() -> DayProfile.Builder.month().reads(31, 0, 0)).hasMessageContaining("0..30");
+    }
+
+    @Test
+    void aStateCountLargerThanItsHourIsRefusedBeforeAnythingIsSizedByIt() {
+        byte[] good = new DayProfile.Builder().state(4, 1.0, 60_000).toBytes();
+        // version, 3-byte bitmap, the hour's length, then the state count: replace 1 by a huge varint
+        byte[] corrupt = new byte[good.length + 4];
+        System.arraycopy(good, 0, corrupt, 0, 5);
+        corrupt[4] = (byte) (good[4] + 4);
+        corrupt[5] = (byte) 0xFF;
+        corrupt[6] = (byte) 0xFF;
+        corrupt[7] = (byte) 0xFF;
+        corrupt[8] = (byte) 0xFF;
+        corrupt[9] = 0x07;
+        System.arraycopy(good, 6, corrupt, 10, good.length - 6);
+        DayProfile.Cursor c = new DayProfile.Cursor(corrupt);
+        assertThat(c.next()).isTrue();
+        assertThatThrownBy(c::readStates).hasMessageContaining("wrong state count");
+    }
 }

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The day-profile builder on every supported store (H2 always, PostgreSQL when {@value TestStores#POSTGRES_ENV} is
- * set), fed through the gateway's own write path: a closed day's profile holds exactly its hour rows, a day not over
- * is left alone, and a late write into a profiled day makes the profile stale until the next round rebuilds it.
+ * set), fed through the gateway's own write path: a closed day's profile holds exactly its hour rows and its month's
+ * profile the month's day rows, a day not over is left alone, and a late write into a profiled day makes the profile
+ * stale until the next round rebuilds it.
  */
 class DayProfilesIT {
     private static final Instant DAY = Instant.parse("2026-03-02T00:00:00Z");
@@ -90,6 +91,10 @@ class DayProfilesIT {
                     .containsEntry(-1.0, 1000L)
                     .containsEntry(10.0, 5000L);
             assertThat(markRevision(store, group, DAY)).isEqualTo(revision(store, group, DAY));
+            assertMonthIsItsDayRows(store, group);
+            assertThat(monthProfile(store, group).get("temp"))
+                    .as("March 2 and 3 (the day after has day rows but no mark yet: readers leave its slot alone)")
+                    .containsOnlyKeys(1, 2);
             assertThat(profiles(store, other)).isEmpty();
             assertThat(builder.build(DAY, before, 1000))
                     .as("nothing due while the mark equals the revision")
@@ -108,6 +113,69 @@ class DayProfilesIT {
             assertThat(deviceProfile(store, group)).isEqualTo(deviceHours(store, group));
             assertThat(stateProfile(store, group)).isEqualTo(stateHours(store, group));
             assertThat(markRevision(store, group, DAY)).isEqualTo(revision(store, group, DAY));
+            assertMonthIsItsDayRows(store, group);
+        }
+    }
+
+    /** The month profiles of M1 for March hold exactly its day rows (points, device reads, states). */
+    private static void assertMonthIsItsDayRows(FactsStore store, String group) throws SQLException {
+        Instant month = Instant.parse("2026-03-01T00:00:00Z");
+        assertThat(monthProfile(store, group))
+                .isNotEmpty()
+                .isEqualTo(rollupRows(store, group, "M1", "point_day", month, Instant.parse("2026-04-01T00:00:00Z")));
+        Map<Integer, List<Long>> reads = new HashMap<>();
+        queryMonth(
+                store,
+                "SELECT bucket, reads_ok, reads_failed FROM device_day",
+                group,
+                rs -> reads.put(
+                        rs.getObject(1, OffsetDateTime.class).getDayOfMonth() - 1,
+                        List.of(rs.getLong(2), rs.getLong(3))));
+        Map<Integer, List<Long>> readSlots = new HashMap<>();
+        queryMonth(store, "SELECT days FROM device_month_profile", group, rs -> {
+            DayProfile.Cursor c = new DayProfile.Cursor(rs.getBytes(1));
+            while (c.next()) {
+                c.readReads();
+                readSlots.put(c.hour(), List.of(c.readsOk(), c.readsFailed()));
+            }
+        });
+        assertThat(readSlots).isNotEmpty().isEqualTo(reads);
+        Map<Integer, Map<Double, Long>> states = new HashMap<>();
+        queryMonth(
+                store, "SELECT bucket, state_value, millis FROM point_state_day", group, rs -> states.computeIfAbsent(
+                                rs.getObject(1, OffsetDateTime.class).getDayOfMonth() - 1, k -> new HashMap<>())
+                        .put(rs.getDouble(2), rs.getLong(3)));
+        Map<Integer, Map<Double, Long>> stateSlots = new HashMap<>();
+        queryMonth(store, "SELECT days FROM point_state_month_profile", group, rs -> {
+            DayProfile.Cursor c = new DayProfile.Cursor(rs.getBytes(1));
+            while (c.next()) {
+                c.readStates();
+                for (int i = 0; i < c.states(); i++) {
+                    stateSlots.computeIfAbsent(c.hour(), k -> new HashMap<>()).put(c.stateValue(i), c.stateMillis(i));
+                }
+            }
+        });
+        assertThat(stateSlots).isNotEmpty().isEqualTo(states);
+    }
+
+    private static Map<String, Map<Integer, List<Object>>> monthProfile(FactsStore store, String group)
+            throws SQLException {
+        return profiles(store, group, "M1", "point_month_profile", "days", Instant.parse("2026-03-01T00:00:00Z"));
+    }
+
+    /** Rows of {@code select} for device M1 of the group in March 2026. */
+    private static void queryMonth(FactsStore store, String select, String group, Row row) throws SQLException {
+        try (Connection c = store.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        select + " WHERE group_id = ? AND device_id = 'M1' AND bucket >= ? AND bucket < ?")) {
+            ps.setString(1, group);
+            ps.setObject(2, OffsetDateTime.parse("2026-03-01T00:00:00Z"));
+            ps.setObject(3, OffsetDateTime.parse("2026-04-01T00:00:00Z"));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    row.accept(rs);
+                }
+            }
         }
     }
 
@@ -140,6 +208,15 @@ class DayProfilesIT {
 
     private static Map<String, Map<Integer, List<Object>>> hourRows(
             FactsStore store, String group, Instant day, String device) throws SQLException {
+        return rollupRows(store, group, device, "point_hour", day, day.plus(Duration.ofDays(1)));
+    }
+
+    /**
+     * Per point, slot -> the rollup row's values as a profile holds them: hour rows by hour of day, day rows by day
+     * of month less one.
+     */
+    private static Map<String, Map<Integer, List<Object>>> rollupRows(
+            FactsStore store, String group, String device, String table, Instant from, Instant to) throws SQLException {
         Map<String, Map<Integer, List<Object>>> out = new HashMap<>();
         StringBuilder cols = new StringBuilder("point_id, bucket, samples, good, bad, uncertain, historical,"
                 + " value_min, value_max, value_increase");
@@ -147,12 +224,12 @@ class DayProfilesIT {
             cols.append(", ").append(FactsSchema.latencyColumn(i));
         }
         try (Connection c = store.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM point_hour WHERE group_id = ?"
+                PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + table + " WHERE group_id = ?"
                         + " AND device_id = ? AND bucket >= ? AND bucket < ?")) {
             ps.setString(1, group);
             ps.setString(2, device);
-            ps.setObject(3, OffsetDateTime.ofInstant(day, ZoneOffset.UTC));
-            ps.setObject(4, OffsetDateTime.ofInstant(day.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+            ps.setObject(3, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(4, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<Object> v = new ArrayList<>();
@@ -165,8 +242,9 @@ class DayProfilesIT {
                     for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
                         v.add(rs.getLong(11 + i));
                     }
-                    int hour = rs.getObject(2, OffsetDateTime.class).getHour();
-                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(hour, v);
+                    OffsetDateTime bucket = rs.getObject(2, OffsetDateTime.class);
+                    int slot = table.endsWith("_hour") ? bucket.getHour() : bucket.getDayOfMonth() - 1;
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(slot, v);
                 }
             }
         }
@@ -180,16 +258,23 @@ class DayProfilesIT {
 
     private static Map<String, Map<Integer, List<Object>>> profiles(FactsStore store, String group, String device)
             throws SQLException {
+        return profiles(store, group, device, "point_day_profile", "hours", DAY);
+    }
+
+    /** Per point, slot -> values of the profile rows of {@code table} (the only bucket being {@code bucket}). */
+    private static Map<String, Map<Integer, List<Object>>> profiles(
+            FactsStore store, String group, String device, String table, String column, Instant bucket)
+            throws SQLException {
         Map<String, Map<Integer, List<Object>>> out = new HashMap<>();
         try (Connection c = store.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT point_id, bucket, hours FROM point_day_profile"
+                PreparedStatement ps = c.prepareStatement("SELECT point_id, bucket, " + column + " FROM " + table
                         + " WHERE group_id = ? AND device_id = ?")) {
             ps.setString(1, group);
             ps.setString(2, device);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     assertThat(rs.getObject(2, OffsetDateTime.class).toInstant())
-                            .isEqualTo(DAY);
+                            .isEqualTo(bucket);
                     DayProfile.Cursor cur = new DayProfile.Cursor(rs.getBytes(3));
                     Map<Integer, List<Object>> hours = out.computeIfAbsent(rs.getString(1), k -> new HashMap<>());
                     while (cur.next()) {

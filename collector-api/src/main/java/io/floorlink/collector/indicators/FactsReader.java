@@ -406,7 +406,7 @@ final class FactsReader {
             Map<String, Map<String, Declaration>> declarations,
             Buckets spans,
             boolean byDay,
-            Map<String, Set<Long>> profiled) {
+            ProfiledDays profiled) {
         Map<Long, Map<String, Map<String, PointAgg>>> out = new HashMap<>();
         // The eng range rides along with the key instead of a join per rollup row.
         List<List<Object>> keys = new ArrayList<>();
@@ -499,16 +499,21 @@ final class FactsReader {
     private static void withProfiles(
             List<List<Object>> keys,
             Buckets spans,
-            Map<String, Set<Long>> profiled,
+            ProfiledDays profiled,
             java.util.function.Consumer<RollupRead> rollups,
             ProfileRead profiles) {
         Map<Long, boolean[]> hourDays = hoursByDay(spans.hours());
         Set<Long> wholeDays = new java.util.HashSet<>();
         spans.days().forEach(r -> perDay(r).forEach(d -> wholeDays.add(epochDay(d.start()))));
+        if (hourDays.isEmpty() && wholeDays.isEmpty()) {
+            rollups.accept(new RollupRead(keys, spans));
+            return;
+        }
+        Map<String, Set<Long>> current = profiled.get();
         Map<Set<Long>, List<List<Object>>> byProfiled = new HashMap<>();
         Map<Set<Long>, Set<Long>> inRead = new HashMap<>();
         for (List<Object> key : keys) {
-            Set<Long> days = profiled.getOrDefault((String) key.get(0), Set.of());
+            Set<Long> days = current.getOrDefault((String) key.get(0), Set.of());
             if (!days.isEmpty()) {
                 // only the days this read has whole hours or the whole of (a report's profiled days cover its window)
                 days = inRead.computeIfAbsent(days, d -> {
@@ -629,6 +634,29 @@ final class FactsReader {
             }
         }
         return out;
+    }
+
+    /**
+     * A report's {@link #profiledDays}, read at the first read that has whole hours or whole days to take from
+     * profiles (a report the closed-day cache answers reads none) and then kept. Thread-safe: a report's side queries
+     * share it.
+     */
+    static final class ProfiledDays implements java.util.function.Supplier<Map<String, Set<Long>>> {
+        private final java.util.function.Supplier<Map<String, Set<Long>>> read;
+        private Map<String, Set<Long>> days;
+
+        ProfiledDays(java.util.function.Supplier<Map<String, Set<Long>>> read) {
+            this.read = read;
+        }
+
+        /** The profiled days by device; blocks on the store the first time. */
+        @Override
+        public synchronized Map<String, Set<Long>> get() {
+            if (days == null) {
+                days = read.get();
+            }
+            return days;
+        }
     }
 
     /**
@@ -799,7 +827,7 @@ final class FactsReader {
             Map<String, ? extends Collection<String>> pointsByDevice,
             Buckets spans,
             boolean byDay,
-            Map<String, Set<Long>> profiled) {
+            ProfiledDays profiled) {
         Map<Long, Map<String, Map<String, Map<Double, Double>>>> out = new HashMap<>();
         List<List<Object>> keys = pairs(pointsByDevice);
         if (keys.isEmpty()) {
@@ -858,7 +886,7 @@ final class FactsReader {
      * (question, device, point, bucket) with their weight applied here. Questions asking for some values only
      * skip the other rows in SQL (an empty set of values reads nothing useful: ask for null or leave it out).
      */
-    Map<String, Map<Double, Double>> stateMillis(List<StateRequest> requests, Map<String, Set<Long>> profiled) {
+    Map<String, Map<Double, Double>> stateMillis(List<StateRequest> requests, ProfiledDays profiled) {
         Map<String, Map<Double, Double>> out = new HashMap<>();
         List<Map<Double, Double>> answers = new ArrayList<>(requests.size());
         Map<Set<Double>, List<Integer>> byValues = new HashMap<>();
@@ -872,15 +900,18 @@ final class FactsReader {
         }
         // Whole hours of days with current state profiles are read from them, one row per state point and day.
         List<Map<Long, boolean[]>> hoursOf = new ArrayList<>(requests.size());
+        boolean anyHours = false;
         for (StateRequest q : requests) {
             hoursOf.add(hoursByDay(q.spans().hours()));
+            anyHours |= !q.spans().hours().isEmpty();
         }
+        Map<String, Set<Long>> current = anyHours ? profiled.get() : Map.of();
         List<StateRequest> fromRollups = new ArrayList<>(requests.size());
         // per state point and day, the questions asking for some of its hours
         Map<List<Object>, Map<Long, List<Integer>>> fromProfiles = new HashMap<>();
         for (int r = 0; r < requests.size(); r++) {
             StateRequest q = requests.get(r);
-            Set<Long> days = profiled.getOrDefault(q.device(), Set.of());
+            Set<Long> days = current.getOrDefault(q.device(), Set.of());
             if (days.isEmpty()
                     || java.util.Collections.disjoint(days, hoursOf.get(r).keySet())) {
                 fromRollups.add(q);
@@ -1050,11 +1081,7 @@ final class FactsReader {
      * {@code weight}.
      */
     Map<Long, Map<String, Reads>> reads(
-            Collection<String> devices,
-            Buckets spans,
-            EdgeWeight weight,
-            boolean byDay,
-            Map<String, Set<Long>> profiled) {
+            Collection<String> devices, Buckets spans, EdgeWeight weight, boolean byDay, ProfiledDays profiled) {
         Map<Long, Map<String, Reads>> out = new HashMap<>();
         List<List<Object>> keys = devices.stream().<List<Object>>map(List::of).toList();
         if (keys.isEmpty()) {
@@ -1354,6 +1381,8 @@ final class FactsReader {
     }
 
     private static OffsetDateTime utc(Instant t) {
-        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+        // OffsetDateTime.ofInstant builds a ZoneRules per call; a report binds hundreds of thousands of bounds
+        return java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC)
+                .atOffset(ZoneOffset.UTC);
     }
 }

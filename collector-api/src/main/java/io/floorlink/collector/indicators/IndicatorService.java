@@ -411,13 +411,15 @@ public final class IndicatorService {
                 cache.enabled() && firstDay.plus(Duration.ofDays(1)).compareTo(now) <= 0
                         ? facts.revisions(ids, firstDay, to)
                         : Map.of();
-        // Which device-days have current day profiles, once per report and after the revisions: a profile rebuilt
-        // in between is newer than the revision a cached day is kept under, never older.
+        // Which device-days have current day and month profiles: read at most once per report, at the first read
+        // that can use them (none when the cache answers every closed day), always after the revisions: a profile
+        // rebuilt in between is newer than the revision a cached day is kept under, never older.
         Set<Long> windowDays = new java.util.HashSet<>();
         for (long d = FactsReader.epochDay(from); d <= FactsReader.epochDay(to.minusNanos(1)); d++) {
             windowDays.add(d);
         }
-        Map<String, Set<Long>> profiled = facts.profiledDays(ids, windowDays, revisions.isEmpty() ? null : revisions);
+        FactsReader.ProfiledDays profiled = new FactsReader.ProfiledDays(
+                () -> facts.profiledDays(ids, windowDays, revisions.isEmpty() ? null : revisions));
         for (Map.Entry<List<Interval>, List<Equipment>> g : groups.entrySet()) {
             Buckets b = Buckets.of(g.getKey());
             rollups.put(g.getKey(), b.describe());
@@ -542,7 +544,7 @@ public final class IndicatorService {
             Map<String, List<StaticRun>> runs,
             Map<String, Map<String, Map<Double, Double>>> states,
             Map<String, Map<Long, Long>> revisions,
-            Map<String, Set<Long>> profiled,
+            FactsReader.ProfiledDays profiled,
             Instant now) {
         List<FactsReader.StateRequest> requests = new ArrayList<>();
         // Per question (equipment and counters sharing frozen parts): the time per raw state value gathered so far.
@@ -788,7 +790,7 @@ public final class IndicatorService {
             Buckets spans,
             FactsReader.EdgeWeight weight,
             boolean byDay,
-            Map<String, Set<Long>> profiled) {
+            FactsReader.ProfiledDays profiled) {
         if (spans.days().isEmpty()
                 && spans.hours().isEmpty()
                 && spans.minutes().isEmpty()

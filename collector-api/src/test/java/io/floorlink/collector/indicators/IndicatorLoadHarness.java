@@ -109,6 +109,13 @@ public final class IndicatorLoadHarness {
             int built = new io.floorlink.gateway.facts.DayProfiles(ds, group -> true, () -> NOW)
                     .build(START.minus(Duration.ofDays(1)), NOW, Integer.MAX_VALUE);
             System.out.printf("day profiles: built %,d device-days in %.1f s%n", built, (System.nanoTime() - t0) / 1e9);
+            if (pgUrl != null && built > 0) {
+                // the builder rewrote the profile tables: what autovacuum does on a running collector's store
+                try (java.sql.Connection c = ds.getConnection();
+                        java.sql.Statement st = c.createStatement()) {
+                    st.execute("VACUUM ANALYZE");
+                }
+            }
         } else {
             try (java.sql.Connection c = ds.getConnection();
                     java.sql.Statement st = c.createStatement()) {

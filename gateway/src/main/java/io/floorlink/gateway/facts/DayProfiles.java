@@ -106,7 +106,7 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
     @Override
     public void bindTo(MeterRegistry registry) {
         built = Counter.builder("floorlink.gateway.profiles.built")
-                .description("device-days whose day profiles were built or rebuilt")
+                .description("device-days whose day profiles (and month rows) were built or rebuilt")
                 .baseUnit("device_days")
                 .register(registry);
         failed = Counter.builder("floorlink.gateway.profiles.failed")

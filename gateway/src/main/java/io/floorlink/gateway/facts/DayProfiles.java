@@ -298,38 +298,13 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             "revision = s.revision, built_at = s.built_at"))) {
                 OffsetDateTime builtAt = utc(clock.get());
                 java.util.Set<List<Object>> months = new java.util.LinkedHashSet<>();
+                PreparedStatement[] hourReads = {pointHours, deviceHours, stateHours};
+                PreparedStatement[] dayMerges = {points, devices, states};
+                PreparedStatement[] dayReads = {pointDays, deviceDays, stateDays};
+                PreparedStatement[] monthMerges = {pointMonths, deviceMonths, stateMonths};
                 for (Due d : due) {
                     Instant end = d.day().plusSeconds(DAY_SECONDS);
-                    write(
-                            Kind.POINT,
-                            pointHours,
-                            points,
-                            d.groupId(),
-                            d.deviceId(),
-                            d.day(),
-                            end,
-                            3600,
-                            DayProfile.Builder::new);
-                    write(
-                            Kind.DEVICE,
-                            deviceHours,
-                            devices,
-                            d.groupId(),
-                            d.deviceId(),
-                            d.day(),
-                            end,
-                            3600,
-                            DayProfile.Builder::new);
-                    write(
-                            Kind.STATE,
-                            stateHours,
-                            states,
-                            d.groupId(),
-                            d.deviceId(),
-                            d.day(),
-                            end,
-                            3600,
-                            DayProfile.Builder::new);
+                    write(hourReads, dayMerges, d.groupId(), d.deviceId(), d.day(), end, 3600, DayProfile.Builder::new);
                     months.add(List.of(d.groupId(), d.deviceId(), monthStart(d.day())));
                     mark.setString(1, d.groupId());
                     mark.setString(2, d.deviceId());
@@ -339,36 +314,13 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                     mark.addBatch();
                 }
                 for (List<Object> m : months) {
-                    String group = (String) m.get(0);
-                    String device = (String) m.get(1);
                     Instant start = (Instant) m.get(2);
                     Instant end = utc(start).plusMonths(1).toInstant();
                     write(
-                            Kind.POINT,
-                            pointDays,
-                            pointMonths,
-                            group,
-                            device,
-                            start,
-                            end,
-                            DAY_SECONDS,
-                            DayProfile.Builder::month);
-                    write(
-                            Kind.DEVICE,
-                            deviceDays,
-                            deviceMonths,
-                            group,
-                            device,
-                            start,
-                            end,
-                            DAY_SECONDS,
-                            DayProfile.Builder::month);
-                    write(
-                            Kind.STATE,
-                            stateDays,
-                            stateMonths,
-                            group,
-                            device,
+                            dayReads,
+                            monthMerges,
+                            (String) m.get(0),
+                            (String) m.get(1),
                             start,
                             end,
                             DAY_SECONDS,
@@ -452,6 +404,24 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
         }
     }
 
+    /** The profile rows of every kind for one device and span: {@code reads} and {@code merges} in {@link Kind} order. */
+    private static void write(
+            PreparedStatement[] reads,
+            PreparedStatement[] merges,
+            String group,
+            String device,
+            Instant from,
+            Instant to,
+            long slotSeconds,
+            Supplier<DayProfile.Builder> builder)
+            throws SQLException {
+        Kind[] kinds = Kind.values();
+        for (int i = 0; i < kinds.length; i++) {
+            write(kinds[i], reads[i], merges[i], group, device, from, to, slotSeconds, builder);
+        }
+    }
+
+    /** The shapes of rollup rows, in the order of the statement arrays. */
     private enum Kind {
         POINT,
         DEVICE,

@@ -132,13 +132,7 @@ class DayProfilesIT {
                         rs.getObject(1, OffsetDateTime.class).getDayOfMonth() - 1,
                         List.of(rs.getLong(2), rs.getLong(3))));
         Map<Integer, List<Long>> readSlots = new HashMap<>();
-        queryMonth(store, "SELECT days FROM device_month_profile", group, rs -> {
-            DayProfile.Cursor c = new DayProfile.Cursor(rs.getBytes(1));
-            while (c.next()) {
-                c.readReads();
-                readSlots.put(c.hour(), List.of(c.readsOk(), c.readsFailed()));
-            }
-        });
+        queryMonth(store, "SELECT days FROM device_month_profile", group, readSlots(readSlots));
         assertThat(readSlots).isNotEmpty().isEqualTo(reads);
         Map<Integer, Map<Double, Long>> states = new HashMap<>();
         queryMonth(
@@ -146,15 +140,7 @@ class DayProfilesIT {
                                 rs.getObject(1, OffsetDateTime.class).getDayOfMonth() - 1, k -> new HashMap<>())
                         .put(rs.getDouble(2), rs.getLong(3)));
         Map<Integer, Map<Double, Long>> stateSlots = new HashMap<>();
-        queryMonth(store, "SELECT days FROM point_state_month_profile", group, rs -> {
-            DayProfile.Cursor c = new DayProfile.Cursor(rs.getBytes(1));
-            while (c.next()) {
-                c.readStates();
-                for (int i = 0; i < c.states(); i++) {
-                    stateSlots.computeIfAbsent(c.hour(), k -> new HashMap<>()).put(c.stateValue(i), c.stateMillis(i));
-                }
-            }
-        });
+        queryMonth(store, "SELECT days FROM point_state_month_profile", group, stateSlots(stateSlots));
         assertThat(stateSlots).isNotEmpty().isEqualTo(states);
     }
 
@@ -308,14 +294,32 @@ class DayProfilesIT {
 
     private static Map<Integer, List<Long>> deviceProfile(FactsStore store, String group) throws SQLException {
         Map<Integer, List<Long>> out = new HashMap<>();
-        query(store, "SELECT hours FROM device_day_profile", group, rs -> {
+        query(store, "SELECT hours FROM device_day_profile", group, readSlots(out));
+        return out;
+    }
+
+    /** Decodes a device profile (column 1) into slot -> [reads_ok, reads_failed]. */
+    private static Row readSlots(Map<Integer, List<Long>> out) {
+        return rs -> {
             DayProfile.Cursor c = new DayProfile.Cursor(rs.getBytes(1));
             while (c.next()) {
                 c.readReads();
                 out.put(c.hour(), List.of(c.readsOk(), c.readsFailed()));
             }
-        });
-        return out;
+        };
+    }
+
+    /** Decodes a state profile (column 1) into slot -> state value -> millis. */
+    private static Row stateSlots(Map<Integer, Map<Double, Long>> out) {
+        return rs -> {
+            DayProfile.Cursor c = new DayProfile.Cursor(rs.getBytes(1));
+            while (c.next()) {
+                c.readStates();
+                for (int i = 0; i < c.states(); i++) {
+                    out.computeIfAbsent(c.hour(), k -> new HashMap<>()).put(c.stateValue(i), c.stateMillis(i));
+                }
+            }
+        };
     }
 
     /** hour -> state value -> millis of M1's "status" on DAY, from point_state_hour. */
@@ -329,15 +333,7 @@ class DayProfilesIT {
 
     private static Map<Integer, Map<Double, Long>> stateProfile(FactsStore store, String group) throws SQLException {
         Map<Integer, Map<Double, Long>> out = new HashMap<>();
-        query(store, "SELECT hours FROM point_state_day_profile", group, rs -> {
-            DayProfile.Cursor c = new DayProfile.Cursor(rs.getBytes(1));
-            while (c.next()) {
-                c.readStates();
-                for (int i = 0; i < c.states(); i++) {
-                    out.computeIfAbsent(c.hour(), k -> new HashMap<>()).put(c.stateValue(i), c.stateMillis(i));
-                }
-            }
-        });
+        query(store, "SELECT hours FROM point_state_day_profile", group, stateSlots(out));
         return out;
     }
 

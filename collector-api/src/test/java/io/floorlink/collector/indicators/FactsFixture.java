@@ -64,9 +64,15 @@ public final class FactsFixture {
 
     /** Applies the gateway migrations ({@code classpath:db/migration}) to a database. */
     public static FactsFixture migrated(DataSource ds) {
+        return migrated(ds, "latest");
+    }
+
+    /** Applies the gateway migrations up to {@code version} (e.g. "12": a store of an older gateway). */
+    public static FactsFixture migrated(DataSource ds, String version) {
         Flyway.configure()
                 .dataSource(ds)
                 .locations("classpath:db/migration")
+                .target(version)
                 .load()
                 .migrate();
         return new FactsFixture(ds, DEFAULT_GROUP);

@@ -445,6 +445,7 @@ final class FactsReader {
                 keys,
                 spans,
                 profiled,
+                false,
                 rest -> rollups(rest.keys(), rest.spans(), "point", POINT_COLUMNS, POINT_ROW_COLUMNS, byDay, sink),
                 (chunk, span) -> profileSums(chunk, span, byDay, out));
         return out;
@@ -458,32 +459,68 @@ final class FactsReader {
         void read(List<List<Object>> keys, ProfileSpan span);
     }
 
-    /**
-     * What a read takes from profiles: from day profiles ({@code month} false) the wanted hours of some days, or from
-     * month profiles the wanted days of some months; {@code wanted} maps the epoch day a profile row's bucket starts
-     * on to its wanted slots.
-     */
-    private record ProfileSpan(boolean month, Map<Long, boolean[]> wanted) {
+    /** The profile tables: what a row holds and how its bucket is keyed. */
+    private enum Level {
+        /** Day profiles: a row per UTC day (keyed by epoch day), a slot per hour. */
+        DAY("_day_profile", "p.hours", DayProfile.HOURS),
+        /** Month profiles: a row per UTC month (keyed by the epoch day it starts on), a slot per day. */
+        MONTH("_month_profile", "p.days", DayProfile.DAYS),
+        /** Hour profiles of state points: a row per UTC hour (keyed by epoch hour), a slot per minute. */
+        HOUR("_hour_profile", "p.minutes", DayProfile.MINUTES);
+
+        final String suffix;
+        final String column;
+        final int slots;
+
+        Level(String suffix, String column, int slots) {
+            this.suffix = suffix;
+            this.column = column;
+            this.slots = slots;
+        }
+
+        /** The key of the row whose bucket is {@code bucket}. */
+        long key(Instant bucket) {
+            return this == HOUR ? Math.floorDiv(bucket.getEpochSecond(), 3600) : epochDay(bucket);
+        }
+
+        Instant start(long key) {
+            return this == HOUR ? Instant.ofEpochSecond(key * 3600) : dayStart(key);
+        }
+
+        long next(long key) {
+            return this == MONTH
+                    ? java.time.LocalDate.ofEpochDay(key).plusMonths(1).toEpochDay()
+                    : key + 1;
+        }
+
+        /** The epoch day of slot {@code slot} of the row keyed {@code key}. */
+        long day(long key, int slot) {
+            return switch (this) {
+                case DAY -> key;
+                case MONTH -> key + slot;
+                case HOUR -> Math.floorDiv(key, 24);
+            };
+        }
+    }
+
+    /** What a read takes from one profile table: row key -> its wanted slots. */
+    private record ProfileSpan(Level level, Map<Long, boolean[]> wanted) {
         String table(String kind) {
-            return kind + (month ? "_month_profile" : "_day_profile");
+            return kind + level.suffix;
         }
 
-        /** The epoch day of slot {@code slot} of the row whose bucket starts on epoch day {@code bucket}. */
-        long day(long bucket, int slot) {
-            return month ? bucket + slot : bucket;
+        long day(long key, int slot) {
+            return level.day(key, slot);
         }
 
-        /** The bucket ranges to read, as pairs of epoch days: one per run of consecutive rows. */
+        /** The row key ranges to read: one per run of consecutive rows. */
         List<long[]> runs() {
             List<long[]> runs = new ArrayList<>();
-            for (long bucket : new java.util.TreeSet<>(wanted.keySet())) {
-                long next = month
-                        ? java.time.LocalDate.ofEpochDay(bucket).plusMonths(1).toEpochDay()
-                        : bucket + 1;
-                if (!runs.isEmpty() && runs.get(runs.size() - 1)[1] == bucket) {
-                    runs.get(runs.size() - 1)[1] = next;
+            for (long key : new java.util.TreeSet<>(wanted.keySet())) {
+                if (!runs.isEmpty() && runs.get(runs.size() - 1)[1] == key) {
+                    runs.get(runs.size() - 1)[1] = level.next(key);
                 } else {
-                    runs.add(new long[] {bucket, next});
+                    runs.add(new long[] {key, level.next(key)});
                 }
             }
             return runs;
@@ -491,72 +528,87 @@ final class FactsReader {
     }
 
     /**
-     * Splits a read: the whole hours and whole days of days whose profiles are current (per device, the report's
-     * {@link #profiledDays}) go to {@code profiles}, one day-profile row per key and day for the hours, one
-     * month-profile row per key and month for the days; everything else, and every key of a device without current
-     * profiles, to {@code rollups} as before. Keys of devices with the same profiled days are read together.
+     * Splits a read: the whole days, whole hours and (for state points, {@code minutes}) whole minutes of days whose
+     * profiles are current (per device, the report's {@link #profiledDays}) go to {@code profiles}, a month-profile
+     * row per key and month for the days, a day-profile row per key and day for the hours, an hour-profile row per
+     * key and hour for the minutes; everything else, and every key of a device without current profiles, to {@code
+     * rollups} as before. Keys of devices with the same profiled days are read together.
      */
     private static void withProfiles(
             List<List<Object>> keys,
             Buckets spans,
             ProfiledDays profiled,
+            boolean minutes,
             java.util.function.Consumer<RollupRead> rollups,
             ProfileRead profiles) {
-        Map<Long, boolean[]> hourDays = hoursByDay(spans.hours());
-        Set<Long> wholeDays = new java.util.HashSet<>();
-        spans.days().forEach(r -> perDay(r).forEach(d -> wholeDays.add(epochDay(d.start()))));
-        if (hourDays.isEmpty() && wholeDays.isEmpty()) {
+        if (spans.days().isEmpty()
+                && spans.hours().isEmpty()
+                && (!minutes || spans.minutes().isEmpty())) {
             rollups.accept(new RollupRead(keys, spans));
             return;
         }
         Map<String, Set<Long>> current = profiled.get();
         Map<Set<Long>, List<List<Object>>> byProfiled = new HashMap<>();
-        Map<Set<Long>, Set<Long>> inRead = new HashMap<>();
         for (List<Object> key : keys) {
-            Set<Long> days = current.getOrDefault((String) key.get(0), Set.of());
-            if (!days.isEmpty()) {
-                // only the days this read has whole hours or the whole of (a report's profiled days cover its window)
-                days = inRead.computeIfAbsent(days, d -> {
-                    Set<Long> in = new java.util.HashSet<>(d);
-                    in.removeIf(day -> !hourDays.containsKey(day) && !wholeDays.contains(day));
-                    return in;
-                });
-            }
-            byProfiled.computeIfAbsent(days, k -> new ArrayList<>()).add(key);
+            byProfiled
+                    .computeIfAbsent(current.getOrDefault((String) key.get(0), Set.of()), k -> new ArrayList<>())
+                    .add(key);
         }
         for (Map.Entry<Set<Long>, List<List<Object>>> g : byProfiled.entrySet()) {
             Set<Long> days = g.getKey();
-            if (days.isEmpty()) {
-                rollups.accept(new RollupRead(g.getValue(), spans));
-                continue;
-            }
-            rollups.accept(new RollupRead(g.getValue(), withoutProfiled(spans, days)));
-            Map<Long, boolean[]> hours = new HashMap<>();
-            Map<Long, boolean[]> months = new HashMap<>();
-            for (long day : days) {
-                if (hourDays.containsKey(day)) {
-                    hours.put(day, hourDays.get(day));
+            Map<Level, Map<Long, boolean[]>> slots = profileSlots(spans, days, minutes);
+            rollups.accept(
+                    new RollupRead(g.getValue(), slots.isEmpty() ? spans : withoutProfiled(spans, days, minutes)));
+            slots.forEach((level, wanted) -> profiles.read(g.getValue(), new ProfileSpan(level, wanted)));
+        }
+    }
+
+    /**
+     * What profiles of {@code days} serve of {@code spans}: per level, row key -> wanted slots (levels with none left
+     * out); minutes only when {@code minutes}.
+     */
+    private static Map<Level, Map<Long, boolean[]>> profileSlots(Buckets spans, Set<Long> days, boolean minutes) {
+        Map<Level, Map<Long, boolean[]>> out = new java.util.EnumMap<>(Level.class);
+        if (days.isEmpty()) {
+            return out;
+        }
+        for (Interval r : spans.days()) {
+            for (long d = epochDay(r.start()); d < epochDay(r.end()); d++) {
+                if (days.contains(d)) {
+                    long month =
+                            java.time.LocalDate.ofEpochDay(d).withDayOfMonth(1).toEpochDay();
+                    out.computeIfAbsent(Level.MONTH, k -> new HashMap<>())
+                            .computeIfAbsent(month, k -> new boolean[Level.MONTH.slots])[(int) (d - month)] = true;
                 }
-                if (wholeDays.contains(day)) {
-                    long month = java.time.LocalDate.ofEpochDay(day)
-                            .withDayOfMonth(1)
-                            .toEpochDay();
-                    months.computeIfAbsent(month, k -> new boolean[DayProfile.DAYS])[(int) (day - month)] = true;
-                }
-            }
-            if (!hours.isEmpty()) {
-                profiles.read(g.getValue(), new ProfileSpan(false, hours));
-            }
-            if (!months.isEmpty()) {
-                profiles.read(g.getValue(), new ProfileSpan(true, months));
             }
         }
+        for (Interval r : spans.hours()) {
+            for (long h = r.start().getEpochSecond() / 3600; h < r.end().getEpochSecond() / 3600; h++) {
+                long d = Math.floorDiv(h, 24);
+                if (days.contains(d)) {
+                    out.computeIfAbsent(Level.DAY, k -> new HashMap<>())
+                            .computeIfAbsent(d, k -> new boolean[Level.DAY.slots])[(int) (h - d * 24)] = true;
+                }
+            }
+        }
+        if (minutes) {
+            for (Interval r : spans.minutes()) {
+                for (long m = r.start().getEpochSecond() / 60; m < r.end().getEpochSecond() / 60; m++) {
+                    long h = Math.floorDiv(m, 60);
+                    if (days.contains(Math.floorDiv(h, 24))) {
+                        out.computeIfAbsent(Level.HOUR, k -> new HashMap<>())
+                                .computeIfAbsent(h, k -> new boolean[Level.HOUR.slots])[(int) (m - h * 60)] = true;
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private interface ProfileRow {
         /**
-         * One profile row with wanted slots: its key columns as read, the epoch day its bucket starts on, the
-         * slots wanted, its cursor.
+         * One profile row with wanted slots: its key columns as read, the row's key ({@link Level#key}), the slots
+         * wanted, its cursor.
          */
         void accept(ResultSet rs, long bucket, boolean[] wanted, DayProfile.Cursor cursor) throws SQLException;
     }
@@ -571,22 +623,24 @@ final class FactsReader {
         List<long[]> runs = span.runs();
         int width = keys.get(0).size();
         int bucket = select.split(", ").length + 1;
-        String column = span.month() ? "p.days" : "p.hours";
+        Level level = span.level();
         withConnection(c -> {
             for (int from = 0; from < keys.size(); from += CHUNK) {
                 List<List<Object>> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
                 String on = width == 1
                         ? " ON p.group_id = ? AND p.device_id = k.kd"
                         : " ON p.group_id = ? AND p.device_id = k.kd AND p.point_id = k.kp";
-                String sql = "SELECT " + select + ", p.bucket, " + column + " FROM " + keyTable(chunk.size(), width)
-                        + " JOIN " + span.table(kind) + " p" + on + " WHERE p.bucket >= ? AND p.bucket < ?";
+                String sql = "SELECT " + select + ", p.bucket, " + level.column + " FROM "
+                        + keyTable(chunk.size(), width) + " JOIN " + span.table(kind) + " p" + on
+                        + " WHERE p.bucket >= ? AND p.bucket < ?";
                 List<Object[]> rows = chunk.stream().map(List::toArray).toList();
                 for (long[] run : runs) {
-                    queryRows(c, sql, rows, List.of(groupId, utc(dayStart(run[0])), utc(dayStart(run[1]))), rs -> {
-                        long day = epochDay(instant(rs, bucket));
-                        boolean[] wanted = span.wanted().get(day);
+                    List<Object> bounds = List.of(groupId, utc(level.start(run[0])), utc(level.start(run[1])));
+                    queryRows(c, sql, rows, bounds, rs -> {
+                        long key = level.key(instant(rs, bucket));
+                        boolean[] wanted = span.wanted().get(key);
                         if (wanted != null) {
-                            row.accept(rs, day, wanted, new DayProfile.Cursor(rs.getBytes(bucket + 1)));
+                            row.accept(rs, key, wanted, new DayProfile.Cursor(rs.getBytes(bucket + 1)));
                         }
                     });
                 }
@@ -594,43 +648,32 @@ final class FactsReader {
         });
     }
 
-    /** The spans without the whole hours and whole days of {@code days} (read from profiles instead). */
-    private static Buckets withoutProfiled(Buckets spans, Set<Long> days) {
-        List<Interval> wholeDays = new ArrayList<>();
-        for (Interval r : spans.days()) {
-            for (Interval day : perDay(r)) {
-                if (days.contains(epochDay(day.start()))) {
+    /**
+     * The spans without the whole days, whole hours and (when {@code minutes}) whole minutes of {@code days} (read
+     * from profiles instead).
+     */
+    private static Buckets withoutProfiled(Buckets spans, Set<Long> days, boolean minutes) {
+        return new Buckets(
+                without(spans.days(), days),
+                without(spans.hours(), days),
+                minutes ? without(spans.minutes(), days) : spans.minutes(),
+                spans.partial());
+    }
+
+    /** The ranges without their parts in {@code days}, consecutive parts joined again. */
+    private static List<Interval> without(List<Interval> ranges, Set<Long> days) {
+        List<Interval> out = new ArrayList<>();
+        for (Interval r : ranges) {
+            for (Interval part : perDay(r)) {
+                if (days.contains(epochDay(part.start()))) {
                     continue;
                 }
-                int last = wholeDays.size() - 1;
-                if (last >= 0 && wholeDays.get(last).end().equals(day.start())) {
-                    wholeDays.set(last, new Interval(wholeDays.get(last).start(), day.end()));
+                int last = out.size() - 1;
+                if (last >= 0 && out.get(last).end().equals(part.start())) {
+                    out.set(last, new Interval(out.get(last).start(), part.end()));
                 } else {
-                    wholeDays.add(day);
+                    out.add(part);
                 }
-            }
-        }
-        return new Buckets(wholeDays, withoutHoursOf(spans, days).hours(), spans.minutes(), spans.partial());
-    }
-
-    /** The spans without the whole hours of {@code days} (read from profiles instead). */
-    private static Buckets withoutHoursOf(Buckets spans, Set<Long> days) {
-        List<Interval> hours = new ArrayList<>();
-        for (Interval r : spans.hours()) {
-            perDay(r).stream()
-                    .filter(part -> !days.contains(epochDay(part.start())))
-                    .forEach(hours::add);
-        }
-        return new Buckets(spans.days(), hours, spans.minutes(), spans.partial());
-    }
-
-    /** The whole hours of {@code hours} by UTC day: epoch day -> which of its 24 hours are inside. */
-    static Map<Long, boolean[]> hoursByDay(List<Interval> hours) {
-        Map<Long, boolean[]> out = new HashMap<>();
-        for (Interval r : hours) {
-            for (long s = r.start().getEpochSecond(); s < r.end().getEpochSecond(); s += 3600) {
-                out.computeIfAbsent(Math.floorDiv(s, DAY_SECONDS), k -> new boolean[DayProfile.HOURS])[
-                        (int) (Math.floorMod(s, DAY_SECONDS) / 3600)] = true;
             }
         }
         return out;
@@ -837,6 +880,7 @@ final class FactsReader {
                 keys,
                 spans,
                 profiled,
+                true,
                 rest -> rollups(
                         rest.keys(),
                         rest.spans(),
@@ -898,33 +942,37 @@ final class FactsReader {
         if (requests.isEmpty()) {
             return out;
         }
-        // Whole hours of days with current state profiles are read from them, one row per state point and day.
-        List<Map<Long, boolean[]>> hoursOf = new ArrayList<>(requests.size());
-        boolean anyHours = false;
+        // Whole days, hours and minutes of days with current profiles are read from them: a month-profile row per
+        // state point and month, a day-profile row per day, an hour-profile row per hour.
+        boolean any = false;
         for (StateRequest q : requests) {
-            hoursOf.add(hoursByDay(q.spans().hours()));
-            anyHours |= !q.spans().hours().isEmpty();
+            any |= !q.spans().days().isEmpty()
+                    || !q.spans().hours().isEmpty()
+                    || !q.spans().minutes().isEmpty();
         }
-        Map<String, Set<Long>> current = anyHours ? profiled.get() : Map.of();
+        Map<String, Set<Long>> current = any ? profiled.get() : Map.of();
         List<StateRequest> fromRollups = new ArrayList<>(requests.size());
-        // per state point and day, the questions asking for some of its hours
-        Map<List<Object>, Map<Long, List<Integer>>> fromProfiles = new HashMap<>();
+        List<Map<Level, Map<Long, boolean[]>>> slotsOf = new ArrayList<>(requests.size());
+        // per level, state point and row key, the questions asking for some of its slots
+        Map<Level, Map<List<Object>, Map<Long, List<Integer>>>> asks = new java.util.EnumMap<>(Level.class);
         for (int r = 0; r < requests.size(); r++) {
             StateRequest q = requests.get(r);
             Set<Long> days = current.getOrDefault(q.device(), Set.of());
-            if (days.isEmpty()
-                    || java.util.Collections.disjoint(days, hoursOf.get(r).keySet())) {
+            Map<Level, Map<Long, boolean[]>> slots = profileSlots(q.spans(), days, true);
+            slotsOf.add(slots);
+            if (slots.isEmpty()) {
                 fromRollups.add(q);
                 continue;
             }
-            fromRollups.add(
-                    new StateRequest(q.key(), q.device(), q.point(), withoutHoursOf(q.spans(), days), q.values()));
-            hoursOf.get(r).keySet().retainAll(days);
-            Map<Long, List<Integer>> byDay =
-                    fromProfiles.computeIfAbsent(List.of(q.device(), q.point()), k -> new HashMap<>());
-            for (long day : hoursOf.get(r).keySet()) {
-                byDay.computeIfAbsent(day, k -> new ArrayList<>()).add(r);
-            }
+            fromRollups.add(new StateRequest(
+                    q.key(), q.device(), q.point(), withoutProfiled(q.spans(), days, true), q.values()));
+            int question = r;
+            slots.forEach((level, wanted) -> {
+                Map<Long, List<Integer>> byKey = asks.computeIfAbsent(level, k -> new HashMap<>())
+                        .computeIfAbsent(List.of(q.device(), q.point()), k -> new HashMap<>());
+                wanted.keySet().forEach(key -> byKey.computeIfAbsent(key, k -> new ArrayList<>())
+                        .add(question));
+            });
         }
         withConnection(c -> {
             for (Map.Entry<Set<Double>, List<Integer>> g : byValues.entrySet()) {
@@ -937,28 +985,26 @@ final class FactsReader {
                         answers);
             }
         });
-        if (!fromProfiles.isEmpty()) {
-            Map<Long, boolean[]> days = new HashMap<>();
-            boolean[] allHours = new boolean[DayProfile.HOURS];
-            java.util.Arrays.fill(allHours, true);
-            fromProfiles.values().forEach(byDay -> byDay.keySet().forEach(day -> days.put(day, allHours)));
+        asks.forEach((level, byPoint) -> {
+            Map<Long, boolean[]> rowKeys = new HashMap<>();
+            boolean[] all = new boolean[level.slots];
+            java.util.Arrays.fill(all, true);
+            byPoint.values().forEach(byKey -> byKey.keySet().forEach(key -> rowKeys.put(key, all)));
             profileRows(
-                    List.copyOf(fromProfiles.keySet()),
+                    List.copyOf(byPoint.keySet()),
                     "point_state",
                     "p.device_id, p.point_id",
-                    new ProfileSpan(false, days),
-                    (rs, day, unused, cursor) -> {
-                        List<Integer> asking = fromProfiles
-                                .get(List.of(rs.getString(1), rs.getString(2)))
-                                .get(day);
+                    new ProfileSpan(level, rowKeys),
+                    (rs, key, unused, cursor) -> {
+                        List<Integer> asking = byPoint.get(List.of(rs.getString(1), rs.getString(2)))
+                                .get(key);
                         if (asking == null) {
                             return;
                         }
                         while (cursor.next()) {
                             boolean decoded = false;
                             for (int r : asking) {
-                                boolean[] wanted = hoursOf.get(r).get(day);
-                                if (!wanted[cursor.hour()]) {
+                                if (!slotsOf.get(r).get(level).get(key)[cursor.hour()]) {
                                     continue;
                                 }
                                 if (!decoded) {
@@ -978,7 +1024,7 @@ final class FactsReader {
                             }
                         }
                     });
-        }
+        });
         return out;
     }
 
@@ -1091,6 +1137,7 @@ final class FactsReader {
                 keys,
                 spans,
                 profiled,
+                false,
                 rest -> rollups(
                         rest.keys(),
                         rest.spans(),

@@ -249,4 +249,33 @@ class DayProfileReportIT {
         assertThat(report(localFrom, localTo, false)).isEqualTo(localAfterLate);
         assertThat(report(localFrom, localTo, false, new FactsCache(1000))).isEqualTo(localAfterLate);
     }
+
+    @Test
+    void stateTimeInHoursCutAtMinutesComesFromStateHourProfiles() throws Exception {
+        // minutes inside the window's two cut hours (07 of day 0, 15 of day 2) and whole hours elsewhere
+        for (int day = 0; day < 3; day++) {
+            for (int[] at : new int[][] {{7, 40}, {7, 41}, {15, 5}, {12, 0}}) {
+                writeMinute(
+                        D0.plus(Duration.ofDays(day))
+                                .plus(Duration.ofHours(at[0]).plusMinutes(at[1])),
+                        day,
+                        50);
+            }
+        }
+        Instant from = D0.plus(Duration.ofHours(7)).plusSeconds(23 * 60 + 30);
+        Instant to = D0.plus(Duration.ofDays(2)).plus(Duration.ofHours(15)).plusSeconds(12 * 60 + 5);
+        EquipmentIndicators fromRows = report(from, to, false);
+        assertThat(fromRows.powerOnRatio().numerator().doubleValue())
+                .as("all 12 minutes are in the window, 07:40 and 07:41 of day 0 and 15:05 of day 2 in its cut hours")
+                .isEqualTo(12 * 60.0);
+        assertThat(buildProfiles()).isEqualTo(3);
+
+        // Without state minute rows the state time is the same: the cut hours' minutes come from hour profiles
+        // (the partial minutes 07:23 and 15:12 have no rows either way); days and hours from day and month profiles.
+        deleteHourRows();
+        deleteDayRows();
+        execute("DELETE FROM point_state_minute");
+        assertThat(report(from, to, false)).isEqualTo(fromRows);
+        assertThat(report(from, to, false, new FactsCache(1000))).isEqualTo(fromRows);
+    }
 }

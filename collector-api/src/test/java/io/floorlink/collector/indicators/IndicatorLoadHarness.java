@@ -31,9 +31,10 @@ import org.h2.jdbcx.JdbcDataSource;
  *
  * <p>Facts per equipment (5 points: state, two counters, a process value, an energy counter): day and hour rollups
  * for all 31 days (points, reads, state time), minute rollups for the hours the unaligned window cuts, one device
- * session, static runs of both counters every night and lunch break (so the frozen check of every counter runs),
+ * session, static runs of both counters every night and lunch break (so the frozen check of every counter runs) and
+ * the state minute rows of the hours their frozen parts cut,
  * point declarations, a fact_revision per device and day; then the gateway's {@code DayProfiles} builds the day
- * and month profiles (V12, V13) of every device-day, as it does once a day is over (timed and printed).
+ * month and state hour profiles (V12, V13) of every device-day, as it does once a day is over (timed and printed).
  *
  * <p>Run: {@code java -cp <test classpath> io.floorlink.collector.indicators.IndicatorLoadHarness [dir] [equipment]
  * [iterations]}. System properties: {@code bench.postgres} (a JDBC URL: PostgreSQL instead of H2),
@@ -343,6 +344,19 @@ public final class IndicatorLoadHarness {
                     Instant hour = dayStart.plus(Duration.ofHours(h));
                     deviceHour.add(new Object[] {d, hour, 246L * 60, 0L});
                     stateHour.add(new Object[] {d, "production_status", hour, running(h) ? 4.0 : 2.0, 3_600_000L});
+                }
+                // The gateway keeps a state minute row per minute; these are those of the hours the counters' frozen
+                // parts cut (a run is frozen from max_static after its start: 04:05 and 09:05), which the check reads.
+                for (int h : new int[] {4, 9}) {
+                    for (int m = 0; m < 60; m++) {
+                        stateMinute.add(new Object[] {
+                            d,
+                            "production_status",
+                            dayStart.plus(Duration.ofHours(h).plusMinutes(m)),
+                            running(h) ? 4.0 : 2.0,
+                            60_000L
+                        });
+                    }
                 }
                 // Counters static from the end of each shift to the next start.
                 for (String c : new String[] {"shot_count", "reject_count"}) {

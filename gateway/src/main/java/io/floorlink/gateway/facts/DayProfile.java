@@ -21,8 +21,10 @@ import java.io.ByteArrayOutputStream;
  * <p>Month profiles (V13 {@code point_month_profile}, {@code device_month_profile}, {@code
  * point_state_month_profile}) hold a UTC month's day rollups ({@code point_day}, {@code device_day}, {@code
  * point_state_day}) the same way, a slot per day of the month: version {@value #MONTH_VERSION}, a 4-byte bitmap (bit
- * {@code d} for day of month {@code d + 1}) and the same payloads. The {@link Builder} and {@link Cursor} methods
- * named for hours take and return that slot.
+ * {@code d} for day of month {@code d + 1}) and the same payloads. Hour profiles of state points (V13 {@code
+ * point_state_hour_profile}) hold a closed UTC hour's 60 {@code point_state_minute} rows the same way, a slot per
+ * minute: version {@value #HOUR_VERSION}, an 8-byte bitmap (bit {@code m} for minute {@code m}). The {@link Builder}
+ * and {@link Cursor} methods named for hours take and return that slot.
  */
 public final class DayProfile {
     /** The layout version written first; a reader refuses any other. */
@@ -31,16 +33,30 @@ public final class DayProfile {
     /** The layout version of a month profile. */
     public static final int MONTH_VERSION = 2;
 
+    /** The layout version of an hour profile. */
+    public static final int HOUR_VERSION = 3;
+
     /** Hours per UTC day: the slots of a day profile. */
     public static final int HOURS = 24;
 
     /** The slots of a month profile: days of the longest month. */
     public static final int DAYS = 31;
 
+    /** The slots of an hour profile: its minutes. */
+    public static final int MINUTES = 60;
+
     /** The longest point hour's payload. */
     static final int MAX_POINT_HOUR_BYTES = 5 * 10 + 1 + 3 * 8 + 2 + FactsSchema.LATENCY_BUCKETS * 10;
 
     private DayProfile() {}
+
+    private static int version(int slots) {
+        return slots == HOURS ? VERSION : slots == DAYS ? MONTH_VERSION : HOUR_VERSION;
+    }
+
+    private static int bitmapBytes(int slots) {
+        return (slots + 7) / 8;
+    }
 
     /**
      * Collects the hour rows of one point, device or state point and day, in any order, and encodes them. One kind
@@ -67,6 +83,11 @@ public final class DayProfile {
         /** A month profile's builder: slots are the days of the month less one, 0..30. */
         public static Builder month() {
             return new Builder(DAYS);
+        }
+
+        /** An hour profile's builder: slots are the minutes of the hour, 0..59. */
+        public static Builder hour() {
+            return new Builder(MINUTES);
         }
 
         /**
@@ -168,18 +189,15 @@ public final class DayProfile {
                 }
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            int present = 0;
+            long present = 0;
             for (int h = 0; h < slots; h++) {
                 if (hours[h] != null) {
-                    present |= 1 << h;
+                    present |= 1L << h;
                 }
             }
-            out.write(slots == HOURS ? VERSION : MONTH_VERSION);
-            out.write(present);
-            out.write(present >>> 8);
-            out.write(present >>> 16);
-            if (slots == DAYS) {
-                out.write(present >>> 24);
+            out.write(version(slots));
+            for (int b = 0; b < bitmapBytes(slots); b++) {
+                out.write((int) (present >>> (8 * b)));
             }
             for (byte[] h : hours) {
                 if (h != null) {
@@ -217,7 +235,7 @@ public final class DayProfile {
      */
     public static final class Cursor {
         private final byte[] bytes;
-        private final int present;
+        private final long present;
         private final int slots;
         private int pos;
         private int payload = -1;
@@ -237,23 +255,25 @@ public final class DayProfile {
         private long[] stateMillis = new long[4];
 
         /**
-         * @throws IllegalArgumentException when {@code bytes} is neither a day profile of version {@value #VERSION}
-         *     nor a month profile of version {@value #MONTH_VERSION}
+         * @throws IllegalArgumentException when {@code bytes} is not a day, month or hour profile of the versions
+         *     above
          */
         public Cursor(byte[] bytes) {
-            if (bytes.length >= 4 && bytes[0] == VERSION) {
-                slots = HOURS;
-                present = (bytes[1] & 0xFF) | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF) << 16;
-                payloadEnd = 4;
-            } else if (bytes.length >= 5 && bytes[0] == MONTH_VERSION) {
-                slots = DAYS;
-                present =
-                        (bytes[1] & 0xFF) | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF) << 16 | (bytes[4] & 0x7F) << 24;
-                payloadEnd = 5;
-            } else {
+            int version = bytes.length == 0 ? 0 : bytes[0];
+            slots = version == VERSION
+                    ? HOURS
+                    : version == MONTH_VERSION ? DAYS : version == HOUR_VERSION ? MINUTES : 0;
+            if (slots == 0 || bytes.length < 1 + bitmapBytes(slots)) {
                 throw new IllegalArgumentException(
-                        "not a day profile of version " + VERSION + " nor a month profile of version " + MONTH_VERSION);
+                        "not a day profile of version " + VERSION + ", a month profile of version " + MONTH_VERSION
+                                + " nor an hour profile of version " + HOUR_VERSION);
             }
+            long bits = 0;
+            for (int b = 0; b < bitmapBytes(slots); b++) {
+                bits |= (bytes[1 + b] & 0xFFL) << (8 * b);
+            }
+            present = bits;
+            payloadEnd = 1 + bitmapBytes(slots);
             this.bytes = bytes;
         }
 
@@ -262,7 +282,7 @@ public final class DayProfile {
             pos = payloadEnd;
             do {
                 hour++;
-            } while (hour < slots && (present & (1 << hour)) == 0);
+            } while (hour < slots && (present & (1L << hour)) == 0);
             if (hour >= slots) {
                 return false;
             }
@@ -275,7 +295,10 @@ public final class DayProfile {
             return true;
         }
 
-        /** The hour of day (0..23, UTC) of the current row; in a month profile its day of month less one (0..30). */
+        /**
+         * The hour of day (0..23, UTC) of the current row; in a month profile its day of month less one (0..30), in
+         * an hour profile its minute (0..59).
+         */
         public int hour() {
             return hour;
         }

@@ -279,6 +279,13 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             c.prepareStatement("SELECT bucket, reads_ok, reads_failed FROM device_day" + range);
                     PreparedStatement stateDays = c.prepareStatement(
                             "SELECT point_id, bucket, state_value, millis FROM point_state_day" + range);
+                    PreparedStatement stateMinutes = c.prepareStatement(
+                            "SELECT point_id, bucket, state_value, millis FROM point_state_minute" + range);
+                    PreparedStatement stateHourProfiles = c.prepareStatement(FactsStore.merge(
+                            "point_state_hour_profile",
+                            new String[] {"group_id", "device_id", "point_id", "bucket", "minutes"},
+                            POINT_KEY,
+                            "minutes = s.minutes"));
                     PreparedStatement points = c.prepareStatement(
                             FactsStore.merge("point_day_profile", PROFILE_COLUMNS, POINT_KEY, "hours = s.hours"));
                     PreparedStatement devices = c.prepareStatement(FactsStore.merge(
@@ -305,6 +312,7 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                 for (Due d : due) {
                     Instant end = d.day().plusSeconds(DAY_SECONDS);
                     write(hourReads, dayMerges, d.groupId(), d.deviceId(), d.day(), end, 3600, DayProfile.Builder::new);
+                    writeStateHours(stateMinutes, stateHourProfiles, d.groupId(), d.deviceId(), d.day());
                     months.add(List.of(d.groupId(), d.deviceId(), monthStart(d.day())));
                     mark.setString(1, d.groupId());
                     mark.setString(2, d.deviceId());
@@ -326,8 +334,8 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             DAY_SECONDS,
                             DayProfile.Builder::month);
                 }
-                for (PreparedStatement ps :
-                        List.of(points, devices, states, pointMonths, deviceMonths, stateMonths, mark)) {
+                for (PreparedStatement ps : List.of(
+                        points, devices, states, pointMonths, deviceMonths, stateMonths, stateHourProfiles, mark)) {
                     ps.executeBatch();
                 }
                 c.commit();
@@ -401,6 +409,43 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
             merge.setObject(i++, utc(from));
             merge.setBytes(i, p.getValue().toBytes());
             merge.addBatch();
+        }
+    }
+
+    /**
+     * Reads the state minute rows of one device-day and adds an hour profile row per state point and hour that has
+     * rows to {@code merge}, a slot per minute.
+     */
+    private static void writeStateHours(
+            PreparedStatement read, PreparedStatement merge, String group, String device, Instant day)
+            throws SQLException {
+        read.setString(1, group);
+        read.setString(2, device);
+        read.setObject(3, utc(day));
+        read.setObject(4, utc(day.plusSeconds(DAY_SECONDS)));
+        Map<String, DayProfile.Builder[]> out = new LinkedHashMap<>();
+        try (ResultSet rs = read.executeQuery()) {
+            while (rs.next()) {
+                long second = rs.getObject(2, OffsetDateTime.class).toEpochSecond() - day.getEpochSecond();
+                DayProfile.Builder[] hours = out.computeIfAbsent(rs.getString(1), k -> new DayProfile.Builder[24]);
+                int hour = (int) (second / 3600);
+                if (hours[hour] == null) {
+                    hours[hour] = DayProfile.Builder.hour();
+                }
+                hours[hour].state((int) (second % 3600 / 60), rs.getDouble(3), rs.getLong(4));
+            }
+        }
+        for (Map.Entry<String, DayProfile.Builder[]> p : out.entrySet()) {
+            for (int h = 0; h < 24; h++) {
+                if (p.getValue()[h] != null) {
+                    merge.setString(1, group);
+                    merge.setString(2, device);
+                    merge.setString(3, p.getKey());
+                    merge.setObject(4, utc(day.plusSeconds(3600L * h)));
+                    merge.setBytes(5, p.getValue()[h].toBytes());
+                    merge.addBatch();
+                }
+            }
         }
     }
 

@@ -1270,7 +1270,7 @@ public final class FactsStore implements AutoCloseable {
                     "last_data_at",
                     "last_stored_at",
                     "built_at" -> "TIMESTAMP" + " WITH TIME ZONE";
-            case "hours", "days" -> "BYTEA";
+            case "hours", "days", "minutes" -> "BYTEA";
             case "value_min",
                     "value_max",
                     "value_sum",

@@ -207,4 +207,31 @@ class DayProfileTest {
         assertThat(c.next()).isTrue();
         assertThatThrownBy(c::readStates).hasMessageContaining("wrong state count");
     }
+
+    @Test
+    void anHourProfileHoldsAStateSlotPerMinute() {
+        byte[] bytes = DayProfile.Builder.hour()
+                .state(59, 4.0, 40_000)
+                .state(59, 2.0, 20_000)
+                .state(0, 4.0, 60_000)
+                .state(37, -1.0, 1)
+                .toBytes();
+        assertThat(bytes[0]).as("hour layout version").isEqualTo((byte) DayProfile.HOUR_VERSION);
+        DayProfile.Cursor c = new DayProfile.Cursor(bytes);
+        List<Integer> minutes = new ArrayList<>();
+        while (c.next()) {
+            minutes.add(c.hour());
+            c.readStates();
+            if (c.hour() == 59) {
+                assertThat(c.states()).isEqualTo(2);
+                assertThat(List.of(c.stateValue(0), c.stateValue(1))).containsExactly(4.0, 2.0);
+                assertThat(List.of(c.stateMillis(0), c.stateMillis(1))).containsExactly(40_000L, 20_000L);
+            }
+        }
+        assertThat(minutes).as("minute 59 is bit 59 of the 8-byte bitmap").containsExactly(0, 37, 59);
+        assertThatThrownBy(() -> DayProfile.Builder.hour().state(60, 1.0, 1)).hasMessageContaining("0..59");
+        assertThatThrownBy(() -> new DayProfile.Cursor(new byte[] {3, 0, 0, 0, 0, 0, 0}))
+                .as("an hour profile's bitmap is 8 bytes")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

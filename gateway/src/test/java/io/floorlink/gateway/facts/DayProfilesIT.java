@@ -92,6 +92,11 @@ class DayProfilesIT {
                     .containsEntry(10.0, 5000L);
             assertThat(markRevision(store, group, DAY)).isEqualTo(revision(store, group, DAY));
             assertMonthIsItsDayRows(store, group);
+            assertThat(stateHourProfiles(store, group))
+                    .as("the state hour profiles of the day are its state minute rows")
+                    .containsOnlyKeys(
+                            "2026-03-02T01:01Z", "2026-03-02T01:02Z", "2026-03-02T08:00Z", "2026-03-02T17:59Z")
+                    .isEqualTo(stateMinutes(store, group));
             assertThat(monthProfile(store, group).get("temp"))
                     .as("March 2 and 3 (the day after has day rows but no mark yet: readers leave its slot alone)")
                     .containsOnlyKeys(1, 2);
@@ -114,7 +119,37 @@ class DayProfilesIT {
             assertThat(stateProfile(store, group)).isEqualTo(stateHours(store, group));
             assertThat(markRevision(store, group, DAY)).isEqualTo(revision(store, group, DAY));
             assertMonthIsItsDayRows(store, group);
+            assertThat(stateHourProfiles(store, group)).isEqualTo(stateMinutes(store, group));
         }
+    }
+
+    /** "minute" (UTC, ISO) -> state value -> millis of M1's "status" on DAY, from point_state_minute. */
+    private static Map<String, Map<Double, Long>> stateMinutes(FactsStore store, String group) throws SQLException {
+        Map<String, Map<Double, Long>> out = new HashMap<>();
+        query(store, "SELECT bucket, state_value, millis FROM point_state_minute", group, rs -> out.computeIfAbsent(
+                        rs.getObject(1, OffsetDateTime.class)
+                                .withOffsetSameInstant(ZoneOffset.UTC)
+                                .toString(),
+                        k -> new HashMap<>())
+                .put(rs.getDouble(2), rs.getLong(3)));
+        return out;
+    }
+
+    private static Map<String, Map<Double, Long>> stateHourProfiles(FactsStore store, String group)
+            throws SQLException {
+        Map<String, Map<Double, Long>> out = new HashMap<>();
+        query(store, "SELECT bucket, minutes FROM point_state_hour_profile", group, rs -> {
+            OffsetDateTime hour = rs.getObject(1, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC);
+            DayProfile.Cursor c = new DayProfile.Cursor(rs.getBytes(2));
+            while (c.next()) {
+                c.readStates();
+                for (int i = 0; i < c.states(); i++) {
+                    out.computeIfAbsent(hour.plusMinutes(c.hour()).toString(), k -> new HashMap<>())
+                            .put(c.stateValue(i), c.stateMillis(i));
+                }
+            }
+        });
+        return out;
     }
 
     /** The month profiles of M1 for March hold exactly its day rows (points, device reads, states). */

@@ -33,7 +33,7 @@ import org.h2.jdbcx.JdbcDataSource;
  * for all 31 days (points, reads, state time), minute rollups for the hours the unaligned window cuts, one device
  * session, static runs of both counters every night and lunch break (so the frozen check of every counter runs) and
  * the state minute rows of the hours their frozen parts cut,
- * point declarations, a fact_revision per device and day; then the gateway's {@code DayProfiles} builds the day
+ * point declarations, a fact_revision per device and day; then the gateway's {@code DayProfiles} builds the day,
  * month and state hour profiles (V12, V13) of every device-day, as it does once a day is over (timed and printed).
  *
  * <p>Run: {@code java -cp <test classpath> io.floorlink.collector.indicators.IndicatorLoadHarness [dir] [equipment]

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With each device-day it writes the month profiles (V13 {@code point_month_profile}, {@code
  * device_month_profile}, {@code point_state_month_profile}) of that device and UTC month from its day rows, in the same
- * transaction as the mark: a reader uses a day's slot under the same condition as the day's profiles.
+ * transaction as the mark: a reader uses a day's slot under the same condition as the day's profiles; and the state
+ * hour profiles (V13 {@code point_state_hour_profile}) of the day from its state minute rows, one row per state point
+ * and hour.
  *
  * <p>The revision is read before the hour rows: a write that lands in between makes the profile newer than its mark,
  * never older, and raises the revision past the mark, so the device-day is built again at the next round.

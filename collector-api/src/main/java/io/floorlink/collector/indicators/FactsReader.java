@@ -548,11 +548,23 @@ final class FactsReader {
             return;
         }
         Map<String, Set<Long>> current = profiled.get();
+        // Devices are grouped by their profiled days among the days this read touches, so devices that differ only
+        // outside it (a late write elsewhere) share statements.
+        Set<Long> touched = new java.util.HashSet<>();
+        for (List<Interval> ranges : minutes
+                ? List.of(spans.days(), spans.hours(), spans.minutes())
+                : List.of(spans.days(), spans.hours())) {
+            ranges.forEach(r -> perDay(r).forEach(part -> touched.add(epochDay(part.start()))));
+        }
+        Map<Set<Long>, Set<Long>> inRead = new java.util.IdentityHashMap<>();
         Map<Set<Long>, List<List<Object>>> byProfiled = new HashMap<>();
         for (List<Object> key : keys) {
-            byProfiled
-                    .computeIfAbsent(current.getOrDefault((String) key.get(0), Set.of()), k -> new ArrayList<>())
-                    .add(key);
+            Set<Long> days = inRead.computeIfAbsent(current.getOrDefault((String) key.get(0), Set.of()), d -> {
+                Set<Long> in = new java.util.HashSet<>(d);
+                in.retainAll(touched);
+                return in;
+            });
+            byProfiled.computeIfAbsent(days, k -> new ArrayList<>()).add(key);
         }
         for (Map.Entry<Set<Long>, List<List<Object>>> g : byProfiled.entrySet()) {
             Set<Long> days = g.getKey();

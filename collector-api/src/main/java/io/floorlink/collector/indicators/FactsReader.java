@@ -692,8 +692,8 @@ final class FactsReader {
     }
 
     /**
-     * A report's {@link #profiledDays}, read at the first read that has whole hours or whole days to take from
-     * profiles (a report the closed-day cache answers reads none) and then kept. Thread-safe: a report's side queries
+     * A report's {@link #profiledDays}, read at the first read that has whole days, hours or (state) minutes to take
+     * from profiles (a report the closed-day cache answers reads none) and then kept. Thread-safe: a report's side queries
      * share it.
      */
     static final class ProfiledDays implements java.util.function.Supplier<Map<String, Set<Long>>> {
@@ -715,9 +715,9 @@ final class FactsReader {
     }
 
     /**
-     * The days among {@code days} whose profiles (V12) each device may be read from: those whose {@code
-     * day_profile_mark} equals their {@code fact_revision} (a later write makes the day read from hour rows until
-     * the gateway rebuilds it), against revisions already read ({@link #revisions}, covering the days; null: read
+     * The days among {@code days} whose profiles (V12, V13: day, month and state hour) each device may be read from:
+     * those whose {@code day_profile_mark} equals their {@code fact_revision} (a later write makes the day read from
+     * rollup rows until the gateway rebuilds it), against revisions already read ({@link #revisions}, covering the days; null: read
      * them first). Empty on a store without profiles. Marks are read after the revisions, so a profile rebuilt in between is newer than
      * the revision it is compared with, never older.
      */

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reports over whole hours (a shift calendar, the cut days of a window) read the gateway's day profiles (V12), and
- * over whole days its month profiles (V13), where they are current and hour or day rows elsewhere, with the same
- * figures; a late write into a profiled day is read from the rollup rows until the builder catches up. Facts come through the gateway's writer on H2, the profiles from its
+ * over whole days its month profiles (V13), state minutes from its state hour profiles (V13), where they are current
+ * and rollup rows elsewhere, with the same figures; a late write into a profiled day is read from the rollup rows until the builder catches up. Facts come through the gateway's writer on H2, the profiles from its
  * builder.
  */
 class DayProfileReportIT {

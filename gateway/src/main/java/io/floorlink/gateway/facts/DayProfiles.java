@@ -303,19 +303,38 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                     PreparedStatement mark = c.prepareStatement(FactsStore.merge(
                             "day_profile_mark",
                             MARK_COLUMNS,
-                            new String[] {"group_id", "device_id", "bucket"},
+                            DEVICE_KEY,
                             "revision = s.revision, built_at = s.built_at"))) {
                 OffsetDateTime builtAt = utc(clock.get());
-                java.util.Set<List<Object>> months = new java.util.LinkedHashSet<>();
+                java.util.Set<DeviceMonth> months = new java.util.LinkedHashSet<>();
                 PreparedStatement[] hourReads = {pointHours, deviceHours, stateHours};
                 PreparedStatement[] dayMerges = {points, devices, states};
                 PreparedStatement[] dayReads = {pointDays, deviceDays, stateDays};
                 PreparedStatement[] monthMerges = {pointMonths, deviceMonths, stateMonths};
                 for (Due d : due) {
                     Instant end = d.day().plusSeconds(DAY_SECONDS);
-                    write(hourReads, dayMerges, d.groupId(), d.deviceId(), d.day(), end, 3600, DayProfile.Builder::new);
-                    writeStateHours(stateMinutes, stateHourProfiles, d.groupId(), d.deviceId(), d.day());
-                    months.add(List.of(d.groupId(), d.deviceId(), monthStart(d.day())));
+                    write(
+                            hourReads,
+                            dayMerges,
+                            d.groupId(),
+                            d.deviceId(),
+                            d.day(),
+                            end,
+                            DAY_SECONDS,
+                            3600,
+                            DayProfile.Builder::new);
+                    write(
+                            Kind.STATE,
+                            stateMinutes,
+                            stateHourProfiles,
+                            d.groupId(),
+                            d.deviceId(),
+                            d.day(),
+                            end,
+                            3600,
+                            60,
+                            DayProfile.Builder::hour);
+                    months.add(new DeviceMonth(d.groupId(), d.deviceId(), monthStart(d.day())));
                     mark.setString(1, d.groupId());
                     mark.setString(2, d.deviceId());
                     mark.setObject(3, utc(d.day()));
@@ -323,16 +342,17 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                     mark.setObject(5, builtAt);
                     mark.addBatch();
                 }
-                for (List<Object> m : months) {
-                    Instant start = (Instant) m.get(2);
-                    Instant end = utc(start).plusMonths(1).toInstant();
+                for (DeviceMonth m : months) {
+                    Instant end = utc(m.start()).plusMonths(1).toInstant();
+                    long monthSeconds = end.getEpochSecond() - m.start().getEpochSecond();
                     write(
                             dayReads,
                             monthMerges,
-                            (String) m.get(0),
-                            (String) m.get(1),
-                            start,
+                            m.group(),
+                            m.device(),
+                            m.start(),
                             end,
+                            monthSeconds,
                             DAY_SECONDS,
                             DayProfile.Builder::month);
                 }
@@ -352,8 +372,8 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
 
     /**
      * Reads the rollup rows of one device over {@code [from, to)} with {@code read} (columns as the {@code kind}'s
-     * statements in {@link #write(List)}) and adds a profile row per point (or the device's one) to {@code merge}, a
-     * slot per {@code slotSeconds} from {@code from}.
+     * statements in {@link #write(List)}) and adds to {@code merge} a profile row per point (or the device's one) and
+     * per {@code rowSeconds} from {@code from}, a slot per {@code slotSeconds} within its row.
      */
     private static void write(
             Kind kind,
@@ -363,6 +383,7 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
             String device,
             Instant from,
             Instant to,
+            long rowSeconds,
             long slotSeconds,
             Supplier<DayProfile.Builder> builder)
             throws SQLException {
@@ -370,23 +391,24 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
         read.setString(2, device);
         read.setObject(3, utc(from));
         read.setObject(4, utc(to));
-        Map<String, DayProfile.Builder> out = new LinkedHashMap<>();
+        Map<ProfileRow, DayProfile.Builder> out = new LinkedHashMap<>();
         try (ResultSet rs = read.executeQuery()) {
             while (rs.next()) {
-                long second = rs.getObject(kind == Kind.DEVICE ? 1 : 2, OffsetDateTime.class)
-                        .toEpochSecond();
-                int slot = (int) ((second - from.getEpochSecond()) / slotSeconds);
+                long offset = rs.getObject(kind == Kind.DEVICE ? 1 : 2, OffsetDateTime.class)
+                                .toEpochSecond()
+                        - from.getEpochSecond();
+                int slot = (int) (offset % rowSeconds / slotSeconds);
+                ProfileRow row = new ProfileRow(kind == Kind.DEVICE ? null : rs.getString(1), offset / rowSeconds);
                 if (kind == Kind.DEVICE) {
-                    out.computeIfAbsent(null, k -> builder.get()).reads(slot, rs.getLong(2), rs.getLong(3));
+                    out.computeIfAbsent(row, k -> builder.get()).reads(slot, rs.getLong(2), rs.getLong(3));
                 } else if (kind == Kind.STATE) {
-                    out.computeIfAbsent(rs.getString(1), k -> builder.get())
-                            .state(slot, rs.getDouble(3), rs.getLong(4));
+                    out.computeIfAbsent(row, k -> builder.get()).state(slot, rs.getDouble(3), rs.getLong(4));
                 } else {
                     long[] latency = new long[FactsSchema.LATENCY_BUCKETS];
                     for (int i = 0; i < latency.length; i++) {
                         latency[i] = rs.getLong(11 + i);
                     }
-                    out.computeIfAbsent(rs.getString(1), k -> builder.get())
+                    out.computeIfAbsent(row, k -> builder.get())
                             .hour(
                                     slot,
                                     rs.getLong(3),
@@ -401,53 +423,16 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                 }
             }
         }
-        for (Map.Entry<String, DayProfile.Builder> p : out.entrySet()) {
+        for (Map.Entry<ProfileRow, DayProfile.Builder> p : out.entrySet()) {
             int i = 1;
             merge.setString(i++, group);
             merge.setString(i++, device);
-            if (p.getKey() != null) {
-                merge.setString(i++, p.getKey());
+            if (p.getKey().point() != null) {
+                merge.setString(i++, p.getKey().point());
             }
-            merge.setObject(i++, utc(from));
+            merge.setObject(i++, utc(from.plusSeconds(p.getKey().index() * rowSeconds)));
             merge.setBytes(i, p.getValue().toBytes());
             merge.addBatch();
-        }
-    }
-
-    /**
-     * Reads the state minute rows of one device-day and adds an hour profile row per state point and hour that has
-     * rows to {@code merge}, a slot per minute.
-     */
-    private static void writeStateHours(
-            PreparedStatement read, PreparedStatement merge, String group, String device, Instant day)
-            throws SQLException {
-        read.setString(1, group);
-        read.setString(2, device);
-        read.setObject(3, utc(day));
-        read.setObject(4, utc(day.plusSeconds(DAY_SECONDS)));
-        Map<String, DayProfile.Builder[]> out = new LinkedHashMap<>();
-        try (ResultSet rs = read.executeQuery()) {
-            while (rs.next()) {
-                long second = rs.getObject(2, OffsetDateTime.class).toEpochSecond() - day.getEpochSecond();
-                DayProfile.Builder[] hours = out.computeIfAbsent(rs.getString(1), k -> new DayProfile.Builder[24]);
-                int hour = (int) (second / 3600);
-                if (hours[hour] == null) {
-                    hours[hour] = DayProfile.Builder.hour();
-                }
-                hours[hour].state((int) (second % 3600 / 60), rs.getDouble(3), rs.getLong(4));
-            }
-        }
-        for (Map.Entry<String, DayProfile.Builder[]> p : out.entrySet()) {
-            for (int h = 0; h < 24; h++) {
-                if (p.getValue()[h] != null) {
-                    merge.setString(1, group);
-                    merge.setString(2, device);
-                    merge.setString(3, p.getKey());
-                    merge.setObject(4, utc(day.plusSeconds(3600L * h)));
-                    merge.setBytes(5, p.getValue()[h].toBytes());
-                    merge.addBatch();
-                }
-            }
         }
     }
 
@@ -459,14 +444,21 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
             String device,
             Instant from,
             Instant to,
+            long rowSeconds,
             long slotSeconds,
             Supplier<DayProfile.Builder> builder)
             throws SQLException {
         Kind[] kinds = Kind.values();
         for (int i = 0; i < kinds.length; i++) {
-            write(kinds[i], reads[i], merges[i], group, device, from, to, slotSeconds, builder);
+            write(kinds[i], reads[i], merges[i], group, device, from, to, rowSeconds, slotSeconds, builder);
         }
     }
+
+    /** One profile row being built: its point (null for a device's) and its index from the span's start. */
+    private record ProfileRow(String point, long index) {}
+
+    /** A device's UTC month whose month profiles are due with one of its days. */
+    private record DeviceMonth(String group, String device, Instant start) {}
 
     /** The shapes of rollup rows, in the order of the statement arrays. */
     private enum Kind {

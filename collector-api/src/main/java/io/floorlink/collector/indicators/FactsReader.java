@@ -465,8 +465,8 @@ final class FactsReader {
         DAY("_day_profile", "p.hours", DayProfile.HOURS),
         /** Month profiles: a row per UTC month (keyed by the epoch day it starts on), a slot per day. */
         MONTH("_month_profile", "p.days", DayProfile.DAYS),
-        /** Hour profiles of state points: a row per UTC hour (keyed by epoch hour), a slot per minute. */
-        HOUR("_hour_profile", "p.minutes", DayProfile.MINUTES);
+        /** Minute profiles of state points: a row per UTC day (keyed by epoch day), a slot per minute of the day. */
+        MINUTE("_minute_profile", "p.minutes", DayProfile.MINUTES);
 
         final String suffix;
         final String column;
@@ -480,11 +480,11 @@ final class FactsReader {
 
         /** The key of the row whose bucket is {@code bucket}. */
         long key(Instant bucket) {
-            return this == HOUR ? Math.floorDiv(bucket.getEpochSecond(), 3600) : epochDay(bucket);
+            return epochDay(bucket);
         }
 
         Instant start(long key) {
-            return this == HOUR ? Instant.ofEpochSecond(key * 3600) : dayStart(key);
+            return dayStart(key);
         }
 
         long next(long key) {
@@ -495,11 +495,7 @@ final class FactsReader {
 
         /** The epoch day of slot {@code slot} of the row keyed {@code key}. */
         long day(long key, int slot) {
-            return switch (this) {
-                case DAY -> key;
-                case MONTH -> key + slot;
-                case HOUR -> Math.floorDiv(key, 24);
-            };
+            return this == MONTH ? key + slot : key;
         }
     }
 
@@ -530,8 +526,8 @@ final class FactsReader {
     /**
      * Splits a read: the whole days, whole hours and (for state points, {@code minutes}) whole minutes of days whose
      * profiles are current (per device, the report's {@link #profiledDays}) go to {@code profiles}, a month-profile
-     * row per key and month for the days, a day-profile row per key and day for the hours, an hour-profile row per
-     * key and hour for the minutes; everything else, and every key of a device without current profiles, to {@code
+     * row per key and month for the days, a day-profile row per key and day for the hours, a minute-profile row
+     * per key and day for the minutes; everything else, and every key of a device without current profiles, to {@code
      * rollups} as before. Keys of devices with the same profiled days are read together.
      */
     private static void withProfiles(
@@ -594,27 +590,34 @@ final class FactsReader {
                 }
             }
         }
+        // Slots are marked a row (a day) at a time: a frozen part cuts about 55 minutes of an hour, and a lookup of its
+        // day and row per slot took 6 % of a whole-day report's CPU.
         for (Interval r : spans.hours()) {
-            for (long h = r.start().getEpochSecond() / 3600; h < r.end().getEpochSecond() / 3600; h++) {
-                long d = Math.floorDiv(h, 24);
-                if (days.contains(d)) {
-                    out.computeIfAbsent(Level.DAY, k -> new HashMap<>())
-                            .computeIfAbsent(d, k -> new boolean[Level.DAY.slots])[(int) (h - d * 24)] = true;
-                }
-            }
+            mark(out, Level.DAY, r.start().getEpochSecond() / 3600, r.end().getEpochSecond() / 3600, days);
         }
         if (minutes) {
             for (Interval r : spans.minutes()) {
-                for (long m = r.start().getEpochSecond() / 60; m < r.end().getEpochSecond() / 60; m++) {
-                    long h = Math.floorDiv(m, 60);
-                    if (days.contains(Math.floorDiv(h, 24))) {
-                        out.computeIfAbsent(Level.HOUR, k -> new HashMap<>())
-                                .computeIfAbsent(h, k -> new boolean[Level.HOUR.slots])[(int) (m - h * 60)] = true;
-                    }
-                }
+                mark(out, Level.MINUTE, r.start().getEpochSecond() / 60, r.end().getEpochSecond() / 60, days);
             }
         }
         return out;
+    }
+
+    /**
+     * Marks slots {@code [from, to)} (hours for day profiles, minutes for minute profiles, counted from the epoch) in
+     * their rows, skipping days not in {@code days}.
+     */
+    private static void mark(Map<Level, Map<Long, boolean[]>> out, Level level, long from, long to, Set<Long> days) {
+        int perDay = level.slots;
+        for (long day = Math.floorDiv(from, perDay); day * perDay < to; day++) {
+            if (days.contains(day)) {
+                java.util.Arrays.fill(
+                        out.computeIfAbsent(level, k -> new HashMap<>()).computeIfAbsent(day, k -> new boolean[perDay]),
+                        (int) (Math.max(from, day * perDay) - day * perDay),
+                        (int) (Math.min(to, (day + 1) * perDay) - day * perDay),
+                        true);
+            }
+        }
     }
 
     private interface ProfileRow {
@@ -753,9 +756,9 @@ final class FactsReader {
             return true;
         }
         try (Connection c = dataSource.getConnection();
-                ResultSet rs = c.getMetaData().getTables(null, null, "point_month_profile", null)) {
-            // A store of a gateway before V13 has no month profiles (and its marks promise none): read as before,
-            // looked up again until it has them (the gateway migrates it).
+                ResultSet rs = c.getMetaData().getTables(null, null, "point_state_minute_profile", null)) {
+            // A store of a gateway before V14 has no minute profiles (and its marks promise none; before V13 no month
+            // profiles either): read as before, looked up again until it has them (the gateway migrates it).
             profiles = rs.next();
             return profiles;
         } catch (SQLException e) {
@@ -913,14 +916,18 @@ final class FactsReader {
                             String point = rs.getString(2);
                             while (cursor.next()) {
                                 int h = cursor.hour();
-                                if (wanted[h]) {
+                                int slots = wantedIn(wanted, h, cursor.run());
+                                if (slots > 0) {
                                     Map<Double, Double> millis = out.computeIfAbsent(
                                                     byDay ? span.day(bucket, h) : ALL_DAYS, k -> new HashMap<>())
                                             .computeIfAbsent(device, k -> new HashMap<>())
                                             .computeIfAbsent(point, k -> new HashMap<>());
                                     cursor.readStates();
                                     for (int i = 0; i < cursor.states(); i++) {
-                                        millis.merge(cursor.stateValue(i), (double) cursor.stateMillis(i), Double::sum);
+                                        millis.merge(
+                                                cursor.stateValue(i),
+                                                (double) cursor.stateMillis(i) * slots,
+                                                Double::sum);
                                     }
                                 }
                             }
@@ -955,7 +962,7 @@ final class FactsReader {
             return out;
         }
         // Whole days, hours and minutes of days with current profiles are read from them: a month-profile row per
-        // state point and month, a day-profile row per day, an hour-profile row per hour.
+        // state point and month, a day-profile row per day for hours, a minute-profile row per day for minutes.
         boolean any = false;
         for (StateRequest q : requests) {
             any |= !q.spans().days().isEmpty()
@@ -964,26 +971,27 @@ final class FactsReader {
         }
         Map<String, Set<Long>> current = any ? profiled.get() : Map.of();
         List<StateRequest> fromRollups = new ArrayList<>(requests.size());
-        List<Map<Level, Map<Long, boolean[]>>> slotsOf = new ArrayList<>(requests.size());
         // per level, state point and row key, the questions asking for some of its slots
-        Map<Level, Map<List<Object>, Map<Long, List<Integer>>>> asks = new java.util.EnumMap<>(Level.class);
+        Map<Level, Map<List<Object>, Map<Long, List<StateAsk>>>> asks = new java.util.EnumMap<>(Level.class);
         for (int r = 0; r < requests.size(); r++) {
             StateRequest q = requests.get(r);
             Set<Long> days = current.getOrDefault(q.device(), Set.of());
             Map<Level, Map<Long, boolean[]>> slots = profileSlots(q.spans(), days, true);
-            slotsOf.add(slots);
             if (slots.isEmpty()) {
                 fromRollups.add(q);
                 continue;
             }
             fromRollups.add(new StateRequest(
                     q.key(), q.device(), q.point(), withoutProfiled(q.spans(), days, true), q.values()));
-            int question = r;
+            double[] values = q.values() == null
+                    ? null
+                    : q.values().stream().mapToDouble(Double::doubleValue).toArray();
+            Map<Double, Double> answer = answers.get(r);
             slots.forEach((level, wanted) -> {
-                Map<Long, List<Integer>> byKey = asks.computeIfAbsent(level, k -> new HashMap<>())
+                Map<Long, List<StateAsk>> byKey = asks.computeIfAbsent(level, k -> new HashMap<>())
                         .computeIfAbsent(List.of(q.device(), q.point()), k -> new HashMap<>());
-                wanted.keySet().forEach(key -> byKey.computeIfAbsent(key, k -> new ArrayList<>())
-                        .add(question));
+                wanted.forEach((key, w) ->
+                        byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new StateAsk(w, values, answer)));
             });
         }
         withConnection(c -> {
@@ -1002,42 +1010,108 @@ final class FactsReader {
             boolean[] all = new boolean[level.slots];
             java.util.Arrays.fill(all, true);
             byPoint.values().forEach(byKey -> byKey.keySet().forEach(key -> rowKeys.put(key, all)));
+            List<StateSums> sums = new ArrayList<>();
             profileRows(
                     List.copyOf(byPoint.keySet()),
                     "point_state",
                     "p.device_id, p.point_id",
                     new ProfileSpan(level, rowKeys),
                     (rs, key, unused, cursor) -> {
-                        List<Integer> asking = byPoint.get(List.of(rs.getString(1), rs.getString(2)))
+                        List<StateAsk> asking = byPoint.get(List.of(rs.getString(1), rs.getString(2)))
                                 .get(key);
                         if (asking == null) {
                             return;
                         }
+                        while (sums.size() < asking.size()) {
+                            sums.add(new StateSums());
+                        }
                         while (cursor.next()) {
                             boolean decoded = false;
-                            for (int r : asking) {
-                                if (!slotsOf.get(r).get(level).get(key)[cursor.hour()]) {
+                            for (int a = 0; a < asking.size(); a++) {
+                                StateAsk ask = asking.get(a);
+                                int slots = wantedIn(ask.wanted(), cursor.hour(), cursor.run());
+                                if (slots == 0) {
                                     continue;
                                 }
                                 if (!decoded) {
                                     cursor.readStates();
                                     decoded = true;
                                 }
-                                Set<Double> values = requests.get(r).values();
                                 for (int i = 0; i < cursor.states(); i++) {
-                                    if (values == null || values.contains(cursor.stateValue(i))) {
-                                        answers.get(r)
-                                                .merge(
-                                                        cursor.stateValue(i),
-                                                        (double) cursor.stateMillis(i),
-                                                        Double::sum);
+                                    if (ask.accepts(cursor.stateValue(i))) {
+                                        sums.get(a).add(cursor.stateValue(i), (double) cursor.stateMillis(i) * slots);
                                     }
                                 }
                             }
                         }
+                        for (int a = 0; a < asking.size(); a++) {
+                            sums.get(a).drainInto(asking.get(a).answer());
+                        }
                     });
         });
         return out;
+    }
+
+    /** How many of the {@code run} slots from {@code first} are wanted (a minute profile's run stands for many). */
+    private static int wantedIn(boolean[] wanted, int first, int run) {
+        int n = 0;
+        for (int i = first; i < first + run; i++) {
+            if (wanted[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** One question's wanted slots of one profile row, the values it counts (null: all) and where they add up. */
+    private record StateAsk(boolean[] wanted, double[] values, Map<Double, Double> answer) {
+        boolean accepts(double v) {
+            if (values == null) {
+                return true;
+            }
+            for (double x : values) {
+                // Set<Double>.contains semantics: Double.equals compares the bits
+                if (Double.doubleToLongBits(x) == Double.doubleToLongBits(v)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Milliseconds per state value over the slots of one profile row, summed in arrays: a machine has a handful of
+     * states, and boxed {@code Map<Double, Double>} merges per slot were most of the frozen-counter check's CPU (small
+     * integral doubles also share a hash bucket).
+     */
+    private static final class StateSums {
+        private double[] values = new double[8];
+        private double[] millis = new double[8];
+        private int n;
+
+        void add(double value, double ms) {
+            long bits = Double.doubleToLongBits(value);
+            for (int i = 0; i < n; i++) {
+                if (Double.doubleToLongBits(values[i]) == bits) {
+                    millis[i] += ms;
+                    return;
+                }
+            }
+            if (n == values.length) {
+                values = java.util.Arrays.copyOf(values, n * 2);
+                millis = java.util.Arrays.copyOf(millis, n * 2);
+            }
+            values[n] = value;
+            millis[n++] = ms;
+        }
+
+        /** Adds the sums to {@code into} and starts again. */
+        void drainInto(Map<Double, Double> into) {
+            for (int i = 0; i < n; i++) {
+                into.merge(values[i], millis[i], Double::sum);
+            }
+            n = 0;
+        }
     }
 
     private static void stateMillis(

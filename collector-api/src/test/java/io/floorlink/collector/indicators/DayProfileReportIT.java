@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reports over whole hours (a shift calendar, the cut days of a window) read the gateway's day profiles (V12), and
- * over whole days its month profiles (V13), state minutes from its state hour profiles (V13), where they are current
+ * over whole days its month profiles (V13), state minutes from its state minute profiles (V14), where they are current
  * and rollup rows elsewhere, with the same figures; a late write into a profiled day is read from the rollup rows until the builder catches up. Facts come through the gateway's writer on H2, the profiles from its
  * builder.
  */
@@ -270,7 +270,7 @@ class DayProfileReportIT {
                 .isEqualTo(12 * 60.0);
         assertThat(buildProfiles()).isEqualTo(3);
 
-        // Without state minute rows the state time is the same: the cut hours' minutes come from hour profiles
+        // Without state minute rows the state time is the same: the cut hours' minutes come from minute profiles
         // (the partial minutes 07:23 and 15:12 have no rows either way); days and hours from day and month profiles.
         deleteHourRows();
         deleteDayRows();

@@ -34,18 +34,20 @@ class GoldenMonthProfilesTest {
         MONTH.verifyUnalignedAndCalendar(MONTH.service(facts.dataSource()));
     }
 
-    @Test
-    void aStoreOfAGatewayBeforeMonthProfilesIsReadFromRollupRows() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "V{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"12", "13"})
+    void aStoreOfAGatewayBeforeMinuteProfilesIsReadFromRollupRows(String version) throws Exception {
         // A collector upgraded before its gateway: the store is at V12, whose marks promise day profiles but no
-        // month rows. Marks for every day and no profile rows at all: a reader trusting them would read nothing.
+        // month rows, or at V13, whose marks promise hour profiles of state points but no minute profiles. Marks for
+        // every day and no profile rows at all: a reader trusting them would read nothing (or fail on V14's table).
         org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:v12-" + java.util.UUID.randomUUID()
+        ds.setURL("jdbc:h2:mem:v" + version + "-" + java.util.UUID.randomUUID()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         ds.setUser("sa");
-        FactsFixture v12 = FactsFixture.migrated(ds, "12");
-        MONTH.write(v12);
+        FactsFixture store = FactsFixture.migrated(ds, version);
+        MONTH.write(store);
         for (String device : java.util.List.of(GoldenMonth.IMM, GoldenMonth.SEW)) {
-            v12.revise(device, GoldenMonth.START, GoldenMonth.END);
+            store.revise(device, GoldenMonth.START, GoldenMonth.END);
         }
         try (java.sql.Connection c = ds.getConnection();
                 java.sql.Statement st = c.createStatement()) {

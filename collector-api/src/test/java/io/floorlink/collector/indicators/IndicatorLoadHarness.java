@@ -34,7 +34,7 @@ import org.h2.jdbcx.JdbcDataSource;
  * session, static runs of both counters every night and lunch break (so the frozen check of every counter runs) and
  * the state minute rows of the hours their frozen parts cut,
  * point declarations, a fact_revision per device and day; then the gateway's {@code DayProfiles} builds the day,
- * month and state hour profiles (V12, V13) of every device-day, as it does once a day is over (timed and printed).
+ * month and state minute profiles (V12-V14) of every device-day, as it does once a day is over (timed and printed).
  *
  * <p>Run: {@code java -cp <test classpath> io.floorlink.collector.indicators.IndicatorLoadHarness [dir] [equipment]
  * [iterations]}. System properties: {@code bench.postgres} (a JDBC URL: PostgreSQL instead of H2),

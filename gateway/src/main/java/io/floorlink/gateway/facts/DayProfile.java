@@ -21,10 +21,15 @@ import java.io.ByteArrayOutputStream;
  * <p>Month profiles (V13 {@code point_month_profile}, {@code device_month_profile}, {@code
  * point_state_month_profile}) hold a UTC month's day rollups ({@code point_day}, {@code device_day}, {@code
  * point_state_day}) the same way, a slot per day of the month: version {@value #MONTH_VERSION}, a 4-byte bitmap (bit
- * {@code d} for day of month {@code d + 1}) and the same payloads. Hour profiles of state points (V13 {@code
- * point_state_hour_profile}) hold a closed UTC hour's 60 {@code point_state_minute} rows the same way, a slot per
- * minute: version {@value #HOUR_VERSION}, an 8-byte bitmap (bit {@code m} for minute {@code m}). The {@link Builder}
- * and {@link Cursor} methods named for hours take and return that slot.
+ * {@code d} for day of month {@code d + 1}) and the same payloads. The {@link Builder} and {@link Cursor} methods named for hours take and
+ * return that slot.
+ *
+ * <p>Minute profiles of state points (V14 {@code point_state_minute_profile}) hold a closed UTC day's {@code
+ * point_state_minute} rows, a slot per minute of the day (0..1439), run-length encoded: version {@value
+ * #MINUTES_VERSION}, then per run of consecutive minutes with the same payload (a machine keeps one state for hours, and
+ * each of those minutes holds 60,000 ms of it) a varint of the minutes skipped since the previous run's end, a varint
+ * of the run's minutes, the payload's length and the payload of one of its minutes. {@link Cursor#next()} moves from
+ * run to run there, {@link Cursor#hour()} is the run's first minute and {@link Cursor#run()} its length.
  */
 public final class DayProfile {
     /** The layout version written first; a reader refuses any other. */
@@ -33,8 +38,8 @@ public final class DayProfile {
     /** The layout version of a month profile. */
     public static final int MONTH_VERSION = 2;
 
-    /** The layout version of an hour profile. */
-    public static final int HOUR_VERSION = 3;
+    /** The layout version of a minute profile (3 was V13's hour profile, dropped by V14). */
+    public static final int MINUTES_VERSION = 4;
 
     /** Hours per UTC day: the slots of a day profile. */
     public static final int HOURS = 24;
@@ -42,8 +47,8 @@ public final class DayProfile {
     /** The slots of a month profile: days of the longest month. */
     public static final int DAYS = 31;
 
-    /** The slots of an hour profile: its minutes. */
-    public static final int MINUTES = 60;
+    /** The slots of a minute profile: minutes per UTC day. */
+    public static final int MINUTES = 24 * 60;
 
     /** The longest point hour's payload. */
     static final int MAX_POINT_HOUR_BYTES = 5 * 10 + 1 + 3 * 8 + 2 + FactsSchema.LATENCY_BUCKETS * 10;
@@ -51,11 +56,12 @@ public final class DayProfile {
     private DayProfile() {}
 
     private static int version(int slots) {
-        return slots == HOURS ? VERSION : slots == DAYS ? MONTH_VERSION : HOUR_VERSION;
+        return slots == HOURS ? VERSION : slots == DAYS ? MONTH_VERSION : MINUTES_VERSION;
     }
 
+    /** Bytes of the bitmap of present slots (a minute profile has runs instead). */
     private static int bitmapBytes(int slots) {
-        return (slots + 7) / 8;
+        return slots == MINUTES ? 0 : (slots + 7) / 8;
     }
 
     /**
@@ -85,8 +91,8 @@ public final class DayProfile {
             return new Builder(DAYS);
         }
 
-        /** An hour profile's builder: slots are the minutes of the hour, 0..59. */
-        public static Builder hour() {
+        /** A minute profile's builder (state points only): slots are the minutes of the day, 0..1439. */
+        public static Builder minutes() {
             return new Builder(MINUTES);
         }
 
@@ -188,6 +194,9 @@ public final class DayProfile {
                     hours[h] = payload.toByteArray();
                 }
             }
+            if (slots == MINUTES) {
+                return runs();
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream(512);
             long present = 0;
             for (int h = 0; h < slots; h++) {
@@ -204,6 +213,28 @@ public final class DayProfile {
                     unsigned(out, h.length);
                     out.writeBytes(h);
                 }
+            }
+            return out.toByteArray();
+        }
+
+        private byte[] runs() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+            out.write(MINUTES_VERSION);
+            int end = 0;
+            for (int m = 0; m < slots; ) {
+                if (hours[m] == null) {
+                    m++;
+                    continue;
+                }
+                int first = m;
+                while (m < slots && java.util.Arrays.equals(hours[m], hours[first])) {
+                    m++;
+                }
+                unsigned(out, first - end);
+                unsigned(out, m - first);
+                unsigned(out, hours[first].length);
+                out.writeBytes(hours[first]);
+                end = m;
             }
             return out.toByteArray();
         }
@@ -241,6 +272,7 @@ public final class DayProfile {
         private int payload = -1;
         private int payloadEnd;
         private int hour = -1;
+        private int run = 1;
         private long samples;
         private long good;
         private long bad;
@@ -262,11 +294,11 @@ public final class DayProfile {
             int version = bytes.length == 0 ? 0 : bytes[0];
             slots = version == VERSION
                     ? HOURS
-                    : version == MONTH_VERSION ? DAYS : version == HOUR_VERSION ? MINUTES : 0;
+                    : version == MONTH_VERSION ? DAYS : version == MINUTES_VERSION ? MINUTES : 0;
             if (slots == 0 || bytes.length < 1 + bitmapBytes(slots)) {
                 throw new IllegalArgumentException(
                         "not a day profile of version " + VERSION + ", a month profile of version " + MONTH_VERSION
-                                + " nor an hour profile of version " + HOUR_VERSION);
+                                + " nor a minute profile of version " + MINUTES_VERSION);
             }
             long bits = 0;
             for (int b = 0; b < bitmapBytes(slots); b++) {
@@ -277,9 +309,12 @@ public final class DayProfile {
             this.bytes = bytes;
         }
 
-        /** Moves to the next hour with a row; false when there is none. */
+        /** Moves to the next hour with a row (in a minute profile: the next run); false when there is none. */
         public boolean next() {
             pos = payloadEnd;
+            if (slots == MINUTES) {
+                return nextRun();
+            }
             do {
                 hour++;
             } while (hour < slots && (present & (1L << hour)) == 0);
@@ -295,12 +330,39 @@ public final class DayProfile {
             return true;
         }
 
+        private boolean nextRun() {
+            if (pos >= bytes.length) {
+                return false;
+            }
+            long gap = unsigned();
+            long length = unsigned();
+            long first = (hour < 0 ? 0 : hour + run) + gap;
+            // unsigned() of a corrupt varint can be anything: every bound is checked before it sizes or indexes
+            if (gap < 0 || gap > slots || length < 1 || length > slots || first + length > slots) {
+                throw new IllegalArgumentException("minute profile has a run outside the day after minute " + hour);
+            }
+            hour = (int) first;
+            run = (int) length;
+            long size = unsigned();
+            if (size < 0 || size > bytes.length - pos) {
+                throw new IllegalArgumentException("minute profile cut at minute " + hour);
+            }
+            payload = pos;
+            payloadEnd = payload + (int) size;
+            return true;
+        }
+
         /**
          * The hour of day (0..23, UTC) of the current row; in a month profile its day of month less one (0..30), in
-         * an hour profile its minute (0..59).
+         * a minute profile the run's first minute of the day (0..1439).
          */
         public int hour() {
             return hour;
+        }
+
+        /** The slots the current payload stands for, from {@link #hour()}: 1, except for a run of a minute profile. */
+        public int run() {
+            return run;
         }
 
         /** Decodes the current hour's values into this cursor's accessors. */

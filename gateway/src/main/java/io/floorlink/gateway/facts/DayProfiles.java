@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>With each device-day it writes the month profiles (V13 {@code point_month_profile}, {@code
  * device_month_profile}, {@code point_state_month_profile}) of that device and UTC month from its day rows, in the same
  * transaction as the mark: a reader uses a day's slot under the same condition as the day's profiles; and the state
- * hour profiles (V13 {@code point_state_hour_profile}) of the day from its state minute rows, one row per state point
- * and hour.
+ * minute profiles (V14 {@code point_state_minute_profile}) of the day from its state minute rows, one row per state
+ * point and day.
  *
  * <p>The revision is read before the hour rows: a write that lands in between makes the profile newer than its mark,
  * never older, and raises the revision past the mark, so the device-day is built again at the next round.
@@ -283,8 +283,8 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             "SELECT point_id, bucket, state_value, millis FROM point_state_day" + range);
                     PreparedStatement stateMinutes = c.prepareStatement(
                             "SELECT point_id, bucket, state_value, millis FROM point_state_minute" + range);
-                    PreparedStatement stateHourProfiles = c.prepareStatement(FactsStore.merge(
-                            "point_state_hour_profile",
+                    PreparedStatement stateMinuteProfiles = c.prepareStatement(FactsStore.merge(
+                            "point_state_minute_profile",
                             new String[] {"group_id", "device_id", "point_id", "bucket", "minutes"},
                             POINT_KEY,
                             "minutes = s.minutes"));
@@ -326,14 +326,14 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                     write(
                             Kind.STATE,
                             stateMinutes,
-                            stateHourProfiles,
+                            stateMinuteProfiles,
                             d.groupId(),
                             d.deviceId(),
                             d.day(),
                             end,
-                            3600,
+                            DAY_SECONDS,
                             60,
-                            DayProfile.Builder::hour);
+                            DayProfile.Builder::minutes);
                     months.add(new DeviceMonth(d.groupId(), d.deviceId(), monthStart(d.day())));
                     mark.setString(1, d.groupId());
                     mark.setString(2, d.deviceId());
@@ -357,7 +357,7 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             DayProfile.Builder::month);
                 }
                 for (PreparedStatement ps : List.of(
-                        points, devices, states, pointMonths, deviceMonths, stateMonths, stateHourProfiles, mark)) {
+                        points, devices, states, pointMonths, deviceMonths, stateMonths, stateMinuteProfiles, mark)) {
                     ps.executeBatch();
                 }
                 c.commit();

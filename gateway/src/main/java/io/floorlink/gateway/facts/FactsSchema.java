@@ -1,7 +1,7 @@
 package io.floorlink.gateway.facts;
 
 /**
- * The one owner of the facts schema. The gateway's Flyway migrations ({@value #MIGRATIONS}, V1..V13) create the
+ * The one owner of the facts schema. The gateway's Flyway migrations ({@value #MIGRATIONS}, V1..V14) create the
  * tables; {@link FactsStore} opens and migrates the store and writes sessions, rollups and gaps; the collector's
  * {@code FactsReader} reads them (and writes only {@code enterprise_summary}, V10). What writer and reader must agree
  * on beyond the migrations' table and column names is declared here, once.

@@ -209,29 +209,56 @@ class DayProfileTest {
     }
 
     @Test
-    void anHourProfileHoldsAStateSlotPerMinute() {
-        byte[] bytes = DayProfile.Builder.hour()
-                .state(59, 4.0, 40_000)
-                .state(59, 2.0, 20_000)
-                .state(0, 4.0, 60_000)
-                .state(37, -1.0, 1)
-                .toBytes();
-        assertThat(bytes[0]).as("hour layout version").isEqualTo((byte) DayProfile.HOUR_VERSION);
-        DayProfile.Cursor c = new DayProfile.Cursor(bytes);
-        List<Integer> minutes = new ArrayList<>();
-        while (c.next()) {
-            minutes.add(c.hour());
-            c.readStates();
-            if (c.hour() == 59) {
-                assertThat(c.states()).isEqualTo(2);
-                assertThat(List.of(c.stateValue(0), c.stateValue(1))).containsExactly(4.0, 2.0);
-                assertThat(List.of(c.stateMillis(0), c.stateMillis(1))).containsExactly(40_000L, 20_000L);
-            }
+    void aMinuteProfileHoldsRunsOfEqualMinutes() {
+        DayProfile.Builder b = DayProfile.Builder.minutes();
+        // running 00:00-04:00, a change inside 04:00, idle 04:01-04:30, nothing from 04:30, idle again 23:59
+        for (int m = 0; m < 240; m++) {
+            b.state(m, 4.0, 60_000);
         }
-        assertThat(minutes).as("minute 59 is bit 59 of the 8-byte bitmap").containsExactly(0, 37, 59);
-        assertThatThrownBy(() -> DayProfile.Builder.hour().state(60, 1.0, 1)).hasMessageContaining("0..59");
-        assertThatThrownBy(() -> new DayProfile.Cursor(new byte[] {3, 0, 0, 0, 0, 0, 0}))
-                .as("an hour profile's bitmap is 8 bytes")
-                .isInstanceOf(IllegalArgumentException.class);
+        b.state(240, 4.0, 20_000).state(240, 2.0, 40_000);
+        for (int m = 241; m < 270; m++) {
+            b.state(m, 2.0, 60_000);
+        }
+        b.state(1439, 2.0, 60_000);
+        byte[] bytes = b.toBytes();
+        assertThat(bytes[0]).as("minute layout version").isEqualTo((byte) DayProfile.MINUTES_VERSION);
+        assertThat(bytes.length).as("four runs, not 271 minutes").isLessThan(80);
+        DayProfile.Cursor c = new DayProfile.Cursor(bytes);
+        List<String> runs = new ArrayList<>();
+        while (c.next()) {
+            c.readStates();
+            StringBuilder run = new StringBuilder(c.hour() + "+" + c.run() + ":");
+            for (int i = 0; i < c.states(); i++) {
+                run.append(' ').append(c.stateValue(i)).append('=').append(c.stateMillis(i));
+            }
+            runs.add(run.toString());
+        }
+        assertThat(runs)
+                .containsExactly(
+                        "0+240: 4.0=60000", "240+1: 4.0=20000 2.0=40000", "241+29: 2.0=60000", "1439+1: 2.0=60000");
+        assertThatThrownBy(() -> DayProfile.Builder.minutes().state(1440, 1.0, 1))
+                .hasMessageContaining("0..1439");
+        assertThat(new DayProfile.Cursor(DayProfile.Builder.minutes().toBytes()).next())
+                .as("a day without state minutes")
+                .isFalse();
+    }
+
+    @Test
+    void aCorruptMinuteProfileIsRefusedBeforeItIndexesOutsideTheDay() {
+        // version, gap 1430, run of 20 minutes: past minute 1439
+        byte[] pastTheDay = {4, (byte) 0x96, 0x0B, 20, 10, 1, 0x3F, (byte) 0xF0, 0, 0, 0, 0, 0, 0, 1};
+        assertThatThrownBy(() -> new DayProfile.Cursor(pastTheDay).next()).hasMessageContaining("outside the day");
+        // a run of 0 minutes
+        byte[] empty = {4, 0, 0, 1, 0};
+        assertThatThrownBy(() -> new DayProfile.Cursor(empty).next()).hasMessageContaining("outside the day");
+        // a payload longer than the bytes left
+        byte[] cut = {4, 0, 5, 100, 1};
+        assertThatThrownBy(() -> new DayProfile.Cursor(cut).next()).hasMessageContaining("cut at minute 0");
+        // a gap whose varint never ends
+        byte[] endless = {4, (byte) 0xFF, (byte) 0xFF};
+        assertThatThrownBy(() -> new DayProfile.Cursor(endless).next()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DayProfile.Cursor(new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 0}))
+                .as("V13's hour profiles (version 3) are gone")
+                .hasMessageContaining("minute profile of version 4");
     }
 }

@@ -92,8 +92,8 @@ class DayProfilesIT {
                     .containsEntry(10.0, 5000L);
             assertThat(markRevision(store, group, DAY)).isEqualTo(revision(store, group, DAY));
             assertMonthIsItsDayRows(store, group);
-            assertThat(stateHourProfiles(store, group))
-                    .as("the state hour profiles of the day are its state minute rows")
+            assertThat(stateMinuteProfiles(store, group))
+                    .as("the state minute profile of the day is its state minute rows")
                     .containsOnlyKeys(
                             "2026-03-02T01:01Z", "2026-03-02T01:02Z", "2026-03-02T08:00Z", "2026-03-02T17:59Z")
                     .isEqualTo(stateMinutes(store, group));
@@ -119,7 +119,7 @@ class DayProfilesIT {
             assertThat(stateProfile(store, group)).isEqualTo(stateHours(store, group));
             assertThat(markRevision(store, group, DAY)).isEqualTo(revision(store, group, DAY));
             assertMonthIsItsDayRows(store, group);
-            assertThat(stateHourProfiles(store, group)).isEqualTo(stateMinutes(store, group));
+            assertThat(stateMinuteProfiles(store, group)).isEqualTo(stateMinutes(store, group));
         }
     }
 
@@ -135,17 +135,20 @@ class DayProfilesIT {
         return out;
     }
 
-    private static Map<String, Map<Double, Long>> stateHourProfiles(FactsStore store, String group)
+    /** As {@link #stateMinutes}, from point_state_minute_profile: every minute of every run. */
+    private static Map<String, Map<Double, Long>> stateMinuteProfiles(FactsStore store, String group)
             throws SQLException {
         Map<String, Map<Double, Long>> out = new HashMap<>();
-        query(store, "SELECT bucket, minutes FROM point_state_hour_profile", group, rs -> {
-            OffsetDateTime hour = rs.getObject(1, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC);
+        query(store, "SELECT bucket, minutes FROM point_state_minute_profile", group, rs -> {
+            OffsetDateTime day = rs.getObject(1, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC);
             DayProfile.Cursor c = new DayProfile.Cursor(rs.getBytes(2));
             while (c.next()) {
                 c.readStates();
-                for (int i = 0; i < c.states(); i++) {
-                    out.computeIfAbsent(hour.plusMinutes(c.hour()).toString(), k -> new HashMap<>())
-                            .put(c.stateValue(i), c.stateMillis(i));
+                for (int m = c.hour(); m < c.hour() + c.run(); m++) {
+                    for (int i = 0; i < c.states(); i++) {
+                        out.computeIfAbsent(day.plusMinutes(m).toString(), k -> new HashMap<>())
+                                .put(c.stateValue(i), c.stateMillis(i));
+                    }
                 }
             }
         });

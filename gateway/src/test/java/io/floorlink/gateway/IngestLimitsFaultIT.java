@@ -337,4 +337,78 @@ class IngestLimitsFaultIT {
             processor.stop(10_000);
         }
     }
+
+    @Test
+    @DisplayName("devices per edge node are bounded: a DBIRTH or DDATA of one more device is refused, nothing kept")
+    void devicesPerEdgeNodeAreBounded() throws Exception {
+        SimpleMeterRegistry r = new SimpleMeterRegistry();
+        List<io.floorlink.gateway.facts.FactsBatch> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.floorlink.gateway.host.HostProcessor processor =
+                new io.floorlink.gateway.host.HostProcessor("host-devices", 100_000, 3_600_000, 100, Map.of(), b -> {
+                    batches.add(b);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                });
+        processor.meterBinder().bindTo(r);
+        processor.start();
+        try {
+            int max = io.floorlink.sparkplug.host.HostSession.MAX_DEVICES;
+            long now = System.currentTimeMillis();
+            long seq = 0;
+            processor.offer(
+                    Topic.node("B", MessageType.NBIRTH, "many").toString(),
+                    Payload.newBuilder()
+                            .setTimestamp(now)
+                            .setSeq(seq)
+                            .addMetrics(Metrics.metric(MetricNames.BD_SEQ, DataType.UINT64, 0L))
+                            .build()
+                            .toByteArray(),
+                    now);
+            for (int i = 0; i <= max; i++) {
+                seq = (seq + 1) % 256;
+                processor.offer(
+                        Topic.device("B", MessageType.DBIRTH, "many", "d-" + i).toString(),
+                        Payload.newBuilder()
+                                .setTimestamp(now)
+                                .setSeq(seq)
+                                .addMetrics(point("speed", DataType.DOUBLE, 1.0, "process", null, null))
+                                .build()
+                                .toByteArray(),
+                        now);
+            }
+            seq = (seq + 1) % 256;
+            processor.offer(
+                    Topic.device("B", MessageType.DDATA, "many", "d-" + max).toString(),
+                    Payload.newBuilder()
+                            .setTimestamp(now)
+                            .setSeq(seq)
+                            .addMetrics(sample("speed", DataType.DOUBLE, 2.0, now))
+                            .build()
+                            .toByteArray(),
+                    now);
+            processor.requestFlush().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.get("floorlink.gateway.messages.ignored")
+                            .tag("reason", "limit")
+                            .counter()
+                            .count())
+                    .as("the DBIRTH and the DDATA of device number MAX_DEVICES + 1")
+                    .isEqualTo(2.0);
+            assertThat(r.get("floorlink.gateway.sessions.open")
+                            .tag("kind", "device")
+                            .gauge()
+                            .value())
+                    .isEqualTo(max);
+            assertThat(r.get("floorlink.gateway.rebirth.requests").counter().count())
+                    .as("a rebirth would bring the same devices")
+                    .isZero();
+            assertThat(batches.stream().flatMap(b -> b.declarations().stream()))
+                    .as("nothing is declared for the refused device")
+                    .hasSize(max)
+                    .noneMatch(d -> d.deviceId().equals("d-" + max));
+            assertThat(batches.stream().flatMap(b -> b.gaps().stream()))
+                    .as("the refusals are a decode gap of the node, naming the limit")
+                    .anyMatch(g -> "many".equals(g.edgeNodeId()) && g.detail().contains("MAX_DEVICES"));
+        } finally {
+            processor.stop(10_000);
+        }
+    }
 }

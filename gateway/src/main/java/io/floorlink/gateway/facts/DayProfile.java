@@ -21,14 +21,14 @@ import java.io.ByteArrayOutputStream;
  * <p>Month profiles (V13 {@code point_month_profile}, {@code device_month_profile}, {@code
  * point_state_month_profile}) hold a UTC month's day rollups ({@code point_day}, {@code device_day}, {@code
  * point_state_day}) the same way, a slot per day of the month: version {@value #MONTH_VERSION}, a 4-byte bitmap (bit
- * {@code d} for day of month {@code d + 1}) and the same payloads. The {@link Builder} and {@link Cursor} methods named for hours take and
- * return that slot.
+ * {@code d} for day of month {@code d + 1}) and the same payloads. The {@link Builder} and {@link Cursor} methods
+ * named for hours take and return that slot.
  *
  * <p>Minute profiles of state points (V14 {@code point_state_minute_profile}) hold a closed UTC day's {@code
  * point_state_minute} rows, a slot per minute of the day (0..1439), run-length encoded: version {@value
- * #MINUTES_VERSION}, then per run of consecutive minutes with the same payload (a machine keeps one state for hours, and
- * each of those minutes holds 60,000 ms of it) a varint of the minutes skipped since the previous run's end, a varint
- * of the run's minutes, the payload's length and the payload of one of its minutes. {@link Cursor#next()} moves from
+ * #MINUTES_VERSION}, then per run of consecutive minutes with the same payload (a machine keeps one state for hours,
+ * and each of those minutes holds 60,000 ms of it) a varint of the minutes skipped since the previous run's end, a
+ * varint of the run's minutes, the payload's length and the payload of one of its minutes. {@link Cursor#next()} moves from
  * run to run there, {@link Cursor#hour()} is the run's first minute and {@link Cursor#run()} its length.
  */
 public final class DayProfile {
@@ -91,7 +91,7 @@ public final class DayProfile {
             return new Builder(DAYS);
         }
 
-        /** A minute profile's builder (state points only): slots are the minutes of the day, 0..1439. */
+        /** A minute profile's builder (for state points): slots are the minutes of the day, 0..1439. */
         public static Builder minutes() {
             return new Builder(MINUTES);
         }

@@ -1166,6 +1166,9 @@ public final class HostProcessor {
     }
 
     private void dbirth(NodeState node, String deviceId, Payload payload, long ts, long now) {
+        if (tooManyDevices(node, deviceId, MessageType.DBIRTH, now)) {
+            return;
+        }
         DeviceFacts d = node.devices.computeIfAbsent(
                 deviceId, id -> facts.device(node.group, node.edgeNode, id, node.closed.remove(id)));
         facts.dbirthSession(d, payload, ts);
@@ -1181,11 +1184,32 @@ public final class HostProcessor {
 
     private void ddata(NodeState node, String deviceId, Payload payload, long ts, long now) {
         DeviceFacts d = node.devices.get(deviceId);
+        if (d == null && tooManyDevices(node, deviceId, MessageType.DDATA, now)) {
+            return;
+        }
         if (d == null || !d.born()) {
             notBorn(node, MessageType.DDATA, now);
             return;
         }
         metricsOf(node, d, payload, ts, now, false);
+    }
+
+    /**
+     * Whether {@code deviceId} is new to a node that already has {@link HostSession#MAX_DEVICES} devices this session:
+     * then its message is refused as a broken limit (counted, a decode gap for the node, a throttled warning) and no
+     * state is created for it, so one edge inventing device ids cannot grow the gateway's memory; no rebirth is asked
+     * (it would bring the same devices).
+     */
+    private boolean tooManyDevices(NodeState node, String deviceId, MessageType type, long now) {
+        if (node.devices.size() < HostSession.MAX_DEVICES || node.devices.containsKey(deviceId)) {
+            return false;
+        }
+        metrics.refusedLimit.increment();
+        String message = "refused, limit broken: devices of the node " + node.devices.size()
+                + " = HostSession.MAX_DEVICES (" + HostSession.MAX_DEVICES + ")";
+        decodeGap(node.group, node.edgeNode, message, now);
+        logDecodeError(Topic.device(node.group, type, node.edgeNode, deviceId).toString(), message, now);
+        return true;
     }
 
     private void ddeath(NodeState node, String deviceId, long ts) {
@@ -1317,9 +1341,15 @@ public final class HostProcessor {
         /**
          * Per device of the node's earlier sessions not born again yet, what its next birth carries over: its
          * points' newest counted live sample times (not the whole closed state: a device that never comes back
-         * keeps a map of times here, not its trackers and aggregates)
+         * keeps a map of times here, not its trackers and aggregates), for the {@link HostSession#MAX_DEVICES} devices
+         * closed last: an edge that renames its devices every session does not grow it
          */
-        final Map<String, Map<String, Long>> closed = new HashMap<>();
+        final Map<String, Map<String, Long>> closed = new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Map<String, Long>> eldest) {
+                return size() > HostSession.MAX_DEVICES;
+            }
+        };
 
         final List<Held> parked = new ArrayList<>();
         RidRanges receipts;

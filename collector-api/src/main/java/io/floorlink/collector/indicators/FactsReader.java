@@ -445,7 +445,7 @@ final class FactsReader {
                 keys,
                 spans,
                 profiled,
-                false,
+                Level.HOUR,
                 rest -> rollups(rest.keys(), rest.spans(), "point", POINT_COLUMNS, POINT_ROW_COLUMNS, byDay, sink),
                 (chunk, span) -> profileSums(chunk, span, byDay, out));
         return out;
@@ -465,8 +465,10 @@ final class FactsReader {
         DAY("_day_profile", "p.hours", DayProfile.HOURS),
         /** Month profiles: a row per UTC month (keyed by the epoch day it starts on), a slot per day. */
         MONTH("_month_profile", "p.days", DayProfile.DAYS),
+        /** Hour profiles of points and devices: a row per UTC hour (keyed by epoch hour), a slot per minute. */
+        HOUR("_hour_profile", "p.minutes", DayProfile.MINUTES),
         /** Minute profiles of state points: a row per UTC day (keyed by epoch day), a slot per minute of the day. */
-        MINUTE("_minute_profile", "p.minutes", DayProfile.MINUTES);
+        MINUTE("_minute_profile", "p.minutes", DayProfile.DAY_MINUTES);
 
         final String suffix;
         final String column;
@@ -480,11 +482,11 @@ final class FactsReader {
 
         /** The key of the row whose bucket is {@code bucket}. */
         long key(Instant bucket) {
-            return epochDay(bucket);
+            return this == HOUR ? Math.floorDiv(bucket.getEpochSecond(), 3600) : epochDay(bucket);
         }
 
         Instant start(long key) {
-            return dayStart(key);
+            return this == HOUR ? Instant.ofEpochSecond(key * 3600) : dayStart(key);
         }
 
         long next(long key) {
@@ -495,7 +497,11 @@ final class FactsReader {
 
         /** The epoch day of slot {@code slot} of the row keyed {@code key}. */
         long day(long key, int slot) {
-            return this == MONTH ? key + slot : key;
+            return switch (this) {
+                case MONTH -> key + slot;
+                case HOUR -> Math.floorDiv(key, 24);
+                default -> key;
+            };
         }
     }
 
@@ -524,22 +530,20 @@ final class FactsReader {
     }
 
     /**
-     * Splits a read: the whole days, whole hours and (for state points, {@code minutes}) whole minutes of days whose
-     * profiles are current (per device, the report's {@link #profiledDays}) go to {@code profiles}, a month-profile
-     * row per key and month for the days, a day-profile row per key and day for the hours, a minute-profile row
-     * per key and day for the minutes; everything else, and every key of a device without current profiles, to {@code
-     * rollups} as before. Keys of devices with the same profiled days are read together.
+     * Splits a read: the whole days, whole hours and whole minutes of days whose profiles are current (per device,
+     * the report's {@link #profiledDays}) go to {@code profiles}, a month-profile row per key and month for the days,
+     * a day-profile row per key and day for the hours, and for the minutes a row of {@code minutes} (hour profiles
+     * of points and devices, minute profiles of state points); everything else, and every key of a device without
+     * current profiles, to {@code rollups} as before. Keys of devices with the same profiled days are read together.
      */
     private static void withProfiles(
             List<List<Object>> keys,
             Buckets spans,
             ProfiledDays profiled,
-            boolean minutes,
+            Level minutes,
             java.util.function.Consumer<RollupRead> rollups,
             ProfileRead profiles) {
-        if (spans.days().isEmpty()
-                && spans.hours().isEmpty()
-                && (!minutes || spans.minutes().isEmpty())) {
+        if (spans.days().isEmpty() && spans.hours().isEmpty() && spans.minutes().isEmpty()) {
             rollups.accept(new RollupRead(keys, spans));
             return;
         }
@@ -547,9 +551,7 @@ final class FactsReader {
         // Devices are grouped by their profiled days among the days this read touches, so devices that differ only
         // outside it (a late write elsewhere) share statements.
         Set<Long> touched = new java.util.HashSet<>();
-        for (List<Interval> ranges : minutes
-                ? List.of(spans.days(), spans.hours(), spans.minutes())
-                : List.of(spans.days(), spans.hours())) {
+        for (List<Interval> ranges : List.of(spans.days(), spans.hours(), spans.minutes())) {
             ranges.forEach(r -> perDay(r).forEach(part -> touched.add(epochDay(part.start()))));
         }
         Map<Set<Long>, Set<Long>> inRead = new java.util.IdentityHashMap<>();
@@ -565,17 +567,16 @@ final class FactsReader {
         for (Map.Entry<Set<Long>, List<List<Object>>> g : byProfiled.entrySet()) {
             Set<Long> days = g.getKey();
             Map<Level, Map<Long, boolean[]>> slots = profileSlots(spans, days, minutes);
-            rollups.accept(
-                    new RollupRead(g.getValue(), slots.isEmpty() ? spans : withoutProfiled(spans, days, minutes)));
+            rollups.accept(new RollupRead(g.getValue(), slots.isEmpty() ? spans : withoutProfiled(spans, days)));
             slots.forEach((level, wanted) -> profiles.read(g.getValue(), new ProfileSpan(level, wanted)));
         }
     }
 
     /**
      * What profiles of {@code days} serve of {@code spans}: per level, row key -> wanted slots (levels with none left
-     * out); minutes only when {@code minutes}.
+     * out); the minutes from profiles of level {@code minutes}.
      */
-    private static Map<Level, Map<Long, boolean[]>> profileSlots(Buckets spans, Set<Long> days, boolean minutes) {
+    private static Map<Level, Map<Long, boolean[]>> profileSlots(Buckets spans, Set<Long> days, Level minutes) {
         Map<Level, Map<Long, boolean[]>> out = new java.util.EnumMap<>(Level.class);
         if (days.isEmpty()) {
             return out;
@@ -590,31 +591,29 @@ final class FactsReader {
                 }
             }
         }
-        // Slots are marked a row (a day) at a time: a frozen part cuts about 55 minutes of an hour, and a lookup of its
-        // day and row per slot took 6 % of a whole-day report's CPU.
+        // Slots are marked a row at a time: a frozen part cuts about 55 minutes of an hour, and a lookup of its day and
+        // row per slot took 6 % of a whole-day report's CPU.
         for (Interval r : spans.hours()) {
             mark(out, Level.DAY, r.start().getEpochSecond() / 3600, r.end().getEpochSecond() / 3600, days);
         }
-        if (minutes) {
-            for (Interval r : spans.minutes()) {
-                mark(out, Level.MINUTE, r.start().getEpochSecond() / 60, r.end().getEpochSecond() / 60, days);
-            }
+        for (Interval r : spans.minutes()) {
+            mark(out, minutes, r.start().getEpochSecond() / 60, r.end().getEpochSecond() / 60, days);
         }
         return out;
     }
 
     /**
-     * Marks slots {@code [from, to)} (hours for day profiles, minutes for minute profiles, counted from the epoch) in
-     * their rows, skipping days not in {@code days}.
+     * Marks slots {@code [from, to)} (hours for day profiles, minutes for hour and minute profiles, counted from the
+     * epoch) in their rows, skipping rows of days not in {@code days}.
      */
     private static void mark(Map<Level, Map<Long, boolean[]>> out, Level level, long from, long to, Set<Long> days) {
-        int perDay = level.slots;
-        for (long day = Math.floorDiv(from, perDay); day * perDay < to; day++) {
-            if (days.contains(day)) {
+        int perRow = level.slots;
+        for (long row = Math.floorDiv(from, perRow); row * perRow < to; row++) {
+            if (days.contains(level.day(row, 0))) {
                 java.util.Arrays.fill(
-                        out.computeIfAbsent(level, k -> new HashMap<>()).computeIfAbsent(day, k -> new boolean[perDay]),
-                        (int) (Math.max(from, day * perDay) - day * perDay),
-                        (int) (Math.min(to, (day + 1) * perDay) - day * perDay),
+                        out.computeIfAbsent(level, k -> new HashMap<>()).computeIfAbsent(row, k -> new boolean[perRow]),
+                        (int) (Math.max(from, row * perRow) - row * perRow),
+                        (int) (Math.min(to, (row + 1) * perRow) - row * perRow),
                         true);
             }
         }
@@ -663,15 +662,12 @@ final class FactsReader {
         });
     }
 
-    /**
-     * The spans without the whole days, whole hours and (when {@code minutes}) whole minutes of {@code days} (read
-     * from profiles instead).
-     */
-    private static Buckets withoutProfiled(Buckets spans, Set<Long> days, boolean minutes) {
+    /** The spans without the whole days, whole hours and whole minutes of {@code days} (read from profiles instead). */
+    private static Buckets withoutProfiled(Buckets spans, Set<Long> days) {
         return new Buckets(
                 without(spans.days(), days),
                 without(spans.hours(), days),
-                minutes ? without(spans.minutes(), days) : spans.minutes(),
+                without(spans.minutes(), days),
                 spans.partial());
     }
 
@@ -895,7 +891,7 @@ final class FactsReader {
                 keys,
                 spans,
                 profiled,
-                true,
+                Level.MINUTE,
                 rest -> rollups(
                         rest.keys(),
                         rest.spans(),
@@ -976,13 +972,13 @@ final class FactsReader {
         for (int r = 0; r < requests.size(); r++) {
             StateRequest q = requests.get(r);
             Set<Long> days = current.getOrDefault(q.device(), Set.of());
-            Map<Level, Map<Long, boolean[]>> slots = profileSlots(q.spans(), days, true);
+            Map<Level, Map<Long, boolean[]>> slots = profileSlots(q.spans(), days, Level.MINUTE);
             if (slots.isEmpty()) {
                 fromRollups.add(q);
                 continue;
             }
-            fromRollups.add(new StateRequest(
-                    q.key(), q.device(), q.point(), withoutProfiled(q.spans(), days, true), q.values()));
+            fromRollups.add(
+                    new StateRequest(q.key(), q.device(), q.point(), withoutProfiled(q.spans(), days), q.values()));
             double[] values = q.values() == null
                     ? null
                     : q.values().stream().mapToDouble(Double::doubleValue).toArray();
@@ -1223,7 +1219,7 @@ final class FactsReader {
                 keys,
                 spans,
                 profiled,
-                false,
+                Level.HOUR,
                 rest -> rollups(
                         rest.keys(),
                         rest.spans(),

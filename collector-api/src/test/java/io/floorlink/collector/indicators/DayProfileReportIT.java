@@ -251,7 +251,7 @@ class DayProfileReportIT {
     }
 
     @Test
-    void stateTimeInHoursCutAtMinutesComesFromStateHourProfiles() throws Exception {
+    void hoursCutAtMinutesComeFromHourAndMinuteProfiles() throws Exception {
         // minutes inside the window's two cut hours (07 of day 0, 15 of day 2) and whole hours elsewhere
         for (int day = 0; day < 3; day++) {
             for (int[] at : new int[][] {{7, 40}, {7, 41}, {15, 5}, {12, 0}}) {
@@ -270,11 +270,14 @@ class DayProfileReportIT {
                 .isEqualTo(12 * 60.0);
         assertThat(buildProfiles()).isEqualTo(3);
 
-        // Without state minute rows the state time is the same: the cut hours' minutes come from minute profiles
-        // (the partial minutes 07:23 and 15:12 have no rows either way); days and hours from day and month profiles.
+        // Without minute rows the report is the same: the cut hours' minutes come from the points' and the device's
+        // hour profiles and the state point's minute profile (the partial minutes 07:23 and 15:12 have no rows either
+        // way); days and hours from day and month profiles.
         deleteHourRows();
         deleteDayRows();
         execute("DELETE FROM point_state_minute");
+        execute("DELETE FROM point_minute");
+        execute("DELETE FROM device_minute");
         assertThat(report(from, to, false)).isEqualTo(fromRows);
         assertThat(report(from, to, false, new FactsCache(1000))).isEqualTo(fromRows);
     }

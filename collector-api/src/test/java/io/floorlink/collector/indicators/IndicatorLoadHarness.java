@@ -303,7 +303,7 @@ public final class IndicatorLoadHarness {
     }
 
     /** Running 00:00-04:00 and 05:00-09:00 UTC every day, idle otherwise. */
-    private static boolean running(int hourOfDay) {
+    static boolean running(int hourOfDay) {
         return hourOfDay < 4 || (hourOfDay >= 5 && hourOfDay < 9);
     }
 
@@ -410,7 +410,7 @@ public final class IndicatorLoadHarness {
     }
 
     /** A rollup row covering {@code minutes} minutes of one point. */
-    private static PointRow hourRow(String d, String p, Instant bucket, boolean running, int minutes) {
+    static PointRow hourRow(String d, String p, Instant bucket, boolean running, int minutes) {
         long perMinute = p.equals("energy_kwh") ? 6 : 60;
         long n = perMinute * minutes;
         long[] lat = new long[16];

@@ -21,8 +21,10 @@ import java.io.ByteArrayOutputStream;
  * <p>Month profiles (V13 {@code point_month_profile}, {@code device_month_profile}, {@code
  * point_state_month_profile}) hold a UTC month's day rollups ({@code point_day}, {@code device_day}, {@code
  * point_state_day}) the same way, a slot per day of the month: version {@value #MONTH_VERSION}, a 4-byte bitmap (bit
- * {@code d} for day of month {@code d + 1}) and the same payloads. The {@link Builder} and {@link Cursor} methods
- * named for hours take and return that slot.
+ * {@code d} for day of month {@code d + 1}) and the same payloads. Hour profiles of points and devices (V14 {@code
+ * point_hour_profile}, {@code device_hour_profile}) hold a closed UTC hour's 60 {@code point_minute} or {@code
+ * device_minute} rows the same way, a slot per minute: version {@value #HOUR_VERSION}, an 8-byte bitmap (bit {@code
+ * m} for minute {@code m}). The {@link Builder} and {@link Cursor} methods named for hours take and return that slot.
  *
  * <p>Minute profiles of state points (V14 {@code point_state_minute_profile}) hold a closed UTC day's {@code
  * point_state_minute} rows, a slot per minute of the day (0..1439), run-length encoded: version {@value
@@ -38,7 +40,10 @@ public final class DayProfile {
     /** The layout version of a month profile. */
     public static final int MONTH_VERSION = 2;
 
-    /** The layout version of a minute profile (3 was V13's hour profile, dropped by V14). */
+    /** The layout version of an hour profile. */
+    public static final int HOUR_VERSION = 3;
+
+    /** The layout version of a minute profile. */
     public static final int MINUTES_VERSION = 4;
 
     /** Hours per UTC day: the slots of a day profile. */
@@ -47,8 +52,11 @@ public final class DayProfile {
     /** The slots of a month profile: days of the longest month. */
     public static final int DAYS = 31;
 
+    /** The slots of an hour profile: its minutes. */
+    public static final int MINUTES = 60;
+
     /** The slots of a minute profile: minutes per UTC day. */
-    public static final int MINUTES = 24 * 60;
+    public static final int DAY_MINUTES = 24 * 60;
 
     /** The longest point hour's payload. */
     static final int MAX_POINT_HOUR_BYTES = 5 * 10 + 1 + 3 * 8 + 2 + FactsSchema.LATENCY_BUCKETS * 10;
@@ -56,12 +64,17 @@ public final class DayProfile {
     private DayProfile() {}
 
     private static int version(int slots) {
-        return slots == HOURS ? VERSION : slots == DAYS ? MONTH_VERSION : MINUTES_VERSION;
+        return switch (slots) {
+            case HOURS -> VERSION;
+            case DAYS -> MONTH_VERSION;
+            case MINUTES -> HOUR_VERSION;
+            default -> MINUTES_VERSION;
+        };
     }
 
     /** Bytes of the bitmap of present slots (a minute profile has runs instead). */
     private static int bitmapBytes(int slots) {
-        return slots == MINUTES ? 0 : (slots + 7) / 8;
+        return slots == DAY_MINUTES ? 0 : (slots + 7) / 8;
     }
 
     /**
@@ -91,9 +104,14 @@ public final class DayProfile {
             return new Builder(DAYS);
         }
 
+        /** An hour profile's builder: slots are the minutes of the hour, 0..59. */
+        public static Builder hour() {
+            return new Builder(MINUTES);
+        }
+
         /** A minute profile's builder (for state points): slots are the minutes of the day, 0..1439. */
         public static Builder minutes() {
-            return new Builder(MINUTES);
+            return new Builder(DAY_MINUTES);
         }
 
         /**
@@ -194,7 +212,7 @@ public final class DayProfile {
                     hours[h] = payload.toByteArray();
                 }
             }
-            if (slots == MINUTES) {
+            if (slots == DAY_MINUTES) {
                 return runs();
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(512);
@@ -292,13 +310,16 @@ public final class DayProfile {
          */
         public Cursor(byte[] bytes) {
             int version = bytes.length == 0 ? 0 : bytes[0];
-            slots = version == VERSION
-                    ? HOURS
-                    : version == MONTH_VERSION ? DAYS : version == MINUTES_VERSION ? MINUTES : 0;
+            slots = switch (version) {
+                case VERSION -> HOURS;
+                case MONTH_VERSION -> DAYS;
+                case HOUR_VERSION -> MINUTES;
+                case MINUTES_VERSION -> DAY_MINUTES;
+                default -> 0;
+            };
             if (slots == 0 || bytes.length < 1 + bitmapBytes(slots)) {
-                throw new IllegalArgumentException(
-                        "not a day profile of version " + VERSION + ", a month profile of version " + MONTH_VERSION
-                                + " nor a minute profile of version " + MINUTES_VERSION);
+                throw new IllegalArgumentException("not a day, month, hour or minute profile (versions " + VERSION
+                        + " to " + MINUTES_VERSION + ")");
             }
             long bits = 0;
             for (int b = 0; b < bitmapBytes(slots); b++) {
@@ -312,7 +333,7 @@ public final class DayProfile {
         /** Moves to the next hour with a row (in a minute profile: the next run); false when there is none. */
         public boolean next() {
             pos = payloadEnd;
-            if (slots == MINUTES) {
+            if (slots == DAY_MINUTES) {
                 return nextRun();
             }
             do {
@@ -354,7 +375,7 @@ public final class DayProfile {
 
         /**
          * The hour of day (0..23, UTC) of the current row; in a month profile its day of month less one (0..30), in
-         * a minute profile the run's first minute of the day (0..1439).
+         * an hour profile its minute (0..59), in a minute profile the run's first minute of the day (0..1439).
          */
         public int hour() {
             return hour;

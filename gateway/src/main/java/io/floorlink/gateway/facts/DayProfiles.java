@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * device_month_profile}, {@code point_state_month_profile}) of that device and UTC month from its day rows, in the same
  * transaction as the mark: a reader uses a day's slot under the same condition as the day's profiles; and the state
  * minute profiles (V14 {@code point_state_minute_profile}) of the day from its state minute rows, one row per state
- * point and day.
+ * point and day, and the hour profiles of its points and the device (V14 {@code point_hour_profile}, {@code
+ * device_hour_profile}) from their minute rows, one row per point (the device) and hour that has minute rows.
  *
  * <p>The revision is read before the hour rows: a write that lands in between makes the profile newer than its mark,
  * never older, and raises the revision past the mark, so the device-day is built again at the next round.
@@ -78,6 +79,8 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
     private static final String[] DEVICE_PROFILE_COLUMNS = {"group_id", "device_id", "bucket", "hours"};
     private static final String[] MONTH_COLUMNS = {"group_id", "device_id", "point_id", "bucket", "days"};
     private static final String[] DEVICE_MONTH_COLUMNS = {"group_id", "device_id", "bucket", "days"};
+    private static final String[] HOUR_PROFILE_COLUMNS = {"group_id", "device_id", "point_id", "bucket", "minutes"};
+    private static final String[] DEVICE_HOUR_PROFILE_COLUMNS = {"group_id", "device_id", "bucket", "minutes"};
     private static final String[] POINT_KEY = {"group_id", "device_id", "point_id", "bucket"};
     private static final String[] DEVICE_KEY = {"group_id", "device_id", "bucket"};
     private static final String[] MARK_COLUMNS = {"group_id", "device_id", "bucket", "revision", "built_at"};
@@ -283,11 +286,16 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             "SELECT point_id, bucket, state_value, millis FROM point_state_day" + range);
                     PreparedStatement stateMinutes = c.prepareStatement(
                             "SELECT point_id, bucket, state_value, millis FROM point_state_minute" + range);
+                    PreparedStatement pointMinutes =
+                            c.prepareStatement("SELECT " + HOUR_COLUMNS + " FROM point_minute" + range);
+                    PreparedStatement deviceMinutes =
+                            c.prepareStatement("SELECT bucket, reads_ok, reads_failed FROM device_minute" + range);
+                    PreparedStatement pointHourProfiles = c.prepareStatement(FactsStore.merge(
+                            "point_hour_profile", HOUR_PROFILE_COLUMNS, POINT_KEY, "minutes = s.minutes"));
+                    PreparedStatement deviceHourProfiles = c.prepareStatement(FactsStore.merge(
+                            "device_hour_profile", DEVICE_HOUR_PROFILE_COLUMNS, DEVICE_KEY, "minutes = s.minutes"));
                     PreparedStatement stateMinuteProfiles = c.prepareStatement(FactsStore.merge(
-                            "point_state_minute_profile",
-                            new String[] {"group_id", "device_id", "point_id", "bucket", "minutes"},
-                            POINT_KEY,
-                            "minutes = s.minutes"));
+                            "point_state_minute_profile", HOUR_PROFILE_COLUMNS, POINT_KEY, "minutes = s.minutes"));
                     PreparedStatement points = c.prepareStatement(
                             FactsStore.merge("point_day_profile", PROFILE_COLUMNS, POINT_KEY, "hours = s.hours"));
                     PreparedStatement devices = c.prepareStatement(FactsStore.merge(
@@ -324,6 +332,28 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             3600,
                             DayProfile.Builder::new);
                     write(
+                            Kind.POINT,
+                            pointMinutes,
+                            pointHourProfiles,
+                            d.groupId(),
+                            d.deviceId(),
+                            d.day(),
+                            end,
+                            3600,
+                            60,
+                            DayProfile.Builder::hour);
+                    write(
+                            Kind.DEVICE,
+                            deviceMinutes,
+                            deviceHourProfiles,
+                            d.groupId(),
+                            d.deviceId(),
+                            d.day(),
+                            end,
+                            3600,
+                            60,
+                            DayProfile.Builder::hour);
+                    write(
                             Kind.STATE,
                             stateMinutes,
                             stateMinuteProfiles,
@@ -357,7 +387,16 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             DayProfile.Builder::month);
                 }
                 for (PreparedStatement ps : List.of(
-                        points, devices, states, pointMonths, deviceMonths, stateMonths, stateMinuteProfiles, mark)) {
+                        points,
+                        devices,
+                        states,
+                        pointMonths,
+                        deviceMonths,
+                        stateMonths,
+                        stateMinuteProfiles,
+                        pointHourProfiles,
+                        deviceHourProfiles,
+                        mark)) {
                     ps.executeBatch();
                 }
                 c.commit();

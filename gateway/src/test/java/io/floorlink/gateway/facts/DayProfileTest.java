@@ -151,7 +151,7 @@ class DayProfileTest {
     void anythingElseIsRefused() {
         assertThatThrownBy(() -> new DayProfile.Cursor(new byte[] {2, 0, 0, 0}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("version 1");
+                .hasMessageContaining("versions 1 to 4");
         byte[] cut = new DayProfile.Builder()
                 .hour(3, 1, 1, 0, 0, 0, null, null, null, latency())
                 .toBytes();
@@ -257,8 +257,32 @@ class DayProfileTest {
         // a gap whose varint never ends
         byte[] endless = {4, (byte) 0xFF, (byte) 0xFF};
         assertThatThrownBy(() -> new DayProfile.Cursor(endless).next()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DayProfile.Cursor(new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 0}))
-                .as("V13's hour profiles (version 3) are gone")
-                .hasMessageContaining("minute profile of version 4");
+        assertThatThrownBy(() -> new DayProfile.Cursor(new byte[] {5, 0, 0, 0, 0, 0, 0, 0, 0}))
+                .hasMessageContaining("not a day, month, hour or minute profile");
+    }
+
+    @Test
+    void anHourProfileHoldsAPointSlotPerMinute() {
+        long[] latency = new long[FactsSchema.LATENCY_BUCKETS];
+        latency[3] = 60;
+        byte[] bytes = DayProfile.Builder.hour()
+                .hour(59, 60, 58, 2, 0, 0, 1.5, 9.5, null, latency)
+                .hour(0, 30, 30, 0, 0, 0, null, null, 3.0, latency)
+                .toBytes();
+        assertThat(bytes[0]).as("hour layout version").isEqualTo((byte) DayProfile.HOUR_VERSION);
+        DayProfile.Cursor c = new DayProfile.Cursor(bytes);
+        List<String> minutes = new ArrayList<>();
+        while (c.next()) {
+            c.read();
+            minutes.add(c.hour() + ":" + c.samples() + "/" + c.good() + "/" + c.bad() + " " + c.min() + ".." + c.max()
+                    + " +" + c.increase() + " b3=" + c.latency(3) + " run " + c.run());
+        }
+        assertThat(minutes)
+                .as("minute 59 is bit 59 of the 8-byte bitmap; an hour profile has no runs")
+                .containsExactly("0:30/30/0 null..null +3.0 b3=60 run 1", "59:60/58/2 1.5..9.5 +null b3=60 run 1");
+        assertThatThrownBy(() -> DayProfile.Builder.hour().reads(60, 1, 0)).hasMessageContaining("0..59");
+        assertThatThrownBy(() -> new DayProfile.Cursor(new byte[] {3, 0, 0, 0, 0, 0, 0}))
+                .as("an hour profile's bitmap is 8 bytes")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

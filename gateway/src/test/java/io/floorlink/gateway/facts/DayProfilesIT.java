@@ -97,6 +97,15 @@ class DayProfilesIT {
                     .containsOnlyKeys(
                             "2026-03-02T01:01Z", "2026-03-02T01:02Z", "2026-03-02T08:00Z", "2026-03-02T17:59Z")
                     .isEqualTo(stateMinutes(store, group));
+            assertThat(hourProfiles(store, group))
+                    .as("the hour profiles of the day's points are their minute rows (01:01, 01:02, 08:00, 17:59)")
+                    .containsOnlyKeys("shots", "temp")
+                    .isEqualTo(rollupRows(store, group, "M1", "point_minute", DAY, DAY.plus(Duration.ofDays(1))));
+            assertThat(hourProfiles(store, group).get("shots")).containsOnlyKeys(61, 62);
+            assertThat(deviceHourProfiles(store, group))
+                    .as("the device's hour profiles are its minute rows")
+                    .containsOnlyKeys(61, 62, 480, 1079)
+                    .isEqualTo(deviceMinutes(store, group));
             assertThat(monthProfile(store, group).get("temp"))
                     .as("March 2 and 3 (the day after has day rows but no mark yet: readers leave its slot alone)")
                     .containsOnlyKeys(1, 2);
@@ -120,6 +129,10 @@ class DayProfilesIT {
             assertThat(markRevision(store, group, DAY)).isEqualTo(revision(store, group, DAY));
             assertMonthIsItsDayRows(store, group);
             assertThat(stateMinuteProfiles(store, group)).isEqualTo(stateMinutes(store, group));
+            assertThat(hourProfiles(store, group))
+                    .isEqualTo(rollupRows(store, group, "M1", "point_minute", DAY, DAY.plus(Duration.ofDays(1))));
+            assertThat(hourProfiles(store, group).get("temp")).containsOnlyKeys(480, 510, 1079);
+            assertThat(deviceHourProfiles(store, group)).isEqualTo(deviceMinutes(store, group));
         }
     }
 
@@ -236,8 +249,8 @@ class DayProfilesIT {
     }
 
     /**
-     * Per point, slot -> the rollup row's values as a profile holds them: hour rows by hour of day, day rows by day
-     * of month less one.
+     * Per point, slot -> the rollup row's values as a profile holds them: minute rows by minute of the day, hour rows
+     * by hour of day, day rows by day of month less one.
      */
     private static Map<String, Map<Integer, List<Object>>> rollupRows(
             FactsStore store, String group, String device, String table, Instant from, Instant to) throws SQLException {
@@ -267,7 +280,9 @@ class DayProfilesIT {
                         v.add(rs.getLong(11 + i));
                     }
                     OffsetDateTime bucket = rs.getObject(2, OffsetDateTime.class);
-                    int slot = table.endsWith("_hour") ? bucket.getHour() : bucket.getDayOfMonth() - 1;
+                    int slot = table.endsWith("_minute")
+                            ? bucket.getHour() * 60 + bucket.getMinute()
+                            : table.endsWith("_hour") ? bucket.getHour() : bucket.getDayOfMonth() - 1;
                     out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(slot, v);
                 }
             }
@@ -302,20 +317,67 @@ class DayProfilesIT {
                     DayProfile.Cursor cur = new DayProfile.Cursor(rs.getBytes(3));
                     Map<Integer, List<Object>> hours = out.computeIfAbsent(rs.getString(1), k -> new HashMap<>());
                     while (cur.next()) {
-                        cur.read();
-                        List<Object> v = new ArrayList<>(
-                                List.of(cur.samples(), cur.good(), cur.bad(), cur.uncertain(), cur.historical()));
-                        v.add(cur.min());
-                        v.add(cur.max());
-                        v.add(cur.increase());
-                        for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
-                            v.add(cur.latency(i));
-                        }
-                        hours.put(cur.hour(), v);
+                        hours.put(cur.hour(), values(cur.read()));
                     }
                 }
             }
         }
+        return out;
+    }
+
+    /** A point slot's values in the order of {@link #rollupRows}. */
+    private static List<Object> values(DayProfile.Cursor cur) {
+        List<Object> v =
+                new ArrayList<>(List.of(cur.samples(), cur.good(), cur.bad(), cur.uncertain(), cur.historical()));
+        v.add(cur.min());
+        v.add(cur.max());
+        v.add(cur.increase());
+        for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
+            v.add(cur.latency(i));
+        }
+        return v;
+    }
+
+    /** Per point, minute of the day -> values of M1's point_hour_profile rows on DAY. */
+    private static Map<String, Map<Integer, List<Object>>> hourProfiles(FactsStore store, String group)
+            throws SQLException {
+        Map<String, Map<Integer, List<Object>>> out = new HashMap<>();
+        query(store, "SELECT point_id, bucket, minutes FROM point_hour_profile", group, rs -> {
+            int hour = rs.getObject(2, OffsetDateTime.class)
+                    .withOffsetSameInstant(ZoneOffset.UTC)
+                    .getHour();
+            DayProfile.Cursor cur = new DayProfile.Cursor(rs.getBytes(3));
+            while (cur.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                        .put(hour * 60 + cur.hour(), values(cur.read()));
+            }
+        });
+        return out;
+    }
+
+    /** Minute of the day -> [reads_ok, reads_failed] of M1 on DAY, from device_hour_profile. */
+    private static Map<Integer, List<Long>> deviceHourProfiles(FactsStore store, String group) throws SQLException {
+        Map<Integer, List<Long>> out = new HashMap<>();
+        query(store, "SELECT bucket, minutes FROM device_hour_profile", group, rs -> {
+            int hour = rs.getObject(1, OffsetDateTime.class)
+                    .withOffsetSameInstant(ZoneOffset.UTC)
+                    .getHour();
+            DayProfile.Cursor cur = new DayProfile.Cursor(rs.getBytes(2));
+            while (cur.next()) {
+                cur.readReads();
+                out.put(hour * 60 + cur.hour(), List.of(cur.readsOk(), cur.readsFailed()));
+            }
+        });
+        return out;
+    }
+
+    /** Minute of the day -> [reads_ok, reads_failed] of M1 on DAY, from device_minute. */
+    private static Map<Integer, List<Long>> deviceMinutes(FactsStore store, String group) throws SQLException {
+        Map<Integer, List<Long>> out = new HashMap<>();
+        query(store, "SELECT bucket, reads_ok, reads_failed FROM device_minute", group, rs -> {
+            OffsetDateTime b = rs.getObject(1, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC);
+            out.put(b.getHour() * 60 + b.getMinute(), List.of(rs.getLong(2), rs.getLong(3)));
+        });
         return out;
     }
 

@@ -319,6 +319,8 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                 PreparedStatement[] dayMerges = {points, devices, states};
                 PreparedStatement[] dayReads = {pointDays, deviceDays, stateDays};
                 PreparedStatement[] monthMerges = {pointMonths, deviceMonths, stateMonths};
+                PreparedStatement[] minuteReads = {pointMinutes, deviceMinutes};
+                PreparedStatement[] hourMerges = {pointHourProfiles, deviceHourProfiles};
                 for (Due d : due) {
                     Instant end = d.day().plusSeconds(DAY_SECONDS);
                     write(
@@ -332,20 +334,8 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             3600,
                             DayProfile.Builder::new);
                     write(
-                            Kind.POINT,
-                            pointMinutes,
-                            pointHourProfiles,
-                            d.groupId(),
-                            d.deviceId(),
-                            d.day(),
-                            end,
-                            3600,
-                            60,
-                            DayProfile.Builder::hour);
-                    write(
-                            Kind.DEVICE,
-                            deviceMinutes,
-                            deviceHourProfiles,
+                            minuteReads,
+                            hourMerges,
                             d.groupId(),
                             d.deviceId(),
                             d.day(),
@@ -475,7 +465,10 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
         }
     }
 
-    /** The profile rows of every kind for one device and span: {@code reads} and {@code merges} in {@link Kind} order. */
+    /**
+     * The profile rows of the first {@code reads.length} kinds for one device and span: {@code reads} and {@code
+     * merges} in {@link Kind} order (all three, or points and devices only).
+     */
     private static void write(
             PreparedStatement[] reads,
             PreparedStatement[] merges,
@@ -488,7 +481,7 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
             Supplier<DayProfile.Builder> builder)
             throws SQLException {
         Kind[] kinds = Kind.values();
-        for (int i = 0; i < kinds.length; i++) {
+        for (int i = 0; i < reads.length; i++) {
             write(kinds[i], reads[i], merges[i], group, device, from, to, rowSeconds, slotSeconds, builder);
         }
     }

@@ -131,6 +131,28 @@ final class FactsReader {
                     outOfRangeBuckets + o.outOfRangeBuckets);
         }
 
+        /**
+         * The sums times {@code w} (the part of a minute inside a window), as a partial minute's row is weighted:
+         * min and max as they are.
+         */
+        PointAgg times(double w) {
+            double[] lat = new double[FactsSchema.LATENCY_BUCKETS];
+            for (int i = 0; i < FactsSchema.LATENCY_BUCKETS; i++) {
+                lat[i] = latency[i] * w;
+            }
+            return new PointAgg(
+                    samples * w,
+                    good * w,
+                    bad * w,
+                    uncertain * w,
+                    historical * w,
+                    min,
+                    max,
+                    increase == null ? null : increase * w,
+                    lat,
+                    outOfRangeBuckets * w);
+        }
+
         private static Double combine(Double a, Double b, java.util.function.DoubleBinaryOperator op) {
             if (a == null) {
                 return b;
@@ -505,8 +527,15 @@ final class FactsReader {
         }
     }
 
-    /** What a read takes from one profile table: row key -> its wanted slots. */
-    private record ProfileSpan(Level level, Map<Long, boolean[]> wanted) {
+    /**
+     * What a read takes from one profile table: row key -> its wanted slots, and row key -> the partial minute each
+     * slot stands for (null where none; rows of hour and minute profiles only), read with that minute's weight.
+     */
+    private record ProfileSpan(Level level, Map<Long, boolean[]> wanted, Map<Long, Buckets.Partial[]> partial) {
+        ProfileSpan(Level level, Map<Long, boolean[]> wanted) {
+            this(level, wanted, Map.of());
+        }
+
         String table(String kind) {
             return kind + level.suffix;
         }
@@ -543,7 +572,10 @@ final class FactsReader {
             Level minutes,
             java.util.function.Consumer<RollupRead> rollups,
             ProfileRead profiles) {
-        if (spans.days().isEmpty() && spans.hours().isEmpty() && spans.minutes().isEmpty()) {
+        if (spans.days().isEmpty()
+                && spans.hours().isEmpty()
+                && spans.minutes().isEmpty()
+                && spans.partial().isEmpty()) {
             rollups.accept(new RollupRead(keys, spans));
             return;
         }
@@ -554,6 +586,7 @@ final class FactsReader {
         for (List<Interval> ranges : List.of(spans.days(), spans.hours(), spans.minutes())) {
             ranges.forEach(r -> perDay(r).forEach(part -> touched.add(epochDay(part.start()))));
         }
+        spans.partial().forEach(p -> touched.add(epochDay(p.bucket())));
         Map<Set<Long>, Set<Long>> inRead = new java.util.IdentityHashMap<>();
         Map<Set<Long>, List<List<Object>>> byProfiled = new HashMap<>();
         for (List<Object> key : keys) {
@@ -567,9 +600,33 @@ final class FactsReader {
         for (Map.Entry<Set<Long>, List<List<Object>>> g : byProfiled.entrySet()) {
             Set<Long> days = g.getKey();
             Map<Level, Map<Long, boolean[]>> slots = profileSlots(spans, days, minutes);
-            rollups.accept(new RollupRead(g.getValue(), slots.isEmpty() ? spans : withoutProfiled(spans, days)));
-            slots.forEach((level, wanted) -> profiles.read(g.getValue(), new ProfileSpan(level, wanted)));
+            // A partial minute of a profiled day is a slot of the same hour (minute) profile row that the cut hour's
+            // whole minutes come from: read with them instead of one more index seek per key in the minute rows.
+            Map<Long, Buckets.Partial[]> partial = partialSlots(spans.partial(), days, minutes);
+            partial.keySet().forEach(row -> slots.computeIfAbsent(minutes, k -> new HashMap<>())
+                    .computeIfAbsent(row, k -> new boolean[minutes.slots]));
+            rollups.accept(new RollupRead(g.getValue(), slots.isEmpty() ? spans : withoutProfiled(spans, days, true)));
+            slots.forEach((level, wanted) ->
+                    profiles.read(g.getValue(), new ProfileSpan(level, wanted, level == minutes ? partial : Map.of())));
         }
+    }
+
+    /**
+     * The partial minutes of {@code days} by the row of {@code level} (hour or minute profiles) holding them: row
+     * key -> the partial minute per slot.
+     */
+    private static Map<Long, Buckets.Partial[]> partialSlots(
+            List<Buckets.Partial> partials, Set<Long> days, Level level) {
+        Map<Long, Buckets.Partial[]> out = new HashMap<>();
+        for (Buckets.Partial p : partials) {
+            if (days.contains(epochDay(p.bucket()))) {
+                long row = level.key(p.bucket());
+                int slot =
+                        (int) ((p.bucket().getEpochSecond() - level.start(row).getEpochSecond()) / 60);
+                out.computeIfAbsent(row, k -> new Buckets.Partial[level.slots])[slot] = p;
+            }
+        }
+        return out;
     }
 
     /**
@@ -622,9 +679,10 @@ final class FactsReader {
     private interface ProfileRow {
         /**
          * One profile row with wanted slots: its key columns as read, the row's key ({@link Level#key}), the slots
-         * wanted, its cursor.
+         * wanted, the partial minute per slot (null: none in this row), its cursor.
          */
-        void accept(ResultSet rs, long bucket, boolean[] wanted, DayProfile.Cursor cursor) throws SQLException;
+        void accept(ResultSet rs, long bucket, boolean[] wanted, Buckets.Partial[] partial, DayProfile.Cursor cursor)
+                throws SQLException;
     }
 
     /**
@@ -654,7 +712,12 @@ final class FactsReader {
                         long key = level.key(instant(rs, bucket));
                         boolean[] wanted = span.wanted().get(key);
                         if (wanted != null) {
-                            row.accept(rs, key, wanted, new DayProfile.Cursor(rs.getBytes(bucket + 1)));
+                            row.accept(
+                                    rs,
+                                    key,
+                                    wanted,
+                                    span.partial().get(key),
+                                    new DayProfile.Cursor(rs.getBytes(bucket + 1)));
                         }
                     });
                 }
@@ -662,13 +725,20 @@ final class FactsReader {
         });
     }
 
-    /** The spans without the whole days, whole hours and whole minutes of {@code days} (read from profiles instead). */
-    private static Buckets withoutProfiled(Buckets spans, Set<Long> days) {
+    /**
+     * The spans without the whole days, whole hours and whole minutes of {@code days} (read from profiles instead),
+     * and without their partial minutes too if {@code partials}.
+     */
+    private static Buckets withoutProfiled(Buckets spans, Set<Long> days, boolean partials) {
         return new Buckets(
                 without(spans.days(), days),
                 without(spans.hours(), days),
                 without(spans.minutes(), days),
-                spans.partial());
+                partials
+                        ? spans.partial().stream()
+                                .filter(p -> !days.contains(epochDay(p.bucket())))
+                                .toList()
+                        : spans.partial());
     }
 
     /** The ranges without their parts in {@code days}, consecutive parts joined again. */
@@ -774,30 +844,39 @@ final class FactsReader {
             boolean byDay,
             Map<Long, Map<String, Map<String, PointAgg>>> out) {
         HourSums sums = new HourSums();
-        profileRows(keys, "point", "p.device_id, p.point_id, k.klo, k.khi", span, (rs, bucket, wanted, cursor) -> {
-            Double lo = (Double) rs.getObject(3, Double.class);
-            Double hi = (Double) rs.getObject(4, Double.class);
-            String device = rs.getString(1);
-            String point = rs.getString(2);
-            int previous = -2;
-            long previousDay = ALL_DAYS;
-            while (cursor.next()) {
-                int h = cursor.hour();
-                if (!wanted[h]) {
-                    continue;
-                }
-                long day = byDay ? span.day(bucket, h) : ALL_DAYS;
-                if (!sums.isEmpty() && (!consecutive(wanted, previous, h) || day != previousDay)) {
-                    sums.mergeInto(out, previousDay, device, point);
-                }
-                sums.add(cursor.read(), lo, hi);
-                previous = h;
-                previousDay = day;
-            }
-            if (!sums.isEmpty()) {
-                sums.mergeInto(out, previousDay, device, point);
-            }
-        });
+        HourSums one = new HourSums();
+        profileRows(
+                keys, "point", "p.device_id, p.point_id, k.klo, k.khi", span, (rs, bucket, wanted, partial, cursor) -> {
+                    Double lo = (Double) rs.getObject(3, Double.class);
+                    Double hi = (Double) rs.getObject(4, Double.class);
+                    String device = rs.getString(1);
+                    String point = rs.getString(2);
+                    int previous = -2;
+                    long previousDay = ALL_DAYS;
+                    while (cursor.next()) {
+                        int h = cursor.hour();
+                        if (!wanted[h]) {
+                            if (partial != null && partial[h] != null) {
+                                // as the minute row's sums times the part of the minute inside
+                                one.add(cursor.read(), lo, hi);
+                                out.computeIfAbsent(byDay ? span.day(bucket, h) : ALL_DAYS, k -> new HashMap<>())
+                                        .computeIfAbsent(device, k -> new HashMap<>())
+                                        .merge(point, one.take().times(partial[h].fraction()), PointAgg::plus);
+                            }
+                            continue;
+                        }
+                        long day = byDay ? span.day(bucket, h) : ALL_DAYS;
+                        if (!sums.isEmpty() && (!consecutive(wanted, previous, h) || day != previousDay)) {
+                            sums.mergeInto(out, previousDay, device, point);
+                        }
+                        sums.add(cursor.read(), lo, hi);
+                        previous = h;
+                        previousDay = day;
+                    }
+                    if (!sums.isEmpty()) {
+                        sums.mergeInto(out, previousDay, device, point);
+                    }
+                });
     }
 
     /** Whether hours {@code a} and {@code b} of a day lie in one range of wanted hours. */
@@ -907,12 +986,16 @@ final class FactsReader {
                                     .merge(rs.getDouble(3), rs.getLong(4) * w, Double::sum);
                         }),
                 (chunk, span) -> profileRows(
-                        chunk, "point_state", "p.device_id, p.point_id", span, (rs, bucket, wanted, cursor) -> {
+                        chunk,
+                        "point_state",
+                        "p.device_id, p.point_id",
+                        span,
+                        (rs, bucket, wanted, partial, cursor) -> {
                             String device = rs.getString(1);
                             String point = rs.getString(2);
                             while (cursor.next()) {
                                 int h = cursor.hour();
-                                int slots = wantedIn(wanted, h, cursor.run());
+                                double slots = wantedIn(wanted, h, cursor.run()) + partIn(partial, h, cursor.run());
                                 if (slots > 0) {
                                     Map<Double, Double> millis = out.computeIfAbsent(
                                                     byDay ? span.day(bucket, h) : ALL_DAYS, k -> new HashMap<>())
@@ -920,10 +1003,7 @@ final class FactsReader {
                                             .computeIfAbsent(point, k -> new HashMap<>());
                                     cursor.readStates();
                                     for (int i = 0; i < cursor.states(); i++) {
-                                        millis.merge(
-                                                cursor.stateValue(i),
-                                                (double) cursor.stateMillis(i) * slots,
-                                                Double::sum);
+                                        millis.merge(cursor.stateValue(i), cursor.stateMillis(i) * slots, Double::sum);
                                     }
                                 }
                             }
@@ -977,8 +1057,8 @@ final class FactsReader {
                 fromRollups.add(q);
                 continue;
             }
-            fromRollups.add(
-                    new StateRequest(q.key(), q.device(), q.point(), withoutProfiled(q.spans(), days), q.values()));
+            fromRollups.add(new StateRequest(
+                    q.key(), q.device(), q.point(), withoutProfiled(q.spans(), days, false), q.values()));
             double[] values = q.values() == null
                     ? null
                     : q.values().stream().mapToDouble(Double::doubleValue).toArray();
@@ -1012,7 +1092,7 @@ final class FactsReader {
                     "point_state",
                     "p.device_id, p.point_id",
                     new ProfileSpan(level, rowKeys),
-                    (rs, key, unused, cursor) -> {
+                    (rs, key, unused, noPartial, cursor) -> {
                         List<StateAsk> asking = byPoint.get(List.of(rs.getString(1), rs.getString(2)))
                                 .get(key);
                         if (asking == null) {
@@ -1046,6 +1126,19 @@ final class FactsReader {
                     });
         });
         return out;
+    }
+
+    /** The parts inside of the partial minutes among the {@code run} slots from {@code first} (null: none). */
+    private static double partIn(Buckets.Partial[] partial, int first, int run) {
+        double w = 0;
+        if (partial != null) {
+            for (int i = first; i < first + run; i++) {
+                if (partial[i] != null) {
+                    w += partial[i].fraction();
+                }
+            }
+        }
+        return w;
     }
 
     /** How many of the {@code run} slots from {@code first} are wanted (a minute profile's run stands for many). */
@@ -1239,33 +1332,49 @@ final class FactsReader {
                             out.computeIfAbsent(day, k -> new HashMap<>())
                                     .merge(device, new Reads(rs.getLong(2) * w, rs.getLong(3) * w), Reads::plus);
                         }),
-                (chunk, span) -> profileRows(chunk, "device", "p.device_id", span, (rs, bucket, wanted, cursor) -> {
-                    String device = rs.getString(1);
-                    long[] sums = new long[2];
-                    long sumDay = ALL_DAYS;
-                    boolean any = false;
-                    while (cursor.next()) {
-                        int h = cursor.hour();
-                        if (!wanted[h]) {
-                            continue;
-                        }
-                        long day = byDay ? span.day(bucket, h) : ALL_DAYS;
-                        if (any && day != sumDay) {
-                            out.computeIfAbsent(sumDay, k -> new HashMap<>())
-                                    .merge(device, new Reads(sums[0], sums[1]), Reads::plus);
-                            sums[0] = sums[1] = 0;
-                        }
-                        cursor.readReads();
-                        sums[0] += cursor.readsOk();
-                        sums[1] += cursor.readsFailed();
-                        sumDay = day;
-                        any = true;
-                    }
-                    if (any) {
-                        out.computeIfAbsent(sumDay, k -> new HashMap<>())
-                                .merge(device, new Reads(sums[0], sums[1]), Reads::plus);
-                    }
-                }));
+                (chunk, span) ->
+                        profileRows(chunk, "device", "p.device_id", span, (rs, bucket, wanted, partial, cursor) -> {
+                            String device = rs.getString(1);
+                            long[] sums = new long[2];
+                            long sumDay = ALL_DAYS;
+                            boolean any = false;
+                            while (cursor.next()) {
+                                int h = cursor.hour();
+                                if (!wanted[h]) {
+                                    if (partial != null && partial[h] != null) {
+                                        Buckets.Partial p = partial[h];
+                                        double w = weight.weight(
+                                                device,
+                                                p.bucket(),
+                                                p.part().start(),
+                                                p.part().end());
+                                        cursor.readReads();
+                                        out.computeIfAbsent(
+                                                        byDay ? span.day(bucket, h) : ALL_DAYS, k -> new HashMap<>())
+                                                .merge(
+                                                        device,
+                                                        new Reads(cursor.readsOk() * w, cursor.readsFailed() * w),
+                                                        Reads::plus);
+                                    }
+                                    continue;
+                                }
+                                long day = byDay ? span.day(bucket, h) : ALL_DAYS;
+                                if (any && day != sumDay) {
+                                    out.computeIfAbsent(sumDay, k -> new HashMap<>())
+                                            .merge(device, new Reads(sums[0], sums[1]), Reads::plus);
+                                    sums[0] = sums[1] = 0;
+                                }
+                                cursor.readReads();
+                                sums[0] += cursor.readsOk();
+                                sums[1] += cursor.readsFailed();
+                                sumDay = day;
+                                any = true;
+                            }
+                            if (any) {
+                                out.computeIfAbsent(sumDay, k -> new HashMap<>())
+                                        .merge(device, new Reads(sums[0], sums[1]), Reads::plus);
+                            }
+                        }));
         return out;
     }
 

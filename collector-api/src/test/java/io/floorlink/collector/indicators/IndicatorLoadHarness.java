@@ -41,7 +41,8 @@ import org.h2.jdbcx.JdbcDataSource;
  * {@code bench.postgres_reset} ({@code true}: drop the database's {@code public} schema first, e.g. after the gateway
  * benchmark wrote its facts there), {@code bench.windows} (comma-separated, default {@code aligned,local,unaligned,calendar}), {@code bench.h2_options}
  * (appended to the H2 URL, e.g. {@code ;CACHE_SIZE=262144}), {@code bench.profiles} ({@code false}: no day
- * or month profiles, the reports read hour and day rows as before V12).
+ * or month profiles, the reports read hour and day rows as before V12), {@code bench.modes} (comma-separated, default
+ * {@code uncached,first,filled}: which of the three timings to run, e.g. {@code filled} alone under a profiler).
  */
 public final class IndicatorLoadHarness {
     static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
@@ -127,6 +128,8 @@ public final class IndicatorLoadHarness {
         IndicatorService service =
                 new IndicatorService(ds, inventory, ProfileLoader.shippedOnly(), Clock.fixed(NOW, ZoneOffset.UTC));
         IndicatorService plain = service;
+        List<String> modes = List.of(
+                System.getProperty("bench.modes", "uncached,first,filled").split(","));
         for (String label : System.getProperty("bench.windows", "aligned,local,unaligned,calendar")
                 .split(",")) {
             Instant from =
@@ -142,14 +145,21 @@ public final class IndicatorLoadHarness {
             for (int i = 0; i < 2; i++) {
                 uncached.compute("pilot", from, to);
             }
-            print(label + " without cache", equipment, time(uncached, from, to, iterations), warm);
-            // First report into an empty cache each time, then reports answered from a filled one.
-            double[] first = new double[iterations];
-            for (int i = 0; i < iterations; i++) {
-                first[i] = time(service.withCache(new FactsCache(FactsCache.DEFAULT_ENTRIES)), from, to, 1)[0];
+            if (modes.contains("uncached")) {
+                print(label + " without cache", equipment, time(uncached, from, to, iterations), warm);
             }
-            Arrays.sort(first);
-            print(label + " first, empty cache", equipment, first, warm);
+            // First report into an empty cache each time, then reports answered from a filled one.
+            if (modes.contains("first")) {
+                double[] first = new double[iterations];
+                for (int i = 0; i < iterations; i++) {
+                    first[i] = time(service.withCache(new FactsCache(FactsCache.DEFAULT_ENTRIES)), from, to, 1)[0];
+                }
+                Arrays.sort(first);
+                print(label + " first, empty cache", equipment, first, warm);
+            }
+            if (!modes.contains("filled")) {
+                continue;
+            }
             long heapBefore = usedHeap();
             IndicatorService cached = service.withCache(new FactsCache(FactsCache.DEFAULT_ENTRIES));
             IndicatorReport filled = cached.compute("pilot", from, to);

@@ -1043,7 +1043,8 @@ final class FactsReader {
         for (StateRequest q : requests) {
             any |= !q.spans().days().isEmpty()
                     || !q.spans().hours().isEmpty()
-                    || !q.spans().minutes().isEmpty();
+                    || !q.spans().minutes().isEmpty()
+                    || !q.spans().partial().isEmpty();
         }
         Map<String, Set<Long>> current = any ? profiled.get() : Map.of();
         List<StateRequest> fromRollups = new ArrayList<>(requests.size());
@@ -1053,12 +1054,16 @@ final class FactsReader {
             StateRequest q = requests.get(r);
             Set<Long> days = current.getOrDefault(q.device(), Set.of());
             Map<Level, Map<Long, boolean[]>> slots = profileSlots(q.spans(), days, Level.MINUTE);
-            if (slots.isEmpty()) {
+            // a frozen part starts at a sample's second: its first minute is partial, read from the same row
+            Map<Long, Buckets.Partial[]> partial = partialSlots(q.spans().partial(), days, Level.MINUTE);
+            if (slots.isEmpty() && partial.isEmpty()) {
                 fromRollups.add(q);
                 continue;
             }
+            partial.keySet().forEach(row -> slots.computeIfAbsent(Level.MINUTE, k -> new HashMap<>())
+                    .computeIfAbsent(row, k -> new boolean[Level.MINUTE.slots]));
             fromRollups.add(new StateRequest(
-                    q.key(), q.device(), q.point(), withoutProfiled(q.spans(), days, false), q.values()));
+                    q.key(), q.device(), q.point(), withoutProfiled(q.spans(), days, true), q.values()));
             double[] values = q.values() == null
                     ? null
                     : q.values().stream().mapToDouble(Double::doubleValue).toArray();
@@ -1066,8 +1071,8 @@ final class FactsReader {
             slots.forEach((level, wanted) -> {
                 Map<Long, List<StateAsk>> byKey = asks.computeIfAbsent(level, k -> new HashMap<>())
                         .computeIfAbsent(List.of(q.device(), q.point()), k -> new HashMap<>());
-                wanted.forEach((key, w) ->
-                        byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new StateAsk(w, values, answer)));
+                wanted.forEach((key, w) -> byKey.computeIfAbsent(key, k -> new ArrayList<>(1))
+                        .add(new StateAsk(w, level == Level.MINUTE ? partial.get(key) : null, values, answer)));
             });
         }
         withConnection(c -> {
@@ -1105,7 +1110,8 @@ final class FactsReader {
                             boolean decoded = false;
                             for (int a = 0; a < asking.size(); a++) {
                                 StateAsk ask = asking.get(a);
-                                int slots = wantedIn(ask.wanted(), cursor.hour(), cursor.run());
+                                double slots = wantedIn(ask.wanted(), cursor.hour(), cursor.run())
+                                        + partIn(ask.partial(), cursor.hour(), cursor.run());
                                 if (slots == 0) {
                                     continue;
                                 }
@@ -1115,7 +1121,7 @@ final class FactsReader {
                                 }
                                 for (int i = 0; i < cursor.states(); i++) {
                                     if (ask.accepts(cursor.stateValue(i))) {
-                                        sums.get(a).add(cursor.stateValue(i), (double) cursor.stateMillis(i) * slots);
+                                        sums.get(a).add(cursor.stateValue(i), cursor.stateMillis(i) * slots);
                                     }
                                 }
                             }
@@ -1152,8 +1158,11 @@ final class FactsReader {
         return n;
     }
 
-    /** One question's wanted slots of one profile row, the values it counts (null: all) and where they add up. */
-    private record StateAsk(boolean[] wanted, double[] values, Map<Double, Double> answer) {
+    /**
+     * One question's wanted slots of one profile row, its partial minutes there (null: none), the values it counts
+     * (null: all) and where they add up.
+     */
+    private record StateAsk(boolean[] wanted, Buckets.Partial[] partial, double[] values, Map<Double, Double> answer) {
         boolean accepts(double v) {
             if (values == null) {
                 return true;

@@ -287,4 +287,32 @@ class DayProfileReportIT {
         assertThat(IndicatorLoadHarness.rounded(report(from, to, false, new FactsCache(1000))))
                 .isEqualTo(expected);
     }
+
+    @Test
+    void aFrozenPartCutAtSecondsReadsItsPartialMinutesFromTheStateMinuteProfile() throws Exception {
+        // day 1, 07:00-10:00: running 40 s of each minute; shot_count static 07:31:20-09:12:40, so (max_static 5 min
+        // for counters) frozen from 07:36:20: its first and last minutes are partial
+        Instant day1 = D0.plus(Duration.ofDays(1));
+        for (int m = 0; m < 180; m++) {
+            writeMinute(day1.plus(Duration.ofHours(7)).plus(Duration.ofMinutes(m)), 0, 50);
+        }
+        execute("INSERT INTO point_static_run (group_id, device_id, point_id, started_at, ended_at, static_value,"
+                + " is_open) VALUES ('" + FactsFixture.DEFAULT_GROUP + "', '" + IMM + "', 'shot_count', TIMESTAMP WITH"
+                + " TIME ZONE '" + day1.plusSeconds(7 * 3600 + 31 * 60 + 20) + "', TIMESTAMP WITH TIME ZONE '"
+                + day1.plusSeconds(9 * 3600 + 12 * 60 + 40) + "', 1200.0, FALSE)");
+        Instant from = D0;
+        Instant to = D0.plus(Duration.ofDays(3));
+        EquipmentIndicators fromRows = report(from, to, false);
+        assertThat(fromRows.frozenRatio().numerator().doubleValue())
+                .as("running two thirds of 07:36:20-09:12:40 (5,780 s)")
+                .isCloseTo(5780 * 2 / 3.0, within(1e-6));
+        assertThat(buildProfiles()).isEqualTo(1);
+
+        // the frozen part's whole and partial minutes come from the state minute profile
+        execute("DELETE FROM point_state_minute");
+        String expected = IndicatorLoadHarness.rounded(fromRows);
+        assertThat(IndicatorLoadHarness.rounded(report(from, to, false))).isEqualTo(expected);
+        assertThat(IndicatorLoadHarness.rounded(report(from, to, false, new FactsCache(1000))))
+                .isEqualTo(expected);
+    }
 }

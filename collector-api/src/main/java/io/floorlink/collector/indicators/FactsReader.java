@@ -1573,13 +1573,17 @@ final class FactsReader {
             // PostgreSQL cannot estimate how many rows a VALUES key table joins to, and for a few hundred keys it
             // picks a sequential scan of the whole rollup table with a hash join, once per statement: seconds for a
             // long retention. Every key is meant to be an index range, so other joins are off for these reads only
-            // (SET LOCAL ends with the transaction; the pooled connection is unchanged).
+            // (SET LOCAL ends with the transaction; the pooled connection is unchanged). Plans are custom: on a
+            // pooled connection the driver server-prepares a statement from its fifth use, and PostgreSQL's generic
+            // plan for a VALUES join of bound keys and bucket bounds made a 30-day report of 1,000 machines take
+            // 5-23 s instead of under 1 s (docs/benchmarks.md).
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
                 try (java.sql.Statement st = c.createStatement()) {
                     st.execute("SET LOCAL enable_hashjoin = off");
                     st.execute("SET LOCAL enable_mergejoin = off");
+                    st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
                 }
                 query.run(c);
             } finally {

@@ -9,6 +9,7 @@ import io.floorlink.collector.inventory.PointRequirement;
 import io.floorlink.collector.inventory.Site;
 import io.floorlink.collector.inventory.Workshop;
 import io.floorlink.collector.profiles.ProfileLoader;
+import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.sparkplug.Category;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * Load harness for the 30-day, 1,000-equipment indicator report (docs/benchmarks.md). Generates the facts once into
@@ -67,31 +67,29 @@ public final class IndicatorLoadHarness {
         int equipment = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         String pgUrl = System.getProperty("bench.postgres");
-        javax.sql.DataSource ds;
+        String url;
         boolean fresh;
         if (pgUrl != null) {
             // An empty PostgreSQL database, e.g. the one .ci/run starts: jdbc:postgresql://127.0.0.1:port/db?user=..
-            org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
-            pg.setURL(pgUrl);
-            ds = pg;
+            url = pgUrl;
             if (Boolean.getBoolean("bench.postgres_reset")) {
-                try (java.sql.Connection c = ds.getConnection();
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl);
                         java.sql.Statement st = c.createStatement()) {
                     st.execute("DROP SCHEMA public CASCADE");
                     st.execute("CREATE SCHEMA public");
                 }
             }
-            fresh = !hasFacts(ds);
         } else {
             Files.createDirectories(dir);
-            fresh = !Files.exists(dir.resolve("facts-" + equipment + ".mv.db"));
-            JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:file:" + dir.toAbsolutePath().resolve("facts-" + equipment)
+            url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("facts-" + equipment)
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1"
-                    + System.getProperty("bench.h2_options", ""));
-            h2.setUser("sa");
-            ds = h2;
+                    + System.getProperty("bench.h2_options", "");
         }
+        // The collector's own pool (HikariCP, 4 connections, the store's URL settings): a report reuses its
+        // connections, as in the collector, instead of opening a PostgreSQL backend per read.
+        FactsStore store = FactsStore.open(url, pgUrl == null ? "sa" : null, null);
+        javax.sql.DataSource ds = store.dataSource();
+        fresh = !hasFacts(ds);
         FactsFixture facts = FactsFixture.migrated(ds);
         Inventory inventory = inventory(equipment);
         if (fresh) {
@@ -174,6 +172,7 @@ public final class IndicatorLoadHarness {
             }
             print(label + " cache filled", equipment, time(cached, from, to, iterations), filled);
         }
+        store.close();
     }
 
     /**

@@ -109,6 +109,61 @@ class IndicatorPostgresIT {
         assertThat(edge.evidence().readsOk()).isCloseTo(60, within(1e-9));
     }
 
+    /**
+     * Reports on one pooled connection (as the collector's store pool hands them out): the driver turns statements
+     * used five times into server-prepared ones, the figures stay the same, and the reads' planner settings
+     * ({@code SET LOCAL}: index nested loops, custom plans) end with their transaction, so the gateway's writes on
+     * that connection plan as before.
+     */
+    @Test
+    void reportsOnOnePooledConnectionLeaveItAsTheyFoundIt() throws SQLException {
+        FactsFixture facts = FactsFixture.migrated(ds);
+        facts.session("SEW-01", T0, null);
+        for (int m = 0; m < 60; m++) {
+            Instant bucket = T0.plus(Duration.ofMinutes(m));
+            facts.pointMinute("SEW-01", "run_state", bucket, 60).deviceMinute("SEW-01", bucket, m < 54 ? 60 : 0, 0);
+        }
+        com.zaxxer.hikari.HikariConfig hc = new com.zaxxer.hikari.HikariConfig();
+        hc.setDataSource(ds);
+        hc.setMaximumPoolSize(1);
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(hc)) {
+            Inventory inventory = Inventory.of(
+                    new Enterprise("ENT001", null, null),
+                    List.of(new Site("S1", null, List.of(new Workshop("W1", null, List.of(new Line("L1", null)))))),
+                    List.of(new Equipment(
+                            "SEW-01",
+                            "L1",
+                            true,
+                            true,
+                            false,
+                            List.of(new PointRequirement("run_state", Category.STATE, Duration.ofSeconds(1))))));
+            IndicatorService service = new IndicatorService(
+                            pool, inventory, Thresholds.defaults(), Clock.fixed(T1.plusSeconds(60), ZoneOffset.UTC))
+                    .withCache(FactsCache.off());
+            for (int i = 0; i < 8; i++) {
+                assertThat(service.compute("pilot", T0, T1)
+                                .equipment()
+                                .get(0)
+                                .completeness()
+                                .value())
+                        .as("report %d on the same connection", i)
+                        .isCloseTo(0.9, within(1e-9));
+            }
+            try (Connection c = pool.getConnection();
+                    Statement st = c.createStatement()) {
+                for (String[] setting : new String[][] {
+                    {"plan_cache_mode", "auto"}, {"enable_hashjoin", "on"}, {"enable_mergejoin", "on"}
+                }) {
+                    try (java.sql.ResultSet rs = st.executeQuery("SHOW " + setting[0])) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).as(setting[0]).isEqualTo(setting[1]);
+                    }
+                }
+                assertThat(c.getAutoCommit()).isTrue();
+            }
+        }
+    }
+
     /** The same golden month as {@code GoldenMonthTest}: every indicator and rollup level on PostgreSQL. */
     @Test
     void goldenMonthOnPostgresMatchesTheTruth() {

@@ -64,6 +64,22 @@ class IndicatorPostgresIT {
         }
     }
 
+    /** One line of sewing machines, each with a state point sampled every second. */
+    private static Inventory sewingLine(String... ids) {
+        return Inventory.of(
+                new Enterprise("ENT001", null, null),
+                List.of(new Site("S1", null, List.of(new Workshop("W1", null, List.of(new Line("L1", null)))))),
+                java.util.Arrays.stream(ids)
+                        .map(id -> new Equipment(
+                                id,
+                                "L1",
+                                true,
+                                true,
+                                false,
+                                List.of(new PointRequirement("run_state", Category.STATE, Duration.ofSeconds(1)))))
+                        .toList());
+    }
+
     @Test
     void indicatorsOnPostgresMatchTheKnownFacts() {
         FactsFixture facts = FactsFixture.migrated(ds);
@@ -74,26 +90,11 @@ class IndicatorPostgresIT {
             Instant bucket = T0.plus(Duration.ofMinutes(m));
             facts.pointMinute("SEW-01", "run_state", bucket, 60).deviceMinute("SEW-01", bucket, 60, 1);
         }
-        Inventory inventory = Inventory.of(
-                new Enterprise("ENT001", null, null),
-                List.of(new Site("S1", null, List.of(new Workshop("W1", null, List.of(new Line("L1", null)))))),
-                List.of(
-                        new Equipment(
-                                "SEW-01",
-                                "L1",
-                                true,
-                                true,
-                                false,
-                                List.of(new PointRequirement("run_state", Category.STATE, Duration.ofSeconds(1)))),
-                        new Equipment(
-                                "SEW-02",
-                                "L1",
-                                true,
-                                true,
-                                false,
-                                List.of(new PointRequirement("run_state", Category.STATE, Duration.ofSeconds(1))))));
         IndicatorService service = new IndicatorService(
-                ds, inventory, Thresholds.defaults(), Clock.fixed(T1.plusSeconds(60), ZoneOffset.UTC));
+                ds,
+                sewingLine("SEW-01", "SEW-02"),
+                Thresholds.defaults(),
+                Clock.fixed(T1.plusSeconds(60), ZoneOffset.UTC));
 
         IndicatorReport r = service.compute("pilot", T0, T1);
 
@@ -127,18 +128,11 @@ class IndicatorPostgresIT {
         hc.setDataSource(ds);
         hc.setMaximumPoolSize(1);
         try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(hc)) {
-            Inventory inventory = Inventory.of(
-                    new Enterprise("ENT001", null, null),
-                    List.of(new Site("S1", null, List.of(new Workshop("W1", null, List.of(new Line("L1", null)))))),
-                    List.of(new Equipment(
-                            "SEW-01",
-                            "L1",
-                            true,
-                            true,
-                            false,
-                            List.of(new PointRequirement("run_state", Category.STATE, Duration.ofSeconds(1))))));
             IndicatorService service = new IndicatorService(
-                            pool, inventory, Thresholds.defaults(), Clock.fixed(T1.plusSeconds(60), ZoneOffset.UTC))
+                            pool,
+                            sewingLine("SEW-01"),
+                            Thresholds.defaults(),
+                            Clock.fixed(T1.plusSeconds(60), ZoneOffset.UTC))
                     .withCache(FactsCache.off());
             for (int i = 0; i < 8; i++) {
                 assertThat(service.compute("pilot", T0, T1)

@@ -291,7 +291,7 @@ public final class Summarizer implements MeterBinder, AutoCloseable {
                 return true;
             }
             Enterprises.Context own = new Enterprises.Context(
-                    c.entry(), c.inventory(), c.service().withCache(cache));
+                    c.entry(), c.inventory(), c.service().withCache(cache).fillingInline());
             ProgrammeView.Row row = ProgrammeView.row(enterprises.district(), own, profile, p.from(), p.to());
             // the precision the store keeps, so the row served now and after a restart say the same
             Instant computedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);

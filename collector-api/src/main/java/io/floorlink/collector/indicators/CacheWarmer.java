@@ -78,7 +78,7 @@ public final class CacheWarmer implements AutoCloseable {
                 continue;
             }
             planned.put(cache, used + estimate);
-            service.compute("pilot", w.from(), w.to());
+            service.fillingInline().compute("pilot", w.from(), w.to());
             last = w;
         }
         if (skipped > 0) {

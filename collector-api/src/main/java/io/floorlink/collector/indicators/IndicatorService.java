@@ -82,6 +82,7 @@ public final class IndicatorService {
     private final Schedule schedule;
     private final IndicatorMetrics metrics;
     private final FactsCache cache;
+    private final boolean fillInline;
 
     /**
      * Runs one of a report's independent fact reads next to the calling thread, so a report uses at most two
@@ -113,7 +114,8 @@ public final class IndicatorService {
                 clock,
                 null,
                 null,
-                new FactsCache(FactsCache.DEFAULT_ENTRIES));
+                new FactsCache(FactsCache.DEFAULT_ENTRIES),
+                false);
     }
 
     /** With the shipped default profile, its θ values replaced by {@code thresholds}. */
@@ -133,7 +135,8 @@ public final class IndicatorService {
             Clock clock,
             Schedule schedule,
             IndicatorMetrics metrics,
-            FactsCache cache) {
+            FactsCache cache,
+            boolean fillInline) {
         this.facts = facts;
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.profiles = Objects.requireNonNull(profiles, "profiles");
@@ -141,11 +144,12 @@ public final class IndicatorService {
         this.schedule = schedule == null ? Schedule.calendars(this.inventory) : schedule;
         this.metrics = metrics == null ? new IndicatorMetrics() : metrics;
         this.cache = Objects.requireNonNull(cache, "cache");
+        this.fillInline = fillInline;
     }
 
     /** The same service with S(e, W) from {@code newSchedule} (a shift calendar). */
     public IndicatorService withSchedule(Schedule newSchedule) {
-        return new IndicatorService(facts, inventory, profiles, clock, newSchedule, metrics, cache);
+        return new IndicatorService(facts, inventory, profiles, clock, newSchedule, metrics, cache, fillInline);
     }
 
     /**
@@ -154,7 +158,16 @@ public final class IndicatorService {
      * cache of its own of {@link FactsCache#DEFAULT_ENTRIES}.
      */
     public IndicatorService withCache(FactsCache newCache) {
-        return new IndicatorService(facts, inventory, profiles, clock, schedule, metrics, newCache);
+        return new IndicatorService(facts, inventory, profiles, clock, schedule, metrics, newCache, fillInline);
+    }
+
+    /**
+     * The same service filling the cache with every closed day its reports miss before they return, as background
+     * work should ({@link CacheWarmer}, the district summaries): a report of a service that does not leaves a large
+     * fill to the cache's filler thread and answers from one read over the window (see {@link FactsCache}).
+     */
+    public IndicatorService fillingInline() {
+        return new IndicatorService(facts, inventory, profiles, clock, schedule, metrics, cache, true);
     }
 
     /** The cache of closed-day facts this service uses. */
@@ -420,6 +433,10 @@ public final class IndicatorService {
         }
         FactsReader.ProfiledDays profiled = new FactsReader.ProfiledDays(
                 () -> facts.profiledDays(ids, windowDays, revisions.isEmpty() ? null : revisions));
+        // Fills of the closed days this report missed, when it leaves them to the cache's filler.
+        List<Runnable> fills = new ArrayList<>();
+        List<GroupRead> groupReads = new ArrayList<>();
+        long missed = 0;
         for (Map.Entry<List<Interval>, List<Equipment>> g : groups.entrySet()) {
             Buckets b = Buckets.of(g.getKey());
             rollups.put(g.getKey(), b.describe());
@@ -471,34 +488,54 @@ public final class IndicatorService {
                     } else {
                         missing.computeIfAbsent(day.getKey(), k -> new ArrayList<>())
                                 .add(id);
+                        missed++;
                     }
                 }
             }
+            groupReads.add(new GroupRead(pointIds, statePoints, closed, missing));
+        }
+        boolean inline = fillInline || missed <= cache.inlineFill();
+        for (GroupRead g : groupReads) {
             // Days that miss the same equipment are read together, split by day.
             Map<List<String>, List<Long>> batches = new LinkedHashMap<>();
-            missing.forEach((day, devices) ->
-                    batches.computeIfAbsent(devices, k -> new ArrayList<>()).add(day));
+            g.missing().forEach((day, devices) -> batches.computeIfAbsent(devices, k -> new ArrayList<>())
+                    .add(day));
             for (Map.Entry<List<String>, List<Long>> batch : batches.entrySet()) {
                 List<String> devices = batch.getKey();
+                List<Long> days = batch.getValue();
+                Map<String, Set<String>> batchPoints = subset(g.pointIds(), devices);
+                Map<String, List<String>> batchStates = subset(g.statePoints(), devices);
                 List<Interval> spans = new ArrayList<>();
-                batch.getValue().forEach(day -> spans.addAll(closed.get(day)));
-                Reading r = read(
-                        devices,
-                        subset(pointIds, devices),
-                        subset(statePoints, devices),
-                        declarations,
-                        Buckets.of(spans),
-                        weight,
-                        true,
-                        profiled);
-                for (long day : batch.getValue()) {
-                    r.mergeDay(day, devices, points, reads, states);
-                    for (String id : devices) {
-                        cache.put(
-                                sliceKey(
-                                        facts.groupId(), id, day, closed.get(day), pointIds, statePoints, declarations),
-                                revision(revisions, id, day),
-                                r.dayFacts(day, id));
+                days.forEach(day -> spans.addAll(g.closed().get(day)));
+                Runnable fill = () -> {
+                    Reading r = read(
+                            devices, batchPoints, batchStates, declarations, Buckets.of(spans), weight, true, profiled);
+                    for (long day : days) {
+                        for (String id : devices) {
+                            cache.put(
+                                    sliceKey(
+                                            facts.groupId(),
+                                            id,
+                                            day,
+                                            g.closed().get(day),
+                                            g.pointIds(),
+                                            g.statePoints(),
+                                            declarations),
+                                    revision(revisions, id, day),
+                                    r.dayFacts(day, id));
+                        }
+                    }
+                    if (inline) {
+                        days.forEach(day -> r.mergeDay(day, devices, points, reads, states));
+                    }
+                };
+                if (inline) {
+                    fill.run();
+                } else {
+                    read(devices, batchPoints, batchStates, declarations, Buckets.of(spans), weight, false, profiled)
+                            .mergeDay(FactsReader.ALL_DAYS, devices, points, reads, states);
+                    if (missed <= cache.capacity()) {
+                        fills.add(fill);
                     }
                 }
             }
@@ -506,7 +543,19 @@ public final class IndicatorService {
 
         Map<String, List<StaticRun>> runs = join(runsRead);
         Map<String, Map<String, Double>> counterFrozen =
-                counterRunningFrozen(engine, equipment, scheduled, runs, states, revisions, profiled, now);
+                counterRunningFrozen(engine, equipment, scheduled, runs, states, revisions, profiled, now, fills);
+        if (!fills.isEmpty()) {
+            cache.fillLater(
+                    java.util.Arrays.asList(
+                            facts.groupId(),
+                            ids,
+                            from,
+                            to,
+                            engine.profile().id(),
+                            engine.profile().version(),
+                            List.copyOf(groups.keySet())),
+                    () -> fills.forEach(Runnable::run));
+        }
         List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
         for (Equipment e : equipment) {
             ScheduledTime s = scheduled.get(e.id());
@@ -545,8 +594,14 @@ public final class IndicatorService {
             Map<String, Map<String, Map<Double, Double>>> states,
             Map<String, Map<Long, Long>> revisions,
             FactsReader.ProfiledDays profiled,
-            Instant now) {
+            Instant now,
+            List<Runnable> fills) {
         List<FactsReader.StateRequest> requests = new ArrayList<>();
+        // Per question, the closed days the cache missed: asked day by day (and cached) or together (filled later).
+        Map<Integer, SortedMap<Long, List<Interval>>> missedDays = new LinkedHashMap<>();
+        Map<Integer, String> questionPoint = new HashMap<>();
+        Map<Integer, Set<Double>> questionValues = new HashMap<>();
+        long missed = 0;
         // Per question (equipment and counters sharing frozen parts): the time per raw state value gathered so far.
         List<Map<Double, Double>> gathered = new ArrayList<>();
         List<String[]> questions = new ArrayList<>();
@@ -594,18 +649,19 @@ public final class IndicatorService {
                 SortedMap<Long, List<Interval>> closed = new TreeMap<>();
                 List<Interval> rest = new ArrayList<>();
                 splitClosedDays(g.getKey(), now, closed, rest);
+                questionPoint.put(question, statePoint);
+                questionValues.put(question, runningValues);
                 for (Map.Entry<Long, List<Interval>> day : closed.entrySet()) {
-                    FrozenKey cacheKey = new FrozenKey(
-                            facts.groupId(), e.id(), day.getKey(), statePoint, runningValues, day.getValue());
-                    Object hit = cache.get(cacheKey, revision(revisions, e.id(), day.getKey()));
+                    Object hit = cache.get(
+                            frozenKey(e.id(), day.getKey(), statePoint, runningValues, day.getValue()),
+                            revision(revisions, e.id(), day.getKey()));
                     if (hit instanceof Map<?, ?> m) {
                         m.forEach((v, ms) -> millis.merge((Double) v, (Double) ms, Double::sum));
                     } else {
-                        String id = question + "/" + day.getKey();
-                        requests.add(new FactsReader.StateRequest(
-                                id, e.id(), statePoint, Buckets.of(day.getValue()), runningValues));
-                        requestQuestion.put(id, question);
-                        requestCacheKey.put(id, cacheKey);
+                        missedDays
+                                .computeIfAbsent(question, k -> new TreeMap<>())
+                                .put(day.getKey(), day.getValue());
+                        missed++;
                     }
                 }
                 if (!rest.isEmpty()) {
@@ -614,6 +670,40 @@ public final class IndicatorService {
                     requestQuestion.put(id, question);
                 }
             }
+        }
+        boolean inline = fillInline || missed <= cache.inlineFill();
+        List<FactsReader.StateRequest> fillRequests = new ArrayList<>();
+        Map<String, FrozenKey> fillKeys = new HashMap<>();
+        missedDays.forEach((question, days) -> {
+            String device = questions.get(question)[0];
+            String point = questionPoint.get(question);
+            Set<Double> values = questionValues.get(question);
+            List<Interval> together = new ArrayList<>();
+            days.forEach((day, slice) -> {
+                String id = question + "/" + day;
+                FactsReader.StateRequest r = new FactsReader.StateRequest(id, device, point, Buckets.of(slice), values);
+                FrozenKey cacheKey = frozenKey(device, day, point, values, slice);
+                if (inline) {
+                    requests.add(r);
+                    requestQuestion.put(id, question);
+                    requestCacheKey.put(id, cacheKey);
+                } else {
+                    together.addAll(slice);
+                    fillRequests.add(r);
+                    fillKeys.put(id, cacheKey);
+                }
+            });
+            if (!together.isEmpty()) {
+                String id = question + "/closed";
+                requests.add(new FactsReader.StateRequest(id, device, point, Buckets.of(together), values));
+                requestQuestion.put(id, question);
+            }
+        });
+        if (!fillRequests.isEmpty() && missed <= cache.capacity()) {
+            fills.add(() -> facts.stateMillis(fillRequests, profiled).forEach((id, byValue) -> {
+                FrozenKey cacheKey = fillKeys.get(id);
+                cache.put(cacheKey, revision(revisions, cacheKey.device(), cacheKey.day()), Map.copyOf(byValue));
+            }));
         }
         // The two halves on two connections: these are the most rows of a report after the point rollups.
         List<FactsReader.StateRequest> firstHalf = requests.subList(0, requests.size() / 2);
@@ -643,6 +733,13 @@ public final class IndicatorService {
         }
         return out;
     }
+
+    /** One S's rollup reads of a report: the points and state points asked for, its closed days and their misses. */
+    private record GroupRead(
+            Map<String, Set<String>> pointIds,
+            Map<String, List<String>> statePoints,
+            SortedMap<Long, List<Interval>> closed,
+            Map<Long, List<String>> missing) {}
 
     /** What one read of the rollups gave, per epoch day (or {@link FactsReader#ALL_DAYS}). */
     private record Reading(
@@ -716,6 +813,11 @@ public final class IndicatorService {
     /** Cache key of the time per raw state value inside a day's slice of a counter's frozen parts. */
     private record FrozenKey(
             String group, String device, long day, String statePoint, Set<Double> values, List<Interval> slice) {}
+
+    private FrozenKey frozenKey(
+            String device, long day, String statePoint, Set<Double> runningValues, List<Interval> slice) {
+        return new FrozenKey(facts.groupId(), device, day, statePoint, runningValues, slice);
+    }
 
     private static SliceKey sliceKey(
             String group,

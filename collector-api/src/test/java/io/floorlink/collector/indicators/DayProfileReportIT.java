@@ -314,5 +314,18 @@ class DayProfileReportIT {
         assertThat(IndicatorLoadHarness.rounded(report(from, to, false))).isEqualTo(expected);
         assertThat(IndicatorLoadHarness.rounded(report(from, to, false, new FactsCache(1000))))
                 .isEqualTo(expected);
+
+        // A report that leaves its days to the cache's filler asks the frozen part's days together, and the filler
+        // caches them day by day as an inline fill would.
+        FactsCache filled = new FactsCache(1000, 0);
+        assertThat(IndicatorLoadHarness.rounded(report(from, to, false, filled)))
+                .isEqualTo(expected);
+        assertThat(filled.awaitFills(Duration.ofSeconds(30))).isTrue();
+        long hits = filled.hits();
+        assertThat(IndicatorLoadHarness.rounded(report(from, to, false, filled)))
+                .isEqualTo(expected);
+        assertThat(filled.hits() - hits)
+                .as("three days' rollups and the frozen part's day, all from the cache")
+                .isEqualTo(4);
     }
 }

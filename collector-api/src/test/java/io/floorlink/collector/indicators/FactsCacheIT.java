@@ -10,6 +10,7 @@ import io.floorlink.gateway.facts.FactsBatch;
 import io.floorlink.gateway.facts.FactsStore;
 import io.floorlink.gateway.facts.Keys;
 import io.floorlink.gateway.facts.PointAgg;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,6 +112,65 @@ class FactsCacheIT {
                         .compute("pilot", from, to)
                         .equipment()
                         .get(0));
+    }
+
+    @Test
+    void aReportMissingManyClosedDaysAnswersFromOneReadAndTheFillerCachesTheDaysBehindIt() throws Exception {
+        for (int day = 0; day < 3; day++) {
+            writeMinute(D0.plus(Duration.ofDays(day)).plus(Duration.ofHours(10)), 60, false);
+        }
+        Instant from = D0;
+        Instant to = D0.plus(Duration.ofDays(3));
+        Instant now = to.plus(Duration.ofHours(2));
+        // no inline fill: every missed day goes to the filler
+        FactsCache cache = new FactsCache(1000, 0);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        cache.bindTo(registry);
+        IndicatorService cached = service(now, cache);
+
+        EquipmentIndicators first =
+                cached.compute("pilot", from, to).equipment().get(0);
+        assertThat(readsOk(first)).isCloseTo(180, within(1e-6));
+        assertThat(first)
+                .isEqualTo(service(now, FactsCache.off())
+                        .compute("pilot", from, to)
+                        .equipment()
+                        .get(0));
+        assertThat(cache.awaitFills(Duration.ofSeconds(30))).isTrue();
+        assertThat(cache.size()).as("the filler cached the three closed days").isEqualTo(3);
+        assertThat(registry.get("floorlink.collector.indicators.cache.fills")
+                        .tag("result", "done")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
+
+        long hits = cache.hits();
+        assertThat(cached.compute("pilot", from, to).equipment().get(0)).isEqualTo(first);
+        assertThat(cache.hits() - hits).isEqualTo(3);
+
+        // A write into a closed day while a fill may be reading: the fill keeps what it read under the revision read
+        // before the report, so the next report reads that day again whichever came first.
+        FactsCache racing = new FactsCache(1000, 0);
+        IndicatorService another = service(now, racing);
+        another.compute("pilot", from, to);
+        writeMinute(D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(11)), 60, true);
+        assertThat(racing.awaitFills(Duration.ofSeconds(30))).isTrue();
+        EquipmentIndicators afterWrite =
+                another.compute("pilot", from, to).equipment().get(0);
+        assertThat(readsOk(afterWrite)).isCloseTo(240, within(1e-6));
+        assertThat(afterWrite)
+                .isEqualTo(service(now, FactsCache.off())
+                        .compute("pilot", from, to)
+                        .equipment()
+                        .get(0));
+    }
+
+    @Test
+    void theWarmerFillsOnItsOwnThreadWhateverTheReportMisses() {
+        FactsCache cache = new FactsCache(1000, 0);
+        Instant now = D0.plus(Duration.ofDays(40)).plus(Duration.ofHours(3));
+        new CacheWarmer(() -> List.of(service(now, cache))).runOnce();
+        assertThat(cache.size()).as("filled before runOnce returned").isEqualTo(30);
     }
 
     @Test

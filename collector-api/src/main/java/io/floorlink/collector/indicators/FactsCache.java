@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * it (keys include the points and eng ranges asked for).
  *
  * <p>Filling is the dearer part of a report that misses its closed days (each day read apart and kept), so a report
- * that misses more than {@link #DEFAULT_INLINE_FILL} device-days is answered from one read over the whole window and
- * leaves the filling to this cache's filler: one daemon thread (gone after a minute idle), at most
+ * that finds more than {@link #DEFAULT_INLINE_FILL} of its closed device-days not held is computed as without the
+ * cache, and computed again on this cache's filler to fill it: one daemon thread (gone after a minute idle), at most
  * {@link #MAX_PENDING_FILLS} fills waiting, a fill already waiting for the same report not queued twice, and a fill
- * that finds the queue full dropped (the next such report, or the {@link CacheWarmer}, fills those days).
+ * that finds the queue full dropped (the next such report, or the {@link CacheWarmer}, fills those days). A fill
+ * reads the revisions before the facts as every report does, so a write landing meanwhile is read again later.
  */
 public final class FactsCache implements MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(FactsCache.class);
@@ -44,8 +45,9 @@ public final class FactsCache implements MeterBinder {
     public static final int DEFAULT_ENTRIES = 100_000;
 
     /**
-     * Default of the most closed device-days a report fills on its own thread: about one day of 1,000 equipment,
-     * 20-40 ms of filling (docs/benchmarks.md); a report missing more leaves them to the filler.
+     * Default of the most closed device-days not held that a report reads day by day and caches itself: about one
+     * day of 1,000 equipment, 20-40 ms of filling (docs/benchmarks.md); a report finding more is computed as without
+     * the cache and leaves them to the filler.
      */
     public static final int DEFAULT_INLINE_FILL = 1_000;
 
@@ -76,7 +78,7 @@ public final class FactsCache implements MeterBinder {
 
     /**
      * @param capacity the most entries kept; 0 turns the cache off
-     * @param inlineFill the most closed device-days a report fills on its own thread (0: the filler fills all)
+     * @param inlineFill the most closed device-days not held that a report fills itself (0: the filler fills all)
      */
     FactsCache(int capacity, int inlineFill) {
         if (capacity < 0) {
@@ -120,7 +122,7 @@ public final class FactsCache implements MeterBinder {
         return capacity;
     }
 
-    /** The most closed device-days a report fills on its own thread; more go to the filler. */
+    /** The most closed device-days not held that a report fills itself; with more it leaves them to the filler. */
     int inlineFill() {
         return inlineFill;
     }
@@ -168,6 +170,11 @@ public final class FactsCache implements MeterBinder {
             Thread.sleep(5);
         }
         return true;
+    }
+
+    /** Whether an entry is held under {@code key} at any revision; not counted, and the entry's age is unchanged. */
+    synchronized boolean holds(Object key) {
+        return entries.containsKey(key);
     }
 
     /** The value stored under {@code key} at {@code revision}; null (counted as a miss) otherwise. */

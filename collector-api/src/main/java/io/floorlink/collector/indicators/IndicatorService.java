@@ -163,8 +163,9 @@ public final class IndicatorService {
 
     /**
      * The same service filling the cache with every closed day its reports miss before they return, as background
-     * work should ({@link CacheWarmer}, the district summaries): a report of a service that does not leaves a large
-     * fill to the cache's filler thread and answers from one read over the window (see {@link FactsCache}).
+     * work should ({@link CacheWarmer}, the district summaries). A report of a service that does not, finding more
+     * than {@link FactsCache#DEFAULT_INLINE_FILL} of its closed device-days not cached, is computed as without the
+     * cache and computed again on the cache's filler thread to fill it (see {@link FactsCache}).
      */
     public IndicatorService fillingInline() {
         return new IndicatorService(facts, inventory, profiles, clock, schedule, metrics, cache, true);
@@ -418,10 +419,16 @@ public final class IndicatorService {
         Map<String, Map<String, Map<Double, Double>>> states = new HashMap<>();
         Map<List<Interval>, String> rollups = new HashMap<>();
         FactsReader.EdgeWeight weight = connectedWeight(sessions, now);
+        Map<List<Interval>, Asked> asked = new HashMap<>();
+        groups.forEach((intervals, members) -> asked.put(intervals, asked(engine, members, declarations)));
+        // Filling (each closed day read apart and kept) costs more than the report's own read: a report that finds
+        // most of its closed days not cached is computed as without the cache, and again on the filler thread.
+        long[] cover = cacheCover(groups, asked, now);
+        boolean useCache = cache.enabled() && (fillInline || cover[1] <= cache.inlineFill());
         Instant firstDay = FactsReader.dayStart(FactsReader.epochDay(from));
         // Read before any fact, so a write that lands in between makes the next report read the day again.
         Map<String, Map<Long, Long>> revisions =
-                cache.enabled() && firstDay.plus(Duration.ofDays(1)).compareTo(now) <= 0
+                useCache && firstDay.plus(Duration.ofDays(1)).compareTo(now) <= 0
                         ? facts.revisions(ids, firstDay, to)
                         : Map.of();
         // Which device-days have current day and month profiles: read at most once per report, at the first read
@@ -433,109 +440,56 @@ public final class IndicatorService {
         }
         FactsReader.ProfiledDays profiled = new FactsReader.ProfiledDays(
                 () -> facts.profiledDays(ids, windowDays, revisions.isEmpty() ? null : revisions));
-        // Fills of the closed days this report missed, when it leaves them to the cache's filler.
-        List<Runnable> fills = new ArrayList<>();
-        List<GroupRead> groupReads = new ArrayList<>();
-        long missed = 0;
         for (Map.Entry<List<Interval>, List<Equipment>> g : groups.entrySet()) {
             Buckets b = Buckets.of(g.getKey());
             rollups.put(g.getKey(), b.describe());
             List<String> groupIds = g.getValue().stream().map(Equipment::id).toList();
-            Map<String, Set<String>> pointIds = new LinkedHashMap<>();
-            Map<String, List<String>> statePoints = new LinkedHashMap<>();
-            for (Equipment e : g.getValue()) {
-                Set<String> ps = new LinkedHashSet<>();
-                e.points().forEach(p -> ps.add(p.id()));
-                Profile.CountMap counts =
-                        e.type() == null ? null : engine.profile().counts().get(e.type());
-                if (counts != null) {
-                    for (String p : new String[] {counts.total(), counts.good(), counts.reject()}) {
-                        if (p != null) {
-                            ps.add(p);
-                        }
-                    }
-                }
-                if (!ps.isEmpty()) {
-                    pointIds.put(e.id(), ps);
-                }
-                StateMap map = engine.stateMapOf(e);
-                String sp = IndicatorEngine.statePoint(e, map);
-                if (map != null && sp != null) {
-                    statePoints.put(e.id(), List.of(sp));
-                }
-            }
+            Map<String, Set<String>> pointIds = asked.get(g.getKey()).pointIds();
+            Map<String, List<String>> statePoints = asked.get(g.getKey()).statePoints();
             // Whole minutes of closed days come from the cache while their revision holds; the rest from the store.
             SortedMap<Long, List<Interval>> closed = new TreeMap<>();
             List<Interval> rest = new ArrayList<>();
-            splitClosedDays(g.getKey(), now, closed, rest);
+            splitClosedDays(g.getKey(), now, useCache, closed, rest);
             read(groupIds, pointIds, statePoints, declarations, Buckets.of(rest), weight, false, profiled)
                     .mergeDay(FactsReader.ALL_DAYS, groupIds, points, reads, states);
             Map<Long, List<String>> missing = new TreeMap<>();
             for (String id : groupIds) {
                 for (Map.Entry<Long, List<Interval>> day : closed.entrySet()) {
                     Object hit = cache.get(
-                            sliceKey(
-                                    facts.groupId(),
-                                    id,
-                                    day.getKey(),
-                                    day.getValue(),
-                                    pointIds,
-                                    statePoints,
-                                    declarations),
+                            asked.get(g.getKey()).sliceKey(facts.groupId(), id, day.getKey(), day.getValue()),
                             revision(revisions, id, day.getKey()));
                     if (hit instanceof DayFacts f) {
                         f.mergeInto(id, points, reads, states);
                     } else {
                         missing.computeIfAbsent(day.getKey(), k -> new ArrayList<>())
                                 .add(id);
-                        missed++;
                     }
                 }
             }
-            groupReads.add(new GroupRead(pointIds, statePoints, closed, missing));
-        }
-        boolean inline = fillInline || missed <= cache.inlineFill();
-        for (GroupRead g : groupReads) {
             // Days that miss the same equipment are read together, split by day.
             Map<List<String>, List<Long>> batches = new LinkedHashMap<>();
-            g.missing().forEach((day, devices) -> batches.computeIfAbsent(devices, k -> new ArrayList<>())
-                    .add(day));
+            missing.forEach((day, devices) ->
+                    batches.computeIfAbsent(devices, k -> new ArrayList<>()).add(day));
             for (Map.Entry<List<String>, List<Long>> batch : batches.entrySet()) {
                 List<String> devices = batch.getKey();
-                List<Long> days = batch.getValue();
-                Map<String, Set<String>> batchPoints = subset(g.pointIds(), devices);
-                Map<String, List<String>> batchStates = subset(g.statePoints(), devices);
                 List<Interval> spans = new ArrayList<>();
-                days.forEach(day -> spans.addAll(g.closed().get(day)));
-                Runnable fill = () -> {
-                    Reading r = read(
-                            devices, batchPoints, batchStates, declarations, Buckets.of(spans), weight, true, profiled);
-                    for (long day : days) {
-                        for (String id : devices) {
-                            cache.put(
-                                    sliceKey(
-                                            facts.groupId(),
-                                            id,
-                                            day,
-                                            g.closed().get(day),
-                                            g.pointIds(),
-                                            g.statePoints(),
-                                            declarations),
-                                    revision(revisions, id, day),
-                                    r.dayFacts(day, id));
-                        }
-                    }
-                    if (inline) {
-                        days.forEach(day -> r.mergeDay(day, devices, points, reads, states));
-                    }
-                };
-                if (inline) {
-                    fill.run();
-                } else {
-                    read(devices, batchPoints, batchStates, declarations, Buckets.of(spans), weight, false, profiled)
-                            .mergeDay(FactsReader.ALL_DAYS, devices, points, reads, states);
-                    if (missed <= cache.capacity()) {
-                        fills.add(fill);
+                batch.getValue().forEach(day -> spans.addAll(closed.get(day)));
+                Reading r = read(
+                        devices,
+                        subset(pointIds, devices),
+                        subset(statePoints, devices),
+                        declarations,
+                        Buckets.of(spans),
+                        weight,
+                        true,
+                        profiled);
+                for (long day : batch.getValue()) {
+                    r.mergeDay(day, devices, points, reads, states);
+                    for (String id : devices) {
+                        cache.put(
+                                asked.get(g.getKey()).sliceKey(facts.groupId(), id, day, closed.get(day)),
+                                revision(revisions, id, day),
+                                r.dayFacts(day, id));
                     }
                 }
             }
@@ -543,19 +497,7 @@ public final class IndicatorService {
 
         Map<String, List<StaticRun>> runs = join(runsRead);
         Map<String, Map<String, Double>> counterFrozen =
-                counterRunningFrozen(engine, equipment, scheduled, runs, states, revisions, profiled, now, fills);
-        if (!fills.isEmpty()) {
-            cache.fillLater(
-                    java.util.Arrays.asList(
-                            facts.groupId(),
-                            ids,
-                            from,
-                            to,
-                            engine.profile().id(),
-                            engine.profile().version(),
-                            List.copyOf(groups.keySet())),
-                    () -> fills.forEach(Runnable::run));
-        }
+                counterRunningFrozen(engine, equipment, scheduled, runs, states, revisions, profiled, now, useCache);
         List<EquipmentIndicators> out = new ArrayList<>(equipment.size());
         for (Equipment e : equipment) {
             ScheduledTime s = scheduled.get(e.id());
@@ -577,6 +519,20 @@ public final class IndicatorService {
                     reported.getOrDefault(e.id(), List.of()));
             out.add(engine.evaluate(inventory, e, s, f, now, withEvidence));
         }
+        // Queued once the report is through, so the fill does not compete with it.
+        if (cache.enabled() && !useCache && cover[0] <= cache.capacity()) {
+            IndicatorService filling = fillingInline();
+            cache.fillLater(
+                    java.util.Arrays.asList(
+                            facts.groupId(),
+                            ids,
+                            from,
+                            to,
+                            engine.profile().id(),
+                            engine.profile().version(),
+                            List.copyOf(groups.keySet())),
+                    () -> filling.evaluate(engine, equipment, from, to, now, false, new boolean[1]));
+        }
         return out;
     }
 
@@ -595,13 +551,8 @@ public final class IndicatorService {
             Map<String, Map<Long, Long>> revisions,
             FactsReader.ProfiledDays profiled,
             Instant now,
-            List<Runnable> fills) {
+            boolean useCache) {
         List<FactsReader.StateRequest> requests = new ArrayList<>();
-        // Per question, the closed days the cache missed: asked day by day (and cached) or together (filled later).
-        Map<Integer, SortedMap<Long, List<Interval>>> missedDays = new LinkedHashMap<>();
-        Map<Integer, String> questionPoint = new HashMap<>();
-        Map<Integer, Set<Double>> questionValues = new HashMap<>();
-        long missed = 0;
         // Per question (equipment and counters sharing frozen parts): the time per raw state value gathered so far.
         List<Map<Double, Double>> gathered = new ArrayList<>();
         List<String[]> questions = new ArrayList<>();
@@ -648,20 +599,19 @@ public final class IndicatorService {
                 gathered.add(millis);
                 SortedMap<Long, List<Interval>> closed = new TreeMap<>();
                 List<Interval> rest = new ArrayList<>();
-                splitClosedDays(g.getKey(), now, closed, rest);
-                questionPoint.put(question, statePoint);
-                questionValues.put(question, runningValues);
+                splitClosedDays(g.getKey(), now, useCache, closed, rest);
                 for (Map.Entry<Long, List<Interval>> day : closed.entrySet()) {
-                    Object hit = cache.get(
-                            frozenKey(e.id(), day.getKey(), statePoint, runningValues, day.getValue()),
-                            revision(revisions, e.id(), day.getKey()));
+                    FrozenKey cacheKey = new FrozenKey(
+                            facts.groupId(), e.id(), day.getKey(), statePoint, runningValues, day.getValue());
+                    Object hit = cache.get(cacheKey, revision(revisions, e.id(), day.getKey()));
                     if (hit instanceof Map<?, ?> m) {
                         m.forEach((v, ms) -> millis.merge((Double) v, (Double) ms, Double::sum));
                     } else {
-                        missedDays
-                                .computeIfAbsent(question, k -> new TreeMap<>())
-                                .put(day.getKey(), day.getValue());
-                        missed++;
+                        String id = question + "/" + day.getKey();
+                        requests.add(new FactsReader.StateRequest(
+                                id, e.id(), statePoint, Buckets.of(day.getValue()), runningValues));
+                        requestQuestion.put(id, question);
+                        requestCacheKey.put(id, cacheKey);
                     }
                 }
                 if (!rest.isEmpty()) {
@@ -670,40 +620,6 @@ public final class IndicatorService {
                     requestQuestion.put(id, question);
                 }
             }
-        }
-        boolean inline = fillInline || missed <= cache.inlineFill();
-        List<FactsReader.StateRequest> fillRequests = new ArrayList<>();
-        Map<String, FrozenKey> fillKeys = new HashMap<>();
-        missedDays.forEach((question, days) -> {
-            String device = questions.get(question)[0];
-            String point = questionPoint.get(question);
-            Set<Double> values = questionValues.get(question);
-            List<Interval> together = new ArrayList<>();
-            days.forEach((day, slice) -> {
-                String id = question + "/" + day;
-                FactsReader.StateRequest r = new FactsReader.StateRequest(id, device, point, Buckets.of(slice), values);
-                FrozenKey cacheKey = frozenKey(device, day, point, values, slice);
-                if (inline) {
-                    requests.add(r);
-                    requestQuestion.put(id, question);
-                    requestCacheKey.put(id, cacheKey);
-                } else {
-                    together.addAll(slice);
-                    fillRequests.add(r);
-                    fillKeys.put(id, cacheKey);
-                }
-            });
-            if (!together.isEmpty()) {
-                String id = question + "/closed";
-                requests.add(new FactsReader.StateRequest(id, device, point, Buckets.of(together), values));
-                requestQuestion.put(id, question);
-            }
-        });
-        if (!fillRequests.isEmpty() && missed <= cache.capacity()) {
-            fills.add(() -> facts.stateMillis(fillRequests, profiled).forEach((id, byValue) -> {
-                FrozenKey cacheKey = fillKeys.get(id);
-                cache.put(cacheKey, revision(revisions, cacheKey.device(), cacheKey.day()), Map.copyOf(byValue));
-            }));
         }
         // The two halves on two connections: these are the most rows of a report after the point rollups.
         List<FactsReader.StateRequest> firstHalf = requests.subList(0, requests.size() / 2);
@@ -733,13 +649,6 @@ public final class IndicatorService {
         }
         return out;
     }
-
-    /** One S's rollup reads of a report: the points and state points asked for, its closed days and their misses. */
-    private record GroupRead(
-            Map<String, Set<String>> pointIds,
-            Map<String, List<String>> statePoints,
-            SortedMap<Long, List<Interval>> closed,
-            Map<Long, List<String>> missing) {}
 
     /** What one read of the rollups gave, per epoch day (or {@link FactsReader#ALL_DAYS}). */
     private record Reading(
@@ -814,26 +723,86 @@ public final class IndicatorService {
     private record FrozenKey(
             String group, String device, long day, String statePoint, Set<Double> values, List<Interval> slice) {}
 
-    private FrozenKey frozenKey(
-            String device, long day, String statePoint, Set<Double> runningValues, List<Interval> slice) {
-        return new FrozenKey(facts.groupId(), device, day, statePoint, runningValues, slice);
-    }
-
-    private static SliceKey sliceKey(
-            String group,
-            String device,
-            long day,
-            List<Interval> slice,
+    /**
+     * What a report asks of one S's equipment: the points (with the counts' points) and state points, and per
+     * equipment the points part of its cache keys (point ids with the eng range they were judged against), built once.
+     */
+    private record Asked(
             Map<String, Set<String>> pointIds,
             Map<String, List<String>> statePoints,
-            Map<String, Map<String, Declaration>> declarations) {
-        List<List<Object>> points = new ArrayList<>();
-        Map<String, Declaration> decl = declarations.getOrDefault(device, Map.of());
-        for (String p : new java.util.TreeSet<>(pointIds.getOrDefault(device, Set.of()))) {
-            Declaration d = decl.get(p);
-            points.add(java.util.Arrays.asList(p, d == null ? null : d.engLow(), d == null ? null : d.engHigh()));
+            Map<String, List<List<Object>>> keyPoints) {
+
+        SliceKey sliceKey(String group, String device, long day, List<Interval> slice) {
+            return new SliceKey(
+                    group,
+                    device,
+                    day,
+                    slice,
+                    keyPoints.getOrDefault(device, List.of()),
+                    statePoints.getOrDefault(device, List.of()));
         }
-        return new SliceKey(group, device, day, slice, points, statePoints.getOrDefault(device, List.of()));
+    }
+
+    private static Asked asked(
+            IndicatorEngine engine, List<Equipment> members, Map<String, Map<String, Declaration>> declarations) {
+        Map<String, Set<String>> pointIds = new LinkedHashMap<>();
+        Map<String, List<String>> statePoints = new LinkedHashMap<>();
+        Map<String, List<List<Object>>> keyPoints = new HashMap<>();
+        for (Equipment e : members) {
+            Set<String> ps = new LinkedHashSet<>();
+            e.points().forEach(p -> ps.add(p.id()));
+            Profile.CountMap counts =
+                    e.type() == null ? null : engine.profile().counts().get(e.type());
+            if (counts != null) {
+                for (String p : new String[] {counts.total(), counts.good(), counts.reject()}) {
+                    if (p != null) {
+                        ps.add(p);
+                    }
+                }
+            }
+            if (!ps.isEmpty()) {
+                pointIds.put(e.id(), ps);
+            }
+            StateMap map = engine.stateMapOf(e);
+            String sp = IndicatorEngine.statePoint(e, map);
+            if (map != null && sp != null) {
+                statePoints.put(e.id(), List.of(sp));
+            }
+            List<List<Object>> key = new ArrayList<>();
+            Map<String, Declaration> decl = declarations.getOrDefault(e.id(), Map.of());
+            for (String p : new java.util.TreeSet<>(ps)) {
+                Declaration d = decl.get(p);
+                key.add(java.util.Arrays.asList(p, d == null ? null : d.engLow(), d == null ? null : d.engHigh()));
+            }
+            keyPoints.put(e.id(), key);
+        }
+        return new Asked(pointIds, statePoints, keyPoints);
+    }
+
+    /**
+     * How much of a report's closed days the cache holds, revisions aside (a peek: no lookup counted, nothing
+     * moved in its order): {closed device-days, of them not held}.
+     */
+    private long[] cacheCover(
+            Map<List<Interval>, List<Equipment>> groups, Map<List<Interval>, Asked> asked, Instant now) {
+        long[] cover = new long[2];
+        if (!cache.enabled() || fillInline) {
+            return cover;
+        }
+        for (Map.Entry<List<Interval>, List<Equipment>> g : groups.entrySet()) {
+            SortedMap<Long, List<Interval>> closed = new TreeMap<>();
+            splitClosedDays(g.getKey(), now, true, closed, new ArrayList<>());
+            for (Equipment e : g.getValue()) {
+                for (Map.Entry<Long, List<Interval>> day : closed.entrySet()) {
+                    cover[0]++;
+                    if (!cache.holds(
+                            asked.get(g.getKey()).sliceKey(facts.groupId(), e.id(), day.getKey(), day.getValue()))) {
+                        cover[1]++;
+                    }
+                }
+            }
+        }
+        return cover;
     }
 
     private static long revision(Map<String, Map<Long, Long>> revisions, String device, long day) {
@@ -854,17 +823,21 @@ public final class IndicatorService {
     /**
      * Cuts S at UTC midnights: the whole minutes of days that ended by {@code now} go to {@code closed} by epoch
      * day (they may be cached), everything else (partial minutes, days not over) to {@code rest}. Nothing is closed
-     * when the cache is off.
+     * when the report does not use the cache.
      */
-    private void splitClosedDays(
-            List<Interval> intervals, Instant now, SortedMap<Long, List<Interval>> closed, List<Interval> rest) {
+    private static void splitClosedDays(
+            List<Interval> intervals,
+            Instant now,
+            boolean useCache,
+            SortedMap<Long, List<Interval>> closed,
+            List<Interval> rest) {
         for (Interval i : intervals) {
             for (Interval piece : FactsReader.perDay(i)) {
                 long day = FactsReader.epochDay(piece.start());
                 // Partial minutes stay outside: their weights depend on the sessions around them.
                 Instant a = Buckets.ceil(piece.start(), ChronoUnit.MINUTES);
                 Instant b = piece.end().truncatedTo(ChronoUnit.MINUTES);
-                if (!cache.enabled() || FactsReader.dayStart(day + 1).isAfter(now) || !a.isBefore(b)) {
+                if (!useCache || FactsReader.dayStart(day + 1).isAfter(now) || !a.isBefore(b)) {
                     rest.add(piece);
                     continue;
                 }

@@ -315,8 +315,8 @@ class DayProfileReportIT {
         assertThat(IndicatorLoadHarness.rounded(report(from, to, false, new FactsCache(1000))))
                 .isEqualTo(expected);
 
-        // A report that leaves its days to the cache's filler asks the frozen part's days together, and the filler
-        // caches them day by day as an inline fill would.
+        // A report that leaves its days to the cache's filler is computed as without the cache; the filler caches its
+        // days day by day, the frozen part's day too.
         FactsCache filled = new FactsCache(1000, 0);
         assertThat(IndicatorLoadHarness.rounded(report(from, to, false, filled)))
                 .isEqualTo(expected);

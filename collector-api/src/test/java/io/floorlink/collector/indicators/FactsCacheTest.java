@@ -21,7 +21,9 @@ class FactsCacheTest {
                 .as("the gateway wrote into the day since")
                 .isNull();
         assertThat(cache.get("IMM-02/2026-05-04", 3)).isNull();
-        assertThat(cache.hits()).isEqualTo(1);
+        assertThat(cache.holds("IMM-01/2026-05-04")).as("held at some revision").isTrue();
+        assertThat(cache.holds("IMM-02/2026-05-04")).isFalse();
+        assertThat(cache.hits()).as("a peek is no lookup").isEqualTo(1);
         assertThat(cache.misses()).isEqualTo(2);
     }
 

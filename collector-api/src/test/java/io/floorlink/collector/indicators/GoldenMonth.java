@@ -442,7 +442,13 @@ final class GoldenMonth {
         double sMinutes = sum(w, m -> 1);
         IndicatorReport r = service.compute("pilot", from, to);
         long hits = service.cache().hits();
-        // The same report again, answered from the closed days just cached (the month is over).
+        // The same report again, answered from the closed days just cached (the month is over), once a fill left to
+        // the cache's filler is through.
+        try {
+            assertThat(service.cache().awaitFills(Duration.ofSeconds(30))).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
         assertThat(service.compute("pilot", from, to))
                 .usingRecursiveComparison()
                 .withComparatorForType(
@@ -573,6 +579,24 @@ final class GoldenMonth {
     void verifyUnalignedAndCalendar(IndicatorService service) {
         verify(service, W2_FROM, W2_TO, ScheduledTime.wholeWindow(W2_FROM, W2_TO));
         verify(service.withSchedule((e, from, to) -> calendar(from, to)), W2_FROM, W2_TO, calendar(W2_FROM, W2_TO));
+    }
+
+    /**
+     * {@link #verifyUnalignedAndCalendar} through a cache that leaves every missed day to its filler: each first
+     * report reads S at once, the one after it comes from the days the filler cached.
+     */
+    void verifyUnalignedAndCalendarThroughTheFiller(javax.sql.DataSource ds) {
+        FactsCache cache = new FactsCache(FactsCache.DEFAULT_ENTRIES, 0);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        cache.bindTo(registry);
+        verifyUnalignedAndCalendar(service(ds).withCache(cache));
+        assertThat(registry.get("floorlink.collector.indicators.cache.fills")
+                        .tag("result", "done")
+                        .functionCounter()
+                        .count())
+                .as("the first report of each S left its days to the filler")
+                .isEqualTo(2);
     }
 
     IndicatorService service(javax.sql.DataSource ds) {

@@ -34,6 +34,11 @@ class GoldenMonthProfilesTest {
         MONTH.verifyUnalignedAndCalendar(MONTH.service(facts.dataSource()));
     }
 
+    @Test
+    void unalignedWindowAndShiftCalendarFromProfilesThroughACacheThatLeavesItsDaysToTheFiller() {
+        MONTH.verifyUnalignedAndCalendarThroughTheFiller(facts.dataSource());
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "V{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"12", "13"})
     void aStoreOfAGatewayBeforeMinuteProfilesIsReadFromRollupRows(String version) throws Exception {

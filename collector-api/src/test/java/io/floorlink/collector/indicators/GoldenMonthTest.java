@@ -55,6 +55,11 @@ class GoldenMonthTest {
     }
 
     @Test
+    void unalignedWindowAndShiftCalendarThroughACacheThatLeavesItsDaysToTheFiller() {
+        MONTH.verifyUnalignedAndCalendarThroughTheFiller(facts.dataSource());
+    }
+
+    @Test
     void shiftCalendarReadsEverySpan() {
         IndicatorService shifts =
                 MONTH.service(facts.dataSource()).withSchedule((e, from, to) -> GoldenMonth.calendar(from, to));

@@ -58,6 +58,7 @@ public final class Collector implements AutoCloseable {
     private final Gateway gateway;
     private final ApiServer api;
     private final CacheWarmer warmer;
+    private final FactsCache cache;
     private final Summarizer summarizer;
     private final AuditLog audit;
     private final StandardMeters standardMeters;
@@ -66,12 +67,14 @@ public final class Collector implements AutoCloseable {
             Gateway gateway,
             ApiServer api,
             CacheWarmer warmer,
+            FactsCache cache,
             Summarizer summarizer,
             AuditLog audit,
             StandardMeters standardMeters) {
         this.gateway = gateway;
         this.api = api;
         this.warmer = warmer;
+        this.cache = cache;
         this.summarizer = summarizer;
         this.audit = audit;
         this.standardMeters = standardMeters;
@@ -212,7 +215,7 @@ public final class Collector implements AutoCloseable {
                             .map(Enterprises.Context::service)
                             .toList())
                     .start(Duration.ofSeconds(10), Duration.ofHours(1));
-            return new Collector(gateway, api, warmer, summarizer, audit, StandardMeters.bindTo(meters));
+            return new Collector(gateway, api, warmer, cache, summarizer, audit, StandardMeters.bindTo(meters));
         } catch (Exception | Error e) {
             gateway.close();
             audit.close();
@@ -388,6 +391,7 @@ public final class Collector implements AutoCloseable {
         LOG.info("Collector stopping");
         try {
             warmer.close();
+            cache.close();
             summarizer.close();
             api.close();
         } finally {

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * that finds the queue full dropped (the next such report, or the {@link CacheWarmer}, fills those days). A fill
  * reads the revisions before the facts as every report does, so a write landing meanwhile is read again later.
  */
-public final class FactsCache implements MeterBinder {
+public final class FactsCache implements MeterBinder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FactsCache.class);
     /**
      * Default bound: a device-day takes one or two entries (rollup sums, frozen counter parts), so this holds 50
@@ -65,6 +65,7 @@ public final class FactsCache implements MeterBinder {
     private final AtomicLong fillsFailed = new AtomicLong();
     private final Set<Object> fillsPending = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor filler;
+    private volatile boolean closed;
 
     private record Entry(long revision, Object value) {}
 
@@ -143,7 +144,11 @@ public final class FactsCache implements MeterBinder {
                     fillsDone.incrementAndGet();
                 } catch (RuntimeException e) {
                     fillsFailed.incrementAndGet();
-                    LOG.warn("Indicator cache fill failed, the next report reads those days: {}", e.getMessage());
+                    if (closed) {
+                        LOG.debug("Indicator cache fill ended by the collector stopping: {}", e.getMessage());
+                    } else {
+                        LOG.warn("Indicator cache fill failed, the next report reads those days: {}", e.getMessage());
+                    }
                 } finally {
                     fillsPending.remove(key);
                 }
@@ -207,6 +212,17 @@ public final class FactsCache implements MeterBinder {
     /** Lookups that had to read the facts store since start. */
     public long misses() {
         return misses.get();
+    }
+
+    /**
+     * Stops the filler: fills waiting are dropped, as is any asked for later; a fill under way ends with its
+     * current read (its failure, the store closing, is not logged as a warning). Returns at once. The entries stay.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        filler.shutdownNow();
+        fillsPending.clear();
     }
 
     /** Drops every entry (the counters stay). */

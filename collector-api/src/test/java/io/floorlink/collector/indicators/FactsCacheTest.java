@@ -126,4 +126,19 @@ class FactsCacheTest {
         assertThat(fills(registry, "done")).isEqualTo(1);
         assertThat(cache.get("a", 1)).isEqualTo("facts");
     }
+
+    @Test
+    void aClosedCacheRunsNoMoreFillsAndKeepsItsEntries() throws Exception {
+        FactsCache cache = new FactsCache(10);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        cache.bindTo(registry);
+        cache.put("a", 1, "facts");
+        cache.close();
+        AtomicInteger ran = new AtomicInteger();
+        cache.fillLater("report", ran::incrementAndGet);
+        assertThat(cache.awaitFills(Duration.ofSeconds(1))).isTrue();
+        assertThat(ran).hasValue(0);
+        assertThat(fills(registry, "dropped")).isEqualTo(1);
+        assertThat(cache.get("a", 1)).isEqualTo("facts");
+    }
 }

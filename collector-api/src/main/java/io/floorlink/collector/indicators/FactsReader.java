@@ -602,9 +602,7 @@ final class FactsReader {
             Map<Level, Map<Long, boolean[]>> slots = profileSlots(spans, days, minutes);
             // A partial minute of a profiled day is a slot of the same hour (minute) profile row that the cut hour's
             // whole minutes come from: read with them instead of one more index seek per key in the minute rows.
-            Map<Long, Buckets.Partial[]> partial = partialSlots(spans.partial(), days, minutes);
-            partial.keySet().forEach(row -> slots.computeIfAbsent(minutes, k -> new HashMap<>())
-                    .computeIfAbsent(row, k -> new boolean[minutes.slots]));
+            Map<Long, Buckets.Partial[]> partial = partialSlots(spans.partial(), days, minutes, slots);
             rollups.accept(new RollupRead(g.getValue(), slots.isEmpty() ? spans : withoutProfiled(spans, days, true)));
             slots.forEach((level, wanted) ->
                     profiles.read(g.getValue(), new ProfileSpan(level, wanted, level == minutes ? partial : Map.of())));
@@ -613,10 +611,11 @@ final class FactsReader {
 
     /**
      * The partial minutes of {@code days} by the row of {@code level} (hour or minute profiles) holding them: row
-     * key -> the partial minute per slot.
+     * key -> the partial minute per slot. Each such row is also put in {@code slots} (wanting no whole slot when it
+     * had none there), so that it is read.
      */
     private static Map<Long, Buckets.Partial[]> partialSlots(
-            List<Buckets.Partial> partials, Set<Long> days, Level level) {
+            List<Buckets.Partial> partials, Set<Long> days, Level level, Map<Level, Map<Long, boolean[]>> slots) {
         Map<Long, Buckets.Partial[]> out = new HashMap<>();
         for (Buckets.Partial p : partials) {
             if (days.contains(epochDay(p.bucket()))) {
@@ -624,6 +623,7 @@ final class FactsReader {
                 int slot =
                         (int) ((p.bucket().getEpochSecond() - level.start(row).getEpochSecond()) / 60);
                 out.computeIfAbsent(row, k -> new Buckets.Partial[level.slots])[slot] = p;
+                slots.computeIfAbsent(level, k -> new HashMap<>()).computeIfAbsent(row, k -> new boolean[level.slots]);
             }
         }
         return out;
@@ -1055,13 +1055,11 @@ final class FactsReader {
             Set<Long> days = current.getOrDefault(q.device(), Set.of());
             Map<Level, Map<Long, boolean[]>> slots = profileSlots(q.spans(), days, Level.MINUTE);
             // a frozen part starts at a sample's second: its first minute is partial, read from the same row
-            Map<Long, Buckets.Partial[]> partial = partialSlots(q.spans().partial(), days, Level.MINUTE);
-            if (slots.isEmpty() && partial.isEmpty()) {
+            Map<Long, Buckets.Partial[]> partial = partialSlots(q.spans().partial(), days, Level.MINUTE, slots);
+            if (slots.isEmpty()) {
                 fromRollups.add(q);
                 continue;
             }
-            partial.keySet().forEach(row -> slots.computeIfAbsent(Level.MINUTE, k -> new HashMap<>())
-                    .computeIfAbsent(row, k -> new boolean[Level.MINUTE.slots]));
             fromRollups.add(new StateRequest(
                     q.key(), q.device(), q.point(), withoutProfiled(q.spans(), days, true), q.values()));
             double[] values = q.values() == null

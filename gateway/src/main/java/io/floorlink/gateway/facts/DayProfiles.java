@@ -79,8 +79,8 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
     private static final String[] DEVICE_PROFILE_COLUMNS = {"group_id", "device_id", "bucket", "hours"};
     private static final String[] MONTH_COLUMNS = {"group_id", "device_id", "point_id", "bucket", "days"};
     private static final String[] DEVICE_MONTH_COLUMNS = {"group_id", "device_id", "bucket", "days"};
-    private static final String[] HOUR_PROFILE_COLUMNS = {"group_id", "device_id", "point_id", "bucket", "minutes"};
-    private static final String[] DEVICE_HOUR_PROFILE_COLUMNS = {"group_id", "device_id", "bucket", "minutes"};
+    private static final String[] MINUTES_COLUMNS = {"group_id", "device_id", "point_id", "bucket", "minutes"};
+    private static final String[] DEVICE_MINUTES_COLUMNS = {"group_id", "device_id", "bucket", "minutes"};
     private static final String[] POINT_KEY = {"group_id", "device_id", "point_id", "bucket"};
     private static final String[] DEVICE_KEY = {"group_id", "device_id", "bucket"};
     private static final String[] MARK_COLUMNS = {"group_id", "device_id", "bucket", "revision", "built_at"};
@@ -290,12 +290,12 @@ public final class DayProfiles implements MeterBinder, AutoCloseable {
                             c.prepareStatement("SELECT " + HOUR_COLUMNS + " FROM point_minute" + range);
                     PreparedStatement deviceMinutes =
                             c.prepareStatement("SELECT bucket, reads_ok, reads_failed FROM device_minute" + range);
-                    PreparedStatement pointHourProfiles = c.prepareStatement(FactsStore.merge(
-                            "point_hour_profile", HOUR_PROFILE_COLUMNS, POINT_KEY, "minutes = s.minutes"));
+                    PreparedStatement pointHourProfiles = c.prepareStatement(
+                            FactsStore.merge("point_hour_profile", MINUTES_COLUMNS, POINT_KEY, "minutes = s.minutes"));
                     PreparedStatement deviceHourProfiles = c.prepareStatement(FactsStore.merge(
-                            "device_hour_profile", DEVICE_HOUR_PROFILE_COLUMNS, DEVICE_KEY, "minutes = s.minutes"));
+                            "device_hour_profile", DEVICE_MINUTES_COLUMNS, DEVICE_KEY, "minutes = s.minutes"));
                     PreparedStatement stateMinuteProfiles = c.prepareStatement(FactsStore.merge(
-                            "point_state_minute_profile", HOUR_PROFILE_COLUMNS, POINT_KEY, "minutes = s.minutes"));
+                            "point_state_minute_profile", MINUTES_COLUMNS, POINT_KEY, "minutes = s.minutes"));
                     PreparedStatement points = c.prepareStatement(
                             FactsStore.merge("point_day_profile", PROFILE_COLUMNS, POINT_KEY, "hours = s.hours"));
                     PreparedStatement devices = c.prepareStatement(FactsStore.merge(

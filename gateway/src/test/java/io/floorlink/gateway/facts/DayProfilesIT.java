@@ -343,9 +343,7 @@ class DayProfilesIT {
             throws SQLException {
         Map<String, Map<Integer, List<Object>>> out = new HashMap<>();
         query(store, "SELECT point_id, bucket, minutes FROM point_hour_profile", group, rs -> {
-            int hour = rs.getObject(2, OffsetDateTime.class)
-                    .withOffsetSameInstant(ZoneOffset.UTC)
-                    .getHour();
+            int hour = utcHour(rs, 2);
             DayProfile.Cursor cur = new DayProfile.Cursor(rs.getBytes(3));
             while (cur.next()) {
                 out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
@@ -355,13 +353,18 @@ class DayProfilesIT {
         return out;
     }
 
+    /** The UTC hour of a bucket column (H2 and PostgreSQL hand timestamps back in the session's offset). */
+    private static int utcHour(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class)
+                .withOffsetSameInstant(ZoneOffset.UTC)
+                .getHour();
+    }
+
     /** Minute of the day -> [reads_ok, reads_failed] of M1 on DAY, from device_hour_profile. */
     private static Map<Integer, List<Long>> deviceHourProfiles(FactsStore store, String group) throws SQLException {
         Map<Integer, List<Long>> out = new HashMap<>();
         query(store, "SELECT bucket, minutes FROM device_hour_profile", group, rs -> {
-            int hour = rs.getObject(1, OffsetDateTime.class)
-                    .withOffsetSameInstant(ZoneOffset.UTC)
-                    .getHour();
+            int hour = utcHour(rs, 1);
             DayProfile.Cursor cur = new DayProfile.Cursor(rs.getBytes(2));
             while (cur.next()) {
                 cur.readReads();

@@ -68,10 +68,22 @@ class FactsCacheIT {
         store.write(new FactsBatch(List.of(), List.of(), points, devices), "cache-it", System.currentTimeMillis());
     }
 
+    /** The minute 10:00 of each of the first {@code days} days from D0, 60 reads ok each. */
+    private void writeTenOClockOfDays(int days) throws Exception {
+        for (int day = 0; day < days; day++) {
+            writeMinute(D0.plus(Duration.ofDays(day)).plus(Duration.ofHours(10)), 60, false);
+        }
+    }
+
     private IndicatorService service(Instant now, FactsCache cache) {
         return new IndicatorService(
                         store.dataSource(), INVENTORY, ProfileLoader.shippedOnly(), Clock.fixed(now, ZoneOffset.UTC))
                 .withCache(cache);
+    }
+
+    /** The machine's figures in the pilot report over {@code [from, to)}. */
+    private static EquipmentIndicators pilot(IndicatorService service, Instant from, Instant to) {
+        return service.compute("pilot", from, to).equipment().get(0);
     }
 
     private static double readsOk(EquipmentIndicators e) {
@@ -80,45 +92,34 @@ class FactsCacheIT {
 
     @Test
     void aRepeatedReportComesFromTheCacheAndAHistoricalWriteIntoAClosedDayIsSeen() throws Exception {
-        for (int day = 0; day < 3; day++) {
-            writeMinute(D0.plus(Duration.ofDays(day)).plus(Duration.ofHours(10)), 60, false);
-        }
+        writeTenOClockOfDays(3);
         Instant from = D0;
         Instant to = D0.plus(Duration.ofDays(3));
         FactsCache cache = new FactsCache(1000);
         IndicatorService cached = service(to.plus(Duration.ofHours(2)), cache);
 
-        EquipmentIndicators first =
-                cached.compute("pilot", from, to).equipment().get(0);
+        EquipmentIndicators first = pilot(cached, from, to);
         assertThat(cache.misses()).as("three closed days read once").isEqualTo(3);
         assertThat(cache.size()).isEqualTo(3);
         // 41 reads expected per 10 s (four 1 s points and the 10 s energy counter)
         assertThat(readsOk(first)).isCloseTo(180, within(1e-6));
         assertThat(first.pointCoverage().value()).isEqualTo(1.0);
 
-        EquipmentIndicators again =
-                cached.compute("pilot", from, to).equipment().get(0);
+        EquipmentIndicators again = pilot(cached, from, to);
         assertThat(cache.hits()).isEqualTo(3);
         assertThat(again).isEqualTo(first);
 
         // The edge agent replays an outage of the second day after the fact.
         writeMinute(D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(11)), 60, true);
-        EquipmentIndicators afterReplay =
-                cached.compute("pilot", from, to).equipment().get(0);
+        EquipmentIndicators afterReplay = pilot(cached, from, to);
         assertThat(readsOk(afterReplay)).isCloseTo(240, within(1e-6));
         assertThat(cache.hits()).as("days one and three still valid").isEqualTo(5);
-        assertThat(afterReplay)
-                .isEqualTo(service(to.plus(Duration.ofHours(2)), FactsCache.off())
-                        .compute("pilot", from, to)
-                        .equipment()
-                        .get(0));
+        assertThat(afterReplay).isEqualTo(pilot(service(to.plus(Duration.ofHours(2)), FactsCache.off()), from, to));
     }
 
     @Test
     void aReportMissingManyClosedDaysAnswersFromOneReadAndTheFillerCachesTheDaysBehindIt() throws Exception {
-        for (int day = 0; day < 3; day++) {
-            writeMinute(D0.plus(Duration.ofDays(day)).plus(Duration.ofHours(10)), 60, false);
-        }
+        writeTenOClockOfDays(3);
         Instant from = D0;
         Instant to = D0.plus(Duration.ofDays(3));
         Instant now = to.plus(Duration.ofHours(2));
@@ -128,14 +129,9 @@ class FactsCacheIT {
         cache.bindTo(registry);
         IndicatorService cached = service(now, cache);
 
-        EquipmentIndicators first =
-                cached.compute("pilot", from, to).equipment().get(0);
+        EquipmentIndicators first = pilot(cached, from, to);
         assertThat(readsOk(first)).isCloseTo(180, within(1e-6));
-        assertThat(first)
-                .isEqualTo(service(now, FactsCache.off())
-                        .compute("pilot", from, to)
-                        .equipment()
-                        .get(0));
+        assertThat(first).isEqualTo(pilot(service(now, FactsCache.off()), from, to));
         assertThat(cache.awaitFills(Duration.ofSeconds(30))).isTrue();
         assertThat(cache.size()).as("the filler cached the three closed days").isEqualTo(3);
         assertThat(registry.get("floorlink.collector.indicators.cache.fills")
@@ -145,7 +141,7 @@ class FactsCacheIT {
                 .isEqualTo(1);
 
         long hits = cache.hits();
-        assertThat(cached.compute("pilot", from, to).equipment().get(0)).isEqualTo(first);
+        assertThat(pilot(cached, from, to)).isEqualTo(first);
         assertThat(cache.hits() - hits).isEqualTo(3);
 
         // A write into a closed day while a fill may be reading: the fill keeps what it read under the revision read
@@ -155,14 +151,9 @@ class FactsCacheIT {
         another.compute("pilot", from, to);
         writeMinute(D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(11)), 60, true);
         assertThat(racing.awaitFills(Duration.ofSeconds(30))).isTrue();
-        EquipmentIndicators afterWrite =
-                another.compute("pilot", from, to).equipment().get(0);
+        EquipmentIndicators afterWrite = pilot(another, from, to);
         assertThat(readsOk(afterWrite)).isCloseTo(240, within(1e-6));
-        assertThat(afterWrite)
-                .isEqualTo(service(now, FactsCache.off())
-                        .compute("pilot", from, to)
-                        .equipment()
-                        .get(0));
+        assertThat(afterWrite).isEqualTo(pilot(service(now, FactsCache.off()), from, to));
     }
 
     @Test
@@ -184,27 +175,19 @@ class FactsCacheIT {
         Instant from = D0.plus(Duration.ofSeconds(30));
         Instant to = now.minus(Duration.ofSeconds(30));
 
-        assertThat(readsOk(cached.compute("pilot", from, to).equipment().get(0)))
-                .isCloseTo(120, within(1e-6));
+        assertThat(readsOk(pilot(cached, from, to))).isCloseTo(120, within(1e-6));
         assertThat(cache.size()).as("only the first day is closed").isEqualTo(1);
 
         writeMinute(D0.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)).plus(Duration.ofMinutes(5)), 60, false);
-        EquipmentIndicators later =
-                cached.compute("pilot", from, to).equipment().get(0);
+        EquipmentIndicators later = pilot(cached, from, to);
         assertThat(readsOk(later)).isCloseTo(180, within(1e-6));
         assertThat(cache.hits()).isEqualTo(1);
-        assertThat(later)
-                .isEqualTo(service(now, FactsCache.off())
-                        .compute("pilot", from, to)
-                        .equipment()
-                        .get(0));
+        assertThat(later).isEqualTo(pilot(service(now, FactsCache.off()), from, to));
     }
 
     @Test
     void theWarmerCachesTheLastThirtyClosedDaysSoTheFirstReportOfAReviewerHitsThem() throws Exception {
-        for (int day = 0; day < 40; day++) {
-            writeMinute(D0.plus(Duration.ofDays(day)).plus(Duration.ofHours(10)), 60, false);
-        }
+        writeTenOClockOfDays(40);
         FactsCache cache = new FactsCache(1000);
         Instant now = D0.plus(Duration.ofDays(40)).plus(Duration.ofHours(3));
         IndicatorService service = service(now, cache);

@@ -77,6 +77,11 @@ RUNS=$($QUICK && echo 3 || echo 9)
 . "$ROOT/bench/unit.sh"
 read -r -a REPORT_JVM <<< "$(unit_jvm_options floorlink-collector.service)"
 read -r -a REPORT_ENV <<< "$(unit_environment floorlink-collector.service | tr '\n' ' ')"
+# and committed up front (-Xms = the unit's -Xmx): the harness collects the heap between runs into an empty cache,
+# which would otherwise shrink it and charge its regrowth to the next report
+for o in "${REPORT_JVM[@]}"; do
+  case $o in -Xmx*) REPORT_JVM+=("-Xms${o#-Xmx}") ;; esac
+done
 step report-h2 env "${REPORT_ENV[@]}" java "${REPORT_JVM[@]}" -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness "$OUT/report-h2" 1000 "$RUNS"
 if [ -n "$PG" ]; then
   step report-pg env "${REPORT_ENV[@]}" java "${REPORT_JVM[@]}" -Dbench.postgres="$PG" -Dbench.postgres_reset=true -cp "$CP" io.floorlink.collector.indicators.IndicatorLoadHarness \

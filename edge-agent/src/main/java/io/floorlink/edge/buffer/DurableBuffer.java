@@ -145,6 +145,9 @@ public final class DurableBuffer implements AutoCloseable {
     private long bdSeq;
     private long records;
     private long usedBytes;
+    // Estimated bytes written since usedBytes was read: deletes only free pages, so usedBytes plus this is at least
+    // the size in use until the next read (a commit reads the exact size only from half of max_size on).
+    private long writtenSinceRead;
     private long pageSize = 4096;
     private long lastReopenAttempt;
     private long lastStats;
@@ -422,7 +425,12 @@ public final class DurableBuffer implements AutoCloseable {
                 for (Pending p : writing) {
                     incoming += estimate(p);
                 }
-                long used = queryUsedBytes();
+                long used = usedBytes + writtenSinceRead;
+                if (used + incoming > maxBytes / 2) {
+                    used = queryUsedBytes();
+                    usedBytes = used;
+                    writtenSinceRead = 0;
+                }
                 if (used + incoming > maxBytes) {
                     if (overflow == Overflow.DROP_OLDEST) {
                         long[] n = dropOldest(used, incoming, records - deleted, lost);
@@ -458,6 +466,7 @@ public final class DurableBuffer implements AutoCloseable {
                     losses.add(insertLoss(e.getKey(), e.getValue()));
                 }
                 putState("last_rid", Long.toString(nextRid - 1));
+                writtenSinceRead += incoming;
             }
             db.commit();
             records += keep.size() + losses.size() - deleted - rowsDropped;
@@ -724,6 +733,7 @@ public final class DurableBuffer implements AutoCloseable {
         nextRid = Math.max(maxRid, lastRid == null ? 0 : Long.parseLong(lastRid)) + 1;
         db.commit();
         usedBytes = queryUsedBytes();
+        writtenSinceRead = 0;
         db.commit();
         if (records > 0) {
             LOG.info("Buffer {} opened with {} records to replay (epoch {})", path, records, epoch);
@@ -1010,6 +1020,7 @@ public final class DurableBuffer implements AutoCloseable {
         if (db != null) {
             try {
                 usedBytes = queryUsedBytes();
+                writtenSinceRead = 0;
                 try (ResultSet rs = prepared("SELECT created FROM record ORDER BY rid LIMIT 1")
                         .executeQuery()) {
                     oldest = rs.next() ? rs.getLong(1) : 0;

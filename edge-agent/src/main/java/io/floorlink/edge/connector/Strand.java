@@ -1,44 +1,34 @@
 package io.floorlink.edge.connector;
 
-import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A serial executor over a small thread pool shared by every connector of the process: tasks of one strand run one
- * at a time, in submission order, never in parallel, so a connector keeps the "all state on one thread" model
- * without owning a thread. A thousand Modbus connectors then cost {@link #SHARED_THREADS} threads, not a thousand.
+ * A serial executor over a thread pool shared with other strands: tasks of one strand run one at a time, in
+ * submission order, never in parallel, so a connector keeps the "all state on one thread" model without owning a
+ * thread. The Modbus connectors' strands run on the Netty event loops their channels use, so a thousand connectors
+ * cost a few threads, not a thousand.
  *
  * <p>The queue is not bounded here: a connector bounds it by construction (at most one connect, one poll tick and
  * one completion per device waiting). A strand runs at most {@link #BATCH} tasks before yielding its thread, so a
  * busy connector cannot starve the others.
  */
 public final class Strand implements Executor {
-    /** Threads of the shared pool: enough to keep both cores of an edge box busy, never one per connector. */
-    public static final int SHARED_THREADS =
-            Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     /** Tasks a strand runs in a row before letting another strand have the thread. */
     static final int BATCH = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(Strand.class);
-    private static final ScheduledExecutorService SHARED = sharedPool();
-    private static final ExecutorService CALLBACKS = new Unowned(callbackPool());
 
     private final ScheduledExecutorService pool;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -49,24 +39,11 @@ public final class Strand implements Executor {
         this.pool = pool;
     }
 
-    /** A new strand on the process-wide pool of {@link #SHARED_THREADS} daemon threads. */
-    public static Strand shared() {
-        return new Strand(SHARED);
-    }
-
     /**
-     * A second pool of {@link #SHARED_THREADS} threads for a protocol library's own work and callbacks (e.g. the
-     * Modbus client's connection state machine and response delivery, which otherwise go to the library's unbounded
-     * cached pool: a thread per concurrent response). It is not the strands' pool because the library may block
-     * its threads waiting for its own tasks, which must never wait behind a strand; its callbacks only hand results
-     * to a strand. Shutting the returned executor down does nothing: the pool belongs to the process.
+     * A new strand on {@code pool}, which it shares with other strands and never shuts down. Its tasks run on the
+     * pool's threads, so they must not block (a blocked task holds every other strand of a single-threaded pool).
      */
-    public static ExecutorService callbacks() {
-        return CALLBACKS;
-    }
-
-    /** A new strand on {@code pool} (tests). */
-    static Strand on(ScheduledExecutorService pool) {
+    public static Strand on(ScheduledExecutorService pool) {
         return new Strand(pool);
     }
 
@@ -169,62 +146,5 @@ public final class Strand implements Executor {
                 pool.execute(this::drain);
             }
         }
-    }
-
-    /** An executor over a pool it does not own: runs tasks there, never shuts it down. */
-    private static final class Unowned extends AbstractExecutorService {
-        private final ExecutorService pool;
-
-        Unowned(ExecutorService pool) {
-            this.pool = pool;
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            pool.execute(task);
-        }
-
-        @Override
-        public void shutdown() {}
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return false;
-        }
-    }
-
-    private static ExecutorService callbackPool() {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(SHARED_THREADS, r -> {
-            Thread t = new Thread(r, "floorlink-connector-callbacks-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    private static ScheduledExecutorService sharedPool() {
-        AtomicInteger n = new AtomicInteger();
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(SHARED_THREADS, r -> {
-            Thread t = new Thread(r, "floorlink-connectors-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        pool.setRemoveOnCancelPolicy(true);
-        return pool;
     }
 }

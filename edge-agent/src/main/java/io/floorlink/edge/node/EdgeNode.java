@@ -1,6 +1,7 @@
 package io.floorlink.edge.node;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
@@ -40,6 +41,7 @@ import io.floorlink.sparkplug.proto.SparkplugBProto.Payload;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.Metric;
 import io.floorlink.sparkplug.proto.SparkplugBProto.Payload.PropertySet;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.reactivex.schedulers.Schedulers;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -362,6 +364,12 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                         servers.get(0), clientId(), uplink.reconnect().mqtt(), ssl)
                 .addConnectedListener(this::onConnected)
                 .addDisconnectedListener(this::onDisconnected)
+                // Completions and inbound messages only count, log or hand over to the publisher: run them on the
+                // client's Netty thread instead of handing each to an RxJava computation thread (a thread hop per
+                // DDATA published).
+                .executorConfig(MqttClientExecutorConfig.builder()
+                        .applicationScheduler(Schedulers.from(Runnable::run))
+                        .build())
                 .useMqttVersion3()
                 .buildAsync();
     }

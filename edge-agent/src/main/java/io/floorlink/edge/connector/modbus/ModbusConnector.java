@@ -1,5 +1,6 @@
 package io.floorlink.edge.connector.modbus;
 
+import com.digitalpetri.modbus.TimeoutScheduler;
 import com.digitalpetri.modbus.client.ModbusTcpClient;
 import com.digitalpetri.modbus.exceptions.ModbusResponseException;
 import com.digitalpetri.modbus.pdu.ReadCoilsRequest;
@@ -21,6 +22,7 @@ import io.floorlink.edge.point.PointSample;
 import io.floorlink.edge.point.PointSpec;
 import io.floorlink.sparkplug.Quality;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,9 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls the devices behind one Modbus TCP endpoint (see {@link ModbusConnectorConfig} and this package's README).
  * One TCP connection per connector; each device is polled once per its interval, its requests sent without waiting
- * for other devices, so a slow unit delays only itself. All state lives on the connector's {@link Strand} (serial,
- * on a small pool every connector shares: no thread per connector); Netty and Modbus client callbacks only hand
- * results to it.
+ * for other devices, so a slow unit delays only itself. All state lives on the connector's {@link Strand} over one of
+ * the {@link ModbusEventLoops} (no thread per connector), the loop its channel, response delivery and request
+ * timeouts also run on: a poll cycle crosses no thread.
  */
 public final class ModbusConnector implements Connector {
     private static final Logger log = LoggerFactory.getLogger(ModbusConnector.class);
@@ -53,6 +55,7 @@ public final class ModbusConnector implements Connector {
     private final ModbusConnectorConfig config;
     private final MeterRegistry registry;
     private final ModbusMetrics metrics;
+    private final EventLoop loop;
     private final Strand executor;
     private final Backoff backoff;
     private final List<DeviceState> devices = new ArrayList<>();
@@ -74,7 +77,8 @@ public final class ModbusConnector implements Connector {
         this.metrics = new ModbusMetrics(config.name());
         this.backoff = new Backoff(
                 config.reconnect().initialDelay(), config.reconnect().maxDelay(), new Random());
-        this.executor = Strand.shared();
+        this.loop = ModbusEventLoops.next();
+        this.executor = Strand.on(loop);
         for (Device d : config.devices()) {
             devices.add(new DeviceState(d, ReadPlan.of(d, config.addressing())));
         }
@@ -122,9 +126,13 @@ public final class ModbusConnector implements Connector {
             cfg.setPort(config.port());
             cfg.setConnectTimeout(config.connectTimeout());
             cfg.setConnectPersistent(false);
-            cfg.setExecutor(Strand.callbacks());
+            cfg.setEventLoopGroup(loop);
+            // The client's connection state machine and response delivery never block (only its synchronous
+            // methods do, which this connector does not call), so they run on the loop as well.
+            cfg.setExecutor(loop);
         });
-        ModbusTcpClient c = ModbusTcpClient.create(transport, cfg -> cfg.setRequestTimeout(config.requestTimeout()));
+        ModbusTcpClient c = ModbusTcpClient.create(transport, cfg -> cfg.setRequestTimeout(config.requestTimeout())
+                .setTimeoutScheduler(TimeoutScheduler.create(loop, loop)));
         transport.addConnectionListener(new NettyTcpClientTransport.ConnectionListener() {
             @Override
             public void onConnection() {}

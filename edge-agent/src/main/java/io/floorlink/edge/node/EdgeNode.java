@@ -100,6 +100,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration SNAPSHOT_PERIOD = Duration.ofMillis(500);
+    private static final Duration TIMER_SLACK = Duration.ofMillis(150);
     private static final PropertySet UNCERTAIN_PROPS =
             Metrics.properties(Map.of(MetricNames.PROP_QUALITY, Quality.UNCERTAIN.code()));
     private static final PropertySet BAD_PROPS =
@@ -115,6 +116,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private long refreshIntervalMs = REFRESH_INTERVAL_MS;
 
     private final long batchIntervalNanos;
+    private final long timerSlackNanos;
     private final int batchMaxMetrics;
     private final int maxQueuedSamples;
     private final String stateTopic;
@@ -225,6 +227,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         }
         this.healthIntervalNanos = healthInterval.toNanos();
         this.batchIntervalNanos = batchInterval.toNanos();
+        // one and a half batch intervals: ticks come a little more than an interval apart
+        this.timerSlackNanos = Math.min(batchIntervalNanos * 3 / 2, TIMER_SLACK.toNanos());
         this.batchMaxMetrics = batchMaxMetrics;
         this.maxQueuedSamples = maxQueuedSamples;
         this.stateTopic = uplink.primaryHost() == null
@@ -485,7 +489,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         boolean backlog = true;
         while (true) {
             try {
-                long wait = Math.min(nextFlush, Math.min(nextHealth, nextSnapshot)) - System.nanoTime();
+                // Health and the snapshot wait up to TIMER_SLACK for the next batch tick rather than waking this
+                // thread on their own (with the default batch interval they never do: each wake-up is a futex round
+                // trip, two or three a second of them at a few commits a second).
+                long wait =
+                        Math.min(nextFlush, Math.min(nextHealth, nextSnapshot) + timerSlackNanos) - System.nanoTime();
                 if (wait > 0 && !backlog) {
                     // Woken early by enqueue and by a full batch of samples; a spurious return only costs a loop.
                     LockSupport.parkNanos(this, wait);

@@ -23,6 +23,7 @@ import io.floorlink.edge.point.PointSpec;
 import io.floorlink.sparkplug.Quality;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoop;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -127,6 +128,10 @@ public final class ModbusConnector implements Connector {
             cfg.setConnectTimeout(config.connectTimeout());
             cfg.setConnectPersistent(false);
             cfg.setEventLoopGroup(loop);
+            // A cycle's requests (one per register group, sent from one loop task) leave in one write call: the
+            // flushes of a task are consolidated into one after it, where each was a system call of its own.
+            cfg.setPipelineCustomizer(p -> p.addFirst(new FlushConsolidationHandler(
+                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)));
             // The client's connection state machine and response delivery never block (only its synchronous
             // methods do, which this connector does not call), so they run on the loop as well.
             cfg.setExecutor(loop);

@@ -427,9 +427,7 @@ public final class DurableBuffer implements AutoCloseable {
                 }
                 long used = usedBytes + writtenSinceRead;
                 if (used + incoming > maxBytes / 2) {
-                    used = queryUsedBytes();
-                    usedBytes = used;
-                    writtenSinceRead = 0;
+                    used = readUsedBytes();
                 }
                 if (used + incoming > maxBytes) {
                     if (overflow == Overflow.DROP_OLDEST) {
@@ -732,8 +730,7 @@ public final class DurableBuffer implements AutoCloseable {
         String lastRid = getState("last_rid");
         nextRid = Math.max(maxRid, lastRid == null ? 0 : Long.parseLong(lastRid)) + 1;
         db.commit();
-        usedBytes = queryUsedBytes();
-        writtenSinceRead = 0;
+        readUsedBytes();
         db.commit();
         if (records > 0) {
             LOG.info("Buffer {} opened with {} records to replay (epoch {})", path, records, epoch);
@@ -994,12 +991,15 @@ public final class DurableBuffer implements AutoCloseable {
         return p.metric().length + p.device().length() + ROW_OVERHEAD;
     }
 
-    private long queryUsedBytes() throws SQLException {
+    /** Reads the bytes in use into {@code usedBytes} (nothing written since then) and returns them. */
+    private long readUsedBytes() throws SQLException {
         try (ResultSet rs = prepared("SELECT p.page_count - f.freelist_count FROM pragma_page_count() p, "
                         + "pragma_freelist_count() f")
                 .executeQuery()) {
-            return (rs.next() ? rs.getLong(1) : 0) * pageSize;
+            usedBytes = (rs.next() ? rs.getLong(1) : 0) * pageSize;
         }
+        writtenSinceRead = 0;
+        return usedBytes;
     }
 
     private void refreshStatsThrottled() {
@@ -1019,8 +1019,7 @@ public final class DurableBuffer implements AutoCloseable {
         }
         if (db != null) {
             try {
-                usedBytes = queryUsedBytes();
-                writtenSinceRead = 0;
+                readUsedBytes();
                 try (ResultSet rs = prepared("SELECT created FROM record ORDER BY rid LIMIT 1")
                         .executeQuery()) {
                     oldest = rs.next() ? rs.getLong(1) : 0;

@@ -152,7 +152,7 @@ public final class EdgeAgent implements AutoCloseable {
         return http.port();
     }
 
-    /** The latest health snapshot (refreshed at least every 0.5 s); never blocks. */
+    /** The latest health snapshot (refreshed at least every 1.15 s); never blocks. */
     public EdgeHealth health() {
         return node.health();
     }

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
@@ -502,8 +503,9 @@ public final class DurableBuffer implements AutoCloseable {
         if (recovered) {
             LOG.info("Buffer {} writes again", path);
             refreshStats();
-        } else {
-            refreshStatsThrottled();
+        } else if (!refreshStatsThrottled()) {
+            // The record count is known without reading the file: the status has it at once.
+            publishStatus();
         }
         return durableThrough;
     }
@@ -684,7 +686,10 @@ public final class DurableBuffer implements AutoCloseable {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        db = DriverManager.getConnection("jdbc:sqlite:" + path);
+        Properties props = new Properties();
+        // Without it every executeUpdate asks SQLite for the last rowid through JNI; nothing here reads it.
+        props.setProperty("jdbc.get_generated_keys", "false");
+        db = DriverManager.getConnection("jdbc:sqlite:" + path, props);
         try (Statement st = db.createStatement()) {
             st.execute("PRAGMA busy_timeout = 5000");
             try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
@@ -1002,17 +1007,22 @@ public final class DurableBuffer implements AutoCloseable {
         return usedBytes;
     }
 
-    private void refreshStatsThrottled() {
-        long now = clock.millis();
-        if (now - lastStats < STATS_PERIOD_MS) {
-            return;
+    /**
+     * {@link #refreshStats()} unless it ran less than a second ago. Blocks on file I/O when it runs.
+     *
+     * @return whether it ran
+     */
+    public boolean refreshStatsThrottled() {
+        if (clock.millis() - lastStats < STATS_PERIOD_MS) {
+            return false;
         }
-        lastStats = now;
         refreshStats();
+        return true;
     }
 
     /** Re-reads size and oldest record age for the status and gauges. Blocks on file I/O. */
     public void refreshStats() {
+        lastStats = clock.millis();
         long oldest = 0;
         if (db != null) {
             checkFileExists();

@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * this class wires them to MQTT, the buffer and the devices.
  *
  * <p>Store and forward: every changed sample, every refresh of an unchanged value and every health value is
- * first written to the {@link DurableBuffer} (group commit every batch interval) and only then published, as
+ * first written to the {@link DurableBuffer} (group commit every batch interval while there is something to publish) and only then published, as
  * DDATA at QoS 0 with the record id in the metric property {@code rid}. With {@code uplink.receipts} a record is
  * deleted when a {@link Receipt} of the primary host for the buffer's epoch covers it; without, when it went out
  * more than two keep-alive periods ago on a connection that is still up. What is not confirmed is replayed, oldest
@@ -99,7 +99,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     public static final int DEFAULT_BATCH_MAX_METRICS = 1000;
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration SNAPSHOT_PERIOD = Duration.ofMillis(500);
+    private static final Duration SNAPSHOT_PERIOD = Duration.ofSeconds(1);
     private static final Duration TIMER_SLACK = Duration.ofMillis(150);
     private static final PropertySet UNCERTAIN_PROPS =
             Metrics.properties(Map.of(MetricNames.PROP_QUALITY, Quality.UNCERTAIN.code()));
@@ -135,6 +135,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     // Every other event, and samples making a full batch, wake it at once (enqueue).
     private final ConcurrentLinkedQueue<Event> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedSamples = new AtomicLong();
+    // Set by the publisher before it parks with nothing to publish (no batch tick due): the first sample or read
+    // count after that wakes it, and its batch tick comes one interval later.
+    private volatile boolean publisherIdle;
     private final EdgeNodeMetrics metrics;
     // Publisher thread only.
     private final DataPayloadWriter ddata = new DataPayloadWriter();
@@ -287,7 +290,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         connectAsync();
     }
 
-    /** Latest health snapshot; refreshed by the publisher thread on every change and at least every 0.5 s. */
+    /** Latest health snapshot; refreshed by the publisher thread on every change and at least every 1.15 s. */
     public EdgeHealth health() {
         return snapshot;
     }
@@ -323,12 +326,22 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         queue.add(new Samples(samples));
         if (queued >= batchMaxMetrics && queued - n < batchMaxMetrics) {
             LockSupport.unpark(publisher);
+        } else {
+            wakeIfIdle();
         }
     }
 
     @Override
     public void reads(String deviceId, long ok, long failed) {
         queue.add(new Reads(deviceId, ok, failed));
+        wakeIfIdle();
+    }
+
+    private void wakeIfIdle() {
+        if (publisherIdle) {
+            publisherIdle = false;
+            LockSupport.unpark(publisher);
+        }
     }
 
     /**
@@ -487,16 +500,31 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         lastReplayNanos = now;
         // The devices declared before start are handled at once, not at the first tick.
         boolean backlog = true;
+        // Batch ticks run only while there is something to publish: samples or read counts handled since the last
+        // tick, or a replay under way. A plant polled in one burst a second (Modbus polls on the clock) then wakes
+        // this thread about twice a second instead of ten times; a continuous stream keeps the ticks as they were.
+        boolean ticking = true;
+        boolean handledSinceTick = true;
         while (true) {
             try {
                 // Health and the snapshot wait up to TIMER_SLACK for the next batch tick rather than waking this
                 // thread on their own (with the default batch interval they never do: each wake-up is a futex round
                 // trip, two or three a second of them at a few commits a second).
-                long wait =
-                        Math.min(nextFlush, Math.min(nextHealth, nextSnapshot) + timerSlackNanos) - System.nanoTime();
+                long deadline = Math.min(Math.min(nextHealth, nextSnapshot) + timerSlackNanos, hostWaitDeadlineNanos);
+                if (ticking) {
+                    deadline = Math.min(deadline, nextFlush);
+                }
+                long wait = deadline - System.nanoTime();
                 if (wait > 0 && !backlog) {
-                    // Woken early by enqueue and by a full batch of samples; a spurious return only costs a loop.
-                    LockSupport.parkNanos(this, wait);
+                    if (!ticking) {
+                        publisherIdle = true;
+                    }
+                    // Woken early by enqueue, by a full batch of samples and, when idle, by the first sample or
+                    // read count; a spurious return only costs a loop.
+                    if (ticking || queue.isEmpty()) {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                    publisherIdle = false;
                     if (Thread.interrupted() && closing) {
                         return;
                     }
@@ -504,12 +532,17 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 backlog = false;
                 Event e = queue.poll();
                 int handled = 0;
+                int work = 0;
                 while (e != null) {
                     if (e instanceof Stop stop) {
                         stop(stop);
                         return;
                     }
                     handle(e);
+                    // A receipt only deletes records: no reason to tick (the idle publisher commits it at once).
+                    if (!(e instanceof Receipted)) {
+                        work++;
+                    }
                     if (++handled >= 10_000) {
                         backlog = true;
                         break;
@@ -517,20 +550,38 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     e = queue.poll();
                 }
                 now = System.nanoTime();
+                if (work > 0) {
+                    handledSinceTick = true;
+                    if (!ticking) {
+                        // What just arrived waits at most one batch interval, as while ticking.
+                        ticking = true;
+                        nextFlush = now + batchIntervalNanos;
+                    }
+                }
                 if (now - nextHealth >= 0) {
                     healthTick();
                     nextHealth = now + healthIntervalNanos;
                 }
-                if (now - nextFlush >= 0) {
+                boolean tick = ticking && now - nextFlush >= 0;
+                if (tick) {
                     flushAll();
-                    confirm(now);
                     replay(now);
-                    checkHostWait(now);
                     nextFlush = now + batchIntervalNanos;
+                    ticking = handledSinceTick || replaying();
+                    handledSinceTick = false;
                 }
+                if (!tick && !ticking && buffer.dirty()) {
+                    // Idle: what a receipt or the confirmation window acknowledged is deleted now, not at a tick.
+                    flushAll();
+                    snapshotDirty = true;
+                }
+                if ((tick || !ticking) && confirm(now)) {
+                    ticking = true;
+                }
+                checkHostWait(now);
                 if (snapshotDirty || now - nextSnapshot >= 0) {
                     if (now - nextSnapshot >= 0) {
-                        buffer.refreshStats();
+                        buffer.refreshStatsThrottled();
                     }
                     snapshot = buildSnapshot();
                     snapshotDirty = false;
@@ -540,6 +591,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                 warnings.warn("publisher", "Edge node publisher error (continuing): {}", ex.toString());
             }
         }
+    }
+
+    /** A replay is under way and may publish: it goes on at every batch tick. */
+    private boolean replaying() {
+        return replayCursor < replayUpTo && session.mayPublishData();
     }
 
     private void handle(Event e) {
@@ -566,6 +622,10 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             onSubscribed(s);
         } else if (e instanceof Inbound in) {
             onInbound(in);
+        } else if (e instanceof Receipted r) {
+            if (r.generation() == sessionGeneration && session.connected()) {
+                onReceipt(r.payload());
+            }
         } else if (e instanceof Declare dec) {
             devices.computeIfAbsent(dec.deviceId(), DeviceState::new);
             snapshotDirty = true;
@@ -606,7 +666,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
             client.subscribeWith()
                     .topicFilter(receiptTopic)
                     .qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(p -> enqueue(new Inbound(gen, p.getTopic().toString(), p.getPayloadAsBytes())))
+                    // Waking the publisher only when it is idle: while it ticks the next commit deletes anyway.
+                    .callback(p -> {
+                        queue.add(new Receipted(gen, p.getPayloadAsBytes()));
+                        wakeIfIdle();
+                    })
                     .send()
                     .whenComplete((ack, err) -> enqueue(new Subscribed(gen, err, true)));
         }
@@ -674,10 +738,6 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
 
     private void onInbound(Inbound in) {
         if (in.generation() != sessionGeneration || !session.connected()) {
-            return;
-        }
-        if (in.topic().equals(receiptTopic)) {
-            onReceipt(in.payload());
             return;
         }
         if (in.topic().equals(stateTopic)) {
@@ -762,8 +822,11 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         }
     }
 
-    /** Every batch interval: confirmations by time, and the replay when a receipt is overdue. */
-    private void confirm(long nowNanos) {
+    /**
+     * Every wake-up of the publisher (at least every snapshot period): confirmations by time, and the replay when a
+     * receipt is overdue; true when that replay starts.
+     */
+    private boolean confirm(long nowNanos) {
         if (confirmations.tick(nowNanos, session.connected(), session.mayPublishData(), sessionGeneration, buffer)) {
             metrics.receiptTimeout();
             warnings.warn(
@@ -773,7 +836,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
                     uplink.primaryHost(),
                     uplink.receiptTimeout());
             startReplay();
+            return true;
         }
+        return false;
     }
 
     /** Multi-server: the primary host did not come online on this server in time; move to the next one. */
@@ -1646,7 +1711,7 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     private sealed interface Event
-            permits Up, Down, Samples, Reads, Connected, Disconnected, Subscribed, Inbound, Declare, Stop {}
+            permits Up, Down, Samples, Reads, Connected, Disconnected, Subscribed, Inbound, Receipted, Declare, Stop {}
 
     private record Up(String deviceId, List<PointSpec> points) implements Event {}
 
@@ -1663,6 +1728,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     private record Subscribed(int generation, Throwable failure, boolean receipts) implements Event {}
 
     private record Inbound(int generation, String topic, byte[] payload) implements Event {}
+
+    private record Receipted(int generation, byte[] payload) implements Event {}
 
     private record Declare(String deviceId) implements Event {}
 

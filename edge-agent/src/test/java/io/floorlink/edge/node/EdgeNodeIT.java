@@ -228,6 +228,29 @@ class EdgeNodeIT {
     }
 
     @Test
+    void aChangeAfterAQuietSpellIsPublishedWithinTheBatchIntervalNotAtTheNextTimer() throws Exception {
+        // With nothing to publish the publisher stops its batch ticks; the first sample after that must wake it,
+        // or it would wait for the next snapshot or health timer (a second or more here).
+        EdgeNode n = node(broker.url(), null, Duration.ofSeconds(30), 1000);
+        TestConnector c = startWithDevice(n);
+        recorder.await(r -> r.type() == MessageType.DBIRTH);
+        for (int i = 1; i <= 5; i++) {
+            Thread.sleep(700 + 130L * i);
+            double value = 1000.0 + i;
+            long sent = System.nanoTime();
+            c.sample(sample("motor_speed", value, Quality.GOOD, Instant.now()));
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> recorder.of(MessageType.DDATA, DEV).stream()
+                            .flatMap(r -> r.metrics("motor_speed").stream())
+                            .anyMatch(m -> Metrics.value(m, DataType.DOUBLE).equals(value)));
+            assertThat(Duration.ofNanos(System.nanoTime() - sent))
+                    .as("change %d: batch interval 100 ms", i)
+                    .isLessThan(Duration.ofMillis(600));
+        }
+    }
+
+    @Test
     void anUnchangedGoodValueIsPublishedAgainAtTheRefreshIntervalButABadOneIsNot() {
         EdgeNode n = node(broker.url(), null, Duration.ofMillis(300), 1000);
         n.refreshInterval(Duration.ofSeconds(1));

@@ -3,8 +3,10 @@
 # molding machines (its own JVM), the collector with its embedded broker and gateway as the primary host (its own
 # JVM), and the edge agent with one Modbus TCP connector per machine, 14 points each at 1 s (its own JVM, the shipped
 # launcher's heap setting); after a warm-up it reads the edge process's CPU time, threads and RSS from /proc and the
-# points it read from its /metrics, and prints one row. With --node-red it runs the same fleet through Node-RED with
-# node-red-contrib-modbus (installed from npm into bench/.node-red on first use) and prints its row beside.
+# points it read from its /metrics, and prints one row. With --node-red, Node-RED with node-red-contrib-modbus
+# (installed from npm into bench/.node-red on first use) polls the same machines at the same time over its own
+# connections, and both are measured over the same window: the ratio is not moved by the machine's load changing
+# between two runs minutes apart (at 20 machines that moved single runs by +-20 %).
 #
 #   ./mvnw -q package -DskipTests && bench/modbus-fleet.sh [--machines "20 200 1000"] [--seconds 60] [--warmup 20]
 #       [--node-red] [--jvm "-Xmx128m ..."] [--threads]    (--threads: the edge's CPU by thread over the measurement,
@@ -56,27 +58,38 @@ POINTS='
 printf '%-10s %9s %10s %8s %9s %12s %8s %8s\n' peer machines points/s cores threads "cpu-s/1000pt" rss_mb skipped
 ROWS=()
 
-measure() { # label pid metrics-url reads-metric skipped-metric machines
-  local label=$1 pid=$2 url=$3 reads=$4 skipped=$5 n=$6
+# Measures peers over the same window: each argument is "label pid metrics-url reads-metric skipped-metric".
+measure() { # machines peer...
+  local n=$1; shift
   sleep "$WARMUP"
-  local c0 r0 s0 t0 c1 r1 s1 t1
-  $THREADS_REPORT && thread_ticks "$pid" > "$WORK/threads0"
-  c0=$(cpu_ticks "$pid"); r0=$(metric "$url" "$reads"); s0=$(metric "$url" "$skipped"); t0=$(date +%s.%N)
+  local k label pid url reads skipped
+  declare -A C0 R0 S0
+  for k in "$@"; do
+    read -r label pid url reads skipped <<< "$k"
+    $THREADS_REPORT && thread_ticks "$pid" > "$WORK/threads0-$pid"
+    C0[$pid]=$(cpu_ticks "$pid"); R0[$pid]=$(metric "$url" "$reads"); S0[$pid]=$(metric "$url" "$skipped")
+  done
+  local t0 t1
+  t0=$(date +%s.%N)
   sleep "$MEASURE"
-  c1=$(cpu_ticks "$pid"); r1=$(metric "$url" "$reads"); s1=$(metric "$url" "$skipped"); t1=$(date +%s.%N)
-  if $THREADS_REPORT; then
-    thread_ticks "$pid" > "$WORK/threads1"
-    echo "  CPU by thread over the measurement, $label $n machines (seconds):" >&2
-    awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %8.2f %s\n", d / hz, $2}' \
-      "$WORK/threads0" "$WORK/threads1" | sort -rn | head -10 >&2
-  fi
-  local row
-  row=$(awk -v l="$label" -v n="$n" -v c="$((c1 - c0))" -v hz="$HZ" -v r="$((r1 - r0))" -v s="$((s1 - s0))" \
-    -v dt="$(echo "$t1 - $t0" | bc)" -v th="$(threads "$pid")" -v rss="$(rss_mb "$pid")" 'BEGIN {
-      cpu = c / hz; rate = r / dt;
-      printf "%-10s %9d %10.0f %8.3f %9d %12.4f %8d %8d", l, n, rate, cpu / dt, th, (r > 0 ? cpu / (r / 1000) : 0), rss, s }')
-  echo "$row"
-  ROWS+=("$row")
+  t1=$(date +%s.%N)
+  for k in "$@"; do
+    read -r label pid url reads skipped <<< "$k"
+    local c1 r1 s1 row
+    c1=$(cpu_ticks "$pid"); r1=$(metric "$url" "$reads"); s1=$(metric "$url" "$skipped")
+    if $THREADS_REPORT; then
+      thread_ticks "$pid" > "$WORK/threads1-$pid"
+      echo "  CPU by thread over the measurement, $label $n machines (seconds):" >&2
+      awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %8.2f %s\n", d / hz, $2}' \
+        "$WORK/threads0-$pid" "$WORK/threads1-$pid" | sort -rn | head -10 >&2
+    fi
+    row=$(awk -v l="$label" -v n="$n" -v c="$((c1 - C0[$pid]))" -v hz="$HZ" -v r="$((r1 - R0[$pid]))" \
+      -v s="$((s1 - S0[$pid]))" -v dt="$(echo "$t1 - $t0" | bc)" -v th="$(threads "$pid")" -v rss="$(rss_mb "$pid")" 'BEGIN {
+        cpu = c / hz; rate = r / dt;
+        printf "%-10s %9d %10.0f %8.3f %9d %12.4f %8d %8d", l, n, rate, cpu / dt, th, (r > 0 ? cpu / (r / 1000) : 0), rss, s }')
+    echo "$row"
+    ROWS+=("$row")
+  done
 }
 
 for N in $MACHINES; do
@@ -106,10 +119,7 @@ for N in $MACHINES; do
     done
   } > "$EDGE_DIR/edge.yaml"
   start_edge "$EDGE_DIR"
-  measure floorlink "$EDGE" "http://127.0.0.1:$EDGE_HTTP/metrics" '^floorlink_edge_modbus_reads_total[{].*outcome="ok"' \
-    '^floorlink_edge_modbus_cycles_skipped_total' "$N"
-  kill "$EDGE"; wait "$EDGE" 2>/dev/null || true
-
+  PEERS=("floorlink $EDGE http://127.0.0.1:$EDGE_HTTP/metrics ^floorlink_edge_modbus_reads_total[{].*outcome=\"ok\" ^floorlink_edge_modbus_cycles_skipped_total")
   if $NODE_RED; then
     NR="$ROOT/bench/.node-red"
     if [ ! -x "$NR/node_modules/.bin/node-red" ]; then
@@ -130,9 +140,11 @@ EOF
     NRP=$!
     PIDS+=($NRP)
     wait_http "http://127.0.0.1:$NR_PORT/bench/points" 120
-    measure node-red "$NRP" "http://127.0.0.1:$NR_PORT/bench/points" '^points_read$' '^never_skipped$' "$N"
-    kill "$NRP"; wait "$NRP" 2>/dev/null || true
+    PEERS+=("node-red $NRP http://127.0.0.1:$NR_PORT/bench/points ^points_read$ ^never_skipped$")
   fi
+  measure "$N" "${PEERS[@]}"
+  kill "$EDGE"; wait "$EDGE" 2>/dev/null || true
+  if $NODE_RED; then kill "$NRP"; wait "$NRP" 2>/dev/null || true; fi
   kill "$SIM"; wait "$SIM" 2>/dev/null || true
 done
 

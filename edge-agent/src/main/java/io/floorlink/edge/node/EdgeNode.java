@@ -76,13 +76,13 @@ import org.slf4j.LoggerFactory;
  * this class wires them to MQTT, the buffer and the devices.
  *
  * <p>Store and forward: every changed sample, every refresh of an unchanged value and every health value is
- * first written to the {@link DurableBuffer} (group commit every batch interval while there is something to publish) and only then published, as
- * DDATA at QoS 0 with the record id in the metric property {@code rid}. With {@code uplink.receipts} a record is
- * deleted when a {@link Receipt} of the primary host for the buffer's epoch covers it; without, when it went out
- * more than two keep-alive periods ago on a connection that is still up. What is not confirmed is replayed, oldest
- * first, as {@code is_historical} DDATA at {@code buffer.replay_rate} while live data keeps flowing: after every
- * NBIRTH, on a new primary host session, and when a record stays without a receipt for {@code
- * uplink.receipt_timeout}. NBIRTH carries the buffer's epoch ({@code _buffer/epoch}) and the node metrics
+ * first written to the {@link DurableBuffer} (group commit every batch interval while there is something to
+ * publish) and only then published, as DDATA at QoS 0 with the record id in the metric property {@code rid}. With
+ * {@code uplink.receipts} a record is deleted when a {@link Receipt} of the primary host for the buffer's epoch
+ * covers it; without, when it went out more than two keep-alive periods ago on a connection that is still up. What
+ * is not confirmed is replayed, oldest first, as {@code is_historical} DDATA at {@code buffer.replay_rate} while
+ * live data keeps flowing: after every NBIRTH, on a new primary host session, and when a record stays without a
+ * receipt for {@code uplink.receipt_timeout}. NBIRTH carries the buffer's epoch ({@code _buffer/epoch}) and the node metrics
  * {@code _buffer/*}, published as NDATA when they change. Every DBIRTH declares {@code _buffer/lost} (0); the
  * buffer's loss records of an overflow go out with the device's next DDATA when it is live, else in the replay.
  *
@@ -501,8 +501,9 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
         // The devices declared before start are handled at once, not at the first tick.
         boolean backlog = true;
         // Batch ticks run only while there is something to publish: samples or read counts handled since the last
-        // tick, or a replay under way. A plant polled in one burst a second (Modbus polls on the clock) then wakes
-        // this thread about twice a second instead of ten times; a continuous stream keeps the ticks as they were.
+        // tick, or a replay under way. A plant whose devices are read within milliseconds of each other every second
+        // (connectors started together) then wakes this thread about four times a second instead of ten; samples
+        // spread over the second keep the ticks as they were.
         boolean ticking = true;
         boolean handledSinceTick = true;
         while (true) {
@@ -823,8 +824,8 @@ public final class EdgeNode implements DeviceSink, AutoCloseable {
     }
 
     /**
-     * Every wake-up of the publisher (at least every snapshot period): confirmations by time, and the replay when a
-     * receipt is overdue; true when that replay starts.
+     * At every batch tick and every wake-up of an idle publisher (at least every snapshot period): confirmations by
+     * time, and the replay when a receipt is overdue; true when that replay starts.
      */
     private boolean confirm(long nowNanos) {
         if (confirmations.tick(nowNanos, session.connected(), session.mayPublishData(), sessionGeneration, buffer)) {

@@ -125,6 +125,10 @@ final class BufferMetrics implements MeterBinder {
     }
 
     long droppedTotal() {
-        return droppedTotals.values().stream().mapToLong(AtomicLong::get).sum();
+        long total = 0;
+        for (AtomicLong n : droppedTotals.values()) {
+            total += n.get();
+        }
+        return total;
     }
 }

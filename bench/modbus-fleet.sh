@@ -6,11 +6,14 @@
 # points it read from its /metrics, and prints one row. With --node-red, Node-RED with node-red-contrib-modbus
 # (installed from npm into bench/.node-red on first use) polls the same machines at the same time over its own
 # connections, and both are measured over the same window: the ratio is not moved by the machine's load changing
-# between two runs minutes apart (at 20 machines that moved single runs by +-20 %).
+# between two runs minutes apart (at 20 machines that moved single runs by +-20 %). With --node-red-mqtt a second
+# Node-RED runs beside it whose flow also publishes every read to MQTT (a local Mosquitto with a password, QoS 0), as
+# a gateway forwarding its reads does: the row "nr+mqtt" (FloorLink also buffers durably and publishes Sparkplug).
 #
 #   ./mvnw -q package -DskipTests && bench/modbus-fleet.sh [--machines "20 200 1000"] [--seconds 60] [--warmup 20]
-#       [--node-red] [--jvm "-Xmx128m ..."] [--threads]    (--threads: the edge's CPU by thread over the measurement,
-#       on stderr; --jvm: the edge's JVM options instead of the systemd unit's)
+#       [--node-red] [--node-red-mqtt] [--jvm "-Xmx128m ..."] [--threads]
+#   (--threads: the edge's CPU by thread over the measurement, on stderr; --jvm: the edge's JVM options instead of
+#   the systemd unit's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -19,6 +22,7 @@ MACHINES="20 200 1000"
 MEASURE=60
 WARMUP=20
 NODE_RED=false
+NODE_RED_MQTT=false
 THREADS_REPORT=false
 JVM=""
 while [ $# -gt 0 ]; do
@@ -27,9 +31,10 @@ while [ $# -gt 0 ]; do
     --seconds) MEASURE="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --node-red) NODE_RED=true; shift ;;
+    --node-red-mqtt) NODE_RED=true; NODE_RED_MQTT=true; shift ;;
     --threads) THREADS_REPORT=true; shift ;;
     --jvm) JVM="$2"; shift 2 ;;
-    *) echo "usage: $0 [--machines \"20 200 1000\"] [--seconds 60] [--warmup 20] [--node-red] [--jvm \"OPTIONS\"] [--threads]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--machines \"20 200 1000\"] [--seconds 60] [--warmup 20] [--node-red] [--node-red-mqtt] [--jvm \"OPTIONS\"] [--threads]" >&2; exit 64 ;;
   esac
 done
 
@@ -92,6 +97,47 @@ measure() { # machines peer...
   done
 }
 
+# start_node_red LABEL DIR [--mqtt PORT USER PASSWORD_FILE]: Node-RED with the flows of node-red-flows.py polling the
+# machines of $SIM_LOG (and with --mqtt publishing every read); adds it to PEERS and NRPS.
+start_node_red() {
+  local label=$1 dir=$2 port pid
+  shift 2
+  local nr="$ROOT/bench/.node-red"
+  if [ ! -x "$nr/node_modules/.bin/node-red" ]; then
+    mkdir -p "$nr"
+    # 5.23.3: later releases take modbus-serial from a host outside the npm registry
+    (cd "$nr" && npm install --silent --no-audit --no-fund node-red@4 node-red-contrib-modbus@5.23.3 >/dev/null)
+  fi
+  mkdir -p "$dir"
+  port=$(free_port)
+  grep -o 'IMM-[0-9]* modbus-tcp://[0-9.]*:[0-9]*' "$SIM_LOG" |
+    python3 "$ROOT/bench/node-red-flows.py" ${1:+"$@" "$dir/flows_cred.json"} > "$dir/flows.json"
+  cat > "$dir/settings.js" <<EOF
+module.exports = { uiHost: "127.0.0.1", uiPort: $port, flowFile: "flows.json", credentialSecret: false,
+  logging: { console: { level: "warn", metrics: false } }, httpAdminRoot: "/", editorTheme: { tours: false } };
+EOF
+  (cd "$dir" && exec node "$nr/node_modules/node-red/red.js" --userDir "$dir" --settings "$dir/settings.js" \
+    "$dir/flows.json") > "$dir/node-red.log" 2>&1 &
+  pid=$!
+  PIDS+=($pid)
+  NRPS+=($pid)
+  wait_http "http://127.0.0.1:$port/bench/points" 120
+  PEERS+=("$label $pid http://127.0.0.1:$port/bench/points ^points_read$ ^never_skipped$")
+}
+
+if $NODE_RED_MQTT; then
+  # The broker the forwarding Node-RED publishes to: loopback only, one user with a random password.
+  NR_BROKER_PORT=$(free_port)
+  head -c 24 /dev/urandom | base64 | tr -d '\n/+=' > "$WORK/nr-mqtt.password"
+  mosquitto_passwd -b -c "$WORK/nr-mqtt.passwd" bench-nr "$(cat "$WORK/nr-mqtt.password")"
+  # user: started as root, mosquitto would drop to its own user, which cannot read $WORK
+  printf 'listener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\npersistence false\nuser %s\n' \
+    "$NR_BROKER_PORT" "$WORK/nr-mqtt.passwd" "$(id -un)" > "$WORK/nr-mqtt.conf"
+  mosquitto -c "$WORK/nr-mqtt.conf" > "$WORK/nr-mqtt.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "$WORK/nr-mqtt.log" "mosquitto version .* running" 30
+fi
+
 for N in $MACHINES; do
   SIM_LOG="$WORK/sim-$N.log"
   java -Xmx512m -jar "$SIM_JAR" modbus --machines "$N" --port 0 --host 127.0.0.1 > "$SIM_LOG" 2>&1 &
@@ -120,31 +166,16 @@ for N in $MACHINES; do
   } > "$EDGE_DIR/edge.yaml"
   start_edge "$EDGE_DIR"
   PEERS=("floorlink $EDGE http://127.0.0.1:$EDGE_HTTP/metrics ^floorlink_edge_modbus_reads_total[{].*outcome=\"ok\" ^floorlink_edge_modbus_cycles_skipped_total")
+  NRPS=()
   if $NODE_RED; then
-    NR="$ROOT/bench/.node-red"
-    if [ ! -x "$NR/node_modules/.bin/node-red" ]; then
-      mkdir -p "$NR"
-      # 5.23.3: later releases take modbus-serial from a host outside the npm registry
-      (cd "$NR" && npm install --silent --no-audit --no-fund node-red@4 node-red-contrib-modbus@5.23.3 >/dev/null)
+    start_node_red node-red "$WORK/node-red-$N"
+    if $NODE_RED_MQTT; then
+      start_node_red nr+mqtt "$WORK/node-red-mqtt-$N" --mqtt "$NR_BROKER_PORT" bench-nr "$WORK/nr-mqtt.password"
     fi
-    NR_DIR="$WORK/node-red-$N"
-    mkdir -p "$NR_DIR"
-    NR_PORT=$(free_port)
-    grep -o 'IMM-[0-9]* modbus-tcp://[0-9.]*:[0-9]*' "$SIM_LOG" | python3 "$ROOT/bench/node-red-flows.py" > "$NR_DIR/flows.json"
-    cat > "$NR_DIR/settings.js" <<EOF
-module.exports = { uiHost: "127.0.0.1", uiPort: $NR_PORT, flowFile: "flows.json", credentialSecret: false,
-  logging: { console: { level: "warn", metrics: false } }, httpAdminRoot: "/", editorTheme: { tours: false } };
-EOF
-    (cd "$NR_DIR" && exec node "$NR/node_modules/node-red/red.js" --userDir "$NR_DIR" --settings "$NR_DIR/settings.js" \
-      "$NR_DIR/flows.json") > "$NR_DIR/node-red.log" 2>&1 &
-    NRP=$!
-    PIDS+=($NRP)
-    wait_http "http://127.0.0.1:$NR_PORT/bench/points" 120
-    PEERS+=("node-red $NRP http://127.0.0.1:$NR_PORT/bench/points ^points_read$ ^never_skipped$")
   fi
   measure "$N" "${PEERS[@]}"
   kill "$EDGE"; wait "$EDGE" 2>/dev/null || true
-  if $NODE_RED; then kill "$NRP"; wait "$NRP" 2>/dev/null || true; fi
+  for p in "${NRPS[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
   kill "$SIM"; wait "$SIM" 2>/dev/null || true
 done
 

@@ -53,7 +53,7 @@ metric() { # url regex: the sum of every series whose name and labels match
 
 # start_collector GROUP [EDGES]: the collector with its embedded broker and gateway as the Sparkplug primary host
 # (bench-host), H2 store, one edge credential bench-edge for GROUP/edge-01, or with EDGES credentials bench-edge-I
-# for GROUP/edge-0I (I = 1..EDGES); one password for all, in $WORK/edge.password. Sets BROKER_PORT.
+# for GROUP/edge-0I (I = 1..EDGES); one password for all, in $WORK/edge.password. Sets BROKER_PORT and COLLECTOR_PID.
 start_collector() {
   BROKER_PORT=$(free_port)
   local password hash
@@ -80,8 +80,23 @@ YAML
     fi
   } > "$WORK/collector.yaml"
   java -Xmx1g -jar "$COLLECTOR_JAR" serve --config "$WORK/collector.yaml" > "$WORK/collector.log" 2>&1 &
-  PIDS+=($!)
+  COLLECTOR_PID=$!
+  PIDS+=($COLLECTOR_PID)
   wait_for "$WORK/collector.log" "FloorLink collector:" 60
+}
+
+# start_mosquitto USER: a Mosquitto on loopback (a free port), USER the only login, with a random password in
+# $WORK/mosquitto-USER.password; no anonymous access. Sets MOSQUITTO_PORT.
+start_mosquitto() {
+  MOSQUITTO_PORT=$(free_port)
+  head -c 24 /dev/urandom | base64 | tr -d '\n/+=' > "$WORK/mosquitto-$1.password"
+  mosquitto_passwd -b -c "$WORK/mosquitto.passwd" "$1" "$(cat "$WORK/mosquitto-$1.password")"
+  # user: started as root, mosquitto would drop to its own user, which cannot read $WORK
+  printf 'listener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\npersistence false\nuser %s\n' \
+    "$MOSQUITTO_PORT" "$WORK/mosquitto.passwd" "$(id -un)" > "$WORK/mosquitto.conf"
+  mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "$WORK/mosquitto.log" "mosquitto version .* running" 30
 }
 
 # uplink_yaml GROUP EDGE_DIR HTTP_PORT: the edge.yaml head of an edge agent of the bench collector.

@@ -126,16 +126,7 @@ EOF
 }
 
 if $NODE_RED_MQTT; then
-  # The broker the forwarding Node-RED publishes to: loopback only, one user with a random password.
-  NR_BROKER_PORT=$(free_port)
-  head -c 24 /dev/urandom | base64 | tr -d '\n/+=' > "$WORK/nr-mqtt.password"
-  mosquitto_passwd -b -c "$WORK/nr-mqtt.passwd" bench-nr "$(cat "$WORK/nr-mqtt.password")"
-  # user: started as root, mosquitto would drop to its own user, which cannot read $WORK
-  printf 'listener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\npersistence false\nuser %s\n' \
-    "$NR_BROKER_PORT" "$WORK/nr-mqtt.passwd" "$(id -un)" > "$WORK/nr-mqtt.conf"
-  mosquitto -c "$WORK/nr-mqtt.conf" > "$WORK/nr-mqtt.log" 2>&1 &
-  PIDS+=($!)
-  wait_for "$WORK/nr-mqtt.log" "mosquitto version .* running" 30
+  start_mosquitto bench-nr   # the broker the forwarding Node-RED publishes to
 fi
 
 for N in $MACHINES; do
@@ -170,7 +161,7 @@ for N in $MACHINES; do
   if $NODE_RED; then
     start_node_red node-red "$WORK/node-red-$N"
     if $NODE_RED_MQTT; then
-      start_node_red nr+mqtt "$WORK/node-red-mqtt-$N" --mqtt "$NR_BROKER_PORT" bench-nr "$WORK/nr-mqtt.password"
+      start_node_red nr+mqtt "$WORK/node-red-mqtt-$N" --mqtt "$MOSQUITTO_PORT" bench-nr "$WORK/mosquitto-bench-nr.password"
     fi
   fi
   measure "$N" "${PEERS[@]}"

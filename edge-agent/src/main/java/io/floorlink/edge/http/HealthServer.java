@@ -46,7 +46,7 @@ import java.util.function.Supplier;
  * The edge agent's small HTTP endpoint: {@code GET /health} (JSON, 200 while UP or DEGRADED, 503 when DOWN) and
  * {@code GET /metrics} (Prometheus text format), HEAD of both; other paths 404, other methods 405.
  *
- * <p>One Netty event loop thread ({@code floorlink-edge-http}) that sleeps until a request comes (the JDK HTTP
+ * <p>One Netty event loop thread ({@code floorlink-edge-http-*}) that sleeps until a request comes (the JDK HTTP
  * server it replaces woke its dispatcher every second, a twentieth of a small plant's CPU on an edge box). At most
  * {@link #MAX_CONNECTIONS} connections, requests up to {@link #MAX_REQUEST_BYTES}, and a connection that sends
  * nothing for {@link #READ_TIMEOUT_SECONDS} is closed.

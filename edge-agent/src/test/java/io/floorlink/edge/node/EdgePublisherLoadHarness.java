@@ -109,9 +109,9 @@ public final class EdgePublisherLoadHarness {
                 (drop1 - drop0) / dt,
                 cores,
                 (gen1 - gen0) / 1e9 / dt,
-                Thread.activeCount(),
-                status("VmRSS:"),
-                status("VmHWM:"));
+                status("Threads:"),
+                status("VmRSS:") / 1024,
+                status("VmHWM:") / 1024);
         node.close();
         System.exit(0);
     }
@@ -158,11 +158,11 @@ public final class EdgePublisherLoadHarness {
                 .sum();
     }
 
-    /** A field of /proc/self/status in MB. */
+    /** A number field of /proc/self/status (kB for the memory ones). */
     private static long status(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith(field)) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
         return -1;

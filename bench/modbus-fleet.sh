@@ -9,9 +9,12 @@
 # between two runs minutes apart (at 20 machines that moved single runs by +-20 %). With --node-red-mqtt a second
 # Node-RED runs beside it whose flow also publishes every read to MQTT (a local Mosquitto with a password, QoS 0), as
 # a gateway forwarding its reads does: the row "nr+mqtt" (FloorLink also buffers durably and publishes Sparkplug).
+# Both read the same registers in the same requests: Node-RED's flow reads holding 0..37 in one request, FloorLink's
+# devices have `max_gap: 8` (its default here; --max-gap 0 reads the three gap-free holding ranges apart, as the rows
+# before 2026-12-07 did).
 #
 #   ./mvnw -q package -DskipTests && bench/modbus-fleet.sh [--machines "20 200 1000"] [--seconds 60] [--warmup 20]
-#       [--node-red] [--node-red-mqtt] [--jvm "-Xmx128m ..."] [--threads]
+#       [--node-red] [--node-red-mqtt] [--max-gap 8] [--jvm "-Xmx128m ..."] [--threads]
 #   (--threads: the edge's CPU by thread over the measurement, on stderr; --jvm: the edge's JVM options instead of
 #   the systemd unit's)
 set -euo pipefail
@@ -25,6 +28,7 @@ NODE_RED=false
 NODE_RED_MQTT=false
 THREADS_REPORT=false
 JVM=""
+MAX_GAP=8
 while [ $# -gt 0 ]; do
   case "$1" in
     --machines) MACHINES="$2"; shift 2 ;;
@@ -34,7 +38,8 @@ while [ $# -gt 0 ]; do
     --node-red-mqtt) NODE_RED=true; NODE_RED_MQTT=true; shift ;;
     --threads) THREADS_REPORT=true; shift ;;
     --jvm) JVM="$2"; shift 2 ;;
-    *) echo "usage: $0 [--machines \"20 200 1000\"] [--seconds 60] [--warmup 20] [--node-red] [--node-red-mqtt] [--jvm \"OPTIONS\"] [--threads]" >&2; exit 64 ;;
+    --max-gap) MAX_GAP="$2"; shift 2 ;;
+    *) echo "usage: $0 [--machines \"20 200 1000\"] [--seconds 60] [--warmup 20] [--node-red] [--node-red-mqtt] [--max-gap 8] [--jvm \"OPTIONS\"] [--threads]" >&2; exit 64 ;;
   esac
 done
 
@@ -152,6 +157,7 @@ for N in $MACHINES; do
       echo "        unit: 1"
       echo "        interval: 1s"
       echo "        byte_order: ABCD"
+      echo "        max_gap: $MAX_GAP"
       echo "        points:$POINTS"
     done
   } > "$EDGE_DIR/edge.yaml"
@@ -172,4 +178,4 @@ done
 
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); edge JAVA_OPTS: ${EDGE_OPTS:-none}; warm-up ${WARMUP}s, measured ${MEASURE}s"
+echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); edge JAVA_OPTS: ${EDGE_OPTS:-none}; max_gap ${MAX_GAP}; warm-up ${WARMUP}s, measured ${MEASURE}s"

@@ -3,9 +3,9 @@
 
 Reads lines "IMM-01 modbus-tcp://127.0.0.1:5020" from stdin and writes flows.json: per machine one
 node-red-contrib-modbus TCP client and three Modbus-Read nodes polling every second what FloorLink's connector
-reads for the same 14 points (holding registers 0..37 in one request: 12 points; coil 1; discrete input 1), each
-feeding one function node that counts the points delivered, and GET /bench/points answering that count in the
-Prometheus text form the benchmark script reads.
+reads for the same 14 points with `max_gap: 8` (holding registers 0..37 in one request: 12 points; coil 1; discrete
+input 1), each feeding one function node that counts the points delivered, and GET /bench/points answering that
+count in the Prometheus text form the benchmark script reads.
 
 With --mqtt PORT USER PASSWORD_FILE CREDENTIALS_OUT each Modbus-Read node also feeds an MQTT-out node that publishes
 what it read (the register, coil or input array as JSON, QoS 0) to bench/<machine>/<area> on the broker at

@@ -334,6 +334,7 @@ public final class ModbusConnector implements Connector {
         List<PointSample> samples = new ArrayList<>(points);
         long ok = 0;
         long failed = 0;
+        boolean gapRefused = false;
         for (int i = 0; i < d.groups.size(); i++) {
             ReadPlan.Group g = d.groups.get(i);
             Object r = results.get(i).join();
@@ -351,6 +352,7 @@ public final class ModbusConnector implements Connector {
             metrics.requestsFailed.increment();
             if (r instanceof ModbusResponseException mre) {
                 metrics.exception(mre.getExceptionCode());
+                gapRefused |= g.spansGap() && !gatewayMiss(mre);
                 warn(
                         "exception:" + d.device.id() + ":" + g.area() + ":" + g.start(),
                         "Modbus connector {}: device {} answers {} {}..{} with exception code {}",
@@ -374,6 +376,17 @@ public final class ModbusConnector implements Connector {
         sink.samples(samples);
         countReads(d, ok, failed);
         metrics.cycle(System.nanoTime() - started);
+        if (gapRefused) {
+            // The device does not map every register of its gaps (max_gap): from the next cycle on it is read as if
+            // max_gap were 0, which costs requests but never an exception the points themselves do not cause.
+            d.groups = ReadPlan.withoutGaps(d.device, config.addressing());
+            log.warn(
+                    "Modbus connector {}: device {} answers a read across unmapped registers with an exception;"
+                            + " reading it without gaps from now on ({} requests a cycle; set max_gap: 0 for it)",
+                    config.name(),
+                    d.device.id(),
+                    d.groups.size());
+        }
     }
 
     /**
@@ -473,7 +486,9 @@ public final class ModbusConnector implements Connector {
 
     private static final class DeviceState {
         final Device device;
-        final List<ReadPlan.Group> groups;
+        /** The requests of a cycle; replaced (on the device's strand) when the device refuses to read its gaps. */
+        List<ReadPlan.Group> groups;
+
         final List<PointSpec> specs;
         final Map<String, Integer> lastException = new ConcurrentHashMap<>();
         boolean up;

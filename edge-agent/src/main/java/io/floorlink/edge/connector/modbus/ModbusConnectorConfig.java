@@ -123,6 +123,8 @@ public record ModbusConnectorConfig(
      * @param byteOrder default layout of multi-register values; default ABCD
      * @param maxRegisters largest register read in one request, 1..125; default 125
      * @param maxBits largest coil / discrete input read in one request, 1..2000; default 2000
+     * @param maxGap unmapped registers (or coils / discrete inputs) one request may read across to join the points on
+     *     either side, 0..{@value #MAX_GAP}; default 0: gaps are never read
      * @param points its points, at least one, ids unique within the device
      */
     public record Device(
@@ -132,7 +134,11 @@ public record ModbusConnectorConfig(
             ByteOrder byteOrder,
             Integer maxRegisters,
             Integer maxBits,
+            Integer maxGap,
             List<Point> points) {
+        /** The largest {@code max_gap}: one register less than the largest register read. */
+        public static final int MAX_GAP = 124;
+
         public Device {
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("devices[].id: required (the equipment id)");
@@ -156,6 +162,10 @@ public record ModbusConnectorConfig(
             maxBits = maxBits == null ? 2000 : maxBits;
             if (maxBits < 1 || maxBits > 2000) {
                 throw new IllegalArgumentException(where + "max_bits: must be 1..2000, was " + maxBits);
+            }
+            maxGap = maxGap == null ? 0 : maxGap;
+            if (maxGap < 0 || maxGap > MAX_GAP) {
+                throw new IllegalArgumentException(where + "max_gap: must be 0.." + MAX_GAP + ", was " + maxGap);
             }
             if (points == null || points.isEmpty()) {
                 throw new IllegalArgumentException(where + "points: at least one point is required");

@@ -60,6 +60,10 @@ class ModbusConnectorConfigTest {
         assertThat(imm1.byteOrder()).isEqualTo(ByteOrder.ABCD);
         assertThat(imm1.maxRegisters()).isEqualTo(125);
         assertThat(imm1.maxBits()).isEqualTo(2000);
+        assertThat(imm1.maxGap()).isEqualTo(8);
+        assertThat(ReadPlan.of(imm1, c.addressing()))
+                .extracting(g -> g.area().shortName() + "@" + g.start() + "+" + g.count())
+                .containsExactly("coil@1+1", "discrete@1+1", "holding@0+38");
         assertThat(imm1.points()).hasSize(14);
         var energy = imm1.points().get(9);
         assertThat(energy.byteOrder()).isEqualTo(ByteOrder.ABCD);
@@ -77,6 +81,7 @@ class ModbusConnectorConfigTest {
         var imm2 = c.devices().get(1);
         assertThat(imm2.byteOrder()).isEqualTo(ByteOrder.CDAB);
         assertThat(imm2.maxRegisters()).isEqualTo(32);
+        assertThat(imm2.maxGap()).isZero();
         var oil = imm2.points().get(1);
         assertThat(oil.scale()).isEqualTo(0.1);
         assertThat(oil.dataType()).isEqualTo(DataType.DOUBLE);
@@ -139,5 +144,10 @@ class ModbusConnectorConfigTest {
         assertThatThrownBy(() ->
                         parse(connector("zero_based", "{ id: a, address: \"tank:1\", type: int32, category: state }")))
                 .hasMessageContaining("unknown area in 'tank:1'");
+        String point = "{ id: a, address: \"holding:3\", type: int16, category: state }";
+        assertThatThrownBy(() -> parse(connector("zero_based", point)
+                        .replace("        interval: 1s\n", "        interval: 1s\n        max_gap: 125\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("device 'IMM-01': max_gap: must be 0..124, was 125");
     }
 }

@@ -46,6 +46,12 @@ class ModbusConnectorIT {
             """;
 
     static ModbusConnectorConfig config(String name, int port, String byteOrder, String interval, String points) {
+        return config(name, port, byteOrder, interval, points, "");
+    }
+
+    /** With {@code deviceKeys} (e.g. {@code "max_gap: 8"}) added to the device. */
+    static ModbusConnectorConfig config(
+            String name, int port, String byteOrder, String interval, String points, String deviceKeys) {
         String yaml = """
                 connectors:
                   - type: modbus
@@ -61,9 +67,16 @@ class ModbusConnectorIT {
                         unit: 1
                         interval: %s
                         byte_order: %s
+                        %s
                         points:
                 %s""".formatted(
-                name, port, name, interval, byteOrder, points.stripIndent().indent(10));
+                        name,
+                        port,
+                        name,
+                        interval,
+                        byteOrder,
+                        deviceKeys,
+                        points.stripIndent().indent(10));
         return (ModbusConnectorConfig) YamlConfig.parse("it.yaml", yaml, k -> null, Snippet.class)
                 .connectors()
                 .get(0);
@@ -186,6 +199,59 @@ class ModbusConnectorIT {
                         .until(() -> sink.sample("IMM-01", "int32").quality() == Quality.GOOD);
                 assertThat(sink.sample("IMM-01", "int32").value()).isEqualTo(TEST_INT32_VALUE);
                 assertThat(c.lastExceptionCode("IMM-01", "int32")).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * {@code max_gap}: the points of 200..228 with gaps of 13 and 5 unmapped registers are one request and decode as
+     * read apart; when the machine answers a read of its gap with exception 2 (Modbus Application Protocol v1.1b3
+     * section 7: illegal data address) the device is read without gaps from the next cycle on, all points good.
+     */
+    @Test
+    void maxGapReadsAcrossGapsInOneRequestAndFallsBackWhenTheDeviceRefusesAGap() throws Exception {
+        try (var sim = simulator(WordOrder.ABCD)) {
+            MachineEndpoint e = sim.endpoints().get(0);
+            RecordingSink sink = new RecordingSink();
+            var registry = new SimpleMeterRegistry();
+            String points = """
+                    - { id: int16, address: "holding:200", type: int16, category: process }
+                    - { id: float32, address: "holding:214", type: float32, category: process }
+                    - { id: text, address: "holding:221", type: string, length: 8, category: state }
+                    """;
+            java.util.function.DoubleSupplier requestsOk = () -> registry.get("floorlink.edge.modbus.requests")
+                    .tag("outcome", "ok")
+                    .functionCounter()
+                    .count();
+            try (var c =
+                    new ModbusConnector(config("IMM-01", e.port(), "ABCD", "100ms", points, "max_gap: 13"), registry)) {
+                c.start(sink);
+                await().atMost(Duration.ofSeconds(10)).until(() -> sink.ok("IMM-01") >= 9);
+                assertThat(sink.sample("IMM-01", "int16").value()).isEqualTo((int) TEST_INT16_VALUE);
+                assertThat(sink.sample("IMM-01", "float32").value()).isEqualTo(TEST_FLOAT32_VALUE);
+                assertThat(sink.sample("IMM-01", "text").value()).isEqualTo(TEST_STRING_VALUE);
+                // one request a cycle: requests ok = good reads / 3 points
+                assertThat(requestsOk.getAsDouble() * 3)
+                        .isCloseTo(sink.ok("IMM-01"), org.assertj.core.data.Offset.offset(3.0));
+                assertThat(sink.failed("IMM-01")).isZero();
+
+                e.setExceptionRange(205, 209, 2);
+                await().atMost(Duration.ofSeconds(5)).until(() -> sink.failed("IMM-01") > 0);
+                long failed = sink.failed("IMM-01");
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> sink.sample("IMM-01", "int16").quality() == Quality.GOOD);
+                double requests0 = requestsOk.getAsDouble();
+                long ok0 = sink.ok("IMM-01");
+                await().atMost(Duration.ofSeconds(10)).until(() -> sink.ok("IMM-01") >= ok0 + 15);
+                // one failed cycle (the three points bad once), then three requests a cycle, every point good
+                assertThat(failed).isEqualTo(3);
+                assertThat(sink.failed("IMM-01")).isEqualTo(3);
+                assertThat(requestsOk.getAsDouble() - requests0)
+                        .isCloseTo(sink.ok("IMM-01") - ok0, org.assertj.core.data.Offset.offset(3.0));
+                assertThat(sink.sample("IMM-01", "float32").value()).isEqualTo(TEST_FLOAT32_VALUE);
+                assertThat(sink.sample("IMM-01", "text").value()).isEqualTo(TEST_STRING_VALUE);
+                assertThat(c.lastExceptionCode("IMM-01", "int16")).isEmpty();
+                assertThat(sink.events).containsExactly("up IMM-01");
             }
         }
     }

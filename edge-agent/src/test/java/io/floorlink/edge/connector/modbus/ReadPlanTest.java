@@ -18,7 +18,7 @@ class ReadPlanTest {
     }
 
     private static Device device(Integer maxRegisters, Point... points) {
-        return new Device("D1", 1, Duration.ofSeconds(1), null, maxRegisters, null, List.of(points));
+        return new Device("D1", 1, Duration.ofSeconds(1), null, maxRegisters, null, null, List.of(points));
     }
 
     @Test
@@ -40,6 +40,47 @@ class ReadPlanTest {
         assertThat(plan.get(2).members())
                 .extracting(m -> m.point().id() + "@" + m.index())
                 .containsExactly("a@0", "b@1", "c@3");
+    }
+
+    @Test
+    void maxGapReadsAcrossGapsUpToItsLengthAndMarksThoseRequests() {
+        Point[] points = {
+            p("a", "holding:0", ValueType.FLOAT32), // 0..1
+            p("b", "holding:5", ValueType.UINT16), // gap of 3 (2..4)
+            p("c", "holding:14", ValueType.UINT16), // gap of 8 (6..13)
+            p("d", "holding:15", ValueType.UINT16),
+            p("c0", "coil:0", ValueType.BOOL),
+            p("c9", "coil:9", ValueType.BOOL), // gap of 8 bits
+        };
+        var gap3 = ReadPlan.of(
+                new Device("D1", 1, Duration.ofSeconds(1), null, null, null, 3, List.of(points)),
+                Addressing.ZERO_BASED);
+        assertThat(gap3)
+                .extracting(g -> g.area() + "@" + g.start() + "+" + g.count() + (g.spansGap() ? " gap" : ""))
+                .containsExactly("COIL@0+1", "COIL@9+1", "HOLDING_REGISTER@0+6 gap", "HOLDING_REGISTER@14+2");
+        assertThat(gap3.get(2).members())
+                .extracting(m -> m.point().id() + "@" + m.index())
+                .containsExactly("a@0", "b@5");
+
+        Device gap8 = new Device("D1", 1, Duration.ofSeconds(1), null, null, null, 8, List.of(points));
+        assertThat(ReadPlan.of(gap8, Addressing.ZERO_BASED))
+                .extracting(g -> g.area() + "@" + g.start() + "+" + g.count() + (g.spansGap() ? " gap" : ""))
+                .containsExactly("COIL@0+10 gap", "HOLDING_REGISTER@0+16 gap");
+        assertThat(ReadPlan.withoutGaps(gap8, Addressing.ZERO_BASED))
+                .extracting(g -> g.area() + "@" + g.start() + "+" + g.count() + (g.spansGap() ? " gap" : ""))
+                .containsExactly(
+                        "COIL@0+1",
+                        "COIL@9+1",
+                        "HOLDING_REGISTER@0+2",
+                        "HOLDING_REGISTER@5+1",
+                        "HOLDING_REGISTER@14+2");
+
+        // the request limit still holds: with max_registers 10 the gap of 8 is not read
+        Device small = new Device("D1", 1, Duration.ofSeconds(1), null, 10, null, 8, List.of(points));
+        assertThat(ReadPlan.of(small, Addressing.ZERO_BASED))
+                .filteredOn(g -> g.area() == Area.HOLDING_REGISTER)
+                .extracting(g -> g.start() + "+" + g.count())
+                .containsExactly("0+6", "14+2");
     }
 
     @Test

@@ -35,8 +35,8 @@ mkdir -p "$OUT"
 if $BUILD; then
   ./mvnw -q -o package -DskipTests -Dfloorlink.build.dir="$BD" 2>/dev/null \
     || ./mvnw -q package -DskipTests -Dfloorlink.build.dir="$BD"
-  ./mvnw -q -o test-compile -pl collector-api -am -Dfloorlink.build.dir="$BD" 2>/dev/null \
-    || ./mvnw -q test-compile -pl collector-api -am -Dfloorlink.build.dir="$BD"
+  ./mvnw -q -o test-compile -pl collector-api,edge-agent -am -Dfloorlink.build.dir="$BD" 2>/dev/null \
+    || ./mvnw -q test-compile -pl collector-api,edge-agent -am -Dfloorlink.build.dir="$BD"
 fi
 
 machine() {
@@ -62,6 +62,12 @@ fi
 # 100,000/s with the shipped unit (its heap is sized for 10,000 points); 300,000/s (30,000 points) with a heap for them
 step opcua bench/opcua-load.sh --rates 100000 --warmup "$W" --seconds "$S"
 step opcua-300k bench/opcua-load.sh --rates 300000 --warmup "$W" --seconds "$S" --jvm "-Xmx512m"
+# the publisher path at 300,000/s without the OPC UA simulator on the same cores: the unit's options with the heap the
+# agent asks for at 30,000 points (its start-up warning: 213 MB with the default queue_samples)
+# shellcheck source=bench/unit.sh
+. "$ROOT/bench/unit.sh"
+PUBLISHER_JVM=$(unit_jvm_options floorlink-edge-agent.service | sed 's/-Xms90m -Xmx90m/-Xms213m -Xmx213m/')
+step publisher-300k bench/edge-publisher-load.sh --rates 300000 --warmup "$W" --seconds "$S" --jvm "$PUBLISHER_JVM"
 step modbus bench/modbus-fleet.sh --machines "$MACHINES" --warmup $((W * 3)) --seconds "$S" --node-red
 step gateway-h2 bench/gateway-load.sh --warmup "$W" --seconds "$GW_S"
 if [ -n "$PG" ]; then
@@ -73,8 +79,6 @@ CP_FILE=$OUT/collector-cp.txt
 CP="collector-api/$BD/test-classes:collector-api/$BD/classes:gateway/$BD/classes:sparkplug/$BD/classes:$(cat "$CP_FILE")"
 RUNS=$($QUICK && echo 3 || echo 9)
 # the report in the heap and with the GC options the collector's systemd unit gives it
-# shellcheck source=bench/unit.sh
-. "$ROOT/bench/unit.sh"
 read -r -a REPORT_JVM <<< "$(unit_jvm_options floorlink-collector.service)"
 read -r -a REPORT_ENV <<< "$(unit_environment floorlink-collector.service | tr '\n' ' ')"
 # and committed up front (-Xms = the unit's -Xmx): the harness collects the heap between runs into an empty cache,
@@ -93,7 +97,7 @@ fi
   echo "machine: $(machine)"
   echo
   echo "## Edge, OPC UA (target: 100,000/s at <= 0.5 core and <= 200 MB RSS; 300,000/s on <= 1.5 cores, 0 dropped)"
-  cat "$OUT/opcua.txt" "$OUT/opcua-300k.txt"
+  cat "$OUT/opcua.txt" "$OUT/opcua-300k.txt" "$OUT/publisher-300k.txt"
   echo
   echo "## Edge, Modbus, against Node-RED (target: >= 3x less CPU per point at 20, 200 and 1,000 machines)"
   cat "$OUT/modbus.txt"

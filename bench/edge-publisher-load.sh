@@ -85,8 +85,7 @@ for R in $RATES; do
   wait "$H" || { echo "harness failed at $R/s:" >&2; grep -v '^\s*at ' "$DIR/harness.log" | tail -20 >&2; exit 1; }
   {
     echo "  CPU by thread at $R/s over $((MEASURE - 4)) s (seconds)${COLLECTOR_PID:+; the collector process $(echo "scale=2; ($g1 - $g0) / $HZ" | bc)}:"
-    awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %8.2f %s\n", d / hz, $2}' \
-      "$WORK/threads0" "$WORK/threads1" | sort -rn | head -8
+    thread_report "$WORK/threads0" "$WORK/threads1" 8
   } >&2
   # the row; the agent's log lines went to the same file
   grep -E '^ +[0-9]+ +[0-9]+ ' "$DIR/harness.log"

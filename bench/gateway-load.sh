@@ -126,8 +126,7 @@ QUEUE_BYTES=$(metric "$URL" '^floorlink_gateway_queue_payload_bytes')
 if $THREADS_REPORT; then
   thread_ticks "$COLLECTOR" > "$WORK/threads1"
   echo "  collector CPU by thread over the measurement (seconds):" >&2
-  awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %8.2f %s\n", d / hz, $2}' \
-    "$WORK/threads0" "$WORK/threads1" | sort -rn | head -12 >&2
+  thread_report "$WORK/threads0" "$WORK/threads1" 12 >&2
 fi
 STORE=h2
 [ -n "$STORE_URL" ] && STORE=h2-url

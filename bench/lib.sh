@@ -43,6 +43,10 @@ thread_ticks() { # pid: "ticks name" per thread, names with digits folded
     printf '%s %s\n' "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)" "$(tr -d ' ' < "$t/comm" 2>/dev/null | tr '0-9' 'N')"
   done | awk '{s[$2] += $1} END {for (n in s) print s[n], n}'
 }
+thread_report() { # before after [lines]: CPU seconds by thread between two thread_ticks snapshots, largest first
+  awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %8.2f %s\n", d / hz, $2}' \
+    "$1" "$2" | sort -rn | head -"${3:-10}"
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
 rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }

@@ -90,8 +90,7 @@ measure() { # machines peer...
     if $THREADS_REPORT; then
       thread_ticks "$pid" > "$WORK/threads1-$pid"
       echo "  CPU by thread over the measurement, $label $n machines (seconds):" >&2
-      awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %8.2f %s\n", d / hz, $2}' \
-        "$WORK/threads0-$pid" "$WORK/threads1-$pid" | sort -rn | head -10 >&2
+      thread_report "$WORK/threads0-$pid" "$WORK/threads1-$pid" >&2
     fi
     row=$(awk -v l="$label" -v n="$n" -v c="$((c1 - C0[$pid]))" -v hz="$HZ" -v r="$((r1 - R0[$pid]))" \
       -v s="$((s1 - S0[$pid]))" -v dt="$(echo "$t1 - $t0" | bc)" -v th="$(threads "$pid")" -v rss="$(rss_mb "$pid")" 'BEGIN {

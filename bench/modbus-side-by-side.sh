@@ -48,6 +48,6 @@ for k in "${!EDGES[@]}"; do p=${EDGES[$k]}
   thread_ticks $p > $WORK/t1-$p; c1=$(cpu_ticks $p); c0=$(cat $WORK/c0-$p)
   echo "${LABELS[$k]}"
   awk -v c=$((c1-c0)) -v hz=$HZ -v s=$MEAS 'BEGIN{printf "   cores %.4f  cpu-s %.2f\n", c/hz/s, c/hz}'
-  awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %6.2f %s\n", d / hz, $2}' $WORK/t0-$p $WORK/t1-$p | sort -rn | head -8
+  thread_report "$WORK/t0-$p" "$WORK/t1-$p" 8
 done
 echo "load $(cat /proc/loadavg)"

@@ -81,8 +81,7 @@ for R in $RATES; do
   if $THREADS_REPORT; then
     thread_ticks "$EDGE" > "$WORK/threads1"
     echo "  CPU by thread over the measurement at $R/s (seconds):" >&2
-    awk -v hz="$HZ" 'NR == FNR {a[$2] = $1; next} {d = $1 - a[$2]; if (d > 0) printf "    %8.2f %s\n", d / hz, $2}' \
-      "$WORK/threads0" "$WORK/threads1" | sort -rn | head -10 >&2
+    thread_report "$WORK/threads0" "$WORK/threads1" >&2
   fi
   awk -v r="$R" -v c="$((c1 - c0))" -v hz="$HZ" -v p="$((p1 - p0))" -v d="$((d1 - d0))" \
     -v dt="$(echo "$t1 - $t0" | bc)" -v th="$(threads "$EDGE")" -v rss="$(rss_mb "$EDGE")" -v peak="$(peak_rss_mb "$EDGE")" 'BEGIN {

@@ -11,7 +11,7 @@
 # a gateway forwarding its reads does: the row "nr+mqtt" (FloorLink also buffers durably and publishes Sparkplug).
 # Both read the same registers in the same requests: Node-RED's flow reads holding 0..37 in one request, FloorLink's
 # devices have `max_gap: 8` (its default here; --max-gap 0 reads the three gap-free holding ranges apart, as the rows
-# before 2026-12-07 did).
+# before 2026-12-06 (night) did).
 #
 #   ./mvnw -q package -DskipTests && bench/modbus-fleet.sh [--machines "20 200 1000"] [--seconds 60] [--warmup 20]
 #       [--node-red] [--node-red-mqtt] [--max-gap 8] [--jvm "-Xmx128m ..."] [--threads]

@@ -18,7 +18,18 @@ class ReadPlanTest {
     }
 
     private static Device device(Integer maxRegisters, Point... points) {
-        return new Device("D1", 1, Duration.ofSeconds(1), null, maxRegisters, null, null, List.of(points));
+        return device(maxRegisters, null, points);
+    }
+
+    private static Device device(Integer maxRegisters, Integer maxGap, Point... points) {
+        return new Device("D1", 1, Duration.ofSeconds(1), null, maxRegisters, null, maxGap, List.of(points));
+    }
+
+    /** "AREA@start+count", with " gap" for a request that reads unmapped registers. */
+    private static List<String> requests(List<ReadPlan.Group> plan) {
+        return plan.stream()
+                .map(g -> g.area() + "@" + g.start() + "+" + g.count() + (g.spansGap() ? " gap" : ""))
+                .toList();
     }
 
     @Test
@@ -52,22 +63,17 @@ class ReadPlanTest {
             p("c0", "coil:0", ValueType.BOOL),
             p("c9", "coil:9", ValueType.BOOL), // gap of 8 bits
         };
-        var gap3 = ReadPlan.of(
-                new Device("D1", 1, Duration.ofSeconds(1), null, null, null, 3, List.of(points)),
-                Addressing.ZERO_BASED);
-        assertThat(gap3)
-                .extracting(g -> g.area() + "@" + g.start() + "+" + g.count() + (g.spansGap() ? " gap" : ""))
+        var gap3 = ReadPlan.of(device(null, 3, points), Addressing.ZERO_BASED);
+        assertThat(requests(gap3))
                 .containsExactly("COIL@0+1", "COIL@9+1", "HOLDING_REGISTER@0+6 gap", "HOLDING_REGISTER@14+2");
         assertThat(gap3.get(2).members())
                 .extracting(m -> m.point().id() + "@" + m.index())
                 .containsExactly("a@0", "b@5");
 
-        Device gap8 = new Device("D1", 1, Duration.ofSeconds(1), null, null, null, 8, List.of(points));
-        assertThat(ReadPlan.of(gap8, Addressing.ZERO_BASED))
-                .extracting(g -> g.area() + "@" + g.start() + "+" + g.count() + (g.spansGap() ? " gap" : ""))
+        Device gap8 = device(null, 8, points);
+        assertThat(requests(ReadPlan.of(gap8, Addressing.ZERO_BASED)))
                 .containsExactly("COIL@0+10 gap", "HOLDING_REGISTER@0+16 gap");
-        assertThat(ReadPlan.withoutGaps(gap8, Addressing.ZERO_BASED))
-                .extracting(g -> g.area() + "@" + g.start() + "+" + g.count() + (g.spansGap() ? " gap" : ""))
+        assertThat(requests(ReadPlan.withoutGaps(gap8, Addressing.ZERO_BASED)))
                 .containsExactly(
                         "COIL@0+1",
                         "COIL@9+1",
@@ -76,7 +82,7 @@ class ReadPlanTest {
                         "HOLDING_REGISTER@14+2");
 
         // the request limit still holds: with max_registers 10 the gap of 8 is not read
-        Device small = new Device("D1", 1, Duration.ofSeconds(1), null, 10, null, 8, List.of(points));
+        Device small = device(10, 8, points);
         assertThat(ReadPlan.of(small, Addressing.ZERO_BASED))
                 .filteredOn(g -> g.area() == Area.HOLDING_REGISTER)
                 .extracting(g -> g.start() + "+" + g.count())
